@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { configVariable, defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+
+// Compile offline with the pinned npm `solc` (solc-js): Hardhat never downloads a compiler.
+const solcPath = fileURLToPath(import.meta.resolve("solc/soljson.js"));
+const solcVersion: string = JSON.parse(
+  readFileSync(fileURLToPath(import.meta.resolve("solc/package.json")), "utf8"),
+).version;
+
+const compiler = {
+  version: solcVersion,
+  path: solcPath,
+  settings: { optimizer: { enabled: true, runs: 1000 }, viaIR: true, evmVersion: "cancun" },
+};
+
+// Heavier fuzz/invariant campaigns when CI (or FUZZ_PROFILE=ci) asks for them.
+const heavy = process.env.FUZZ_PROFILE === "ci";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: { default: compiler, production: compiler },
+    remappings: ["forge-std/=node_modules/@layerzerolabs/toolbox-foundry/lib/forge-std/"],
+  },
+  paths: { tests: { mocha: "test/contracts", solidity: "test/solidity" } },
+  test: {
+    solidity: {
+      fuzz: { runs: heavy ? 2000 : 256, seed: "0x5041535345" },
+      invariant: { runs: heavy ? 128 : 32, depth: heavy ? 200 : 60, failOnRevert: false },
+    },
+    mocha: { timeout: 120_000 },
+  },
+  typechain: { outDir: "typechain-types" },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+    // Any real network: RPC URL and deployer key come from the environment or the keystore.
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+});

@@ -1,0 +1,26 @@
+// Demo keys for the embedded local network. NEVER use them anywhere real: they are public.
+//
+// - The relayer signs open commands with Hardhat's default account #9 (mnemonic
+//   "test test … junk"); the seed script marks that address trusted for every demo venue.
+// - Each door's lock simulator signs its challenges with a key derived from the door id:
+//   privateKey = keccak256(utf8("passepartout-demo-lock:" + doorId)). The seed script registers
+//   `demoLockAddress(doorId)` as the door's `lockKey`; the lock simulator derives the same key.
+import { keccak256, stringToBytes } from "viem";
+import { privateKeyToAddress } from "viem/accounts";
+
+export type Hex = `0x${string}`;
+
+/** Hardhat default account #9. */
+export const DEMO_RELAYER_PRIVATE_KEY: Hex =
+  "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+export const DEMO_RELAYER_ADDRESS: Hex = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+
+/** The demo lock key of a door (deterministic, public). */
+export function demoLockKey(doorId: number | bigint): Hex {
+  return keccak256(stringToBytes(`passepartout-demo-lock:${BigInt(doorId).toString()}`));
+}
+
+/** The address registered on chain as the demo door's `lockKey`. */
+export function demoLockAddress(doorId: number | bigint): Hex {
+  return privateKeyToAddress(demoLockKey(doorId));
+}

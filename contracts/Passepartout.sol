@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC721} from "solady/src/tokens/ERC721.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "solady/src/utils/EIP712.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+
+import {IPassepartoutCore} from "./interfaces/IPassepartoutCore.sol";
+import {IPassepartout} from "./interfaces/IPassepartout.sol";
+import {PassepartoutStorage} from "./PassepartoutStorage.sol";
+import {IPassRenderer} from "./interfaces/IPassRenderer.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
+import {SlotBitmap} from "./libraries/SlotBitmap.sol";
+import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
+import {SplitLib} from "./libraries/SplitLib.sol";
+
+/// @title Passepartout
+/// @notice See {IPassepartout}. Passes are Solady ERC-721 tokens whose ownership slot also carries
+/// the booking window (96 bits of "extra data"), so a booking writes three new storage slots: the
+/// ownership, the escrow record and (for a new member) the balance.
+contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712, ReentrancyGuardTransient {
+    using SlotBitmap for mapping(uint256 => uint256);
+
+    uint16 public constant MAX_FEE_BPS = 1_000;
+    uint16 public constant ANY_UNIT = type(uint16).max;
+    uint256 public constant MAX_PAYEES = SplitLib.MAX_PAYEES;
+    uint256 public constant MAX_POLICY_TIERS = RefundPolicyLib.MAX_TIERS;
+    uint256 internal constant SLOT = 3600;
+    /// @dev Gas forwarded with an operator-initiated refund; a holder that burns more gets a credit.
+    uint256 internal constant REFUND_GAS_STIPEND = 50_000;
+
+    IPassRenderer private immutable _RENDERER;
+    address private immutable _VENUE_REGISTRY;
+
+    constructor(address admin_, address treasury_, uint16 feeBps_, IPassRenderer renderer_, address venueRegistry_) {
+        if (admin_ == address(0) || treasury_ == address(0) || address(renderer_) == address(0) || venueRegistry_ == address(0)) {
+            revert ZeroAddress();
+        }
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _RENDERER = renderer_;
+        _VENUE_REGISTRY = venueRegistry_;
+        _admin = admin_;
+        _treasury = treasury_;
+        _config = Config({nextPassId: 1, feeBps: feeBps_, paused: false});
+        _currencies.push(address(0));
+        emit AdminChanged(address(0), admin_);
+        emit TreasuryChanged(treasury_);
+        emit FeeChanged(feeBps_);
+        emit CurrencyAllowed(address(0), 0, true);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           NETWORK ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    modifier onlyAdmin() {
+        if (msg.sender != _admin) revert NotAdmin(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function admin() external view returns (address) {
+        return _admin;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function pendingAdmin() external view returns (address) {
+        return _pendingAdmin;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function proposeAdmin(address newAdmin) external onlyAdmin {
+        _pendingAdmin = newAdmin;
+        emit AdminProposed(msg.sender, newAdmin);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function acceptAdmin() external {
+        if (msg.sender != _pendingAdmin || msg.sender == address(0)) revert NotPendingAdmin(msg.sender);
+        address previous = _admin;
+        _admin = msg.sender;
+        delete _pendingAdmin;
+        emit AdminChanged(previous, msg.sender);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function setTreasury(address treasury_) external onlyAdmin {
+        if (treasury_ == address(0)) revert ZeroAddress();
+        _treasury = treasury_;
+        emit TreasuryChanged(treasury_);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function feeBps() external view returns (uint16) {
+        return _config.feeBps;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function setFeeBps(uint16 feeBps_) external onlyAdmin {
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _config.feeBps = feeBps_;
+        emit FeeChanged(feeBps_);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function setCurrencyAllowed(address token, bool allowed) external onlyAdmin {
+        if (token == address(0)) revert ZeroAddress();
+        uint256 info = _currencyInfo[token];
+        if (info & (1 << 8) == 0) {
+            if (_currencies.length > type(uint8).max) revert CurrencyListFull();
+            info = _currencies.length | (1 << 8);
+            _currencies.push(token);
+        }
+        info = allowed ? info | (1 << 9) : info & ~uint256(1 << 9);
+        _currencyInfo[token] = info;
+        emit CurrencyAllowed(token, uint8(info), allowed);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function isCurrencyAllowed(address currency) external view returns (bool) {
+        return _isCurrencyAllowed(currency);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function setNetworkPaused(bool paused_) external onlyAdmin {
+        _config.paused = paused_;
+        emit NetworkPauseChanged(paused_);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function networkPaused() external view returns (bool) {
+        return _config.paused;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function quote(uint32 resourceId, uint64 start, uint64 end) public view returns (uint256) {
+        if (_resources[resourceId].venueId == 0) revert ResourceNotFound(resourceId);
+        _checkGrid(start, end);
+        Prices memory pr = _prices[resourceId];
+        return PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool) {
+        ResourceData memory r = _resources[resourceId];
+        if (r.venueId == 0) revert ResourceNotFound(resourceId);
+        _checkGrid(start, end);
+        if (unit >= r.units) revert BookingUnitOutOfRange(unit, r.units);
+        return _occupancy.isFree(resourceId, unit, start / SLOT, end / SLOT);
+    }
+
+    function _checkGrid(uint64 start, uint64 end) private pure {
+        if (start % SLOT != 0 || end % SLOT != 0 || end <= start) revert BookingNotOnGrid(start, end);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                BOOKINGS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IPassepartoutCore
+    function book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
+        external
+        payable
+        nonReentrant
+        returns (uint256 passId)
+    {
+        uint256 price;
+        address currency;
+        (passId, price, currency) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        if (currency == address(0)) {
+            if (msg.value < price) revert BookingWrongPayment(msg.value, price);
+        } else {
+            if (msg.value != 0) revert BookingWrongPayment(msg.value, 0);
+            SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+        }
+        _mintPass(recipient, passId);
+        if (msg.value > price) {
+            unchecked {
+                // msg.value > price was just checked.
+                SafeTransferLib.safeTransferETH(msg.sender, msg.value - price);
+            }
+        }
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function bookWithPermit(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 passId) {
+        uint256 price;
+        address currency;
+        (passId, price, currency) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        if (currency == address(0)) revert BookingWrongPayment(0, price);
+        // A permit already used by a front-runner fails; the allowance it set still lets us pay.
+        try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
+        SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+        _mintPass(recipient, passId);
+    }
+
+    /// @dev Checks the request, takes the slots and records the escrow; the caller takes the payment
+    /// and mints. Returns the new pass id, the price and the currency to pay in.
+    function _book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
+        private
+        returns (uint256 passId, uint256 price, address currency)
+    {
+        Config memory cfg = _config;
+        if (cfg.paused) revert NetworkPaused();
+        if (recipient == address(0)) revert ZeroAddress();
+        ResourceData memory r = _resources[resourceId];
+        if (r.venueId == 0) revert ResourceNotFound(resourceId);
+        VenueData memory v = _venues[r.venueId];
+        if (v.paused) revert VenueIsPaused(r.venueId);
+        _checkGrid(start, end);
+        uint64 currentSlotStart = uint64((block.timestamp / SLOT) * SLOT);
+        if (start < currentSlotStart) revert BookingInPast(start, currentSlotStart);
+        uint64 latestStart = currentSlotStart + uint64(r.horizonHours) * uint64(SLOT);
+        if (start > latestStart) revert BookingBeyondHorizon(start, latestStart);
+        uint256 hours_ = (end - start) / SLOT;
+        if (hours_ < r.minHours || hours_ > r.maxHours) revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
+
+        {
+            Prices memory pr = _prices[resourceId];
+            price = PriceLib.cover(hours_, pr.hour, pr.day, pr.month);
+        }
+        if (price > maxPrice) revert BookingPriceAboveMax(price, maxPrice);
+        if (r.currency != 0) {
+            currency = _currencies[r.currency];
+            if (!_isCurrencyAllowed(currency)) revert CurrencyNotAllowed(currency);
+        }
+
+        uint256 startSlot = start / SLOT;
+        uint256 endSlot = end / SLOT;
+        if (unit == ANY_UNIT) {
+            unit = _findFreeUnit(resourceId, r.units, startSlot, endSlot, start, end);
+        } else {
+            if (unit >= r.units) revert BookingUnitOutOfRange(unit, r.units);
+            if (!_occupancy.isFree(resourceId, unit, startSlot, endSlot)) revert BookingSlotTaken(resourceId, unit);
+        }
+        _occupancy.set(resourceId, unit, startSlot, endSlot, true);
+
+        passId = cfg.nextPassId;
+        unchecked {
+            // 2^64 bookings will not happen.
+            _config.nextPassId = cfg.nextPassId + 1;
+        }
+        // Release: the last moment a refund can be owed (never after the start).
+        uint40 releaseTime = uint40(start > r.releaseOffset ? start - r.releaseOffset : 0);
+        _escrows[passId] = Escrow({
+            amount: uint96(price), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
+            splitId: v.splitId,
+            feeBps: cfg.feeBps,
+            policyId: r.policyId,
+            currency: r.currency,
+            releaseTime: releaseTime
+        });
+        emit Booked(
+            passId,
+            resourceId,
+            recipient,
+            msg.sender,
+            unit,
+            start,
+            end,
+            currency,
+            uint96(price),
+            v.splitId,
+            cfg.feeBps,
+            r.policyId,
+            releaseTime
+        );
+        _pendingExtra = _packExtra(resourceId, uint32(startSlot), uint16(hours_), unit);
+    }
+
+    /// @dev Window of the pass being minted, handed from {_book} to {_mintPass} (same transaction,
+    /// transient: costs no storage).
+    uint256 private transient _pendingExtra;
+
+    function _mintPass(address recipient, uint256 passId) private {
+        _mintAndSetExtraDataUnchecked(recipient, passId, uint96(_pendingExtra));
+        if (recipient.code.length != 0) {
+            if (
+                IERC721Receiver(recipient).onERC721Received(msg.sender, address(0), passId, "")
+                    != IERC721Receiver.onERC721Received.selector
+            ) revert TransferToNonERC721ReceiverImplementer();
+        }
+    }
+
+    function _findFreeUnit(uint32 resourceId, uint16 units, uint256 startSlot, uint256 endSlot, uint64 start, uint64 end)
+        private
+        view
+        returns (uint16)
+    {
+        for (uint16 u; u < units; ++u) {
+            if (_occupancy.isFree(resourceId, u, startSlot, endSlot)) return u;
+        }
+        revert BookingNoFreeUnit(resourceId, start, end);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function cancel(uint256 passId) external nonReentrant {
+        address holder = _ownerOf(passId);
+        if (holder == address(0)) revert PassNotFound(passId);
+        (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(_getExtraData(passId));
+        Escrow memory e = _escrows[passId];
+        bool settled = e.splitId == 0;
+        uint32 venueId = _resources[resourceId].venueId;
+        bool byOperator = msg.sender == _venues[venueId].operator;
+        uint64 start = uint64(startSlot * SLOT);
+
+        uint96 refund;
+        uint96 retained;
+        if (byOperator) {
+            if (settled) revert PassAlreadySettled(passId);
+            refund = e.amount;
+        } else {
+            if (msg.sender != holder) revert PassNotHolder(passId, msg.sender);
+            if (block.timestamp >= start) revert PassAlreadyStarted(passId, start);
+            if (!settled) {
+                uint16 bps = RefundPolicyLib.refundBps(_policies[e.policyId], start - block.timestamp);
+                refund = uint96((uint256(e.amount) * bps) / RefundPolicyLib.FULL_BPS);
+                retained = e.amount - refund;
+            }
+        }
+
+        _occupancy.set(resourceId, unit, startSlot, startSlot + hours_, false);
+        if (!settled) delete _escrows[passId];
+        if (retained != 0) _creditPool(e.splitId, e.currency, retained, e.feeBps);
+        _burn(passId);
+        emit Cancelled(passId, msg.sender, byOperator, holder, refund, retained);
+
+        if (refund != 0) {
+            address currency = _currencyAt(e.currency);
+            if (!byOperator) {
+                _pay(currency, holder, refund);
+            } else if (!_tryPay(currency, holder, refund)) {
+                _credits[holder][currency] += refund;
+                emit RefundCredited(holder, currency, refund);
+            }
+        }
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function refundAt(uint256 passId, uint64 time) external view returns (uint256) {
+        if (_ownerOf(passId) == address(0)) revert PassNotFound(passId);
+        Escrow memory e = _escrows[passId];
+        (, uint256 startSlot,,) = _unpackExtra(_getExtraData(passId));
+        uint256 start = startSlot * SLOT;
+        if (e.splitId == 0 || time >= start) return 0;
+        return (uint256(e.amount) * RefundPolicyLib.refundBps(_policies[e.policyId], start - time))
+            / RefundPolicyLib.FULL_BPS;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function settle(uint256[] calldata passIds) external nonReentrant {
+        for (uint256 i; i < passIds.length; ++i) {
+            uint256 passId = passIds[i];
+            Escrow memory e = _escrows[passId];
+            if (e.splitId == 0) {
+                if (_ownerOf(passId) == address(0)) revert PassNotFound(passId);
+                revert PassAlreadySettled(passId);
+            }
+            if (block.timestamp < e.releaseTime) revert PassNotReleasable(passId, e.releaseTime);
+            delete _escrows[passId];
+            uint96 fee = _creditPool(e.splitId, e.currency, e.amount, e.feeBps);
+            emit Settled(passId, e.splitId, _currencyAt(e.currency), e.amount, fee);
+        }
+    }
+
+    function _creditPool(uint32 splitId, uint8 currency, uint96 amount, uint16 feeBps_) private returns (uint96 fee) {
+        fee = uint96((uint256(amount) * feeBps_) / SplitLib.TOTAL_BPS);
+        PoolData storage p = _pools[(uint256(splitId) << 8) | currency];
+        p.gross += amount;
+        p.fee += fee;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function pass(uint256 passId) external view returns (Pass memory p) {
+        address holder = _ownerOf(passId);
+        if (holder == address(0)) revert PassNotFound(passId);
+        (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(_getExtraData(passId));
+        Escrow memory e = _escrows[passId];
+        p.holder = holder;
+        p.resourceId = resourceId;
+        p.unit = unit;
+        p.start = uint64(startSlot * SLOT);
+        p.end = uint64((startSlot + hours_) * SLOT);
+        p.currency = _currencyAt(e.splitId == 0 ? _resources[resourceId].currency : e.currency);
+        p.amount = e.amount;
+        p.splitId = e.splitId;
+        p.feeBps = e.feeBps;
+        p.policyId = e.policyId;
+        p.releaseTime = e.releaseTime;
+        p.settled = e.splitId == 0;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function nextPassId() external view returns (uint256) {
+        return _config.nextPassId;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IPassepartoutCore
+    function claim(uint32 splitId, address currency, uint8 payeeIndex) external nonReentrant returns (uint256 amount) {
+        uint256 key;
+        uint256 entitled;
+        (key, entitled) = _entitlement(splitId, currency, payeeIndex);
+        if (_payees[splitId][payeeIndex] != msg.sender) revert SplitNotPayee(splitId, payeeIndex, msg.sender);
+        amount = entitled - _released[key];
+        if (amount == 0) revert NothingToClaim(msg.sender, currency);
+        _released[key] = entitled;
+        emit Claimed(splitId, currency, msg.sender, amount);
+        _pay(currency, msg.sender, amount);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function claimable(uint32 splitId, address currency, uint8 payeeIndex) external view returns (uint256) {
+        (uint256 key, uint256 entitled) = _entitlement(splitId, currency, payeeIndex);
+        return entitled - _released[key];
+    }
+
+    /// @dev Payee `payeeIndex`'s cumulative entitlement in a split's pool, and its `_released` key.
+    function _entitlement(uint32 splitId, address currency, uint8 payeeIndex)
+        private
+        view
+        returns (uint256 key, uint256 entitled)
+    {
+        SplitData memory s = _splits[splitId];
+        if (s.count == 0) revert SplitNotFound(splitId);
+        if (payeeIndex >= s.count) revert SplitNotPayee(splitId, payeeIndex, msg.sender);
+        uint256 cur = _currencyIndex(currency);
+        key = (uint256(splitId) << 16) | (cur << 8) | payeeIndex;
+        if (cur == type(uint256).max) return (key, 0);
+        PoolData memory p = _pools[(uint256(splitId) << 8) | cur];
+        entitled = SplitLib.entitlement(p.gross - p.fee, s.shares, payeeIndex);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function claimFees(uint32 splitId, address currency) external nonReentrant returns (uint256 amount) {
+        uint256 key = _poolKey(splitId, currency);
+        uint256 fees = _pools[key].fee;
+        amount = fees - _feesReleased[key];
+        if (amount == 0) revert NothingToClaim(_treasury, currency);
+        _feesReleased[key] = fees;
+        emit FeesClaimed(splitId, currency, _treasury, amount);
+        _pay(currency, _treasury, amount);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function claimableFees(uint32 splitId, address currency) external view returns (uint256) {
+        uint256 key = _poolKey(splitId, currency);
+        return _pools[key].fee - _feesReleased[key];
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function pool(uint32 splitId, address currency) external view returns (uint128 gross, uint128 fee) {
+        PoolData memory p = _pools[_poolKey(splitId, currency)];
+        return (p.gross, p.fee);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function withdrawCredit(address currency) external nonReentrant returns (uint256 amount) {
+        amount = _credits[msg.sender][currency];
+        if (amount == 0) revert NothingToClaim(msg.sender, currency);
+        delete _credits[msg.sender][currency];
+        emit CreditWithdrawn(msg.sender, currency, amount);
+        _pay(currency, msg.sender, amount);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function credit(address account, address currency) external view returns (uint256) {
+        return _credits[account][currency];
+    }
+
+    /// @dev Pool key of a split and currency; unknown currencies map to a key no pool ever uses.
+    function _poolKey(uint32 splitId, address currency) private view returns (uint256) {
+        uint256 cur = _currencyIndex(currency);
+        return cur == type(uint256).max ? type(uint256).max : (uint256(splitId) << 8) | cur;
+    }
+
+    /// @dev Index of a registered currency, or type(uint256).max for one never registered.
+    function _currencyIndex(address currency) private view returns (uint256) {
+        if (currency == address(0)) return 0;
+        uint256 info = _currencyInfo[currency];
+        return info & (1 << 8) == 0 ? type(uint256).max : uint8(info);
+    }
+
+    /// @dev Currency address of an index; ETH (index 0) without a storage read.
+    function _currencyAt(uint8 index) private view returns (address) {
+        return index == 0 ? address(0) : _currencies[index];
+    }
+
+    function _pay(address currency, address to, uint256 amount) private {
+        if (currency == address(0)) SafeTransferLib.safeTransferETH(to, amount);
+        else SafeTransferLib.safeTransfer(currency, to, amount);
+    }
+
+    /// @dev Like {_pay} but reports failure instead of reverting (operator refunds must not be
+    /// blocked by a holder that rejects payments).
+    function _tryPay(address currency, address to, uint256 amount) private returns (bool ok) {
+        if (currency == address(0)) return SafeTransferLib.trySafeTransferETH(to, amount, REFUND_GAS_STIPEND);
+        bytes memory data;
+        (ok, data) = currency.call{gas: REFUND_GAS_STIPEND}(abi.encodeWithSelector(0xa9059cbb, to, amount));
+        ok = ok && (data.length == 0 || (data.length >= 32 && abi.decode(data, (bool))));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 GUESTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IPassepartoutCore
+    function setUser(uint256 tokenId, address user, uint64 expires) external {
+        if (_ownerOf(tokenId) == address(0)) revert PassNotFound(tokenId);
+        if (!_isApprovedOrOwner(msg.sender, tokenId)) revert PassNotHolder(tokenId, msg.sender);
+        if (user != address(0) && expires <= block.timestamp) revert PassGuestInvalid(user, expires);
+        if (user == address(0)) expires = 0;
+        _guests[tokenId] = Guest(user, expires);
+        emit UpdateUser(tokenId, user, expires);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function userOf(uint256 tokenId) external view returns (address) {
+        Guest memory g = _guests[tokenId];
+        return g.expires > block.timestamp ? g.user : address(0);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function userExpires(uint256 tokenId) external view returns (uint256) {
+        return _guests[tokenId].expires;
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function doorAdmits(uint32 doorId, uint32 resourceId) public view returns (bool) {
+        DoorData memory d = _doors[doorId];
+        if (!d.active) return false;
+        return d.allResources ? _resources[resourceId].venueId == d.venueId : _doorResources[doorId][resourceId];
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function canEnter(address who, uint32 doorId, uint256 passId, uint64 time) external view returns (AccessCode) {
+        if (!_doors[doorId].active) return AccessCode.UnknownDoor;
+        address holder = _ownerOf(passId);
+        if (holder == address(0)) return AccessCode.PassNotFound;
+        (uint32 resourceId, uint256 startSlot, uint256 hours_,) = _unpackExtra(_getExtraData(passId));
+        if (!doorAdmits(doorId, resourceId)) return AccessCode.WrongDoor;
+        if (who != holder) {
+            Guest memory g = _guests[passId];
+            if (who != g.user || who == address(0) || time >= g.expires) return AccessCode.NotHolderOrGuest;
+        }
+        uint256 start = startSlot * SLOT;
+        if (uint256(time) + _resources[resourceId].graceSeconds < start) return AccessCode.TooEarly;
+        if (time >= start + hours_ * SLOT) return AccessCode.Expired;
+        return AccessCode.Granted;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ERC-721
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Venue, resource, policy and door management lives in the VenueRegistry module.
+    fallback() external {
+        address module = _VENUE_REGISTRY;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @notice The VenueRegistry module serving the registry functions at this address.
+    function venueRegistry() external view returns (address) {
+        return _VENUE_REGISTRY;
+    }
+
+    /// @dev EIP-712 domain of door unlock requests (ERC-5267 `eip712Domain()` exposes it).
+    function _domainNameAndVersion() internal pure override returns (string memory, string memory) {
+        return ("Passepartout", "1");
+    }
+
+    function name() public pure override returns (string memory) {
+        return "Passepartout Pass";
+    }
+
+    function symbol() public pure override returns (string memory) {
+        return "PASS";
+    }
+
+    function tokenURI(uint256 id) public view override returns (string memory) {
+        if (_ownerOf(id) == address(0)) revert PassNotFound(id);
+        return _RENDERER.tokenURI(IPassepartout(address(this)), id);
+    }
+
+    /// @notice The contract that renders {tokenURI}.
+    function renderer() external view returns (IPassRenderer) {
+        return _RENDERER;
+    }
+
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == 0xad092b5c || super.supportsInterface(interfaceId); // ERC-4907
+    }
+
+    /// @dev Transfers (not mints or burns) stop during the emergency pause and for soulbound
+    /// resources; any transfer or burn clears the guest. Solady already clears the token approval.
+    function _beforeTokenTransfer(address from, address to, uint256 id) internal override {
+        if (from == address(0)) return;
+        if (to != address(0)) {
+            if (_config.paused) revert NetworkPaused();
+            (uint32 resourceId,,,) = _unpackExtra(_getExtraData(id));
+            if (!_resources[resourceId].transferable) revert PassNotTransferable(id);
+        }
+        if (_guests[id].user != address(0)) {
+            delete _guests[id];
+            emit UpdateUser(id, address(0), 0);
+        }
+    }
+
+    /// @dev Extra data layout: resourceId (32) | startSlot (32) | hours (16) | unit (16).
+    function _packExtra(uint32 resourceId, uint32 startSlot, uint16 hours_, uint16 unit)
+        private
+        pure
+        returns (uint256)
+    {
+        return uint256(resourceId) | (uint256(startSlot) << 32) | (uint256(hours_) << 64) | (uint256(unit) << 80);
+    }
+
+    function _unpackExtra(uint96 extra)
+        private
+        pure
+        returns (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit)
+    {
+        resourceId = uint32(extra);
+        startSlot = uint32(extra >> 32);
+        hours_ = uint16(extra >> 64);
+        unit = uint16(extra >> 80);
+    }
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPassepartoutBase} from "./interfaces/IPassepartoutBase.sol";
+
+/// @title PassepartoutStorage — the state shared by Passepartout and its VenueRegistry module
+/// @notice Both contracts inherit this first, so the module, running by delegatecall, sees the same
+/// slots. Add state only at the end. (Solady's ERC-721 keeps its state at hashed slots.)
+abstract contract PassepartoutStorage is IPassepartoutBase {
+    uint16 public constant MAX_UNITS = 255;
+    uint16 public constant MAX_BOOKING_HOURS = 8_784; // 366 days
+    uint32 public constant MAX_GRACE_SECONDS = 86_400;
+    uint256 internal constant NAME_MAX_BYTES = 32;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Read and written by every booking: one slot.
+    struct Config {
+        uint64 nextPassId;
+        uint16 feeBps;
+        bool paused;
+    }
+
+    /// @dev Read by every booking: one slot.
+    struct VenueData {
+        address operator;
+        uint32 splitId;
+        bool paused;
+    }
+
+    struct SplitData {
+        uint32 venueId;
+        uint8 count;
+        uint128 shares; // SplitLib packing
+    }
+
+    /// @dev Read by every booking and door check: one slot (232 bits).
+    struct ResourceData {
+        uint32 venueId;
+        uint16 units;
+        uint8 kind;
+        bool transferable;
+        uint8 currency; // index in _currencies
+        uint16 minHours;
+        uint16 maxHours;
+        uint32 horizonHours;
+        uint32 graceSeconds;
+        uint32 policyId;
+        uint32 releaseOffset; // RefundPolicyLib.lastRefundOffset of the policy, cached for booking
+    }
+
+    struct Prices {
+        uint80 hour;
+        uint80 day;
+        uint80 month;
+    }
+
+    /// @dev One slot per unsettled booking; deleted (gas refund) when settled or cancelled, so a
+    /// zero record on an existing pass means "settled". `splitId` is never 0, keeping it non-zero.
+    struct Escrow {
+        uint96 amount;
+        uint32 splitId;
+        uint16 feeBps;
+        uint32 policyId;
+        uint8 currency;
+        uint40 releaseTime;
+    }
+
+    /// @dev Cumulative settled amount of a split in one currency; `fee` is the network's part.
+    struct PoolData {
+        uint128 gross;
+        uint128 fee;
+    }
+
+    struct Guest {
+        address user;
+        uint64 expires;
+    }
+
+    struct DoorData {
+        uint32 venueId;
+        bool allResources;
+        bool active;
+        address lockKey;
+    }
+
+    Config internal _config;
+    address internal _admin;
+    address internal _pendingAdmin;
+    address internal _treasury;
+
+    /// @dev Index 0 is native ETH. `_currencyInfo`: bits 0–7 index, bit 8 registered, bit 9 allowed.
+    address[] internal _currencies;
+    mapping(address => uint256) internal _currencyInfo;
+
+    uint32 internal _venueCount;
+    uint32 internal _splitCount;
+    uint32 internal _resourceCount;
+    uint32 internal _policyCount;
+    uint32 internal _doorCount;
+
+    mapping(uint32 => VenueData) internal _venues;
+    mapping(uint32 => address) internal _pendingOperators;
+    mapping(uint32 => string) internal _venueNames;
+    mapping(uint32 => string) internal _venueURIs;
+
+    mapping(uint32 => SplitData) internal _splits;
+    mapping(uint32 => address[8]) internal _payees; // 8 == SplitLib.MAX_PAYEES
+
+    mapping(uint32 => uint256) internal _policies;
+    mapping(uint32 => ResourceData) internal _resources;
+    mapping(uint32 => Prices) internal _prices;
+    mapping(uint32 => string) internal _resourceNames;
+    mapping(uint32 => string) internal _resourceURIs;
+
+    /// @dev SlotBitmap words: (resource, unit, hour-slot word) → occupied bits.
+    mapping(uint256 => uint256) internal _occupancy;
+    mapping(uint256 => Escrow) internal _escrows;
+    mapping(uint256 => Guest) internal _guests;
+
+    /// @dev Keyed by `splitId << 8 | currency`.
+    mapping(uint256 => PoolData) internal _pools;
+    mapping(uint256 => uint256) internal _feesReleased;
+    /// @dev Keyed by `splitId << 16 | currency << 8 | payeeIndex`.
+    mapping(uint256 => uint256) internal _released;
+    mapping(address => mapping(address => uint256)) internal _credits;
+
+    mapping(uint32 => DoorData) internal _doors;
+    mapping(uint32 => mapping(uint32 => bool)) internal _doorResources;
+    mapping(uint32 => mapping(address => bool)) internal _trustedRelayers;
+
+    function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
+        v = _venues[venueId];
+        if (v.operator == address(0)) revert VenueNotFound(venueId);
+        if (v.operator != msg.sender) revert VenueNotOperator(venueId, msg.sender);
+    }
+
+    function _checkName(string calldata name_) internal pure {
+        uint256 len = bytes(name_).length;
+        if (len == 0 || len > NAME_MAX_BYTES) revert NameInvalid(len);
+    }
+
+
+    /// @dev Whether new bookings may be paid in `currency` (ETH always).
+    function _isCurrencyAllowed(address currency) internal view returns (bool) {
+        return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
+    }
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IVenueRegistry} from "./interfaces/IVenueRegistry.sol";
+import {PassepartoutStorage} from "./PassepartoutStorage.sol";
+import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
+import {SplitLib} from "./libraries/SplitLib.sol";
+
+/// @title VenueRegistry — venues, payee splits, policies, resources and doors
+/// @notice A module of Passepartout, reached through its fallback by delegatecall: it writes
+/// Passepartout's storage, at Passepartout's address. Called directly it only touches its own,
+/// unused storage. Split out to keep Passepartout under the 24 KiB code size limit while the hot
+/// paths (book, cancel, settle, claim, canEnter) stay in one contract.
+contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
+    /*//////////////////////////////////////////////////////////////
+                                 VENUES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IVenueRegistry
+    function createVenue(
+        string calldata name_,
+        string calldata metadataURI,
+        address[] calldata payees,
+        uint16[] calldata sharesBps
+    ) external returns (uint32 venueId) {
+        _checkName(name_);
+        venueId = ++_venueCount;
+        _venues[venueId].operator = msg.sender;
+        _venueNames[venueId] = name_;
+        _venueURIs[venueId] = metadataURI;
+        emit VenueCreated(venueId, msg.sender, name_, metadataURI);
+        _setSplit(venueId, payees, sharesBps);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function updateVenue(uint32 venueId, string calldata name_, string calldata metadataURI) external {
+        _onlyOperator(venueId);
+        _checkName(name_);
+        _venueNames[venueId] = name_;
+        _venueURIs[venueId] = metadataURI;
+        emit VenueUpdated(venueId, name_, metadataURI);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setVenuePayees(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
+        external
+        returns (uint32 splitId)
+    {
+        _onlyOperator(venueId);
+        return _setSplit(venueId, payees, sharesBps);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setVenuePaused(uint32 venueId, bool paused_) external {
+        _onlyOperator(venueId).paused = paused_;
+        emit VenuePauseChanged(venueId, paused_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function proposeVenueOperator(uint32 venueId, address newOperator) external {
+        _onlyOperator(venueId);
+        _pendingOperators[venueId] = newOperator;
+        emit VenueOperatorProposed(venueId, newOperator);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function acceptVenueOperator(uint32 venueId) external {
+        if (msg.sender != _pendingOperators[venueId] || msg.sender == address(0)) {
+            revert VenueNotPendingOperator(venueId, msg.sender);
+        }
+        VenueData storage v = _venues[venueId];
+        address previous = v.operator;
+        v.operator = msg.sender;
+        delete _pendingOperators[venueId];
+        emit VenueOperatorChanged(venueId, previous, msg.sender);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function venue(uint32 venueId) external view returns (Venue memory) {
+        VenueData memory v = _venues[venueId];
+        if (v.operator == address(0)) revert VenueNotFound(venueId);
+        return Venue(v.operator, _pendingOperators[venueId], v.splitId, v.paused, _venueNames[venueId], _venueURIs[venueId]);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function venueCount() external view returns (uint32) {
+        return _venueCount;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function split(uint32 splitId)
+        external
+        view
+        returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps)
+    {
+        SplitData memory s = _splits[splitId];
+        if (s.count == 0) revert SplitNotFound(splitId);
+        payees = new address[](s.count);
+        sharesBps = new uint16[](s.count);
+        for (uint256 i; i < s.count; ++i) {
+            payees[i] = _payees[splitId][i];
+            sharesBps[i] = SplitLib.shareOf(s.shares, i);
+        }
+        venueId = s.venueId;
+    }
+
+    function _setSplit(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
+        private
+        returns (uint32 splitId)
+    {
+        uint256 n = payees.length;
+        if (n == 0 || n > SplitLib.MAX_PAYEES) revert SplitInvalidPayeeCount(n, SplitLib.MAX_PAYEES);
+        if (sharesBps.length != n) revert SplitLengthMismatch(n, sharesBps.length);
+        uint256 packed;
+        uint256 total;
+        splitId = ++_splitCount;
+        for (uint256 i; i < n; ++i) {
+            address payee = payees[i];
+            if (payee == address(0)) revert SplitInvalidPayee(i, payee);
+            for (uint256 j; j < i; ++j) {
+                if (payees[j] == payee) revert SplitInvalidPayee(i, payee);
+            }
+            if (sharesBps[i] == 0) revert SplitInvalidShare(i, 0);
+            total += sharesBps[i];
+            packed |= uint256(sharesBps[i]) << (16 * i);
+            _payees[splitId][i] = payee;
+        }
+        if (total != SplitLib.TOTAL_BPS) revert SplitSharesNotWhole(total);
+        _splits[splitId] = SplitData(venueId, uint8(n), uint128(packed));
+        _venues[venueId].splitId = splitId;
+        emit SplitCreated(splitId, venueId, payees, sharesBps);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          POLICIES AND RESOURCES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IVenueRegistry
+    function createPolicy(RefundTier[] calldata tiers) external returns (uint32 policyId) {
+        uint256 packed = RefundPolicyLib.pack(tiers);
+        policyId = ++_policyCount;
+        _policies[policyId] = packed;
+        emit PolicyCreated(policyId, tiers);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function policy(uint32 policyId) external view returns (RefundTier[] memory) {
+        if (policyId > _policyCount) revert PolicyNotFound(policyId);
+        return RefundPolicyLib.unpack(_policies[policyId]);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function createResource(uint32 venueId, ResourceParams calldata p) external returns (uint32 resourceId) {
+        _onlyOperator(venueId);
+        resourceId = ++_resourceCount;
+        _storeResource(resourceId, venueId, p);
+        emit ResourceCreated(resourceId, venueId, p);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function updateResource(uint32 resourceId, ResourceParams calldata p) external {
+        uint32 venueId = _resources[resourceId].venueId;
+        if (venueId == 0) revert ResourceNotFound(resourceId);
+        _onlyOperator(venueId);
+        uint16 current = _resources[resourceId].units;
+        if (p.units < current) revert ResourceUnitsDecrease(current, p.units);
+        _storeResource(resourceId, venueId, p);
+        emit ResourceUpdated(resourceId, venueId, p);
+    }
+
+    function _storeResource(uint32 resourceId, uint32 venueId, ResourceParams calldata p) private {
+        _checkName(p.name);
+        if (p.units == 0 || p.units > MAX_UNITS) revert ResourceInvalidUnits(p.units, MAX_UNITS);
+        if (p.pricePerHour == 0 || p.pricePerDay == 0 || p.pricePerMonth == 0) revert ResourceInvalidPrices();
+        if (p.minHours == 0 || p.minHours > p.maxHours || p.maxHours > MAX_BOOKING_HOURS) {
+            revert ResourceInvalidDurations(p.minHours, p.maxHours);
+        }
+        if (p.graceSeconds > MAX_GRACE_SECONDS) revert ResourceGraceTooLong(p.graceSeconds, MAX_GRACE_SECONDS);
+        if (p.policyId > _policyCount) revert PolicyNotFound(p.policyId);
+        if (!_isCurrencyAllowed(p.currency)) revert CurrencyNotAllowed(p.currency);
+        _resources[resourceId] = ResourceData({
+            venueId: venueId,
+            units: p.units,
+            kind: p.kind,
+            transferable: p.transferable,
+            currency: uint8(_currencyInfo[p.currency]),
+            minHours: p.minHours,
+            maxHours: p.maxHours,
+            horizonHours: p.horizonHours,
+            graceSeconds: p.graceSeconds,
+            policyId: p.policyId,
+            releaseOffset: RefundPolicyLib.lastRefundOffset(_policies[p.policyId])
+        });
+        _prices[resourceId] = Prices(p.pricePerHour, p.pricePerDay, p.pricePerMonth);
+        _resourceNames[resourceId] = p.name;
+        _resourceURIs[resourceId] = p.metadataURI;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function resource(uint32 resourceId) external view returns (Resource memory) {
+        ResourceData memory r = _resources[resourceId];
+        if (r.venueId == 0) revert ResourceNotFound(resourceId);
+        Prices memory pr = _prices[resourceId];
+        return Resource({
+            venueId: r.venueId,
+            units: r.units,
+            kind: r.kind,
+            transferable: r.transferable,
+            currency: _currencies[r.currency],
+            pricePerHour: pr.hour,
+            pricePerDay: pr.day,
+            pricePerMonth: pr.month,
+            minHours: r.minHours,
+            maxHours: r.maxHours,
+            horizonHours: r.horizonHours,
+            graceSeconds: r.graceSeconds,
+            policyId: r.policyId,
+            name: _resourceNames[resourceId],
+            metadataURI: _resourceURIs[resourceId]
+        });
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function resourceCount() external view returns (uint32) {
+        return _resourceCount;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 DOORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IVenueRegistry
+    function createDoor(uint32 venueId, bool allResources, address lockKey) external returns (uint32 doorId) {
+        _onlyOperator(venueId);
+        if (lockKey == address(0)) revert ZeroAddress();
+        doorId = ++_doorCount;
+        _doors[doorId] = DoorData(venueId, allResources, true, lockKey);
+        emit DoorSet(doorId, venueId, allResources, true, lockKey);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function updateDoor(uint32 doorId, bool allResources, bool active, address lockKey) external {
+        uint32 venueId = _doorVenue(doorId);
+        _onlyOperator(venueId);
+        if (lockKey == address(0)) revert ZeroAddress();
+        _doors[doorId] = DoorData(venueId, allResources, active, lockKey);
+        emit DoorSet(doorId, venueId, allResources, active, lockKey);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setDoorResource(uint32 doorId, uint32 resourceId, bool admitted) external {
+        uint32 venueId = _doorVenue(doorId);
+        _onlyOperator(venueId);
+        if (_resources[resourceId].venueId != venueId) revert DoorResourceNotInVenue(doorId, resourceId);
+        _doorResources[doorId][resourceId] = admitted;
+        emit DoorResourceSet(doorId, resourceId, admitted);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setRelayerTrusted(uint32 venueId, address relayer, bool trusted) external {
+        _onlyOperator(venueId);
+        if (relayer == address(0)) revert ZeroAddress();
+        _trustedRelayers[venueId][relayer] = trusted;
+        emit RelayerTrustSet(venueId, relayer, trusted);
+    }
+
+    function _doorVenue(uint32 doorId) private view returns (uint32 venueId) {
+        venueId = _doors[doorId].venueId;
+        if (venueId == 0) revert DoorNotFound(doorId);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function door(uint32 doorId) external view returns (Door memory) {
+        DoorData memory d = _doors[doorId];
+        if (d.venueId == 0) revert DoorNotFound(doorId);
+        return Door(d.venueId, d.allResources, d.active, d.lockKey);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function doorCount() external view returns (uint32) {
+        return _doorCount;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function isRelayerTrusted(uint32 venueId, address relayer) external view returns (bool) {
+        return _trustedRelayers[venueId][relayer];
+    }
+}

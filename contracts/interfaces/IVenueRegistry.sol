@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPassepartoutBase} from "./IPassepartoutBase.sol";
+
+/// @title IVenueRegistry — venues, payee splits, policies, resources and doors
+/// @notice Served by Passepartout through its VenueRegistry module (delegatecall), at the same address.
+interface IVenueRegistry is IPassepartoutBase {
+    /*//////////////////////////////////////////////////////////////
+                                 VENUES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers a venue operated by the caller with its payee split (≤ MAX_PAYEES payees,
+    /// shares > 0 summing to 10,000 bps, no zero or repeated payee).
+    function createVenue(
+        string calldata name,
+        string calldata metadataURI,
+        address[] calldata payees,
+        uint16[] calldata sharesBps
+    ) external returns (uint32 venueId);
+    /// @notice Operator only.
+    function updateVenue(uint32 venueId, string calldata name, string calldata metadataURI) external;
+    /// @notice Operator only. Creates a new split for future bookings; earned money keeps its split.
+    function setVenuePayees(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
+        external
+        returns (uint32 splitId);
+    /// @notice Operator only.
+    function setVenuePaused(uint32 venueId, bool paused_) external;
+    /// @notice Step 1 of the operator hand-over. Operator only.
+    function proposeVenueOperator(uint32 venueId, address newOperator) external;
+    /// @notice Step 2 of the operator hand-over, by the proposed operator.
+    function acceptVenueOperator(uint32 venueId) external;
+    function venue(uint32 venueId) external view returns (Venue memory);
+    function venueCount() external view returns (uint32);
+
+    /// @notice Payees and shares of a split.
+    function split(uint32 splitId)
+        external
+        view
+        returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps);
+
+    /*//////////////////////////////////////////////////////////////
+                          POLICIES AND RESOURCES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers an immutable cancellation policy (≤ MAX_POLICY_TIERS tiers). Anyone may.
+    function createPolicy(RefundTier[] calldata tiers) external returns (uint32 policyId);
+    function policy(uint32 policyId) external view returns (RefundTier[] memory tiers);
+
+    /// @notice Operator only.
+    function createResource(uint32 venueId, ResourceParams calldata params) external returns (uint32 resourceId);
+    /// @notice Operator only. Applies to future bookings; existing passes keep price and policy.
+    function updateResource(uint32 resourceId, ResourceParams calldata params) external;
+    function resource(uint32 resourceId) external view returns (Resource memory);
+    function resourceCount() external view returns (uint32);
+
+    /*//////////////////////////////////////////////////////////////
+                                 DOORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Operator only. Registers a door; `lockKey` signs its challenges.
+    function createDoor(uint32 venueId, bool allResources, address lockKey) external returns (uint32 doorId);
+    /// @notice Operator only.
+    function updateDoor(uint32 doorId, bool allResources, bool active, address lockKey) external;
+    /// @notice Operator only. Whether a room door admits a resource of its venue.
+    function setDoorResource(uint32 doorId, uint32 resourceId, bool admitted) external;
+    /// @notice Operator only. Whether the venue's locks accept open commands signed by `relayer`.
+    function setRelayerTrusted(uint32 venueId, address relayer, bool trusted) external;
+    function door(uint32 doorId) external view returns (Door memory);
+    function doorCount() external view returns (uint32);
+    function isRelayerTrusted(uint32 venueId, address relayer) external view returns (bool);
+}

@@ -1,0 +1,60 @@
+// Deploys the whole protocol with any ethers signer and describes it as a Deployments object
+// (see protocol/deployments.ts). Writing the file is the caller's business.
+import { ContractFactory, type Signer } from "ethers";
+import type { Deployments } from "../../protocol/deployments.ts";
+import { readArtifact } from "./artifacts.ts";
+
+export type DeployOptions = {
+  admin?: string; // defaults to the deployer
+  treasury?: string; // defaults to the admin
+  feeBps?: number; // network fee, default 300 (3 %)
+  testStablecoin?: boolean; // deploy and allow-list TestCAD (local chains), default false
+  log?: (line: string) => void;
+};
+
+async function deploy(signer: Signer, name: string, args: unknown[] = []) {
+  const { abi, bytecode } = readArtifact(name);
+  const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
+  const receipt = await contract.deploymentTransaction()!.wait();
+  return { address: (await contract.getAddress()) as `0x${string}`, block: receipt!.blockNumber };
+}
+
+export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): Promise<Deployments> {
+  const log = opts.log ?? (() => {});
+  const deployer = await signer.getAddress();
+  const admin = opts.admin ?? deployer;
+  const treasury = opts.treasury ?? admin;
+  const chainId = Number((await signer.provider!.getNetwork()).chainId);
+
+  log("deploying PassRenderer");
+  const renderer = await deploy(signer, "PassRenderer");
+  log("deploying VenueRegistry");
+  const registry = await deploy(signer, "VenueRegistry");
+  log("deploying Passepartout");
+  // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
+  const main = await deploy(signer, "Passepartout", [deployer, treasury, opts.feeBps ?? 300, renderer.address, registry.address]);
+  const iface = readArtifact("IPassepartout").abi;
+  const passepartoutAbi = [...iface, ...readArtifact("Passepartout").abi.filter((f) => !iface.some((g) => g.type === f.type && g.name === f.name && f.type !== "constructor"))];
+  const deployments: Deployments = {
+    chainId,
+    deployBlock: renderer.block,
+    contracts: {
+      Passepartout: { address: main.address, abi: passepartoutAbi },
+      VenueRegistry: { address: registry.address, abi: readArtifact("VenueRegistry").abi },
+      PassRenderer: { address: renderer.address, abi: readArtifact("PassRenderer").abi },
+    },
+  };
+
+  const passepartout = new (await import("ethers")).Contract(main.address, passepartoutAbi, signer);
+  if (opts.testStablecoin) {
+    log("deploying TestCAD (test stablecoin)");
+    const cad = await deploy(signer, "TestCAD");
+    await (await passepartout.setCurrencyAllowed(cad.address, true)).wait();
+    deployments.contracts.TestCAD = { address: cad.address, abi: readArtifact("TestCAD").abi };
+  }
+  if (admin !== deployer) {
+    log(`proposing ${admin} as admin (it must call acceptAdmin)`);
+    await (await passepartout.proposeAdmin(admin)).wait();
+  }
+  return deployments;
+}

@@ -1,0 +1,70 @@
+import { useRoute, href } from "./lib/route.ts";
+import { useI18n } from "./i18n/i18n.tsx";
+import { WalletPanel } from "./components/WalletPanel.tsx";
+import { VenueList } from "./components/VenueList.tsx";
+import { VenuePage } from "./components/VenuePage.tsx";
+import { ResourcePage } from "./components/ResourcePage.tsx";
+import { MyPasses } from "./components/MyPasses.tsx";
+import { OperatorPage } from "./components/OperatorPage.tsx";
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const route = useRoute();
+  const [page, id] = route;
+  const current = page ?? "venues";
+  const nav = [
+    { key: "venues", label: t("nav.venues"), to: href() },
+    { key: "passes", label: t("nav.passes"), to: href("passes") },
+    { key: "operator", label: t("nav.operator"), to: href("operator") },
+  ];
+  const active = (key: string) =>
+    key === current || (key === "venues" && (current === "venue" || current === "resource"));
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>
+        {t("app.skip")}
+      </a>
+      <header className="top">
+        <div className="brand">
+          <a href={href()} className="logo" aria-label="Passepartout">
+            <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+              <rect width="32" height="32" rx="6" fill="currentColor" />
+              <circle cx="16" cy="13" r="5" fill="none" stroke="#fff" strokeWidth="3" />
+              <rect x="14" y="17" width="4" height="9" fill="#fff" />
+            </svg>
+            <span>Passepartout</span>
+          </a>
+          <span className="tagline">{t("app.tagline")}</span>
+        </div>
+        <nav aria-label={t("nav.label")}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.key}>
+                <a href={n.to} aria-current={active(n.key) ? "page" : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button
+          type="button"
+          className="lang"
+          lang={lang === "fr" ? "en" : "fr"}
+          aria-label={`${t("lang.label")}: ${t("lang.switchTo")}`}
+          onClick={() => setLang(lang === "fr" ? "en" : "fr")}
+        >
+          {lang === "fr" ? "EN" : "FR"}
+        </button>
+        <WalletPanel />
+      </header>
+      <main id="main" tabIndex={-1} className="container">
+        {current === "venues" && <VenueList />}
+        {current === "venue" && id && <VenuePage venueId={Number(id)} />}
+        {current === "resource" && id && <ResourcePage resourceId={Number(id)} />}
+        {current === "passes" && <MyPasses />}
+        {current === "operator" && <OperatorPage />}
+      </main>
+    </>
+  );
+}

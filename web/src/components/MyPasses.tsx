@@ -1,0 +1,277 @@
+import { useMemo, useState } from "react";
+import { isAddress, parseEventLogs, zeroAddress, type Address } from "viem";
+import { useQuery } from "@tanstack/react-query";
+import { useApp, useNow } from "../context.tsx";
+import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks.ts";
+import { useI18n } from "../i18n/i18n.tsx";
+import { read, type Door, type Resource, type Venue } from "../lib/protocol.ts";
+import { challengeId, unlockTypedData } from "../lib/relayer.ts";
+import { walletFor, sendTx } from "../lib/wallet.ts";
+import { toUiError, type UiError } from "../lib/errors.ts";
+import { formatAmount } from "../lib/money.ts";
+import { formatDateTime, nowSeconds } from "../lib/time.ts";
+import type { PassPhase } from "../lib/passes.ts";
+import { PassList, type PassView } from "./PassList.tsx";
+import { ErrorMessage, Status, shortAddress } from "./Feedback.tsx";
+
+export function MyPasses() {
+  const { t } = useI18n();
+  const now = useNow(15_000);
+  const { address } = useAccount();
+  const passes = usePasses(address);
+  const resources = useResources();
+  const venues = useVenues();
+  const currencies = useCurrencies();
+
+  const views = useMemo<PassView[]>(() => {
+    if (!passes.data || !resources.data || !venues.data) return [];
+    return passes.data.map((p) => {
+      const r = resources.data.find((x) => x.id === p.resourceId);
+      const v = venues.data.find((x) => x.id === r?.venueId);
+      return {
+        ...p,
+        resourceName: r?.name ?? `#${p.resourceId}`,
+        venueName: v?.name ?? "",
+        timeZone: v?.timeZone ?? "UTC",
+        graceSeconds: r?.graceSeconds ?? 0,
+        currencyInfo: currencies.data?.find((c) => c.address.toLowerCase() === p.currency.toLowerCase()),
+      };
+    });
+  }, [passes.data, resources.data, venues.data, currencies.data]);
+
+  return (
+    <section aria-labelledby="passes-title">
+      <h1 id="passes-title">{t("passes.title")}</h1>
+      {!address ? (
+        <p>{t("passes.signIn")}</p>
+      ) : passes.isPending || resources.isPending || venues.isPending ? (
+        <p>{t("app.loading")}</p>
+      ) : (
+        <PassList
+          passes={views}
+          now={now}
+          actions={(p, phase) => (
+            <PassActions
+              pass={p}
+              phase={phase}
+              resource={resources.data?.find((r) => r.id === p.resourceId)}
+              venue={venues.data?.find((v) => v.id === resources.data?.find((r) => r.id === p.resourceId)?.venueId)}
+            />
+          )}
+        />
+      )}
+    </section>
+  );
+}
+
+export function doorLabel(d: Door, venue: Venue | undefined, t: (k: string, v?: Record<string, string | number>) => string): string {
+  const named = venue?.meta.doors?.[String(d.id)];
+  if (typeof named === "string" && named) return named;
+  return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
+}
+
+function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: PassPhase; resource?: Resource; venue?: Venue }) {
+  const { t, locale } = useI18n();
+  const doors = useDoorsFor(resource);
+  if (phase === "past") return null;
+  return (
+    <div className="actions">
+      {phase === "current" && (
+        <div className="doors">
+          <h4>{t("passes.doors")}</h4>
+          {doors.data?.length === 0 && <p className="muted">{t("passes.noDoor")}</p>}
+          {doors.data?.map((d) => <OpenDoor key={d.id} pass={pass} door={d} label={doorLabel(d, venue, t)} />)}
+        </div>
+      )}
+      {phase === "upcoming" && (
+        <p className="muted small">{t("door.opensAt", { time: formatDateTime(pass.start - pass.graceSeconds, locale, pass.timeZone) })}</p>
+      )}
+      {!pass.asGuest && phase === "upcoming" && <CancelPass pass={pass} />}
+      {!pass.asGuest && <LendPass pass={pass} />}
+    </div>
+  );
+}
+
+type DoorResult = { granted: boolean; reason: string } | null;
+
+function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: string }) {
+  const { t } = useI18n();
+  const { protocol, relayer, wagmi } = useApp();
+  const { address } = useAccount();
+  const [state, setState] = useState<"idle" | "asking" | "signing">("idle");
+  const [result, setResult] = useState<DoorResult>(null);
+  const [error, setError] = useState<UiError | null>(null);
+
+  async function open() {
+    if (!address) return;
+    setResult(null);
+    setError(null);
+    setState("asking");
+    try {
+      const challenge = await relayer.challenge(door.id);
+      const cid = challengeId(protocol.chain.id, protocol.address, challenge);
+      const deadline = nowSeconds() + 120;
+      setState("signing");
+      const wallet = await walletFor(protocol, wagmi);
+      const signature = await wallet.signTypedData({
+        account: address,
+        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.id, deadline),
+      });
+      setState("asking");
+      setResult(
+        await relayer.unlock({
+          chainId: protocol.chain.id,
+          contract: protocol.address,
+          door: door.id,
+          challenge,
+          passId: pass.id.toString(),
+          deadline,
+          signer: address,
+          signature,
+        }),
+      );
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      setError(typeof code === "string" && code ? { key: "door.failed", vars: { message: code } } : toUiError(e));
+    } finally {
+      setState("idle");
+    }
+  }
+
+  return (
+    <div className="door">
+      <button type="button" className="primary big" onClick={open} disabled={state !== "idle"}>
+        {t("door.open", { door: label })}
+      </button>
+      <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
+      {result && (
+        <p className={result.granted ? "status ok granted" : "error denied"} role="status" data-testid="door-result">
+          {result.granted ? t("door.granted") : t("door.denied", { reason: t(`reason.${result.reason}`) })}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+function CancelPass({ pass }: { pass: PassView }) {
+  const { t, locale } = useI18n();
+  const { protocol, wagmi } = useApp();
+  const { address } = useAccount();
+  const refresh = useRefreshChain();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [done, setDone] = useState<bigint | null>(null);
+  const preview = useQuery({
+    queryKey: ["chain", "refundAt", pass.id.toString()],
+    queryFn: () => read<bigint>(protocol, "refundAt", [pass.id, nowSeconds()]),
+    enabled: asking,
+    refetchInterval: 15_000,
+  });
+  const fmt = (v: bigint) => (pass.currencyInfo ? formatAmount(v, pass.currencyInfo, locale) : v.toString());
+
+  async function cancel() {
+    if (!address) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
+      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "Cancelled" as never }) as unknown as {
+        args: { refund: bigint };
+      }[];
+      setDone(ev?.args.refund ?? preview.data ?? 0n);
+      setAsking(false);
+      setTimeout(() => void refresh(), 4000);
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done !== null) return <p className="status ok" role="status" data-testid="cancel-done">{t("cancel.done", { amount: fmt(done) })}</p>;
+  if (!asking) {
+    return (
+      <button type="button" onClick={() => setAsking(true)}>
+        {t("cancel.button")}
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-label={t("cancel.button")}>
+      <p data-testid="refund-preview">
+        {preview.data === undefined ? t("app.loading") : preview.data > 0n ? t("cancel.preview", { amount: fmt(preview.data) }) : t("cancel.previewNone")}
+      </p>
+      <button type="button" className="danger" onClick={cancel} disabled={busy || preview.data === undefined}>
+        {busy ? t("common.working") : t("cancel.confirm")}
+      </button>
+      <button type="button" onClick={() => setAsking(false)} disabled={busy}>
+        {t("cancel.keep")}
+      </button>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+function LendPass({ pass }: { pass: PassView }) {
+  const { t } = useI18n();
+  const { protocol, wagmi } = useApp();
+  const { address } = useAccount();
+  const refresh = useRefreshChain();
+  const [open, setOpen] = useState(false);
+  const [guest, setGuest] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function setUser(user: Address, expires: number) {
+    if (!address) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await sendTx(protocol, wagmi, address, { functionName: "setUser", args: [pass.id, user, BigInt(expires)] });
+      setMessage(user === zeroAddress ? t("lend.revoked") : t("lend.done", { address: shortAddress(user) }));
+      setOpen(false);
+      await refresh();
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const id = `guest-${pass.id}`;
+  return (
+    <div className="lend">
+      {pass.guest ? (
+        <button type="button" onClick={() => setUser(zeroAddress, 0)} disabled={busy}>
+          {t("lend.revoke")}
+        </button>
+      ) : !open ? (
+        <button type="button" onClick={() => setOpen(true)}>
+          {t("lend.button")}
+        </button>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!isAddress(guest)) return setError({ key: "lend.invalid" });
+            void setUser(guest, pass.end);
+          }}
+        >
+          <label htmlFor={id}>{t("lend.address")}</label>
+          <input id={id} value={guest} onChange={(e) => setGuest(e.target.value.trim())} placeholder="0x…" spellCheck={false} autoComplete="off" required />
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t("common.working") : t("lend.confirm")}
+          </button>
+          <button type="button" onClick={() => setOpen(false)}>
+            {t("common.cancel")}
+          </button>
+        </form>
+      )}
+      {message && <p className="status ok" role="status">{message}</p>}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}

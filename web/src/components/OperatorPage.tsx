@@ -1,0 +1,303 @@
+import { useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { Address } from "viem";
+import { useApp, useNow } from "../context.tsx";
+import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks.ts";
+import { useI18n } from "../i18n/i18n.tsx";
+import { loadSplits, read, type Booking, type Resource, type Venue } from "../lib/protocol.ts";
+import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
+import { toUiError, type UiError } from "../lib/errors.ts";
+import { sendTx } from "../lib/wallet.ts";
+import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
+import { ErrorMessage, shortAddress } from "./Feedback.tsx";
+import { RevenueChart } from "./RevenueChart.tsx";
+import { VenueEditor, CreateVenue } from "./VenueEditor.tsx";
+
+const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+export function OperatorPage() {
+  const { t } = useI18n();
+  const { protocol } = useApp();
+  const { address } = useAccount();
+  const venues = useVenues();
+  const payeeOf = useQuery({
+    queryKey: ["chain", "payeeVenues", address, venues.data?.map((v) => v.id)],
+    enabled: !!address && !!venues.data,
+    queryFn: async () => {
+      const ids = new Set<number>();
+      for (const v of venues.data!) {
+        const splits = await loadSplits(protocol, v.id);
+        if (splits.some((s) => s.payees.some((p) => same(p, address)))) ids.add(v.id);
+      }
+      return ids;
+    },
+  });
+  if (!address) return <p>{t("op.connect")}</p>;
+  if (venues.isPending || payeeOf.isPending) return <p>{t("app.loading")}</p>;
+  const mine = (venues.data ?? []).filter((v) => same(v.operator, address) || payeeOf.data?.has(v.id));
+  return (
+    <section aria-labelledby="op-title">
+      <h1 id="op-title">{t("op.title")}</h1>
+      {mine.length === 0 && <p>{t("op.none")}</p>}
+      {mine.map((v) => (
+        <VenueDashboard key={v.id} venue={v} account={address} />
+      ))}
+      <CreateVenue account={address} />
+    </section>
+  );
+}
+
+function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) {
+  const { t, locale } = useI18n();
+  const now = useNow(30_000);
+  const resources = useResources(venue.id);
+  const ids = useMemo(() => resources.data?.map((r) => r.id), [resources.data]);
+  const bookings = useBookings(ids);
+  const currencies = useCurrencies();
+  const operator = same(venue.operator, account);
+  const [manage, setManage] = useState(false);
+  const live = (bookings.data ?? []).filter((b) => !b.cancelled);
+  const today = localDayStart(now, venue.timeZone);
+  const unitHours = (resources.data ?? []).reduce((s, r) => s + r.units * 24, 0);
+  const bookedToday = live.reduce((s, b) => s + Math.max(0, Math.min(b.end, today + DAY) - Math.max(b.start, today)) / HOUR, 0);
+
+  return (
+    <article className="venue-dash" aria-labelledby={`dash-${venue.id}`}>
+      <h2 id={`dash-${venue.id}`}>
+        {venue.name} <span className="badge">{operator ? t("op.youOperate") : t("op.youArePayee")}</span>
+      </h2>
+      <div className="dash-grid">
+        <section aria-labelledby={`occ-${venue.id}`}>
+          <h3 id={`occ-${venue.id}`}>{t("op.occupancy")}</h3>
+          <meter min={0} max={Math.max(unitHours, 1)} value={bookedToday} aria-labelledby={`occ-${venue.id}`} />
+          <p>{t("op.occupancyOf", { booked: bookedToday, total: unitHours })}</p>
+        </section>
+        <Settle venue={venue} bookings={bookings.data ?? []} now={now} account={account} />
+      </div>
+      <section aria-labelledby={`rev-${venue.id}`}>
+        <h3 id={`rev-${venue.id}`}>{t("op.revenue")}</h3>
+        {currencies.data
+          ?.filter((c) => (bookings.data ?? []).some((b) => same(b.currency, c.address)))
+          .map((c) => (
+            <RevenueChart key={c.address} currency={c} timeZone={venue.timeZone} title={t("op.revenue")} points={revenue(bookings.data ?? [], c, venue.timeZone, now)} />
+          ))}
+      </section>
+      <Claims venue={venue} account={account} currencies={currencies.data ?? []} />
+      <section aria-labelledby={`bk-${venue.id}`}>
+        <h3 id={`bk-${venue.id}`}>{t("op.bookings")}</h3>
+        {(bookings.data ?? []).length === 0 ? (
+          <p className="muted">{t("op.noBookings")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="bookings">
+              <thead>
+                <tr>
+                  <th scope="col">{t("op.col.pass")}</th>
+                  <th scope="col">{t("op.col.resource")}</th>
+                  <th scope="col">{t("op.col.window")}</th>
+                  <th scope="col">{t("op.col.holder")}</th>
+                  <th scope="col">{t("op.col.amount")}</th>
+                  <th scope="col">{t("op.col.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...(bookings.data ?? [])]
+                  .sort((a, b) => b.start - a.start)
+                  .slice(0, 30)
+                  .map((b) => (
+                    <tr key={b.passId.toString()}>
+                      <td>#{b.passId.toString()}</td>
+                      <td>{resources.data?.find((r) => r.id === b.resourceId)?.name}</td>
+                      <td>{formatWindow(b.start, b.end, locale, venue.timeZone)}</td>
+                      <td title={b.holder}>{shortAddress(b.holder)}</td>
+                      <td>{fmt(b.amount, b.currency, currencies.data, locale)}</td>
+                      <td>{t(b.cancelled ? "op.status.cancelled" : b.settled ? "op.status.settled" : "op.status.escrow")}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {operator && (
+        <>
+          <button type="button" aria-expanded={manage} onClick={() => setManage((m) => !m)}>
+            {t("op.manage")} — {venue.name}
+          </button>
+          {manage && resources.data && <VenueEditor venue={venue} resources={resources.data as Resource[]} account={account} />}
+        </>
+      )}
+    </article>
+  );
+}
+
+function fmt(v: bigint, currency: Address, cs: Currency[] | undefined, locale: string): string {
+  const c = cs?.find((x) => same(x.address, currency));
+  return c ? formatAmount(v, c, locale) : v.toString();
+}
+
+/** Revenue per day of use over the last 14 days and the next 7: bookings net of refunds. */
+export function revenue(bookings: Booking[], c: Currency, timeZone: string, now: number) {
+  const first = localDayStart(now, timeZone) - 13 * DAY;
+  const days = Array.from({ length: 21 }, (_, i) => localDayStart(first + i * DAY + 12 * HOUR, timeZone));
+  const sums = new Map(days.map((d) => [d, 0n]));
+  for (const b of bookings) {
+    if (!same(b.currency, c.address)) continue;
+    const d = localDayStart(b.start, timeZone);
+    if (sums.has(d)) sums.set(d, sums.get(d)! + (b.cancelled ? b.retained : b.amount));
+  }
+  return days.map((day) => ({ day, amount: sums.get(day)! }));
+}
+
+function Settle({ venue, bookings, now, account }: { venue: Venue; bookings: Booking[]; now: number; account: Address }) {
+  const { t } = useI18n();
+  const { protocol, wagmi } = useApp();
+  const refresh = useRefreshChain();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [done, setDone] = useState<number | null>(null);
+  const pending = bookings.filter((b) => !b.cancelled && !b.settled && b.releaseTime <= now);
+  async function settle() {
+    setBusy(true);
+    setError(null);
+    try {
+      await sendTx(protocol, wagmi, account, { functionName: "settle", args: [pending.map((b) => b.passId)] });
+      setDone(pending.length);
+      await refresh();
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section aria-labelledby={`settle-${venue.id}`}>
+      <h3 id={`settle-${venue.id}`}>{t("op.settle", { n: pending.length })}</h3>
+      {pending.length === 0 ? (
+        <p className="muted">{t("op.settleNone")}</p>
+      ) : (
+        <button type="button" className="primary" onClick={settle} disabled={busy}>
+          {busy ? t("common.working") : t("op.settle", { n: pending.length })}
+        </button>
+      )}
+      {done !== null && <p className="status ok" role="status">{t("op.settled", { n: done })}</p>}
+      <ErrorMessage error={error} />
+    </section>
+  );
+}
+
+type ClaimRow = { splitId: number; current: boolean; payee: Address; index: number; share: number; currency: Currency; amount: bigint };
+
+function Claims({ venue, account, currencies }: { venue: Venue; account: Address; currencies: Currency[] }) {
+  const { t, locale } = useI18n();
+  const { protocol, wagmi } = useApp();
+  const refresh = useRefreshChain();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const rows = useQuery({
+    queryKey: ["chain", "claims", venue.id, currencies.map((c) => c.address)],
+    enabled: currencies.length > 0,
+    refetchInterval: 15_000,
+    queryFn: async () => {
+      const splits = await loadSplits(protocol, venue.id);
+      const out: ClaimRow[] = [];
+      const fees: { splitId: number; currency: Currency; amount: bigint }[] = [];
+      for (const s of splits) {
+        for (const c of currencies) {
+          const amounts = await Promise.all(s.payees.map((_, i) => read<bigint>(protocol, "claimable", [s.id, c.address, i])));
+          s.payees.forEach((payee, i) => {
+            if (amounts[i] > 0n || (s.id === venue.splitId && c.address === currencies[0].address)) {
+              out.push({ splitId: s.id, current: s.id === venue.splitId, payee, index: i, share: s.sharesBps[i], currency: c, amount: amounts[i] });
+            }
+          });
+          const fee = await read<bigint>(protocol, "claimableFees", [s.id, c.address]);
+          if (fee > 0n) fees.push({ splitId: s.id, currency: c, amount: fee });
+        }
+      }
+      return { out, fees };
+    },
+  });
+
+  async function run(key: string, call: { functionName: string; args: readonly unknown[] }, after: string) {
+    setBusy(key);
+    setError(null);
+    setMessage(null);
+    try {
+      await sendTx(protocol, wagmi, account, call);
+      setMessage(after);
+      await refresh();
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section aria-labelledby={`claims-${venue.id}`}>
+      <h3 id={`claims-${venue.id}`}>{t("op.claims")}</h3>
+      <div className="table-scroll">
+        <table className="claims">
+          <thead>
+            <tr>
+              <th scope="col">{t("op.payee")}</th>
+              <th scope="col">{t("op.share")}</th>
+              <th scope="col">{t("op.claimable")}</th>
+              <th scope="col">
+                <span className="sr-only">{t("op.claim", { amount: "" })}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.data?.out.map((r) => {
+              const key = `${r.splitId}-${r.index}-${r.currency.address}`;
+              const amount = formatAmount(r.amount, r.currency, locale);
+              return (
+                <tr key={key} data-testid={`claim-row-${r.payee.toLowerCase()}-${r.currency.symbol}`}>
+                  <td title={r.payee}>
+                    {shortAddress(r.payee)} {same(r.payee, account) && <strong>★</strong>}
+                    <div className="muted small">
+                      {t("op.split", { id: r.splitId })}
+                      {r.current && ` (${t("op.currentSplit")})`}
+                    </div>
+                  </td>
+                  <td>{formatBps(r.share, locale)}</td>
+                  <td>{amount}</td>
+                  <td>
+                    {same(r.payee, account) && r.amount > 0n && (
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={busy !== null}
+                        onClick={() =>
+                          run(key, { functionName: "claim", args: [r.splitId, r.currency.address, r.index] }, t("op.claimed", { amount }))
+                        }
+                      >
+                        {busy === key ? t("common.working") : t("op.claim", { amount })}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {rows.data?.fees.map((f) => (
+        <p key={`${f.splitId}-${f.currency.address}`}>
+          {t("op.fees")}: {formatAmount(f.amount, f.currency, locale)}{" "}
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => run(`fee-${f.splitId}`, { functionName: "claimFees", args: [f.splitId, f.currency.address] }, t("common.saved"))}
+          >
+            {t("op.claimFees")}
+          </button>
+        </p>
+      ))}
+      {message && <p className="status ok" role="status">{message}</p>}
+      <ErrorMessage error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from "react";
+import { useI18n } from "../i18n/i18n.tsx";
+import { formatAmount, type Currency } from "../lib/money.ts";
+import { groupPasses, type PassInfo, type PassPhase } from "../lib/passes.ts";
+import { formatDateTime, formatWindow } from "../lib/time.ts";
+import { shortAddress } from "./Feedback.tsx";
+
+export type PassView = PassInfo & {
+  resourceName: string;
+  venueName: string;
+  timeZone: string;
+  graceSeconds: number;
+  currencyInfo: Currency | undefined;
+};
+
+const PHASES: PassPhase[] = ["current", "upcoming", "past"];
+
+/** A member's passes grouped as now / upcoming / past, each with its window in the venue's zone. */
+export function PassList({ passes, now, actions }: { passes: PassView[]; now: number; actions?: (p: PassView, phase: PassPhase) => ReactNode }) {
+  const { t, locale } = useI18n();
+  if (passes.length === 0) return <p data-testid="no-passes">{t("passes.empty")}</p>;
+  const groups = groupPasses(passes, (p) => p.graceSeconds, now);
+  return (
+    <>
+      {PHASES.map((phase) => (
+        <section key={phase} aria-labelledby={`phase-${phase}`} className={`phase ${phase}`}>
+          <h2 id={`phase-${phase}`}>
+            {t(`passes.${phase}`)} <span className="count">({groups[phase].length})</span>
+          </h2>
+          {groups[phase].length === 0 ? (
+            <p className="muted">{t("passes.none")}</p>
+          ) : (
+            <ul className="passes">
+              {groups[phase].map((p) => (
+                <li key={p.id.toString()} className="pass" data-pass-id={p.id.toString()} aria-labelledby={`pass-${p.id}`}>
+                  <h3 id={`pass-${p.id}`}>
+                    {p.resourceName} <span className="muted">· {p.venueName}</span>
+                  </h3>
+                  <p className="window">
+                    <time dateTime={new Date(p.start * 1000).toISOString()}>{formatWindow(p.start, p.end, locale, p.timeZone)}</time>
+                  </p>
+                  <p className="muted small">
+                    {t("passes.pass", { id: p.id.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
+                    {p.currencyInfo && ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
+                  </p>
+                  {p.asGuest && <p className="badge">{t("passes.guestBadge")}</p>}
+                  {!p.asGuest && p.guest && (
+                    <p className="small">
+                      {t("passes.guest", { address: shortAddress(p.guest), time: formatDateTime(p.guestExpires, locale, p.timeZone) })}
+                    </p>
+                  )}
+                  {actions?.(p, phase)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}

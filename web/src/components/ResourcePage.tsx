@@ -1,0 +1,213 @@
+import { useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { parseEventLogs } from "viem";
+import { useApp, useNow } from "../context.tsx";
+import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks.ts";
+import { useI18n } from "../i18n/i18n.tsx";
+import { balanceOf, occupancy, read, type Protocol, type Resource } from "../lib/protocol.ts";
+import { formatAmount, isNative } from "../lib/money.ts";
+import { toUiError, type UiError } from "../lib/errors.ts";
+import { allowance, approveCall, sendTx, signPermit } from "../lib/wallet.ts";
+import { DAY, HOUR, slotStart } from "../lib/time.ts";
+import { href } from "../lib/route.ts";
+import { BookingSummary } from "./BookingSummary.tsx";
+import { WeekCalendar } from "./WeekCalendar.tsx";
+import { ErrorMessage, Status } from "./Feedback.tsx";
+import { PriceList, kindLabel } from "./Price.tsx";
+
+const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
+
+let anyUnit: Promise<number> | null = null;
+/** The contract's "pick the lowest free unit" marker (type(uint16).max unless it says otherwise). */
+function anyUnitOf(p: Protocol): Promise<number> {
+  anyUnit ??= read<number>(p, "ANY_UNIT").then(Number, () => 0xffff);
+  return anyUnit;
+}
+
+export function durationLabel(hours: number, t: (k: string, v?: Record<string, string | number>) => string): string {
+  if (hours % 720 === 0) return t("dur.month", { n: hours / 720 });
+  if (hours % 24 === 0) return t("dur.d", { n: hours / 24 });
+  return t("dur.h", { n: hours });
+}
+
+type Step = "permit" | "approve" | "confirm" | "pending" | null;
+
+export function ResourcePage({ resourceId }: { resourceId: number }) {
+  const { t } = useI18n();
+  const resource = useResource(resourceId);
+  const venue = useVenue(resource.data?.venueId);
+  if (resource.isPending || (resource.data && venue.isPending)) return <p>{t("app.loading")}</p>;
+  if (!resource.data || !venue.data) return <p className="error" role="alert">{resource.error?.message ?? venue.error?.message}</p>;
+  return <BookResource resource={resource.data} venueName={venue.data.name} timeZone={venue.data.timeZone} />;
+}
+
+function BookResource({ resource: r, venueName, timeZone }: { resource: Resource; venueName: string; timeZone: string }) {
+  const { t, locale } = useI18n();
+  const { protocol, wagmi } = useApp();
+  const now = useNow(30_000);
+  const { address, connected } = useAccount();
+  const currency = useCurrency(r.currency);
+  const policy = usePolicy(r.policyId);
+  const bookings = useBookings([r.id]);
+  const refresh = useRefreshChain();
+  const durations = DURATIONS.filter((h) => h >= Math.max(1, r.minHours) && h <= (r.maxHours || 720));
+  const [start, setStart] = useState<number | null>(null);
+  const [hours, setHours] = useState<number>(durations[0] ?? 1);
+  const [step, setStep] = useState<Step>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [booked, setBooked] = useState<bigint | null>(null);
+  const end = start === null ? null : start + hours * HOUR;
+
+  const quote = useQuery({
+    queryKey: ["chain", "quote", r.id, start, end],
+    queryFn: () => read<bigint>(protocol, "quote", [r.id, start, end]),
+    enabled: start !== null,
+    refetchInterval: 10_000,
+    retry: false,
+  });
+
+  const occ = useMemo(() => {
+    const from = slotStart(now) - DAY * 2;
+    return occupancy(bookings.data ?? [], from, from + (r.horizonHours + 24 * 9) * HOUR);
+  }, [bookings.data, now, r.horizonHours]);
+
+  useEffect(() => setError(null), [start, hours]);
+
+  async function book() {
+    if (!address || start === null || end === null) return;
+    setError(null);
+    setBooked(null);
+    try {
+      const price = await read<bigint>(protocol, "quote", [r.id, start, end]); // fresh quote = max price
+      const balance = await balanceOf(protocol, address, r.currency);
+      if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
+      const unit = await anyUnitOf(protocol);
+      const args = [r.id, start, end, unit, price, address] as const;
+      let receipt;
+      if (isNative(r.currency)) {
+        setStep("confirm");
+        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args, value: price }, () => setStep("pending"));
+      } else if ((await allowance(protocol, r.currency, address)) >= price) {
+        setStep("confirm");
+        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
+      } else {
+        setStep("permit");
+        const deadline = BigInt(Math.floor(Date.now() / 1000) + 1800);
+        const permit = await signPermit(protocol, wagmi, r.currency, address, protocol.address, price, deadline);
+        if (permit) {
+          setStep("confirm");
+          receipt = await sendTx(
+            protocol,
+            wagmi,
+            address,
+            { functionName: "bookWithPermit", args: [...args, deadline, permit.v, permit.r, permit.s] },
+            () => setStep("pending"),
+          );
+        } else {
+          setStep("approve");
+          await sendTx(protocol, wagmi, address, approveCall(r.currency, protocol.address, price));
+          setStep("confirm");
+          receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
+        }
+      }
+      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "Booked" as never });
+      setBooked(((ev as unknown as { args: { passId: bigint } } | undefined)?.args.passId) ?? 0n);
+      setStart(null);
+      await refresh();
+    } catch (e) {
+      setError((e as { ui?: UiError }).ui ?? toUiError(e));
+    } finally {
+      setStep(null);
+    }
+  }
+
+  const stepText =
+    step === "permit"
+      ? t("book.step.permit")
+      : step === "approve"
+        ? t("book.step.approve", { symbol: currency.data?.symbol ?? "" })
+        : step === "confirm"
+          ? t("book.step.confirm")
+          : step === "pending"
+            ? t("book.step.pending")
+            : null;
+
+  return (
+    <section aria-labelledby="resource-title">
+      <p>
+        <a href={href("venue", r.venueId)}>← {venueName}</a>
+      </p>
+      <h1 id="resource-title">
+        {r.name} <span className="muted">· {venueName}</span>
+      </h1>
+      <p className="muted">
+        {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")} ·{" "}
+        {t("resource.durations", { min: durationLabel(Math.max(1, r.minHours), t), max: durationLabel(r.maxHours || 720, t) })}
+        {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
+      </p>
+      <PriceList r={r} />
+      <div className="book-layout">
+        <WeekCalendar
+          now={now}
+          timeZone={timeZone}
+          units={r.units}
+          horizonHours={r.horizonHours}
+          booked={occ}
+          selection={start !== null && end !== null ? { start, end } : null}
+          onPick={setStart}
+        />
+        <form
+          className="book-form"
+          aria-labelledby="book-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void book();
+          }}
+        >
+          <h2 id="book-title">{t("book.title")}</h2>
+          <button type="button" onClick={() => setStart(slotStart(now))}>
+            {t("book.now")}
+          </button>
+          <label>
+            {t("book.duration")}
+            <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
+              {durations.map((h) => (
+                <option key={h} value={h}>
+                  {durationLabel(h, t)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <BookingSummary
+            start={start}
+            end={end}
+            timeZone={timeZone}
+            currency={currency.data}
+            price={quote.data}
+            quoting={quote.isFetching}
+            quoteError={quote.error ? (toUiError(quote.error).detail ?? quote.error.message) : null}
+            tiers={policy.data}
+          />
+          {!connected ? (
+            <p className="hint">{t("book.connectFirst")}</p>
+          ) : (
+            <button type="submit" className="primary big" disabled={start === null || quote.data === undefined || step !== null}>
+              {step !== null
+                ? t("common.working")
+                : quote.data !== undefined && currency.data
+                  ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })
+                  : t("resource.book")}
+            </button>
+          )}
+          <Status busy message={stepText} />
+          <ErrorMessage error={error} />
+          {booked !== null && (
+            <p className="status ok" role="status">
+              {t("book.done", { id: booked.toString() })} <a href={href("passes")}>{t("book.seePasses")}</a>
+            </p>
+          )}
+        </form>
+      </div>
+    </section>
+  );
+}

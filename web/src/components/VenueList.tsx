@@ -1,0 +1,68 @@
+import { useI18n } from "../i18n/i18n.tsx";
+import { useResources, useVenues } from "../hooks.ts";
+import { href } from "../lib/route.ts";
+import type { Venue } from "../lib/protocol.ts";
+import { PriceList, kindLabel } from "./Price.tsx";
+
+export function VenuePicture({ venue }: { venue: Venue }) {
+  const src = venue.meta.image ?? venue.meta.photos?.[0];
+  if (src) return <img className="picture" src={src} alt="" loading="lazy" />;
+  // No photo: a drawn façade in the venue's own colour, so cards stay recognisable.
+  const hue = (venue.id * 67) % 360;
+  return (
+    <svg className="picture" viewBox="0 0 320 120" role="presentation" aria-hidden="true">
+      <rect width="320" height="120" fill={`hsl(${hue} 35% 88%)`} />
+      <path d="M60 110 V55 L160 15 L260 55 V110 Z" fill={`hsl(${hue} 30% 70%)`} />
+      <rect x="145" y="70" width="30" height="40" rx="15" fill={`hsl(${hue} 35% 35%)`} />
+      <rect x="85" y="65" width="25" height="25" fill="#fff" opacity=".7" />
+      <rect x="210" y="65" width="25" height="25" fill="#fff" opacity=".7" />
+    </svg>
+  );
+}
+
+export function openingHours(h: Venue["meta"]["openingHours"]): string | null {
+  if (!h) return null;
+  if (typeof h === "string") return h;
+  return Object.entries(h)
+    .map(([d, v]) => `${d} ${v}`)
+    .join(" · ");
+}
+
+export function VenueList() {
+  const { t } = useI18n();
+  const venues = useVenues();
+  const resources = useResources();
+  return (
+    <section aria-labelledby="venues-title">
+      <h1 id="venues-title">{t("venues.title")}</h1>
+      {venues.isPending && <p>{t("app.loading")}</p>}
+      {venues.error && <p className="error" role="alert">{String(venues.error.message)}</p>}
+      {venues.data?.length === 0 && <p>{t("venues.empty")}</p>}
+      <ul className="cards">
+        {venues.data?.map((v) => {
+          const rs = resources.data?.filter((r) => r.venueId === v.id) ?? [];
+          const place = [v.meta.address, v.meta.city].filter(Boolean).join(", ");
+          const cheapest = [...rs].sort((a, b) => (a.pricePerHour < b.pricePerHour ? -1 : 1))[0];
+          return (
+            <li key={v.id} className="card">
+              <VenuePicture venue={v} />
+              <div className="card-body">
+                <h2>
+                  <a href={href("venue", v.id)}>{v.name}</a>
+                </h2>
+                {place && <p className="muted">{place}</p>}
+                {v.paused && <p className="badge warn">{t("venues.paused")}</p>}
+                {v.meta.description && <p>{String(v.meta.description)}</p>}
+                <p>
+                  {t("venues.resources", { n: rs.length })}
+                  {rs.length > 0 && ": " + [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", ")}
+                </p>
+                {cheapest && <PriceList r={cheapest} />}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

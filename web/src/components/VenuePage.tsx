@@ -1,0 +1,55 @@
+import { useI18n } from "../i18n/i18n.tsx";
+import { useResources, useVenue } from "../hooks.ts";
+import { href } from "../lib/route.ts";
+import { zoneName } from "../lib/time.ts";
+import { useNow } from "../context.tsx";
+import { PriceList, kindLabel } from "./Price.tsx";
+import { VenuePicture, openingHours } from "./VenueList.tsx";
+
+export function VenuePage({ venueId }: { venueId: number }) {
+  const { t, locale } = useI18n();
+  const now = useNow(60_000);
+  const venue = useVenue(venueId);
+  const resources = useResources(venueId);
+  if (venue.isPending) return <p>{t("app.loading")}</p>;
+  if (!venue.data) return <p className="error" role="alert">{venue.error?.message}</p>;
+  const v = venue.data;
+  const hours = openingHours(v.meta.openingHours);
+  return (
+    <section aria-labelledby="venue-title">
+      <p>
+        <a href={href()}>← {t("venues.back")}</a>
+      </p>
+      <h1 id="venue-title">{v.name}</h1>
+      <VenuePicture venue={v} />
+      <p className="muted">{[v.meta.address, v.meta.city, v.meta.region].filter(Boolean).join(", ")}</p>
+      {v.meta.description && <p>{String(v.meta.description)}</p>}
+      {hours && (
+        <p>
+          <strong>{t("venues.openingHours")}</strong> {hours}
+        </p>
+      )}
+      <p className="muted">{t("venues.timeZone", { zone: `${v.timeZone} (${zoneName(now, locale, v.timeZone)})` })}</p>
+      {v.paused && <p className="badge warn">{t("venues.paused")}</p>}
+      <ul className="cards">
+        {resources.data?.map((r) => (
+          <li key={r.id} className="card">
+            <div className="card-body">
+              <h2>
+                <a href={href("resource", r.id)}>{r.name}</a>
+              </h2>
+              <p className="muted">
+                {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")}
+              </p>
+              {r.meta.description && <p>{String(r.meta.description)}</p>}
+              <PriceList r={r} />
+              <a className="button primary" href={href("resource", r.id)} aria-label={`${t("resource.book")} — ${r.name}`}>
+                {t("resource.book")}
+              </a>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

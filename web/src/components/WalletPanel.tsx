@@ -1,0 +1,118 @@
+import { useState } from "react";
+import { useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useQueryClient } from "@tanstack/react-query";
+import { useApp } from "../context.tsx";
+import { useAccount, useBalances, useSession } from "../hooks.ts";
+import { useI18n } from "../i18n/i18n.tsx";
+import { siweMessage } from "../lib/relayer.ts";
+import { walletFor } from "../lib/wallet.ts";
+import { toUiError, type UiError } from "../lib/errors.ts";
+import { formatAmount } from "../lib/money.ts";
+import { ErrorMessage, shortAddress } from "./Feedback.tsx";
+
+export function WalletPanel() {
+  const { t, locale } = useI18n();
+  const { protocol, relayer, wagmi } = useApp();
+  const { address, chainId, connected } = useAccount();
+  const connectors = useConnectors();
+  const connect = useConnect();
+  const disconnect = useDisconnect();
+  const switchChain = useSwitchChain();
+  const session = useSession();
+  const balances = useBalances(connected ? address : undefined);
+  const qc = useQueryClient();
+  const [error, setError] = useState<UiError | null>(null);
+  const [signing, setSigning] = useState(false);
+
+  // EIP-6963 wallets announce themselves; the generic injected connector is a fallback.
+  const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
+  const choices = announced.length > 0 ? announced : connectors.filter((c) => c.id === "injected" && typeof window !== "undefined" && "ethereum" in window);
+
+  if (!connected || !address) {
+    return (
+      <div className="wallet">
+        {choices.length === 0 && <p className="hint">{t("wallet.none")}</p>}
+        {choices.map((c) => (
+          <button
+            key={c.uid}
+            type="button"
+            className="primary"
+            disabled={connect.isPending}
+            onClick={() => {
+              setError(null);
+              connect.mutate({ connector: c, chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) });
+            }}
+          >
+            {connect.isPending ? t("wallet.connecting") : choices.length > 1 ? t("wallet.connectWith", { name: c.name }) : t("wallet.connect")}
+          </button>
+        ))}
+        <ErrorMessage error={error} />
+      </div>
+    );
+  }
+
+  const signedIn = session.data?.toLowerCase() === address.toLowerCase();
+  const wrongChain = chainId !== protocol.chain.id;
+
+  async function signIn() {
+    setError(null);
+    setSigning(true);
+    try {
+      const wallet = await walletFor(protocol, wagmi);
+      const nonce = await relayer.nonce();
+      const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
+      const signature = await wallet.signMessage({ account: address!, message });
+      await relayer.verify(message, signature);
+      await qc.invalidateQueries({ queryKey: ["session"] });
+    } catch (e) {
+      const ui = toUiError(e);
+      setError(ui.key === "err.generic" ? { key: "wallet.signInFailed", vars: ui.vars } : ui);
+    } finally {
+      setSigning(false);
+    }
+  }
+
+  async function signOut() {
+    await relayer.logout();
+    await qc.invalidateQueries({ queryKey: ["session"] });
+    disconnect.mutate({});
+  }
+
+  return (
+    <div className="wallet">
+      <div className="account" aria-label={t("wallet.account")}>
+        <span className="address" title={address}>
+          {shortAddress(address)}
+        </span>
+        {signedIn && <span className="badge ok">{t("wallet.signedIn")}</span>}
+        {balances.data && (
+          <span className="balances" aria-label={t("wallet.balances")} data-testid="balances">
+            {balances.data.map((b) => (
+              <span key={b.currency.address} data-currency={b.currency.symbol}>
+                {formatAmount(b.amount, b.currency, locale)}
+              </span>
+            ))}
+          </span>
+        )}
+      </div>
+      {wrongChain ? (
+        <div className="warn" role="alert">
+          {t("wallet.wrongChain")}{" "}
+          <button type="button" onClick={() => switchChain.mutate({ chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) })}>
+            {t("wallet.switch", { chain: protocol.chain.name })}
+          </button>
+        </div>
+      ) : (
+        !signedIn && (
+          <button type="button" className="primary" onClick={signIn} disabled={signing}>
+            {signing ? t("wallet.signingIn") : t("wallet.signIn")}
+          </button>
+        )
+      )}
+      <button type="button" className="link" onClick={signOut}>
+        {t("wallet.signOut")}
+      </button>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}

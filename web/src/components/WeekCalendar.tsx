@@ -1,0 +1,111 @@
+import { useRef, useState, type KeyboardEvent } from "react";
+import { useI18n } from "../i18n/i18n.tsx";
+import { DAY, HOUR, formatDateTime, formatDay, formatTime, localDayStart, slotStart } from "../lib/time.ts";
+
+export type WeekCalendarProps = {
+  now: number;
+  timeZone: string;
+  units: number;
+  horizonHours: number;
+  /** Booked units per slot start. */
+  booked: Map<number, number>;
+  selection: { start: number; end: number } | null;
+  onPick: (start: number) => void;
+};
+
+/** A week of hour slots in the venue's zone; arrow keys move between hours and days. */
+export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selection, onPick }: WeekCalendarProps) {
+  const { t, locale } = useI18n();
+  const [week, setWeek] = useState(0);
+  const grid = useRef<HTMLDivElement>(null);
+  const first = localDayStart(now, timeZone) + week * 7 * DAY;
+  const days = Array.from({ length: 7 }, (_, d) => localDayStart(first + d * DAY + 12 * HOUR, timeZone));
+  const current = slotStart(now);
+  const latest = current + horizonHours * HOUR;
+  const maxWeek = Math.max(0, Math.ceil((latest - localDayStart(now, timeZone)) / (7 * DAY)) - 1);
+
+  const cell = (t0: number) => {
+    const past = t0 + HOUR <= now;
+    const beyond = t0 > latest;
+    const taken = booked.get(t0) ?? 0;
+    const free = Math.max(0, units - taken);
+    const selected = selection !== null && t0 >= selection.start && t0 < selection.end;
+    return { past, beyond, free, selected, disabled: past || beyond || free === 0 };
+  };
+
+  const focusable = selection?.start ?? Math.max(current, first);
+
+  function onKey(e: KeyboardEvent<HTMLButtonElement>) {
+    const t0 = Number(e.currentTarget.dataset.t);
+    const delta = { ArrowUp: -HOUR, ArrowDown: HOUR, ArrowLeft: -DAY, ArrowRight: DAY }[e.key];
+    if (!delta) return;
+    e.preventDefault();
+    grid.current?.querySelector<HTMLButtonElement>(`button[data-t="${t0 + delta}"]`)?.focus();
+  }
+
+  const hours = Array.from({ length: 24 }, (_, h) => h);
+  return (
+    <div className="calendar">
+      <div className="cal-head">
+        <button type="button" onClick={() => setWeek((w) => w - 1)} disabled={week === 0} aria-label={t("cal.prev")}>
+          ‹
+        </button>
+        <h3 id="cal-title">
+          {t("cal.title")}: {formatDay(days[0], locale, timeZone)} – {formatDay(days[6], locale, timeZone)}
+        </h3>
+        <button type="button" onClick={() => setWeek((w) => w + 1)} disabled={week >= maxWeek} aria-label={t("cal.next")}>
+          ›
+        </button>
+      </div>
+      <p className="muted small">{t("cal.hint")}</p>
+      <div className="cal-scroll">
+        <div className="cal-grid" ref={grid} role="group" aria-labelledby="cal-title">
+          <div className="cal-corner" aria-hidden="true" />
+          {days.map((d) => (
+            <div key={d} className="cal-day" aria-hidden="true">
+              {formatDay(d, locale, timeZone)}
+            </div>
+          ))}
+          {hours.map((h) => (
+            <div key={h} className="cal-row">
+              <div className="cal-hour" aria-hidden="true">
+                {formatTime(days[0] + h * HOUR, locale, timeZone)}
+              </div>
+              {days.map((d) => {
+                const t0 = d + h * HOUR;
+                const c = cell(t0);
+                const state = c.past ? t("cal.past") : c.beyond ? t("cal.beyond") : c.free === 0 ? t("cal.full") : t("cal.free", { free: c.free, units });
+                const cls = [
+                  "slot",
+                  c.disabled ? "off" : c.free < units ? "some" : "free",
+                  c.selected ? "selected" : "",
+                  t0 === current ? "now" : "",
+                ].join(" ");
+                return (
+                  <button
+                    key={t0}
+                    type="button"
+                    className={cls}
+                    data-t={t0}
+                    disabled={c.disabled}
+                    tabIndex={t0 === focusable ? 0 : -1}
+                    aria-pressed={c.selected}
+                    aria-label={`${formatDateTime(t0, locale, timeZone)}, ${state}${c.selected ? `, ${t("cal.selected")}` : ""}`}
+                    onClick={() => onPick(t0)}
+                    onKeyDown={onKey}
+                  >
+                    {c.disabled || c.free === units ? "" : c.free}
+                  </button>
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+      <p className="legend small" aria-hidden="true">
+        <span className="slot free" /> {t("cal.legendFree")} <span className="slot some" /> {t("cal.legendSome")}{" "}
+        <span className="slot off" /> {t("cal.full")} <span className="slot selected" /> {t("cal.selected")}
+      </p>
+    </div>
+  );
+}

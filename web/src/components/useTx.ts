@@ -1,0 +1,34 @@
+import { useState } from "react";
+import type { TransactionReceipt } from "viem";
+import { useApp } from "../context.tsx";
+import { useAccount, useRefreshChain } from "../hooks.ts";
+import { toUiError, type UiError } from "../lib/errors.ts";
+import { sendTx, type WriteCall } from "../lib/wallet.ts";
+
+/** One transaction at a time with its busy flag, error and success message. */
+export function useTx() {
+  const { protocol, wagmi } = useApp();
+  const { address } = useAccount();
+  const refresh = useRefreshChain();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  async function run(call: WriteCall, message: string): Promise<TransactionReceipt | null> {
+    if (!address) return null;
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const receipt = await sendTx(protocol, wagmi, address, call);
+      setDone(message);
+      await refresh();
+      return receipt;
+    } catch (e) {
+      setError(toUiError(e));
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { run, busy, error, done, setError };
+}

@@ -1,0 +1,56 @@
+// Turns wallet and contract failures into messages a member understands. Custom errors are decoded
+// with the contract's ABI (viem does it when the ABI is given to simulate/write).
+import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError } from "viem";
+
+export type UiError = { key: string; vars?: Record<string, string | number>; detail?: string };
+
+const CONTRACT_ERROR_KEYS: Record<string, string> = {
+  BookingSlotTaken: "err.slotTaken",
+  BookingNoFreeUnit: "err.slotTaken",
+  BookingPriceAboveMax: "err.priceChanged",
+  BookingWrongPayment: "err.wrongPayment",
+  BookingInPast: "err.inPast",
+  BookingBeyondHorizon: "err.beyondHorizon",
+  BookingDurationOutOfRange: "err.duration",
+  BookingNotOnGrid: "err.notOnGrid",
+  VenueIsPaused: "err.venuePaused",
+  NetworkPaused: "err.networkPaused",
+  CurrencyNotAllowed: "err.currencyNotAllowed",
+  PassAlreadyStarted: "err.alreadyStarted",
+  PassAlreadySettled: "err.alreadySettled",
+  PassNotHolder: "err.notHolder",
+  PassNotFound: "err.passNotFound",
+  PassNotReleasable: "err.notReleasable",
+  PassGuestInvalid: "err.guestInvalid",
+  NothingToClaim: "err.nothingToClaim",
+  VenueNotOperator: "err.notOperator",
+  SplitNotPayee: "err.notPayee",
+  ERC20InsufficientBalance: "err.insufficientFunds",
+  ERC20InsufficientAllowance: "err.allowance",
+  SplitSharesNotWhole: "err.sharesNotWhole",
+  VenueNameInvalid: "err.nameInvalid",
+};
+
+export function contractErrorName(err: unknown): string | null {
+  if (!(err instanceof BaseError)) return null;
+  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError) return reverted.data?.errorName ?? null;
+  return null;
+}
+
+export function toUiError(err: unknown): UiError {
+  if (err instanceof BaseError) {
+    if (err.walk((e) => e instanceof UserRejectedRequestError) || /user rejected|denied/i.test(err.message)) {
+      return { key: "err.rejected" };
+    }
+    if (err.walk((e) => e instanceof InsufficientFundsError) || /insufficient funds/i.test(err.message)) {
+      return { key: "err.insufficientFunds" };
+    }
+    const name = contractErrorName(err);
+    if (name) return { key: CONTRACT_ERROR_KEYS[name] ?? "err.contract", vars: { name }, detail: name };
+    return { key: "err.generic", vars: { message: err.shortMessage }, detail: err.shortMessage };
+  }
+  const code = (err as { code?: number })?.code;
+  if (code === 4001) return { key: "err.rejected" };
+  return { key: "err.generic", vars: { message: err instanceof Error ? err.message : String(err) } };
+}

@@ -1,0 +1,115 @@
+// The relayer's HTTP API: SIWE session, door challenges and unlock requests.
+import { createSiweMessage } from "viem/siwe";
+import { hashTypedData, type Address, type Hex } from "viem";
+import { protocolDomain, challengeTypes, unlockRequestTypes, type Challenge, type UnlockRequest } from "../../../protocol/eip712.ts";
+
+export class RelayerError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message?: string) {
+    super(message ?? code);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export type Relayer = ReturnType<typeof makeRelayer>;
+
+export function makeRelayer(baseUrl: string) {
+  const url = (path: string) => `${baseUrl}${path}`;
+
+  async function call<T>(path: string, init?: RequestInit): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(url(path), {
+        credentials: "include",
+        ...init,
+        headers: init?.body ? { "content-type": "application/json", ...init.headers } : init?.headers,
+      });
+    } catch {
+      throw new RelayerError("relayer_unreachable", 0);
+    }
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // plain text body
+    }
+    if (!res.ok && res.status !== 403) {
+      const b = body as { code?: string; error?: string; reason?: string; message?: string } | null;
+      throw new RelayerError(b?.reason ?? b?.code ?? b?.error ?? `http_${res.status}`, res.status, b?.message);
+    }
+    return body as T;
+  }
+
+  return {
+    async nonce(): Promise<string> {
+      const b = await call<{ nonce: string } | string>("/api/siwe/nonce");
+      return typeof b === "string" ? b : b.nonce;
+    },
+    async verify(message: string, signature: Hex): Promise<{ address: Address }> {
+      return call("/api/siwe/verify", { method: "POST", body: JSON.stringify({ message, signature }) });
+    },
+    async me(): Promise<Address | null> {
+      try {
+        const b = await call<{ address?: Address } | null>("/api/me");
+        return b?.address ?? null;
+      } catch {
+        return null;
+      }
+    },
+    async logout(): Promise<void> {
+      await call("/api/siwe/logout", { method: "POST", body: "{}" }).catch(() => undefined);
+    },
+    async challenge(doorId: number): Promise<Challenge> {
+      const b = await call<Challenge | { challenge: Challenge }>(`/api/doors/${doorId}/challenge`);
+      return "challenge" in b && typeof b.challenge === "object" ? b.challenge : (b as Challenge);
+    },
+    async unlock(req: UnlockRequest): Promise<{ granted: boolean; reason: string }> {
+      const b = await call<{ granted?: boolean; decision?: string; reason?: string; code?: string }>("/api/unlock", {
+        method: "POST",
+        body: JSON.stringify(req),
+      });
+      const granted = b.granted ?? b.decision === "granted";
+      return { granted: Boolean(granted), reason: b.reason ?? b.code ?? (granted ? "granted" : "malformed_request") };
+    },
+    async get<T>(path: string): Promise<T> {
+      return call<T>(path);
+    },
+  };
+}
+
+export function siweMessage(p: { address: Address; chainId: number; nonce: string; statement: string }): string {
+  const now = new Date();
+  return createSiweMessage({
+    domain: window.location.host,
+    uri: window.location.origin,
+    address: p.address,
+    chainId: p.chainId,
+    nonce: p.nonce,
+    statement: p.statement,
+    version: "1",
+    issuedAt: now,
+    expirationTime: new Date(now.getTime() + 24 * 3600 * 1000),
+  });
+}
+
+/** The EIP-712 challenge id the member's request names: the digest of the lock's Challenge. */
+export function challengeId(chainId: number, contract: Address, c: Challenge): Hex {
+  return hashTypedData({
+    domain: protocolDomain(chainId, contract),
+    types: challengeTypes,
+    primaryType: "Challenge",
+    message: { door: c.door, nonce: c.nonce, time: BigInt(c.time) },
+  });
+}
+
+export function unlockTypedData(chainId: number, contract: Address, door: number, challenge: Hex, passId: bigint, deadline: number) {
+  return {
+    domain: protocolDomain(chainId, contract),
+    types: unlockRequestTypes,
+    primaryType: "UnlockRequest" as const,
+    message: { door, challenge, passId, deadline: BigInt(deadline) },
+  };
+}

@@ -1,0 +1,76 @@
+// Time helpers. The protocol works in UTC on an hour grid (a slot is one hour); the app displays
+// every instant in the venue's time zone.
+export const HOUR = 3600;
+export const DAY = 24 * HOUR;
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+export const slotStart = (t: number): number => t - (t % HOUR);
+
+/** Offset of `timeZone` from UTC at instant `t` (seconds), e.g. -14400 for EDT. */
+export function tzOffset(t: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(t * 1000));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) / 1000;
+  return asUtc - t;
+}
+
+/** Start of the local day (in `timeZone`) that contains `t`. */
+export function localDayStart(t: number, timeZone: string): number {
+  const local = t + tzOffset(t, timeZone);
+  const midnightLocal = local - (((local % DAY) + DAY) % DAY);
+  const guess = midnightLocal - tzOffset(t, timeZone);
+  // Across a DST change the offset at midnight differs from the offset at t.
+  return midnightLocal - tzOffset(guess, timeZone);
+}
+
+export function formatDateTime(t: number, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(t * 1000));
+}
+
+export function formatTime(t: number, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000));
+}
+
+export function formatDay(t: number, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, weekday: "short", day: "numeric", month: "short" }).format(
+    new Date(t * 1000),
+  );
+}
+
+/** "mar. 3 déc., 09:00 – 11:00" or across days "… 09:00 – mer. 4 déc., 09:00". */
+export function formatWindow(start: number, end: number, locale: string, timeZone: string): string {
+  const sameDay = localDayStart(start, timeZone) === localDayStart(end - 1, timeZone);
+  const right = sameDay ? formatTime(end, locale, timeZone) : formatDateTime(end, locale, timeZone);
+  return `${formatDateTime(start, locale, timeZone)} – ${right}`;
+}
+
+/** Short zone name for a label, e.g. "HAE" / "EDT". */
+export function zoneName(t: number, locale: string, timeZone: string): string {
+  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" })
+    .formatToParts(new Date(t * 1000))
+    .find((p) => p.type === "timeZoneName");
+  return part?.value ?? timeZone;
+}
+
+/** Human duration in hours: "2 h", "1 j" / "1 d", "30 j". */
+export function durationParts(hours: number): { months: number; days: number; hours: number } {
+  const months = Math.floor(hours / 720);
+  const rest = hours - months * 720;
+  return { months, days: Math.floor(rest / 24), hours: rest % 24 };
+}

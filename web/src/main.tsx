@@ -1,0 +1,54 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { WagmiProvider, createConfig, http, injected } from "wagmi";
+import { loadConfig } from "./lib/config.ts";
+import { makeProtocol } from "./lib/protocol.ts";
+import { makeRelayer } from "./lib/relayer.ts";
+import { AppContext } from "./context.tsx";
+import { I18nProvider, initialLang, translator } from "./i18n/i18n.tsx";
+import { App } from "./App.tsx";
+import "./styles.css";
+
+const root = createRoot(document.getElementById("root")!);
+
+async function start() {
+  const config = await loadConfig();
+  const protocol = makeProtocol(config);
+  const wagmi = createConfig({
+    chains: [protocol.chain],
+    connectors: [injected()],
+    transports: { [protocol.chain.id]: http(config.rpcUrl) },
+    multiInjectedProviderDiscovery: true,
+    ssr: false,
+  });
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } },
+  });
+  const relayer = makeRelayer(config.relayerUrl);
+  root.render(
+    <StrictMode>
+      <WagmiProvider config={wagmi}>
+        <QueryClientProvider client={queryClient}>
+          <I18nProvider>
+            <AppContext.Provider value={{ protocol, relayer, wagmi }}>
+              <App />
+            </AppContext.Provider>
+          </I18nProvider>
+        </QueryClientProvider>
+      </WagmiProvider>
+    </StrictMode>,
+  );
+}
+
+start().catch((err: unknown) => {
+  const t = translator(initialLang());
+  root.render(
+    <main className="container">
+      <h1>Passepartout</h1>
+      <p role="alert" className="error">
+        {t("app.configError", { message: err instanceof Error ? err.message : String(err) })}
+      </p>
+    </main>,
+  );
+});

@@ -1,0 +1,88 @@
+// Direct contract reads through the RPC: the fallback of the event index, the lock simulator's
+// trust check, ERC-1271 signature checks and the start-up sanity check.
+import { createPublicClient, http, type Abi, type PublicClient } from "viem";
+import type { Hex } from "./doorCrypto.ts";
+
+export const ERC1271_MAGIC = "0x1626ba7e";
+const erc1271Abi = [
+  {
+    type: "function",
+    name: "isValidSignature",
+    stateMutability: "view",
+    inputs: [
+      { name: "hash", type: "bytes32" },
+      { name: "signature", type: "bytes" },
+    ],
+    outputs: [{ name: "magicValue", type: "bytes4" }],
+  },
+] as const;
+
+export type OnChainDoor = { venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
+
+export type ChainReader = {
+  client: PublicClient;
+  contract: Hex;
+  abi: Abi;
+  chainId(): Promise<number>;
+  /** The door, or null when the contract reverts (no such door). */
+  door(doorId: number): Promise<OnChainDoor | null>;
+  canEnter(who: Hex, doorId: number, passId: bigint, time: number): Promise<number>;
+  isRelayerTrusted(venueId: number, relayer: Hex): Promise<boolean>;
+  /** ERC-1271: whether `wallet` accepts `signature` over `digest`. False on revert or bad answer. */
+  isValidSignature(wallet: Hex, digest: Hex, signature: Hex): Promise<boolean>;
+  hasCode(address: Hex): Promise<boolean>;
+};
+
+export function createChainClient(rpcUrl: string, timeoutMs: number): PublicClient {
+  return createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) }) as PublicClient;
+}
+
+export function createChainReader(client: PublicClient, contract: Hex, abi: Abi): ChainReader {
+  const read = (functionName: string, args: readonly unknown[]) =>
+    client.readContract({ address: contract, abi, functionName, args } as never) as Promise<unknown>;
+  return {
+    client,
+    contract,
+    abi,
+    chainId: () => client.getChainId(),
+    async door(doorId) {
+      let d: { venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
+      try {
+        d = (await read("door", [doorId])) as typeof d;
+      } catch (err) {
+        if (isTransportError(err)) throw err;
+        return null;
+      }
+      return { venueId: Number(d.venueId), allResources: d.allResources, active: d.active, lockKey: d.lockKey };
+    },
+    async canEnter(who, doorId, passId, time) {
+      return Number(await read("canEnter", [who, doorId, passId, BigInt(time)]));
+    },
+    async isRelayerTrusted(venueId, relayer) {
+      return (await read("isRelayerTrusted", [venueId, relayer])) as boolean;
+    },
+    async isValidSignature(wallet, digest, signature) {
+      try {
+        const magic = await client.readContract({ address: wallet, abi: erc1271Abi, functionName: "isValidSignature", args: [digest, signature] });
+        return magic.toLowerCase() === ERC1271_MAGIC;
+      } catch (err) {
+        // A revert is a refusal; a transport failure must surface as "chain unavailable".
+        if (isTransportError(err)) throw err;
+        return false;
+      }
+    },
+    async hasCode(address) {
+      const code = await client.getCode({ address });
+      return !!code && code !== "0x";
+    },
+  };
+}
+
+export function isTransportError(err: unknown): boolean {
+  let e = err as { name?: string; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 8; i++) {
+    if (e.name === "HttpRequestError" || e.name === "TimeoutError" || e.name === "WebSocketRequestError") return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}

@@ -1,0 +1,516 @@
+// The event index: an in-memory view of the Passepartout contract rebuilt from its events.
+//
+// It applies each block's logs as the block arrives and keeps the hash of every block it applied
+// (within the reorg depth) with an undo journal. When the chain's block at our tip no longer has
+// the hash we applied, the index walks back to the newest block whose hash still matches, undoes
+// everything after it and re-reads from there; a reorg deeper than the journal triggers a full
+// rebuild. So a cancel or transfer counts from the block it is in, and disappears with it.
+//
+// Decisions ask for freshness with `ensureFresh(maxAgeMs)`: the answer comes from a poll that
+// started at most `maxAgeMs` before the request (0 = a poll that started after the request
+// arrived; concurrent requests share one poll). When that is impossible the caller falls back to a
+// direct contract read, then fails closed.
+import { decodeEventLog, type Abi, type Log, type PublicClient } from "viem";
+import type { Hex } from "./doorCrypto.ts";
+import type { Reason } from "../protocol/reasons.ts";
+
+export type IndexedVenue = { id: number; operator: Hex; name: string; metadataURI: string };
+export type IndexedResource = {
+  id: number;
+  venueId: number;
+  name: string;
+  kind: number;
+  units: number;
+  currency: Hex;
+  pricePerHour: string;
+  pricePerDay: string;
+  pricePerMonth: string;
+  minHours: number;
+  maxHours: number;
+  horizonHours: number;
+  graceSeconds: number;
+  policyId: number;
+  transferable: boolean;
+  metadataURI: string;
+};
+export type IndexedDoor = { id: number; venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
+export type IndexedPass = {
+  id: bigint;
+  holder: Hex;
+  resourceId: number;
+  unit: number;
+  start: number;
+  end: number;
+  currency: Hex;
+  amount: bigint;
+  settled: boolean;
+  guest: Hex | null;
+  guestExpires: number;
+  block: number;
+};
+export type VenueMoney = { venueId: number; currency: Hex; bookings: number; booked: bigint; refunded: bigint; retained: bigint; settled: bigint; fees: bigint };
+
+type Undo = () => void;
+
+/** A Map whose writes are recorded in the index's current block journal. */
+class JournaledMap<K, V> {
+  readonly map = new Map<K, V>();
+  private readonly journal: () => Undo[] | null;
+  constructor(journal: () => Undo[] | null) {
+    this.journal = journal;
+  }
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  has(k: K): boolean {
+    return this.map.has(k);
+  }
+  set(k: K, v: V): void {
+    this.record(k);
+    this.map.set(k, v);
+  }
+  delete(k: K): void {
+    if (!this.map.has(k)) return;
+    this.record(k);
+    this.map.delete(k);
+  }
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+  clear(): void {
+    this.map.clear();
+  }
+  private record(k: K): void {
+    const j = this.journal();
+    if (!j) return;
+    const had = this.map.has(k);
+    const old = this.map.get(k);
+    j.push(had ? () => void this.map.set(k, old as V) : () => void this.map.delete(k));
+  }
+}
+
+export type IndexOptions = {
+  client: PublicClient;
+  contract: Hex;
+  abi: Abi;
+  deployBlock: number;
+  reorgDepth?: number;
+  /** Largest getLogs range while catching up. */
+  maxRange?: number;
+  onReorg?: (info: { from: number; to: number; ancestor: number }) => void;
+  onError?: (err: unknown) => void;
+};
+
+const ZERO: Hex = "0x0000000000000000000000000000000000000000";
+const lower = (a: string) => a.toLowerCase() as Hex;
+
+export class ChainIndex {
+  readonly venues: JournaledMap<number, IndexedVenue>;
+  readonly resources: JournaledMap<number, IndexedResource>;
+  readonly doors: JournaledMap<number, IndexedDoor>;
+  readonly doorResources: JournaledMap<string, true>;
+  readonly trustedRelayers: JournaledMap<string, true>;
+  readonly passes: JournaledMap<bigint, IndexedPass>;
+  readonly money: JournaledMap<string, VenueMoney>;
+
+  private readonly client: PublicClient;
+  private readonly contract: Hex;
+  private readonly abi: Abi;
+  private readonly deployBlock: number;
+  private readonly reorgDepth: number;
+  private readonly maxRange: number;
+  private readonly onReorg?: IndexOptions["onReorg"];
+  private readonly onError?: IndexOptions["onError"];
+
+  /** Block number → hash of every block we hold a hash for (tips and blocks with logs). */
+  private readonly hashes = new Map<number, Hex>();
+  /** Block number → undo steps of the changes applied in that block. */
+  private readonly journals = new Map<number, Undo[]>();
+  private currentJournal: Undo[] | null = null;
+
+  /** Last block applied. */
+  tip: number;
+  /** Head block number seen at the last successful poll. */
+  head = -1;
+  /** Wall-clock ms when the last successful poll started (its view is at least that fresh). */
+  lastOkStartedAt = 0;
+  lastOkAt = 0;
+  reorgs = 0;
+  private inflight: { startedAt: number; promise: Promise<void> } | null = null;
+  private queued: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(opts: IndexOptions) {
+    const j = () => this.currentJournal;
+    this.venues = new JournaledMap(j);
+    this.resources = new JournaledMap(j);
+    this.doors = new JournaledMap(j);
+    this.doorResources = new JournaledMap(j);
+    this.trustedRelayers = new JournaledMap(j);
+    this.passes = new JournaledMap(j);
+    this.money = new JournaledMap(j);
+    this.client = opts.client;
+    this.contract = lower(opts.contract);
+    this.abi = opts.abi;
+    this.deployBlock = opts.deployBlock;
+    this.reorgDepth = opts.reorgDepth ?? 128;
+    this.maxRange = opts.maxRange ?? 2000;
+    this.onReorg = opts.onReorg;
+    this.onError = opts.onError;
+    this.tip = opts.deployBlock - 1;
+  }
+
+  /** Background polling (keeps the lag metric meaningful when no request arrives). */
+  start(intervalMs: number): void {
+    const loop = () => {
+      this.poll()
+        .catch((err) => this.onError?.(err))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(loop, intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Blocks between the chain head (last seen) and the index tip. */
+  lagBlocks(): number {
+    return this.head < 0 ? Number.POSITIVE_INFINITY : Math.max(0, this.head - this.tip);
+  }
+
+  /** True when the index has applied everything up to the head it last saw. */
+  synced(): boolean {
+    return this.head >= 0 && this.tip >= this.head;
+  }
+
+  /**
+   * Resolves true when the index reflects a poll that started at most `maxAgeMs` ago and reached
+   * the head; false when the chain cannot be read or the index is still catching up.
+   */
+  async ensureFresh(maxAgeMs: number): Promise<boolean> {
+    const arrived = Date.now();
+    if (this.synced() && arrived - this.lastOkStartedAt <= maxAgeMs && this.lastOkStartedAt > 0) return true;
+    try {
+      await this.pollStartedAfter(arrived - maxAgeMs);
+    } catch {
+      return false;
+    }
+    return this.synced() && this.lastOkStartedAt >= arrived - maxAgeMs;
+  }
+
+  /** Runs (or joins) a poll that started at or after `t`. */
+  private pollStartedAfter(t: number): Promise<void> {
+    if (this.inflight && this.inflight.startedAt >= t) return this.inflight.promise;
+    if (!this.inflight) return this.poll();
+    // A poll is running but started too early: queue exactly one follower.
+    if (!this.queued) {
+      this.queued = this.inflight.promise
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.poll();
+        });
+    }
+    return this.queued;
+  }
+
+  /** One poll: detect reorgs, then apply every new block up to the head. Coalesced. */
+  poll(): Promise<void> {
+    if (this.inflight) return this.inflight.promise;
+    const startedAt = Date.now();
+    const promise = this.doPoll(startedAt).finally(() => {
+      this.inflight = null;
+    });
+    this.inflight = { startedAt, promise };
+    return promise;
+  }
+
+  private async doPoll(startedAt: number): Promise<void> {
+    const latest = await this.client.getBlock({ blockTag: "latest" });
+    const headNumber = Number(latest.number);
+    const headHash = lower(latest.hash!);
+    // Fast path: nothing new.
+    if (headNumber === this.tip && this.hashes.get(this.tip) === headHash) {
+      return this.markOk(startedAt, headNumber);
+    }
+    // Our tip must still be on the chain, else roll back first.
+    if (this.tip >= this.deployBlock) {
+      const ours = this.hashes.get(this.tip);
+      const onChain = headNumber === this.tip ? headHash : headNumber > this.tip ? await this.hashAt(this.tip) : null;
+      if (!ours || onChain !== ours) await this.rollBack(headNumber);
+    }
+    while (this.tip < headNumber) {
+      const from = this.tip + 1;
+      const to = Math.min(headNumber, from + this.maxRange - 1);
+      const deep = to < headNumber - this.reorgDepth;
+      const logs = await this.client.getLogs({ address: this.contract, fromBlock: BigInt(from), toBlock: BigInt(to) });
+      const toHash = to === headNumber ? headHash : await this.hashAt(to);
+      if (!toHash) throw new Error(`block ${to} vanished while indexing`);
+      if (!deep) {
+        // Near the head, make sure the logs belong to the chain whose tip we record: each log's
+        // block must still be an ancestor of `to` (checked by hash at its height).
+        const byBlock = new Map<number, Hex>();
+        for (const log of logs) byBlock.set(Number(log.blockNumber), lower(log.blockHash!));
+        for (const [n, h] of byBlock) {
+          const onChain = n === to ? toHash : await this.hashAt(n);
+          if (onChain !== h) throw new Error(`reorg while indexing block ${n}; retrying`);
+        }
+      }
+      this.applyRange(logs as Log[], to, toHash, deep);
+    }
+    this.markOk(startedAt, headNumber);
+  }
+
+  private markOk(startedAt: number, head: number): void {
+    this.head = head;
+    this.lastOkStartedAt = Math.max(this.lastOkStartedAt, startedAt);
+    this.lastOkAt = Date.now();
+  }
+
+  private async hashAt(n: number): Promise<Hex | null> {
+    const b = await this.client.getBlock({ blockNumber: BigInt(n) }).catch((err) => {
+      if ((err as { name?: string }).name === "BlockNotFoundError") return null;
+      throw err;
+    });
+    return b?.hash ? lower(b.hash) : null;
+  }
+
+  /** Walks back to the newest block whose hash still matches and undoes everything above it. */
+  private async rollBack(headNumber: number): Promise<void> {
+    const known = [...this.hashes.keys()].sort((a, b) => b - a);
+    const oldTip = this.tip;
+    let ancestor: number | null = null;
+    for (const n of known) {
+      if (n > headNumber) continue;
+      if ((await this.hashAt(n)) === this.hashes.get(n)) {
+        ancestor = n;
+        break;
+      }
+    }
+    this.reorgs++;
+    if (ancestor === null) {
+      // Deeper than our journal: rebuild from the deployment block.
+      this.reset();
+    } else {
+      for (const n of [...this.journals.keys()].sort((a, b) => b - a)) {
+        if (n <= ancestor) break;
+        const undo = this.journals.get(n)!;
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+        this.journals.delete(n);
+      }
+      for (const n of known) if (n > ancestor) this.hashes.delete(n);
+      this.tip = ancestor;
+    }
+    this.onReorg?.({ from: oldTip, to: headNumber, ancestor: ancestor ?? this.deployBlock - 1 });
+  }
+
+  private reset(): void {
+    for (const m of [this.venues, this.resources, this.doors, this.doorResources, this.trustedRelayers, this.passes, this.money]) m.clear();
+    this.hashes.clear();
+    this.journals.clear();
+    this.tip = this.deployBlock - 1;
+  }
+
+  private applyRange(logs: Log[], to: number, toHash: Hex, deep: boolean): void {
+    // Logs arrive ordered by (block, logIndex). Group by block and journal each block.
+    let i = 0;
+    while (i < logs.length) {
+      const n = Number(logs[i].blockNumber);
+      const journal: Undo[] = [];
+      this.currentJournal = deep ? null : journal;
+      try {
+        for (; i < logs.length && Number(logs[i].blockNumber) === n; i++) this.applyLog(logs[i], n);
+      } finally {
+        this.currentJournal = null;
+      }
+      if (!deep) {
+        this.journals.set(n, journal);
+        this.hashes.set(n, lower(logs[i - 1].blockHash!));
+      }
+    }
+    this.hashes.set(to, toHash);
+    this.tip = to;
+    // Forget journals and hashes below the reorg window (keep the newest hash as anchor).
+    const floor = to - this.reorgDepth;
+    for (const n of this.journals.keys()) if (n < floor) this.journals.delete(n);
+    for (const n of this.hashes.keys()) if (n < floor && n !== to) this.hashes.delete(n);
+  }
+
+  private applyLog(log: Log, block: number): void {
+    let ev: { eventName: string; args: Record<string, unknown> };
+    try {
+      ev = decodeEventLog({ abi: this.abi, data: log.data, topics: log.topics, strict: true }) as never;
+    } catch {
+      return; // not an event we know
+    }
+    const a = ev.args;
+    switch (ev.eventName) {
+      case "VenueCreated":
+        this.venues.set(Number(a.venueId), { id: Number(a.venueId), operator: lower(a.operator as string), name: a.name as string, metadataURI: a.metadataURI as string });
+        break;
+      case "VenueUpdated": {
+        const v = this.venues.get(Number(a.venueId));
+        if (v) this.venues.set(v.id, { ...v, name: a.name as string, metadataURI: a.metadataURI as string });
+        break;
+      }
+      case "VenueOperatorChanged": {
+        const v = this.venues.get(Number(a.venueId));
+        if (v) this.venues.set(v.id, { ...v, operator: lower(a.newOperator as string) });
+        break;
+      }
+      case "ResourceCreated":
+      case "ResourceUpdated": {
+        const p = a.params as Record<string, unknown>;
+        const id = Number(a.resourceId);
+        this.resources.set(id, {
+          id,
+          venueId: Number(a.venueId),
+          name: p.name as string,
+          kind: Number(p.kind),
+          units: Number(p.units),
+          currency: lower(p.currency as string),
+          pricePerHour: String(p.pricePerHour),
+          pricePerDay: String(p.pricePerDay),
+          pricePerMonth: String(p.pricePerMonth),
+          minHours: Number(p.minHours),
+          maxHours: Number(p.maxHours),
+          horizonHours: Number(p.horizonHours),
+          graceSeconds: Number(p.graceSeconds),
+          policyId: Number(p.policyId),
+          transferable: Boolean(p.transferable),
+          metadataURI: p.metadataURI as string,
+        });
+        break;
+      }
+      case "Booked": {
+        const id = a.passId as bigint;
+        const resourceId = Number(a.resourceId);
+        const currency = lower(a.currency as string);
+        const amount = a.amount as bigint;
+        this.passes.set(id, {
+          id,
+          holder: lower(a.holder as string),
+          resourceId,
+          unit: Number(a.unit),
+          start: Number(a.start),
+          end: Number(a.end),
+          currency,
+          amount,
+          settled: false,
+          guest: null,
+          guestExpires: 0,
+          block,
+        });
+        const venueId = this.resources.get(resourceId)?.venueId;
+        if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: amount });
+        break;
+      }
+      case "Cancelled": {
+        const p = this.passes.get(a.passId as bigint);
+        if (p) {
+          const venueId = this.resources.get(p.resourceId)?.venueId;
+          if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund as bigint, retained: a.retained as bigint });
+          this.passes.delete(p.id);
+        }
+        break;
+      }
+      case "Settled": {
+        const p = this.passes.get(a.passId as bigint);
+        if (p) {
+          this.passes.set(p.id, { ...p, settled: true });
+          const venueId = this.resources.get(p.resourceId)?.venueId;
+          if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: a.amount as bigint, fees: a.fee as bigint });
+        }
+        break;
+      }
+      case "Transfer": {
+        const id = a.tokenId as bigint;
+        const to = lower(a.to as string);
+        const p = this.passes.get(id);
+        if (!p) break; // a mint: Booked follows in the same transaction
+        if (to === ZERO) this.passes.delete(id);
+        else if (to !== p.holder) this.passes.set(id, { ...p, holder: to, guest: null, guestExpires: 0 });
+        break;
+      }
+      case "UpdateUser": {
+        const p = this.passes.get(a.tokenId as bigint);
+        if (p) {
+          const user = lower(a.user as string);
+          this.passes.set(p.id, { ...p, guest: user === ZERO ? null : user, guestExpires: Number(a.expires) });
+        }
+        break;
+      }
+      case "DoorSet": {
+        const id = Number(a.doorId);
+        this.doors.set(id, { id, venueId: Number(a.venueId), allResources: Boolean(a.allResources), active: Boolean(a.active), lockKey: lower(a.lockKey as string) });
+        break;
+      }
+      case "DoorResourceSet": {
+        const key = `${Number(a.doorId)}:${Number(a.resourceId)}`;
+        if (a.admitted) this.doorResources.set(key, true);
+        else this.doorResources.delete(key);
+        break;
+      }
+      case "RelayerTrustSet": {
+        const key = `${Number(a.venueId)}:${lower(a.relayer as string)}`;
+        if (a.trusted) this.trustedRelayers.set(key, true);
+        else this.trustedRelayers.delete(key);
+        break;
+      }
+    }
+  }
+
+  private addMoney(venueId: number, currency: Hex, d: Partial<Omit<VenueMoney, "venueId" | "currency">>): void {
+    const key = `${venueId}:${currency}`;
+    const m = this.money.get(key) ?? { venueId, currency, bookings: 0, booked: 0n, refunded: 0n, retained: 0n, settled: 0n, fees: 0n };
+    this.money.set(key, {
+      ...m,
+      bookings: m.bookings + (d.bookings ?? 0),
+      booked: m.booked + (d.booked ?? 0n),
+      refunded: m.refunded + (d.refunded ?? 0n),
+      retained: m.retained + (d.retained ?? 0n),
+      settled: m.settled + (d.settled ?? 0n),
+      fees: m.fees + (d.fees ?? 0n),
+    });
+  }
+
+  /** Same rules, same order as the contract's `canEnter`. */
+  canEnter(who: Hex, doorId: number, passId: bigint, time: number): Reason {
+    const door = this.doors.get(doorId);
+    if (!door || !door.active) return "unknown_door";
+    const pass = this.passes.get(passId);
+    if (!pass) return "pass_not_found";
+    if (!this.doorAdmits(door, pass.resourceId)) return "wrong_door";
+    const w = lower(who);
+    if (w !== pass.holder) {
+      if (w === ZERO || pass.guest !== w || time >= pass.guestExpires) return "not_holder_or_guest";
+    }
+    const grace = this.resources.get(pass.resourceId)?.graceSeconds ?? 0;
+    if (time + grace < pass.start) return "too_early";
+    if (time >= pass.end) return "expired";
+    return "granted";
+  }
+
+  doorAdmits(door: IndexedDoor, resourceId: number): boolean {
+    if (!door.active) return false;
+    return door.allResources ? this.resources.get(resourceId)?.venueId === door.venueId : this.doorResources.has(`${door.id}:${resourceId}`);
+  }
+
+  isRelayerTrusted(venueId: number, relayer: Hex): boolean {
+    return this.trustedRelayers.has(`${venueId}:${lower(relayer)}`);
+  }
+
+  venueOf(pass: IndexedPass): number | undefined {
+    return this.resources.get(pass.resourceId)?.venueId;
+  }
+
+  /** Venues operated by `address`. */
+  venuesOperatedBy(address: Hex): number[] {
+    const a = lower(address);
+    return [...this.venues.values()].filter((v) => v.operator === a).map((v) => v.id);
+  }
+}

@@ -1,0 +1,59 @@
+// Typed errors: a short message and a machine-readable code. HTTP statuses are mapped here, once.
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  rate_limited: 429,
+  siwe_invalid: 401,
+  chain_unavailable: 503,
+  lock_unavailable: 502,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class RelayerError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "RelayerError";
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Body of every error answer: `{ error: { code, message } }`. */
+export function errorBody(err: RelayerError): { error: { code: ErrorCode; message: string; details?: unknown } } {
+  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+}
+
+/** HTTP status of a door decision's answer. */
+export function reasonStatus(reason: string): number {
+  switch (reason) {
+    case "granted":
+      return 200;
+    case "malformed_request":
+      return 400;
+    case "rate_limited":
+      return 429;
+    case "chain_unavailable":
+      return 503;
+    default:
+      return 403;
+  }
+}

@@ -1,0 +1,45 @@
+// Prometheus metrics (one registry per relayer instance, so tests can run several).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { ChainIndex } from "./chainIndex.ts";
+
+export type RelayerMetrics = {
+  registry: Registry;
+  decisions: Counter<"result" | "reason">;
+  decisionSeconds: Histogram<"result">;
+  lockDeliveries: Counter<"status">;
+  reorgs: Counter;
+};
+
+export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMetrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry });
+  const decisions = new Counter({ name: "relayer_decisions_total", help: "Door decisions by result and reason", labelNames: ["result", "reason"], registers: [registry] });
+  const decisionSeconds = new Histogram({
+    name: "relayer_decision_seconds",
+    help: "Time from request to answer for door decisions",
+    labelNames: ["result"],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const lockDeliveries = new Counter({ name: "relayer_lock_deliveries_total", help: "Open commands pushed to locks by outcome", labelNames: ["status"], registers: [registry] });
+  const reorgs = new Counter({ name: "relayer_index_reorgs_total", help: "Reorgs handled by the event index", registers: [registry] });
+  new Gauge({
+    name: "relayer_index_lag_blocks",
+    help: "Blocks between the chain head and the index tip",
+    registers: [registry],
+    collect() {
+      const lag = index.lagBlocks();
+      this.set(Number.isFinite(lag) ? lag : -1);
+    },
+  });
+  new Gauge({
+    name: "relayer_index_last_sync_age_seconds",
+    help: "Seconds since the index last reached the head",
+    registers: [registry],
+    collect() {
+      this.set(index.lastOkAt ? (Date.now() - index.lastOkAt) / 1000 : -1);
+    },
+  });
+  new Gauge({ name: "relayer_index_tip_block", help: "Last block applied by the index", registers: [registry], collect() { this.set(index.tip); } });
+  return { registry, decisions, decisionSeconds, lockDeliveries, reorgs };
+}

@@ -1,0 +1,135 @@
+// Builds and starts a relayer: checks the chain and the deployments file, syncs the event index,
+// opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Abi } from "viem";
+import { readDeployments, type Deployments } from "../protocol/deployments.ts";
+import { createApp } from "./app.ts";
+import { AuditLog } from "./auditLog.ts";
+import { createChainClient, createChainReader } from "./chain.ts";
+import { ChainIndex } from "./chainIndex.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import type { RelayerConfig } from "./config.ts";
+import type { RelayerContext } from "./context.ts";
+import { createDoorHasher, type Hex } from "./doorCrypto.ts";
+import { ConfigError } from "./errors.ts";
+import { HttpLockAdapter, type LockAdapter } from "./lockAdapter.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { NonceStore } from "./siwe.ts";
+import { SessionCodec } from "./session.ts";
+import { ChallengeMemory, CodeCache } from "./verifyUnlockRequest.ts";
+
+export type RelayerOptions = {
+  clock?: Clock;
+  lock?: LockAdapter;
+  logger?: Logger;
+  deployments?: Deployments;
+  /** Skip Node's default process metrics (several relayers in one process). */
+  defaultMetrics?: boolean;
+};
+
+export type RunningRelayer = {
+  url: string;
+  port: number;
+  ctx: RelayerContext;
+  close(): Promise<void>;
+};
+
+/** Reads the deployments and checks the chain; throws a ConfigError with one clear line. */
+export async function checkChain(config: RelayerConfig, deployments?: Deployments) {
+  let d: Deployments;
+  try {
+    d = deployments ?? readDeployments(config.chainId, config.deploymentsDir);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const contract = d.contracts.Passepartout.address.toLowerCase() as Hex;
+  const client = createChainClient(config.rpcUrl, config.rpcTimeoutMs);
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch {
+    throw new ConfigError(`chain unreachable at RPC_URL=${config.rpcUrl}`);
+  }
+  if (chainId !== config.chainId) throw new ConfigError(`RPC_URL=${config.rpcUrl} serves chain ${chainId}, expected CHAIN_ID=${config.chainId}`);
+  const code = await client.getCode({ address: contract }).catch(() => undefined);
+  if (!code || code === "0x") throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
+  const reader = createChainReader(client, contract, d.contracts.Passepartout.abi as Abi);
+  try {
+    await client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never);
+  } catch {
+    throw new ConfigError(`contract at ${contract} does not answer doorCount(): not a Passepartout deployment`);
+  }
+  return { deployments: d, contract, client, reader };
+}
+
+export async function startRelayer(config: RelayerConfig, opts: RelayerOptions = {}): Promise<RunningRelayer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const { deployments, contract, client, reader } = await checkChain(config, opts.deployments);
+
+  const index = new ChainIndex({
+    client,
+    contract,
+    abi: deployments.contracts.Passepartout.abi as Abi,
+    deployBlock: deployments.deployBlock,
+    reorgDepth: config.indexReorgDepth,
+    onReorg: (r) => {
+      logger.warn(r, "chain reorg: index rolled back");
+      metrics.reorgs.inc();
+    },
+    onError: (err) => logger.debug({ err: (err as Error).message }, "index poll failed"),
+  });
+  const metrics = createMetrics(index, opts.defaultMetrics ?? true);
+  await index.poll(); // initial catch-up before serving
+  index.start(config.indexPollMs);
+
+  const audit = new AuditLog(config.auditDb);
+  const pruned = audit.applyRetention(config.auditRetentionDays, clock());
+  if (pruned) logger.info({ pruned }, "audit retention applied");
+  const retention = setInterval(() => audit.applyRetention(config.auditRetentionDays, clock()), 3_600_000);
+  retention.unref();
+
+  const challenges = new ChallengeMemory();
+  const pruneChallenges = setInterval(() => challenges.prune(clock()), 10_000);
+  pruneChallenges.unref();
+
+  const ctx: RelayerContext = {
+    config,
+    contract,
+    clock,
+    logger,
+    index,
+    reader,
+    hasher: createDoorHasher(config.chainId, contract),
+    audit,
+    metrics,
+    lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
+    challenges,
+    codeCache: new CodeCache(),
+    nonces: new NonceStore(config.siweNonceTtlS, clock),
+    sessions: new SessionCodec(config.sessionSecret),
+  };
+  const app = createApp(ctx);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, chainId: config.chainId, contract, relayer: config.relayerAddress, tip: index.tip }, "relayer listening");
+  return {
+    url,
+    port,
+    ctx,
+    async close() {
+      index.stop();
+      clearInterval(retention);
+      clearInterval(pruneChallenges);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      audit.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// Health, readiness (with index lag), metrics and the OpenAPI document.
+import express, { type Router } from "express";
+import type { RelayerContext } from "../context.ts";
+import { openApiDocument } from "../openapi.ts";
+
+export function opsRouter(ctx: RelayerContext): Router {
+  const router = express.Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  router.get("/readyz", (_req, res) => {
+    const { index } = ctx;
+    const ageMs = index.lastOkAt ? Date.now() - index.lastOkAt : null;
+    const fresh = ageMs !== null && ageMs <= Math.max(ctx.config.indexMaxStalenessMs, ctx.config.indexPollMs * 4 + 1000);
+    const ready = index.synced() && fresh;
+    const lag = index.lagBlocks();
+    res.status(ready ? 200 : 503).json({ ready, tip: index.tip, head: index.head, lagBlocks: Number.isFinite(lag) ? lag : null, lastSyncAgeMs: ageMs, reorgs: index.reorgs });
+  });
+  router.get("/metrics", async (_req, res) => {
+    res.set("content-type", ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  router.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument);
+  });
+  return router;
+}

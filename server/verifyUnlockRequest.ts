@@ -1,0 +1,152 @@
+// The door decision: checks a parsed UnlockRequest in a fixed order, each failure with its own
+// reason from protocol/reasons.ts, and on success signs the OpenCommand.
+//
+// Order: chain → contract → challenge/door binding → deadline → challenge age → challenge reuse (this
+// relayer's memory; the lock enforces single use across relayers) → door and lock key (index, or a
+// direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271) → the
+// on-chain access rule (index, or `canEnter`). Any failure to read the chain when it is needed
+// denies with `chain_unavailable` (fail closed).
+import type { OpenCommand } from "../protocol/eip712.ts";
+import { reasonFromAccessCode, type Reason } from "../protocol/reasons.ts";
+import type { ChainIndex } from "./chainIndex.ts";
+import type { ChainReader } from "./chain.ts";
+import { recoverSigner, sameAddress, signDigest, toHex, type DoorHasher, type Hex } from "./doorCrypto.ts";
+import type { ParsedUnlockRequest } from "./schemas.ts";
+
+export type UnlockPolicy = {
+  chainId: number;
+  contract: Hex;
+  challengeMaxAgeS: number;
+  clockSkewS: number;
+  openCommandTtlS: number;
+  maxDeadlineAheadS: number;
+  /** How old the index's view may be for a decision (0: a poll started after the request). */
+  indexMaxStalenessMs: number;
+};
+
+export type UnlockDeps = {
+  policy: UnlockPolicy;
+  hasher: DoorHasher;
+  index: ChainIndex;
+  reader: ChainReader;
+  relayerKey: Hex;
+  relayerAddress: Hex;
+  challenges: ChallengeMemory;
+  codeCache: CodeCache;
+};
+
+export type Decision = {
+  reason: Reason;
+  challengeId: Hex | null;
+  venue: number | null;
+  block: number | null;
+  source: "index" | "contract" | null;
+  openCommand?: OpenCommand;
+};
+
+/** Challenges this relayer already granted (until they could no longer be fresh anyway). */
+export class ChallengeMemory {
+  private readonly used = new Map<string, number>();
+  has(id: Hex): boolean {
+    return this.used.has(id);
+  }
+  add(id: Hex, until: number): void {
+    this.used.set(id, until);
+  }
+  prune(now: number): void {
+    for (const [id, until] of this.used) if (until < now) this.used.delete(id);
+  }
+  get size(): number {
+    return this.used.size;
+  }
+}
+
+/** Whether an address holds code (contract wallet), cached briefly. */
+export class CodeCache {
+  private readonly entries = new Map<string, { code: boolean; at: number }>();
+  private readonly ttlMs: number;
+  constructor(ttlMs = 30_000) {
+    this.ttlMs = ttlMs;
+  }
+  async hasCode(reader: ChainReader, a: Hex): Promise<boolean> {
+    const hit = this.entries.get(a);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.code;
+    const code = await reader.hasCode(a);
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(a, { code, at: Date.now() });
+    return code;
+  }
+}
+
+class ChainUnavailable extends Error {}
+
+export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number, deps: UnlockDeps): Promise<Decision> {
+  const { policy, hasher, index, reader } = deps;
+  const deny = (reason: Reason, extra: Partial<Decision> = {}): Decision => ({ reason, challengeId: null, venue: null, block: null, source: null, ...extra });
+
+  if (req.chainId !== policy.chainId) return deny("wrong_chain");
+  if (!sameAddress(req.contract, policy.contract)) return deny("wrong_contract");
+  if (req.challenge.door !== req.door) return deny("challenge_forged");
+  if (req.deadline < now) return deny("deadline_expired");
+  if (req.deadline > now + policy.maxDeadlineAheadS) return deny("malformed_request");
+  const c = req.challenge;
+  if (now - c.time > policy.challengeMaxAgeS || c.time > now + policy.clockSkewS) return deny("challenge_stale");
+  const challengeId = toHex(hasher.challengeDigest(c));
+  if (deps.challenges.has(challengeId)) return deny("challenge_used", { challengeId });
+
+  try {
+    const fresh = await index.ensureFresh(policy.indexMaxStalenessMs);
+    const source = fresh ? "index" : "contract";
+    const block = fresh ? index.tip : null;
+    const base = { challengeId, block, source } as const;
+
+    // The door and its lock key.
+    let door: { venueId: number; active: boolean; lockKey: Hex } | null | undefined;
+    if (fresh) door = index.doors.get(req.door);
+    else door = await readChain(() => reader.door(req.door));
+    if (!door || !door.active) return deny("unknown_door", base);
+    const withVenue = { ...base, venue: door.venueId };
+
+    // The challenge must be signed by that door's lock.
+    const lock = recoverSigner(hasher.challengeDigest(c), c.signature);
+    if (!lock || !sameAddress(lock, door.lockKey)) return deny("challenge_forged", withVenue);
+
+    // The member's signature: EOA, else ERC-1271 contract wallet.
+    const digest = hasher.unlockDigest({ door: req.door, challenge: challengeId, passId: req.passId, deadline: req.deadline });
+    const recovered = req.signature.length === 132 ? recoverSigner(digest, req.signature) : null;
+    if (!recovered || !sameAddress(recovered, req.signer)) {
+      const isContract = await readChain(() => deps.codeCache.hasCode(reader, req.signer));
+      if (!isContract) return deny("bad_signature", withVenue);
+      const ok = await readChain(() => reader.isValidSignature(req.signer, toHex(digest), req.signature));
+      if (!ok) return deny("bad_signature", withVenue);
+    }
+
+    // The on-chain rule.
+    const access = fresh
+      ? index.canEnter(req.signer, req.door, req.passId, now)
+      : reasonFromAccessCode(await readChain(() => reader.canEnter(req.signer, req.door, req.passId, now)));
+    if (access !== "granted") return deny(access, withVenue);
+
+    // Re-check reuse after the awaits (another request may have won the race), then sign.
+    if (deps.challenges.has(challengeId)) return deny("challenge_used", withVenue);
+    deps.challenges.add(challengeId, c.time + policy.challengeMaxAgeS + policy.clockSkewS);
+    const expires = now + policy.openCommandTtlS;
+    const signature = signDigest(hasher.openCommandDigest({ door: req.door, challenge: challengeId, expires }), deps.relayerKey);
+    return {
+      reason: "granted",
+      ...withVenue,
+      openCommand: { door: req.door, challenge: challengeId, expires, relayer: deps.relayerAddress, signature },
+    };
+  } catch (err) {
+    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId });
+    throw err;
+  }
+}
+
+async function readChain<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw new ChainUnavailable((err as Error).message);
+  }
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title ReentrantPayee — a payee whose `receive` calls back into the protocol (tests only)
+/// @notice When armed, `receive` replays `reentryData` (e.g. `claim`) against `target` once. With
+/// `bubble` its failure makes the payment fail; otherwise the failure is recorded in `lastError`.
+contract ReentrantPayee {
+    address public target;
+    bytes public reentryData;
+    bool public bubble;
+    uint256 public reentries;
+    bytes public lastError;
+
+    function arm(address target_, bytes calldata data, bool bubble_) external {
+        target = target_;
+        reentryData = data;
+        bubble = bubble_;
+    }
+
+    /// @notice Calls `to` with `data` as this contract, bubbling reverts.
+    function exec(address to, bytes calldata data) external payable returns (bytes memory ret) {
+        bool ok;
+        (ok, ret) = to.call{value: msg.value}(data);
+        if (!ok) _bubble(ret);
+    }
+
+    receive() external payable {
+        if (target == address(0)) return;
+        address t = target;
+        delete target; // one reentry per arming
+        ++reentries;
+        (bool ok, bytes memory ret) = t.call(reentryData);
+        if (!ok) {
+            if (bubble) _bubble(ret);
+            lastError = ret;
+        }
+    }
+
+    function _bubble(bytes memory ret) private pure {
+        assembly ("memory-safe") {
+            revert(add(ret, 0x20), mload(ret))
+        }
+    }
+}

@@ -12,7 +12,7 @@ const solcVersion: string = JSON.parse(
 const compiler = {
   version: solcVersion,
   path: solcPath,
-  settings: { optimizer: { enabled: true, runs: 200 }, viaIR: true, evmVersion: "cancun" },
+  settings: { optimizer: { enabled: true, runs: 20000 }, viaIR: true, evmVersion: "cancun" },
 };
 
 // Heavier fuzz/invariant campaigns when CI (or FUZZ_PROFILE=ci) asks for them.

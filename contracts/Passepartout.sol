@@ -174,14 +174,15 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     {
         uint256 price;
         address currency;
-        (passId, price, currency) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        uint96 extra;
+        (passId, price, currency, extra) = _book(resourceId, start, end, unit, maxPrice, recipient);
         if (currency == address(0)) {
             if (msg.value < price) revert BookingWrongPayment(msg.value, price);
         } else {
             if (msg.value != 0) revert BookingWrongPayment(msg.value, 0);
             SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
         }
-        _mintPass(recipient, passId);
+        _mintPass(recipient, passId, extra);
         if (msg.value > price) {
             unchecked {
                 // msg.value > price was just checked.
@@ -205,19 +206,20 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     ) external nonReentrant returns (uint256 passId) {
         uint256 price;
         address currency;
-        (passId, price, currency) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        uint96 extra;
+        (passId, price, currency, extra) = _book(resourceId, start, end, unit, maxPrice, recipient);
         if (currency == address(0)) revert BookingWrongPayment(0, price);
         // A permit already used by a front-runner fails; the allowance it set still lets us pay.
         try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
         SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
-        _mintPass(recipient, passId);
+        _mintPass(recipient, passId, extra);
     }
 
     /// @dev Checks the request, takes the slots and records the escrow; the caller takes the payment
-    /// and mints. Returns the new pass id, the price and the currency to pay in.
+    /// and mints. Returns the new pass id, the price, the currency to pay in and the pass's window.
     function _book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
         private
-        returns (uint256 passId, uint256 price, address currency)
+        returns (uint256 passId, uint256 price, address currency, uint96 extra)
     {
         Config memory cfg = _config;
         if (cfg.paused) revert NetworkPaused();
@@ -279,20 +281,13 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             end,
             currency,
             uint96(price),
-            v.splitId,
-            cfg.feeBps,
-            r.policyId,
-            releaseTime
+            v.splitId
         );
-        _pendingExtra = _packExtra(resourceId, uint32(startSlot), uint16(hours_), unit);
+        extra = _packExtra(resourceId, uint32(startSlot), uint16(hours_), unit);
     }
 
-    /// @dev Window of the pass being minted, handed from {_book} to {_mintPass} (same transaction,
-    /// transient: costs no storage).
-    uint256 private transient _pendingExtra;
-
-    function _mintPass(address recipient, uint256 passId) private {
-        _mintAndSetExtraDataUnchecked(recipient, passId, uint96(_pendingExtra));
+    function _mintPass(address recipient, uint256 passId, uint96 extra) private {
+        _mintAndSetExtraDataUnchecked(recipient, passId, extra);
         if (recipient.code.length != 0) {
             if (
                 IERC721Receiver(recipient).onERC721Received(msg.sender, address(0), passId, "")
@@ -638,9 +633,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function _packExtra(uint32 resourceId, uint32 startSlot, uint16 hours_, uint16 unit)
         private
         pure
-        returns (uint256)
+        returns (uint96)
     {
-        return uint256(resourceId) | (uint256(startSlot) << 32) | (uint256(hours_) << 64) | (uint256(unit) << 80);
+        return uint96(resourceId) | (uint96(startSlot) << 32) | (uint96(hours_) << 64) | (uint96(unit) << 80);
     }
 
     function _unpackExtra(uint96 extra)

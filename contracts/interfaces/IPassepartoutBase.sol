@@ -198,6 +198,8 @@ interface IPassepartoutBase {
     event ResourceCreated(uint32 indexed resourceId, uint32 indexed venueId, ResourceParams params);
     event ResourceUpdated(uint32 indexed resourceId, uint32 indexed venueId, ResourceParams params);
 
+    /// @notice A booking. Its network fee, cancellation policy and release time are the ones in force
+    /// when it was made (latest {FeeChanged}, its resource's policy); {pass} returns them too.
     event Booked(
         uint256 indexed passId,
         uint32 indexed resourceId,
@@ -208,10 +210,7 @@ interface IPassepartoutBase {
         uint64 end,
         address currency,
         uint96 amount,
-        uint32 splitId,
-        uint16 feeBps,
-        uint32 policyId,
-        uint64 releaseTime
+        uint32 splitId
     );
     /// @notice `refund` went to `refundTo` (or was credited, see {RefundCredited}); `retained` was
     /// kept by the payees of the booking's split (policy penalty), already settled.

@@ -1,0 +1,226 @@
+// The demo network of PROTOCOL.md: three Québec venues in the spirit of the seed article, their
+// resources, payees, cancellation policies and doors. Pure data; lib/seed.ts writes it on chain.
+// Accounts are indexes into Hardhat's default accounts (mnemonic "test test … junk").
+
+export const HOUR = 3600;
+export const CAD = 1_000_000n; // TestCAD has 6 decimals
+export const ETH = 10n ** 18n;
+
+export type DemoPolicy = "flexible" | "moderate" | "strict";
+export const POLICIES: Record<DemoPolicy, { secondsBeforeStart: number; refundBps: number }[]> = {
+  // Full refund until 24 h before, half until the start.
+  flexible: [
+    { secondsBeforeStart: 24 * HOUR, refundBps: 10_000 },
+    { secondsBeforeStart: 0, refundBps: 5_000 },
+  ],
+  // Full refund until 48 h before, half until 24 h before.
+  moderate: [
+    { secondsBeforeStart: 48 * HOUR, refundBps: 10_000 },
+    { secondsBeforeStart: 24 * HOUR, refundBps: 5_000 },
+  ],
+  // Full refund until 7 days before, nothing after.
+  strict: [{ secondsBeforeStart: 7 * 24 * HOUR, refundBps: 10_000 }],
+};
+
+export type DemoResource = {
+  key: string;
+  name: string;
+  kind: number; // 0 desk, 1 office, 2 meeting room, 3 studio, 4 hall
+  units: number;
+  currency: "ETH" | "CAD";
+  prices: { hour: bigint; day: bigint; month: bigint };
+  minHours: number;
+  maxHours: number;
+  horizonDays: number;
+  graceMinutes: number;
+  policy: DemoPolicy;
+  transferable: boolean;
+  description: { fr: string; en: string };
+};
+
+export type DemoVenue = {
+  name: string;
+  operator: number;
+  payees: { account: number; role: string; shareBps: number }[];
+  metadata: {
+    place: string;
+    address: string;
+    timezone: string;
+    openingHours: string;
+    description: { fr: string; en: string };
+    picture: string; // data: URI, no external host
+  };
+  resources: DemoResource[];
+  doors: { name: string; resources: "all" | string[] }[];
+};
+
+function picture(label: string, hue: number): string {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 180">` +
+    `<rect width="320" height="180" fill="hsl(${hue},45%,35%)"/>` +
+    `<path d="M40 150V80l60-40 60 40v70z" fill="hsl(${hue},40%,85%)"/>` +
+    `<rect x="88" y="110" width="24" height="40" fill="hsl(${hue},45%,35%)"/>` +
+    `<text x="180" y="100" font-family="sans-serif" font-size="20" fill="#fff">${label}</text></svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
+
+const desk = (over: Partial<DemoResource>): DemoResource => ({
+  key: "desk",
+  name: "Poste partagé",
+  kind: 0,
+  units: 12,
+  currency: "CAD",
+  prices: { hour: 5n * CAD, day: 25n * CAD, month: 250n * CAD },
+  minHours: 1,
+  maxHours: 2_160,
+  horizonDays: 90,
+  graceMinutes: 15,
+  policy: "flexible",
+  transferable: true,
+  description: { fr: "Poste de travail partagé", en: "Shared desk" },
+  ...over,
+});
+
+export const DEMO_VENUES: DemoVenue[] = [
+  {
+    name: "Le Lab",
+    operator: 1,
+    payees: [
+      { account: 1, role: "operator", shareBps: 7_000 },
+      { account: 2, role: "building owner", shareBps: 3_000 },
+    ],
+    metadata: {
+      place: "Vallée-Jonction",
+      address: "Vallée-Jonction, QC",
+      timezone: "America/Toronto",
+      openingHours: "Mo-Fr 07:00-22:00; Sa 09:00-17:00",
+      description: {
+        fr: "Bureaux privés, salles de conférence, studio photo et salle de banquet dans un ancien couvent.",
+        en: "Private offices, conference rooms, a photo studio and a banquet hall in a former convent.",
+      },
+      picture: picture("Le Lab", 200),
+    },
+    resources: [
+      {
+        ...desk({}),
+        key: "office",
+        name: "Bureau privé",
+        kind: 1,
+        units: 6,
+        prices: { hour: 15n * CAD, day: 60n * CAD, month: 600n * CAD },
+        maxHours: 4_320,
+        policy: "moderate",
+        description: { fr: "Bureau privé fermé à clé", en: "Lockable private office" },
+      },
+      {
+        ...desk({}),
+        key: "conference",
+        name: "Salle de conférence",
+        kind: 2,
+        units: 2,
+        currency: "ETH",
+        prices: { hour: ETH / 500n, day: ETH / 80n, month: ETH / 4n },
+        maxHours: 72,
+        horizonDays: 60,
+        description: { fr: "Salle de conférence, 12 places, écran", en: "Conference room, 12 seats, screen" },
+      },
+      {
+        ...desk({}),
+        key: "studio",
+        name: "Studio photo",
+        kind: 3,
+        units: 1,
+        prices: { hour: 40n * CAD, day: 250n * CAD, month: 3_000n * CAD },
+        maxHours: 168,
+        policy: "moderate",
+        description: { fr: "Studio photo avec éclairage", en: "Photo studio with lighting" },
+      },
+      {
+        ...desk({}),
+        key: "hall",
+        name: "Salle de banquet",
+        kind: 4,
+        units: 1,
+        prices: { hour: 120n * CAD, day: 900n * CAD, month: 15_000n * CAD },
+        minHours: 3,
+        maxHours: 48,
+        horizonDays: 365,
+        graceMinutes: 60,
+        policy: "strict",
+        transferable: false,
+        description: { fr: "Salle de banquet, 150 personnes", en: "Banquet hall, 150 guests" },
+      },
+    ],
+    doors: [
+      { name: "Entrée principale", resources: "all" },
+      { name: "Salle de conférence", resources: ["conference"] },
+      { name: "Studio", resources: ["studio"] },
+    ],
+  },
+  {
+    name: "etc Saint-Germain",
+    operator: 3,
+    payees: [
+      { account: 3, role: "operator", shareBps: 8_000 },
+      { account: 4, role: "fabrique (church owner)", shareBps: 2_000 },
+    ],
+    metadata: {
+      place: "Saint-Germain-de-Kamouraska",
+      address: "Saint-Germain-de-Kamouraska, QC",
+      timezone: "America/Toronto",
+      openingHours: "Mo-Su 06:00-23:00",
+      description: {
+        fr: "Postes partagés à l'heure, au jour ou au mois dans l'église du village.",
+        en: "Shared desks by the hour, day or month in the village church.",
+      },
+      picture: picture("etc", 30),
+    },
+    resources: [desk({}), desk({ key: "desk-eth", name: "Poste partagé (ETH)", units: 4, currency: "ETH", prices: { hour: ETH / 2000n, day: ETH / 400n, month: ETH / 40n } })],
+    doors: [{ name: "Porte de l'église", resources: "all" }],
+  },
+  {
+    name: "L'Ancienne Caisse",
+    operator: 5,
+    payees: [
+      { account: 5, role: "operator", shareBps: 6_000 },
+      { account: 6, role: "building owner", shareBps: 3_500 },
+      { account: 7, role: "municipality", shareBps: 500 },
+    ],
+    metadata: {
+      place: "Saint-Jean-Port-Joli",
+      address: "Saint-Jean-Port-Joli, QC",
+      timezone: "America/Toronto",
+      openingHours: "Mo-Fr 08:00-20:00",
+      description: {
+        fr: "Une ancienne succursale bancaire devenue espace de cotravail; la voûte est une salle de réunion.",
+        en: "A former bank branch turned coworking space; the vault is a meeting room.",
+      },
+      picture: picture("Caisse", 130),
+    },
+    resources: [
+      desk({ units: 8, prices: { hour: 4n * CAD, day: 20n * CAD, month: 220n * CAD } }),
+      {
+        ...desk({}),
+        key: "vault",
+        name: "La Voûte",
+        kind: 2,
+        units: 1,
+        prices: { hour: 20n * CAD, day: 120n * CAD, month: 1_500n * CAD },
+        maxHours: 24,
+        description: { fr: "Salle de réunion dans l'ancienne voûte", en: "Meeting room in the old vault" },
+      },
+    ],
+    doors: [
+      { name: "Porte avant", resources: "all" },
+      { name: "La Voûte", resources: ["vault"] },
+    ],
+  },
+];
+
+/** Demo members: Hardhat accounts #10–#14, funded with ETH by the node and TestCAD by the seed. */
+export const DEMO_MEMBERS = [10, 11, 12, 13, 14];
+export const MEMBER_CAD = 5_000n * CAD;
+
+export function jsonDataUri(value: unknown): string {
+  return `data:application/json;base64,${Buffer.from(JSON.stringify(value)).toString("base64")}`;
+}

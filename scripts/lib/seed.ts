@@ -1,0 +1,95 @@
+// Writes the demo network (lib/demoNetwork.ts) on a freshly deployed chain. Refuses a chain that
+// already has venues: seeding twice would duplicate the network.
+import { Contract, type Signer } from "ethers";
+import type { Deployments } from "../../protocol/deployments.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
+import { DEMO_MEMBERS, DEMO_VENUES, MEMBER_CAD, POLICIES, jsonDataUri, type DemoPolicy } from "./demoNetwork.ts";
+
+export class AlreadySeededError extends Error {
+  constructor(venues: number) {
+    super(`this chain is already seeded (${venues} venues exist); nothing was changed`);
+  }
+}
+
+export type SeedResult = {
+  venues: { id: number; name: string; resources: Record<string, number>; doors: { id: number; name: string }[] }[];
+  members: string[];
+};
+
+/** `signer(i)` returns Hardhat account #i. */
+export async function seedDemo(
+  deployments: Deployments,
+  signer: (index: number) => Promise<Signer>,
+  log: (line: string) => void = () => {},
+): Promise<SeedResult> {
+  const { Passepartout, TestCAD } = deployments.contracts;
+  if (!TestCAD) throw new Error("the deployment has no TestCAD: deploy with TEST_STABLECOIN=1");
+  const admin = await signer(0);
+  const pp = new Contract(Passepartout.address, Passepartout.abi as any, admin);
+  const existing = Number(await pp.venueCount());
+  if (existing > 0) throw new AlreadySeededError(existing);
+
+  const send = async (c: Contract, fn: string, ...args: unknown[]) => (await (await c[fn](...args)).wait())!;
+
+  log("cancellation policies");
+  const policyIds = {} as Record<DemoPolicy, number>;
+  for (const key of Object.keys(POLICIES) as DemoPolicy[]) {
+    policyIds[key] = Number(await pp.createPolicy.staticCall(POLICIES[key]));
+    await send(pp, "createPolicy", POLICIES[key]);
+  }
+
+  const result: SeedResult = { venues: [], members: [] };
+  for (const v of DEMO_VENUES) {
+    log(`venue ${v.name} (${v.metadata.place})`);
+    const operator = await signer(v.operator);
+    const op = pp.connect(operator) as Contract;
+    const payees = await Promise.all(v.payees.map(async (p) => (await signer(p.account)).getAddress()));
+    const uri = jsonDataUri({ name: v.name, ...v.metadata, payees: v.payees.map((p, i) => ({ address: payees[i], role: p.role })) });
+    const venueId = Number(await op.createVenue.staticCall(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
+    await send(op, "createVenue", v.name, uri, payees, v.payees.map((p) => p.shareBps));
+
+    const resources: Record<string, number> = {};
+    for (const r of v.resources) {
+      const params = {
+        name: r.name,
+        metadataURI: jsonDataUri({ name: r.name, description: r.description, kind: r.kind }),
+        kind: r.kind,
+        units: r.units,
+        currency: r.currency === "ETH" ? "0x0000000000000000000000000000000000000000" : TestCAD.address,
+        pricePerHour: r.prices.hour,
+        pricePerDay: r.prices.day,
+        pricePerMonth: r.prices.month,
+        minHours: r.minHours,
+        maxHours: r.maxHours,
+        horizonHours: r.horizonDays * 24,
+        graceSeconds: r.graceMinutes * 60,
+        policyId: policyIds[r.policy],
+        transferable: r.transferable,
+      };
+      resources[r.key] = Number(await op.createResource.staticCall(venueId, params));
+      await send(op, "createResource", venueId, params);
+    }
+
+    const doors: { id: number; name: string }[] = [];
+    for (const d of v.doors) {
+      const doorId = Number(await pp.doorCount()) + 1;
+      await send(op, "createDoor", venueId, d.resources === "all", demoLockAddress(doorId));
+      if (d.resources !== "all") {
+        for (const key of d.resources) await send(op, "setDoorResource", doorId, resources[key], true);
+      }
+      doors.push({ id: doorId, name: d.name });
+    }
+    await send(op, "setRelayerTrusted", venueId, DEMO_RELAYER_ADDRESS, true);
+    result.venues.push({ id: venueId, name: v.name, resources, doors });
+  }
+
+  log(`funding ${DEMO_MEMBERS.length} demo members with TestCAD`);
+  const cad = new Contract(TestCAD.address, TestCAD.abi as any, admin);
+  for (const i of DEMO_MEMBERS) {
+    const member = await (await signer(i)).getAddress();
+    await send(cad, "mint", member, MEMBER_CAD);
+    result.members.push(member);
+  }
+  return result;
+}
+

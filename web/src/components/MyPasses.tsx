@@ -6,7 +6,7 @@ import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, use
 import { useI18n } from "../i18n/i18n.tsx";
 import { read, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
-import { walletFor, sendTx } from "../lib/wallet.ts";
+import { signTyped, sendTx } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
@@ -112,8 +112,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       const cid = challengeId(protocol.chain.id, protocol.address, challenge);
       const deadline = nowSeconds() + 120;
       setState("signing");
-      const wallet = await walletFor(protocol, wagmi);
-      const signature = await wallet.signTypedData({
+      const signature = await signTyped(protocol, wagmi, {
         account: address,
         ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.id, deadline),
       });

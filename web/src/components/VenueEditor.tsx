@@ -5,7 +5,7 @@ import { useApp } from "../context.tsx";
 import { useCurrencies } from "../hooks.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { loadDoors, loadPolicies, loadRelayers, loadSplits, read, type Resource, type Venue } from "../lib/protocol.ts";
-import { metadataUri } from "../lib/metadata.ts";
+import { localized, metadataUri } from "../lib/metadata.ts";
 import { formatBps } from "../lib/money.ts";
 import type { RefundTier } from "../lib/policy.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
@@ -162,7 +162,7 @@ export function VenueEditor({ venue, resources, account }: { venue: Venue; resou
     city: String(venue.meta.city ?? ""),
     timezone: venue.timeZone,
     openingHours: typeof venue.meta.openingHours === "string" ? venue.meta.openingHours : "",
-    description: String(venue.meta.description ?? ""),
+    description: localized(venue.meta.description, "fr"),
   });
   const split = useQuery({
     queryKey: ["chain", "split", venue.splitId],
@@ -257,7 +257,7 @@ function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }
   const dec = cur?.decimals ?? 18;
   const [f, setF] = useState(() => ({
     name: resource?.name ?? "",
-    description: String(resource?.meta.description ?? ""),
+    description: localized(resource?.meta.description, "fr"),
     kind: String(resource?.kind ?? 0),
     units: String(resource?.units ?? 1),
     currency: (resource?.currency ?? zeroAddress) as string,

@@ -2,10 +2,11 @@ import { useI18n } from "../i18n/i18n.tsx";
 import { useResources, useVenues } from "../hooks.ts";
 import { href } from "../lib/route.ts";
 import type { Venue } from "../lib/protocol.ts";
+import { localized } from "../lib/metadata.ts";
 import { PriceList, kindLabel } from "./Price.tsx";
 
 export function VenuePicture({ venue }: { venue: Venue }) {
-  const src = venue.meta.image ?? venue.meta.photos?.[0];
+  const src = venue.meta.picture ?? venue.meta.image ?? venue.meta.photos?.[0];
   if (src) return <img className="picture" src={src} alt="" loading="lazy" />;
   // No photo: a drawn façade in the venue's own colour, so cards stay recognisable.
   const hue = (venue.id * 67) % 360;
@@ -29,7 +30,7 @@ export function openingHours(h: Venue["meta"]["openingHours"]): string | null {
 }
 
 export function VenueList() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const venues = useVenues();
   const resources = useResources();
   return (
@@ -41,7 +42,7 @@ export function VenueList() {
       <ul className="cards">
         {venues.data?.map((v) => {
           const rs = resources.data?.filter((r) => r.venueId === v.id) ?? [];
-          const place = [v.meta.address, v.meta.city].filter(Boolean).join(", ");
+          const place = v.meta.address ?? [v.meta.place, v.meta.city].filter(Boolean).join(", ");
           const cheapest = [...rs].sort((a, b) => (a.pricePerHour < b.pricePerHour ? -1 : 1))[0];
           return (
             <li key={v.id} className="card">
@@ -52,7 +53,7 @@ export function VenueList() {
                 </h2>
                 {place && <p className="muted">{place}</p>}
                 {v.paused && <p className="badge warn">{t("venues.paused")}</p>}
-                {v.meta.description && <p>{String(v.meta.description)}</p>}
+                {v.meta.description && <p>{localized(v.meta.description, lang)}</p>}
                 <p>
                   {t("venues.resources", { n: rs.length })}
                   {rs.length > 0 && ": " + [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", ")}

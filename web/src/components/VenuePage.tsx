@@ -2,12 +2,13 @@ import { useI18n } from "../i18n/i18n.tsx";
 import { useResources, useVenue } from "../hooks.ts";
 import { href } from "../lib/route.ts";
 import { zoneName } from "../lib/time.ts";
+import { localized } from "../lib/metadata.ts";
 import { useNow } from "../context.tsx";
 import { PriceList, kindLabel } from "./Price.tsx";
 import { VenuePicture, openingHours } from "./VenueList.tsx";
 
 export function VenuePage({ venueId }: { venueId: number }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const now = useNow(60_000);
   const venue = useVenue(venueId);
   const resources = useResources(venueId);
@@ -22,8 +23,8 @@ export function VenuePage({ venueId }: { venueId: number }) {
       </p>
       <h1 id="venue-title">{v.name}</h1>
       <VenuePicture venue={v} />
-      <p className="muted">{[v.meta.address, v.meta.city, v.meta.region].filter(Boolean).join(", ")}</p>
-      {v.meta.description && <p>{String(v.meta.description)}</p>}
+      <p className="muted">{v.meta.address ?? [v.meta.place, v.meta.city, v.meta.region].filter(Boolean).join(", ")}</p>
+      {v.meta.description && <p>{localized(v.meta.description, lang)}</p>}
       {hours && (
         <p>
           <strong>{t("venues.openingHours")}</strong> {hours}
@@ -41,7 +42,7 @@ export function VenuePage({ venueId }: { venueId: number }) {
               <p className="muted">
                 {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")}
               </p>
-              {r.meta.description && <p>{String(r.meta.description)}</p>}
+              {r.meta.description && <p>{localized(r.meta.description, lang)}</p>}
               <PriceList r={r} />
               <a className="button primary" href={href("resource", r.id)} aria-label={`${t("resource.book")} — ${r.name}`}>
                 {t("resource.book")}

@@ -5,7 +5,7 @@ import { useApp } from "../context.tsx";
 import { useAccount, useBalances, useSession } from "../hooks.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { siweMessage } from "../lib/relayer.ts";
-import { walletFor } from "../lib/wallet.ts";
+import { signText } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
@@ -58,10 +58,9 @@ export function WalletPanel() {
     setError(null);
     setSigning(true);
     try {
-      const wallet = await walletFor(protocol, wagmi);
       const nonce = await relayer.nonce();
       const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
-      const signature = await wallet.signMessage({ account: address!, message });
+      const signature = await signText(protocol, wagmi, address!, message);
       await relayer.verify(message, signature);
       await qc.invalidateQueries({ queryKey: ["session"] });
     } catch (e) {

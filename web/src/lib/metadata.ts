@@ -1,20 +1,25 @@
 // Venue and resource metadata URIs: a JSON document (data: URI or fetched over HTTP).
+/** A text in one language, or per language (`{ fr, en }`). */
+export type Localized = string | Record<string, string>;
+
 export type VenueMeta = {
   name?: string;
-  description?: string;
+  description?: Localized;
   address?: string;
+  place?: string;
   city?: string;
   region?: string;
   timezone?: string;
   openingHours?: string | Record<string, string>;
   image?: string;
+  picture?: string;
   photos?: string[];
   doors?: Record<string, string>;
   [key: string]: unknown;
 };
 
 export type ResourceMeta = {
-  description?: string;
+  description?: Localized;
   capacity?: number;
   image?: string;
   [key: string]: unknown;
@@ -63,4 +68,15 @@ export function validTimeZone(tz: unknown): string {
   } catch {
     return DEFAULT_TIME_ZONE;
   }
+}
+
+/** Picks the text in `lang` (or the first available) from a localized value. */
+export function localized(value: unknown, lang: string): string {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    const text = v[lang] ?? Object.values(v).find((x) => typeof x === "string");
+    return typeof text === "string" ? text : "";
+  }
+  return "";
 }

@@ -1,7 +1,8 @@
 // Reads of the protocol contract: state through its views, lists through its events (ids are
 // whatever the contract assigns). The ABI and address come from the deployments in config.json.
+import { getBalance, getContractEvents, readContract } from "viem/actions";
 import {
-  createPublicClient,
+  createClient,
   defineChain,
   erc20Abi,
   http,
@@ -9,7 +10,7 @@ import {
   type Abi,
   type Address,
   type Chain,
-  type PublicClient,
+  type Client,
 } from "viem";
 import type { RuntimeConfig } from "./config.ts";
 import { ETH, type Currency } from "./money.ts";
@@ -72,7 +73,7 @@ export type Booking = {
 export type Protocol = {
   config: RuntimeConfig;
   chain: Chain;
-  client: PublicClient;
+  client: Client;
   address: Address;
   /** Passepartout's ABI plus the token's errors, to decode any revert. */
   abi: Abi;
@@ -96,7 +97,7 @@ export function makeProtocol(config: RuntimeConfig): Protocol {
   return {
     config,
     chain,
-    client: createPublicClient({ chain, transport: http(config.rpcUrl), pollingInterval: 1000 }) as PublicClient,
+    client: createClient({ chain, transport: http(config.rpcUrl), pollingInterval: 1000 }),
     address: Passepartout.address,
     abi: [...Passepartout.abi, ...errorsOf(TestCAD?.abi)] as Abi,
     fromBlock: BigInt(config.deployments.deployBlock ?? 0),
@@ -109,11 +110,11 @@ export function makeProtocol(config: RuntimeConfig): Protocol {
 type Rec = Record<string, unknown>;
 
 export async function read<T>(p: Protocol, functionName: string, args: readonly unknown[] = []): Promise<T> {
-  return (await p.client.readContract({ address: p.address, abi: p.abi, functionName, args } as never)) as T;
+  return (await readContract(p.client, { address: p.address, abi: p.abi, functionName, args } as never)) as T;
 }
 
 export async function events(p: Protocol, eventName: string, args?: Rec): Promise<{ args: Rec; blockNumber: bigint }[]> {
-  const logs = await p.client.getContractEvents({
+  const logs = await getContractEvents(p.client, {
     address: p.address,
     abi: p.abi,
     eventName,
@@ -239,8 +240,8 @@ export function loadCurrency(p: Protocol, address: Address): Promise<Currency> {
   if (!c) {
     c = (async () => {
       const [symbol, decimals] = await Promise.all([
-        p.client.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
-        p.client.readContract({ address, abi: erc20Abi, functionName: "decimals" }),
+        readContract(p.client, { address, abi: erc20Abi, functionName: "symbol" }),
+        readContract(p.client, { address, abi: erc20Abi, functionName: "decimals" }),
       ]);
       return { address, symbol, decimals };
     })();
@@ -261,8 +262,8 @@ export async function loadCurrencies(p: Protocol): Promise<Currency[]> {
 }
 
 export async function balanceOf(p: Protocol, account: Address, currency: Address): Promise<bigint> {
-  if (currency.toLowerCase() === zeroAddress) return p.client.getBalance({ address: account });
-  return p.client.readContract({ address: currency, abi: erc20Abi, functionName: "balanceOf", args: [account] });
+  if (currency.toLowerCase() === zeroAddress) return getBalance(p.client, { address: account });
+  return readContract(p.client, { address: currency, abi: erc20Abi, functionName: "balanceOf", args: [account] });
 }
 
 // --- bookings and passes ---------------------------------------------------------------------

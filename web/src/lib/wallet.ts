@@ -1,16 +1,18 @@
 // Transactions from the connected wallet: simulate first (decodes custom errors before anything is
 // signed), then send, then wait for the receipt.
-import { getWalletClient, switchChain } from "wagmi/actions";
+import { getConnectorClient, switchChain } from "wagmi/actions";
+import { readContract, signMessage, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import type { Config } from "wagmi";
-import { erc20Abi, parseSignature, type Abi, type Address, type Hex, type TransactionReceipt, type WalletClient } from "viem";
+import { erc20Abi, parseSignature, type Abi, type Address, type Hex, type Client, type TransactionReceipt } from "viem";
 import type { Protocol } from "./protocol.ts";
 
 export type WriteCall = { functionName: string; args: readonly unknown[]; value?: bigint; address?: Address; abi?: Abi };
 
-export async function walletFor(p: Protocol, wagmi: Config): Promise<WalletClient> {
+/** The connected wallet's client on our chain (switching the wallet's chain first if needed). */
+export async function walletFor(p: Protocol, wagmi: Config): Promise<Client> {
   const current = wagmi.state.connections.get(wagmi.state.current ?? "")?.chainId;
   if (current !== p.chain.id) await switchChain(wagmi, { chainId: p.chain.id });
-  return (await getWalletClient(wagmi, { chainId: p.chain.id })) as WalletClient;
+  return (await getConnectorClient(wagmi, { chainId: p.chain.id })) as Client;
 }
 
 export async function sendTx(
@@ -21,7 +23,7 @@ export async function sendTx(
   onSent?: (hash: Hex) => void,
 ): Promise<TransactionReceipt> {
   const wallet = await walletFor(p, wagmi);
-  const { request } = await p.client.simulateContract({
+  const { request } = await simulateContract(p.client, {
     address: call.address ?? p.address,
     abi: call.abi ?? p.abi,
     functionName: call.functionName,
@@ -29,9 +31,9 @@ export async function sendTx(
     value: call.value,
     account,
   } as never);
-  const hash = await wallet.writeContract({ ...(request as object), account, chain: p.chain } as never);
+  const hash = await writeContract(wallet, { ...(request as object), account, chain: p.chain } as never);
   onSent?.(hash);
-  const receipt = await p.client.waitForTransactionReceipt({ hash, pollingInterval: 500 });
+  const receipt = await waitForTransactionReceipt(p.client, { hash, pollingInterval: 500 });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
   return receipt;
 }
@@ -70,19 +72,19 @@ export async function signPermit(
   let version = "1";
   let nonce: bigint;
   try {
-    nonce = await p.client.readContract({ address: token, abi: permitAbi, functionName: "nonces", args: [owner] });
+    nonce = await readContract(p.client, { address: token, abi: permitAbi, functionName: "nonces", args: [owner] });
     try {
-      const d = await p.client.readContract({ address: token, abi: permitAbi, functionName: "eip712Domain" });
+      const d = await readContract(p.client, { address: token, abi: permitAbi, functionName: "eip712Domain" });
       name = d[1];
       version = d[2];
     } catch {
-      name = await p.client.readContract({ address: token, abi: permitAbi, functionName: "name" });
+      name = await readContract(p.client, { address: token, abi: permitAbi, functionName: "name" });
     }
   } catch {
     return null;
   }
   const wallet = await walletFor(p, wagmi);
-  const signature = await wallet.signTypedData({
+  const signature = await signTypedData(wallet, {
     account: owner,
     domain: { name, version, chainId: p.chain.id, verifyingContract: token },
     types: {
@@ -102,7 +104,7 @@ export async function signPermit(
 }
 
 export async function allowance(p: Protocol, token: Address, owner: Address): Promise<bigint> {
-  return p.client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, p.address] });
+  return readContract(p.client, { address: token, abi: erc20Abi, functionName: "allowance", args: [owner, p.address] });
 }
 
 export const approveCall = (token: Address, spender: Address, value: bigint): WriteCall => ({
@@ -111,3 +113,11 @@ export const approveCall = (token: Address, spender: Address, value: bigint): Wr
   functionName: "approve",
   args: [spender, value],
 });
+
+export async function signText(p: Protocol, wagmi: Config, account: Address, message: string): Promise<Hex> {
+  return signMessage(await walletFor(p, wagmi), { account, message });
+}
+
+export async function signTyped(p: Protocol, wagmi: Config, params: Parameters<typeof signTypedData>[1]): Promise<Hex> {
+  return signTypedData(await walletFor(p, wagmi), params);
+}

@@ -1,0 +1,363 @@
+// The whole system on one command: `npm run demo`.
+// Fresh local Hardhat node → deploy → seed the demo network → lock simulators → relayer → the dApp
+// (web/dist, built if missing) and its config.json served on one origin that also forwards /api to
+// the relayer and /rpc to the node. Ctrl-C stops every process it started. Each run starts from a
+// fresh chain in a fresh temporary directory, so a second run behaves like the first.
+//
+// Env: WEB_PORT (default 5173; another free port is chosen if taken), DEMO_QUIET=1.
+// The e2e tests import `startDemo` and get the same stack on free ports.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { JsonRpcProvider } from "ethers";
+import { mnemonicToAccount } from "viem/accounts";
+import type { Deployments } from "../protocol/deployments.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = path.join(ROOT, "web", "dist");
+const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const VITE_CLI = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
+const MNEMONIC = "test test test test test test test test test test test junk";
+const CHAIN_ID = 31337;
+
+export type DemoAccount = { index: number; role: string; address: `0x${string}`; privateKey: `0x${string}` };
+
+export type Demo = {
+  url: string;
+  rpcUrl: string;
+  relayerUrl: string;
+  lockUrl: string;
+  runDir: string;
+  deployments: Deployments;
+  accounts: DemoAccount[];
+  stop: () => Promise<void>;
+};
+
+export type DemoOptions = {
+  /** Preferred port of the dApp; 0 picks a free one. */
+  webPort?: number;
+  log?: (line: string) => void;
+};
+
+/** Hardhat default account #i of the public test mnemonic. */
+export function demoAccount(index: number): { address: `0x${string}`; privateKey: `0x${string}` } {
+  const a = mnemonicToAccount(MNEMONIC, { addressIndex: index });
+  return { address: a.address, privateKey: `0x${Buffer.from(a.getHdKey().privateKey!).toString("hex")}` };
+}
+
+export function freePort(preferred = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once("error", (err: NodeJS.ErrnoException) => {
+      if (preferred !== 0 && err.code === "EADDRINUSE") resolve(freePort(0));
+      else reject(err);
+    });
+    srv.listen(preferred, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess | null, logFile: string | null, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null) break;
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  const tail = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : "";
+  throw new Error(`${what} did not start${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ""}${tail ? `; last log lines:\n${tail}` : ""}`);
+}
+
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}
+
+/** Runs a Node script to completion (compile, build), output to `logFile`. */
+function run(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = openSync(logFile, "a");
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", out, out], env: { ...process.env, ...env } });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.slice(0, 2).join(" ")} failed (exit ${code}); see ${logFile}`))));
+  });
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const log = opts.log ?? (() => {});
+  const runDir = mkdtempSync(path.join(os.tmpdir(), "passepartout-demo-"));
+  const children: ChildProcess[] = [];
+  const servers: http.Server[] = [];
+  let stopped = false;
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(servers.map((s) => new Promise((r) => (s.closeAllConnections(), s.close(r)))));
+    for (const c of children.reverse()) {
+      if (c.exitCode !== null || c.pid === undefined) continue;
+      try {
+        process.kill(-c.pid, "SIGTERM"); // the whole process group (npx/hardhat grandchildren too)
+      } catch {
+        // already gone
+      }
+    }
+    const deadline = Date.now() + 5000;
+    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
+    for (const c of children) {
+      if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
+        try {
+          process.kill(-c.pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }
+  };
+
+  /** Starts a long-running Node process in its own process group, output to a log file. */
+  const daemon = (name: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const logFile = path.join(runDir, `${name}.log`);
+    const out = openSync(logFile, "a");
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, ...env },
+    });
+    children.push(child);
+    return { child, logFile };
+  };
+
+  try {
+    const [webPort, nodePort, relayerPort, lockPort] = [
+      await freePort(opts.webPort ?? 0),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    if (opts.webPort && webPort !== opts.webPort) log(`port ${opts.webPort} is taken; using ${webPort} for the dApp`);
+
+    if (!existsSync(path.join(ROOT, "artifacts", "contracts", "Passepartout.sol", "Passepartout.json"))) {
+      log("compiling contracts (first run)…");
+      await run([HARDHAT_CLI, "compile"], path.join(runDir, "compile.log"));
+    }
+    if (!existsSync(path.join(DIST, "index.html"))) {
+      log("building the dApp (first run)…");
+      await run([VITE_CLI, "build", "web"], path.join(runDir, "build.log"));
+    }
+
+    log(`starting a fresh Hardhat node on 127.0.0.1:${nodePort}…`);
+    const rpcUrl = `http://127.0.0.1:${nodePort}`;
+    const node = daemon("hardhat-node", [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(nodePort)]);
+    await waitFor("the Hardhat node", async () => (await rpc(rpcUrl, "eth_chainId")) === "0x7a69", node.child, node.logFile);
+
+    log("deploying the contracts…");
+    const { deployProtocol } = await import("./lib/deploy.ts");
+    const { seedDemo } = await import("./lib/seed.ts");
+    const provider = new JsonRpcProvider(rpcUrl, CHAIN_ID, { staticNetwork: true, polling: true, pollingInterval: 100 });
+    const deployments = await deployProtocol(await provider.getSigner(0), { testStablecoin: true, log: (l) => log(`  · ${l}`) });
+    writeFileSync(path.join(runDir, `${CHAIN_ID}.json`), JSON.stringify(deployments, null, 2));
+
+    log("seeding the demo network (venues, resources, doors, members)…");
+    const seeded = await seedDemo(deployments, (i) => provider.getSigner(i), (l) => log(`  · ${l}`));
+    provider.destroy();
+
+    const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
+    const lockUrl = `http://127.0.0.1:${lockPort}`;
+    log(`starting the lock simulators on ${lockUrl}…`);
+    if (existsSync(path.join(ROOT, "server", "lockSimulatorMain.ts"))) {
+      const lock = daemon("locks", [path.join(ROOT, "server", "lockSimulatorMain.ts")], {
+        ...commonEnv,
+        PORT: String(lockPort),
+        LOCK_PORT: String(lockPort),
+        LOCK_LOG_FILE: path.join(runDir, "lock-log.jsonl"),
+      });
+      await waitFor("the lock simulators", async () => (await fetch(`${lockUrl}/healthz`)).ok, lock.child, lock.logFile);
+    } else {
+      servers.push(await inProcessLocks(deployments, rpcUrl, lockPort, path.join(runDir, "lock-log.jsonl")));
+    }
+
+    const webOrigin = `http://127.0.0.1:${webPort}`;
+    const relayerUrl = `http://127.0.0.1:${relayerPort}`;
+    log(`starting the relayer on ${relayerUrl}…`);
+    const relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], {
+      ...commonEnv,
+      PORT: String(relayerPort),
+      LOCK_URL: lockUrl,
+      DAPP_ORIGIN: `${webOrigin},http://localhost:${webPort}`,
+      AUDIT_DB: path.join(runDir, "audit.sqlite"),
+    });
+    await waitFor("the relayer", async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok, relayer.child, relayer.logFile);
+
+    log(`serving the dApp on ${webOrigin}…`);
+    const config = { chainId: CHAIN_ID, chainName: "Passepartout demo (Hardhat)", rpcUrl: `${webOrigin}/rpc`, relayerUrl: "", deployments };
+    const server = http.createServer((req, res) => serve(req, res, { config, relayerUrl, rpcUrl }));
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(webPort, "127.0.0.1", () => resolve());
+    });
+
+    const roles = new Map<number, string>([
+      [0, "network admin and treasury"],
+      [9, "relayer key (trusted by every venue)"],
+    ]);
+    const { DEMO_VENUES, DEMO_MEMBERS } = await import("./lib/demoNetwork.ts");
+    for (const v of DEMO_VENUES) for (const p of v.payees) roles.set(p.account, `${p.role} of ${v.name} (${p.shareBps / 100} %)`);
+    for (const m of DEMO_MEMBERS) roles.set(m, "member (ETH + 5,000 TestCAD)");
+    const accounts = [...roles].sort((a, b) => a[0] - b[0]).map(([index, role]) => ({ index, role, ...demoAccount(index) }));
+    void seeded;
+    return { url: `${webOrigin}/`, rpcUrl, relayerUrl, lockUrl, runDir, deployments, accounts, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The lock simulators in this process (used when the server has no lock simulator entry point). */
+async function inProcessLocks(deployments: Deployments, rpcUrl: string, port: number, logFile: string): Promise<http.Server> {
+  const { LockSimulator } = await import("../server/lockSimulator.ts");
+  const { createLockApp } = await import("../server/lockSimulatorServer.ts");
+  const { demoLockKey } = await import("../server/demoKeys.ts");
+  const { createPublicClient, http: viemHttp } = await import("viem");
+  const client = createPublicClient({ transport: viemHttp(rpcUrl) });
+  const { address, abi } = deployments.contracts.Passepartout;
+  const read = (functionName: string, args: unknown[]) => client.readContract({ address, abi: abi as never, functionName, args } as never) as Promise<unknown>;
+  const doorCount = Number(await read("doorCount", []));
+  const doorKeys = new Map(Array.from({ length: doorCount }, (_, i) => [i + 1, demoLockKey(i + 1)] as [number, `0x${string}`]));
+  const sim = new LockSimulator({
+    chainId: CHAIN_ID,
+    contract: address,
+    doorKeys,
+    logFile,
+    trust: {
+      doorVenue: async (doorId) => Number(((await read("door", [doorId])) as { venueId: number }).venueId),
+      isRelayerTrusted: async (venueId, relayer) => Boolean(await read("isRelayerTrusted", [venueId, relayer])),
+    },
+  });
+  const server = http.createServer(createLockApp(sim));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  return server;
+}
+
+// --- the dApp's origin: static files, config.json, and proxies to the relayer and the node -----
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+
+function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: string) {
+  const url = new URL(req.url ?? "/", target);
+  const upstream = http.request(
+    url,
+    { method: req.method, headers: { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "" } },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on("error", () => {
+    if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "upstream_unavailable", message: `${target} did not answer` } }));
+  });
+  req.pipe(upstream);
+}
+
+function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: { config: object; relayerUrl: string; rpcUrl: string }) {
+  const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+  if (pathname.startsWith("/api/") || pathname === "/openapi.json") return proxy(req, res, ctx.relayerUrl);
+  if (pathname === "/rpc") {
+    req.url = "/";
+    return proxy(req, res, ctx.rpcUrl);
+  }
+  if (pathname === "/config.json") {
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+    return res.end(JSON.stringify(ctx.config));
+  }
+  let file = path.join(DIST, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ""));
+  if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory()) file = path.join(DIST, "index.html");
+  const ext = path.extname(file);
+  res.writeHead(200, {
+    "content-type": TYPES[ext] ?? "application/octet-stream",
+    "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+    "x-content-type-options": "nosniff",
+  });
+  createReadStream(file).pipe(res);
+}
+
+// --- CLI ----------------------------------------------------------------------------------------
+
+async function main() {
+  const quiet = process.env.DEMO_QUIET === "1";
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const started = Date.now();
+  say("Passepartout demo — starting the whole system on a fresh local chain");
+  let demo: Demo;
+  try {
+    demo = await startDemo({ webPort: Number(process.env.WEB_PORT ?? 5173), log: quiet ? () => {} : say });
+  } catch (err) {
+    process.stderr.write(`\ndemo failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const v = demo.deployments.contracts;
+  say(`
+Ready in ${((Date.now() - started) / 1000).toFixed(0)} s.
+
+  dApp            ${demo.url}
+  chain           ${demo.rpcUrl}  (chain id ${CHAIN_ID}; the dApp proxies it at ${demo.url}rpc)
+  relayer         ${demo.relayerUrl}  (API docs: ${demo.url}openapi.json)
+  lock simulators ${demo.lockUrl}  (their own log: ${demo.lockUrl}/log)
+  Passepartout    ${v.Passepartout.address}
+  TestCAD         ${v.TestCAD?.address ?? "-"}
+  logs            ${demo.runDir}
+
+Demo accounts (Hardhat's public test keys — never use them on a real network):`);
+  for (const a of demo.accounts) say(`  #${String(a.index).padEnd(2)} ${a.address}  ${a.privateKey}  ${a.role}`);
+  say(`
+Try it:
+  1. In a browser wallet (MetaMask, Rabby…) add the network: RPC ${demo.url}rpc, chain id ${CHAIN_ID}, symbol ETH;
+     import a member key (#10–#14), e.g. ${demo.accounts.find((a) => a.index === 10)?.privateKey}
+  2. Open ${demo.url}, connect, sign in.
+  3. Venues → "etc Saint-Germain" → "Poste partagé" → "Now (this hour)" → Book (TestCAD, permit signature).
+  4. My passes → your pass is under "Now" → "Open …": the lock simulator opens (see ${demo.lockUrl}/log).
+  5. Operator pages: import #3 (operator of etc Saint-Germain) → settle, then claim its share.
+
+Ctrl-C stops everything.`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    say("\nstopping…");
+    await demo.stop();
+    if (process.env.DEMO_KEEP_LOGS !== "1") rmSync(demo.runDir, { recursive: true, force: true });
+    say("stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -513,7 +513,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function _tryPay(address currency, address to, uint256 amount) private returns (bool ok) {
         if (currency == address(0)) return SafeTransferLib.trySafeTransferETH(to, amount, REFUND_GAS_STIPEND);
         bytes memory data;
-        (ok, data) = currency.call{gas: REFUND_GAS_STIPEND}(abi.encodeWithSelector(0xa9059cbb, to, amount));
+        // Allow-listed tokens are plain ERC-20s (no hooks): no gas cap needed, only a failure check.
+        (ok, data) = currency.call(abi.encodeWithSelector(0xa9059cbb, to, amount));
         ok = ok && (data.length == 0 || (data.length >= 32 && abi.decode(data, (bool))));
     }
 

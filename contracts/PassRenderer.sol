@@ -17,8 +17,10 @@ contract PassRenderer is IPassRenderer {
         IPassepartout.Pass memory p = passepartout.pass(passId);
         IPassepartout.Resource memory r = passepartout.resource(p.resourceId);
         IPassepartout.Venue memory v = passepartout.venue(r.venueId);
-        string memory window = string.concat(_date(p.start), " ", _time(p.start), unicode"–", _windowEnd(p.start, p.end), " UTC");
-        string memory title = string.concat(LibString.escapeJSON(v.name), unicode" — ", LibString.escapeJSON(r.name), ", ", window);
+        string memory window =
+            string.concat(_date(p.start), " ", _time(p.start), unicode"–", _windowEnd(p.start, p.end), " UTC");
+        string memory title =
+            string.concat(LibString.escapeJSON(v.name), unicode" — ", LibString.escapeJSON(r.name), ", ", window);
         string memory json = string.concat(
             '{"name":"', title,
             '","description":"Passepartout access pass #', Strings.toString(passId),

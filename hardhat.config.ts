@@ -22,7 +22,6 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
     profiles: { default: compiler, production: compiler },
-    remappings: ["forge-std/=node_modules/@layerzerolabs/toolbox-foundry/lib/forge-std/"],
   },
   paths: { tests: { mocha: "test/contracts", solidity: "test/solidity" } },
   test: {

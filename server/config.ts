@@ -46,7 +46,9 @@ const envSchema = z.object({
   OPEN_COMMAND_TTL_S: positiveInt.default(5),
   MAX_DEADLINE_AHEAD_S: positiveInt.default(600),
   INDEX_POLL_MS: positiveInt.default(250),
-  INDEX_MAX_STALENESS_MS: positiveInt.default(5000),
+  // 0: every decision reflects a poll that started after the request arrived (shared by concurrent
+  // requests). A positive bound lets the index answer from a view up to that old.
+  INDEX_MAX_STALENESS_MS: z.coerce.number().int().min(0).default(0),
   INDEX_REORG_DEPTH: positiveInt.default(128),
   RPC_TIMEOUT_MS: positiveInt.default(2000),
   RATE_LIMIT_IP_PER_MIN: positiveInt.default(1200),

@@ -1,0 +1,223 @@
+// Shared set-up for the relayer's integration tests: a real hardhat node with the real contracts,
+// a small venue (street door 1 admits everything, room door 2 admits only the meeting room),
+// an in-process lock simulator, and a relayer whose clock the test controls.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createPublicClient, createWalletClient, decodeEventLog, http, parseEventLogs, type Abi, type Hex } from "viem";
+import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
+import { startLocalChain, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
+import { loadConfig } from "../../server/config.ts";
+import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
+import { LockSimulator } from "../../server/lockSimulator.ts";
+import { InProcessLockAdapter, type LockAdapter } from "../../server/lockAdapter.ts";
+import { createChainClient, createChainReader } from "../../server/chain.ts";
+import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
+import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
+import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
+
+export const HOUR = 3600;
+export const ANY_UNIT = 65535;
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
+
+export type Clock = { now: number; fn: () => number };
+
+export function makeClock(start: number): Clock {
+  const c: Clock = { now: start, fn: () => c.now };
+  return c;
+}
+
+export type Protocol = {
+  chain: LocalChain;
+  address: Hex;
+  abi: Abi;
+  write(from: Account, functionName: string, args: unknown[], value?: bigint): Promise<{ blockNumber: bigint; logs: any[] }>;
+  read<T>(functionName: string, args?: unknown[]): Promise<T>;
+  book(holder: Account, resourceId: number, start: number, end: number, recipient?: Hex): Promise<{ passId: bigint; blockNumber: bigint }>;
+  chainNow(): Promise<number>;
+  deployWallet(owner: Account): Promise<Hex>;
+};
+
+export async function protocolOn(chain: LocalChain): Promise<Protocol> {
+  const address = chain.deployments.contracts.Passepartout.address;
+  const abi = chain.deployments.contracts.Passepartout.abi as Abi;
+  const transport = http(chain.rpcUrl, { retryCount: 0 });
+  const pub = createPublicClient({ transport });
+  const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
+  const write: Protocol["write"] = async (from, functionName, args, value) => {
+    const wallet = createWalletClient({ account: privateKeyToAccount(from.privateKey), chain: chainDef, transport });
+    const hash = await wallet.writeContract({ address, abi, functionName, args, value } as never);
+    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    return receipt;
+  };
+  const read = <T,>(functionName: string, args: unknown[] = []) => pub.readContract({ address, abi, functionName, args } as never) as Promise<T>;
+  return {
+    chain,
+    address,
+    abi,
+    write,
+    read,
+    async book(holder, resourceId, start, end, recipient) {
+      const price = await read<bigint>("quote", [resourceId, BigInt(start), BigInt(end)]);
+      const receipt = await write(holder, "book", [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address], price);
+      const booked = parseEventLogs({ abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
+      return { passId: booked[0].args.passId, blockNumber: receipt.blockNumber };
+    },
+    async chainNow() {
+      const b = await pub.getBlock({ blockTag: "latest" });
+      return Number(b.timestamp);
+    },
+    async deployWallet(owner) {
+      const art = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"));
+      const wallet = createWalletClient({ account: privateKeyToAccount(owner.privateKey), chain: chainDef, transport });
+      const hash = await wallet.deployContract({ abi: art.abi, bytecode: art.bytecode, args: [owner.address] });
+      const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      return receipt.contractAddress!;
+    },
+  };
+}
+
+/** Venue 1 (operator account 1): resources 1 (office) and 2 (meeting room), doors 1 (street) and 2 (room 2 only). */
+export async function seedVenue(p: Protocol, relayerAddress: Hex) {
+  const operator = p.chain.accounts[1];
+  await p.write(operator, "createVenue", ["Le Lab", "", [operator.address], [10_000]]);
+  const venueId = Number(await p.read<number>("venueCount"));
+  const params = (name: string) => ({
+    name,
+    metadataURI: "",
+    kind: 1,
+    units: 3,
+    currency: ZERO_ADDRESS,
+    pricePerHour: 10n ** 15n,
+    pricePerDay: 2n * 10n ** 16n,
+    pricePerMonth: 3n * 10n ** 17n,
+    minHours: 1,
+    maxHours: 48,
+    horizonHours: 24 * 30,
+    graceSeconds: 900,
+    policyId: 0,
+    transferable: true,
+  });
+  await p.write(operator, "createResource", [venueId, params("Bureau")]);
+  const office = Number(await p.read<number>("resourceCount"));
+  await p.write(operator, "createResource", [venueId, params("Salle")]);
+  const room = Number(await p.read<number>("resourceCount"));
+  const street = Number(await p.read<number>("doorCount")) + 1;
+  await p.write(operator, "createDoor", [venueId, true, demoLockAddress(street)]);
+  const roomDoor = street + 1;
+  await p.write(operator, "createDoor", [venueId, false, demoLockAddress(roomDoor)]);
+  await p.write(operator, "setDoorResource", [roomDoor, room, true]);
+  await p.write(operator, "setRelayerTrusted", [venueId, relayerAddress, true]);
+  return { venueId, office, room, street, roomDoor, operator };
+}
+
+export type Harness = {
+  chain: LocalChain;
+  p: Protocol;
+  clock: Clock;
+  sim: LockSimulator;
+  relayer: RunningRelayer;
+  venue: Awaited<ReturnType<typeof seedVenue>>;
+  auditDb: string;
+  stop(): Promise<void>;
+};
+
+export function lockSimulatorFor(chain: LocalChain, doors: number[], clock: () => number, rpcUrl = chain.rpcUrl): LockSimulator {
+  const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address, chain.deployments.contracts.Passepartout.abi as Abi);
+  return new LockSimulator({
+    chainId: 31337,
+    contract: chain.deployments.contracts.Passepartout.address,
+    doorKeys: new Map(doors.map((d) => [d, demoLockKey(d)])),
+    trust: {
+      async doorVenue(doorId) {
+        const d = await reader.door(doorId);
+        if (!d) throw new Error("no such door");
+        return d.venueId;
+      },
+      isRelayerTrusted: (venueId, relayer) => reader.isRelayerTrusted(venueId, relayer),
+    },
+    clock,
+    trustCacheMs: 0,
+  });
+}
+
+export function tempFile(name: string): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), "pp-relayer-")), name);
+}
+
+export async function startHarness(env: Record<string, string> = {}, opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter } = {}): Promise<Harness> {
+  const chain = await startLocalChain();
+  try {
+    const p = await protocolOn(chain);
+    const venue = await seedVenue(p, privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY).address);
+    const clock = makeClock(await p.chainNow());
+    const sim = lockSimulatorFor(chain, [venue.street, venue.roomDoor], clock.fn);
+    const auditDb = tempFile("audit.sqlite");
+    const rpcUrl = opts.rpcUrl ? await opts.rpcUrl(chain) : chain.rpcUrl;
+    const config = loadConfig({
+      PORT: "0",
+      RPC_URL: rpcUrl,
+      AUDIT_DB: auditDb,
+      LOG_LEVEL: "silent",
+      INDEX_POLL_MS: "100",
+      RPC_TIMEOUT_MS: "1500",
+      RATE_LIMIT_IP_PER_MIN: "1000000",
+      RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
+      DAPP_ORIGIN: "http://localhost:5173",
+      ...env,
+    });
+    const relayer = await startRelayer(config, { clock: clock.fn, lock: opts.lock ?? new InProcessLockAdapter(sim), deployments: chain.deployments, defaultMetrics: false });
+    return {
+      chain,
+      p,
+      clock,
+      sim,
+      relayer,
+      venue,
+      auditDb,
+      async stop() {
+        await relayer.close();
+        await chain.stop();
+      },
+    };
+  } catch (err) {
+    await chain.stop();
+    throw err;
+  }
+}
+
+export type UnlockInput = {
+  key: Hex;
+  passId: bigint | string;
+  door: number;
+  challenge?: Challenge;
+  deadline?: number;
+  chainId?: number;
+  contract?: Hex;
+  signer?: Hex;
+  signatureOverride?: Hex;
+};
+
+/** Fetches a challenge through the relayer, signs the unlock request, posts it. */
+export async function unlock(h: Harness, u: UnlockInput): Promise<{ status: number; body: any; challenge: Challenge; challengeId: Hex }> {
+  const challenge = u.challenge ?? (await (await fetch(`${h.relayer.url}/api/doors/${u.door}/challenge`)).json());
+  const contract = u.contract ?? h.p.address;
+  const chainId = u.chainId ?? 31337;
+  const challengeId = toHex(createDoorHasher(31337, h.p.address).challengeDigest(challenge));
+  const deadline = u.deadline ?? h.clock.now + 60;
+  const account = privateKeyToAccount(u.key);
+  const signature =
+    u.signatureOverride ??
+    (await account.signTypedData({
+      domain: protocolDomain(chainId, contract),
+      types: unlockRequestTypes,
+      primaryType: "UnlockRequest",
+      message: { door: u.door, challenge: challengeId, passId: BigInt(u.passId), deadline: BigInt(deadline) },
+    }));
+  const body = { chainId, contract, door: u.door, challenge, passId: String(u.passId), deadline, signer: u.signer ?? account.address, signature };
+  const res = await fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json(), challenge, challengeId };
+}
+
+export { generatePrivateKey, decodeEventLog };

@@ -11,7 +11,7 @@ export function opsRouter(ctx: RelayerContext): Router {
   router.get("/readyz", (_req, res) => {
     const { index } = ctx;
     const ageMs = index.lastOkAt ? Date.now() - index.lastOkAt : null;
-    const fresh = ageMs !== null && ageMs <= Math.max(ctx.config.indexMaxStalenessMs, ctx.config.indexPollMs * 4 + 1000);
+    const fresh = ageMs !== null && ageMs <= Math.max(ctx.config.indexMaxStalenessMs, ctx.config.indexPollMs * 3 + 500);
     const ready = index.synced() && fresh;
     const lag = index.lagBlocks();
     res.status(ready ? 200 : 503).json({ ready, tip: index.tip, head: index.head, lagBlocks: Number.isFinite(lag) ? lag : null, lastSyncAgeMs: ageMs, reorgs: index.reorgs });

@@ -79,7 +79,7 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
         {currencies.data
           ?.filter((c) => (bookings.data ?? []).some((b) => same(b.currency, c.address)))
           .map((c) => (
-            <RevenueChart key={c.address} currency={c} timeZone={venue.timeZone} title={t("op.revenue")} points={revenue(bookings.data ?? [], c, venue.timeZone, now)} />
+            <RevenueChart key={c.address} currency={c} timeZone={venue.timeZone} title={t("op.revenue")} today={today} points={revenue(bookings.data ?? [], c, venue.timeZone, now)} />
           ))}
       </section>
       <Claims venue={venue} account={account} currencies={currencies.data ?? []} />

@@ -5,7 +5,7 @@ import { formatDay } from "../lib/time.ts";
 export type RevenuePoint = { day: number; amount: bigint };
 
 /** Bars per day, hand-drawn in SVG; the table beside it carries the same data for screen readers. */
-export function RevenueChart({ points, currency, timeZone, title }: { points: RevenuePoint[]; currency: Currency; timeZone: string; title: string }) {
+export function RevenueChart({ points, currency, timeZone, title, today }: { points: RevenuePoint[]; currency: Currency; timeZone: string; title: string; today: number }) {
   const { t, locale } = useI18n();
   const max = points.reduce((m, p) => (p.amount > m ? p.amount : m), 0n);
   const total = points.reduce((s, p) => s + p.amount, 0n);
@@ -13,10 +13,13 @@ export function RevenueChart({ points, currency, timeZone, title }: { points: Re
   const H = 160;
   const pad = 24;
   const bw = (W - pad * 2) / Math.max(points.length, 1);
+  // Label every third day, always including today.
+  const labelEvery = 3;
+  const todayIndex = Math.max(0, points.findIndex((p) => p.day === today));
   return (
     <figure className="chart">
       <figcaption>
-        {title} — {currency.symbol} · {t("op.revenueTotal", { amount: formatAmount(total, currency, locale) })}
+        {currency.symbol} · {t("op.revenueTotal", { amount: formatAmount(total, currency, locale) })}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H + 30}`} role="img" aria-label={`${title} (${currency.symbol})`} data-testid={`chart-${currency.symbol}`}>
         <line x1={pad} x2={W - pad} y1={H} y2={H} stroke="currentColor" strokeOpacity=".3" />
@@ -25,12 +28,12 @@ export function RevenueChart({ points, currency, timeZone, title }: { points: Re
           const x = pad + i * bw;
           return (
             <g key={p.day}>
-              <rect x={x + 2} y={H - h} width={Math.max(bw - 4, 1)} height={h} rx="2" className="bar">
+              <rect x={x + 2} y={H - h} width={Math.max(bw - 4, 1)} height={h} rx="2" className={p.day === today ? "bar today" : "bar"}>
                 <title>
                   {formatDay(p.day, locale, timeZone)}: {formatAmount(p.amount, currency, locale)}
                 </title>
               </rect>
-              {(i % Math.ceil(points.length / 7) === 0 || i === points.length - 1) && (
+              {(i - todayIndex) % labelEvery === 0 && (
                 <text x={x + bw / 2} y={H + 16} textAnchor="middle" fontSize="11" fill="currentColor">
                   {formatDay(p.day, locale, timeZone)}
                 </text>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
 import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.tsx";
-import { useAccount, useBalances, useSession } from "../hooks.ts";
+import { rememberSession, useAccount, useBalances, useSession } from "../hooks.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { siweMessage } from "../lib/relayer.ts";
 import { signText } from "../lib/wallet.ts";
@@ -61,7 +61,8 @@ export function WalletPanel() {
       const nonce = await relayer.nonce();
       const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
       const signature = await signText(protocol, wagmi, address!, message);
-      await relayer.verify(message, signature);
+      const who = await relayer.verify(message, signature);
+      rememberSession(who.address);
       await qc.invalidateQueries({ queryKey: ["session"] });
     } catch (e) {
       const ui = toUiError(e);
@@ -73,6 +74,7 @@ export function WalletPanel() {
 
   async function signOut() {
     await relayer.logout();
+    rememberSession(null);
     await qc.invalidateQueries({ queryKey: ["session"] });
     disconnect.mutate({});
   }

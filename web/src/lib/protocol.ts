@@ -276,7 +276,7 @@ export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise
   const [cancelledEvs, settledEvs] = await Promise.all([events(p, "Cancelled"), events(p, "Settled")]);
   const cancelled = new Map(cancelledEvs.map((e) => [String(e.args.passId), BigInt(e.args.retained as bigint)]));
   const settled = new Set(settledEvs.map((e) => String(e.args.passId)));
-  return booked.map(({ args: a, blockNumber }) => ({
+  const list = booked.map(({ args: a, blockNumber }) => ({
     passId: a.passId as bigint,
     resourceId: num(a.resourceId),
     holder: a.holder as Address,
@@ -286,12 +286,21 @@ export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise
     currency: a.currency as Address,
     amount: BigInt(a.amount as bigint),
     splitId: num(a.splitId),
-    releaseTime: num(a.releaseTime),
+    releaseTime: a.releaseTime === undefined ? Number.NaN : num(a.releaseTime),
     blockNumber,
     cancelled: cancelled.has(String(a.passId)),
     retained: cancelled.get(String(a.passId)) ?? 0n,
     settled: settled.has(String(a.passId)),
   }));
+  // The Booked event does not carry the release time: read it for the bookings still in escrow.
+  await Promise.all(
+    list
+      .filter((b) => Number.isNaN(b.releaseTime) && !b.cancelled && !b.settled)
+      .map(async (b) => {
+        b.releaseTime = num((await read<Rec>(p, "pass", [b.passId])).releaseTime);
+      }),
+  );
+  return list;
 }
 
 /** Booked units per hour slot of `[from, to)` (slot index → count). */

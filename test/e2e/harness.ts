@@ -1,0 +1,100 @@
+// Shared set-up of the end-to-end suite: the demo stack on free ports, Debian's chromium driven by
+// playwright-core, a page per demo account with the injected test wallet, screenshots.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { createPublicClient, erc20Abi, http, type Address } from "viem";
+import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
+import { installWallet, type TestWallet } from "./wallet.ts";
+
+export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export type Stack = { demo: Demo; browser: Browser; close: () => Promise<void> };
+
+export async function startStack(): Promise<Stack> {
+  const demo = await startDemo({ webPort: 0, log: process.env.E2E_VERBOSE ? (l) => console.log(l) : undefined });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  } catch (err) {
+    await demo.stop();
+    throw err;
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    demo,
+    browser,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await demo.stop();
+    },
+  };
+}
+
+export type MemberPage = { page: Page; wallet: TestWallet; address: Address; consoleErrors: string[] };
+
+export async function openAs(
+  stack: Stack,
+  accountIndex: number,
+  opts: { locale?: string; phone?: boolean } = {},
+): Promise<MemberPage> {
+  const context = await stack.browser.newContext({
+    locale: opts.locale ?? "en-CA",
+    timezoneId: "America/Toronto",
+    viewport: opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    hasTouch: opts.phone,
+    isMobile: opts.phone,
+  });
+  const { privateKey, address } = demoAccount(accountIndex);
+  const wallet = await installWallet(context, privateKey, stack.demo.rpcUrl);
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  page.setDefaultTimeout(20_000);
+  await page.goto(stack.demo.url);
+  return { page, wallet, address, consoleErrors };
+}
+
+/** Connects the injected wallet and signs in with Ethereum. */
+export async function signIn(m: MemberPage): Promise<void> {
+  const { page } = m;
+  await page.getByRole("button", { name: /^(Connect wallet|Connecter un portefeuille)$/ }).click();
+  await page.getByRole("button", { name: /^(Sign in|Se connecter)$/ }).click();
+  await page.getByText(/^(Signed in|Connecté)$/).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+export function chainReader(stack: Stack) {
+  const client = createPublicClient({ transport: http(stack.demo.rpcUrl) });
+  const cad = stack.demo.deployments.contracts.TestCAD.address;
+  return {
+    client,
+    cadBalance: (who: Address) => client.readContract({ address: cad, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
+    ethBalance: (who: Address) => client.getBalance({ address: who }),
+  };
+}
+
+/** The lock simulator's own log (its HTTP face). */
+export async function lockLog(stack: Stack): Promise<{ door: number; result: string; reason: string; time: number }[]> {
+  const res = await fetch(`${stack.demo.lockUrl}/log`);
+  return (await res.json()) as { door: number; result: string; reason: string; time: number }[];
+}

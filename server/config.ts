@@ -21,7 +21,7 @@ const positiveInt = z.coerce.number().int().positive();
 const origins = z
   .string()
   .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
-  .pipe(z.array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ""), "must be a bare origin")).min(1));
+  .pipe(z.array(z.url().refine((u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/$/, ""), "must be a bare origin")).min(1));
 
 const envSchema = z.object({
   HOST: z.string().default("127.0.0.1"),

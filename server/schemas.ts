@@ -11,7 +11,8 @@ const UINT256_MAX = (1n << 256n) - 1n;
 export const decimalId = z
   .string()
   .regex(/^\d{1,78}$/, "decimal integer")
-  .refine((s) => BigInt(s) <= UINT256_MAX, "out of range")
+  // zod runs refinements even after a failed regex: guard before BigInt().
+  .refine((s) => /^\d{1,78}$/.test(s) && BigInt(s) <= UINT256_MAX, "out of range")
   .transform((s) => BigInt(s));
 
 export const challengeSchema = z.object({

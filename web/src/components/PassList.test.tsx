@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import type { Address } from "viem";
+import { I18nProvider } from "../i18n/i18n.tsx";
+import { PassList, type PassView } from "./PassList.tsx";
+
+const CAD = { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address, symbol: "tCAD", decimals: 6 };
+const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
+const HOUR = 3600;
+const NOW = Date.UTC(2026, 11, 1, 15, 20) / 1000; // Tue Dec 1, 10:20 in Québec
+
+function pass(id: number, startOffsetH: number, hours: number, over: Partial<PassView> = {}): PassView {
+  const start = Date.UTC(2026, 11, 1, 15) / 1000 + startOffsetH * HOUR;
+  return {
+    id: BigInt(id),
+    holder: ME,
+    resourceId: 1,
+    unit: 0,
+    start,
+    end: start + hours * HOUR,
+    currency: CAD.address,
+    amount: 5_000_000n * BigInt(hours),
+    policyId: 1,
+    releaseTime: start,
+    settled: false,
+    guest: null,
+    guestExpires: 0,
+    asGuest: false,
+    resourceName: "Poste partagé",
+    venueName: "etc Saint-Germain",
+    timeZone: "America/Toronto",
+    graceSeconds: 15 * 60,
+    currencyInfo: CAD,
+    ...over,
+  };
+}
+
+const renderList = (passes: PassView[], actions?: Parameters<typeof PassList>[0]["actions"]) =>
+  render(
+    <I18nProvider lang="en">
+      <PassList passes={passes} now={NOW} actions={actions} />
+    </I18nProvider>,
+  );
+
+const idsIn = (phase: string) =>
+  [...document.querySelectorAll(`section.${phase} li[data-pass-id]`)].map((li) => li.getAttribute("data-pass-id"));
+
+describe("PassList", () => {
+  it("groups passes into now, upcoming and past, using the early-access grace", () => {
+    renderList([
+      pass(1, 0, 2), // 10:00–12:00: current
+      pass(2, 1, 1), // 11:00 starts in 40 min: upcoming
+      pass(3, 1, 1, { id: 3n, start: NOW + 10 * 60, end: NOW + 70 * 60 }), // starts in 10 min, grace 15: current
+      pass(4, -3, 2), // 07:00–09:00: past
+      pass(5, 48, 24), // in two days: upcoming
+    ]);
+    expect(idsIn("current")).toEqual(["3", "1"]); // soonest end first
+    expect(idsIn("upcoming")).toEqual(["2", "5"]);
+    expect(idsIn("past")).toEqual(["4"]);
+    expect(screen.getByRole("heading", { name: "Now (2)" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Upcoming (2)" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Past (1)" })).toBeTruthy();
+  });
+
+  it("shows each pass's window in the venue's time zone, its unit and what was paid", () => {
+    renderList([pass(7, 0, 2)]);
+    const item = document.querySelector('li[data-pass-id="7"]') as HTMLElement;
+    expect(within(item).getByRole("heading").textContent).toBe("Poste partagé · etc Saint-Germain");
+    expect(item.querySelector(".window")!.textContent).toMatch(/^Tue, Dec 1, 10:00.*–\s*12:00/);
+    expect(item.querySelector("p.small")!.textContent).toBe("Pass #7 · Unit 1 · Paid 10.00\u00a0tCAD");
+  });
+
+  it("marks passes lent to the viewer and names the guest of a lent pass", () => {
+    renderList([
+      pass(8, 0, 1, { asGuest: true, holder: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" }),
+      pass(9, 2, 1, { guest: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", guestExpires: NOW + 3 * HOUR }),
+    ]);
+    expect(within(document.querySelector('li[data-pass-id="8"]') as HTMLElement).getByText("Lent to you")).toBeTruthy();
+    expect(within(document.querySelector('li[data-pass-id="9"]') as HTMLElement).getByText(/^Guest: 0x90F7…b906 until Tue, Dec 1, 01:20/)).toBeTruthy();
+  });
+
+  it("renders the actions of each pass with its phase", () => {
+    renderList([pass(1, 0, 2), pass(2, 5, 1)], (p, phase) => <button type="button">{`act ${p.id} ${phase}`}</button>);
+    expect(screen.getByRole("button", { name: "act 1 current" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "act 2 upcoming" })).toBeTruthy();
+  });
+
+  it("invites to book when there is no pass", () => {
+    renderList([]);
+    expect(screen.getByTestId("no-passes").textContent).toBe("No passes yet. Book a space to get one.");
+  });
+});

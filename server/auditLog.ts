@@ -123,7 +123,7 @@ export class AuditLog {
       where.push(`request_id IN (${q.requestIds.map(() => "?").join(",") || "NULL"})`);
       args.push(...q.requestIds);
     }
-    const limit = Math.min(Math.max(q.limit ?? 100, 1), q.requestIds ? 1_000_000 : 1000);
+    const limit = q.requestIds ? Math.max(q.requestIds.length, 1) : Math.min(Math.max(q.limit ?? 100, 1), 1000);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit}`;
     return (this.db.prepare(sql).all(...args) as Record<string, unknown>[]).map(rowToRecord);
   }

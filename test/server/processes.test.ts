@@ -1,0 +1,175 @@
+// The relayer and the lock simulator as real processes: start-up refusal with one clear line,
+// and a SIGKILL during a burst — every request that got an answer has its audit record after restart.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { privateKeyToAccount } from "viem/accounts";
+import { freePort, killGroup, ROOT, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
+import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
+import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
+import { AuditLog } from "../../server/auditLog.ts";
+import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
+import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
+
+function run(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+}
+
+async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  return { code, stderr };
+}
+
+async function waitHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("relayer processes", () => {
+  it("refuses to start with one clear line on a bad configuration", async () => {
+    const r = await exitOf(run("server/main.ts", { PORT: "not-a-port" }));
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.match(r.stderr, /invalid configuration: PORT/);
+  });
+
+  it("refuses to start with one clear line when the chain is unreachable", async () => {
+    const port = await freePort();
+    const dir = path.dirname(tempFile("x"));
+    writeFileSync(path.join(dir, "31337.json"), JSON.stringify({ chainId: 31337, deployBlock: 1, contracts: { Passepartout: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", abi: [] } } }));
+    const r = await exitOf(run("server/main.ts", { RPC_URL: `http://127.0.0.1:${port}`, DEPLOYMENTS_DIR: dir, PORT: "0" }));
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.match(r.stderr, /chain unreachable at RPC_URL/);
+  });
+
+  describe("when killed with SIGKILL during a burst", () => {
+    let chain: LocalChain;
+    const children: ChildProcess[] = [];
+    let deploymentsDir: string;
+    before(async () => {
+      chain = await startLocalChain();
+      deploymentsDir = path.join(path.dirname(tempFile("x")), "deployments");
+      mkdirSync(deploymentsDir, { recursive: true });
+      writeFileSync(path.join(deploymentsDir, "31337.json"), JSON.stringify(chain.deployments));
+    });
+    after(async () => {
+      for (const c of children) await killGroup(c);
+      await chain?.stop();
+    });
+
+    it("has an audit record for every answered request after restart", async () => {
+      const p = await protocolOn(chain);
+      const venue = await seedVenue(p, DEMO_RELAYER_ADDRESS);
+      const member = chain.accounts[2];
+      const slot0 = Math.floor((await p.chainNow()) / HOUR) * HOUR;
+      const { passId } = await p.book(member, venue.office, slot0, slot0 + 2 * HOUR);
+
+      const lockPort = await freePort();
+      const lockLog = tempFile("lock-log.jsonl");
+      const lock = run("server/lockSimulatorMain.ts", { LOCK_PORT: String(lockPort), RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: deploymentsDir, LOCK_LOG_FILE: lockLog, LOG_LEVEL: "warn" });
+      children.push(lock);
+      await waitHttp(`http://127.0.0.1:${lockPort}/healthz`, lock);
+
+      const auditDb = tempFile("audit.sqlite");
+      const relayerPort = await freePort();
+      const relayerEnv = {
+        PORT: String(relayerPort),
+        RPC_URL: chain.rpcUrl,
+        DEPLOYMENTS_DIR: deploymentsDir,
+        AUDIT_DB: auditDb,
+        LOCK_URL: `http://127.0.0.1:${lockPort}`,
+        RATE_LIMIT_IP_PER_MIN: "1000000",
+        RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
+        LOG_LEVEL: "warn",
+      };
+      const base = `http://127.0.0.1:${relayerPort}`;
+      let relayer = run("server/main.ts", relayerEnv);
+      children.push(relayer);
+      await waitHttp(`${base}/readyz`, relayer);
+
+      // Pre-sign a burst: two thirds by the holder (granted), one third by a stranger (denied).
+      const hasher = createDoorHasher(31337, p.address);
+      const now = Math.floor(Date.now() / 1000);
+      const bodies: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const key = i % 3 === 2 ? chain.accounts[3].privateKey : member.privateKey;
+        const challenge = (await (await fetch(`${base}/api/doors/${venue.street}/challenge`)).json()) as Challenge;
+        const account = privateKeyToAccount(key);
+        const deadline = now + 300;
+        const signature = await account.signTypedData({
+          domain: protocolDomain(31337, p.address),
+          types: unlockRequestTypes,
+          primaryType: "UnlockRequest",
+          message: { door: venue.street, challenge: toHex(hasher.challengeDigest(challenge)), passId, deadline: BigInt(deadline) },
+        });
+        bodies.push(JSON.stringify({ chainId: 31337, contract: p.address, door: venue.street, challenge, passId: String(passId), deadline, signer: account.address, signature }));
+      }
+
+      const answered: { requestId: string; reason: string; granted: boolean; auditId: number; lock?: { status: string }; challenge?: string }[] = [];
+      let failed = 0;
+      let next = 0;
+      let killed = false;
+      const worker = async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++];
+          try {
+            const res = await fetch(`${base}/api/unlock`, { method: "POST", headers: { "content-type": "application/json" }, body });
+            const json = await res.json();
+            answered.push({ ...json, challenge: json.openCommand?.challenge });
+            if (answered.length === 120 && !killed) {
+              killed = true;
+              process.kill(-relayer.pid!, "SIGKILL");
+            }
+          } catch {
+            failed++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      assert.ok(killed, "killed mid-burst");
+      assert.ok(failed > 0, "some requests were cut off by the kill");
+      assert.ok(answered.length >= 120);
+
+      relayer = run("server/main.ts", relayerEnv);
+      children.push(relayer);
+      await waitHttp(`${base}/readyz`, relayer);
+      const audit = new AuditLog(auditDb);
+      try {
+        const rows = audit.query({ requestIds: answered.map((a) => a.requestId) });
+        const byId = new Map(rows.map((r) => [r.requestId, r]));
+        for (const a of answered) {
+          const row = byId.get(a.requestId);
+          assert.ok(row, `audit record for answered request ${a.requestId}`);
+          assert.equal(row.reason, a.reason);
+          assert.equal(row.id, a.auditId);
+          assert.equal(row.decision, a.granted ? "granted" : "denied");
+        }
+      } finally {
+        audit.close();
+      }
+      const grants = answered.filter((a) => a.granted);
+      assert.ok(grants.length > 50);
+      assert.ok(answered.some((a) => a.reason === "not_holder_or_guest"));
+      // Doors opened per the lock simulator's own log file.
+      const opened = new Set(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.result === "opened").map((e) => e.challenge));
+      for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
+      // The restarted relayer still decides.
+      const again = await fetch(`${base}/healthz`);
+      assert.equal(again.status, 200);
+    });
+  });
+});

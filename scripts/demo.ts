@@ -181,17 +181,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
     const lockUrl = `http://127.0.0.1:${lockPort}`;
     log(`starting the lock simulators on ${lockUrl}…`);
-    if (existsSync(path.join(ROOT, "server", "lockSimulatorMain.ts"))) {
-      const lock = daemon("locks", [path.join(ROOT, "server", "lockSimulatorMain.ts")], {
-        ...commonEnv,
-        PORT: String(lockPort),
-        LOCK_PORT: String(lockPort),
-        LOCK_LOG_FILE: path.join(runDir, "lock-log.jsonl"),
-      });
-      await waitFor("the lock simulators", async () => (await fetch(`${lockUrl}/healthz`)).ok, lock.child, lock.logFile);
-    } else {
-      servers.push(await inProcessLocks(deployments, rpcUrl, lockPort, path.join(runDir, "lock-log.jsonl")));
-    }
+    const lock = daemon("locks", [path.join(ROOT, "server", "lockSimulatorMain.ts")], {
+      ...commonEnv,
+      LOCK_PORT: String(lockPort),
+      LOCK_LOG_FILE: path.join(runDir, "lock-log.jsonl"),
+    });
+    await waitFor("the lock simulators", async () => (await fetch(`${lockUrl}/healthz`)).ok, lock.child, lock.logFile);
 
     const webOrigin = `http://127.0.0.1:${webPort}`;
     const relayerUrl = `http://127.0.0.1:${relayerPort}`;
@@ -228,32 +223,6 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     await stop();
     throw err;
   }
-}
-
-/** The lock simulators in this process (used when the server has no lock simulator entry point). */
-async function inProcessLocks(deployments: Deployments, rpcUrl: string, port: number, logFile: string): Promise<http.Server> {
-  const { LockSimulator } = await import("../server/lockSimulator.ts");
-  const { createLockApp } = await import("../server/lockSimulatorServer.ts");
-  const { demoLockKey } = await import("../server/demoKeys.ts");
-  const { createPublicClient, http: viemHttp } = await import("viem");
-  const client = createPublicClient({ transport: viemHttp(rpcUrl) });
-  const { address, abi } = deployments.contracts.Passepartout;
-  const read = (functionName: string, args: unknown[]) => client.readContract({ address, abi: abi as never, functionName, args } as never) as Promise<unknown>;
-  const doorCount = Number(await read("doorCount", []));
-  const doorKeys = new Map(Array.from({ length: doorCount }, (_, i) => [i + 1, demoLockKey(i + 1)] as [number, `0x${string}`]));
-  const sim = new LockSimulator({
-    chainId: CHAIN_ID,
-    contract: address,
-    doorKeys,
-    logFile,
-    trust: {
-      doorVenue: async (doorId) => Number(((await read("door", [doorId])) as { venueId: number }).venueId),
-      isRelayerTrusted: async (venueId, relayer) => Boolean(await read("isRelayerTrusted", [venueId, relayer])),
-    },
-  });
-  const server = http.createServer(createLockApp(sim));
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
-  return server;
 }
 
 // --- the dApp's origin: static files, config.json, and proxies to the relayer and the node -----

@@ -7,6 +7,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { createPublicClient, erc20Abi, http, type Address } from "viem";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
+import { verifyLockLog, type LockLogEntry } from "../../server/lockSimulator.ts";
+import { createDoorHasher } from "../../server/doorCrypto.ts";
 
 export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
 
@@ -93,8 +95,18 @@ export function chainReader(stack: Stack) {
   };
 }
 
-/** The lock simulator's own log (its HTTP face). */
-export async function lockLog(stack: Stack): Promise<{ door: number; result: string; reason: string; time: number }[]> {
+/** The lock simulator's own log (its HTTP face), checked entry by entry against the door keys on chain. */
+export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
   const res = await fetch(`${stack.demo.lockUrl}/log`);
-  return (await res.json()) as { door: number; result: string; reason: string; time: number }[];
+  const entries = (await res.json()) as LockLogEntry[];
+  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
+  const client = createPublicClient({ transport: http(stack.demo.rpcUrl) });
+  const keys = new Map<number, `0x${string}`>();
+  for (const door of new Set(entries.map((e) => e.door))) {
+    const d = (await client.readContract({ address, abi: abi as never, functionName: "door", args: [door] } as never)) as { lockKey: `0x${string}` };
+    keys.set(door, d.lockKey);
+  }
+  const verdict = verifyLockLog(entries, keys, createDoorHasher(stack.demo.deployments.chainId, address));
+  if (!verdict.ok) throw new Error(`lock log does not verify at entry ${verdict.seq}: ${verdict.problem}`);
+  return entries;
 }

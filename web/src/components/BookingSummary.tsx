@@ -13,10 +13,12 @@ export type BookingSummaryProps = {
   quoting: boolean;
   quoteError: string | null;
   tiers: readonly RefundTier[] | undefined;
+  /** Wall clock, to mark deadlines already passed. */
+  now?: number;
 };
 
 /** What the member is about to buy: window, live price and the cancellation policy spelled out. */
-export function BookingSummary({ start, end, timeZone, currency, price, quoting, quoteError, tiers }: BookingSummaryProps) {
+export function BookingSummary({ start, end, timeZone, currency, price, quoting, quoteError, tiers, now }: BookingSummaryProps) {
   const { t, locale } = useI18n();
   return (
     <div className="summary">
@@ -42,7 +44,7 @@ export function BookingSummary({ start, end, timeZone, currency, price, quoting,
         </p>
       )}
       <h3>{t("policy.title")}</h3>
-      {tiers ? <PolicyText tiers={tiers} start={start} timeZone={timeZone} /> : <p>{t("app.loading")}</p>}
+      {tiers ? <PolicyText tiers={tiers} start={start} timeZone={timeZone} now={now} /> : <p>{t("app.loading")}</p>}
     </div>
   );
 }

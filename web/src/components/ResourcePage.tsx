@@ -187,6 +187,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
             quoting={quote.isFetching}
             quoteError={quote.error ? (toUiError(quote.error).detail ?? quote.error.message) : null}
             tiers={policy.data}
+            now={now}
           />
           {!connected ? (
             <p className="hint">{t("book.connectFirst")}</p>

@@ -111,7 +111,7 @@ export function WalletPanel() {
         )
       )}
       <button type="button" className="link" onClick={signOut}>
-        {t("wallet.signOut")}
+        {signedIn ? t("wallet.signOut") : t("wallet.disconnect")}
       </button>
       <ErrorMessage error={error} />
     </div>

@@ -1,6 +1,6 @@
-import { useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useI18n } from "../i18n/i18n.tsx";
-import { DAY, HOUR, formatDateTime, formatDay, formatTime, localDayStart, slotStart } from "../lib/time.ts";
+import { DAY, HOUR, formatDateTime, formatDay, formatHour, localDayStart, slotStart } from "../lib/time.ts";
 
 export type WeekCalendarProps = {
   now: number;
@@ -34,6 +34,15 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
   };
 
   const focusable = selection?.start ?? Math.max(current, first);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  // Open on the current hour (or the selection), not at midnight.
+  useEffect(() => {
+    const box = scroller.current;
+    const cellEl = box?.querySelector<HTMLElement>(`button[data-t="${focusable}"]`);
+    if (box && cellEl) box.scrollTop = Math.max(0, cellEl.offsetTop - box.offsetTop - 60);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [week]);
 
   function onKey(e: KeyboardEvent<HTMLButtonElement>) {
     const t0 = Number(e.currentTarget.dataset.t);
@@ -58,7 +67,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
         </button>
       </div>
       <p className="muted small">{t("cal.hint")}</p>
-      <div className="cal-scroll">
+      <div className="cal-scroll" ref={scroller}>
         <div className="cal-grid" ref={grid} role="group" aria-labelledby="cal-title">
           <div className="cal-corner" aria-hidden="true" />
           {days.map((d) => (
@@ -69,7 +78,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
           {hours.map((h) => (
             <div key={h} className="cal-row">
               <div className="cal-hour" aria-hidden="true">
-                {formatTime(days[0] + h * HOUR, locale, timeZone)}
+                {formatHour(days[0] + h * HOUR, locale, timeZone)}
               </div>
               {days.map((d) => {
                 const t0 = d + h * HOUR;

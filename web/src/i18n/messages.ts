@@ -47,6 +47,7 @@ const m = {
   "wallet.signingIn": ["Sign the message in your wallet…", "Signez le message dans votre portefeuille…"],
   "wallet.signedIn": ["Signed in", "Connecté"],
   "wallet.signOut": ["Sign out", "Se déconnecter"],
+  "wallet.disconnect": ["Disconnect", "Déconnecter le portefeuille"],
   "wallet.account": ["Account", "Compte"],
   "wallet.balances": ["Balances", "Soldes"],
   "wallet.statement": ["Sign in to Passepartout to see your passes and open doors.", "Connectez-vous à Passepartout pour voir vos passes et ouvrir les portes."],

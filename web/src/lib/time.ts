@@ -47,6 +47,11 @@ export function formatTime(t: number, locale: string, timeZone: string): string 
   return new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000));
 }
 
+/** Compact hour label for the calendar: "9 a.m." / "9 h". */
+export function formatHour(t: number, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: "numeric" }).format(new Date(t * 1000));
+}
+
 export function formatDay(t: number, locale: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { timeZone, weekday: "short", day: "numeric", month: "short" }).format(
     new Date(t * 1000),

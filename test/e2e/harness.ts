@@ -1,6 +1,6 @@
 // Shared set-up of the end-to-end suite: the demo stack on free ports, Debian's chromium driven by
 // playwright-core, a page per demo account with the injected test wallet, screenshots.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -41,6 +41,7 @@ export async function startStack(): Promise<Stack> {
     close: async () => {
       await browser.close().catch(() => undefined);
       await demo.stop();
+      if (!process.env.E2E_KEEP_LOGS) rmSync(demo.runDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,274 @@
+// Gas benchmark: transaction gasUsed per operation on a fresh in-process chain.
+//   npm run bench:gas                 prints the table and writes bench/gas.json
+//   GAS_CHECK=1 npm run bench:gas     compares with the committed bench/gas.json instead, and exits
+//                                     non-zero when a target is exceeded, a figure differs, or an
+//                                     operation grows with payees or earlier bookings. (`hardhat run`
+//                                     rejects unknown flags, so `--check` works only if passed through
+//                                     a runner that forwards argv; CI uses the variable.)
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { Contract, Signature, type Signer, type ContractTransactionResponse } from "ethers";
+import { deployProtocol } from "../scripts/lib/deploy.ts";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const GAS_FILE = path.join(HERE, "gas.json");
+const CHECK = process.argv.includes("--check") || process.env.GAS_CHECK === "1";
+
+const H = 3600n;
+const DAY = 24n * H;
+const ANY_UNIT = 0xffff;
+const T0 = 1_798_761_600n; // 2027-01-01 00:00 UTC: fixed clock, so figures are reproducible
+
+const TARGETS: Record<string, number> = {
+  bookHourEthNewMember: 120_000,
+  cancelWithRefund: 60_000,
+  settleOne: 30_000,
+  claim: 50_000,
+};
+
+const { ethers } = await network.getOrCreate();
+const signers = await ethers.getSigners();
+const [deployer, operator] = signers;
+let nextSigner = 2;
+/** A fresh funded account that never touched the protocol (a "new member"). */
+async function freshAccount(): Promise<Signer> {
+  if (nextSigner < signers.length) return signers[nextSigner++];
+  const w = ethers.Wallet.createRandom().connect(ethers.provider);
+  await (await deployer.sendTransaction({ to: w.address, value: ethers.parseEther("100") })).wait();
+  return w;
+}
+
+await ethers.provider.send("evm_setNextBlockTimestamp", [Number(T0)]);
+await ethers.provider.send("evm_mine", []);
+
+const dep = await deployProtocol(deployer, { testStablecoin: true, feeBps: 300 });
+const pp = new Contract(dep.contracts.Passepartout.address, dep.contracts.Passepartout.abi, deployer);
+const cad = new Contract(dep.contracts.TestCAD!.address, dep.contracts.TestCAD!.abi, deployer);
+const chainId = (await ethers.provider.getNetwork()).chainId;
+
+/** Calldata part of the intrinsic gas (EIP-2028): 4 per zero byte, 16 per non-zero byte. */
+function calldataGas(data: string): number {
+  let gas = 0;
+  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4 : 16;
+  return gas;
+}
+/** gasUsed of each measured transaction, and its calldata cost, kept to compare like with like. */
+let lastCalldata = 0;
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  const sent = await tx;
+  const receipt = await sent.wait();
+  lastCalldata = calldataGas(sent.data);
+  return Number(receipt!.gasUsed);
+}
+
+async function setTime(t: bigint) {
+  await ethers.provider.send("evm_setNextBlockTimestamp", [Number(t)]);
+}
+
+function eventArg(receipt: any, name: string, arg: string) {
+  for (const log of receipt.logs) {
+    try {
+      const parsed = pp.interface.parseLog(log);
+      if (parsed?.name === name) return parsed.args[arg];
+    } catch {}
+  }
+  throw new Error(`no ${name} event`);
+}
+
+// Full refund until 24 h before the start, 50 % until the start: release time = start.
+const policyId = await (async () => {
+  const rc = await (await pp.createPolicy([{ secondsBeforeStart: 24 * 3600, refundBps: 10_000 }, { secondsBeforeStart: 0, refundBps: 5_000 }])).wait();
+  return eventArg(rc, "PolicyCreated", "policyId") as bigint;
+})();
+
+type Venue = { venueId: bigint; splitId: bigint; payees: Signer[]; resEth: bigint; resCad: bigint; door: bigint };
+
+async function createVenue(name: string, payeeCount: number): Promise<Venue> {
+  const payees: Signer[] = [];
+  for (let i = 0; i < payeeCount; i++) payees.push(await freshAccount());
+  const shares = payees.map((_, i) => (i === payeeCount - 1 ? 10_000 - Math.floor(10_000 / payeeCount) * (payeeCount - 1) : Math.floor(10_000 / payeeCount)));
+  const op = pp.connect(operator) as Contract;
+  const rc = await (await op.createVenue(name, "ipfs://venue", await Promise.all(payees.map((p) => p.getAddress())), shares)).wait();
+  const venueId = eventArg(rc, "VenueCreated", "venueId") as bigint;
+  const splitId = eventArg(rc, "SplitCreated", "splitId") as bigint;
+  const params = (currency: string) => ({
+    name: "Desk", metadataURI: "ipfs://desk", kind: 0, units: 12, currency,
+    pricePerHour: 10n ** 15n, pricePerDay: 8n * 10n ** 15n, pricePerMonth: 10n ** 17n,
+    minHours: 1, maxHours: 800, horizonHours: 24 * 400, graceSeconds: 900, policyId, transferable: true,
+  });
+  const r1 = await (await op.createResource(venueId, params(ethers.ZeroAddress))).wait();
+  const r2 = await (await op.createResource(venueId, { ...params(await cad.getAddress()), pricePerHour: 5_000_000n, pricePerDay: 30_000_000n, pricePerMonth: 400_000_000n })).wait();
+  const d = await (await op.createDoor(venueId, true, ethers.Wallet.createRandom().address)).wait();
+  return {
+    venueId, splitId, payees,
+    resEth: eventArg(r1, "ResourceCreated", "resourceId"),
+    resCad: eventArg(r2, "ResourceCreated", "resourceId"),
+    door: eventArg(d, "DoorSet", "doorId"),
+  };
+}
+
+async function book(member: Signer, resourceId: bigint, start: bigint, hours: bigint): Promise<{ gas: number; passId: bigint }> {
+  const price: bigint = await pp.quote(resourceId, start, start + hours * H);
+  const sent = await (pp.connect(member) as Contract).book(resourceId, start, start + hours * H, ANY_UNIT, price, await member.getAddress(), { value: price });
+  const rc = await sent.wait();
+  lastCalldata = calldataGas(sent.data);
+  return { gas: Number(rc!.gasUsed), passId: eventArg(rc, "Booked", "passId") };
+}
+
+/** The operations whose cost must not grow, in one venue: returns their gasUsed. */
+async function coreOps(v: Venue, dayStart: bigint, priorBookings: number) {
+  const filler = await freshAccount();
+  // Earlier bookings, each in its own hour before the measured day.
+  for (let i = 0; i < priorBookings; i++) await book(filler, v.resEth, dayStart - BigInt(priorBookings - i + 24) * H, 1n);
+  const seeder = await freshAccount();
+  await book(seeder, v.resEth, dayStart + 8n * H, 1n); // the day already has a booking
+  const member = await freshAccount();
+  const newMember = await book(member, v.resEth, dayStart + 10n * H, 1n);
+  const cd: Record<string, number> = { bookHourEthNewMember: lastCalldata };
+  const returning = await book(member, v.resEth, dayStart + 12n * H, 1n);
+  // Cancel ≥ 24 h before the start: full refund paid to the holder.
+  const cancel = await gasOf((pp.connect(member) as Contract).cancel(returning.passId));
+  cd.cancelWithRefund = lastCalldata;
+  // Settle: the seeder's pass first (the pool's first money), then the new member's.
+  await setTime(dayStart + 11n * H);
+  const settleFirst = await gasOf(pp.settle([newMember.passId - 1n]));
+  const settleOne = await gasOf(pp.settle([newMember.passId]));
+  cd.settleOne = lastCalldata;
+  const payee = pp.connect(v.payees[0]) as Contract;
+  const claimFirst = await gasOf(payee.claim(v.splitId, ethers.ZeroAddress, 0));
+  cd.claimFirst = lastCalldata;
+  // More money settles, the payee claims again.
+  const later = await book(await freshAccount(), v.resEth, dayStart + 14n * H, 1n);
+  await setTime(dayStart + 15n * H);
+  await (await pp.settle([later.passId])).wait();
+  const claim = await gasOf(payee.claim(v.splitId, ethers.ZeroAddress, 0));
+  cd.claim = lastCalldata;
+  return { newMember, returning, cancel, settleFirst, settleOne, claimFirst, claim, member, cd };
+}
+
+const results: Record<string, number> = {};
+
+// ---- main figures: a venue with 3 payees, on a fresh chain ----
+const main = await createVenue("Le Lab", 3);
+{
+  const day = T0 + 30n * DAY; // a day (and bitmap word) nobody has booked yet
+  const member = await freshAccount();
+  results.bookHourEthNewMemberFreshDay = (await book(member, main.resEth, day + 9n * H, 1n)).gas;
+}
+const dayMain = T0 + 60n * DAY;
+const core = await coreOps(main, dayMain, 1);
+results.bookHourEthNewMember = core.newMember.gas;
+results.bookHourEthReturningMember = core.returning.gas;
+results.cancelWithRefund = core.cancel;
+results.settleOne = core.settleOne;
+results.claimFirst = core.claimFirst;
+results.claim = core.claim;
+
+{
+  // ERC-20 with an EIP-2612 permit, new member, on a day that already has a CAD booking.
+  const seeder = await freshAccount();
+  const member = await freshAccount();
+  const day = dayMain + 2n * DAY;
+  for (const who of [seeder, member]) await (await cad.mint(await who.getAddress(), 10n ** 12n)).wait();
+  const price: bigint = await pp.quote(main.resCad, day + 8n * H, day + 9n * H);
+  await (await (cad.connect(seeder) as Contract).approve(await pp.getAddress(), price)).wait();
+  await (await (pp.connect(seeder) as Contract).book(main.resCad, day + 8n * H, day + 9n * H, ANY_UNIT, price, await seeder.getAddress())).wait();
+  const owner = await member.getAddress();
+  const deadline = T0 + 400n * DAY;
+  const sig = Signature.from(
+    await member.signTypedData(
+      { name: "Test CAD", version: "1", chainId, verifyingContract: await cad.getAddress() },
+      { Permit: [
+        { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
+      ] },
+      { owner, spender: await pp.getAddress(), value: price, nonce: await cad.nonces(owner), deadline },
+    ),
+  );
+  results.bookHourErc20Permit = await gasOf(
+    (pp.connect(member) as Contract).bookWithPermit(main.resCad, day + 10n * H, day + 11n * H, ANY_UNIT, price, owner, deadline, sig.v, sig.r, sig.s),
+  );
+}
+{
+  const member = await freshAccount();
+  results.bookMonthEth = (await book(member, main.resEth, T0 + 200n * DAY, 720n)).gas;
+}
+{
+  // Transfer a pass to an address that holds none; then the relayer's view on it.
+  const holder = core.member;
+  const { passId } = await book(holder, main.resEth, dayMain + 3n * DAY, 1n);
+  const to = await freshAccount();
+  results.transferPass = await gasOf((pp.connect(holder) as Contract).transferFrom(await holder.getAddress(), await to.getAddress(), passId));
+  results.canEnterView = Number(
+    await pp.canEnter.estimateGas(await to.getAddress(), main.door, passId, dayMain + 3n * DAY),
+  );
+}
+
+// ---- scaling: 1 vs 8 payees, 1 vs 1,000 earlier bookings ----
+const SCALED = ["bookHourEthNewMember", "cancelWithRefund", "settleOne", "claim", "claimFirst"] as const;
+type Row = Record<(typeof SCALED)[number], number>;
+const pick = (c: Awaited<ReturnType<typeof coreOps>>): Row => ({
+  bookHourEthNewMember: c.newMember.gas, cancelWithRefund: c.cancel, settleOne: c.settleOne, claim: c.claim, claimFirst: c.claimFirst,
+});
+// Execution cost without calldata: a larger pass id has more non-zero calldata bytes (16 gas each),
+// which is not state growth.
+const execution: Record<string, Row> = {};
+const variants: Record<string, Row> = {};
+async function variant(label: string, c: Promise<Awaited<ReturnType<typeof coreOps>>>) {
+  const r = await c;
+  variants[label] = pick(r);
+  execution[label] = Object.fromEntries(SCALED.map((k) => [k, variants[label][k] - r.cd[k]])) as Row;
+}
+await variant("1 payee", coreOps(await createVenue("One payee", 1), T0 + 90n * DAY, 1));
+await variant("8 payees", coreOps(await createVenue("Eight payees", 8), T0 + 100n * DAY, 1));
+await variant("after 1 booking", coreOps(await createVenue("Fresh", 3), T0 + 110n * DAY, 1));
+await variant("after 1,000 bookings", coreOps(await createVenue("Busy", 3), T0 + 180n * DAY, 1_000));
+
+// ---- report ----
+const ORDER = [
+  "bookHourEthNewMember", "bookHourEthNewMemberFreshDay", "bookHourEthReturningMember", "bookHourErc20Permit",
+  "bookMonthEth", "cancelWithRefund", "settleOne", "claim", "claimFirst", "transferPass", "canEnterView",
+];
+const committed: Record<string, number> | undefined = existsSync(GAS_FILE) ? JSON.parse(readFileSync(GAS_FILE, "utf8")) : undefined;
+const failures: string[] = [];
+const fmt = (n: number) => n.toLocaleString("en-US");
+console.log("\nPassepartout gas (transaction gasUsed; canEnterView = estimateGas of the view)\n");
+console.log(`${"operation".padEnd(30)}${"gas".padStart(10)}${"target".padStart(10)}  status${CHECK ? "   committed" : ""}`);
+for (const key of ORDER) {
+  const gas = results[key];
+  const target = TARGETS[key];
+  const over = target !== undefined && gas > target;
+  if (over) failures.push(`${key}: ${gas} > target ${target}`);
+  let status = target === undefined ? "" : over ? "OVER" : "ok";
+  let tail = "";
+  if (CHECK) {
+    const was = committed?.[key];
+    if (was !== gas) failures.push(`${key}: ${gas} differs from committed ${was ?? "(missing)"}`);
+    tail = was === gas ? "   =" : `   ${was === undefined ? "missing" : fmt(was)} (${gas - (was ?? 0) >= 0 ? "+" : ""}${gas - (was ?? 0)})`;
+  }
+  console.log(`${key.padEnd(30)}${fmt(gas).padStart(10)}${(target ? fmt(target) : "—").padStart(10)}  ${status.padEnd(6)}${tail}`);
+}
+
+console.log(`\nSame operations by payee count and history (gasUsed; compared without calldata, which grows with the pass id)\n`);
+const cols = Object.keys(variants);
+console.log("operation".padEnd(24) + cols.map((c) => c.padStart(22)).join(""));
+for (const op of SCALED) {
+  console.log(op.padEnd(24) + cols.map((c) => fmt(variants[c][op]).padStart(22)).join(""));
+  const grew = (a: string, b: string) => execution[b][op] > execution[a][op];
+  if (grew("1 payee", "8 payees")) failures.push(`${op} grows with payees: ${execution["1 payee"][op]} → ${execution["8 payees"][op]} (excl. calldata)`);
+  if (grew("after 1 booking", "after 1,000 bookings")) {
+    failures.push(`${op} grows with bookings: ${execution["after 1 booking"][op]} → ${execution["after 1,000 bookings"][op]} (excl. calldata)`);
+  }
+}
+
+if (!CHECK) {
+  const out = Object.fromEntries(ORDER.map((k) => [k, results[k]]));
+  writeFileSync(GAS_FILE, JSON.stringify(out, null, 2) + "\n");
+  console.log(`\nwrote ${path.relative(process.cwd(), GAS_FILE)}`);
+}
+if (failures.length) {
+  console.log(`\n${failures.length} problem(s):\n  ${failures.join("\n  ")}`);
+  if (CHECK) process.exitCode = 1;
+}

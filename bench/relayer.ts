@@ -1,0 +1,361 @@
+// Relayer benchmark (`npm run bench:relayer`): a local hardhat chain with real bookings (thousands
+// of passes, hundreds of doors), the relayer and the lock simulator as separate processes, and a
+// closed-loop load generator on loopback sending a mix of granted and denied unlock requests.
+// Prints decisions/s and latency percentiles, the bare cost of EIP-712 hashing + signer recovery
+// (the relayer's own code path, and viem's general hashTypedData for reference), the relayer's CPU
+// time per decision, and the throughput of a naive relayer (same crypto, same audit log, one
+// `canEnter` contract read per request instead of the event index). Writes bench/relayer.json.
+//
+//   node bench/relayer.ts                 (BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_PASSES, BENCH_VENUES)
+//   node bench/relayer.ts --naive-server  (internal: the naive relayer process)
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPublicClient, createWalletClient, hashTypedData, http as viemHttp, parseEventLogs, type Abi, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createDoorHasher, recoverSigner, sameAddress, signDigest, toHex } from "../server/doorCrypto.ts";
+import { protocolDomain, unlockRequestTypes, type Challenge } from "../protocol/eip712.ts";
+import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const HOUR = 3600;
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+if (process.argv.includes("--naive-server")) {
+  await naiveServer();
+} else {
+  await main();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The naive relayer: same schema, same crypto, same audit log, one canEnter read per request.
+// ---------------------------------------------------------------------------------------------
+async function naiveServer(): Promise<void> {
+  process.removeAllListeners("warning");
+  const { unlockRequestSchema } = await import("../server/schemas.ts");
+  const { AuditLog } = await import("../server/auditLog.ts");
+  const { createChainClient, createChainReader } = await import("../server/chain.ts");
+  const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
+  const [rpcUrl, deploymentsFile, auditDb, port] = process.argv.slice(3);
+  const d = JSON.parse(readFileSync(deploymentsFile, "utf8"));
+  const contract = d.contracts.Passepartout.address as Hex;
+  const reader = createChainReader(createChainClient(rpcUrl, 2000), contract, d.contracts.Passepartout.abi as Abi);
+  const hasher = createDoorHasher(31337, contract);
+  const audit = new AuditLog(auditDb);
+  // Door lock keys are configuration for a naive relayer (read once at start).
+  const doorCount = Number(await reader.client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never));
+  const lockKeys = new Map<number, Hex>();
+  for (let i = 1; i <= doorCount; i++) lockKeys.set(i, (await reader.door(i))!.lockKey);
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      let reason = "malformed_request";
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        body = null;
+      }
+      const p = unlockRequestSchema.safeParse(body);
+      const now = Math.floor(Date.now() / 1000);
+      let openCommand: unknown;
+      if (p.success) {
+        const r = p.data;
+        const challengeId = toHex(hasher.challengeDigest(r.challenge));
+        const lock = recoverSigner(hasher.challengeDigest(r.challenge), r.challenge.signature);
+        const signer = recoverSigner(hasher.unlockDigest({ door: r.door, challenge: challengeId, passId: r.passId, deadline: r.deadline }), r.signature);
+        if (!lock || !sameAddress(lock, lockKeys.get(r.door) ?? ZERO)) reason = "challenge_forged";
+        else if (!signer || !sameAddress(signer, r.signer)) reason = "bad_signature";
+        else {
+          try {
+            reason = reasonFromAccessCode(await reader.canEnter(r.signer, r.door, r.passId, now));
+          } catch {
+            reason = "chain_unavailable";
+          }
+        }
+        if (reason === "granted") {
+          const expires = now + 5;
+          openCommand = { door: r.door, challenge: challengeId, expires, relayer: DEMO_RELAYER_ADDRESS, signature: signDigest(hasher.openCommandDigest({ door: r.door, challenge: challengeId, expires }), DEMO_RELAYER_PRIVATE_KEY) };
+        }
+      }
+      await audit.record({ time: now, door: null, venue: null, signer: null, pass: null, decision: reason === "granted" ? "granted" : "denied", reason, block: null, challenge: null, requestId: "naive" });
+      res.writeHead(reason === "granted" ? 200 : 403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ granted: reason === "granted", reason, openCommand }));
+    });
+  });
+  server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const { startLocalChain, freePort, killGroup } = await import("../test/helpers/localChain.ts");
+  const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 12_000);
+  const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
+  const PASSES = Number(process.env.BENCH_PASSES ?? 3000);
+  const VENUES = Number(process.env.BENCH_VENUES ?? 20);
+  const RESOURCES_PER_VENUE = 5;
+  const DOORS_PER_VENUE = 10;
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const children: ChildProcess[] = [];
+  const chain = await startLocalChain();
+  const cleanup = async () => {
+    for (const c of children) await killGroup(c);
+    await chain.stop();
+  };
+  try {
+    const d = chain.deployments.contracts.Passepartout;
+    const contract = d.address;
+    const abi = d.abi as Abi;
+    const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
+    const transport = viemHttp(chain.rpcUrl, { retryCount: 0, timeout: 60_000 });
+    const nonces = new Map<string, number>();
+    const pending: Promise<Hex>[] = [];
+    const send = async (key: Hex, functionName: string, args: unknown[], value = 0n) => {
+      const account = privateKeyToAccount(key);
+      const wallet = createWalletClient({ account, chain: chainDef, transport });
+      if (!nonces.has(account.address)) nonces.set(account.address, Number(await chain.rpc<string>("eth_getTransactionCount", [account.address, "pending"])));
+      const nonce = nonces.get(account.address)!;
+      nonces.set(account.address, nonce + 1);
+      pending.push(wallet.writeContract({ address: contract, abi, functionName, args, value, nonce, gas: 1_500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n } as never));
+    };
+    const flush = async () => {
+      await Promise.all(pending.splice(0));
+      await chain.rpc("evm_mine");
+    };
+
+    // ---- seed: venues, resources, doors, trust, passes (real bookings, batched blocks) ----
+    const t0 = Date.now();
+    await chain.rpc("evm_setAutomine", [false]);
+    const operator = chain.accounts[1];
+    const latest = await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
+    const slot0 = Math.floor(Number(latest.timestamp) / HOUR) * HOUR;
+    type DoorInfo = { id: number; venue: number; admits: number[] | "all" };
+    const doors: DoorInfo[] = [];
+    const resources: { id: number; venue: number }[] = [];
+    let doorId = 0;
+    let resourceId = 0;
+    for (let v = 1; v <= VENUES; v++) {
+      await send(operator.privateKey, "createVenue", [`Venue ${v}`, "", [operator.address], [10_000]]);
+      const venueResources: number[] = [];
+      for (let r = 0; r < RESOURCES_PER_VENUE; r++) {
+        resourceId++;
+        venueResources.push(resourceId);
+        resources.push({ id: resourceId, venue: v });
+        await send(operator.privateKey, "createResource", [v, { name: `R${resourceId}`, metadataURI: "", kind: 1, units: 200, currency: ZERO, pricePerHour: 1000n, pricePerDay: 20_000n, pricePerMonth: 300_000n, minHours: 1, maxHours: 48, horizonHours: 720, graceSeconds: 900, policyId: 0, transferable: true }]);
+      }
+      for (let k = 0; k < DOORS_PER_VENUE; k++) {
+        doorId++;
+        const all = k === 0;
+        await send(operator.privateKey, "createDoor", [v, all, demoLockAddress(doorId)]);
+        const admits = all ? ("all" as const) : [venueResources[(k - 1) % RESOURCES_PER_VENUE]];
+        if (!all) await send(operator.privateKey, "setDoorResource", [doorId, admits[0], true]);
+        doors.push({ id: doorId, venue: v, admits });
+      }
+      await send(operator.privateKey, "setRelayerTrusted", [v, DEMO_RELAYER_ADDRESS, true]);
+      await flush();
+    }
+    const members = chain.accounts.slice(2, 18);
+    for (let i = 0; i < PASSES; i++) {
+      const res = resources[i % resources.length];
+      const holder = i % members.length;
+      await send(members[holder].privateKey, "book", [res.id, BigInt(slot0), BigInt(slot0 + 2 * HOUR), 65535, 10n ** 6n, members[holder].address], 2000n);
+      if (pending.length >= 150) await flush();
+    }
+    await flush();
+    await chain.rpc("evm_setAutomine", [true]);
+    // Pass ids come from the Booked events (transactions of different senders may be reordered).
+    const pub = createPublicClient({ transport });
+    const booked = parseEventLogs({ abi, eventName: "Booked", logs: await pub.getLogs({ address: contract, fromBlock: 0n, toBlock: "latest" }) }) as unknown as { args: { passId: bigint; resourceId: number; holder: Hex } }[];
+    const memberIndex = new Map(members.map((m, i) => [m.address.toLowerCase(), i]));
+    const resourceVenue = new Map(resources.map((r) => [r.id, r.venue]));
+    const passes = booked.map((e) => ({ id: e.args.passId, holder: memberIndex.get(e.args.holder.toLowerCase())!, resource: Number(e.args.resourceId), venue: resourceVenue.get(Number(e.args.resourceId))! }));
+    if (passes.length !== PASSES) throw new Error(`expected ${PASSES} passes, found ${passes.length}`);
+    const block = Number(await chain.rpc<string>("eth_blockNumber"));
+    log(`seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((Date.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`);
+
+    // ---- processes: lock simulator and relayer ----
+    const dir = path.join(ROOT, "data", "bench");
+    mkdirSync(path.join(dir, "deployments"), { recursive: true });
+    const deploymentsFile = path.join(dir, "deployments", "31337.json");
+    writeFileSync(deploymentsFile, JSON.stringify(chain.deployments));
+    const stamp = Date.now();
+    const lockPort = await freePort();
+    const lock = spawn(process.execPath, [path.join(ROOT, "server/lockSimulatorMain.ts")], {
+      cwd: ROOT,
+      detached: true,
+      stdio: "ignore",
+      env: { ...process.env, LOCK_PORT: String(lockPort), RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: path.dirname(deploymentsFile), LOCK_LOG_FILE: path.join(dir, `lock-${stamp}.jsonl`), LOCK_CHALLENGE_TTL_S: "900", LOG_LEVEL: "warn" },
+    });
+    children.push(lock);
+    const relayerPort = await freePort();
+    const relayer = spawn(process.execPath, [path.join(ROOT, "server/main.ts")], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        PORT: String(relayerPort),
+        RPC_URL: chain.rpcUrl,
+        DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
+        AUDIT_DB: path.join(dir, `audit-${stamp}.sqlite`),
+        LOCK_URL: `http://127.0.0.1:${lockPort}`,
+        CHALLENGE_MAX_AGE_S: "900",
+        RATE_LIMIT_IP_PER_MIN: "100000000",
+        RATE_LIMIT_ADDRESS_PER_MIN: "100000000",
+        LOG_LEVEL: "warn",
+      },
+    });
+    children.push(relayer);
+    const base = `http://127.0.0.1:${relayerPort}`;
+    await waitFor(`http://127.0.0.1:${lockPort}/healthz`);
+    await waitFor(`${base}/readyz`);
+
+    // ---- requests: 80 % granted, 10 % stranger, 5 % wrong door, 5 % forged signature ----
+    const hasher = createDoorHasher(31337, contract);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const total = REQUESTS + 1000; // + warm-up
+    const challengeFor = async (door: number) => JSON.parse((await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body) as Challenge;
+    const bodies: string[] = new Array(total);
+    let made = 0;
+    const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600
+    const build = async () => {
+      while (made < total) {
+        const i = made++;
+        const pass = passes[(i * 7919) % passes.length];
+        const kind = i % 20; // 0-15 granted, 16-17 stranger, 18 wrong door, 19 forged
+        const venueDoors = doors.filter((x) => x.venue === pass.venue);
+        const admitting = venueDoors.filter((x) => x.admits === "all" || x.admits.includes(pass.resource));
+        const notAdmitting = venueDoors.filter((x) => x.admits !== "all" && !x.admits.includes(pass.resource));
+        const door = kind === 18 ? notAdmitting[i % notAdmitting.length] : admitting[i % admitting.length];
+        const challenge = await challengeFor(door.id);
+        const signerIdx = kind === 16 || kind === 17 ? (pass.holder + 1) % members.length : pass.holder;
+        const key = kind === 19 ? chain.accounts[19].privateKey : members[signerIdx].privateKey;
+        const digest = hasher.unlockDigest({ door: door.id, challenge: toHex(hasher.challengeDigest(challenge)), passId: pass.id, deadline });
+        bodies[i] = JSON.stringify({ chainId: 31337, contract, door: door.id, challenge, passId: pass.id.toString(), deadline, signer: privateKeyToAccount(members[signerIdx].privateKey).address, signature: signDigest(digest, key) });
+      }
+    };
+    const tb = Date.now();
+    await Promise.all(Array.from({ length: 8 }, build));
+    log(`pre-signed ${total} unlock requests with fresh lock challenges in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
+
+    const runLoad = async (url: string, list: string[]) => {
+      const latencies: number[] = new Array(list.length);
+      const reasons = new Map<string, number>();
+      let k = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (k < list.length) {
+            const i = k++;
+            const t = performance.now();
+            const res = await request(agent, url, "POST", list[i]);
+            latencies[i] = performance.now() - t;
+            const reason = /"reason":"([a-z_]+)"/.exec(res.body)?.[1] ?? `http_${res.status}`;
+            reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+          }
+        }),
+      );
+      const seconds = (performance.now() - start) / 1000;
+      latencies.sort((a, b) => a - b);
+      const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+      return { rate: list.length / seconds, p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), reasons, seconds };
+    };
+
+    await runLoad(`${base}/api/unlock`, bodies.slice(0, 1000)); // warm-up
+    const cpu0 = cpuTicks(relayer.pid!);
+    const main = await runLoad(`${base}/api/unlock`, bodies.slice(1000));
+    const cpu1 = cpuTicks(relayer.pid!);
+    const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
+    log(`relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`);
+    log(`  reasons: ${JSON.stringify(Object.fromEntries(main.reasons))}`);
+    log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs`);
+
+    // ---- bare signature verification, one core, in this process ----
+    const sample = JSON.parse(bodies[1000]);
+    const challengeId = toHex(hasher.challengeDigest(sample.challenge));
+    const msg = { door: sample.door, challenge: challengeId, passId: BigInt(sample.passId), deadline: sample.deadline };
+    const N = 20_000;
+    let tv = performance.now();
+    for (let i = 0; i < N; i++) recoverSigner(hasher.unlockDigest(msg), sample.signature);
+    const bareUs = ((performance.now() - tv) * 1000) / N;
+    const domain = protocolDomain(31337, contract);
+    tv = performance.now();
+    for (let i = 0; i < N / 4; i++) recoverSigner(Buffer.from(hashTypedData({ domain, types: unlockRequestTypes, primaryType: "UnlockRequest", message: { ...msg, deadline: BigInt(msg.deadline) } }).slice(2), "hex"), sample.signature);
+    const viemUs = ((performance.now() - tv) * 1000) / (N / 4);
+    log(`bare EIP-712 hash + recovery (relayer's code path): ${(1e6 / bareUs).toFixed(0)}/s (${bareUs.toFixed(0)} µs); with viem hashTypedData: ${(1e6 / viemUs).toFixed(0)}/s (${viemUs.toFixed(0)} µs)`);
+    log(`  relayer CPU per decision / bare hash+recover = ${((relayerCpuMsPerDecision * 1000) / bareUs).toFixed(2)}× (a grant verifies two signatures and signs one)`);
+
+    // ---- naive relayer: fresh challenges (the lock accepts each once; the naive one does not check) ----
+    await killGroup(relayer);
+    const naivePort = await freePort();
+    const naive = spawn(process.execPath, [fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+    children.push(naive);
+    await new Promise<void>((resolve) => naive.stdout!.once("data", () => resolve()));
+    const naiveCount = Math.min(REQUESTS, 4000);
+    await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(1000, 1500));
+    const naiveRun = await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(1500, 1500 + naiveCount));
+    log(`naive relayer (one canEnter read per request): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`);
+    log(`  reasons: ${JSON.stringify(Object.fromEntries(naiveRun.reasons))}`);
+
+    const result = {
+      decisionsPerSecond: Math.round(main.rate),
+      p50Ms: round(main.p50),
+      p95Ms: round(main.p95),
+      p99Ms: round(main.p99),
+      signatureVerifyPerSecond: Math.round(1e6 / bareUs),
+      signatureVerifyViemHashPerSecond: Math.round(1e6 / viemUs),
+      relayerCpuMicrosPerDecision: Math.round(relayerCpuMsPerDecision * 1000),
+      cpuPerDecisionOverBareVerify: round((relayerCpuMsPerDecision * 1000) / bareUs),
+      naiveDecisionsPerSecond: Math.round(naiveRun.rate),
+      naiveP99Ms: round(naiveRun.p99),
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      passes: passes.length,
+      doors: doors.length,
+      reasons: Object.fromEntries(main.reasons),
+      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    };
+    writeFileSync(path.join(ROOT, "bench", "relayer.json"), `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote bench/relayer.json`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function request(agent: http.Agent, url: string, method: string, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function waitFor(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -172,7 +172,7 @@ function Settle({ venue, bookings, now, account }: { venue: Venue; bookings: Boo
   }
   return (
     <section aria-labelledby={`settle-${venue.id}`}>
-      <h3 id={`settle-${venue.id}`}>{t("op.settle", { n: pending.length })}</h3>
+      <h3 id={`settle-${venue.id}`}>{t("op.settleTitle")}</h3>
       {pending.length === 0 ? (
         <p className="muted">{t("op.settleNone")}</p>
       ) : (

@@ -199,6 +199,7 @@ const m = {
   "op.split": ["Split #{id}", "Répartition nº {id}"],
   "op.currentSplit": ["current", "actuelle"],
   "op.settle": ["Settle {n} pending booking(s)", "Régler {n} réservation(s) en attente"],
+  "op.settleTitle": ["Settlement", "Règlement"],
   "op.settleNone": ["Nothing to settle right now.", "Rien à régler pour l’instant."],
   "op.settled": ["{n} booking(s) settled.", "{n} réservation(s) réglée(s)."],
   "op.escrow": ["In escrow: {amount}", "En séquestre : {amount}"],

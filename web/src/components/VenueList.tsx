@@ -55,8 +55,9 @@ export function VenueList() {
                 {v.paused && <p className="badge warn">{t("venues.paused")}</p>}
                 {v.meta.description && <p>{localized(v.meta.description, lang)}</p>}
                 <p>
-                  {t("venues.resources", { n: rs.length })}
-                  {rs.length > 0 && ": " + [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", ")}
+                  {rs.length > 0
+                    ? t("venues.resourceKinds", { n: rs.length, kinds: [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", ") })
+                    : t("venues.resources", { n: 0 })}
                 </p>
                 {cheapest && <PriceList r={cheapest} />}
               </div>

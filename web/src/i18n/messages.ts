@@ -56,6 +56,7 @@ const m = {
   "venues.title": ["Venues in the network", "Les lieux du réseau"],
   "venues.empty": ["No venue yet.", "Aucun lieu pour l’instant."],
   "venues.resources": ["{n} resources", "{n} ressources"],
+  "venues.resourceKinds": ["{n} resources: {kinds}", "{n} ressources : {kinds}"],
   "venues.paused": ["Closed for now", "Fermé pour l’instant"],
   "venues.openingHours": ["Opening hours", "Heures d’ouverture"],
   "venues.timeZone": ["Times shown in {zone}", "Heures affichées en {zone}"],

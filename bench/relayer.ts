@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     });
     children.push(lock);
     const relayerPort = await freePort();
-    const relayer = spawn(process.execPath, [path.join(ROOT, "server/main.ts")], {
+    const relayer = spawn(process.execPath, [...(process.env.BENCH_RELAYER_NODE_ARGS?.split(" ") ?? []), path.join(ROOT, "server/main.ts")], {
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "ignore", "inherit"],
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
     log(`  relayer CPU per decision / bare hash+recover = ${((relayerCpuMsPerDecision * 1000) / bareUs).toFixed(2)}× (a grant verifies two signatures and signs one)`);
 
     // ---- naive relayer: fresh challenges (the lock accepts each once; the naive one does not check) ----
-    await killGroup(relayer);
+    await killGroup(relayer, "SIGTERM");
     const naivePort = await freePort();
     const naive = spawn(process.execPath, [fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
     children.push(naive);

@@ -2,7 +2,7 @@
 // (detached, so stop() can kill its whole process group), deploys the protocol with
 // scripts/lib/deploy.ts and returns the RPC URL, the deployments and Hardhat's default accounts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,9 +68,24 @@ export async function killGroup(child: ChildProcess, signal: NodeJS.Signals = "S
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 }
 
+// `hardhat test --coverage` (run by others on a shared checkout) temporarily replaces artifacts
+// with instrumented bytecode too large to deploy; wait for plain artifacts to come back.
+const COVERAGE_MARKER = "c0bec0bec0bec0bec0bec0bec0bec0bec0bec0be";
+
 export async function ensureCompiled(): Promise<void> {
-  const needed = ["contracts/Passepartout.sol/Passepartout.json", "contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"];
-  if (needed.every((f) => existsSync(path.join(ROOT, "artifacts", f)))) return;
+  const needed = [
+    "contracts/Passepartout.sol/Passepartout.json",
+    "contracts/VenueRegistry.sol/VenueRegistry.json",
+    "contracts/PassRenderer.sol/PassRenderer.json",
+    "contracts/mocks/TestCAD.sol/TestCAD.json",
+    "contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json",
+  ].map((f) => path.join(ROOT, "artifacts", f));
+  const instrumented = () => needed.some((f) => existsSync(f) && readFileSync(f, "utf8").includes(COVERAGE_MARKER));
+  for (let waited = 0; instrumented(); waited += 2) {
+    if (waited > 300) throw new Error("artifacts/ holds coverage-instrumented bytecode: run `npx hardhat compile`");
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  if (needed.every((f) => existsSync(f))) return;
   await new Promise<void>((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "compile"], { cwd: ROOT, stdio: "inherit" });
     p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`hardhat compile exited ${code}`))));

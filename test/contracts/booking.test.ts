@@ -50,6 +50,15 @@ describe("Passepartout bookings", function () {
       expect(await q(721n)).to.equal(ROOM_PRICES.month + ROOM_PRICES.hour);
     });
 
+    it("caps a day at 24 hourly prices and a month at 30 daily prices when those are cheaper", async function () {
+      const f = await loadFixture(deployFixture);
+      await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 1_000n, pricePerMonth: 1_000_000n }));
+      const s = f.at(10);
+      expect(await f.pp.quote(1, s, s + DAY)).to.equal(240n);
+      expect(await f.pp.quote(1, s, s + MONTH)).to.equal(7_200n);
+      expect(await f.pp.quote(1, s, s + MONTH + 2n * HOUR)).to.equal(7_220n);
+    });
+
     it("never charges less for a longer window", async function () {
       const f = await loadFixture(deployFixture);
       const s = f.at(10);
@@ -421,7 +430,7 @@ describe("Passepartout bookings", function () {
         expect(ev.currency).to.equal(f.cadAddress);
         expect(ev.amount).to.equal(CAD(10));
         expect((await f.pp.pass(1)).currency).to.equal(f.cadAddress);
-        expect((await f.pp.pass(1)).releaseTime).to.equal(s - DAY); // policy 2 refunds until 24 h before
+        expect((await f.pp.pass(1)).releaseTime).to.equal(s - DAY + 1n); // policy 2 refunds until 24 h before, included
       });
     });
 

@@ -95,7 +95,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
     describe("when the escrow was already settled (past the last refund deadline)", function () {
       it("burns the pass and frees the slots without any refund", async function () {
         const f = await withDeskBooking();
-        await settled(f, [f.passId], f.start - DAY);
+        await settled(f, [f.passId], f.start - DAY + 1n);
         const tx = f.pp.connect(f.member).cancel(f.passId);
         await expect(tx).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.member.address, false, f.member.address, 0, 0);
         await expect(tx).to.changeTokenBalance(ethers, f.cad, f.member, 0);
@@ -219,6 +219,45 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       });
     });
 
+    describe("when the token returns no data or false", function () {
+      async function withOddToken() {
+        const f = await loadFixture(deployFixture);
+        const token = await ethers.deployContract("OddToken");
+        const ta = await token.getAddress();
+        await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
+        await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
+        await token.mint(f.member.address, 1_000n);
+        await token.connect(f.member).approve(f.address, 1_000n);
+        const s = f.at(5, 9);
+        await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address);
+        return { ...f, token, ta };
+      }
+
+      it("pays an operator refund in a token whose transfer returns nothing", async function () {
+        const f = await withOddToken();
+        await f.token.setMode(1);
+        await expect(f.pp.connect(f.operator).cancel(1)).to.not.emit(f.pp, "RefundCredited");
+        expect(await f.token.balanceOf(f.member.address)).to.equal(1_000n);
+      });
+
+      it("credits an operator refund whose transfer returns false", async function () {
+        const f = await withOddToken();
+        await f.token.setMode(2);
+        await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(f.member.address, f.ta, 100n);
+        await expect(f.pp.connect(f.member).withdrawCredit(f.ta)).to.be.revertedWithCustomError(lib, "TransferFailed");
+        await f.token.setMode(0);
+        await f.pp.connect(f.member).withdrawCredit(f.ta);
+        expect(await f.token.balanceOf(f.member.address)).to.equal(1_000n);
+      });
+
+      it("reverts TransferFailed on a holder's own cancel, leaving the pass intact", async function () {
+        const f = await withOddToken();
+        await f.token.setMode(2);
+        await expect(f.pp.connect(f.member).cancel(1)).to.be.revertedWithCustomError(lib, "TransferFailed");
+        expect(await f.pp.ownerOf(1)).to.equal(f.member.address);
+      });
+    });
+
     describe("when the booking was already settled", function () {
       it("reverts PassAlreadySettled", async function () {
         const f = await withRoomBooking();
@@ -241,7 +280,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
 
     it("is zero once settled and reverts PassNotFound for an unknown pass", async function () {
       const f = await withDeskBooking();
-      await settled(f, [f.passId], f.start - DAY);
+      await settled(f, [f.passId], f.start - DAY + 1n);
       expect(await f.pp.refundAt(f.passId, f.start - 3n * DAY)).to.equal(0);
       await expect(f.pp.refundAt(42, 0)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(42);
     });
@@ -271,13 +310,14 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         expect(await ethers.provider.getBalance(f.address)).to.equal(f.price);
       });
 
-      it("releases 24 h before the start under a policy whose last refund tier ends there", async function () {
+      it("releases one second after the last refund deadline (24 h before the start) under a policy whose last refunding tier ends there", async function () {
         const f = await withDeskBooking();
-        const release = f.start - DAY;
+        // The tier "at least 24 h before" still refunds at exactly start − 24 h: release is one second later.
+        const release = f.start - DAY + 1n;
         expect((await f.pp.pass(f.passId)).releaseTime).to.equal(release);
         await time.setNextBlockTimestamp(release - 1n);
         await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassNotReleasable").withArgs(f.passId, release);
-        await time.setNextBlockTimestamp(release + 1n);
+        await time.setNextBlockTimestamp(release);
         await expect(f.pp.settle([f.passId])).to.emit(f.pp, "Settled").withArgs(f.passId, 1, f.cadAddress, f.price, fee(f.price));
       });
 
@@ -293,7 +333,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await loadFixture(deployFixture);
         const s = f.at(0, 5);
         const passId = await bookDesk(f, s, s + HOUR);
-        expect((await f.pp.pass(passId)).releaseTime).to.equal(s - DAY);
+        expect((await f.pp.pass(passId)).releaseTime).to.equal(s - DAY + 1n);
         await f.pp.settle([passId]);
         expect((await f.pp.pass(passId)).settled).to.equal(true);
       });
@@ -387,7 +427,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
 
       it("pays ERC-20 shares in the token", async function () {
         const f = await withDeskBooking();
-        await settled(f, [f.passId], f.start - DAY);
+        await settled(f, [f.passId], f.start - DAY + 1n);
         const net = f.price - fee(f.price);
         await expect(f.pp.connect(f.owner).claim(1, f.cadAddress, 1)).to.changeTokenBalance(ethers, f.cad, f.owner, (net * 3_000n) / 10_000n);
       });
@@ -519,7 +559,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
 
     it("pays ERC-20 fees and reverts NothingToClaim for a never-registered currency", async function () {
       const f = await withDeskBooking();
-      await settled(f, [f.passId], f.start - DAY);
+      await settled(f, [f.passId], f.start - DAY + 1n);
       await expect(f.pp.claimFees(1, f.cadAddress)).to.changeTokenBalance(ethers, f.cad, f.treasury, fee(f.price));
       expect(await f.pp.claimableFees(1, f.other.address)).to.equal(0);
       expect(await f.pp.pool(1, f.other.address)).to.deep.equal([0n, 0n]);

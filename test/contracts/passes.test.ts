@@ -112,21 +112,23 @@ describe("Passepartout passes", function () {
   describe("the emergency pause", function () {
     it("stops bookings and transfers but not cancel, settle, claim, guests, credits or canEnter", async function () {
       const f = await withPass();
-      const second = await bookRoom(f, f.start - DAY, f.start - DAY + HOUR);
-      await time.increaseTo(f.start - DAY);
-      await f.pp.settle([second]);
+      const earlier = await bookRoom(f, f.start - DAY, f.start - DAY + HOUR);
+      const byOperator = await bookRoom(f, f.end, f.end + HOUR, f.other);
       await f.pp.connect(f.admin).setNetworkPaused(true);
 
       await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
-      await expect(f.pp.connect(f.other).book(1, f.end, f.end + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, { value: ROOM_PRICES.hour }))
+      await expect(f.pp.connect(f.other).book(1, f.end + HOUR, f.end + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, { value: ROOM_PRICES.hour }))
         .to.be.revertedWithCustomError(f.pp, "NetworkPaused");
 
+      await time.increaseTo(f.start - DAY);
+      await expect(f.pp.settle([earlier])).to.emit(f.pp, "Settled");
+      await expect(f.pp.connect(f.operator).claim(1, ETH, 0)).to.emit(f.pp, "Claimed");
+      await expect(f.pp.claimFees(1, ETH)).to.emit(f.pp, "FeesClaimed");
       expect(await f.pp.canEnter(f.member.address, 1, f.passId, f.start)).to.equal(Access.Granted);
       await f.pp.connect(f.member).setUser(f.passId, f.guest.address, f.end);
       expect(await f.pp.canEnter(f.guest.address, 2, f.passId, f.start)).to.equal(Access.Granted);
-      await f.pp.connect(f.operator).claim(1, ETH, 0);
-      await f.pp.claimFees(1, ETH);
       await expect(f.pp.connect(f.member).cancel(f.passId)).to.emit(f.pp, "Cancelled");
+      await expect(f.pp.connect(f.operator).cancel(byOperator)).to.changeEtherBalance(ethers, f.other, ROOM_PRICES.hour);
 
       await f.pp.connect(f.admin).setNetworkPaused(false);
       await bookRoom(f, f.end, f.end + HOUR, f.other);

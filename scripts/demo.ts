@@ -23,6 +23,8 @@ const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "c
 const VITE_CLI = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
 const MNEMONIC = "test test test test test test test test test test test junk";
 const CHAIN_ID = 31337;
+/** The probe address Hardhat's coverage instrumentation calls (c0be…c0be). */
+const COVERAGE_MARKER = "c0bec0bec0bec0bec0bec0bec0bec0bec0bec0be";
 
 export type DemoAccount = { index: number; role: string; address: `0x${string}`; privateKey: `0x${string}` };
 
@@ -153,9 +155,17 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ];
     if (opts.webPort && webPort !== opts.webPort) log(`port ${opts.webPort} is taken; using ${webPort} for the dApp`);
 
-    if (!existsSync(path.join(ROOT, "artifacts", "contracts", "Passepartout.sol", "Passepartout.json"))) {
-      log("compiling contracts (first run)…");
-      await run([HARDHAT_CLI, "compile"], path.join(runDir, "compile.log"));
+    const artifact = path.join(ROOT, "artifacts", "contracts", "Passepartout.sol", "Passepartout.json");
+    // `hardhat test --coverage` leaves instrumented bytecode (too large to deploy) in artifacts/.
+    const instrumented = () => existsSync(artifact) && readFileSync(artifact, "utf8").includes(COVERAGE_MARKER);
+    if (instrumented()) {
+      log("artifacts/ holds coverage-instrumented contracts; waiting for a clean build…");
+      const until = Date.now() + 60_000;
+      while (instrumented() && Date.now() < until) await sleep(2000);
+    }
+    if (!existsSync(artifact) || instrumented()) {
+      log("compiling contracts…");
+      await run([HARDHAT_CLI, "compile", ...(instrumented() ? ["--force"] : [])], path.join(runDir, "compile.log"));
     }
     if (!existsSync(path.join(DIST, "index.html"))) {
       log("building the dApp (first run)…");

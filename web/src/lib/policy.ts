@@ -18,12 +18,3 @@ export function policySteps(tiers: readonly RefundTier[], start: number | null):
   if (!last || last.refundBps > 0) steps.push({ kind: "none", from: last && start !== null ? start - last.secondsBeforeStart : null });
   return steps;
 }
-
-/** Refund that a policy promises when cancelling at `time` (mirrors the contract's `refundAt`). */
-export function refundFor(tiers: readonly RefundTier[], price: bigint, start: number, time: number): bigint {
-  if (time >= start) return 0n;
-  for (const t of tiers) {
-    if (time <= start - t.secondsBeforeStart) return (price * BigInt(t.refundBps)) / 10_000n;
-  }
-  return 0n;
-}

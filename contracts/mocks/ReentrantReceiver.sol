@@ -15,6 +15,8 @@ contract ReentrantReceiver is IERC721Receiver {
         Reject
     }
 
+    error Rejected();
+
     Mode public mode;
     address public target;
     bytes public reentryData;
@@ -46,7 +48,7 @@ contract ReentrantReceiver is IERC721Receiver {
     }
 
     function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
-        if (mode == Mode.Reject) revert("ReentrantReceiver: rejected");
+        if (mode == Mode.Reject) revert Rejected();
         if (target != address(0)) {
             address t = target;
             delete target; // one reentry per arming

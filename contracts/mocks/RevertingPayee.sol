@@ -7,6 +7,8 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 /// @notice Accepts passes. Its `receive` reverts while `rejecting`, or burns all gas while
 /// `gasGuzzling`, so payouts and refunds to it fail.
 contract RevertingPayee is IERC721Receiver {
+    error NoEther();
+
     bool public rejecting = true;
     bool public gasGuzzling;
 
@@ -37,6 +39,6 @@ contract RevertingPayee is IERC721Receiver {
         if (gasGuzzling) {
             while (true) {}
         }
-        if (rejecting) revert("RevertingPayee: no ETH");
+        if (rejecting) revert NoEther();
     }
 }

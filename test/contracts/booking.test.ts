@@ -559,7 +559,7 @@ describe("Passepartout bookings", function () {
       await receiver.setMode(2);
       const s = f.at(2);
       await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), { value: ROOM_PRICES.hour }))
-        .to.be.revertedWith("ReentrantReceiver: rejected");
+        .to.be.revertedWithCustomError(receiver, "Rejected");
     });
 
     it("reverts when the contract has no onERC721Received at all", async function () {

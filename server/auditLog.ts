@@ -1,8 +1,10 @@
 // Durable audit log of every door decision, in an embedded SQLite file (node:sqlite, WAL,
 // synchronous=FULL). `record` resolves only after the row is committed to disk, so the relayer
-// answers after the record exists. Concurrent records are group-committed: every record that
-// arrives while the event loop is busy joins the next single transaction (one fsync for many).
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+// answers after the record exists. Writes happen in a worker thread (server/auditWriter.ts) so an
+// fsync never stalls the event loop; records arriving during a commit are group-committed in the
+// next transaction (one fsync for many). Reads use this thread's own connection (WAL readers).
+import { DatabaseSync } from "node:sqlite";
+import { Worker } from "node:worker_threads";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -25,17 +27,18 @@ export type AuditQuery = { signer?: string; venues?: number[]; since?: number; l
 
 export class AuditLog {
   private readonly db: DatabaseSync;
-  private readonly insert: StatementSync;
-  private pending: { rec: AuditRecord; resolve: (id: number) => void; reject: (e: unknown) => void }[] = [];
-  private scheduled = false;
+  private readonly writer: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (v: number) => void; reject: (e: unknown) => void }>();
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   constructor(file: string) {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    // This connection creates the schema and serves reads; the worker thread does every write.
     this.db = new DatabaseSync(file);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,48 +59,37 @@ export class AuditLog {
       CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
       CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id);
     `);
-    this.insert = this.db.prepare(
-      `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  /** Resolves with the row id once the record is committed. */
-  record(rec: AuditRecord): Promise<number> {
-    if (this.closed) return Promise.reject(new Error("audit log closed"));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ rec, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+    this.writer = new Worker(new URL("./auditWriter.ts", import.meta.url), { workerData: { file } });
+    this.writer.on("message", (m: { type: string; seqs?: number[]; ids?: number[]; error?: string; seq?: number; deleted?: number }) => {
+      if (m.type === "committed") m.seqs!.forEach((s, i) => this.settle(s, (w) => w.resolve(m.ids![i])));
+      else if (m.type === "failed") m.seqs!.forEach((s) => this.settle(s, (w) => w.reject(new Error(m.error))));
+      else if (m.type === "retention") this.settle(m.seq!, (w) => w.resolve(m.deleted!));
+    });
+    this.writer.on("error", (err) => {
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const ids: number[] = [];
-    try {
-      this.db.exec("BEGIN IMMEDIATE");
-      const now = Date.now();
-      for (const { rec } of batch) {
-        const r = this.insert.run(now, rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId);
-        ids.push(Number(r.lastInsertRowid));
-      }
-      this.db.exec("COMMIT");
-    } catch (err) {
-      try {
-        this.db.exec("ROLLBACK");
-      } catch {
-        // no transaction open
-      }
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    batch.forEach((p, i) => p.resolve(ids[i]));
+  private settle(seq: number, f: (w: { resolve: (v: number) => void; reject: (e: unknown) => void }) => void): void {
+    const w = this.waiting.get(seq);
+    if (!w) return;
+    this.waiting.delete(seq);
+    f(w);
+  }
+
+  /** Resolves with the row id once the record is committed to disk. */
+  record(rec: AuditRecord): Promise<number> {
+    if (this.closed) return Promise.reject(new Error("audit log closed"));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      this.writer.postMessage({
+        type: "insert",
+        seq,
+        row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId],
+      });
+    });
   }
 
   query(q: AuditQuery): StoredAuditRecord[] {
@@ -132,17 +124,29 @@ export class AuditLog {
     return Number((this.db.prepare("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n);
   }
 
-  /** Deletes records older than `days` (by decision time); returns how many. */
-  applyRetention(days: number, nowS = Math.floor(Date.now() / 1000)): number {
-    const r = this.db.prepare("DELETE FROM audit WHERE time < ?").run(nowS - days * 86_400);
-    return Number(r.changes);
+  /** Deletes records older than `days` (by decision time); resolves with how many. */
+  applyRetention(days: number, nowS = Math.floor(Date.now() / 1000)): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      this.writer.postMessage({ type: "retention", seq, before: nowS - days * 86_400 });
+    });
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.flush();
+  /** Commits what is pending, then closes. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
-    this.db.close();
+    this.closing = new Promise<void>((resolve) => {
+      const done = () => {
+        this.db.close();
+        void this.writer.terminate().finally(resolve);
+      };
+      this.writer.on("message", (m: { type: string }) => m.type === "closed" && done());
+      this.writer.postMessage({ type: "close" });
+    });
+    return this.closing;
   }
 }
 

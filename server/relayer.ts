@@ -86,9 +86,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   index.start(config.indexPollMs);
 
   const audit = new AuditLog(config.auditDb);
-  const pruned = audit.applyRetention(config.auditRetentionDays, clock());
+  const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
-  const retention = setInterval(() => audit.applyRetention(config.auditRetentionDays, clock()), 3_600_000);
+  const retention = setInterval(() => void audit.applyRetention(config.auditRetentionDays, clock()).catch(() => undefined), 3_600_000);
   retention.unref();
 
   const challenges = new ChallengeMemory();
@@ -129,7 +129,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       clearInterval(pruneChallenges);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      audit.close();
+      await audit.close();
     },
   };
 }

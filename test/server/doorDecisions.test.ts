@@ -234,7 +234,7 @@ describe("door decisions on a real chain", () => {
         assert.ok(rows.some((r) => r.reason === "challenge_used"));
         assert.ok(rows.some((r) => r.reason === "wrong_chain"));
       } finally {
-        audit.close();
+        await audit.close();
       }
     });
   });

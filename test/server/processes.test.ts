@@ -159,7 +159,7 @@ describe("relayer processes", () => {
           assert.equal(row.decision, a.granted ? "granted" : "denied");
         }
       } finally {
-        audit.close();
+        await audit.close();
       }
       const grants = answered.filter((a) => a.granted);
       assert.ok(grants.length > 50);

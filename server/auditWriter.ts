@@ -1,0 +1,56 @@
+// The audit log's writer thread. SQLite commits with synchronous=FULL block for an fsync (a few
+// milliseconds here); doing them in this worker keeps the relayer's event loop serving requests
+// meanwhile. Records that arrive during a commit are committed together in the next transaction.
+import { parentPort, workerData } from "node:worker_threads";
+import { DatabaseSync } from "node:sqlite";
+
+type Insert = { type: "insert"; seq: number; row: (string | number | null)[] };
+type Msg = Insert | { type: "retention"; seq: number; before: number } | { type: "close" };
+
+const db = new DatabaseSync(workerData.file as string);
+db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+const insert = db.prepare(
+  `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+let queue: Insert[] = [];
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  const batch = queue;
+  queue = [];
+  if (batch.length === 0) return;
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    const now = Date.now();
+    const ids = batch.map((m) => Number(insert.run(now, ...m.row).lastInsertRowid));
+    db.exec("COMMIT");
+    parentPort!.postMessage({ type: "committed", seqs: batch.map((m) => m.seq), ids });
+  } catch (err) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // no transaction open
+    }
+    parentPort!.postMessage({ type: "failed", seqs: batch.map((m) => m.seq), error: (err as Error).message });
+  }
+}
+
+parentPort!.on("message", (msg: Msg) => {
+  if (msg.type === "insert") {
+    queue.push(msg);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  } else if (msg.type === "retention") {
+    flush();
+    const r = db.prepare("DELETE FROM audit WHERE time < ?").run(msg.before);
+    parentPort!.postMessage({ type: "retention", seq: msg.seq, deleted: Number(r.changes) });
+  } else if (msg.type === "close") {
+    flush();
+    db.close();
+    parentPort!.postMessage({ type: "closed" });
+  }
+});

@@ -20,6 +20,9 @@ describe("Passepartout network administration", function () {
       expect(await core.ANY_UNIT()).to.equal(65_535);
       expect(await core.MAX_PAYEES()).to.equal(8);
       expect(await core.MAX_POLICY_TIERS()).to.equal(4);
+      expect(await core.MAX_UNITS()).to.equal(255);
+      expect(await core.MAX_BOOKING_HOURS()).to.equal(8_784);
+      expect(await core.MAX_GRACE_SECONDS()).to.equal(86_400);
 
       const fresh = await ethers.deployContract("Passepartout", [admin.address, treasury.address, 1_000, await renderer.getAddress(), await registry.getAddress()]);
       const tx = fresh.deploymentTransaction()!;

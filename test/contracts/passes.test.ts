@@ -86,6 +86,37 @@ describe("Passepartout passes", function () {
       });
     });
 
+    describe("when the transfer is not allowed by ERC-721 rules", function () {
+      it("reverts NotOwnerNorApproved for a stranger and TransferFromIncorrectOwner for a wrong from", async function () {
+        const f = await withPass();
+        await expect(f.pp.connect(f.other).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
+        await expect(f.pp.connect(f.member).transferFrom(f.other.address, f.member.address, f.passId)).to.be.revertedWithCustomError(lib, "TransferFromIncorrectOwner");
+      });
+
+      it("reverts when safeTransferFrom with data targets a contract that rejects passes", async function () {
+        const f = await withPass();
+        const receiver = await ethers.deployContract("ReentrantReceiver");
+        await receiver.setMode(1);
+        await expect(
+          f.pp.connect(f.member)["safeTransferFrom(address,address,uint256,bytes)"](f.member.address, await receiver.getAddress(), f.passId, "0x1234"),
+        ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+      });
+    });
+
+    describe("when the holder approves an operator for all its passes", function () {
+      it("reports it and lets that operator lend the pass to a guest and transfer it", async function () {
+        const f = await withPass();
+        await f.pp.connect(f.member).setApprovalForAll(f.owner.address, true);
+        expect(await f.pp.isApprovedForAll(f.member.address, f.owner.address)).to.equal(true);
+        await f.pp.connect(f.owner).setUser(f.passId, f.guest.address, f.end);
+        await f.pp.connect(f.owner).transferFrom(f.member.address, f.other.address, f.passId);
+        expect(await f.pp.ownerOf(f.passId)).to.equal(f.other.address);
+        expect(await f.pp.userOf(f.passId)).to.equal(ethers.ZeroAddress);
+        expect(await f.pp.isApprovedForAll(f.member.address, f.owner.address)).to.equal(true); // operator approvals are per owner
+        await expect(f.pp.connect(f.owner).setUser(f.passId, f.guest.address, f.end)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.owner.address);
+      });
+    });
+
     describe("when the resource is soulbound", function () {
       it("reverts PassNotTransferable, while cancel still burns the pass", async function () {
         const f = await loadFixture(deployFixture);
@@ -327,6 +358,13 @@ describe("Passepartout passes", function () {
     it("reverts PassNotFound for an unknown pass", async function () {
       const f = await loadFixture(deployFixture);
       await expect(f.pp.tokenURI(5)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(5);
+    });
+  });
+
+  describe("the renderer called directly", function () {
+    it("renders the same metadata for the protocol address it is given", async function () {
+      const f = await withPass();
+      expect(await f.renderer.tokenURI(f.address, f.passId)).to.equal(await f.pp.tokenURI(f.passId));
     });
   });
 

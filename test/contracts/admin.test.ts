@@ -16,13 +16,6 @@ describe("Passepartout network administration", function () {
       expect(await pp.nextPassId()).to.equal(1);
       expect(await core.renderer()).to.equal(await renderer.getAddress());
       expect(await core.venueRegistry()).to.equal(await registry.getAddress());
-      expect(await core.MAX_FEE_BPS()).to.equal(1_000);
-      expect(await core.ANY_UNIT()).to.equal(65_535);
-      expect(await core.MAX_PAYEES()).to.equal(8);
-      expect(await core.MAX_POLICY_TIERS()).to.equal(4);
-      expect(await core.MAX_UNITS()).to.equal(255);
-      expect(await core.MAX_BOOKING_HOURS()).to.equal(8_784);
-      expect(await core.MAX_GRACE_SECONDS()).to.equal(86_400);
 
       const fresh = await ethers.deployContract("Passepartout", [admin.address, treasury.address, 1_000, await renderer.getAddress(), await registry.getAddress()]);
       const tx = fresh.deploymentTransaction()!;

@@ -24,11 +24,6 @@ import {SplitLib} from "./libraries/SplitLib.sol";
 contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712, ReentrancyGuardTransient {
     using SlotBitmap for mapping(uint256 => uint256);
 
-    uint16 public constant MAX_FEE_BPS = 1_000;
-    uint16 public constant ANY_UNIT = type(uint16).max;
-    uint256 public constant MAX_PAYEES = SplitLib.MAX_PAYEES;
-    uint256 public constant MAX_POLICY_TIERS = RefundPolicyLib.MAX_TIERS;
-    uint256 internal constant SLOT = 3600;
     /// @dev Gas forwarded with an operator-initiated refund; a holder that burns more gets a credit.
     uint256 internal constant REFUND_GAS_STIPEND = 50_000;
 
@@ -50,115 +45,6 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         emit TreasuryChanged(treasury_);
         emit FeeChanged(feeBps_);
         emit CurrencyAllowed(address(0), 0, true);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                           NETWORK ADMINISTRATION
-    //////////////////////////////////////////////////////////////*/
-
-    modifier onlyAdmin() {
-        if (msg.sender != _admin) revert NotAdmin(msg.sender);
-        _;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function admin() external view returns (address) {
-        return _admin;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function pendingAdmin() external view returns (address) {
-        return _pendingAdmin;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function proposeAdmin(address newAdmin) external onlyAdmin {
-        _pendingAdmin = newAdmin;
-        emit AdminProposed(msg.sender, newAdmin);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function acceptAdmin() external {
-        if (msg.sender != _pendingAdmin || msg.sender == address(0)) revert NotPendingAdmin(msg.sender);
-        address previous = _admin;
-        _admin = msg.sender;
-        delete _pendingAdmin;
-        emit AdminChanged(previous, msg.sender);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function setTreasury(address treasury_) external onlyAdmin {
-        if (treasury_ == address(0)) revert ZeroAddress();
-        _treasury = treasury_;
-        emit TreasuryChanged(treasury_);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function feeBps() external view returns (uint16) {
-        return _config.feeBps;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function setFeeBps(uint16 feeBps_) external onlyAdmin {
-        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        _config.feeBps = feeBps_;
-        emit FeeChanged(feeBps_);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function setCurrencyAllowed(address token, bool allowed) external onlyAdmin {
-        if (token == address(0)) revert ZeroAddress();
-        uint256 info = _currencyInfo[token];
-        if (info & (1 << 8) == 0) {
-            if (_currencies.length > type(uint8).max) revert CurrencyListFull();
-            info = _currencies.length | (1 << 8);
-            _currencies.push(token);
-        }
-        info = allowed ? info | (1 << 9) : info & ~uint256(1 << 9);
-        _currencyInfo[token] = info;
-        emit CurrencyAllowed(token, uint8(info), allowed);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function isCurrencyAllowed(address currency) external view returns (bool) {
-        return _isCurrencyAllowed(currency);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function setNetworkPaused(bool paused_) external onlyAdmin {
-        _config.paused = paused_;
-        emit NetworkPauseChanged(paused_);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function networkPaused() external view returns (bool) {
-        return _config.paused;
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function quote(uint32 resourceId, uint64 start, uint64 end) public view returns (uint256) {
-        if (_resources[resourceId].venueId == 0) revert ResourceNotFound(resourceId);
-        _checkGrid(start, end);
-        Prices memory pr = _prices[resourceId];
-        return PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
-    }
-
-    /// @inheritdoc IPassepartoutCore
-    function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool) {
-        ResourceData memory r = _resources[resourceId];
-        if (r.venueId == 0) revert ResourceNotFound(resourceId);
-        _checkGrid(start, end);
-        if (unit >= r.units) revert BookingUnitOutOfRange(unit, r.units);
-        return _occupancy.isFree(resourceId, unit, start / SLOT, end / SLOT);
-    }
-
-    function _checkGrid(uint64 start, uint64 end) private pure {
-        if (start % SLOT != 0 || end % SLOT != 0 || end <= start) revert BookingNotOnGrid(start, end);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -261,8 +147,12 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             // 2^64 bookings will not happen.
             _config.nextPassId = cfg.nextPassId + 1;
         }
-        // Release: the last moment a refund can be owed (never after the start).
-        uint40 releaseTime = uint40(start > r.releaseOffset ? start - r.releaseOffset : 0);
+        // Release: the first second no refund can be owed. A tier "at least N s before the start"
+        // still refunds at exactly start − N, so release is one second later; with N == 0 the holder
+        // can no longer cancel at the start itself.
+        uint40 releaseTime;
+        if (r.releaseOffset == 0) releaseTime = uint40(start);
+        else if (start >= r.releaseOffset) releaseTime = uint40(start - r.releaseOffset + 1);
         _escrows[passId] = Escrow({
             amount: uint96(price), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
             splitId: v.splitId,
@@ -314,23 +204,26 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(_getExtraData(passId));
         Escrow memory e = _escrows[passId];
         bool settled = e.splitId == 0;
-        uint32 venueId = _resources[resourceId].venueId;
-        bool byOperator = msg.sender == _venues[venueId].operator;
         uint64 start = uint64(startSlot * SLOT);
+
+        // The holder before the start gets the policy's refund; anyone else (or the holder once the
+        // booking started) must be the venue operator, who refunds in full while unsettled. The
+        // holder's path reads neither the resource nor the venue.
+        bool byOperator = msg.sender != holder || block.timestamp >= start;
+        if (byOperator && msg.sender != _venues[_resources[resourceId].venueId].operator) {
+            if (msg.sender == holder) revert PassAlreadyStarted(passId, start);
+            revert PassNotHolder(passId, msg.sender);
+        }
 
         uint96 refund;
         uint96 retained;
         if (byOperator) {
             if (settled) revert PassAlreadySettled(passId);
             refund = e.amount;
-        } else {
-            if (msg.sender != holder) revert PassNotHolder(passId, msg.sender);
-            if (block.timestamp >= start) revert PassAlreadyStarted(passId, start);
-            if (!settled) {
-                uint16 bps = RefundPolicyLib.refundBps(_policies[e.policyId], start - block.timestamp);
-                refund = uint96((uint256(e.amount) * bps) / RefundPolicyLib.FULL_BPS);
-                retained = e.amount - refund;
-            }
+        } else if (!settled) {
+            uint16 bps = RefundPolicyLib.refundBps(_policies[e.policyId], start - block.timestamp);
+            refund = uint96((uint256(e.amount) * bps) / RefundPolicyLib.FULL_BPS);
+            retained = e.amount - refund;
         }
 
         _occupancy.set(resourceId, unit, startSlot, startSlot + hours_, false);
@@ -362,8 +255,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     }
 
     /// @inheritdoc IPassepartoutCore
-    function settle(uint256[] calldata passIds) external nonReentrant {
-        for (uint256 i; i < passIds.length; ++i) {
+    function settle(uint256[] calldata passIds) external {
+        // No external call: no reentrancy guard needed.
+        for (uint256 i; i < passIds.length;) {
             uint256 passId = passIds[i];
             Escrow memory e = _escrows[passId];
             if (e.splitId == 0) {
@@ -373,15 +267,20 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             if (block.timestamp < e.releaseTime) revert PassNotReleasable(passId, e.releaseTime);
             delete _escrows[passId];
             uint96 fee = _creditPool(e.splitId, e.currency, e.amount, e.feeBps);
-            emit Settled(passId, e.splitId, _currencyAt(e.currency), e.amount, fee);
+            emit Settled(passId, fee);
+            unchecked {
+                ++i; // bounded by the calldata length
+            }
         }
     }
 
+    /// @dev Adds a settled amount to its split's pool in one storage write.
     function _creditPool(uint32 splitId, uint8 currency, uint96 amount, uint16 feeBps_) private returns (uint96 fee) {
         fee = uint96((uint256(amount) * feeBps_) / SplitLib.TOTAL_BPS);
-        PoolData storage p = _pools[(uint256(splitId) << 8) | currency];
-        p.gross += amount;
-        p.fee += fee;
+        unchecked {
+            // See `_pools`: neither half can overflow.
+            _pools[(uint256(splitId) << 8) | currency] += uint256(amount) | (uint256(fee) << 128);
+        }
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -395,7 +294,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         p.unit = unit;
         p.start = uint64(startSlot * SLOT);
         p.end = uint64((startSlot + hours_) * SLOT);
-        p.currency = _currencyAt(e.splitId == 0 ? _resources[resourceId].currency : e.currency);
+        p.currency = _currencyAt(_resources[resourceId].currency); // a resource never changes currency
         p.amount = e.amount;
         p.splitId = e.splitId;
         p.feeBps = e.feeBps;
@@ -444,14 +343,14 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 cur = _currencyIndex(currency);
         key = (uint256(splitId) << 16) | (cur << 8) | payeeIndex;
         if (cur == type(uint256).max) return (key, 0);
-        PoolData memory p = _pools[(uint256(splitId) << 8) | cur];
-        entitled = SplitLib.entitlement(p.gross - p.fee, s.shares, payeeIndex);
+        uint256 p = _pools[(uint256(splitId) << 8) | cur];
+        entitled = SplitLib.entitlement(uint128(p) - (p >> 128), s.shares, payeeIndex);
     }
 
     /// @inheritdoc IPassepartoutCore
     function claimFees(uint32 splitId, address currency) external nonReentrant returns (uint256 amount) {
         uint256 key = _poolKey(splitId, currency);
-        uint256 fees = _pools[key].fee;
+        uint256 fees = _pools[key] >> 128;
         amount = fees - _feesReleased[key];
         if (amount == 0) revert NothingToClaim(_treasury, currency);
         _feesReleased[key] = fees;
@@ -462,13 +361,13 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     /// @inheritdoc IPassepartoutCore
     function claimableFees(uint32 splitId, address currency) external view returns (uint256) {
         uint256 key = _poolKey(splitId, currency);
-        return _pools[key].fee - _feesReleased[key];
+        return (_pools[key] >> 128) - _feesReleased[key];
     }
 
     /// @inheritdoc IPassepartoutCore
     function pool(uint32 splitId, address currency) external view returns (uint128 gross, uint128 fee) {
-        PoolData memory p = _pools[_poolKey(splitId, currency)];
-        return (p.gross, p.fee);
+        uint256 p = _pools[_poolKey(splitId, currency)];
+        return (uint128(p), uint128(p >> 128));
     }
 
     /// @inheritdoc IPassepartoutCore

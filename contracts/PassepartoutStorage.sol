@@ -7,10 +7,15 @@ import {IPassepartoutBase} from "./interfaces/IPassepartoutBase.sol";
 /// @notice Both contracts inherit this first, so the module, running by delegatecall, sees the same
 /// slots. Add state only at the end. (Solady's ERC-721 keeps its state at hashed slots.)
 abstract contract PassepartoutStorage is IPassepartoutBase {
-    uint16 public constant MAX_UNITS = 255;
-    uint16 public constant MAX_BOOKING_HOURS = 8_784; // 366 days
-    uint32 public constant MAX_GRACE_SECONDS = 86_400;
+    // Limits, documented on IPassepartoutBase. Internal: public getters would lengthen the dispatch
+    // of every hot path.
+    uint16 internal constant MAX_FEE_BPS = 1_000; // 10 %
+    uint16 internal constant ANY_UNIT = type(uint16).max;
+    uint16 internal constant MAX_UNITS = 255;
+    uint16 internal constant MAX_BOOKING_HOURS = 8_784; // 366 days
+    uint32 internal constant MAX_GRACE_SECONDS = 86_400;
     uint256 internal constant NAME_MAX_BYTES = 32;
+    uint256 internal constant SLOT = 3600;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -68,12 +73,6 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         uint40 releaseTime;
     }
 
-    /// @dev Cumulative settled amount of a split in one currency; `fee` is the network's part.
-    struct PoolData {
-        uint128 gross;
-        uint128 fee;
-    }
-
     struct Guest {
         address user;
         uint64 expires;
@@ -120,8 +119,11 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     mapping(uint256 => Escrow) internal _escrows;
     mapping(uint256 => Guest) internal _guests;
 
-    /// @dev Keyed by `splitId << 8 | currency`.
-    mapping(uint256 => PoolData) internal _pools;
+    /// @dev Cumulative settled amount of a split in one currency, keyed by `splitId << 8 | currency`:
+    /// gross in the low 128 bits, the network fee part of it in the high 128 bits. One word so a
+    /// settlement is one read and one write; each amount is < 2^96, so 2^32 maximal bookings would be
+    /// needed before the low half could carry into the high half.
+    mapping(uint256 => uint256) internal _pools;
     mapping(uint256 => uint256) internal _feesReleased;
     /// @dev Keyed by `splitId << 16 | currency << 8 | payeeIndex`.
     mapping(uint256 => uint256) internal _released;
@@ -146,5 +148,10 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     /// @dev Whether new bookings may be paid in `currency` (ETH always).
     function _isCurrencyAllowed(address currency) internal view returns (bool) {
         return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
+    }
+
+    /// @dev `[start, end)` must be whole hours, non-empty.
+    function _checkGrid(uint64 start, uint64 end) internal pure {
+        if (start % SLOT != 0 || end % SLOT != 0 || end <= start) revert BookingNotOnGrid(start, end);
     }
 }

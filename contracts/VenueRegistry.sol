@@ -5,13 +5,123 @@ import {IVenueRegistry} from "./interfaces/IVenueRegistry.sol";
 import {PassepartoutStorage} from "./PassepartoutStorage.sol";
 import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
 import {SplitLib} from "./libraries/SplitLib.sol";
+import {PriceLib} from "./libraries/PriceLib.sol";
+import {SlotBitmap} from "./libraries/SlotBitmap.sol";
 
-/// @title VenueRegistry — venues, payee splits, policies, resources and doors
+/// @title VenueRegistry — network administration, venues, payee splits, policies, resources, doors
 /// @notice A module of Passepartout, reached through its fallback by delegatecall: it writes
 /// Passepartout's storage, at Passepartout's address. Called directly it only touches its own,
-/// unused storage. Split out to keep Passepartout under the 24 KiB code size limit while the hot
-/// paths (book, cancel, settle, claim, canEnter) stay in one contract.
+/// unused storage. Split out to keep Passepartout under the 24 KiB code size limit and its function
+/// dispatch short, while the hot paths (book, cancel, settle, claim, canEnter) stay in one contract.
 contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
+    using SlotBitmap for mapping(uint256 => uint256);
+
+    /*//////////////////////////////////////////////////////////////
+                           NETWORK ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    modifier onlyAdmin() {
+        if (msg.sender != _admin) revert NotAdmin(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function admin() external view returns (address) {
+        return _admin;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function pendingAdmin() external view returns (address) {
+        return _pendingAdmin;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function proposeAdmin(address newAdmin) external onlyAdmin {
+        _pendingAdmin = newAdmin;
+        emit AdminProposed(msg.sender, newAdmin);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function acceptAdmin() external {
+        if (msg.sender != _pendingAdmin || msg.sender == address(0)) revert NotPendingAdmin(msg.sender);
+        address previous = _admin;
+        _admin = msg.sender;
+        delete _pendingAdmin;
+        emit AdminChanged(previous, msg.sender);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setTreasury(address treasury_) external onlyAdmin {
+        if (treasury_ == address(0)) revert ZeroAddress();
+        _treasury = treasury_;
+        emit TreasuryChanged(treasury_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function feeBps() external view returns (uint16) {
+        return _config.feeBps;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setFeeBps(uint16 feeBps_) external onlyAdmin {
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        _config.feeBps = feeBps_;
+        emit FeeChanged(feeBps_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setCurrencyAllowed(address token, bool allowed) external onlyAdmin {
+        if (token == address(0)) revert ZeroAddress();
+        uint256 info = _currencyInfo[token];
+        if (info & (1 << 8) == 0) {
+            if (_currencies.length > type(uint8).max) revert CurrencyListFull();
+            info = _currencies.length | (1 << 8);
+            _currencies.push(token);
+        }
+        info = allowed ? info | (1 << 9) : info & ~uint256(1 << 9);
+        _currencyInfo[token] = info;
+        emit CurrencyAllowed(token, uint8(info), allowed);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function isCurrencyAllowed(address currency) external view returns (bool) {
+        return _isCurrencyAllowed(currency);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setNetworkPaused(bool paused_) external onlyAdmin {
+        _config.paused = paused_;
+        emit NetworkPauseChanged(paused_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function networkPaused() external view returns (bool) {
+        return _config.paused;
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function quote(uint32 resourceId, uint64 start, uint64 end) public view returns (uint256) {
+        if (_resources[resourceId].venueId == 0) revert ResourceNotFound(resourceId);
+        _checkGrid(start, end);
+        Prices memory pr = _prices[resourceId];
+        return PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool) {
+        ResourceData memory r = _resources[resourceId];
+        if (r.venueId == 0) revert ResourceNotFound(resourceId);
+        _checkGrid(start, end);
+        if (unit >= r.units) revert BookingUnitOutOfRange(unit, r.units);
+        return _occupancy.isFree(resourceId, unit, start / SLOT, end / SLOT);
+    }
+
+
     /*//////////////////////////////////////////////////////////////
                                  VENUES
     //////////////////////////////////////////////////////////////*/
@@ -164,6 +274,9 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         _onlyOperator(venueId);
         uint16 current = _resources[resourceId].units;
         if (p.units < current) revert ResourceUnitsDecrease(current, p.units);
+        // The currency is part of a resource's identity: passes and refunds are denominated in it.
+        address currency = _currencies[_resources[resourceId].currency];
+        if (p.currency != currency) revert ResourceCurrencyFixed(resourceId, currency);
         _storeResource(resourceId, venueId, p);
         emit ResourceUpdated(resourceId, venueId, p);
     }

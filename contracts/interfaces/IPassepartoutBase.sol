@@ -15,6 +15,9 @@ pragma solidity 0.8.30;
 /// allow-listed (plain tokens only: no fee-on-transfer, no rebasing). Every payment is escrowed
 /// until no refund can be owed on it any more (its "release time", set by the booking's policy),
 /// then anyone may settle it into the payee pool of the split recorded at booking time.
+/// Limits: network fee ≤ 1,000 bps (10 %); ≤ 8 payees per split; ≤ 4 refund tiers per policy;
+/// ≤ 255 units per resource; bookings ≤ 8,784 hours (366 days); early-access grace ≤ 86,400 s;
+/// venue and resource names 1–32 bytes. `unit == 65535` (ANY_UNIT) in {book} picks a free unit.
 interface IPassepartoutBase {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -148,6 +151,7 @@ interface IPassepartoutBase {
     error ResourceNotFound(uint32 resourceId);
     error ResourceInvalidUnits(uint16 units, uint16 max);
     error ResourceUnitsDecrease(uint16 current, uint16 requested);
+    error ResourceCurrencyFixed(uint32 resourceId, address currency);
     error ResourceInvalidPrices();
     error ResourceInvalidDurations(uint16 minHours, uint16 maxHours);
     error ResourceGraceTooLong(uint32 graceSeconds, uint32 max);
@@ -219,7 +223,9 @@ interface IPassepartoutBase {
     );
     event RefundCredited(address indexed account, address indexed currency, uint256 amount);
     event CreditWithdrawn(address indexed account, address indexed currency, uint256 amount);
-    event Settled(uint256 indexed passId, uint32 indexed splitId, address indexed currency, uint96 amount, uint96 fee);
+    /// @notice A pass's escrow (the `amount` of its {Booked} event) moved into the pool of that
+    /// event's split and currency; `fee` of it is the network's.
+    event Settled(uint256 indexed passId, uint96 fee);
     event Claimed(uint32 indexed splitId, address indexed currency, address indexed payee, uint256 amount);
     event FeesClaimed(uint32 indexed splitId, address indexed currency, address indexed treasury, uint256 amount);
 

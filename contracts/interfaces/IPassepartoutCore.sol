@@ -3,47 +3,9 @@ pragma solidity 0.8.30;
 
 import {IPassepartoutBase} from "./IPassepartoutBase.sol";
 
-/// @title IPassepartoutCore — network administration, bookings, escrow, claims, guests, door checks
+/// @title IPassepartoutCore — bookings, escrow, claims, guests, door checks
 /// @notice Implemented by the Passepartout contract itself (the hot paths).
 interface IPassepartoutCore is IPassepartoutBase {
-    /*//////////////////////////////////////////////////////////////
-                           NETWORK ADMINISTRATION
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice The network admin (may be a multisig contract).
-    function admin() external view returns (address);
-    /// @notice The admin proposed by {proposeAdmin}, waiting for {acceptAdmin}.
-    function pendingAdmin() external view returns (address);
-    /// @notice Step 1 of the admin hand-over. Admin only. `address(0)` cancels a proposal.
-    function proposeAdmin(address newAdmin) external;
-    /// @notice Step 2 of the admin hand-over, by the proposed admin.
-    function acceptAdmin() external;
-
-    /// @notice Where network fees go.
-    function treasury() external view returns (address);
-    /// @notice Admin only.
-    function setTreasury(address treasury_) external;
-
-    /// @notice Network fee in basis points taken at settlement, as recorded at booking time.
-    function feeBps() external view returns (uint16);
-    /// @notice Admin only; at most MAX_FEE_BPS (10 %). Applies to future bookings only.
-    function setFeeBps(uint16 feeBps_) external;
-
-    /// @notice Admin only. Allow or forbid an ERC-20 for new bookings (existing ones are unaffected).
-    function setCurrencyAllowed(address token, bool allowed) external;
-    /// @notice Whether new bookings may be paid in `currency` (ETH always).
-    function isCurrencyAllowed(address currency) external view returns (bool);
-
-    /// @notice Emergency pause (admin only): stops new bookings and pass transfers; cancel, settle,
-    /// claim, guest changes and the door view keep working.
-    function setNetworkPaused(bool paused_) external;
-    function networkPaused() external view returns (bool);
-
-    /// @notice Price of booking `[start, end)` (hours on the grid) at the resource's current prices.
-    function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 price);
-    /// @notice Whether `unit` is free over `[start, end)`.
-    function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool);
-
     /*//////////////////////////////////////////////////////////////
                                 BOOKINGS
     //////////////////////////////////////////////////////////////*/

@@ -3,9 +3,47 @@ pragma solidity 0.8.30;
 
 import {IPassepartoutBase} from "./IPassepartoutBase.sol";
 
-/// @title IVenueRegistry — venues, payee splits, policies, resources and doors
+/// @title IVenueRegistry — network administration, venues, payee splits, policies, resources, doors
 /// @notice Served by Passepartout through its VenueRegistry module (delegatecall), at the same address.
 interface IVenueRegistry is IPassepartoutBase {
+    /*//////////////////////////////////////////////////////////////
+                           NETWORK ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The network admin (may be a multisig contract).
+    function admin() external view returns (address);
+    /// @notice The admin proposed by {proposeAdmin}, waiting for {acceptAdmin}.
+    function pendingAdmin() external view returns (address);
+    /// @notice Step 1 of the admin hand-over. Admin only. `address(0)` cancels a proposal.
+    function proposeAdmin(address newAdmin) external;
+    /// @notice Step 2 of the admin hand-over, by the proposed admin.
+    function acceptAdmin() external;
+
+    /// @notice Where network fees go.
+    function treasury() external view returns (address);
+    /// @notice Admin only.
+    function setTreasury(address treasury_) external;
+
+    /// @notice Network fee in basis points taken at settlement, as recorded at booking time.
+    function feeBps() external view returns (uint16);
+    /// @notice Admin only; at most MAX_FEE_BPS (10 %). Applies to future bookings only.
+    function setFeeBps(uint16 feeBps_) external;
+
+    /// @notice Admin only. Allow or forbid an ERC-20 for new bookings (existing ones are unaffected).
+    function setCurrencyAllowed(address token, bool allowed) external;
+    /// @notice Whether new bookings may be paid in `currency` (ETH always).
+    function isCurrencyAllowed(address currency) external view returns (bool);
+
+    /// @notice Emergency pause (admin only): stops new bookings and pass transfers; cancel, settle,
+    /// claim, guest changes and the door view keep working.
+    function setNetworkPaused(bool paused_) external;
+    function networkPaused() external view returns (bool);
+
+    /// @notice Price of booking `[start, end)` (hours on the grid) at the resource's current prices.
+    function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 price);
+    /// @notice Whether `unit` is free over `[start, end)`.
+    function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool);
+
     /*//////////////////////////////////////////////////////////////
                                  VENUES
     //////////////////////////////////////////////////////////////*/
@@ -50,6 +88,7 @@ interface IVenueRegistry is IPassepartoutBase {
     /// @notice Operator only.
     function createResource(uint32 venueId, ResourceParams calldata params) external returns (uint32 resourceId);
     /// @notice Operator only. Applies to future bookings; existing passes keep price and policy.
+    /// Units may only grow; the currency cannot change (create a new resource instead).
     function updateResource(uint32 resourceId, ResourceParams calldata params) external;
     function resource(uint32 resourceId) external view returns (Resource memory);
     function resourceCount() external view returns (uint32);

@@ -44,7 +44,15 @@ export async function seedDemo(
     const operator = await signer(v.operator);
     const op = pp.connect(operator) as Contract;
     const payees = await Promise.all(v.payees.map(async (p) => (await signer(p.account)).getAddress()));
-    const uri = jsonDataUri({ name: v.name, ...v.metadata, payees: v.payees.map((p, i) => ({ address: payees[i], role: p.role })) });
+    // Door ids are sequential: name them in the venue's metadata before creating them.
+    const firstDoorId = Number(await pp.doorCount()) + 1;
+    const doorNames = Object.fromEntries(v.doors.map((d, i) => [String(firstDoorId + i), d.name]));
+    const uri = jsonDataUri({
+      name: v.name,
+      ...v.metadata,
+      doors: doorNames,
+      payees: v.payees.map((p, i) => ({ address: payees[i], role: p.role })),
+    });
     const venueId = Number(await op.createVenue.staticCall(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
     await send(op, "createVenue", v.name, uri, payees, v.payees.map((p) => p.shareBps));
 

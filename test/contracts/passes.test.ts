@@ -374,13 +374,15 @@ describe("Passepartout passes", function () {
       await expect(f.pp.pass(0)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(0);
     });
 
-    it("reports the booked currency of a settled pass even after the resource changed currency", async function () {
+    it("reports the booked currency of a settled pass (a resource's currency never changes)", async function () {
       const f = await loadFixture(deployFixture);
       const s = f.at(3, 9);
       const passId = await bookDesk(f, s, s + HOUR);
       await time.increaseTo(s);
       await f.pp.settle([passId]);
-      await f.pp.connect(f.operator).updateResource(2, roomParams({ name: "Bureaux", units: 3 }));
+      await expect(f.pp.connect(f.operator).updateResource(2, roomParams({ name: "Bureaux", units: 3 })))
+        .to.be.revertedWithCustomError(f.pp, "ResourceCurrencyFixed")
+        .withArgs(2, f.cadAddress);
       expect((await f.pp.pass(passId)).currency).to.equal(f.cadAddress);
     });
   });

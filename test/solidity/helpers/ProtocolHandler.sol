@@ -274,8 +274,9 @@ contract ProtocolHandler is Test {
             if (got.amount != price) _violation("escrowed amount != brute-force price");
             if (got.unit != expectedUnit) _violation("unit != lowest free unit in model");
             if (got.holder != recipient || got.start != start || got.end != end) _violation("pass fields");
-            uint64 release = start > LAST_REFUND_OFFSET && r.refundable ? start - LAST_REFUND_OFFSET : start;
-            if (!r.refundable) release = start;
+            // First second no refund is owed: a tier "≥ N s before the start" still refunds at start − N.
+            uint64 release = start;
+            if (r.refundable) release = start >= LAST_REFUND_OFFSET ? start - LAST_REFUND_OFFSET + 1 : 0;
             if (got.releaseTime != release) _violation("release time != model");
             _passes.push(
                 PassG({

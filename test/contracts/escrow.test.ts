@@ -173,6 +173,28 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       });
     });
 
+    describe("when the operator holds the pass itself", function () {
+      it("gets the policy's refund before the start, like any holder", async function () {
+        const f = await loadFixture(deployFixture);
+        const s = f.at(5, 9);
+        const passId = await bookRoom(f, s, s + HOUR, f.operator);
+        await time.setNextBlockTimestamp(s - HOUR);
+        await expect(f.pp.connect(f.operator).cancel(passId))
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(passId, f.operator.address, false, f.operator.address, ROOM_PRICES.hour / 2n, ROOM_PRICES.hour / 2n);
+      });
+
+      it("gets a full refund as operator once the booking started and is unsettled", async function () {
+        const f = await loadFixture(deployFixture);
+        const s = f.at(5, 9);
+        const passId = await bookRoom(f, s, s + HOUR, f.operator);
+        await time.setNextBlockTimestamp(s);
+        await expect(f.pp.connect(f.operator).cancel(passId))
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(passId, f.operator.address, true, f.operator.address, ROOM_PRICES.hour, 0);
+      });
+    });
+
     describe("when the holder rejects ETH", function () {
       it("credits the refund, which the holder withdraws later with withdrawCredit", async function () {
         const f = await loadFixture(deployFixture);

@@ -346,6 +346,16 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       expect(r.policyId).to.equal(1);
     });
 
+    it("reverts ResourceCurrencyFixed when the currency would change (passes and refunds are denominated in it)", async function () {
+      const { pp, operator, cadAddress } = await loadFixture(deployFixture);
+      await expect(pp.connect(operator).updateResource(2, roomParams({ units: 3 })))
+        .to.be.revertedWithCustomError(pp, "ResourceCurrencyFixed")
+        .withArgs(2, cadAddress);
+      await expect(pp.connect(operator).updateResource(1, roomParams({ currency: cadAddress })))
+        .to.be.revertedWithCustomError(pp, "ResourceCurrencyFixed")
+        .withArgs(1, ETH);
+    });
+
     it("reverts ResourceUnitsDecrease when units would shrink", async function () {
       const { pp, operator, cadAddress } = await loadFixture(deployFixture);
       await expect(pp.connect(operator).updateResource(2, roomParams({ units: 2, currency: cadAddress })))

@@ -76,7 +76,7 @@ export function roomParams(overrides: Partial<Params> = {}): Params {
  * The demo-like network every test starts from, with the chain clock at 00:00 UTC on November 1st
  * of next year (so that dates such as December 3rd and January 31st are ahead and within horizon):
  * - policy 1 "flexible": full refund until 24 h before start, 50 % until start (released at start);
- * - policy 2 "strict": full refund until 48 h before, 50 % until 24 h before (released 24 h before);
+ * - policy 2 "strict": full refund until 48 h before, 50 % until 24 h before (released 1 s after that);
  * - venue 1 "Le Lab" run by `operator`, split 1 = operator 70 % / `owner` 30 %, network fee 3 %;
  * - resource 1 "Salle de conférence": 1 unit, ETH, 0.01/h, 0.05/day, 1/month, grace 15 min, policy 1;
  * - resource 2 "Bureaux partagés": 3 desks, TestCAD 5/h, 25/day, 300/month, no grace, policy 2;

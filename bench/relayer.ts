@@ -269,6 +269,12 @@ async function main(): Promise<void> {
     const main = await runLoad(`${base}/api/unlock`, bodies.slice(1000));
     const cpu1 = cpuTicks(relayer.pid!);
     const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
+    const metricsText = (await request(agent, `${base}/metrics`, "GET")).body;
+    for (const phase of ["index", "audit", "lock"]) {
+      const sum = Number(new RegExp(`relayer_decision_phase_seconds_sum\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? NaN);
+      const count = Number(new RegExp(`relayer_decision_phase_seconds_count\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? NaN);
+      log(`  phase ${phase}: mean ${((sum / count) * 1000).toFixed(2)} ms over ${count} decisions (warm-up included)`);
+    }
     log(`relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`);
     log(`  reasons: ${JSON.stringify(Object.fromEntries(main.reasons))}`);
     log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs`);

@@ -40,6 +40,8 @@ export class HttpLockAdapter implements LockAdapter {
   private readonly base: URL;
   private readonly timeoutMs: number;
   private readonly agent: http.Agent;
+  private queue: { command: OpenCommand; resolve: (r: DeliveryResult) => void }[] = [];
+  private scheduled = false;
   constructor(baseUrl: string, timeoutMs = 2000) {
     this.base = new URL(baseUrl.replace(/\/$/, ""));
     this.timeoutMs = timeoutMs;
@@ -51,7 +53,43 @@ export class HttpLockAdapter implements LockAdapter {
     if (res.status !== 200) throw new Error(`lock answered ${res.status}`);
     return JSON.parse(res.body) as Challenge;
   }
-  async deliver(command: OpenCommand): Promise<DeliveryResult> {
+  /**
+   * Commands delivered in the same event-loop turn travel together in one `POST /open-batch`
+   * (a lone command uses `POST /doors/:id/open`): fewer round trips under load.
+   */
+  deliver(command: OpenCommand): Promise<DeliveryResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ command, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, 256);
+    if (this.queue.length && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    if (batch.length === 1) {
+      batch[0].resolve(await this.deliverOne(batch[0].command));
+      return;
+    }
+    let results: DeliveryResult[];
+    try {
+      const res = await this.request("POST", "/open-batch", JSON.stringify(batch.map((b) => b.command)));
+      const body = JSON.parse(res.body) as { result?: string; reason?: string }[];
+      if (!Array.isArray(body) || body.length !== batch.length) throw new Error("bad batch answer");
+      results = body.map((r) => (r?.result === "opened" ? { status: "opened" } : { status: "refused", reason: String(r?.reason ?? "unknown") }));
+    } catch (err) {
+      const reason = (err as Error).message === "timeout" ? "timeout" : "connection_failed";
+      results = batch.map(() => ({ status: "unreachable", reason }));
+    }
+    batch.forEach((b, i) => b.resolve(results[i]));
+  }
+  private async deliverOne(command: OpenCommand): Promise<DeliveryResult> {
     let res: { status: number; body: string };
     try {
       res = await this.request("POST", `/doors/${command.door}/open`, JSON.stringify(command));

@@ -9,7 +9,7 @@ function doorParam(raw: string): number | null {
 export function createLockApp(sim: LockSimulator): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "4kb" }));
+  app.use(express.json({ limit: "256kb" }));
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, doors: sim.doors() });
   });
@@ -33,6 +33,21 @@ export function createLockApp(sim: LockSimulator): express.Express {
     }
     const result = await sim.submit(door, req.body);
     res.status(result.result === "opened" ? 200 : 403).json(result);
+  });
+  // Several commands in one request (the relayer's HTTP adapter batches under load): answers in order.
+  app.post("/open-batch", async (req, res) => {
+    const list: unknown = req.body;
+    if (!Array.isArray(list) || list.length === 0 || list.length > 256) {
+      res.status(400).json({ result: "refused", reason: "malformed_command" });
+      return;
+    }
+    const results = await Promise.all(
+      list.map((cmd) => {
+        const door = cmd && typeof cmd === "object" ? (cmd as { door?: unknown }).door : undefined;
+        return typeof door === "number" ? sim.submit(door, cmd) : Promise.resolve({ result: "refused", reason: "malformed_command" });
+      }),
+    );
+    res.json(results);
   });
   app.get("/log", (req, res) => {
     const door = typeof req.query.door === "string" ? doorParam(req.query.door) : null;

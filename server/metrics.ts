@@ -6,6 +6,7 @@ export type RelayerMetrics = {
   registry: Registry;
   decisions: Counter<"result" | "reason">;
   decisionSeconds: Histogram<"result">;
+  phaseSeconds: Histogram<"phase">;
   lockDeliveries: Counter<"status">;
   reorgs: Counter;
 };
@@ -19,6 +20,13 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
     help: "Time from request to answer for door decisions",
     labelNames: ["result"],
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const phaseSeconds = new Histogram({
+    name: "relayer_decision_phase_seconds",
+    help: "Time spent in each phase of a door decision (index freshness wait, audit commit, lock delivery)",
+    labelNames: ["phase"],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
   const lockDeliveries = new Counter({ name: "relayer_lock_deliveries_total", help: "Open commands pushed to locks by outcome", labelNames: ["status"], registers: [registry] });
@@ -41,5 +49,5 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
     },
   });
   new Gauge({ name: "relayer_index_tip_block", help: "Last block applied by the index", registers: [registry], collect() { this.set(index.tip); } });
-  return { registry, decisions, decisionSeconds, lockDeliveries, reorgs };
+  return { registry, decisions, decisionSeconds, phaseSeconds, lockDeliveries, reorgs };
 }

@@ -33,6 +33,8 @@ export type UnlockDeps = {
   relayerAddress: Hex;
   challenges: ChallengeMemory;
   codeCache: CodeCache;
+  /** Optional: seconds spent waiting for the index to be fresh. */
+  onFreshWait?: (seconds: number) => void;
 };
 
 export type Decision = {
@@ -95,7 +97,9 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
   if (deps.challenges.has(challengeId)) return deny("challenge_used", { challengeId });
 
   try {
+    const waitStart = performance.now();
     const fresh = await index.ensureFresh(policy.indexMaxStalenessMs);
+    deps.onFreshWait?.((performance.now() - waitStart) / 1000);
     const source = fresh ? "index" : "contract";
     const block = fresh ? index.tip : null;
     const base = { challengeId, block, source } as const;

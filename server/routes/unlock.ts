@@ -27,6 +27,7 @@ export function unlockRouter(ctx: RelayerContext): Router {
     const l = res.locals as Locals;
     const granted = decision.reason === "granted";
     let auditId: number;
+    const auditStart = performance.now();
     try {
       auditId = await ctx.audit.record({
         time: now,
@@ -46,9 +47,12 @@ export function unlockRouter(ctx: RelayerContext): Router {
       res.status(503).json({ error: { code: "audit_unavailable", message: "decision could not be recorded" } });
       return;
     }
+    ctx.metrics.phaseSeconds.observe({ phase: "audit" }, (performance.now() - auditStart) / 1000);
     let lock: DeliveryResult | undefined;
     if (granted && decision.openCommand) {
+      const lockStart = performance.now();
       lock = await ctx.lock.deliver(decision.openCommand);
+      ctx.metrics.phaseSeconds.observe({ phase: "lock" }, (performance.now() - lockStart) / 1000);
       ctx.metrics.lockDeliveries.inc({ status: lock.status });
     }
     const result = granted ? "granted" : "denied";
@@ -115,6 +119,7 @@ export function unlockRouter(ctx: RelayerContext): Router {
       relayerAddress: ctx.config.relayerAddress,
       challenges: ctx.challenges,
       codeCache: ctx.codeCache,
+      onFreshWait: (seconds) => ctx.metrics.phaseSeconds.observe({ phase: "index" }, seconds),
     });
     await answer(res, decision, { door: p.door, signer: p.signer, pass: p.passId.toString() }, now);
   };

@@ -92,7 +92,8 @@ interface IPassepartoutBase {
         string metadataURI;
     }
 
-    /// @notice A pass (booking) as stored. `amount` is 0 and `settled` true once settled.
+    /// @notice A pass (booking) as stored. Once settled, `settled` is true and the escrow fields
+    /// (`amount`, `splitId`, `feeBps`, `policyId`, `releaseTime`) read 0: their record is deleted.
     struct Pass {
         address holder;
         uint32 resourceId;
@@ -203,7 +204,7 @@ interface IPassepartoutBase {
     event ResourceUpdated(uint32 indexed resourceId, uint32 indexed venueId, ResourceParams params);
 
     /// @notice A booking. Its network fee, cancellation policy and release time are the ones in force
-    /// when it was made (latest {FeeChanged}, its resource's policy); {pass} returns them too.
+    /// when it was made (latest {FeeChanged}, its resource's policy); {pass} returns them until settled.
     event Booked(
         uint256 indexed passId,
         uint32 indexed resourceId,

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-export type DeployedContract = { address: `0x${string}`; abi: readonly unknown[] };
+export type DeployedContract = { address: `0x${string}`; abi: readonly any[] };
 export type Deployments = {
   chainId: number;
   deployBlock: number;

@@ -2,17 +2,17 @@
 pragma solidity 0.8.30;
 
 /// @title ReentrantPayee — a payee whose `receive` calls back into the protocol (tests only)
-/// @notice When armed, `receive` replays `reentryData` (e.g. `claim`) against `target` once. With
+/// @notice When armed, `receive` replays `reentryData` (e.g. `claim`) against `victim` once. With
 /// `bubble` its failure makes the payment fail; otherwise the failure is recorded in `lastError`.
 contract ReentrantPayee {
-    address public target;
+    address public victim;
     bytes public reentryData;
     bool public bubble;
     uint256 public reentries;
     bytes public lastError;
 
-    function arm(address target_, bytes calldata data, bool bubble_) external {
-        target = target_;
+    function arm(address victim_, bytes calldata data, bool bubble_) external {
+        victim = victim_;
         reentryData = data;
         bubble = bubble_;
     }
@@ -25,9 +25,9 @@ contract ReentrantPayee {
     }
 
     receive() external payable {
-        if (target == address(0)) return;
-        address t = target;
-        delete target; // one reentry per arming
+        if (victim == address(0)) return;
+        address t = victim;
+        delete victim; // one reentry per arming
         ++reentries;
         (bool ok, bytes memory ret) = t.call(reentryData);
         if (!ok) {

@@ -5,7 +5,7 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 
 /// @title ReentrantReceiver — an ERC-721 recipient that calls back into the protocol (tests only)
 /// @notice When armed, `onERC721Received` replays `reentryData` (e.g. `book` or `cancel`) against
-/// `target`. With `bubble` the failure of that call aborts the transfer; without it the failure is
+/// `victim`. With `bubble` the failure of that call aborts the transfer; without it the failure is
 /// recorded in `lastError` so a test can see that the reentry was refused. `Mode.WrongSelector` and
 /// `Mode.Reject` model recipients that do not accept passes.
 contract ReentrantReceiver is IERC721Receiver {
@@ -18,7 +18,7 @@ contract ReentrantReceiver is IERC721Receiver {
     error Rejected();
 
     Mode public mode;
-    address public target;
+    address public victim;
     bytes public reentryData;
     uint256 public reentryValue;
     bool public bubble;
@@ -29,15 +29,15 @@ contract ReentrantReceiver is IERC721Receiver {
         mode = mode_;
     }
 
-    function arm(address target_, bytes calldata data, uint256 value, bool bubble_) external {
-        target = target_;
+    function arm(address victim_, bytes calldata data, uint256 value, bool bubble_) external {
+        victim = victim_;
         reentryData = data;
         reentryValue = value;
         bubble = bubble_;
     }
 
     function disarm() external {
-        delete target;
+        delete victim;
     }
 
     /// @notice Calls `to` with `data` as this contract (book, cancel, transfer…), bubbling reverts.
@@ -49,9 +49,9 @@ contract ReentrantReceiver is IERC721Receiver {
 
     function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
         if (mode == Mode.Reject) revert Rejected();
-        if (target != address(0)) {
-            address t = target;
-            delete target; // one reentry per arming
+        if (victim != address(0)) {
+            address t = victim;
+            delete victim; // one reentry per arming
             ++reentries;
             (bool ok, bytes memory ret) = t.call{value: reentryValue}(reentryData);
             if (!ok) {

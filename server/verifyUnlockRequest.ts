@@ -93,7 +93,8 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
   if (req.deadline > now + policy.maxDeadlineAheadS) return deny("malformed_request");
   const c = req.challenge;
   if (now - c.time > policy.challengeMaxAgeS || c.time > now + policy.clockSkewS) return deny("challenge_stale");
-  const challengeId = toHex(hasher.challengeDigest(c));
+  const challengeDigest = hasher.challengeDigest(c);
+  const challengeId = toHex(challengeDigest);
   if (deps.challenges.has(challengeId)) return deny("challenge_used", { challengeId });
 
   try {
@@ -112,7 +113,7 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     const withVenue = { ...base, venue: door.venueId };
 
     // The challenge must be signed by that door's lock.
-    const lock = recoverSigner(hasher.challengeDigest(c), c.signature);
+    const lock = recoverSigner(challengeDigest, c.signature);
     if (!lock || !sameAddress(lock, door.lockKey)) return deny("challenge_forged", withVenue);
 
     // The member's signature: EOA, else ERC-1271 contract wallet.

@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     // ---- naive relayer: fresh challenges (the lock accepts each once; the naive one does not check) ----
     await killGroup(relayer, "SIGTERM");
     const naivePort = await freePort();
-    const naive = spawn(process.execPath, [fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+    const naive = spawn(process.execPath, ["--no-warnings", fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
     children.push(naive);
     await new Promise<void>((resolve) => naive.stdout!.once("data", () => resolve()));
     const naiveCount = Math.min(REQUESTS, 4000);

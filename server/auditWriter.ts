@@ -2,7 +2,13 @@
 // milliseconds here); doing them in this worker keeps the relayer's event loop serving requests
 // meanwhile. Records that arrive during a commit are committed together in the next transaction.
 import { parentPort, workerData } from "node:worker_threads";
-import { DatabaseSync } from "node:sqlite";
+
+// node:sqlite announces itself as experimental on load; the relayer keeps stderr for real problems.
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (!(w.name === "ExperimentalWarning" && /SQLite/.test(w.message))) process.stderr.write(`${w.name}: ${w.message}\n`);
+});
+const { DatabaseSync } = await import("node:sqlite");
 
 type Insert = { type: "insert"; seq: number; row: (string | number | null)[] };
 type Msg = Insert | { type: "retention"; seq: number; before: number } | { type: "close" };

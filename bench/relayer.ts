@@ -266,8 +266,12 @@ async function main(): Promise<void> {
 
     await runLoad(`${base}/api/unlock`, bodies.slice(0, 1000)); // warm-up
     const cpu0 = cpuTicks(relayer.pid!);
+    const split0 = cpuSplit(relayer.pid!);
+    const lockSplit0 = cpuSplit(lock.pid!);
     const main = await runLoad(`${base}/api/unlock`, bodies.slice(1000));
     const cpu1 = cpuTicks(relayer.pid!);
+    const split1 = cpuSplit(relayer.pid!);
+    const lockSplit1 = cpuSplit(lock.pid!);
     const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
     const metricsText = (await request(agent, `${base}/metrics`, "GET")).body;
     for (const phase of ["index", "audit", "lock"]) {
@@ -277,7 +281,8 @@ async function main(): Promise<void> {
     }
     log(`relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`);
     log(`  reasons: ${JSON.stringify(Object.fromEntries(main.reasons))}`);
-    log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs`);
+    const us = (ticks: number) => ((ticks * 10_000) / REQUESTS).toFixed(0);
+    log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); lock simulator: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`);
 
     // ---- bare signature verification, one core, in this process ----
     const sample = JSON.parse(bodies[1000]);
@@ -336,9 +341,15 @@ function round(x: number): number {
 }
 
 function cpuTicks(pid: number): number {
+  const [user, system] = cpuSplit(pid);
+  return user + system;
+}
+
+/** utime and stime of a process, in clock ticks (1/100 s). */
+function cpuSplit(pid: number): [number, number] {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  return [Number(fields[11]), Number(fields[12])];
 }
 
 function request(agent: http.Agent, url: string, method: string, body?: string): Promise<{ status: number; body: string }> {

@@ -136,6 +136,8 @@ export class ChainIndex {
   lastOkStartedAt = 0;
   lastOkAt = 0;
   reorgs = 0;
+  /** Logs that could not be applied (unexpected event shape); logged as errors. */
+  applyErrors = 0;
   private inflight: { startedAt: number; promise: Promise<void> } | null = null;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -323,7 +325,15 @@ export class ChainIndex {
       const journal: Undo[] = [];
       this.currentJournal = deep ? null : journal;
       try {
-        for (; i < logs.length && Number(logs[i].blockNumber) === n; i++) this.applyLog(logs[i], n);
+        for (; i < logs.length && Number(logs[i].blockNumber) === n; i++) {
+          try {
+            this.applyLog(logs[i], n);
+          } catch (err) {
+            // An event whose shape this index does not expect must not stall the index.
+            this.applyErrors++;
+            this.onError?.(new Error(`cannot apply log ${logs[i].transactionHash}:${logs[i].logIndex}: ${(err as Error).message}`));
+          }
+        }
       } finally {
         this.currentJournal = null;
       }
@@ -423,7 +433,9 @@ export class ChainIndex {
         if (p) {
           this.passes.set(p.id, { ...p, settled: true });
           const venueId = this.resources.get(p.resourceId)?.venueId;
-          if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: a.amount as bigint, fees: a.fee as bigint });
+          // Settled(passId, fee): the whole escrow (the Booked amount) moves to the payees' pool.
+          const amount = typeof a.amount === "bigint" ? a.amount : p.amount;
+          if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: amount, fees: typeof a.fee === "bigint" ? a.fee : 0n });
         }
         break;
       }

@@ -79,7 +79,11 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       logger.warn(r, "chain reorg: index rolled back");
       metrics.reorgs.inc();
     },
-    onError: (err) => logger.debug({ err: (err as Error).message }, "index poll failed"),
+    onError: (err) => {
+      const message = (err as Error).message;
+      if (message.startsWith("cannot apply log")) logger.error({ err: message }, "index skipped a log");
+      else logger.debug({ err: message }, "index poll failed");
+    },
   });
   const metrics = createMetrics(index, opts.defaultMetrics ?? true);
   await index.poll(); // initial catch-up before serving

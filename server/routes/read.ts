@@ -36,6 +36,12 @@ function parseOr400<T>(r: { success: true; data: T } | { success: false }, messa
 export function readRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const { index } = ctx;
+  // Read-your-writes for the dApp: answer from a poll that started after the request when the
+  // chain is reachable (stale but labelled with `asOfBlock` when it is not).
+  const fresh: express.RequestHandler = (_req, _res, next) => {
+    void index.ensureFresh(0).finally(() => next());
+  };
+  router.use(["/api/venues", "/api/resources", "/api/passes", "/api/audit"], fresh);
 
   router.get("/api/venues", (_req, res) => {
     const resources = [...index.resources.values()];

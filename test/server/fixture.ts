@@ -13,8 +13,9 @@ import { LockSimulator } from "../../server/lockSimulator.ts";
 import { InProcessLockAdapter, type LockAdapter } from "../../server/lockAdapter.ts";
 import { createChainClient, createChainReader } from "../../server/chain.ts";
 import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
-import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
+import type { Challenge } from "../../protocol/eip712.ts";
 import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
+import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../server/unlockClient.ts";
 
 export const HOUR = 3600;
 export const ANY_UNIT = 65535;
@@ -199,25 +200,15 @@ export type UnlockInput = {
   signatureOverride?: Hex;
 };
 
-/** Fetches a challenge through the relayer, signs the unlock request, posts it. */
+/** Fetches a challenge through the relayer, signs the unlock request, posts it (server/unlockClient.ts). */
 export async function unlock(h: Harness, u: UnlockInput): Promise<{ status: number; body: any; challenge: Challenge; challengeId: Hex }> {
-  const challenge = u.challenge ?? (await (await fetch(`${h.relayer.url}/api/doors/${u.door}/challenge`)).json());
+  const challenge = u.challenge ?? (await fetchChallenge(h.relayer.url, u.door));
   const contract = u.contract ?? h.p.address;
   const chainId = u.chainId ?? 31337;
-  const challengeId = toHex(createDoorHasher(31337, h.p.address).challengeDigest(challenge));
-  const deadline = u.deadline ?? h.clock.now + 60;
-  const account = privateKeyToAccount(u.key);
-  const signature =
-    u.signatureOverride ??
-    (await account.signTypedData({
-      domain: protocolDomain(chainId, contract),
-      types: unlockRequestTypes,
-      primaryType: "UnlockRequest",
-      message: { door: u.door, challenge: challengeId, passId: BigInt(u.passId), deadline: BigInt(deadline) },
-    }));
-  const body = { chainId, contract, door: u.door, challenge, passId: String(u.passId), deadline, signer: u.signer ?? account.address, signature };
-  const res = await fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json(), challenge, challengeId };
+  const request = await signUnlockRequest({ account: u.key, chainId, contract, door: u.door, challenge, passId: u.passId, deadline: u.deadline ?? h.clock.now + 60, signer: u.signer });
+  if (u.signatureOverride) request.signature = u.signatureOverride;
+  const { status, answer } = await requestUnlock(h.relayer.url, request);
+  return { status, body: answer, challenge, challengeId: toHex(createDoorHasher(31337, h.p.address).challengeDigest(challenge)) };
 }
 
 export { generatePrivateKey, decodeEventLog };

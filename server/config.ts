@@ -33,8 +33,8 @@ const envSchema = z.object({
   LOCK_URL: z.url().default("http://127.0.0.1:8600"),
   LOCK_TIMEOUT_MS: positiveInt.default(2000),
   DAPP_ORIGIN: origins.default(["http://localhost:5173"]),
-  SIWE_DOMAIN: z.string().optional(),
-  SIWE_URI_ORIGIN: z.url().optional(),
+  SIWE_DOMAIN: z.string().optional(), // comma-separated; default: the hosts of DAPP_ORIGIN
+  SIWE_URI_ORIGIN: z.string().optional(), // comma-separated origins; default: DAPP_ORIGIN
   SIWE_NONCE_TTL_S: positiveInt.default(300),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_TTL_S: positiveInt.default(86_400),
@@ -69,8 +69,8 @@ export type RelayerConfig = {
   lockUrl: string;
   lockTimeoutMs: number;
   dappOrigins: string[];
-  siweDomain: string;
-  siweUriOrigin: string;
+  siweDomains: string[];
+  siweUriOrigins: string[];
   siweNonceTtlS: number;
   sessionSecret: string;
   sessionTtlS: number;
@@ -105,7 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${issue.path.join(".") || "env"}: ${issue.message}`);
   }
   const e = parsed.data;
-  const firstOrigin = new URL(e.DAPP_ORIGIN[0]);
+  const list = (v: string) => v.split(",").map((x) => x.trim().replace(/\/$/, "")).filter(Boolean);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -117,8 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockUrl: e.LOCK_URL.replace(/\/$/, ""),
     lockTimeoutMs: e.LOCK_TIMEOUT_MS,
     dappOrigins: e.DAPP_ORIGIN.map((o) => o.replace(/\/$/, "")),
-    siweDomain: e.SIWE_DOMAIN ?? firstOrigin.host,
-    siweUriOrigin: (e.SIWE_URI_ORIGIN ?? firstOrigin.origin).replace(/\/$/, ""),
+    siweDomains: e.SIWE_DOMAIN ? list(e.SIWE_DOMAIN) : e.DAPP_ORIGIN.map((o) => new URL(o).host),
+    siweUriOrigins: e.SIWE_URI_ORIGIN ? list(e.SIWE_URI_ORIGIN) : e.DAPP_ORIGIN.map((o) => new URL(o).origin),
     siweNonceTtlS: e.SIWE_NONCE_TTL_S,
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString("hex"),
     sessionTtlS: e.SESSION_TTL_S,

@@ -13,8 +13,10 @@ import { RelayerError } from "./errors.ts";
 import type { Clock } from "./clock.ts";
 
 export type SiwePolicy = {
-  domain: string;
-  uriOrigin: string;
+  /** Accepted `domain` values (the dApp's host[:port]). */
+  domains: string[];
+  /** Accepted origins of the message `uri`. */
+  uriOrigins: string[];
   chainId: number;
   nonceTtlS: number;
   clockSkewS: number;
@@ -68,14 +70,14 @@ export async function verifySiwe(
   }
   if (!m.address || !m.domain || !m.uri || !m.nonce || !m.chainId || !m.version || !m.issuedAt) fail("message lacks required fields");
   if (m.version !== "1") fail("unsupported SIWE version");
-  if (m.domain !== policy.domain) fail("wrong domain");
+  if (!policy.domains.includes(m.domain!)) fail("wrong domain");
   let uriOrigin: string;
   try {
     uriOrigin = new URL(m.uri!).origin;
   } catch {
     return fail("bad uri");
   }
-  if (uriOrigin !== policy.uriOrigin) fail("wrong uri");
+  if (!policy.uriOrigins.includes(uriOrigin)) fail("wrong uri");
   if (m.chainId !== policy.chainId) fail("wrong chain");
   const skew = policy.clockSkewS;
   const issued = Math.floor(m.issuedAt!.getTime() / 1000);

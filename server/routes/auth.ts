@@ -31,8 +31,8 @@ export function authRouter(ctx: RelayerContext): Router {
     if (!body.success) throw new RelayerError("bad_request", "expected { message, signature }");
     const now = ctx.clock();
     const policy = {
-      domain: ctx.config.siweDomain,
-      uriOrigin: ctx.config.siweUriOrigin,
+      domains: ctx.config.siweDomains,
+      uriOrigins: ctx.config.siweUriOrigins,
       chainId: ctx.config.chainId,
       nonceTtlS: ctx.config.siweNonceTtlS,
       clockSkewS: ctx.config.clockSkewS,

@@ -37,8 +37,11 @@ export function makeRelayer(baseUrl: string) {
       // plain text body
     }
     if (!res.ok && res.status !== 403) {
-      const b = body as { code?: string; error?: string; reason?: string; message?: string } | null;
-      throw new RelayerError(b?.reason ?? b?.code ?? b?.error ?? `http_${res.status}`, res.status, b?.message);
+      // The relayer answers errors as { error: { code, message } } and unlock denials as { reason }.
+      type ErrorBody = { reason?: string; error?: { code?: string; message?: string } | string } | null;
+      const b = (typeof body === "object" ? body : null) as ErrorBody;
+      const err = typeof b?.error === "object" ? b.error : { code: b?.error };
+      throw new RelayerError(b?.reason ?? err?.code ?? `http_${res.status}`, res.status, err?.message);
     }
     return body as T;
   }

@@ -1,13 +1,13 @@
 // The whole system on one command: `npm run demo`.
 // Fresh local Hardhat node → deploy → seed the demo network → lock simulators → relayer → the dApp
-// (web/dist, built if missing) and its config.json served on one origin that also forwards /api to
+// (web/dist, built when missing or older than its sources) and its config.json served on one origin that also forwards /api to
 // the relayer and /rpc to the node. Ctrl-C stops every process it started. Each run starts from a
 // fresh chain in a fresh temporary directory, so a second run behaves like the first.
 //
 // Env: WEB_PORT (default 5173; another free port is chosen if taken), DEMO_QUIET=1.
 // The e2e tests import `startDemo` and get the same stack on free ports.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -44,6 +44,20 @@ export type DemoOptions = {
   webPort?: number;
   log?: (line: string) => void;
 };
+
+/** web/dist is missing, or a source of the dApp (web/, protocol/) changed since it was built. */
+function webBuildStale(): boolean {
+  const built = path.join(DIST, "index.html");
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!existsSync(p)) return false;
+    const st = statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs > builtAt;
+    return readdirSync(p).some((f) => f !== "node_modules" && f !== "dist" && newer(path.join(p, f)));
+  };
+  return newer(path.join(ROOT, "web")) || newer(path.join(ROOT, "protocol"));
+}
 
 /** Hardhat default account #i of the public test mnemonic. */
 export function demoAccount(index: number): { address: `0x${string}`; privateKey: `0x${string}` } {
@@ -167,8 +181,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       log("compiling contracts…");
       await run([HARDHAT_CLI, "compile", ...(instrumented() ? ["--force"] : [])], path.join(runDir, "compile.log"));
     }
-    if (!existsSync(path.join(DIST, "index.html"))) {
-      log("building the dApp (first run)…");
+    if (webBuildStale()) {
+      log("building the dApp…");
       await run([VITE_CLI, "build", "web"], path.join(runDir, "build.log"));
     }
 

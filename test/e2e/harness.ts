@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+export { demoAccount };
+
 export type Stack = { demo: Demo; browser: Browser; close: () => Promise<void> };
 
 export async function startStack(): Promise<Stack> {
@@ -110,4 +112,27 @@ export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
   const verdict = verifyLockLog(entries, keys, createDoorHasher(stack.demo.deployments.chainId, address));
   if (!verdict.ok) throw new Error(`lock log does not verify at entry ${verdict.seq}: ${verdict.problem}`);
   return entries;
+}
+
+/**
+ * Controls without an accessible name on the current page (form fields without a label, aria-label
+ * or aria-labelledby; buttons and links without text or label). Empty means the page passes.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (el: Element) =>
+      !!(el.getAttribute("aria-label")?.trim() || el.getAttribute("aria-labelledby")?.trim() || el.getAttribute("title")?.trim());
+    const describe = (el: Element) => el.outerHTML.slice(0, 120);
+    const out: string[] = [];
+    for (const el of document.querySelectorAll("input, select, textarea")) {
+      const input = el as HTMLInputElement;
+      if (input.type === "hidden") continue;
+      if (!(input.labels && input.labels.length > 0 && [...input.labels].some((l) => l.textContent?.trim())) && !named(el)) out.push(describe(el));
+    }
+    for (const el of document.querySelectorAll("button, a[href], [role=button]")) {
+      const text = (el.textContent ?? "").trim() || [...el.querySelectorAll("img[alt]")].map((i) => i.getAttribute("alt")).join("");
+      if (!text && !named(el)) out.push(describe(el));
+    }
+    return out;
+  });
 }

@@ -168,8 +168,8 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
           <button type="button" onClick={() => setStart(slotStart(now))}>
             {t("book.now")}
           </button>
-          <label>
-            {t("book.duration")}
+          <label className="field">
+            <span>{t("book.duration")}</span>
             <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
               {durations.map((h) => (
                 <option key={h} value={h}>

@@ -13,8 +13,9 @@ export function RevenueChart({ points, currency, timeZone, title, today }: { poi
   const H = 160;
   const pad = 24;
   const bw = (W - pad * 2) / Math.max(points.length, 1);
-  // Label every third day, always including today.
-  const labelEvery = 3;
+  // Label every seventh day, always including today: the labels stay legible when the chart
+  // shrinks to a phone's width.
+  const labelEvery = 7;
   const todayIndex = Math.max(0, points.findIndex((p) => p.day === today));
   return (
     <figure className="chart">
@@ -34,7 +35,7 @@ export function RevenueChart({ points, currency, timeZone, title, today }: { poi
                 </title>
               </rect>
               {(i - todayIndex) % labelEvery === 0 && (
-                <text x={x + bw / 2} y={H + 16} textAnchor="middle" fontSize="11" fill="currentColor">
+                <text x={x + bw / 2} y={H + 20} textAnchor="middle" fontSize="16" fill="currentColor">
                   {formatDay(p.day, locale, timeZone)}
                 </text>
               )}

@@ -6,7 +6,7 @@ import { useCurrencies } from "../hooks.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { loadDoors, loadPolicies, loadRelayers, loadSplits, read, type Resource, type Venue } from "../lib/protocol.ts";
 import { localized, metadataUri } from "../lib/metadata.ts";
-import { formatBps } from "../lib/money.ts";
+import { formatBps, type Currency } from "../lib/money.ts";
 import type { RefundTier } from "../lib/policy.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
 import { kindLabel } from "./Price.tsx";
@@ -19,6 +19,26 @@ function Labelled({ label, children }: Field) {
     <label className="field">
       <span>{label}</span>
       {children}
+    </label>
+  );
+}
+
+/** A checkbox bound to chain state: shows the user's choice while its transaction is pending. */
+function TxCheckbox({ checked, disabled, label, onToggle }: { checked: boolean; disabled: boolean; label: ReactNode; onToggle: (v: boolean) => Promise<unknown> }) {
+  const [pending, setPending] = useState<boolean | null>(null);
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={pending ?? checked}
+        disabled={disabled || pending !== null}
+        onChange={(e) => {
+          const v = e.target.checked;
+          setPending(v);
+          void onToggle(v).finally(() => setPending(null));
+        }}
+      />
+      {label}
     </label>
   );
 }
@@ -187,15 +207,12 @@ export function VenueEditor({ venue, resources, account }: { venue: Venue; resou
         </button>
         <TxFeedback tx={details} />
       </form>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={venue.paused}
-          disabled={pause.busy}
-          onChange={(e) => void pause.run({ functionName: "setVenuePaused", args: [venue.id, e.target.checked] }, t("common.saved"))}
-        />
-        {t("form.paused")}
-      </label>
+      <TxCheckbox
+        checked={venue.paused}
+        disabled={pause.busy}
+        label={t("form.paused")}
+        onToggle={(v) => pause.run({ functionName: "setVenuePaused", args: [venue.id, v] }, t("common.saved"))}
+      />
       <TxFeedback tx={pause} />
       <form
         aria-label={t("form.payees")}
@@ -236,31 +253,51 @@ function describeTiers(tiers: RefundTier[], locale: string): string {
   return tiers.map((x) => `${x.secondsBeforeStart / 3600} h → ${formatBps(x.refundBps, locale)}`).join(", ");
 }
 
+/** A decimal amount typed in either locale ("12.5" or "12,5") in the currency's units; null if invalid. */
+function decimal(text: string, decimals: number): bigint | null {
+  const s = text.trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  if (!/^\d+(\.\d+)?$/.test(s)) return null;
+  try {
+    return parseUnits(s, decimals);
+  } catch {
+    return null;
+  }
+}
+
 function parseTiers(text: string): RefundTier[] | null {
   const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
   const tiers = parts.map((p) => {
-    const [h, pct] = p.split("=").map((x) => Number(x.trim()));
+    const [h, pct] = p.split("=").map((x) => Number(x.trim().replace(",", ".")));
     return { secondsBeforeStart: Math.round(h * 3600), refundBps: Math.round(pct * 100) };
   });
   if (tiers.some((x) => !Number.isFinite(x.secondsBeforeStart) || !(x.refundBps >= 0) || x.refundBps > 10_000)) return null;
   return tiers;
 }
 
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The resource form needs the currencies (decimals) before it can show a stored price. */
 function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }) {
+  const { t } = useI18n();
+  const currencies = useCurrencies();
+  if (!currencies.data) return <p className="muted">{t("app.loading")}</p>;
+  return <ResourceFormFields venue={venue} resource={resource} currencies={currencies.data} />;
+}
+
+function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; resource?: Resource; currencies: Currency[] }) {
   const { t, locale } = useI18n();
   const { protocol } = useApp();
-  const currencies = useCurrencies();
   const policies = useQuery({ queryKey: ["chain", "policies"], queryFn: () => loadPolicies(protocol) });
   const tx = useTx();
   const [id] = useState(() => `res-${++uid}`);
-  const cur = currencies.data?.find((c) => c.address.toLowerCase() === (resource?.currency ?? zeroAddress).toLowerCase());
-  const dec = cur?.decimals ?? 18;
-  const [f, setF] = useState(() => ({
+  const cur = currencies.find((c) => sameAddress(c.address, resource?.currency ?? zeroAddress)) ?? currencies[0];
+  const dec = cur.decimals;
+  const initial = () => ({
     name: resource?.name ?? "",
     description: localized(resource?.meta.description, "fr"),
     kind: String(resource?.kind ?? 0),
     units: String(resource?.units ?? 1),
-    currency: (resource?.currency ?? zeroAddress) as string,
+    currency: cur.address as string,
     hour: resource ? formatUnits(resource.pricePerHour, dec) : "",
     day: resource ? formatUnits(resource.pricePerDay, dec) : "",
     month: resource ? formatUnits(resource.pricePerMonth, dec) : "",
@@ -271,20 +308,18 @@ function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }
     policy: String(resource?.policyId ?? 0),
     tiers: "24=100, 0=50",
     transferable: resource?.transferable ?? true,
-  }));
+  });
+  const [f, setF] = useState(initial);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
 
   async function submit() {
-    const c = currencies.data?.find((x) => x.address === f.currency);
-    if (!c || !f.name) return tx.setError({ key: "form.invalid" });
-    let policyId = Number(f.policy);
+    const c = currencies.find((x) => sameAddress(x.address, f.currency));
+    const [hour, day, month] = [f.hour, f.day, f.month].map((x) => decimal(x, c?.decimals ?? 18));
+    if (!c || !f.name || hour === null || day === null || month === null) return tx.setError({ key: "form.invalid" });
+    let tiers: RefundTier[] | null = null;
     if (f.policy === "new") {
-      const tiers = parseTiers(f.tiers);
+      tiers = parseTiers(f.tiers);
       if (!tiers) return tx.setError({ key: "form.invalid" });
-      const receipt = await tx.run({ functionName: "createPolicy", args: [tiers] }, t("common.saved"));
-      if (!receipt) return;
-      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "PolicyCreated" as never }) as unknown as { args: { policyId: number } }[];
-      policyId = Number(ev.args.policyId);
     }
     const params = {
       name: f.name,
@@ -292,20 +327,27 @@ function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }
       kind: Number(f.kind),
       units: Number(f.units),
       currency: c.address,
-      pricePerHour: parseUnits(f.hour || "0", c.decimals),
-      pricePerDay: parseUnits(f.day || "0", c.decimals),
-      pricePerMonth: parseUnits(f.month || "0", c.decimals),
+      pricePerHour: hour,
+      pricePerDay: day,
+      pricePerMonth: month,
       minHours: Number(f.minHours),
       maxHours: Number(f.maxHours),
       horizonHours: Number(f.horizonHours),
       graceSeconds: Math.round(Number(f.grace) * 60),
-      policyId,
+      policyId: Number(f.policy === "new" ? 0 : f.policy),
       transferable: f.transferable,
     };
-    await tx.run(
-      resource ? { functionName: "updateResource", args: [resource.id, params] } : { functionName: "createResource", args: [venue.id, params] },
-      t("common.saved"),
-    );
+    // A new policy is created first (its id comes from the receipt), in the same user action.
+    const receipt = await tx.sequence(async (send) => {
+      if (tiers) {
+        const receipt = await send({ functionName: "createPolicy", args: [tiers] });
+        const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "PolicyCreated" as never }) as unknown as { args: { policyId: number } }[];
+        params.policyId = Number(ev.args.policyId);
+        setF((x) => ({ ...x, policy: String(params.policyId) }));
+      }
+      return send(resource ? { functionName: "updateResource", args: [resource.id, params] } : { functionName: "createResource", args: [venue.id, params] });
+    }, t("common.saved"));
+    if (receipt && !resource) setF(initial()); // ready for the next resource
   }
 
   const num = (k: keyof typeof f, label: string) => (
@@ -340,7 +382,7 @@ function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }
       {num("units", t("form.units"))}
       <Labelled label={t("form.currency")}>
         <select value={f.currency} onChange={set("currency")} disabled={!!resource}>
-          {currencies.data?.map((c) => (
+          {currencies.map((c) => (
             <option key={c.address} value={c.address}>
               {c.symbol}
             </option>
@@ -387,7 +429,7 @@ function Doors({ venue, resources }: { venue: Venue; resources: Resource[] }) {
   const { protocol } = useApp();
   const tx = useTx();
   const doors = useQuery({
-    queryKey: ["chain", "doors", venue.id],
+    queryKey: ["chain", "doors", venue.id, resources.map((r) => r.id)],
     queryFn: async () => {
       const ds = await loadDoors(protocol, venue.id);
       return Promise.all(
@@ -405,28 +447,23 @@ function Doors({ venue, resources }: { venue: Venue; resources: Resource[] }) {
           <li key={d.id} className="door-row">
             <strong>#{d.id}</strong> {d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id })} ·{" "}
             <span title={d.lockKey}>{shortAddress(d.lockKey)}</span>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={d.active}
-                disabled={tx.busy}
-                onChange={(e) => void tx.run({ functionName: "updateDoor", args: [d.id, d.allResources, e.target.checked, d.lockKey] }, t("common.saved"))}
-              />
-              {t("form.active")}
-            </label>
+            <TxCheckbox
+              checked={d.active}
+              disabled={tx.busy}
+              label={t("form.active")}
+              onToggle={(v) => tx.run({ functionName: "updateDoor", args: [d.id, d.allResources, v, d.lockKey] }, t("common.saved"))}
+            />
             {!d.allResources && (
               <fieldset>
                 <legend>{t("form.admits")}</legend>
                 {resources.map((r, i) => (
-                  <label key={r.id} className="check">
-                    <input
-                      type="checkbox"
-                      checked={d.admits[i]}
-                      disabled={tx.busy}
-                      onChange={(e) => void tx.run({ functionName: "setDoorResource", args: [d.id, r.id, e.target.checked] }, t("common.saved"))}
-                    />
-                    {r.name}
-                  </label>
+                  <TxCheckbox
+                    key={r.id}
+                    checked={d.admits[i] ?? false}
+                    disabled={tx.busy}
+                    label={r.name}
+                    onToggle={(v) => tx.run({ functionName: "setDoorResource", args: [d.id, r.id, v] }, t("common.saved"))}
+                  />
                 ))}
               </fieldset>
             )}

@@ -33,7 +33,16 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     return { past, beyond, free, selected, disabled: past || beyond || free === 0 };
   };
 
-  const focusable = selection?.start ?? Math.max(current, first);
+  // Roving tab stop: exactly one enabled slot of the visible week takes Tab — the last one focused,
+  // else the selection's start, else the first bookable slot from now on.
+  const [focused, setFocused] = useState<number | null>(null);
+  const visible = (t0: number) => t0 >= days[0] && t0 < days[6] + DAY;
+  const usable = (t0: number | null | undefined): t0 is number => t0 != null && visible(t0) && !cell(t0).disabled;
+  const firstUsable = () => {
+    const slots = days.flatMap((d) => Array.from({ length: 24 }, (_, h) => d + h * HOUR)).sort((a, b) => a - b);
+    return slots.find(usable) ?? Math.max(current, first);
+  };
+  const focusable = usable(focused) ? focused : usable(selection?.start) ? selection!.start : firstUsable();
   const scroller = useRef<HTMLDivElement>(null);
 
   // Open on the current hour (or the selection), not at midnight.
@@ -101,6 +110,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
                     aria-pressed={c.selected}
                     aria-label={`${formatDateTime(t0, locale, timeZone)}, ${state}${c.selected ? `, ${t("cal.selected")}` : ""}`}
                     onClick={() => onPick(t0)}
+                    onFocus={() => setFocused(t0)}
                     onKeyDown={onKey}
                   >
                     {c.disabled || c.free === units ? "" : c.free}

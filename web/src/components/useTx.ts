@@ -13,22 +13,30 @@ export function useTx() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  async function run(call: WriteCall, message: string): Promise<TransactionReceipt | null> {
+  /** Runs one or more transactions as one user action: busy throughout, one message at the end. */
+  async function sequence(
+    steps: (send: (call: WriteCall) => Promise<TransactionReceipt>) => Promise<TransactionReceipt | null>,
+    message: string,
+  ): Promise<TransactionReceipt | null> {
     if (!address) return null;
     setBusy(true);
     setError(null);
     setDone(null);
     try {
-      const receipt = await sendTx(protocol, wagmi, address, call);
-      setDone(message);
+      const receipt = await steps((call) => sendTx(protocol, wagmi, address, call));
+      if (receipt) setDone(message);
       await refresh();
       return receipt;
     } catch (e) {
       setError(toUiError(e));
+      await refresh().catch(() => undefined);
       return null;
     } finally {
       setBusy(false);
     }
   }
-  return { run, busy, error, done, setError };
+  function run(call: WriteCall, message: string): Promise<TransactionReceipt | null> {
+    return sequence((send) => send(call), message);
+  }
+  return { run, sequence, busy, error, done, setError };
 }

@@ -5,6 +5,7 @@ import {
   createClient,
   defineChain,
   erc20Abi,
+  getAddress,
   http,
   zeroAddress,
   type Abi,
@@ -258,7 +259,7 @@ export async function loadCurrencies(p: Protocol): Promise<Currency[]> {
   for (const e of evs) tokens.add(String(e.args.currency).toLowerCase());
   if (p.testToken) tokens.add(p.testToken.toLowerCase());
   tokens.delete(zeroAddress);
-  return [ETH, ...(await Promise.all([...tokens].map((t) => loadCurrency(p, t as Address))))];
+  return [ETH, ...(await Promise.all([...tokens].map((t) => loadCurrency(p, getAddress(t)))))];
 }
 
 export async function balanceOf(p: Protocol, account: Address, currency: Address): Promise<bigint> {

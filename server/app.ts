@@ -3,34 +3,52 @@
 import express, { type Request, type Response, type NextFunction } from "express";
 import helmet from "helmet";
 import cors from "cors";
-import { rateLimit } from "express-rate-limit";
+import { MemoryStore, rateLimit } from "express-rate-limit";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RelayerContext } from "./context.ts";
 import { RelayerError, errorBody } from "./errors.ts";
-import { unlockRouter } from "./routes/unlock.ts";
+import { createUnlockCore, unlockRouter } from "./routes/unlock.ts";
+import { createUnlockFastPath } from "./unlockFastPath.ts";
 import { challengeRouter } from "./routes/challenge.ts";
 import { authRouter } from "./routes/auth.ts";
 import { readRouter } from "./routes/read.ts";
 import { opsRouter } from "./routes/ops.ts";
 
+/** The relayer's request listener: the unlock fast path, else the express application. */
+export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const { app, fast } = build(ctx);
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
 export function createApp(ctx: RelayerContext): express.Express {
+  return build(ctx).app;
+}
+
+function build(ctx: RelayerContext) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", ctx.config.trustProxy);
   app.set("query parser", "simple");
-  app.use(helmet());
-  app.use(
-    cors({
-      origin: (origin, cb) => cb(null, origin !== undefined && ctx.config.dappOrigins.includes(origin)),
-      credentials: true,
-      methods: ["GET", "POST"],
-      allowedHeaders: ["content-type"],
-      maxAge: 600,
-    }),
-  );
+  const helmetMw = helmet();
+  const corsMw = cors({
+    origin: (origin, cb) => cb(null, origin !== undefined && ctx.config.dappOrigins.includes(origin)),
+    credentials: true,
+    methods: ["GET", "POST"],
+    allowedHeaders: ["content-type"],
+    maxAge: 600,
+  });
+  app.use(helmetMw);
+  app.use(corsMw);
   app.use(opsRouter(ctx));
+  // The limiters' stores are shared with the unlock fast path (one count per IP, per address).
+  const ipStore = new MemoryStore();
+  const addressStore = new MemoryStore();
   app.use(
     "/api",
     rateLimit({
+      store: ipStore,
       windowMs: 60_000,
       limit: ctx.config.rateLimitIpPerMin,
       standardHeaders: "draft-8",
@@ -41,7 +59,8 @@ export function createApp(ctx: RelayerContext): express.Express {
       },
     }),
   );
-  app.use(unlockRouter(ctx));
+  const core = createUnlockCore(ctx);
+  app.use(unlockRouter(ctx, core, addressStore));
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx));
   app.use(readRouter(ctx));
@@ -52,7 +71,23 @@ export function createApp(ctx: RelayerContext): express.Express {
     if (res.headersSent) return;
     res.status(e.status).json(errorBody(e));
   });
-  return app;
+  // Express's own `req.ip` (with the trust-proxy setting) applied to a raw request.
+  let proto: object | null = app.request;
+  let ipGetter: (() => string | undefined) | undefined;
+  while (proto && !ipGetter) {
+    ipGetter = Object.getOwnPropertyDescriptor(proto, "ip")?.get;
+    proto = Object.getPrototypeOf(proto);
+  }
+  if (!ipGetter) throw new Error("express request has no ip getter");
+  const getIp = ipGetter;
+  const fast = createUnlockFastPath(ctx, core, {
+    helmet: helmetMw as never,
+    cors: corsMw as never,
+    ipLimit: { store: ipStore, limit: ctx.config.rateLimitIpPerMin, windowMs: 60_000 },
+    addressLimit: { store: addressStore, limit: ctx.config.rateLimitAddressPerMin, windowMs: 60_000 },
+    clientIp: (req) => getIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }),
+  });
+  return { app, fast };
 }
 
 function toRelayerError(err: unknown): RelayerError {

@@ -84,13 +84,18 @@ export class AuditLog {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      this.writer.postMessage({
-        type: "insert",
-        seq,
-        row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId],
-      });
+      // Records of the same event-loop turn travel to the writer in one message.
+      this.outbox.push({ seq, row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId] });
+      if (this.outbox.length === 1) queueMicrotask(this.post);
     });
   }
+
+  private outbox: { seq: number; row: (string | number | null)[] }[] = [];
+  private readonly post = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length) this.writer.postMessage({ type: "insert", batch });
+  };
 
   query(q: AuditQuery): StoredAuditRecord[] {
     const where: string[] = [];
@@ -130,6 +135,7 @@ export class AuditLog {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
+      this.post();
       this.writer.postMessage({ type: "retention", seq, before: nowS - days * 86_400 });
     });
   }
@@ -144,6 +150,7 @@ export class AuditLog {
         void this.writer.terminate().finally(resolve);
       };
       this.writer.on("message", (m: { type: string }) => m.type === "closed" && done());
+      this.post();
       this.writer.postMessage({ type: "close" });
     });
     return this.closing;

@@ -10,8 +10,8 @@ process.on("warning", (w) => {
 });
 const { DatabaseSync } = await import("node:sqlite");
 
-type Insert = { type: "insert"; seq: number; row: (string | number | null)[] };
-type Msg = Insert | { type: "retention"; seq: number; before: number } | { type: "close" };
+type Insert = { seq: number; row: (string | number | null)[] };
+type Msg = { type: "insert"; batch: Insert[] } | { type: "retention"; seq: number; before: number } | { type: "close" };
 
 const db = new DatabaseSync(workerData.file as string);
 db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
@@ -45,7 +45,7 @@ function flush(): void {
 
 parentPort!.on("message", (msg: Msg) => {
   if (msg.type === "insert") {
-    queue.push(msg);
+    for (const m of msg.batch) queue.push(m);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);

@@ -99,6 +99,8 @@ export type IndexOptions = {
   maxRange?: number;
   onReorg?: (info: { from: number; to: number; ancestor: number }) => void;
   onError?: (err: unknown) => void;
+  /** Reads the latest block's number and hash (default: the client's getBlock). */
+  latestBlock?: () => Promise<{ number: bigint; hash: Hex }>;
 };
 
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -121,6 +123,7 @@ export class ChainIndex {
   private readonly maxRange: number;
   private readonly onReorg?: IndexOptions["onReorg"];
   private readonly onError?: IndexOptions["onError"];
+  private readonly latestBlock: () => Promise<{ number: bigint; hash: Hex }>;
 
   /** Block number → hash of every block we hold a hash for (tips and blocks with logs). */
   private readonly hashes = new Map<number, Hex>();
@@ -158,6 +161,10 @@ export class ChainIndex {
     this.reorgDepth = opts.reorgDepth ?? 128;
     this.maxRange = opts.maxRange ?? 2000;
     this.onReorg = opts.onReorg;
+    this.latestBlock = opts.latestBlock ?? (async () => {
+      const b = await this.client.getBlock({ blockTag: "latest" });
+      return { number: b.number!, hash: b.hash! };
+    });
     this.onError = opts.onError;
     this.tip = opts.deployBlock - 1;
   }
@@ -232,7 +239,7 @@ export class ChainIndex {
   }
 
   private async doPoll(startedAt: number): Promise<void> {
-    const latest = await this.client.getBlock({ blockTag: "latest" });
+    const latest = await this.latestBlock();
     const headNumber = Number(latest.number);
     const headHash = lower(latest.hash!);
     // Fast path: nothing new.

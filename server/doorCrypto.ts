@@ -100,10 +100,23 @@ export function toHex(bytes: Uint8Array): Hex {
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }
 
+// Public key → address, remembered: the same lock keys and members sign again and again, and the
+// address is a pure function of the key (saves a keccak per recovery).
+const addressCache = new Map<string, Hex>();
+
 function addressOfPublicKey(pub65: Uint8Array): Hex {
-  const h = keccak256(pub65.subarray(1), "bytes");
-  return toHex(h.subarray(12));
+  const key = Buffer.from(pub65.buffer, pub65.byteOffset + 1, 64).toString("latin1");
+  let a = addressCache.get(key);
+  if (a === undefined) {
+    a = toHex(keccak256(pub65.subarray(1), "bytes").subarray(12));
+    if (addressCache.size >= 20_000) addressCache.clear();
+    addressCache.set(key, a);
+  }
+  return a;
 }
+
+const HALF_N_BYTES = Buffer.from(HALF_N.toString(16).padStart(64, "0"), "hex");
+const ZERO_WORD = Buffer.alloc(32);
 
 /**
  * The address that signed `digest` with a 65-byte `r‖s‖v` signature, or null when the signature is
@@ -116,8 +129,8 @@ export function recoverSigner(digest: Uint8Array, signature: Hex): Hex | null {
   let v = sig[64];
   if (v >= 27) v -= 27;
   if (v !== 0 && v !== 1) return null;
-  const s = BigInt(`0x${sig.subarray(32, 64).toString("hex")}`);
-  if (s === 0n || s > HALF_N) return null;
+  const s = sig.subarray(32, 64);
+  if (s.equals(ZERO_WORD) || s.compare(HALF_N_BYTES) > 0) return null;
   try {
     const pub = secp256k1.ecdsaRecover(sig.subarray(0, 64), v, digest, false);
     return addressOfPublicKey(pub);

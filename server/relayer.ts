@@ -1,12 +1,12 @@
 // Builds and starts a relayer: checks the chain and the deployments file, syncs the event index,
 // opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Abi } from "viem";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
-import { createApp } from "./app.ts";
+import { createRequestListener } from "./app.ts";
 import { AuditLog } from "./auditLog.ts";
-import { createChainClient, createChainReader } from "./chain.ts";
+import { createChainClient, createChainReader, createHeadReader } from "./chain.ts";
 import { ChainIndex } from "./chainIndex.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
@@ -75,6 +75,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     abi: deployments.contracts.Passepartout.abi as Abi,
     deployBlock: deployments.deployBlock,
     reorgDepth: config.indexReorgDepth,
+    latestBlock: createHeadReader(config.rpcUrl, config.rpcTimeoutMs),
     onReorg: (r) => {
       logger.warn(r, "chain reorg: index rolled back");
       metrics.reorgs.inc();
@@ -115,9 +116,13 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     nonces: new NonceStore(config.siweNonceTtlS, clock),
     sessions: new SessionCodec(config.sessionSecret),
   };
-  const app = createApp(ctx);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  const server: Server = createServer(createRequestListener(ctx));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;

@@ -62,3 +62,56 @@ export const siweVerifyBody = z.object({
   message: z.string().min(1).max(4096),
   signature: z.string().regex(/^0x([0-9a-fA-F]{2}){1,2048}$/).transform((s) => s as `0x${string}`),
 });
+
+const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
+const NONCE_RE = /^0x[0-9a-fA-F]{32}$/;
+const SIG65_RE = /^0x[0-9a-fA-F]{130}$/;
+const DECIMAL_RE = /^\d{1,78}$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+function isUint(v: unknown, max: number): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max;
+}
+
+/**
+ * `unlockRequestSchema.safeParse`, with a hand-written fast path for the common shape (JSON object,
+ * 65-byte signatures). The fast path only accepts inputs the schema accepts and returns the same
+ * output; anything it does not accept goes to the schema, which decides. So the accepted set and the
+ * parsed values are exactly the schema's (a test compares both on generated inputs).
+ */
+export function parseUnlockRequest(raw: unknown): ParsedUnlockRequest | null {
+  const fast = fastUnlockRequest(raw);
+  if (fast) return fast;
+  const r = unlockRequestSchema.safeParse(raw);
+  return r.success ? r.data : null;
+}
+
+export function fastUnlockRequest(raw: unknown): ParsedUnlockRequest | null {
+  if (!isPlainObject(raw)) return null;
+  const { chainId, contract, door, challenge: c, passId, deadline, signer, signature } = raw;
+  if (typeof chainId !== "number" || !Number.isSafeInteger(chainId) || chainId <= 0) return null;
+  if (typeof contract !== "string" || !ADDRESS_RE.test(contract)) return null;
+  if (!isUint(door, 0xffffffff)) return null;
+  if (!isPlainObject(c)) return null;
+  if (!isUint(c.door, 0xffffffff) || !isUint(c.time, Number.MAX_SAFE_INTEGER)) return null;
+  if (typeof c.nonce !== "string" || !NONCE_RE.test(c.nonce)) return null;
+  if (typeof c.signature !== "string" || !SIG65_RE.test(c.signature)) return null;
+  if (typeof passId !== "string" || !DECIMAL_RE.test(passId)) return null;
+  const pass = BigInt(passId);
+  if (pass > UINT256_MAX) return null;
+  if (!isUint(deadline, Number.MAX_SAFE_INTEGER)) return null;
+  if (typeof signer !== "string" || !ADDRESS_RE.test(signer)) return null;
+  if (typeof signature !== "string" || !SIG65_RE.test(signature)) return null;
+  return {
+    chainId,
+    contract: contract.toLowerCase() as `0x${string}`,
+    door,
+    challenge: { door: c.door, nonce: c.nonce.toLowerCase() as `0x${string}`, time: c.time, signature: c.signature.toLowerCase() as `0x${string}` },
+    passId: pass,
+    deadline,
+    signer: signer.toLowerCase() as `0x${string}`,
+    signature: signature.toLowerCase() as `0x${string}`,
+  };
+}

@@ -1,18 +1,25 @@
 // POST /api/unlock — the door decision. Every outcome (including malformed bodies and per-address
 // rate limiting) is committed to the audit log before the answer is sent.
+//
+// Two entrances share one decision core (`createUnlockCore`): the express route below, and the lean
+// fast path in server/unlockFastPath.ts that serves plain `POST /api/unlock` JSON requests without
+// the express stack (same headers, same limits, same validation, same audit-before-answer).
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type Store } from "express-rate-limit";
 import type { Reason } from "../../protocol/reasons.ts";
 import type { RelayerContext } from "../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
-import { verifyUnlockRequest, type Decision } from "../verifyUnlockRequest.ts";
+import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../verifyUnlockRequest.ts";
 import { reasonStatus } from "../errors.ts";
 import type { DeliveryResult } from "../lockAdapter.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
+export type Who = { door: number | null; signer: string | null; pass: string | null };
+/** Sends the JSON answer (status, body object). */
+export type Send = (status: number, body: unknown) => void;
 
-function partial(raw: unknown): { door: number | null; signer: string | null; pass: string | null } {
+export function partial(raw: unknown): Who {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const door = typeof r.door === "number" && Number.isSafeInteger(r.door) && r.door >= 0 && r.door <= 0xffffffff ? r.door : null;
   const signer = typeof r.signer === "string" && /^0x[0-9a-fA-F]{40}$/.test(r.signer) ? r.signer.toLowerCase() : null;
@@ -20,11 +27,48 @@ function partial(raw: unknown): { door: number | null; signer: string | null; pa
   return { door, signer, pass };
 }
 
-export function unlockRouter(ctx: RelayerContext): Router {
-  const router = express.Router();
+export const NO_WHO: Who = { door: null, signer: null, pass: null };
 
-  async function answer(res: Response, decision: Decision, who: { door: number | null; signer: string | null; pass: string | null }, now: number): Promise<void> {
-    const l = res.locals as Locals;
+export function denyDecision(reason: Reason): Decision {
+  return { reason, challengeId: null, venue: null, block: null, source: null };
+}
+
+export type UnlockCore = {
+  /** Records the decision (durably), delivers a grant's open command, then sends the answer. */
+  answer(send: Send, requestId: string, started: bigint, decision: Decision, who: Who, now: number): Promise<void>;
+  /** Verifies a parsed request and answers. */
+  decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void>;
+};
+
+export function createUnlockCore(ctx: RelayerContext): UnlockCore {
+  const { metrics } = ctx;
+  // Built once: no per-request allocation of the policy, the dependencies or metric label objects.
+  const deps: UnlockDeps = {
+    policy: {
+      chainId: ctx.config.chainId,
+      contract: ctx.contract,
+      challengeMaxAgeS: ctx.config.challengeMaxAgeS,
+      clockSkewS: ctx.config.clockSkewS,
+      openCommandTtlS: ctx.config.openCommandTtlS,
+      maxDeadlineAheadS: ctx.config.maxDeadlineAheadS,
+      indexMaxStalenessMs: ctx.config.indexMaxStalenessMs,
+    },
+    hasher: ctx.hasher,
+    index: ctx.index,
+    reader: ctx.reader,
+    relayerKey: ctx.config.relayerPrivateKey,
+    relayerAddress: ctx.config.relayerAddress,
+    challenges: ctx.challenges,
+    codeCache: ctx.codeCache,
+    onFreshWait: (seconds) => indexPhase.observe(seconds),
+  };
+  const indexPhase = metrics.phaseSeconds.labels({ phase: "index" });
+  const auditPhase = metrics.phaseSeconds.labels({ phase: "audit" });
+  const lockPhase = metrics.phaseSeconds.labels({ phase: "lock" });
+  const grantedSeconds = metrics.decisionSeconds.labels({ result: "granted" });
+  const deniedSeconds = metrics.decisionSeconds.labels({ result: "denied" });
+
+  async function answer(send: Send, requestId: string, started: bigint, decision: Decision, who: Who, now: number): Promise<void> {
     const granted = decision.reason === "granted";
     let auditId: number;
     const auditStart = performance.now();
@@ -39,28 +83,28 @@ export function unlockRouter(ctx: RelayerContext): Router {
         reason: decision.reason,
         block: decision.block,
         challenge: decision.challengeId,
-        requestId: l.requestId,
+        requestId,
       });
     } catch (err) {
       // No audit record, no answer: fail closed.
-      ctx.logger.error({ err, requestId: l.requestId }, "audit write failed");
-      res.status(503).json({ error: { code: "audit_unavailable", message: "decision could not be recorded" } });
+      ctx.logger.error({ err, requestId }, "audit write failed");
+      send(503, { error: { code: "audit_unavailable", message: "decision could not be recorded" } });
       return;
     }
-    ctx.metrics.phaseSeconds.observe({ phase: "audit" }, (performance.now() - auditStart) / 1000);
+    auditPhase.observe((performance.now() - auditStart) / 1000);
     let lock: DeliveryResult | undefined;
     if (granted && decision.openCommand) {
       const lockStart = performance.now();
       lock = await ctx.lock.deliver(decision.openCommand);
-      ctx.metrics.phaseSeconds.observe({ phase: "lock" }, (performance.now() - lockStart) / 1000);
-      ctx.metrics.lockDeliveries.inc({ status: lock.status });
+      lockPhase.observe((performance.now() - lockStart) / 1000);
+      metrics.lockDeliveries.inc({ status: lock.status });
     }
     const result = granted ? "granted" : "denied";
-    ctx.metrics.decisions.inc({ result, reason: decision.reason });
-    ctx.metrics.decisionSeconds.observe({ result }, Number(process.hrtime.bigint() - l.started) / 1e9);
-    ctx.logger.debug({ requestId: l.requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source }, "door decision");
-    res.status(reasonStatus(decision.reason)).json({
-      requestId: l.requestId,
+    metrics.decisions.inc({ result, reason: decision.reason });
+    (granted ? grantedSeconds : deniedSeconds).observe(Number(process.hrtime.bigint() - started) / 1e9);
+    if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source }, "door decision");
+    send(reasonStatus(decision.reason), {
+      requestId,
       granted,
       reason: decision.reason,
       auditId,
@@ -69,7 +113,22 @@ export function unlockRouter(ctx: RelayerContext): Router {
     });
   }
 
-  const deny = (reason: Reason): Decision => ({ reason, challengeId: null, venue: null, block: null, source: null });
+  async function decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void> {
+    const now = ctx.clock();
+    const decision = await verifyUnlockRequest(p, now, deps);
+    await answer(send, requestId, started, decision, { door: p.door, signer: p.signer, pass: p.passId.toString() }, now);
+  }
+
+  return { answer, decide };
+}
+
+export function unlockRouter(ctx: RelayerContext, core: UnlockCore, addressStore: Store): Router {
+  const router = express.Router();
+  const sendWith = (res: Response): Send => (status, body) => void res.status(status).json(body);
+  const answer = (res: Response, decision: Decision, who: Who, now: number) => {
+    const l = res.locals as Locals;
+    return core.answer(sendWith(res), l.requestId, l.started, decision, who, now);
+  };
 
   const start = (_req: Request, res: Response, next: NextFunction) => {
     (res.locals as Locals).requestId = randomUUID();
@@ -80,7 +139,7 @@ export function unlockRouter(ctx: RelayerContext): Router {
   const validate = (req: Request, res: Response, next: NextFunction) => {
     const parsed = unlockRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      void answer(res, deny("malformed_request"), partial(req.body), ctx.clock()).catch(next);
+      void answer(res, denyDecision("malformed_request"), partial(req.body), ctx.clock()).catch(next);
       return;
     }
     (res.locals as Locals).parsed = parsed.data;
@@ -93,35 +152,16 @@ export function unlockRouter(ctx: RelayerContext): Router {
     standardHeaders: "draft-8",
     legacyHeaders: false,
     validate: false,
+    store: addressStore,
     keyGenerator: (_req, res) => `signer:${(res.locals as Locals).parsed!.signer}`,
     handler: (req, res, next) => {
-      void answer(res, deny("rate_limited"), partial(req.body), ctx.clock()).catch(next);
+      void answer(res, denyDecision("rate_limited"), partial(req.body), ctx.clock()).catch(next);
     },
   });
 
   const decide = async (_req: Request, res: Response) => {
-    const p = (res.locals as Locals).parsed!;
-    const now = ctx.clock();
-    const decision = await verifyUnlockRequest(p, now, {
-      policy: {
-        chainId: ctx.config.chainId,
-        contract: ctx.contract,
-        challengeMaxAgeS: ctx.config.challengeMaxAgeS,
-        clockSkewS: ctx.config.clockSkewS,
-        openCommandTtlS: ctx.config.openCommandTtlS,
-        maxDeadlineAheadS: ctx.config.maxDeadlineAheadS,
-        indexMaxStalenessMs: ctx.config.indexMaxStalenessMs,
-      },
-      hasher: ctx.hasher,
-      index: ctx.index,
-      reader: ctx.reader,
-      relayerKey: ctx.config.relayerPrivateKey,
-      relayerAddress: ctx.config.relayerAddress,
-      challenges: ctx.challenges,
-      codeCache: ctx.codeCache,
-      onFreshWait: (seconds) => ctx.metrics.phaseSeconds.observe({ phase: "index" }, seconds),
-    });
-    await answer(res, decision, { door: p.door, signer: p.signer, pass: p.passId.toString() }, now);
+    const l = res.locals as Locals;
+    await core.decide(sendWith(res), l.requestId, l.started, l.parsed!);
   };
 
   // Body errors (bad JSON, too large) on this route are decisions too.
@@ -129,7 +169,7 @@ export function unlockRouter(ctx: RelayerContext): Router {
     if (res.headersSent) return next(err);
     if (err.type === "entity.too.large" || err.type === "entity.parse.failed" || err.type === "charset.unsupported" || err.type === "encoding.unsupported" || err.type === "request.aborted" || err.type === "entity.verify.failed") {
       if (!(res.locals as Locals).requestId) start(req, res, () => undefined);
-      void answer(res, deny("malformed_request"), { door: null, signer: null, pass: null }, ctx.clock()).catch(next);
+      void answer(res, denyDecision("malformed_request"), NO_WHO, ctx.clock()).catch(next);
       return;
     }
     next(err);

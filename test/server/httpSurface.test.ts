@@ -145,6 +145,30 @@ describe("HTTP surface", () => {
     });
   });
 
+  describe("unlock fast path", () => {
+    it("answers like the express route: same status, reason, audit and headers", async () => {
+      const valid = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
+      assert.equal(valid.body.reason, "granted");
+      const body = JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address, signature: valid.body.openCommand.signature });
+      // "application/json" takes the fast path; a content type with an extra parameter is still
+      // JSON for body-parser but goes through express.
+      const send = (type: string, b = body) => fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": type, origin: ORIGIN }, body: b });
+      const ignored = new Set(["date", "etag", "connection", "keep-alive", "content-length", "ratelimit", "ratelimit-policy"]);
+      const names = (r: Response) => [...r.headers.keys()].filter((k) => !ignored.has(k)).sort();
+      for (const b of [body, "{not json", "[1]", JSON.stringify({ door: 3, signer: member().address })]) {
+        const fast = await send("application/json", b);
+        const slow = await send("application/json; x=1", b);
+        const [fb, sb] = [await fast.json(), await slow.json()];
+        assert.equal(fast.status, slow.status, b);
+        assert.equal(fb.reason, sb.reason, b);
+        assert.deepEqual(names(fast), names(slow), b);
+        for (const k of names(fast)) if (k !== "content-type") assert.equal(fast.headers.get(k), slow.headers.get(k), k);
+        assert.equal(fast.headers.get("ratelimit-policy"), slow.headers.get("ratelimit-policy"));
+        for (const r of [fb, sb]) assert.equal(h.relayer.ctx.audit.query({ requestIds: [r.requestId] }).length, 1);
+      }
+    });
+  });
+
   describe("rate limits", () => {
     let limited: RunningRelayer;
     before(async () => {

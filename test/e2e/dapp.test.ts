@@ -382,6 +382,16 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     assert.equal(await fr.page.getAttribute("html", "lang"), "fr");
     await fr.page.getByText("Postes partagés à l'heure, au jour ou au mois dans l'église du village.").waitFor();
     await screenshot(fr.page, "7-french");
+    await fr.page.getByRole("link", { name: "etc Saint-Germain" }).click();
+    await fr.page.getByRole("link", { name: "Poste partagé", exact: true }).click();
+    await fr.page.getByRole("button", { name: "Maintenant (cette heure-ci)" }).click();
+    await fr.page.getByTestId("price").getByText("5,00 tCAD").waitFor();
+    await fr.page.getByText("Connectez votre portefeuille pour réserver.").waitFor();
+    await screenshot(fr.page, "7-french-booking");
+    const english = await fr.page.locator("main").innerText();
+    for (const word of ["Book", "Duration", "Availability", "Price", "Cancel", "hour", "refund", "Desk"])
+      assert.ok(!new RegExp(`\\b${word}\\b`, "i").test(english), `"${word}" untranslated on the French booking page`);
+    await fr.page.goto(`${stack.demo.url}#/`);
     await fr.page.getByRole("button", { name: /Langue/ }).click();
     await fr.page.getByRole("heading", { name: "Venues in the network" }).waitFor();
     assert.equal(await fr.page.getAttribute("html", "lang"), "en");

@@ -72,7 +72,7 @@ describe("BookingSummary", () => {
   it("formats amounts and dates the French way", () => {
     renderSummary({}, "fr");
     expect(screen.getByTestId("price").textContent).toBe("10,00\u00a0tCAD");
-    expect(screen.getByTestId("window").textContent).toMatch(/mar\. 1 déc\..*09 h 00.*11 h 00/);
+    expect(screen.getByTestId("window").textContent).toMatch(/mar\. 1 déc\..*09\u00a0h\u00a000.*11\u00a0h\u00a000/);
     const items = within(screen.getByTestId("policy")).getAllByRole("listitem").map((li) => li.textContent);
     expect(items[0]).toMatch(/^Annulation avant le lun\. 30 nov\..*: 100\s%.*remboursé$/);
   });

@@ -286,7 +286,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
       </div>
       {rows.data?.fees.map((f) => (
         <p key={`${f.splitId}-${f.currency.address}`}>
-          {t("op.fees")}: {formatAmount(f.amount, f.currency, locale)}{" "}
+          {t("common.pair", { label: t("op.fees"), value: formatAmount(f.amount, f.currency, locale) })}{" "}
           <button
             type="button"
             disabled={busy !== null}

@@ -31,11 +31,17 @@ export function RevenueChart({ points, currency, timeZone, title, today }: { poi
             <g key={p.day}>
               <rect x={x + 2} y={H - h} width={Math.max(bw - 4, 1)} height={h} rx="2" className={p.day === today ? "bar today" : "bar"}>
                 <title>
-                  {formatDay(p.day, locale, timeZone)}: {formatAmount(p.amount, currency, locale)}
+                  {t("common.pair", { label: formatDay(p.day, locale, timeZone), value: formatAmount(p.amount, currency, locale) })}
                 </title>
               </rect>
               {(i - todayIndex) % labelEvery === 0 && (
-                <text x={x + bw / 2} y={H + 20} textAnchor="middle" fontSize="16" fill="currentColor">
+                <text
+                  x={i === points.length - 1 ? x + bw : i === 0 ? x : x + bw / 2}
+                  y={H + 22}
+                  textAnchor={i === points.length - 1 ? "end" : i === 0 ? "start" : "middle"}
+                  fontSize="18"
+                  fill="currentColor"
+                >
                   {formatDay(p.day, locale, timeZone)}
                 </text>
               )}

@@ -69,7 +69,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
           ‹
         </button>
         <h3 id="cal-title">
-          {t("cal.title")}: {formatDay(days[0], locale, timeZone)} – {formatDay(days[6], locale, timeZone)}
+          {t("cal.range", { from: formatDay(days[0], locale, timeZone), to: formatDay(days[6], locale, timeZone) })}
         </h3>
         <button type="button" onClick={() => setWeek((w) => w + 1)} disabled={week >= maxWeek} aria-label={t("cal.next")}>
           ›

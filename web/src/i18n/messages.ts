@@ -80,7 +80,7 @@ const m = {
   "resource.durations": ["From {min} to {max}", "De {min} à {max}"],
   "resource.grace": ["Doors open {min} min before the start", "Les portes ouvrent {min} min avant le début"],
 
-  "cal.title": ["Availability", "Disponibilités"],
+  "cal.range": ["Availability: {from} – {to}", "Disponibilités : {from} – {to}"],
   "cal.prev": ["Previous week", "Semaine précédente"],
   "cal.next": ["Next week", "Semaine suivante"],
   "cal.free": ["{free} of {units} free", "{free} sur {units} libres"],
@@ -176,6 +176,7 @@ const m = {
   "common.cancel": ["Cancel", "Annuler"],
   "common.yes": ["Yes", "Oui"],
   "common.no": ["No", "Non"],
+  "common.pair": ["{label}: {value}", "{label} : {value}"],
   "common.saved": ["Saved.", "Enregistré."],
 
   "op.title": ["Operator", "Exploitation"],

@@ -32,19 +32,24 @@ export function localDayStart(t: number, timeZone: string): number {
   return midnightLocal - tzOffset(guess, timeZone);
 }
 
+/** Keeps "10 h 00" and "10:00 a.m." on one line (no break inside a time). */
+function unbreakable(text: string): string {
+  return text.replace(/(\d)[ \u202f](h|a\.m\.|p\.m\.|AM|PM)/g, "$1\u00a0$2").replace(/\bh (\d)/g, "h\u00a0$1");
+}
+
 export function formatDateTime(t: number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, {
+  return unbreakable(new Intl.DateTimeFormat(locale, {
     timeZone,
     weekday: "short",
     day: "numeric",
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
-  }).format(new Date(t * 1000));
+  }).format(new Date(t * 1000)));
 }
 
 export function formatTime(t: number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000));
+  return unbreakable(new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000)));
 }
 
 /** Compact hour label for the calendar: "9 a.m." / "9 h". */

@@ -84,9 +84,9 @@ export class AuditLog {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      // Records of the same event-loop turn travel to the writer in one message.
+      // Records of the same event-loop iteration travel to the writer in one message.
       this.outbox.push({ seq, row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId] });
-      if (this.outbox.length === 1) queueMicrotask(this.post);
+      if (this.outbox.length === 1) setImmediate(this.post);
     });
   }
 

@@ -154,7 +154,11 @@ describe("HTTP surface", () => {
       // JSON for body-parser but goes through express.
       const send = (type: string, b = body) => fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": type, origin: ORIGIN }, body: b });
       const ignored = new Set(["date", "etag", "connection", "keep-alive", "content-length", "ratelimit", "ratelimit-policy"]);
-      const names = (r: Response) => [...r.headers.keys()].filter((k) => !ignored.has(k)).sort();
+      const names = (r: Response) => {
+        const out: string[] = [];
+        r.headers.forEach((_v, k) => out.push(k));
+        return out.filter((k) => !ignored.has(k)).sort();
+      };
       for (const b of [body, "{not json", "[1]", JSON.stringify({ door: 3, signer: member().address })]) {
         const fast = await send("application/json", b);
         const slow = await send("application/json; x=1", b);

@@ -268,6 +268,8 @@ async function main(): Promise<void> {
     // Other work on this 2-core machine skews every figure: recorded with the results.
     const loadBefore = (await import("node:os")).loadavg().map((x) => round(x));
     log(`load average before the measured run: ${loadBefore.join(", ")}`);
+    const pollsOf = async () => Number(/relayer_index_polls (\d+)/.exec((await request(agent, `${base}/metrics`, "GET")).body)?.[1] ?? NaN);
+    const polls0 = await pollsOf();
     const cpu0 = cpuTicks(relayer.pid!);
     const split0 = cpuSplit(relayer.pid!);
     const lockSplit0 = cpuSplit(lock.pid!);
@@ -276,6 +278,8 @@ async function main(): Promise<void> {
     const split1 = cpuSplit(relayer.pid!);
     const lockSplit1 = cpuSplit(lock.pid!);
     const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
+    const polls = (await pollsOf()) - polls0;
+    log(`index polls during the run: ${polls} (${(polls / main.seconds).toFixed(0)}/s, one per ${(REQUESTS / polls).toFixed(1)} decisions)`);
     const metricsText = (await request(agent, `${base}/metrics`, "GET")).body;
     for (const phase of ["index", "audit", "lock"]) {
       const sum = Number(new RegExp(`relayer_decision_phase_seconds_sum\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? NaN);
@@ -342,6 +346,7 @@ async function main(): Promise<void> {
       relayerCpuKernelMicrosPerDecision: Math.round(((split1[1] - split0[1]) * 10_000) / REQUESTS),
       lockSimulatorCpuMicrosPerDecision: Math.round(((lockSplit1[0] - lockSplit0[0] + lockSplit1[1] - lockSplit0[1]) * 10_000) / REQUESTS),
       loadAverageBefore: loadBefore,
+      indexPollsPerSecond: Math.round(polls / main.seconds),
       naiveDecisionsPerSecond: Math.round(naiveRun.rate),
       naiveP99Ms: round(naiveRun.p99),
       requests: REQUESTS,

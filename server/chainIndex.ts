@@ -139,6 +139,8 @@ export class ChainIndex {
   lastOkStartedAt = 0;
   lastOkAt = 0;
   reorgs = 0;
+  /** Polls started (one serves every decision waiting for it). */
+  polls = 0;
   /** Logs that could not be applied (unexpected event shape); logged as errors. */
   applyErrors = 0;
   private inflight: { startedAt: number; promise: Promise<void> } | null = null;
@@ -231,6 +233,7 @@ export class ChainIndex {
   poll(): Promise<void> {
     if (this.inflight) return this.inflight.promise;
     const startedAt = Date.now();
+    this.polls++;
     const promise = this.doPoll(startedAt).finally(() => {
       this.inflight = null;
     });

@@ -2,11 +2,12 @@
 //
 // The digests equal viem's `hashTypedData` for the types in protocol/eip712.ts (a test checks it),
 // but are computed with a precomputed domain separator and type hashes and a fixed-layout
-// encoding: one keccak for the struct and one for the digest. Recovery and signing use libsecp256k1
+// encoding: one keccak for the struct and one for the digest (server/keccak.ts, unrolled). Recovery and signing use libsecp256k1
 // (the `secp256k1` N-API addon), about 50× faster than pure-JS recovery. This is the relayer's
 // main CPU cost, so it is kept tight.
 import secp256k1 from "secp256k1";
 import { getTypesForEIP712Domain, hashDomain, keccak256, stringToBytes } from "viem";
+import { keccak256 as keccak } from "./keccak.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
 
 export type Hex = `0x${string}`;
@@ -64,7 +65,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
   const finish = (structHash: Uint8Array): Uint8Array => {
     const msg = outer.slice();
     msg.set(structHash, 34);
-    return keccak256(msg, "bytes");
+    return keccak(msg);
   };
   return {
     domainSeparator,
@@ -74,7 +75,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
       writeSmallUint(b, 32, door);
       b.set(hexToBuf(nonce).subarray(0, 16), 64); // bytes16: left-aligned
       writeSmallUint(b, 96, time);
-      return finish(keccak256(b, "bytes"));
+      return finish(keccak(b));
     },
     unlockDigest({ door, challenge, passId, deadline }) {
       const b = new Uint8Array(160);
@@ -83,7 +84,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
       b.set(hexToBuf(challenge).subarray(0, 32), 64);
       writeUint(b, 96, passId);
       writeSmallUint(b, 128, deadline);
-      return finish(keccak256(b, "bytes"));
+      return finish(keccak(b));
     },
     openCommandDigest({ door, challenge, expires }) {
       const b = new Uint8Array(128);
@@ -91,7 +92,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
       writeSmallUint(b, 32, door);
       b.set(hexToBuf(challenge).subarray(0, 32), 64);
       writeSmallUint(b, 96, expires);
-      return finish(keccak256(b, "bytes"));
+      return finish(keccak(b));
     },
   };
 }
@@ -108,7 +109,7 @@ function addressOfPublicKey(pub65: Uint8Array): Hex {
   const key = Buffer.from(pub65.buffer, pub65.byteOffset + 1, 64).toString("latin1");
   let a = addressCache.get(key);
   if (a === undefined) {
-    a = toHex(keccak256(pub65.subarray(1), "bytes").subarray(12));
+    a = toHex(keccak(pub65.subarray(1)).subarray(12));
     if (addressCache.size >= 20_000) addressCache.clear();
     addressCache.set(key, a);
   }

@@ -48,6 +48,7 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
       this.set(index.lastOkAt ? (Date.now() - index.lastOkAt) / 1000 : -1);
     },
   });
+  new Gauge({ name: "relayer_index_polls", help: "Index polls started since start (shared by all waiting decisions)", registers: [registry], collect() { this.set(index.polls); } });
   new Gauge({ name: "relayer_index_tip_block", help: "Last block applied by the index", registers: [registry], collect() { this.set(index.tip); } });
   return { registry, decisions, decisionSeconds, phaseSeconds, lockDeliveries, reorgs };
 }

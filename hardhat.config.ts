@@ -15,8 +15,9 @@ const compiler = {
   settings: { optimizer: { enabled: true, runs: 20000 }, viaIR: true, evmVersion: "cancun" },
 };
 
-// Heavier fuzz/invariant campaigns when CI (or FUZZ_PROFILE=ci) asks for them.
-const heavy = process.env.FUZZ_PROFILE === "ci";
+// Heavier fuzz/invariant campaigns in CI (CI=true) or on demand (FUZZ_PROFILE=ci); FUZZ_PROFILE=quick
+// keeps the quick local profile even in CI.
+const heavy = process.env.FUZZ_PROFILE ? process.env.FUZZ_PROFILE === "ci" : process.env.CI === "true";
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],

@@ -42,7 +42,9 @@ export function errorBody(err: RelayerError): { error: { code: ErrorCode; messag
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
 }
 
-/** HTTP status of a door decision's answer. */
+/** HTTP status of a door decision's answer. A denial is a decision, not an error: 200 with
+ * `granted: false` and its reason (a 4xx would also surface as an error in the browser console).
+ * Only requests that could not be decided get an error status. */
 export function reasonStatus(reason: string): number {
   switch (reason) {
     case "granted":
@@ -54,6 +56,6 @@ export function reasonStatus(reason: string): number {
     case "chain_unavailable":
       return 503;
     default:
-      return 403;
+      return 200;
   }
 }

@@ -117,9 +117,8 @@ export const openApiDocument = {
         summary: "Decide an unlock request; on grant, returns and delivers a signed open command",
         requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/UnlockRequest" } } } },
         responses: {
-          200: { description: "granted", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
           400: { description: "denied: malformed_request", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
-          403: { description: "denied with a reason", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
+          200: { description: "granted, or denied with a reason", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
           429: { description: "denied: rate_limited" },
           503: { description: "denied: chain_unavailable (fail closed), or audit log unavailable" },
         },

@@ -5,7 +5,7 @@ import { useApp } from "../context.tsx";
 import { useCurrencies } from "../hooks.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { loadDoors, loadPolicies, loadRelayers, loadSplits, read, type Resource, type Venue } from "../lib/protocol.ts";
-import { localized, metadataUri } from "../lib/metadata.ts";
+import { localized, metadataUri, withLocalized } from "../lib/metadata.ts";
 import { formatBps, type Currency } from "../lib/money.ts";
 import type { RefundTier } from "../lib/policy.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
@@ -124,7 +124,7 @@ function VenueDetails({ value, onChange }: { value: VenueFields; onChange: (v: V
   );
 }
 
-function venueMeta(v: VenueFields, base: object = {}) {
+function venueMeta(v: VenueFields, lang: string, base: { description?: unknown } = {}) {
   return metadataUri({
     ...base,
     name: v.name,
@@ -132,12 +132,12 @@ function venueMeta(v: VenueFields, base: object = {}) {
     city: v.city,
     timezone: v.timezone || "America/Toronto",
     openingHours: v.openingHours,
-    description: v.description,
+    description: withLocalized(base.description, lang, v.description),
   });
 }
 
 export function CreateVenue({ account }: { account: Address }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const tx = useTx();
   const [open, setOpen] = useState(false);
   const [v, setV] = useState<VenueFields>({ name: "", address: "", city: "", timezone: "America/Toronto", openingHours: "", description: "" });
@@ -156,7 +156,7 @@ export function CreateVenue({ account }: { account: Address }) {
         e.preventDefault();
         const p = payeesArgs(rows);
         if (!p || !v.name) return tx.setError({ key: "form.invalid" });
-        void tx.run({ functionName: "createVenue", args: [v.name, venueMeta(v), p[0], p[1]] }, t("common.saved")).then((r) => r && setOpen(false));
+        void tx.run({ functionName: "createVenue", args: [v.name, venueMeta(v, lang), p[0], p[1]] }, t("common.saved")).then((r) => r && setOpen(false));
       }}
     >
       <h2>{t("op.newVenue")}</h2>
@@ -171,7 +171,7 @@ export function CreateVenue({ account }: { account: Address }) {
 }
 
 export function VenueEditor({ venue, resources, account }: { venue: Venue; resources: Resource[]; account: Address }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { protocol } = useApp();
   const details = useTx();
   const payees = useTx();
@@ -182,7 +182,7 @@ export function VenueEditor({ venue, resources, account }: { venue: Venue; resou
     city: String(venue.meta.city ?? ""),
     timezone: venue.timeZone,
     openingHours: typeof venue.meta.openingHours === "string" ? venue.meta.openingHours : "",
-    description: localized(venue.meta.description, "fr"),
+    description: localized(venue.meta.description, lang),
   });
   const split = useQuery({
     queryKey: ["chain", "split", venue.splitId],
@@ -197,7 +197,7 @@ export function VenueEditor({ venue, resources, account }: { venue: Venue; resou
         aria-label={t("form.venue")}
         onSubmit={(e) => {
           e.preventDefault();
-          void details.run({ functionName: "updateVenue", args: [venue.id, v.name, venueMeta(v, venue.meta)] }, t("common.saved"));
+          void details.run({ functionName: "updateVenue", args: [venue.id, v.name, venueMeta(v, lang, venue.meta)] }, t("common.saved"));
         }}
       >
         <h3>{t("form.venue")}</h3>
@@ -285,7 +285,7 @@ function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }
 }
 
 function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; resource?: Resource; currencies: Currency[] }) {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const { protocol } = useApp();
   const policies = useQuery({ queryKey: ["chain", "policies"], queryFn: () => loadPolicies(protocol) });
   const tx = useTx();
@@ -294,7 +294,7 @@ function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; res
   const dec = cur.decimals;
   const initial = () => ({
     name: resource?.name ?? "",
-    description: localized(resource?.meta.description, "fr"),
+    description: localized(resource?.meta.description, lang),
     kind: String(resource?.kind ?? 0),
     units: String(resource?.units ?? 1),
     currency: cur.address as string,
@@ -323,7 +323,7 @@ function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; res
     }
     const params = {
       name: f.name,
-      metadataURI: metadataUri({ ...(resource?.meta ?? {}), description: f.description }),
+      metadataURI: metadataUri({ ...(resource?.meta ?? {}), description: withLocalized(resource?.meta.description, lang, f.description) }),
       kind: Number(f.kind),
       units: Number(f.units),
       currency: c.address,

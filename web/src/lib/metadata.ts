@@ -71,6 +71,17 @@ export function validTimeZone(tz: unknown): string {
 }
 
 /** Picks the text in `lang` (or the first available) from a localized value. */
+/** `previous` (a string or { fr, en }) with its `lang` text replaced: editing one language keeps the others. */
+export function withLocalized(previous: unknown, lang: string, text: string): Record<string, unknown> {
+  const base =
+    previous && typeof previous === "object"
+      ? { ...(previous as Record<string, unknown>) }
+      : typeof previous === "string" && previous
+        ? { fr: previous }
+        : {};
+  return { ...base, [lang]: text };
+}
+
 export function localized(value: unknown, lang: string): string {
   if (typeof value === "string") return value;
   if (value && typeof value === "object") {

@@ -36,7 +36,7 @@ export function makeRelayer(baseUrl: string) {
     } catch {
       // plain text body
     }
-    if (!res.ok && res.status !== 403) {
+    if (!res.ok) {
       // The relayer answers errors as { error: { code, message } } and unlock denials as { reason }.
       type ErrorBody = { reason?: string; error?: { code?: string; message?: string } | string } | null;
       const b = (typeof body === "object" ? body : null) as ErrorBody;

@@ -113,7 +113,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
     challenges,
     codeCache: new CodeCache(),
-    nonces: new NonceStore(config.siweNonceTtlS, clock),
+    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret),
     sessions: new SessionCodec(config.sessionSecret),
   };
   const server: Server = createServer(createRequestListener(ctx));

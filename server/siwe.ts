@@ -2,9 +2,11 @@
 // URI, chain id, unused nonce, issued-at / expiration / not-before with a small clock skew),
 // EOA signatures by recovery and contract wallets by ERC-1271.
 //
-// Nonces live in this relayer's memory: behind a load balancer, pin /api/siwe/* to one relayer
-// (sticky sessions) or share the nonce store.
-import { randomBytes } from "node:crypto";
+// Nonces are self-authenticating (random, expiry, HMAC with SESSION_SECRET), so relayers sharing
+// that secret behind a load balancer accept each other's nonces without shared state. Each relayer
+// consumes a nonce once; across N relayers a captured signed message could at most be replayed
+// once per other relayer, and only before the nonce expires (SIWE_NONCE_TTL_S).
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hashMessage } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import type { ChainReader } from "./chain.ts";
@@ -23,29 +25,41 @@ export type SiwePolicy = {
 };
 
 export class NonceStore {
-  private readonly nonces = new Map<string, number>();
+  /** Nonces consumed here, until they expire. */
+  private readonly used = new Map<string, number>();
   private readonly ttlS: number;
   private readonly clock: Clock;
-  constructor(ttlS: number, clock: Clock) {
+  private readonly secret: string;
+  constructor(ttlS: number, clock: Clock, secret: string) {
     this.ttlS = ttlS;
     this.clock = clock;
+    this.secret = secret;
   }
+  /** 56 hex characters (alphanumeric, as EIP-4361 wants): 12 random bytes, the expiry, a MAC. */
   issue(): string {
-    this.prune();
-    if (this.nonces.size > 100_000) throw new RelayerError("rate_limited", "too many outstanding nonces");
-    const nonce = randomBytes(12).toString("hex"); // alphanumeric, ≥ 8 chars (EIP-4361)
-    this.nonces.set(nonce, this.clock() + this.ttlS);
-    return nonce;
+    const expiry = Buffer.alloc(4);
+    expiry.writeUInt32BE(this.clock() + this.ttlS);
+    const payload = Buffer.concat([randomBytes(12), expiry]).toString("hex");
+    return payload + this.mac(payload);
   }
-  /** Consumes a nonce; true only the first time, and only before it expires. */
+  /** Consumes a nonce; true only the first time here, only if this network issued it, before it expires. */
   consume(nonce: string): boolean {
-    const until = this.nonces.get(nonce);
-    this.nonces.delete(nonce);
-    return until !== undefined && until >= this.clock();
-  }
-  private prune(): void {
+    if (!/^[0-9a-f]{56}$/.test(nonce)) return false;
+    const payload = nonce.slice(0, 32);
+    if (!timingSafeEqual(Buffer.from(nonce.slice(32), "hex"), Buffer.from(this.mac(payload), "hex"))) return false;
+    const until = Buffer.from(payload, "hex").readUInt32BE(12);
     const now = this.clock();
-    for (const [n, until] of this.nonces) if (until < now) this.nonces.delete(n);
+    if (until < now || this.used.has(nonce)) return false;
+    this.prune(now);
+    if (this.used.size > 100_000) return false; // bounded memory: refuse rather than grow
+    this.used.set(nonce, until);
+    return true;
+  }
+  private mac(payload: string): string {
+    return createHmac("sha256", this.secret).update(`siwe-nonce:${payload}`).digest("hex").slice(0, 24);
+  }
+  private prune(now: number): void {
+    for (const [n, until] of this.used) if (until < now) this.used.delete(n);
   }
 }
 

@@ -64,7 +64,8 @@ function picture(label: string, hue: number): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
 }
 
-const desk = (over: Partial<DemoResource>): DemoResource => ({
+// A resource: the shared desk of etc Saint-Germain unless `over` says otherwise.
+const resource = (over: Partial<DemoResource>): DemoResource => ({
   key: "desk",
   name: "Poste partagé",
   kind: 0,
@@ -101,8 +102,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       picture: picture("Le Lab", 200),
     },
     resources: [
-      {
-        ...desk({}),
+      resource({
         key: "office",
         name: "Bureau privé",
         kind: 1,
@@ -111,9 +111,8 @@ export const DEMO_VENUES: DemoVenue[] = [
         maxHours: 4_320,
         policy: "moderate",
         description: { fr: "Bureau privé fermé à clé", en: "Lockable private office" },
-      },
-      {
-        ...desk({}),
+      }),
+      resource({
         key: "conference",
         name: "Salle de conférence",
         kind: 2,
@@ -123,9 +122,8 @@ export const DEMO_VENUES: DemoVenue[] = [
         maxHours: 72,
         horizonDays: 60,
         description: { fr: "Salle de conférence, 12 places, écran", en: "Conference room, 12 seats, screen" },
-      },
-      {
-        ...desk({}),
+      }),
+      resource({
         key: "studio",
         name: "Studio photo",
         kind: 3,
@@ -134,9 +132,8 @@ export const DEMO_VENUES: DemoVenue[] = [
         maxHours: 168,
         policy: "moderate",
         description: { fr: "Studio photo avec éclairage", en: "Photo studio with lighting" },
-      },
-      {
-        ...desk({}),
+      }),
+      resource({
         key: "hall",
         name: "Salle de banquet",
         kind: 4,
@@ -149,7 +146,7 @@ export const DEMO_VENUES: DemoVenue[] = [
         policy: "strict",
         transferable: false,
         description: { fr: "Salle de banquet, 150 personnes", en: "Banquet hall, 150 guests" },
-      },
+      }),
     ],
     doors: [
       { name: "Entrée principale", resources: "all" },
@@ -175,7 +172,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       },
       picture: picture("etc", 30),
     },
-    resources: [desk({}), desk({ key: "desk-eth", name: "Poste partagé (ETH)", units: 4, currency: "ETH", prices: { hour: ETH / 2000n, day: ETH / 400n, month: ETH / 40n } })],
+    resources: [resource({}), resource({ key: "desk-eth", name: "Poste partagé (ETH)", units: 4, currency: "ETH", prices: { hour: ETH / 2000n, day: ETH / 400n, month: ETH / 40n } })],
     doors: [{ name: "Porte de l'église", resources: "all" }],
   },
   {
@@ -198,9 +195,8 @@ export const DEMO_VENUES: DemoVenue[] = [
       picture: picture("Caisse", 130),
     },
     resources: [
-      desk({ units: 8, prices: { hour: 4n * CAD, day: 20n * CAD, month: 220n * CAD } }),
-      {
-        ...desk({}),
+      resource({ units: 8, prices: { hour: 4n * CAD, day: 20n * CAD, month: 220n * CAD } }),
+      resource({
         key: "vault",
         name: "La Voûte",
         kind: 2,
@@ -208,7 +204,7 @@ export const DEMO_VENUES: DemoVenue[] = [
         prices: { hour: 20n * CAD, day: 120n * CAD, month: 1_500n * CAD },
         maxHours: 24,
         description: { fr: "Salle de réunion dans l'ancienne voûte", en: "Meeting room in the old vault" },
-      },
+      }),
     ],
     doors: [
       { name: "Porte avant", resources: "all" },

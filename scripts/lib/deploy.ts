@@ -1,6 +1,6 @@
 // Deploys the whole protocol with any ethers signer and describes it as a Deployments object
 // (see protocol/deployments.ts). Writing the file is the caller's business.
-import { ContractFactory, type Signer } from "ethers";
+import { Contract, ContractFactory, type Signer } from "ethers";
 import type { Deployments } from "../../protocol/deployments.ts";
 import { readArtifact } from "./artifacts.ts";
 
@@ -19,6 +19,14 @@ async function deploy(signer: Signer, name: string, args: unknown[] = []) {
   return { address: (await contract.getAddress()) as `0x${string}`, block: receipt!.blockNumber };
 }
 
+/** Clients use the whole interface (core + registry module + ERC-721), plus what only the
+ * implementation declares (Solady's ERC-721 errors, `renderer()`, `venueRegistry()`). */
+function abiUnion(iface: any[], impl: any[]): any[] {
+  const key = (item: { type: string; name?: string }) => `${item.type}:${item.name ?? ""}`;
+  const known = new Set(iface.map(key));
+  return [...iface, ...impl.filter((item) => !known.has(key(item)))];
+}
+
 export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): Promise<Deployments> {
   const log = opts.log ?? (() => {});
   const deployer = await signer.getAddress();
@@ -33,8 +41,7 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   log("deploying Passepartout");
   // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
   const main = await deploy(signer, "Passepartout", [deployer, treasury, opts.feeBps ?? 300, renderer.address, registry.address]);
-  const iface = readArtifact("IPassepartout").abi;
-  const passepartoutAbi = [...iface, ...readArtifact("Passepartout").abi.filter((f) => !iface.some((g) => g.type === f.type && g.name === f.name && f.type !== "constructor"))];
+  const passepartoutAbi = abiUnion(readArtifact("IPassepartout").abi, readArtifact("Passepartout").abi);
   const deployments: Deployments = {
     chainId,
     deployBlock: renderer.block,
@@ -45,7 +52,7 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
     },
   };
 
-  const passepartout = new (await import("ethers")).Contract(main.address, passepartoutAbi, signer);
+  const passepartout = new Contract(main.address, passepartoutAbi, signer);
   if (opts.testStablecoin) {
     log("deploying TestCAD (test stablecoin)");
     const cad = await deploy(signer, "TestCAD");

@@ -232,17 +232,23 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       });
     });
 
+    /** A member's 1-hour booking (pass 1, resource 4, price 100) paid in a freshly allowed token mock. */
+    async function withTokenBooking(name: "BlockableToken" | "OddToken") {
+      const f = await loadFixture(deployFixture);
+      const token: any = await ethers.deployContract(name); // both mocks: mint, approve, transfer
+      const ta = await token.getAddress();
+      await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
+      await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
+      await token.mint(f.member.address, 1_000n);
+      await token.connect(f.member).approve(f.address, 1_000n);
+      const s = f.at(5, 9);
+      await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address);
+      return { ...f, token, ta };
+    }
+
     describe("when the token refuses the transfer to the holder", function () {
       it("credits the refund in that token", async function () {
-        const f = await loadFixture(deployFixture);
-        const token = await ethers.deployContract("BlockableToken");
-        const ta = await token.getAddress();
-        await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
-        await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
-        await token.mint(f.member.address, 1_000n);
-        await token.connect(f.member).approve(f.address, 1_000n);
-        const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address);
+        const { token, ta, ...f } = await withTokenBooking("BlockableToken");
         await token.setBlocked(f.member.address, true);
         await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(f.member.address, ta, 100n);
         expect(await f.pp.credit(f.member.address, ta)).to.equal(100n);
@@ -252,18 +258,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
     });
 
     describe("when the token returns no data or false", function () {
-      async function withOddToken() {
-        const f = await loadFixture(deployFixture);
-        const token = await ethers.deployContract("OddToken");
-        const ta = await token.getAddress();
-        await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
-        await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
-        await token.mint(f.member.address, 1_000n);
-        await token.connect(f.member).approve(f.address, 1_000n);
-        const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address);
-        return { ...f, token, ta };
-      }
+      const withOddToken = () => withTokenBooking("OddToken");
 
       it("pays an operator refund in a token whose transfer returns nothing", async function () {
         const f = await withOddToken();

@@ -6,8 +6,16 @@
 // time per decision, and the throughput of a naive relayer (same crypto, same audit log, one
 // `canEnter` contract read per request instead of the event index). Writes bench/relayer.json.
 //
-//   node bench/relayer.ts                 (BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_PASSES, BENCH_VENUES)
+//   node bench/relayer.ts                 (BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_PASSES, BENCH_VENUES,
+//                                          BENCH_WARMUP, BENCH_BATCH, BENCH_CRYPTO_ITERATIONS,
+//                                          BENCH_OUTPUT: results file, default bench/relayer.json)
 //   node bench/relayer.ts --naive-server  (internal: the naive relayer process)
+//
+// Time: passes are booked in batches (one block each, mined at the bench clock's time), and each
+// batch books the hour slot its own block falls in, so seeding that crosses an hour boundary books
+// valid passes on both sides of it. The relayer, the lock simulator and the load generator share
+// the bench clock (bench/shiftClock.ts). BENCH_START_BEFORE_HOUR_S=10 starts that clock (and the
+// chain) 10 s before the next full hour when the passes are booked, to prove it.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,10 +26,16 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createDoorHasher, recoverSigner, sameAddress, signDigest, toHex } from "../server/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../protocol/eip712.ts";
 import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
+import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOUR = 3600;
 const ZERO = "0x0000000000000000000000000000000000000000";
+/** Preloaded by every process the bench starts: they read the bench's clock. */
+const SHIFT_CLOCK = fileURLToPath(new URL("./shiftClock.ts", import.meta.url));
+const clockArgs = ["--import", SHIFT_CLOCK];
+const nowS = () => Math.floor(Date.now() / 1000);
+const iso = (s: number) => new Date(s * 1000).toISOString().slice(11, 19);
 
 if (process.argv.includes("--naive-server")) {
   await naiveServer();
@@ -96,6 +110,11 @@ async function main(): Promise<void> {
   const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
   const PASSES = Number(process.env.BENCH_PASSES ?? 3000);
   const VENUES = Number(process.env.BENCH_VENUES ?? 20);
+  const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+  const BATCH = Number(process.env.BENCH_BATCH ?? 150);
+  const N = Number(process.env.BENCH_CRYPTO_ITERATIONS ?? 20_000);
+  const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(ROOT, "bench", "relayer.json");
+  const startBeforeHour = process.env.BENCH_START_BEFORE_HOUR_S ? Number(process.env.BENCH_START_BEFORE_HOUR_S) : undefined;
   const RESOURCES_PER_VENUE = 5;
   const DOORS_PER_VENUE = 10;
   const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -121,17 +140,26 @@ async function main(): Promise<void> {
       nonces.set(account.address, nonce + 1);
       pending.push(wallet.writeContract({ address: contract, abi, functionName, args, value, nonce, gas: 1_500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n } as never));
     };
+    // Every block is mined at an explicit time: the bench clock's now (or one second after the
+    // previous block), chosen before its transactions are sent, so they know their block's hour.
+    let lastBlockTime = Number((await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
+    let blockTime = 0;
+    const nextBlock = () => {
+      blockTime = Math.max(lastBlockTime + 1, nowS());
+      return blockTime;
+    };
     const flush = async () => {
       await Promise.all(pending.splice(0));
-      await chain.rpc("evm_mine");
+      await chain.rpc("evm_mine", [blockTime]);
+      lastBlockTime = blockTime;
+      nextBlock();
     };
 
     // ---- seed: venues, resources, doors, trust, passes (real bookings, batched blocks) ----
-    const t0 = Date.now();
+    const t0 = performance.now();
     await chain.rpc("evm_setAutomine", [false]);
     const operator = chain.accounts[1];
-    const latest = await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-    const slot0 = Math.floor(Number(latest.timestamp) / HOUR) * HOUR;
+    nextBlock();
     type DoorInfo = { id: number; venue: number; admits: number[] | "all" };
     const doors: DoorInfo[] = [];
     const resources: { id: number; venue: number }[] = [];
@@ -157,14 +185,27 @@ async function main(): Promise<void> {
       await send(operator.privateKey, "setRelayerTrusted", [v, DEMO_RELAYER_ADDRESS, true]);
       await flush();
     }
+    if (startBeforeHour !== undefined) {
+      // The bench clock (this process, the chain's next blocks, the processes started below) now
+      // reads `startBeforeHour` seconds before a full hour.
+      const offsetMs = offsetToBeforeHour(startBeforeHour);
+      shiftClock(offsetMs);
+      process.env.BENCH_CLOCK_OFFSET_MS = String(offsetMs);
+      nextBlock();
+      log(`bench clock set ${(offsetMs / 1000).toFixed(0)} s ahead of the wall clock: booking starts at ${iso(blockTime)}`);
+    }
     const members = chain.accounts.slice(2, 18);
+    // Each batch books the slot of the block it will be mined in: [that hour, +2 h).
+    const batchSlots = new Set<number>();
     for (let i = 0; i < PASSES; i++) {
       const res = resources[i % resources.length];
       const holder = i % members.length;
-      await send(members[holder].privateKey, "book", [res.id, BigInt(slot0), BigInt(slot0 + 2 * HOUR), 65535, 10n ** 6n, members[holder].address], 2000n);
-      if (pending.length >= 150) await flush();
+      const slot = Math.floor(blockTime / HOUR) * HOUR;
+      batchSlots.add(slot);
+      await send(members[holder].privateKey, "book", [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address], 2000n);
+      if (pending.length >= BATCH) await flush();
     }
-    await flush();
+    if (pending.length) await flush();
     await chain.rpc("evm_setAutomine", [true]);
     // Pass ids come from the Booked events (transactions of different senders may be reordered).
     const pub = createPublicClient({ transport });
@@ -173,8 +214,10 @@ async function main(): Promise<void> {
     const resourceVenue = new Map(resources.map((r) => [r.id, r.venue]));
     const passes = booked.map((e) => ({ id: e.args.passId, holder: memberIndex.get(e.args.holder.toLowerCase())!, resource: Number(e.args.resourceId), venue: resourceVenue.get(Number(e.args.resourceId))! }));
     if (passes.length !== PASSES) throw new Error(`expected ${PASSES} passes, found ${passes.length}`);
+    const slots = [...batchSlots].sort((a, b) => a - b);
+    if (slots.length > 1) log(`seeding crossed an hour boundary: passes booked from the ${iso(slots[0])} slot to the ${iso(slots.at(-1)!)} slot, all ${passes.length} found`);
     const block = Number(await chain.rpc<string>("eth_blockNumber"));
-    log(`seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((Date.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`);
+    log(`seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((performance.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`);
 
     // ---- processes: lock simulator and relayer ----
     const dir = path.join(ROOT, "data", "bench");
@@ -183,7 +226,7 @@ async function main(): Promise<void> {
     writeFileSync(deploymentsFile, JSON.stringify(chain.deployments));
     const stamp = Date.now();
     const lockPort = await freePort();
-    const lock = spawn(process.execPath, [path.join(ROOT, "server/lockSimulatorMain.ts")], {
+    const lock = spawn(process.execPath, [...clockArgs, path.join(ROOT, "server/lockSimulatorMain.ts")], {
       cwd: ROOT,
       detached: true,
       stdio: "ignore",
@@ -191,7 +234,7 @@ async function main(): Promise<void> {
     });
     children.push(lock);
     const relayerPort = await freePort();
-    const relayer = spawn(process.execPath, [...(process.env.BENCH_RELAYER_NODE_ARGS?.split(" ") ?? []), path.join(ROOT, "server/main.ts")], {
+    const relayer = spawn(process.execPath, [...(process.env.BENCH_RELAYER_NODE_ARGS?.split(" ") ?? []), ...clockArgs, path.join(ROOT, "server/main.ts")], {
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "ignore", "inherit"],
@@ -216,7 +259,7 @@ async function main(): Promise<void> {
     // ---- requests: 80 % granted, 10 % stranger, 5 % wrong door, 5 % forged signature ----
     const hasher = createDoorHasher(31337, contract);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const total = REQUESTS + 1000; // + warm-up
+    const total = REQUESTS + WARMUP;
     const challengeFor = async (door: number) => JSON.parse((await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body) as Challenge;
     const bodies: string[] = new Array(total);
     let made = 0;
@@ -237,9 +280,9 @@ async function main(): Promise<void> {
         bodies[i] = JSON.stringify({ chainId: 31337, contract, door: door.id, challenge, passId: pass.id.toString(), deadline, signer: privateKeyToAccount(members[signerIdx].privateKey).address, signature: signDigest(digest, key) });
       }
     };
-    const tb = Date.now();
+    const tb = performance.now();
     await Promise.all(Array.from({ length: 8 }, build));
-    log(`pre-signed ${total} unlock requests with fresh lock challenges in ${((Date.now() - tb) / 1000).toFixed(1)} s`);
+    log(`pre-signed ${total} unlock requests with fresh lock challenges in ${((performance.now() - tb) / 1000).toFixed(1)} s`);
 
     const runLoad = async (url: string, list: string[]) => {
       const latencies: number[] = new Array(list.length);
@@ -264,7 +307,7 @@ async function main(): Promise<void> {
       return { rate: list.length / seconds, p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), reasons, seconds };
     };
 
-    await runLoad(`${base}/api/unlock`, bodies.slice(0, 1000)); // warm-up
+    await runLoad(`${base}/api/unlock`, bodies.slice(0, WARMUP));
     // Other work on this 2-core machine skews every figure: recorded with the results.
     const loadBefore = (await import("node:os")).loadavg().map((x) => round(x));
     log(`load average before the measured run: ${loadBefore.join(", ")}`);
@@ -273,7 +316,7 @@ async function main(): Promise<void> {
     const cpu0 = cpuTicks(relayer.pid!);
     const split0 = cpuSplit(relayer.pid!);
     const lockSplit0 = cpuSplit(lock.pid!);
-    const main = await runLoad(`${base}/api/unlock`, bodies.slice(1000));
+    const main = await runLoad(`${base}/api/unlock`, bodies.slice(WARMUP));
     const cpu1 = cpuTicks(relayer.pid!);
     const split1 = cpuSplit(relayer.pid!);
     const lockSplit1 = cpuSplit(lock.pid!);
@@ -288,14 +331,17 @@ async function main(): Promise<void> {
     }
     log(`relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`);
     log(`  reasons: ${JSON.stringify(Object.fromEntries(main.reasons))}`);
+    // The mix is fixed (granted, stranger, wrong door, forged): any other reason means the bench
+    // itself is wrong (e.g. passes not valid at the relayer's clock: too_early, expired).
+    const unexpected = [...main.reasons.keys()].filter((r) => !["granted", "not_holder_or_guest", "wrong_door", "bad_signature"].includes(r));
+    if (unexpected.length) throw new Error(`unexpected decisions in the measured run: ${unexpected.join(", ")}`);
     const us = (ticks: number) => ((ticks * 10_000) / REQUESTS).toFixed(0);
     log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); lock simulator: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`);
 
     // ---- bare signature verification, one core, in this process ----
-    const sample = JSON.parse(bodies[1000]);
+    const sample = JSON.parse(bodies[WARMUP]);
     const challengeId = toHex(hasher.challengeDigest(sample.challenge));
     const msg = { door: sample.door, challenge: challengeId, passId: BigInt(sample.passId), deadline: sample.deadline };
-    const N = 20_000;
     let tv = performance.now();
     for (let i = 0; i < N; i++) recoverSigner(hasher.unlockDigest(msg), sample.signature);
     const bareUs = ((performance.now() - tv) * 1000) / N;
@@ -322,12 +368,13 @@ async function main(): Promise<void> {
     // ---- naive relayer: fresh challenges (the lock accepts each once; the naive one does not check) ----
     await killGroup(relayer, "SIGTERM");
     const naivePort = await freePort();
-    const naive = spawn(process.execPath, ["--no-warnings", fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+    const naive = spawn(process.execPath, ["--no-warnings", ...clockArgs, fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
     children.push(naive);
     await new Promise<void>((resolve) => naive.stdout!.once("data", () => resolve()));
     const naiveCount = Math.min(REQUESTS, 4000);
-    await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(1000, 1500));
-    const naiveRun = await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(1500, 1500 + naiveCount));
+    const naiveWarm = Math.min(500, Math.floor(REQUESTS / 4));
+    await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP, WARMUP + naiveWarm));
+    const naiveRun = await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP + naiveWarm, WARMUP + naiveWarm + naiveCount));
     log(`naive relayer (one canEnter read per request): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`);
     log(`  reasons: ${JSON.stringify(Object.fromEntries(naiveRun.reasons))}`);
 
@@ -352,12 +399,13 @@ async function main(): Promise<void> {
       requests: REQUESTS,
       concurrency: CONCURRENCY,
       passes: passes.length,
+      hourSlotsBooked: slots.length,
       doors: doors.length,
       reasons: Object.fromEntries(main.reasons),
       machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
     };
-    writeFileSync(path.join(ROOT, "bench", "relayer.json"), `${JSON.stringify(result, null, 2)}\n`);
-    log(`wrote bench/relayer.json`);
+    writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${path.relative(ROOT, OUTPUT)}`);
   } finally {
     await cleanup();
   }

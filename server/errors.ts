@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   siwe_invalid: 401,
   chain_unavailable: 503,
+  audit_unavailable: 503,
+  not_ready: 503,
   lock_unavailable: 502,
   internal: 500,
 } as const;
@@ -40,6 +42,23 @@ export class ConfigError extends Error {
 /** Body of every error answer: `{ error: { code, message } }`. */
 export function errorBody(err: RelayerError): { error: { code: ErrorCode; message: string; details?: unknown } } {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+}
+
+/** Messages of the door decisions answered with an error status (429, 503). */
+const DECISION_ERRORS: Partial<Record<string, string>> = {
+  rate_limited: "too many unlock requests for this signer; retry after the Retry-After delay",
+  chain_unavailable: "the chain cannot be read now: denied (fail closed)",
+};
+
+/**
+ * A door decision that is answered as an error (429 rate_limited, 503 chain_unavailable), so that
+ * every 429 and 503 of the relayer has the one error shape `{ error: { code, message, details } }`;
+ * `details` carries the decision's `requestId` and `auditId` (it was recorded). Null for the other
+ * decisions (answered as `{ requestId, granted, reason, auditId, … }`).
+ */
+export function decisionError(reason: string, details: { requestId: string; auditId: number }): RelayerError | null {
+  const message = DECISION_ERRORS[reason];
+  return message === undefined ? null : new RelayerError(reason as ErrorCode, message, details);
 }
 
 /** HTTP status of a door decision's answer. A denial is a decision, not an error: 200 with

@@ -57,11 +57,22 @@ export async function signUnlockRequest(args: {
   };
 }
 
-export async function requestUnlock(relayerUrl: string, request: UnlockRequest): Promise<{ status: number; answer: UnlockAnswer }> {
+/** The relayer's error shape (every 429 and 503, and every other error status). */
+export type ErrorAnswer = { error: { code: string; message: string; details?: { requestId?: string; auditId?: number } & Record<string, unknown> } };
+
+/**
+ * Posts an unlock request. `answer` is the decision; a decision answered with the error shape
+ * (429 rate_limited, 503 chain_unavailable / audit_unavailable) is read back as a denial with
+ * `error.code` as its reason. `body` is what the relayer sent.
+ */
+export async function requestUnlock(relayerUrl: string, request: UnlockRequest): Promise<{ status: number; answer: UnlockAnswer; body: UnlockAnswer | ErrorAnswer }> {
   const res = await fetch(`${relayerUrl.replace(/\/$/, "")}/api/unlock`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(request),
   });
-  return { status: res.status, answer: (await res.json()) as UnlockAnswer };
+  const body = (await res.json()) as UnlockAnswer | ErrorAnswer;
+  if (!("error" in body)) return { status: res.status, answer: body, body };
+  const d = body.error.details ?? {};
+  return { status: res.status, answer: { requestId: d.requestId ?? "", granted: false, reason: body.error.code, auditId: d.auditId ?? 0 }, body };
 }

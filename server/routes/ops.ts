@@ -2,6 +2,7 @@
 import express, { type Router } from "express";
 import type { RelayerContext } from "../context.ts";
 import { openApiDocument } from "../openapi.ts";
+import { RelayerError, errorBody } from "../errors.ts";
 
 export function opsRouter(ctx: RelayerContext): Router {
   const router = express.Router();
@@ -14,7 +15,9 @@ export function opsRouter(ctx: RelayerContext): Router {
     const fresh = ageMs !== null && ageMs <= Math.max(ctx.config.indexMaxStalenessMs, ctx.config.indexPollMs * 3 + 500);
     const ready = index.synced() && fresh;
     const lag = index.lagBlocks();
-    res.status(ready ? 200 : 503).json({ ready, tip: index.tip, head: index.head, lagBlocks: Number.isFinite(lag) ? lag : null, lastSyncAgeMs: ageMs, reorgs: index.reorgs });
+    const state = { ready, tip: index.tip, head: index.head, lagBlocks: Number.isFinite(lag) ? lag : null, lastSyncAgeMs: ageMs, reorgs: index.reorgs };
+    if (ready) res.json(state);
+    else res.status(503).json(errorBody(new RelayerError("not_ready", "event index not synced or stale", state)));
   });
   router.get("/metrics", async (_req, res) => {
     res.set("content-type", ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

@@ -11,7 +11,7 @@ import type { Reason } from "../../protocol/reasons.ts";
 import type { RelayerContext } from "../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
 import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../verifyUnlockRequest.ts";
-import { reasonStatus } from "../errors.ts";
+import { RelayerError, decisionError, errorBody, reasonStatus } from "../errors.ts";
 import type { DeliveryResult } from "../lockAdapter.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
@@ -88,7 +88,8 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
     } catch (err) {
       // No audit record, no answer: fail closed.
       ctx.logger.error({ err, requestId }, "audit write failed");
-      send(503, { error: { code: "audit_unavailable", message: "decision could not be recorded" } });
+      const e = new RelayerError("audit_unavailable", "decision could not be recorded");
+      send(e.status, errorBody(e));
       return;
     }
     auditPhase.observe((performance.now() - auditStart) / 1000);
@@ -103,7 +104,8 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
     metrics.decisions.inc({ result, reason: decision.reason });
     (granted ? grantedSeconds : deniedSeconds).observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source }, "door decision");
-    send(reasonStatus(decision.reason), {
+    const asError = decisionError(decision.reason, { requestId, auditId });
+    send(reasonStatus(decision.reason), asError ? errorBody(asError) : {
       requestId,
       granted,
       reason: decision.reason,

@@ -13,6 +13,7 @@ import { challengeRouter } from "./routes/challenge.ts";
 import { authRouter } from "./routes/auth.ts";
 import { readRouter } from "./routes/read.ts";
 import { opsRouter } from "./routes/ops.ts";
+import { networkRouter } from "./routes/network.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
 export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -64,6 +65,7 @@ function build(ctx: RelayerContext) {
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx));
   app.use(readRouter(ctx));
+  app.use(networkRouter(ctx));
   app.use((_req, _res, next) => next(new RelayerError("not_found", "no such route")));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toRelayerError(err);

@@ -11,9 +11,12 @@ import type { LockAdapter } from "./lockAdapter.ts";
 import type { ChallengeMemory, CodeCache } from "./verifyUnlockRequest.ts";
 import type { NonceStore } from "./siwe.ts";
 import type { SessionCodec } from "./session.ts";
+import type { Deployments } from "../protocol/deployments.ts";
 
 export type RelayerContext = {
   config: RelayerConfig;
+  /** The deployments file the relayer started with (served by GET /api/network). */
+  deployments: Deployments;
   contract: Hex;
   clock: Clock;
   logger: Logger;

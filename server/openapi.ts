@@ -1,168 +1,390 @@
-// OpenAPI 3.1 description of the relayer's HTTP API, served at /openapi.json.
+// OpenAPI 3.1 description of the relayer's HTTP API, served at /openapi.json. Every route, every
+// request and response body, the one error shape. A test checks real answers against these schemas
+// (test/server/network.test.ts); docs/door-protocol.md is the prose for third-party clients.
 import { REASONS } from "../protocol/reasons.ts";
+import { ERROR_STATUS } from "./errors.ts";
 
-const hex = (bytes: number) => ({ type: "string", pattern: `^0x[0-9a-fA-F]{${bytes * 2}}$` });
+const hex = (bytes: number, description?: string) => ({ type: "string", pattern: `^0x[0-9a-fA-F]{${bytes * 2}}$`, ...(description ? { description } : {}) });
 const address = hex(20);
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: error } } });
+const uint32 = { type: "integer", minimum: 0, maximum: 4294967295 };
+const unixSeconds = { type: "integer", minimum: 0, description: "UNIX seconds (UTC)" };
+const decimal = { type: "string", pattern: "^\\d{1,78}$", description: "decimal integer (uint256 as a string)" };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const errorResponse = (description: string) => json(ref("Error"), description);
 const sessionSecurity = [{ session: [] }];
-const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", pattern: "^\\d{1,10}$" } });
+const idParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string", pattern: "^\\d{1,10}$" } });
+const fields = (props: Record<string, object>, required = Object.keys(props)) => ({ type: "object", required, properties: props });
+
+/** Every /api route may answer these. */
+const apiErrors = {
+  429: { $ref: "#/components/responses/RateLimited" },
+  500: errorResponse("internal: an unexpected error (logged)"),
+};
+
+const EIP712_NOTE =
+  "EIP-712 domain of every door message: `{ name: \"Passepartout\", version: \"1\", chainId, verifyingContract: <Passepartout address> }` (GET /api/network → `eip712.domain`; also the contract's ERC-5267 `eip712Domain()`).";
 
 export const openApiDocument = {
   openapi: "3.1.0",
   info: {
     title: "Passepartout door relayer",
-    version: "1.0.0",
-    description:
-      "Checks EIP-712 signed unlock requests against the Passepartout contract (event index, contract read as fallback), signs open commands for locks, records every decision in an audit log, and serves the dApp's SIWE sign-in and read API. Denials carry a reason code from the shared list (protocol/reasons.ts).",
+    version: "1.1.0",
+    description: [
+      "Checks EIP-712 signed unlock requests against the Passepartout contract (event index, contract read as fallback), signs open commands for locks, records every decision in an audit log, and serves the dApp's SIWE sign-in, a read API and the network description.",
+      "",
+      "Start with `GET /api/network`: chain id, contract addresses and ABI hashes (`GET /api/network/abi/{name}` for an ABI), the EIP-712 domain and types of the door messages, the limits. The door protocol for third-party clients, step by step: docs/door-protocol.md.",
+      "",
+      "Errors: every error status, including every 429 and 503, has the body `{ error: { code, message, details? } }` (schema `Error`). A door decision is answered `{ requestId, granted, reason, auditId, … }` (schema `Decision`) with 200 (granted, or denied with a reason) or 400 (`malformed_request`); the decisions `rate_limited` (429) and `chain_unavailable` (503) are answered with the error shape, `error.code` being the reason and `error.details` holding `requestId` and `auditId`. Reason codes: protocol/reasons.ts (schema `Reason`).",
+    ].join("\n"),
   },
   components: {
-    securitySchemes: { session: { type: "apiKey", in: "cookie", name: "pp_session" } },
+    securitySchemes: { session: { type: "apiKey", in: "cookie", name: "pp_session", description: "Set by POST /api/siwe/verify (HttpOnly, SameSite=Lax)." } },
+    headers: {
+      RateLimit: { description: "IETF draft-8 rate limit state, e.g. `\"1200-in-1min\"; r=0; t=42`", schema: { type: "string" } },
+      RateLimitPolicy: { description: "IETF draft-8 policy, e.g. `\"1200-in-1min\"; q=1200; w=60; pk=:…:`", schema: { type: "string" } },
+      RetryAfter: { description: "seconds until the window resets", schema: { type: "string", pattern: "^\\d+$" } },
+    },
+    responses: {
+      RateLimited: {
+        description:
+          "rate_limited: per client IP on every /api route (`RATE_LIMIT_IP_PER_MIN`), or per signer on /api/unlock (`RATE_LIMIT_ADDRESS_PER_MIN`; then an audited decision, `details` = `{ requestId, auditId }`).",
+        headers: { RateLimit: { $ref: "#/components/headers/RateLimit" }, "RateLimit-Policy": { $ref: "#/components/headers/RateLimitPolicy" }, "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+        content: { "application/json": { schema: ref("Error") } },
+      },
+    },
     schemas: {
       Error: {
         type: "object",
         required: ["error"],
-        properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } } },
+        additionalProperties: false,
+        description: "The one error shape of the relayer (every 4xx/5xx that is not a door decision, and every 429 and 503).",
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message"],
+            additionalProperties: false,
+            properties: {
+              code: { type: "string", enum: Object.keys(ERROR_STATUS), description: "machine-readable; the status follows from it (server/errors.ts)" },
+              message: { type: "string", description: "short, for humans" },
+              details: { description: "optional: `{ requestId, auditId }` for decisions answered as errors; the readiness state for not_ready" },
+            },
+          },
+        },
       },
-      Reason: { type: "string", enum: [...REASONS] },
+      Reason: { type: "string", enum: [...REASONS], description: "Decision reason, shared by contracts, relayer and dApp (protocol/reasons.ts)." },
       Challenge: {
-        type: "object",
-        required: ["door", "nonce", "time", "signature"],
-        properties: { door: { type: "integer", minimum: 0, maximum: 4294967295 }, nonce: hex(16), time: { type: "integer" }, signature: hex(65) },
+        ...fields({
+          door: uint32,
+          nonce: hex(16, "16 random bytes"),
+          time: { ...unixSeconds, description: "the lock's clock when it issued the challenge" },
+          signature: hex(65, "the lock's 65-byte signature r‖s‖v of the challenge id, by the door's on-chain lockKey"),
+        }),
+        additionalProperties: false,
+        description: `Issued by the door's lock. Its id is the EIP-712 digest hashTypedData(domain, { Challenge: [door uint32, nonce bytes16, time uint64] }, { door, nonce, time }). ${EIP712_NOTE} Fresh for CHALLENGE_MAX_AGE_S (limits.challengeMaxAgeSeconds), at most CLOCK_SKEW_S in the future; the lock accepts it once.`,
       },
       UnlockRequest: {
-        type: "object",
-        required: ["chainId", "contract", "door", "challenge", "passId", "deadline", "signer", "signature"],
-        description: "EIP-712 UnlockRequest(door, challenge = EIP-712 digest of the Challenge, passId, deadline) signed by `signer` under the protocol domain.",
-        properties: {
-          chainId: { type: "integer" },
-          contract: address,
-          door: { type: "integer", minimum: 0, maximum: 4294967295 },
-          challenge: { $ref: "#/components/schemas/Challenge" },
-          passId: { type: "string", pattern: "^\\d{1,78}$" },
-          deadline: { type: "integer" },
+        ...fields({
+          chainId: { type: "integer", minimum: 1, description: "must equal the relayer's chain id (else wrong_chain)" },
+          contract: { ...address, description: "the Passepartout address (else wrong_contract)" },
+          door: { ...uint32, description: "must equal challenge.door (else challenge_forged)" },
+          challenge: ref("Challenge"),
+          passId: { ...decimal, description: "the pass (ERC-721 token id) the signer holds or is the guest of: `passId` of the Booked event" },
+          deadline: { ...unixSeconds, maximum: 9007199254740991, description: "now ≤ deadline ≤ now + MAX_DEADLINE_AHEAD_S (limits.deadlineMaxSeconds, 600 by default); past: deadline_expired; farther: malformed_request" },
           signer: address,
-          signature: { type: "string", pattern: "^0x([0-9a-fA-F]{2})+$", description: "65 bytes for an EOA; any ERC-1271 signature for a contract wallet" },
-        },
+          signature: {
+            type: "string",
+            pattern: "^0x([0-9a-fA-F]{2}){1,2048}$",
+            description:
+              "EOA: exactly 65 bytes r‖s‖v, v ∈ {27, 28} or {0, 1}, low s (s ≤ n/2); anything else (EIP-2098 64-byte compact, high s) is not recovered and is bad_signature unless `signer` has code. Contract wallet (signer has code): any bytes up to 2048, checked with ERC-1271 isValidSignature(digest, signature).",
+          },
+        }),
+        description: `The member's EIP-712 UnlockRequest(door uint32, challenge bytes32, passId uint256, deadline uint64), challenge = the challenge id, signed by \`signer\`. ${EIP712_NOTE}`,
       },
       OpenCommand: {
+        ...fields({ door: uint32, challenge: hex(32, "the challenge id"), expires: unixSeconds, relayer: address, signature: hex(65, "EIP-712 OpenCommand(door uint32, challenge bytes32, expires uint64) signed by `relayer`") }),
+        description: "Signed by the relayer; the lock accepts it once, before `expires`, from a relayer key the door's venue trusts on chain.",
+      },
+      LockDelivery: {
         type: "object",
-        required: ["door", "challenge", "expires", "relayer", "signature"],
-        properties: { door: { type: "integer" }, challenge: hex(32), expires: { type: "integer" }, relayer: address, signature: hex(65) },
+        required: ["status"],
+        properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } },
+        description: "What the lock answered when the relayer pushed the open command.",
       },
       Decision: {
-        type: "object",
-        required: ["requestId", "granted", "reason", "auditId"],
-        properties: {
-          requestId: { type: "string" },
-          granted: { type: "boolean" },
-          reason: { $ref: "#/components/schemas/Reason" },
-          auditId: { type: "integer" },
-          openCommand: { $ref: "#/components/schemas/OpenCommand" },
-          lock: { type: "object", properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } } },
-        },
+        ...fields(
+          {
+            requestId: { type: "string" },
+            granted: { type: "boolean" },
+            reason: ref("Reason"),
+            auditId: { type: "integer", description: "id of the audit record, committed before the answer" },
+            openCommand: ref("OpenCommand"),
+            lock: ref("LockDelivery"),
+          },
+          ["requestId", "granted", "reason", "auditId"],
+        ),
+        additionalProperties: false,
       },
-      Pass: {
-        type: "object",
-        properties: {
-          passId: { type: "string" },
+      NetworkDescription: {
+        ...fields({
+          chainId: { type: "integer" },
+          deployBlock: { type: "integer", description: "first block to read events from" },
+          contracts: {
+            type: "object",
+            description: "by name: Passepartout (bookings, passes, doors, canEnter), VenueRegistry, PassRenderer, TestCAD (test stablecoin, demo only)…",
+            additionalProperties: fields({ address, abiHash: hex(32, "keccak256 of the ABI's compact JSON, JSON.stringify(abi) as served by /api/network/abi/{name}") }),
+          },
+          eip712: fields({
+            domain: fields({ name: { const: "Passepartout" }, version: { const: "1" }, chainId: { type: "integer" }, verifyingContract: address }),
+            types: {
+              type: "object",
+              description: "Challenge, UnlockRequest and OpenCommand, in the form viem/ethers signTypedData take",
+              additionalProperties: { type: "array", items: fields({ name: { type: "string" }, type: { type: "string" } }) },
+            },
+          }),
+          relayer: { ...address, description: "signs open commands; a venue must trust it on chain (RelayerTrustSet)" },
+          slotSeconds: { const: 3600, description: "bookings are whole hours [start, end), UTC" },
+          limits: fields({
+            deadlineMaxSeconds: { type: "integer", description: "UnlockRequest.deadline ≤ now + this" },
+            challengeMaxAgeSeconds: { type: "integer" },
+            clockSkewSeconds: { type: "integer" },
+            openCommandTtlSeconds: { type: "integer" },
+            rateLimitIpPerMinute: { type: "integer" },
+            rateLimitSignerPerMinute: { type: "integer" },
+            bodyLimitBytes: { type: "integer" },
+            siweNonceTtlSeconds: { type: "integer" },
+          }),
+        }),
+      },
+      Deployments: {
+        ...fields({
+          chainId: { type: "integer" },
+          deployBlock: { type: "integer" },
+          contracts: { type: "object", additionalProperties: fields({ address, abi: { type: "array", items: { type: "object" } } }) },
+        }),
+        description: "The deployments file deployments/<chainId>.json the relayer reads (protocol/deployments.ts).",
+      },
+      ContractAbi: fields({ name: { type: "string" }, address, abiHash: hex(32), abi: { type: "array", items: { type: "object" } } }),
+      Resource: fields({
+        id: { type: "integer" },
+        venueId: { type: "integer" },
+        name: { type: "string" },
+        kind: { type: "integer" },
+        units: { type: "integer" },
+        currency: { ...address, description: "0x0 for ETH, else an allow-listed ERC-20" },
+        pricePerHour: decimal,
+        pricePerDay: decimal,
+        pricePerMonth: decimal,
+        minHours: { type: "integer" },
+        maxHours: { type: "integer" },
+        horizonHours: { type: "integer" },
+        graceSeconds: { type: "integer", description: "a pass opens from start − grace" },
+        policyId: { type: "integer" },
+        transferable: { type: "boolean" },
+        metadataURI: { type: "string" },
+      }),
+      Venue: fields({
+        id: { type: "integer" },
+        operator: address,
+        name: { type: "string" },
+        metadataURI: { type: "string" },
+        resources: { type: "array", items: ref("Resource") },
+        doors: { type: "array", items: fields({ id: { type: "integer" }, allResources: { type: "boolean" }, active: { type: "boolean" } }) },
+      }),
+      Availability: fields({
+        resourceId: { type: "integer" },
+        units: { type: "integer" },
+        from: unixSeconds,
+        to: unixSeconds,
+        slotSeconds: { const: 3600 },
+        free: { type: "array", items: { type: "integer", minimum: 0 }, description: "free units per hour slot of [from, to), rounded out to whole hours" },
+        asOfBlock: { type: "integer" },
+      }),
+      Pass: fields(
+        {
+          passId: decimal,
           holder: address,
           resourceId: { type: "integer" },
           venueId: { type: ["integer", "null"] },
           unit: { type: "integer" },
-          start: { type: "integer" },
-          end: { type: "integer" },
+          start: unixSeconds,
+          end: unixSeconds,
           currency: address,
-          amount: { type: "string" },
+          amount: { ...decimal, description: "what was paid (smallest unit of the currency)" },
           settled: { type: "boolean" },
-          guest: { type: ["string", "null"] },
-          guestExpires: { type: "integer" },
-          block: { type: "integer" },
-          role: { type: "string", enum: ["holder", "guest"] },
+          guest: { anyOf: [address, { type: "null" }] },
+          guestExpires: unixSeconds,
+          block: { type: "integer", description: "block of the booking" },
+          role: { type: "string", enum: ["holder", "guest"], description: "only in GET /api/passes" },
         },
-      },
-      AuditRecord: {
-        type: "object",
-        properties: {
-          id: { type: "integer" },
-          time: { type: "integer" },
-          door: { type: ["integer", "null"] },
-          venue: { type: ["integer", "null"] },
-          signer: { type: ["string", "null"] },
-          pass: { type: ["string", "null"] },
-          decision: { type: "string", enum: ["granted", "denied"] },
-          reason: { type: "string" },
-          block: { type: ["integer", "null"] },
-          challenge: { type: ["string", "null"] },
-          requestId: { type: "string" },
-        },
-      },
+        ["passId", "holder", "resourceId", "venueId", "unit", "start", "end", "currency", "amount", "settled", "guest", "guestExpires", "block"],
+      ),
+      Revenue: fields({
+        venueId: { type: "integer" },
+        totals: { type: "array", items: fields({ currency: address, bookings: { type: "integer" }, booked: decimal, refunded: decimal, retained: decimal, net: decimal, settled: decimal, fees: decimal }) },
+        daily: { type: "array", items: fields({ day: { type: "string", format: "date" }, currency: address, amount: decimal }) },
+        asOfBlock: { type: "integer" },
+      }),
+      AuditRecord: fields({
+        id: { type: "integer" },
+        recordedAt: { type: "integer", description: "UNIX milliseconds of the commit" },
+        time: unixSeconds,
+        door: { type: ["integer", "null"] },
+        venue: { type: ["integer", "null"] },
+        signer: { type: ["string", "null"], description: "null when the request's signature was not verified" },
+        pass: { type: ["string", "null"] },
+        decision: { type: "string", enum: ["granted", "denied"] },
+        reason: { type: "string" },
+        block: { type: ["integer", "null"] },
+        challenge: { type: ["string", "null"] },
+        requestId: { type: "string" },
+      }),
+      Readiness: fields({ ready: { type: "boolean" }, tip: { type: "integer" }, head: { type: "integer" }, lagBlocks: { type: ["integer", "null"] }, lastSyncAgeMs: { type: ["integer", "null"] }, reorgs: { type: "integer" } }),
     },
   },
   paths: {
+    "/api/network": {
+      get: {
+        summary: "The network description: chain, contracts, EIP-712 domain and types, limits",
+        responses: { 200: json(ref("NetworkDescription"), "network"), ...apiErrors },
+      },
+    },
+    "/api/network/abi/{name}": {
+      get: {
+        summary: "One contract's ABI, address and ABI hash",
+        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$" }, description: "a key of `contracts` in GET /api/network" }],
+        responses: { 200: json(ref("ContractAbi"), "ABI"), 400: errorResponse("bad_request: not a contract name"), 404: errorResponse("not_found: no such contract"), ...apiErrors },
+      },
+    },
+    "/api/network/deployments": {
+      get: { summary: "The whole deployments file (addresses and ABIs)", responses: { 200: json(ref("Deployments"), "deployments"), ...apiErrors } },
+    },
     "/api/doors/{doorId}/challenge": {
       get: {
         summary: "A fresh challenge from the door's lock (forwarded unchanged)",
-        parameters: [idParam("doorId")],
+        parameters: [idParam("doorId", "door id (uint32)")],
         responses: {
-          200: { description: "Challenge", content: { "application/json": { schema: { $ref: "#/components/schemas/Challenge" } } } },
-          400: errorResponse("bad door id"),
-          404: errorResponse("no lock for this door"),
-          502: errorResponse("lock unavailable"),
+          200: json(ref("Challenge"), "Challenge"),
+          400: errorResponse("bad_request: bad door id"),
+          404: errorResponse("not_found: no lock for this door"),
+          502: errorResponse("lock_unavailable: the lock did not answer"),
+          ...apiErrors,
         },
       },
     },
     "/api/unlock": {
       post: {
         summary: "Decide an unlock request; on grant, returns and delivers a signed open command",
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/UnlockRequest" } } } },
+        description:
+          "Checks, in order: body → chainId/contract → challenge names the door → deadline → challenge age → challenge reuse → door → lock's signature → member's signature (EOA, else ERC-1271) → canEnter (holder or guest, window [start − grace, end), door admits the resource). Every decision is in the audit log before the answer.",
+        requestBody: { required: true, content: { "application/json": { schema: ref("UnlockRequest") } } },
         responses: {
-          400: { description: "denied: malformed_request", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
-          200: { description: "granted, or denied with a reason", content: { "application/json": { schema: { $ref: "#/components/schemas/Decision" } } } },
-          429: { description: "denied: rate_limited" },
-          503: { description: "denied: chain_unavailable (fail closed), or audit log unavailable" },
+          200: json(ref("Decision"), "granted (with openCommand and lock), or denied with a reason"),
+          400: json(ref("Decision"), "denied: malformed_request (bad JSON, schema, oversize body, deadline too far ahead)"),
+          429: { $ref: "#/components/responses/RateLimited" },
+          500: errorResponse("internal"),
+          503: errorResponse("chain_unavailable (the chain was needed and could not be read: denied, fail closed; details = { requestId, auditId }), or audit_unavailable (the decision could not be recorded: no answer)"),
         },
       },
     },
-    "/api/siwe/nonce": { get: { summary: "A single-use SIWE nonce", responses: { 200: { description: "nonce", content: { "application/json": { schema: { type: "object", properties: { nonce: { type: "string" } } } } } } } } },
+    "/api/siwe/nonce": {
+      get: { summary: "A SIWE nonce (single use, expires after SIWE_NONCE_TTL_S)", responses: { 200: json(fields({ nonce: { type: "string", pattern: "^[0-9a-f]{56}$" } }), "nonce"), ...apiErrors } },
+    },
     "/api/siwe/verify": {
       post: {
-        summary: "Verify a signed SIWE message (domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
-        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["message", "signature"], properties: { message: { type: "string" }, signature: { type: "string" } } } } } },
-        responses: { 200: { description: "signed in" }, 400: errorResponse("bad body"), 401: errorResponse("siwe_invalid") },
+        summary: "Verify a signed EIP-4361 message (domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
+        requestBody: { required: true, content: { "application/json": { schema: fields({ message: { type: "string", maxLength: 4096 }, signature: { type: "string", pattern: "^0x([0-9a-fA-F]{2}){1,2048}$" } }) } } },
+        responses: {
+          200: { ...json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds }), "signed in"), headers: { "Set-Cookie": { schema: { type: "string" }, description: "pp_session=…; HttpOnly; SameSite=Lax" } } },
+          400: errorResponse("bad_request: expected { message, signature }"),
+          401: errorResponse("siwe_invalid: wrong domain, URI, chain, nonce, time or signature"),
+          503: errorResponse("chain_unavailable: a contract-wallet signature could not be checked now"),
+          ...apiErrors,
+        },
       },
     },
-    "/api/siwe/logout": { post: { summary: "Sign out (clears and revokes the session)", responses: { 200: { description: "ok" } } } },
-    "/api/me": { get: { summary: "The signed-in address and the venues it operates", security: sessionSecurity, responses: { 200: { description: "me" }, 401: errorResponse("not signed in") } } },
+    "/api/siwe/logout": { post: { summary: "Sign out (clears and revokes the session)", responses: { 200: json(fields({ ok: { const: true } }), "ok"), ...apiErrors } } },
+    "/api/me": {
+      get: {
+        summary: "The signed-in address and the venues it operates",
+        security: sessionSecurity,
+        responses: { 200: json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds, operatorOf: { type: "array", items: { type: "integer" } } }), "me"), 401: errorResponse("unauthorized: not signed in"), ...apiErrors },
+      },
+    },
     "/api/passes": {
       get: {
         summary: "The signed-in member's passes (as holder or current guest)",
         security: sessionSecurity,
-        parameters: [{ name: "holder", in: "query", required: false, schema: address }],
-        responses: { 200: { description: "passes", content: { "application/json": { schema: { type: "object", properties: { holder: address, passes: { type: "array", items: { $ref: "#/components/schemas/Pass" } } } } } } }, 401: errorResponse("not signed in"), 403: errorResponse("another member") },
+        parameters: [{ name: "holder", in: "query", required: false, schema: address, description: "must be the signed-in address (default)" }],
+        responses: {
+          200: json(fields({ holder: address, passes: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }), "passes"),
+          400: errorResponse("bad_request"),
+          401: errorResponse("unauthorized: not signed in"),
+          403: errorResponse("forbidden: another member's passes"),
+          ...apiErrors,
+        },
       },
     },
-    "/api/venues": { get: { summary: "Venues with their resources and doors", responses: { 200: { description: "venues" } } } },
+    "/api/venues": { get: { summary: "Venues with their resources and doors", responses: { 200: json({ type: "array", items: ref("Venue") }, "venues"), ...apiErrors } } },
     "/api/resources/{id}/availability": {
       get: {
         summary: "Free units per hour slot over [from, to) (at most 62 days)",
-        parameters: [idParam("id"), { name: "from", in: "query", required: true, schema: { type: "string", description: "UNIX seconds or ISO date" } }, { name: "to", in: "query", required: true, schema: { type: "string" } }],
-        responses: { 200: { description: "availability" }, 400: errorResponse("bad range"), 404: errorResponse("no such resource") },
+        parameters: [
+          idParam("id", "resource id"),
+          { name: "from", in: "query", required: true, schema: { type: "string" }, description: "UNIX seconds, ISO date or ISO date-time with offset" },
+          { name: "to", in: "query", required: true, schema: { type: "string" }, description: "same forms, after from" },
+        ],
+        responses: { 200: json(ref("Availability"), "availability"), 400: errorResponse("bad_request: bad range"), 404: errorResponse("not_found: no such resource"), ...apiErrors },
       },
     },
-    "/api/venues/{id}/bookings": { get: { summary: "A venue's current bookings (its operator only)", security: sessionSecurity, parameters: [idParam("id")], responses: { 200: { description: "bookings" }, 401: errorResponse("not signed in"), 403: errorResponse("not the operator"), 404: errorResponse("no such venue") } } },
-    "/api/venues/{id}/revenue": { get: { summary: "A venue's revenue per currency and a daily series (its operator only)", security: sessionSecurity, parameters: [idParam("id")], responses: { 200: { description: "revenue" }, 401: errorResponse("not signed in"), 403: errorResponse("not the operator") } } },
+    "/api/venues/{id}/bookings": {
+      get: {
+        summary: "A venue's current bookings (its operator only)",
+        security: sessionSecurity,
+        parameters: [idParam("id", "venue id")],
+        responses: {
+          200: json(fields({ venueId: { type: "integer" }, bookings: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }), "bookings"),
+          400: errorResponse("bad_request"),
+          401: errorResponse("unauthorized"),
+          403: errorResponse("forbidden: not the operator"),
+          404: errorResponse("not_found: no such venue"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/venues/{id}/revenue": {
+      get: {
+        summary: "A venue's revenue per currency and a daily series (its operator only)",
+        security: sessionSecurity,
+        parameters: [idParam("id", "venue id")],
+        responses: { 200: json(ref("Revenue"), "revenue"), 400: errorResponse("bad_request"), 401: errorResponse("unauthorized"), 403: errorResponse("forbidden: not the operator"), 404: errorResponse("not_found: no such venue"), ...apiErrors },
+      },
+    },
     "/api/audit": {
       get: {
         summary: "Audit records: a member's own, plus those of the venues the member operates",
         security: sessionSecurity,
-        parameters: [{ name: "venue", in: "query", required: false, schema: { type: "string" } }, { name: "limit", in: "query", required: false, schema: { type: "string" } }],
-        responses: { 200: { description: "records", content: { "application/json": { schema: { type: "object", properties: { records: { type: "array", items: { $ref: "#/components/schemas/AuditRecord" } } } } } } }, 401: errorResponse("not signed in"), 403: errorResponse("not the operator") },
+        parameters: [
+          { name: "venue", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,10}$" }, description: "only this venue (its operator only)" },
+          { name: "limit", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,4}$" }, description: "1..1000" },
+        ],
+        responses: {
+          200: json(fields({ records: { type: "array", items: ref("AuditRecord") } }), "records, newest first"),
+          400: errorResponse("bad_request"),
+          401: errorResponse("unauthorized"),
+          403: errorResponse("forbidden: not the operator"),
+          ...apiErrors,
+        },
       },
     },
-    "/healthz": { get: { summary: "Liveness", responses: { 200: { description: "alive" } } } },
-    "/readyz": { get: { summary: "Readiness: index synced and fresh; reports lag", responses: { 200: { description: "ready" }, 503: { description: "not ready" } } } },
-    "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text exposition format" } } } },
-    "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
+    "/healthz": { get: { summary: "Liveness", responses: { 200: json(fields({ ok: { const: true } }), "alive") } } },
+    "/readyz": {
+      get: {
+        summary: "Readiness: index synced and fresh; reports lag",
+        responses: { 200: json(ref("Readiness"), "ready"), 503: errorResponse("not_ready: details = the readiness state (ready false)") },
+      },
+    },
+    "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } } } } },
+    "/openapi.json": { get: { summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1") } } },
   },
 } as const;

@@ -102,6 +102,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
 
   const ctx: RelayerContext = {
     config,
+    deployments,
     contract,
     clock,
     logger,

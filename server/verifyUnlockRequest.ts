@@ -150,7 +150,10 @@ const LATE = Symbol("late");
 /** `p`'s value, or `late` when `p` has not settled by `deadlineAt` (performance.now() ms). */
 function beforeDeadline<T, L>(p: Promise<T>, deadlineAt: number, late: L): Promise<T | L> {
   const wait = deadlineAt - performance.now();
-  if (wait <= 0) return Promise.resolve(late);
+  if (wait <= 0) {
+    p.catch(() => undefined); // too late to matter, but its failure must not go unhandled
+    return Promise.resolve(late);
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), wait)));
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));

@@ -68,6 +68,7 @@ export class ContractSignatureChecker {
         ok = false;
       }
       if (ok) {
+        if (this.good.size > 10_000) this.good.clear();
         this.good.add(hash);
         this.negative.delete(hash);
       } else if (!this.good.has(hash)) {

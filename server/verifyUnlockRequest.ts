@@ -93,6 +93,7 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
 
   const waitStart = performance.now();
   const deadlineAt = waitStart + policy.chainBudgetMs;
+  let signer: Hex | undefined; // set once the signature verified
   try {
     // Past the deadline the index counts as not fresh, and the direct reads below fail at once.
     const fresh = await beforeDeadline(index.ensureFresh(policy.indexMaxStalenessMs), deadlineAt, false);
@@ -120,7 +121,8 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
       if (check === "busy") return deny("rate_limited", withVenue);
       if (check !== "valid") return deny("bad_signature", withVenue);
     }
-    const proven = { ...withVenue, signer: req.signer };
+    signer = req.signer;
+    const proven = { ...withVenue, signer };
     if (await deps.signerLimited(req.signer)) return deny("rate_limited", proven);
 
     // The on-chain rule.
@@ -140,7 +142,7 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
       openCommand: { door: req.door, challenge: challengeId, expires, relayer: deps.relayerAddress, signature },
     };
   } catch (err) {
-    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId });
+    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId, ...(signer ? { signer } : {}) });
     throw err;
   }
 }

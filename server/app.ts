@@ -43,7 +43,7 @@ function build(ctx: RelayerContext) {
   app.use(helmetMw);
   app.use(corsMw);
   app.use(opsRouter(ctx));
-  // The limiters' stores are shared with the unlock fast path (one count per IP, per address).
+  // The limiters' stores are shared with the unlock fast path (one count per IP, per verified signer).
   const ipStore = new MemoryStore();
   const addressStore = new MemoryStore();
   app.use(
@@ -60,8 +60,9 @@ function build(ctx: RelayerContext) {
       },
     }),
   );
-  const core = createUnlockCore(ctx);
-  app.use(unlockRouter(ctx, core, addressStore));
+  addressStore.init({ windowMs: 60_000 } as never);
+  const core = createUnlockCore(ctx, { store: addressStore, limit: ctx.config.rateLimitAddressPerMin });
+  app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx));
   app.use(readRouter(ctx));
@@ -86,7 +87,6 @@ function build(ctx: RelayerContext) {
     helmet: helmetMw as never,
     cors: corsMw as never,
     ipLimit: { store: ipStore, limit: ctx.config.rateLimitIpPerMin, windowMs: 60_000 },
-    addressLimit: { store: addressStore, limit: ctx.config.rateLimitAddressPerMin, windowMs: 60_000 },
     clientIp: (req) => getIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }),
   });
   return { app, fast };

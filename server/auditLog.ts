@@ -12,7 +12,10 @@ export type AuditRecord = {
   time: number; // relayer wall clock, UNIX seconds, of the decision
   door: number | null;
   venue: number | null;
+  /** The signer whose signature verified; null when the request is unauthenticated. */
   signer: string | null;
+  /** The signer the request named, verified or not (forensics; never used to file the record). */
+  claimedSigner?: string | null;
   pass: string | null;
   decision: "granted" | "denied";
   reason: string;
@@ -21,7 +24,7 @@ export type AuditRecord = {
   requestId: string;
 };
 
-export type StoredAuditRecord = AuditRecord & { id: number; recordedAt: number };
+export type StoredAuditRecord = AuditRecord & { id: number; recordedAt: number; claimedSigner: string | null };
 
 export type AuditQuery = { signer?: string; venues?: number[]; since?: number; limit?: number; requestIds?: string[] };
 
@@ -59,6 +62,9 @@ export class AuditLog {
       CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
       CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id);
     `);
+    // Files written before unauthenticated requests were told apart get the column (null there).
+    const columns = this.db.prepare("PRAGMA table_info(audit)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "claimed_signer")) this.db.exec("ALTER TABLE audit ADD COLUMN claimed_signer TEXT");
     this.writer = new Worker(new URL("./auditWriter.ts", import.meta.url), { workerData: { file } });
     this.writer.on("message", (m: { type: string; seqs?: number[]; ids?: number[]; error?: string; seq?: number; deleted?: number }) => {
       if (m.type === "committed") m.seqs!.forEach((s, i) => this.settle(s, (w) => w.resolve(m.ids![i])));
@@ -85,7 +91,7 @@ export class AuditLog {
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       // Records of the same event-loop iteration travel to the writer in one message.
-      this.outbox.push({ seq, row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId] });
+      this.outbox.push({ seq, row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId, rec.claimedSigner ?? null] });
       if (this.outbox.length === 1) setImmediate(this.post);
     });
   }
@@ -165,6 +171,7 @@ function rowToRecord(r: Record<string, unknown>): StoredAuditRecord {
     door: r.door === null ? null : Number(r.door),
     venue: r.venue === null ? null : Number(r.venue),
     signer: r.signer as string | null,
+    claimedSigner: (r.claimed_signer ?? null) as string | null,
     pass: r.pass as string | null,
     decision: r.decision as "granted" | "denied",
     reason: r.reason as string,

@@ -16,8 +16,8 @@ type Msg = { type: "insert"; batch: Insert[] } | { type: "retention"; seq: numbe
 const db = new DatabaseSync(workerData.file as string);
 db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
 const insert = db.prepare(
-  `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id, claimed_signer)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 let queue: Insert[] = [];
 let scheduled = false;

@@ -2,8 +2,9 @@
 // trust check, ERC-1271 signature checks and the start-up sanity check.
 import nodeHttp, { type IncomingMessage } from "node:http";
 import nodeHttps from "node:https";
-import { createPublicClient, http, type Abi, type PublicClient } from "viem";
-import type { Hex } from "./doorCrypto.ts";
+import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, type Abi, type PublicClient } from "viem";
+import { toHex, hexToBuf, type Hex } from "./doorCrypto.ts";
+import { keccak256 } from "./keccak.ts";
 
 export const ERC1271_MAGIC = "0x1626ba7e";
 const erc1271Abi = [
@@ -30,16 +31,32 @@ export type ChainReader = {
   door(doorId: number): Promise<OnChainDoor | null>;
   canEnter(who: Hex, doorId: number, passId: bigint, time: number): Promise<number>;
   isRelayerTrusted(venueId: number, relayer: Hex): Promise<boolean>;
-  /** ERC-1271: whether `wallet` accepts `signature` over `digest`. False on revert or bad answer. */
+  /**
+   * ERC-1271: whether `wallet` accepts `signature` over `digest`. False on revert or bad answer
+   * (running out of the capped gas included); transport failures and timeouts reject.
+   */
   isValidSignature(wallet: Hex, digest: Hex, signature: Hex): Promise<boolean>;
   hasCode(address: Hex): Promise<boolean>;
+  /** keccak256 of the code at `address`, or null when it has none. */
+  codeHash(address: Hex): Promise<Hex | null>;
+};
+
+/** Limits of ERC-1271 calls: they run code the requester chose. */
+export type ContractCallLimits = {
+  /** Gas given to `isValidSignature` (eth_call's default is the block gas limit). */
+  gas: bigint;
+  /** A client whose transport times out sooner than the index's (its own timeout). */
+  client?: PublicClient;
 };
 
 export function createChainClient(rpcUrl: string, timeoutMs: number): PublicClient {
   return createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) }) as PublicClient;
 }
 
-export function createChainReader(client: PublicClient, contract: Hex, abi: Abi): ChainReader {
+export const DEFAULT_ERC1271_GAS = 500_000n;
+
+export function createChainReader(client: PublicClient, contract: Hex, abi: Abi, limits: ContractCallLimits = { gas: DEFAULT_ERC1271_GAS }): ChainReader {
+  const walletClient = limits.client ?? client;
   const read = (functionName: string, args: readonly unknown[]) =>
     client.readContract({ address: contract, abi, functionName, args } as never) as Promise<unknown>;
   return {
@@ -65,7 +82,10 @@ export function createChainReader(client: PublicClient, contract: Hex, abi: Abi)
     },
     async isValidSignature(wallet, digest, signature) {
       try {
-        const magic = await client.readContract({ address: wallet, abi: erc1271Abi, functionName: "isValidSignature", args: [digest, signature] });
+        const data = encodeFunctionData({ abi: erc1271Abi, functionName: "isValidSignature", args: [digest, signature] });
+        const answer = await walletClient.call({ to: wallet, data, gas: limits.gas });
+        if (!answer.data) return false;
+        const magic = decodeFunctionResult({ abi: erc1271Abi, functionName: "isValidSignature", data: answer.data });
         return magic.toLowerCase() === ERC1271_MAGIC;
       } catch (err) {
         // A revert is a refusal; a transport failure must surface as "chain unavailable".
@@ -76,6 +96,10 @@ export function createChainReader(client: PublicClient, contract: Hex, abi: Abi)
     async hasCode(address) {
       const code = await client.getCode({ address });
       return !!code && code !== "0x";
+    },
+    async codeHash(address) {
+      const code = await client.getCode({ address });
+      return code && code !== "0x" ? toHex(keccak256(hexToBuf(code))) : null;
     },
   };
 }

@@ -51,6 +51,15 @@ const envSchema = z.object({
   INDEX_MAX_STALENESS_MS: z.coerce.number().int().min(0).default(0),
   INDEX_REORG_DEPTH: positiveInt.default(128),
   RPC_TIMEOUT_MS: positiveInt.default(2000),
+  // A door says no within a second: the chain part of one decision (index freshness wait, direct
+  // reads, contract-wallet check) gets this long, then the answer is chain_unavailable.
+  DECISION_CHAIN_BUDGET_MS: positiveInt.default(750),
+  // ERC-1271 checks run a signer's own code: capped in gas and time, on their own bounded lane.
+  ERC1271_GAS_LIMIT: positiveInt.default(500_000),
+  ERC1271_TIMEOUT_MS: positiveInt.default(400),
+  ERC1271_CONCURRENCY: positiveInt.default(2),
+  ERC1271_QUEUE: z.coerce.number().int().min(0).default(16),
+  ERC1271_NEGATIVE_TTL_S: positiveInt.default(300),
   RATE_LIMIT_IP_PER_MIN: positiveInt.default(1200),
   RATE_LIMIT_ADDRESS_PER_MIN: positiveInt.default(60),
   BODY_LIMIT_BYTES: positiveInt.max(1_000_000).default(16_384),
@@ -85,6 +94,12 @@ export type RelayerConfig = {
   indexMaxStalenessMs: number;
   indexReorgDepth: number;
   rpcTimeoutMs: number;
+  decisionChainBudgetMs: number;
+  erc1271GasLimit: number;
+  erc1271TimeoutMs: number;
+  erc1271Concurrency: number;
+  erc1271Queue: number;
+  erc1271NegativeTtlS: number;
   rateLimitIpPerMin: number;
   rateLimitAddressPerMin: number;
   bodyLimitBytes: number;
@@ -133,6 +148,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indexMaxStalenessMs: e.INDEX_MAX_STALENESS_MS,
     indexReorgDepth: e.INDEX_REORG_DEPTH,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS,
+    decisionChainBudgetMs: e.DECISION_CHAIN_BUDGET_MS,
+    erc1271GasLimit: e.ERC1271_GAS_LIMIT,
+    erc1271TimeoutMs: e.ERC1271_TIMEOUT_MS,
+    erc1271Concurrency: e.ERC1271_CONCURRENCY,
+    erc1271Queue: e.ERC1271_QUEUE,
+    erc1271NegativeTtlS: e.ERC1271_NEGATIVE_TTL_S,
     rateLimitIpPerMin: e.RATE_LIMIT_IP_PER_MIN,
     rateLimitAddressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -8,7 +8,8 @@ import type { DoorHasher, Hex } from "./doorCrypto.ts";
 import type { AuditLog } from "./auditLog.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { LockAdapter } from "./lockAdapter.ts";
-import type { ChallengeMemory, CodeCache } from "./verifyUnlockRequest.ts";
+import type { ChallengeMemory } from "./verifyUnlockRequest.ts";
+import type { ContractSignatureChecker } from "./contractSignatures.ts";
 import type { NonceStore } from "./siwe.ts";
 import type { SessionCodec } from "./session.ts";
 import type { Deployments } from "../protocol/deployments.ts";
@@ -27,7 +28,7 @@ export type RelayerContext = {
   metrics: RelayerMetrics;
   lock: LockAdapter;
   challenges: ChallengeMemory;
-  codeCache: CodeCache;
+  contractSignatures: ContractSignatureChecker;
   nonces: NonceStore;
   sessions: SessionCodec;
 };

@@ -18,7 +18,8 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { NonceStore } from "./siwe.ts";
 import { SessionCodec } from "./session.ts";
-import { ChallengeMemory, CodeCache } from "./verifyUnlockRequest.ts";
+import { ChallengeMemory } from "./verifyUnlockRequest.ts";
+import { ContractSignatureChecker } from "./contractSignatures.ts";
 
 export type RelayerOptions = {
   clock?: Clock;
@@ -55,7 +56,11 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   if (chainId !== config.chainId) throw new ConfigError(`RPC_URL=${config.rpcUrl} serves chain ${chainId}, expected CHAIN_ID=${config.chainId}`);
   const code = await client.getCode({ address: contract }).catch(() => undefined);
   if (!code || code === "0x") throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
-  const reader = createChainReader(client, contract, d.contracts.Passepartout.abi as Abi);
+  // Contract-wallet checks: capped gas, and a client of their own with a shorter timeout.
+  const reader = createChainReader(client, contract, d.contracts.Passepartout.abi as Abi, {
+    gas: BigInt(config.erc1271GasLimit),
+    client: createChainClient(config.rpcUrl, config.erc1271TimeoutMs),
+  });
   try {
     await client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never);
   } catch {
@@ -113,7 +118,11 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     metrics,
     lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
     challenges,
-    codeCache: new CodeCache(),
+    contractSignatures: new ContractSignatureChecker(reader, {
+      concurrency: config.erc1271Concurrency,
+      queue: config.erc1271Queue,
+      negativeTtlMs: config.erc1271NegativeTtlS * 1000,
+    }),
     nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret),
     sessions: new SessionCodec(config.sessionSecret),
   };

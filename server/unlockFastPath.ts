@@ -4,8 +4,8 @@
 //   security headers (helmet's, captured once at start) → CORS (the cors middleware's answer for
 //   the request's origin, captured once per configured origin) → per-IP limit on /api (the same
 //   store as the express limiter) → body (same size limit, JSON, strict) → validation (same
-//   accepted set, see parseUnlockRequest) → per-address limit (same store) → decision → audit →
-//   answer.
+//   accepted set, see parseUnlockRequest) → decision (with the per-signer limit once the signature
+//   verified, in the shared core) → audit → answer.
 // Requests it does not handle exactly as express would (other paths, content encodings, charsets
 // other than UTF-8, chunked or oversized bodies…) return false and go through express unchanged.
 import { randomUUID } from "node:crypto";
@@ -53,7 +53,6 @@ export type FastPathOptions = {
   helmet: Middleware;
   cors: Middleware;
   ipLimit: LimitSpec;
-  addressLimit: LimitSpec;
   /** Express's `req.ip` (trust proxy setting applied) for a raw request. */
   clientIp(req: IncomingMessage): string | undefined;
 };
@@ -83,7 +82,6 @@ export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: F
     return pk;
   };
   const ipName = policyName(o.ipLimit.limit, o.ipLimit.windowMs);
-  const addrName = policyName(o.addressLimit.limit, o.addressLimit.windowMs);
 
   /** Counts a hit; adds draft-8 headers as express-rate-limit does; true when over the limit. */
   async function hit(spec: LimitSpec, name: string, key: string, headers: Record<string, string | string[]>): Promise<boolean> {
@@ -167,10 +165,6 @@ export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: F
           const parsed = parseUnlockRequest(raw);
           if (!parsed) {
             await core.answer(send, requestId, started, denyDecision("malformed_request"), partial(raw), ctx.clock());
-            return;
-          }
-          if (await hit(o.addressLimit, addrName, `signer:${parsed.signer}`, headers)) {
-            await core.answer(send, requestId, started, denyDecision("rate_limited"), partial(raw), ctx.clock());
             return;
           }
           await core.decide(send, requestId, started, parsed);

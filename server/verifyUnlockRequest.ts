@@ -3,13 +3,18 @@
 //
 // Order: chain → contract → challenge/door binding → deadline → challenge age → challenge reuse (this
 // relayer's memory; the lock enforces single use across relayers) → door and lock key (index, or a
-// direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271) → the
-// on-chain access rule (index, or `canEnter`). Any failure to read the chain when it is needed
-// denies with `chain_unavailable` (fail closed).
+// direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271 on its own
+// lane, server/contractSignatures.ts) → per-signer rate limit (only now is the signer proven) → the
+// on-chain access rule (index, or `canEnter`). Any failure to read the chain when it is needed, or
+// the chain part taking longer than `chainBudgetMs`, denies with `chain_unavailable` (fail closed).
+//
+// A decision names its signer only once the signature verified: the audit log files every earlier
+// denial as unauthenticated, so junk naming a member never enters that member's history.
 import type { OpenCommand } from "../protocol/eip712.ts";
 import { reasonFromAccessCode, type Reason } from "../protocol/reasons.ts";
 import type { ChainIndex } from "./chainIndex.ts";
 import type { ChainReader } from "./chain.ts";
+import type { ContractSignatureChecker } from "./contractSignatures.ts";
 import { recoverSigner, sameAddress, signDigest, toHex, type DoorHasher, type Hex } from "./doorCrypto.ts";
 import type { ParsedUnlockRequest } from "./schemas.ts";
 
@@ -22,6 +27,8 @@ export type UnlockPolicy = {
   maxDeadlineAheadS: number;
   /** How old the index's view may be for a decision (0: a poll started after the request). */
   indexMaxStalenessMs: number;
+  /** Time the chain part of one decision may take (ms) before it denies with chain_unavailable. */
+  chainBudgetMs: number;
 };
 
 export type UnlockDeps = {
@@ -32,7 +39,9 @@ export type UnlockDeps = {
   relayerKey: Hex;
   relayerAddress: Hex;
   challenges: ChallengeMemory;
-  codeCache: CodeCache;
+  contractSignatures: ContractSignatureChecker;
+  /** Counts a request of a verified signer; true when that signer is over its limit. */
+  signerLimited(signer: Hex): boolean | Promise<boolean>;
   /** Optional: seconds spent waiting for the index to be fresh. */
   onFreshWait?: (seconds: number) => void;
 };
@@ -43,6 +52,8 @@ export type Decision = {
   venue: number | null;
   block: number | null;
   source: "index" | "contract" | null;
+  /** The signer, once its signature verified (absent: the request is unauthenticated). */
+  signer?: Hex;
   openCommand?: OpenCommand;
 };
 
@@ -63,23 +74,6 @@ export class ChallengeMemory {
   }
 }
 
-/** Whether an address holds code (contract wallet), cached briefly. */
-export class CodeCache {
-  private readonly entries = new Map<string, { code: boolean; at: number }>();
-  private readonly ttlMs: number;
-  constructor(ttlMs = 30_000) {
-    this.ttlMs = ttlMs;
-  }
-  async hasCode(reader: ChainReader, a: Hex): Promise<boolean> {
-    const hit = this.entries.get(a);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.code;
-    const code = await reader.hasCode(a);
-    if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(a, { code, at: Date.now() });
-    return code;
-  }
-}
-
 class ChainUnavailable extends Error {}
 
 export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number, deps: UnlockDeps): Promise<Decision> {
@@ -97,9 +91,12 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
   const challengeId = toHex(challengeDigest);
   if (deps.challenges.has(challengeId)) return deny("challenge_used", { challengeId });
 
+  const waitStart = performance.now();
+  const deadlineAt = waitStart + policy.chainBudgetMs;
+  let signer: Hex | undefined; // set once the signature verified
   try {
-    const waitStart = performance.now();
-    const fresh = await index.ensureFresh(policy.indexMaxStalenessMs);
+    // Past the deadline the index counts as not fresh, and the direct reads below fail at once.
+    const fresh = await beforeDeadline(index.ensureFresh(policy.indexMaxStalenessMs), deadlineAt, false);
     deps.onFreshWait?.((performance.now() - waitStart) / 1000);
     const source = fresh ? "index" : "contract";
     const block = fresh ? index.tip : null;
@@ -108,7 +105,7 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     // The door and its lock key.
     let door: { venueId: number; active: boolean; lockKey: Hex } | null | undefined;
     if (fresh) door = index.doors.get(req.door);
-    else door = await readChain(() => reader.door(req.door));
+    else door = await readChain(() => reader.door(req.door), deadlineAt);
     if (!door || !door.active) return deny("unknown_door", base);
     const withVenue = { ...base, venue: door.venueId };
 
@@ -120,38 +117,59 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     const digest = hasher.unlockDigest({ door: req.door, challenge: challengeId, passId: req.passId, deadline: req.deadline });
     const recovered = req.signature.length === 132 ? recoverSigner(digest, req.signature) : null;
     if (!recovered || !sameAddress(recovered, req.signer)) {
-      const isContract = await readChain(() => deps.codeCache.hasCode(reader, req.signer));
-      if (!isContract) return deny("bad_signature", withVenue);
-      const ok = await readChain(() => reader.isValidSignature(req.signer, toHex(digest), req.signature));
-      if (!ok) return deny("bad_signature", withVenue);
+      const check = await readChain(() => deps.contractSignatures.check(req.signer, toHex(digest), req.signature, deadlineAt), deadlineAt);
+      if (check === "busy") return deny("rate_limited", withVenue);
+      if (check !== "valid") return deny("bad_signature", withVenue);
     }
+    signer = req.signer;
+    const proven = { ...withVenue, signer };
+    if (await deps.signerLimited(req.signer)) return deny("rate_limited", proven);
 
     // The on-chain rule.
     const access = fresh
       ? index.canEnter(req.signer, req.door, req.passId, now)
-      : reasonFromAccessCode(await readChain(() => reader.canEnter(req.signer, req.door, req.passId, now)));
-    if (access !== "granted") return deny(access, withVenue);
+      : reasonFromAccessCode(await readChain(() => reader.canEnter(req.signer, req.door, req.passId, now), deadlineAt));
+    if (access !== "granted") return deny(access, proven);
 
     // Re-check reuse after the awaits (another request may have won the race), then sign.
-    if (deps.challenges.has(challengeId)) return deny("challenge_used", withVenue);
+    if (deps.challenges.has(challengeId)) return deny("challenge_used", proven);
     deps.challenges.add(challengeId, c.time + policy.challengeMaxAgeS + policy.clockSkewS);
     const expires = now + policy.openCommandTtlS;
     const signature = signDigest(hasher.openCommandDigest({ door: req.door, challenge: challengeId, expires }), deps.relayerKey);
     return {
       reason: "granted",
-      ...withVenue,
+      ...proven,
       openCommand: { door: req.door, challenge: challengeId, expires, relayer: deps.relayerAddress, signature },
     };
   } catch (err) {
-    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId });
+    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId, ...(signer ? { signer } : {}) });
     throw err;
   }
 }
 
-async function readChain<T>(f: () => Promise<T>): Promise<T> {
+const LATE = Symbol("late");
+
+/** `p`'s value, or `late` when `p` has not settled by `deadlineAt` (performance.now() ms). */
+function beforeDeadline<T, L>(p: Promise<T>, deadlineAt: number, late: L): Promise<T | L> {
+  const wait = deadlineAt - performance.now();
+  if (wait <= 0) {
+    p.catch(() => undefined); // too late to matter, but its failure must not go unhandled
+    return Promise.resolve(late);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<L>((resolve) => (timer = setTimeout(() => resolve(late), wait)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A chain read within the decision's deadline; any failure or lateness is ChainUnavailable. */
+async function readChain<T>(f: () => Promise<T>, deadlineAt: number): Promise<T> {
+  if (performance.now() >= deadlineAt) throw new ChainUnavailable("no decision budget left for a chain read");
+  let v: T | typeof LATE;
   try {
-    return await f();
+    v = await beforeDeadline(f(), deadlineAt, LATE);
   } catch (err) {
     throw new ChainUnavailable((err as Error).message);
   }
+  if (v === LATE) throw new ChainUnavailable("chain read exceeded the decision budget");
+  return v;
 }

@@ -1,12 +1,17 @@
-// POST /api/unlock — the door decision. Every outcome (including malformed bodies and per-address
-// rate limiting) is committed to the audit log before the answer is sent.
+// POST /api/unlock — the door decision. Every outcome (including malformed bodies and per-signer
+// rate limiting) is committed to the audit log before the answer is sent. The record names a signer
+// only when its signature verified; otherwise the address the request claimed is kept apart
+// (`claimedSigner`), so junk naming a member stays out of that member's history.
+//
+// Limits key only on what a requester proves: the per-IP limit (the connection) in front, the
+// per-signer limit inside the decision once the signature verified (verifyUnlockRequest.ts).
 //
 // Two entrances share one decision core (`createUnlockCore`): the express route below, and the lean
 // fast path in server/unlockFastPath.ts that serves plain `POST /api/unlock` JSON requests without
 // the express stack (same headers, same limits, same validation, same audit-before-answer).
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
-import { rateLimit, type Store } from "express-rate-limit";
+import type { Store } from "express-rate-limit";
 import type { Reason } from "../../protocol/reasons.ts";
 import type { RelayerContext } from "../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
@@ -15,6 +20,7 @@ import { RelayerError, decisionError, errorBody, reasonStatus } from "../errors.
 import type { DeliveryResult } from "../lockAdapter.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
+/** What the request claims (unverified): door, signer and pass as named in the body. */
 export type Who = { door: number | null; signer: string | null; pass: string | null };
 /** Sends the JSON answer (status, body object). */
 export type Send = (status: number, body: unknown) => void;
@@ -40,7 +46,9 @@ export type UnlockCore = {
   decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void>;
 };
 
-export function createUnlockCore(ctx: RelayerContext): UnlockCore {
+export type SignerLimit = { store: Store; limit: number };
+
+export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit): UnlockCore {
   const { metrics } = ctx;
   // Built once: no per-request allocation of the policy, the dependencies or metric label objects.
   const deps: UnlockDeps = {
@@ -52,6 +60,7 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
       openCommandTtlS: ctx.config.openCommandTtlS,
       maxDeadlineAheadS: ctx.config.maxDeadlineAheadS,
       indexMaxStalenessMs: ctx.config.indexMaxStalenessMs,
+      chainBudgetMs: ctx.config.decisionChainBudgetMs,
     },
     hasher: ctx.hasher,
     index: ctx.index,
@@ -59,7 +68,8 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
     relayerKey: ctx.config.relayerPrivateKey,
     relayerAddress: ctx.config.relayerAddress,
     challenges: ctx.challenges,
-    codeCache: ctx.codeCache,
+    contractSignatures: ctx.contractSignatures,
+    signerLimited: async (signer) => (await signerLimit.store.increment(`signer:${signer}`)).totalHits > signerLimit.limit,
     onFreshWait: (seconds) => indexPhase.observe(seconds),
   };
   const indexPhase = metrics.phaseSeconds.labels({ phase: "index" });
@@ -77,7 +87,8 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
         time: now,
         door: who.door,
         venue: decision.venue,
-        signer: who.signer,
+        signer: decision.signer ?? null,
+        claimedSigner: who.signer,
         pass: who.pass,
         decision: granted ? "granted" : "denied",
         reason: decision.reason,
@@ -124,7 +135,7 @@ export function createUnlockCore(ctx: RelayerContext): UnlockCore {
   return { answer, decide };
 }
 
-export function unlockRouter(ctx: RelayerContext, core: UnlockCore, addressStore: Store): Router {
+export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
   const router = express.Router();
   const sendWith = (res: Response): Send => (status, body) => void res.status(status).json(body);
   const answer = (res: Response, decision: Decision, who: Who, now: number) => {
@@ -148,19 +159,6 @@ export function unlockRouter(ctx: RelayerContext, core: UnlockCore, addressStore
     next();
   };
 
-  const perAddress = rateLimit({
-    windowMs: 60_000,
-    limit: ctx.config.rateLimitAddressPerMin,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    validate: false,
-    store: addressStore,
-    keyGenerator: (_req, res) => `signer:${(res.locals as Locals).parsed!.signer}`,
-    handler: (req, res, next) => {
-      void answer(res, denyDecision("rate_limited"), partial(req.body), ctx.clock()).catch(next);
-    },
-  });
-
   const decide = async (_req: Request, res: Response) => {
     const l = res.locals as Locals;
     await core.decide(sendWith(res), l.requestId, l.started, l.parsed!);
@@ -182,7 +180,6 @@ export function unlockRouter(ctx: RelayerContext, core: UnlockCore, addressStore
     start,
     express.json({ limit: ctx.config.bodyLimitBytes, strict: true }),
     validate,
-    perAddress,
     decide,
     bodyErrors,
   );

@@ -11,6 +11,7 @@ describe("relayer configuration", () => {
     assert.equal(c.chainId, 31337);
     assert.equal(c.relayerAddress, DEMO_RELAYER_ADDRESS);
     assert.equal(c.indexMaxStalenessMs, 0);
+    assert.ok(c.erc1271TimeoutMs < c.decisionChainBudgetMs && c.decisionChainBudgetMs < 1000, "a door says no within a second");
     assert.deepEqual(c.siweDomains, ["localhost:5173"]);
   });
 

@@ -36,6 +36,7 @@ const envSchema = z.object({
   SIWE_DOMAIN: z.string().optional(), // comma-separated; default: the hosts of DAPP_ORIGIN
   SIWE_URI_ORIGIN: z.string().optional(), // comma-separated origins; default: DAPP_ORIGIN
   SIWE_NONCE_TTL_S: positiveInt.default(300),
+  SIWE_SIGNINS_PER_IP: positiveInt.default(100),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_TTL_S: positiveInt.default(86_400),
   COOKIE_SECURE: bool.default(false),
@@ -72,6 +73,7 @@ export type RelayerConfig = {
   siweDomains: string[];
   siweUriOrigins: string[];
   siweNonceTtlS: number;
+  siweSigninsPerIp: number;
   sessionSecret: string;
   sessionTtlS: number;
   cookieSecure: boolean;
@@ -120,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siweDomains: e.SIWE_DOMAIN ? list(e.SIWE_DOMAIN) : e.DAPP_ORIGIN.map((o) => new URL(o).host),
     siweUriOrigins: e.SIWE_URI_ORIGIN ? list(e.SIWE_URI_ORIGIN) : e.DAPP_ORIGIN.map((o) => new URL(o).origin),
     siweNonceTtlS: e.SIWE_NONCE_TTL_S,
+    siweSigninsPerIp: e.SIWE_SIGNINS_PER_IP,
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString("hex"),
     sessionTtlS: e.SESSION_TTL_S,
     cookieSecure: e.COOKIE_SECURE,

@@ -113,7 +113,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
     challenges,
     codeCache: new CodeCache(),
-    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret),
+    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, { perRequester: config.siweSigninsPerIp }),
     sessions: new SessionCodec(config.sessionSecret),
   };
   const server: Server = createServer(createRequestListener(ctx));

@@ -59,7 +59,11 @@ export const openApiDocument = {
           reason: { $ref: "#/components/schemas/Reason" },
           auditId: { type: "integer" },
           openCommand: { $ref: "#/components/schemas/OpenCommand" },
-          lock: { type: "object", properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } } },
+          lock: {
+            type: "object",
+            description: "What the lock did with the open command. `unreachable` (reason `timeout`, `connection_failed` or `no_answer`) is answered only once the command has expired: the door will not open with it afterwards.",
+            properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } },
+          },
         },
       },
       Pass: {
@@ -127,9 +131,9 @@ export const openApiDocument = {
     "/api/siwe/nonce": { get: { summary: "A single-use SIWE nonce", responses: { 200: { description: "nonce", content: { "application/json": { schema: { type: "object", properties: { nonce: { type: "string" } } } } } } } } },
     "/api/siwe/verify": {
       post: {
-        summary: "Verify a signed SIWE message (domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
+        summary: "Verify a signed EIP-4361 message (strict: EIP-55 address, nothing after the last field; domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["message", "signature"], properties: { message: { type: "string" }, signature: { type: "string" } } } } } },
-        responses: { 200: { description: "signed in" }, 400: errorResponse("bad body"), 401: errorResponse("siwe_invalid") },
+        responses: { 200: { description: "signed in" }, 400: errorResponse("bad body"), 401: errorResponse("siwe_invalid"), 429: errorResponse("rate_limited: this client IP used its share of sign-ins (SIWE_SIGNINS_PER_IP per nonce lifetime)") },
       },
     },
     "/api/siwe/logout": { post: { summary: "Sign out (clears and revokes the session)", responses: { 200: { description: "ok" } } } },

@@ -7,6 +7,12 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { NonceStore, verifySiwe, type SiwePolicy } from "../../server/siwe.ts";
 import type { ChainReader } from "../../server/chain.ts";
 import { MESSAGES } from "../../web/src/i18n/messages.ts";
+import express from "express";
+import type { AddressInfo } from "node:net";
+import { authRouter } from "../../server/routes/auth.ts";
+import { SessionCodec } from "../../server/session.ts";
+import { RelayerError, errorBody } from "../../server/errors.ts";
+import type { RelayerContext } from "../../server/context.ts";
 
 const SECRET = "a-shared-session-secret-of-32-characters!";
 const NOW = 1_900_000_000;
@@ -133,5 +139,36 @@ describe("SIWE nonces under junk sign-ins", () => {
     });
     const who = await signIn(nonces, message(nonces.issue()), undefined, "203.0.113.9");
     assert.equal(who.address, member.address.toLowerCase());
+  });
+});
+
+describe("POST /api/siwe/verify", () => {
+  it("keys the used-nonce share on the client IP (X-Forwarded-For behind TRUST_PROXY)", async () => {
+    const nonces = store({ perRequester: 2 });
+    const config = { bodyLimitBytes: 16_384, cookieSecure: false, sessionTtlS: 3600, chainId: 31337, siweDomains: policy.domains, siweUriOrigins: policy.uriOrigins, siweNonceTtlS: 300, clockSkewS: 30 };
+    const ctx = { config, clock: () => NOW, nonces, reader: noContracts, sessions: new SessionCodec(SECRET) } as unknown as RelayerContext;
+    const app = express();
+    app.set("trust proxy", true);
+    app.use(authRouter(ctx));
+    app.use((err: RelayerError, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(err.status).json(errorBody(err)));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const post = async (ip: string) => {
+        const { nonce } = (await (await fetch(`${base}/api/siwe/nonce`)).json()) as { nonce: string };
+        const text = message(nonce);
+        const body = JSON.stringify({ message: text, signature: await member.signMessage({ message: text }) });
+        return fetch(`${base}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip }, body });
+      };
+      assert.deepEqual([(await post("198.51.100.1")).status, (await post("198.51.100.1")).status], [200, 200]);
+      const third = await post("198.51.100.1");
+      assert.equal(third.status, 429);
+      assert.equal(((await third.json()) as { error: { code: string } }).error.code, "rate_limited");
+      assert.equal((await post("203.0.113.50")).status, 200, "another client is not affected");
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -110,8 +110,14 @@ export class HttpLockAdapter implements LockAdapter {
     let results: DeliveryResult[];
     try {
       const res = await this.request("POST", "/open-batch", JSON.stringify(batch.map((b) => b.command)));
-      const body = JSON.parse(res.body) as { result?: string; reason?: string }[];
-      if (!Array.isArray(body) || body.length !== batch.length) throw new Error("bad batch answer");
+      let body: { result?: string; reason?: string }[] | undefined;
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        body = undefined;
+      }
+      // The lock got the commands but its answer is unusable: as a failure after sending.
+      if (!Array.isArray(body) || body.length !== batch.length) throw Object.assign(new Error("bad batch answer"), { sent: true });
       results = body.map((r) => (r?.result === "opened" ? { status: "opened" } : { status: "refused", reason: String(r?.reason ?? "unknown") }));
     } catch (err) {
       const r = await this.unreachable(err, Math.max(...batch.map((b) => b.at)));
@@ -168,7 +174,10 @@ export class HttpLockAdapter implements LockAdapter {
             else chunks.push(c);
           });
           res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
+          res.on("error", (err: Error & { sent?: boolean }) => {
+            err.sent = true;
+            reject(err);
+          });
         },
       );
       let sent = false;

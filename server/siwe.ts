@@ -157,6 +157,8 @@ export async function verifySiwe(
 
   // The package checks domain, nonce, expiry and not-before (at the relayer's clock) and the
   // signature; a contract wallet's through the relayer's reader (ERC-1271 on the message hash).
+  // (It writes to console.error when ethers cannot parse a signature: after the screen above,
+  // only a contract wallet's signature of another length than 65 bytes gets here.)
   let chainError: unknown;
   const res: SiweResponse = await m.verify(
     { signature, domain: m.domain, nonce: m.nonce, time: new Date(now * 1000).toISOString(), ...(m.scheme ? { scheme: m.scheme } : {}) },

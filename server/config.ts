@@ -30,12 +30,14 @@ const envSchema = z.object({
   CHAIN_ID: positiveInt.default(31337),
   DEPLOYMENTS_DIR: z.string().default(DEPLOYMENTS_DIR),
   RELAYER_PRIVATE_KEY: privateKey.default(DEMO_RELAYER_PRIVATE_KEY),
-  LOCK_URL: z.url().default("http://127.0.0.1:8600"),
+  // The HTTP lock adapter speaks http and https (node:http / node:https, same timeouts).
+  LOCK_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("http://127.0.0.1:8600"),
   LOCK_TIMEOUT_MS: positiveInt.default(2000),
   DAPP_ORIGIN: origins.default(["http://localhost:5173"]),
   SIWE_DOMAIN: z.string().optional(), // comma-separated; default: the hosts of DAPP_ORIGIN
   SIWE_URI_ORIGIN: z.string().optional(), // comma-separated origins; default: DAPP_ORIGIN
   SIWE_NONCE_TTL_S: positiveInt.default(300),
+  SIWE_SIGNINS_PER_IP: positiveInt.default(100),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_TTL_S: positiveInt.default(86_400),
   COOKIE_SECURE: bool.default(false),
@@ -81,6 +83,7 @@ export type RelayerConfig = {
   siweDomains: string[];
   siweUriOrigins: string[];
   siweNonceTtlS: number;
+  siweSigninsPerIp: number;
   sessionSecret: string;
   sessionTtlS: number;
   cookieSecure: boolean;
@@ -120,6 +123,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${issue.path.join(".") || "env"}: ${issue.message}`);
   }
   const e = parsed.data;
+  // An open command must be dead when the relayer stops waiting for the lock, or a slow lock could
+  // open the door after the member was told it would not. It expires at the end of second
+  // `now + ttl` (the lock accepts while its clock ≤ expires), and the wait lasts at least
+  // LOCK_TIMEOUT_MS from the decision second, so ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
+  const lockWaitTtlS = Math.floor(e.LOCK_TIMEOUT_MS / 1000) - 1;
+  if (lockWaitTtlS < 1) throw new ConfigError("invalid configuration: LOCK_TIMEOUT_MS: must be at least 2000 (an open command lives whole seconds and must expire before the relayer stops waiting for the lock)");
   const list = (v: string) => v.split(",").map((x) => x.trim().replace(/\/$/, "")).filter(Boolean);
   return {
     host: e.HOST,
@@ -135,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siweDomains: e.SIWE_DOMAIN ? list(e.SIWE_DOMAIN) : e.DAPP_ORIGIN.map((o) => new URL(o).host),
     siweUriOrigins: e.SIWE_URI_ORIGIN ? list(e.SIWE_URI_ORIGIN) : e.DAPP_ORIGIN.map((o) => new URL(o).origin),
     siweNonceTtlS: e.SIWE_NONCE_TTL_S,
+    siweSigninsPerIp: e.SIWE_SIGNINS_PER_IP,
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString("hex"),
     sessionTtlS: e.SESSION_TTL_S,
     cookieSecure: e.COOKIE_SECURE,
@@ -142,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     challengeMaxAgeS: e.CHALLENGE_MAX_AGE_S,
     clockSkewS: e.CLOCK_SKEW_S,
-    openCommandTtlS: e.OPEN_COMMAND_TTL_S,
+    openCommandTtlS: Math.min(e.OPEN_COMMAND_TTL_S, lockWaitTtlS),
     maxDeadlineAheadS: e.MAX_DEADLINE_AHEAD_S,
     indexPollMs: e.INDEX_POLL_MS,
     indexMaxStalenessMs: e.INDEX_MAX_STALENESS_MS,

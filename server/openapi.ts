@@ -109,7 +109,7 @@ export const openApiDocument = {
         type: "object",
         required: ["status"],
         properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } },
-        description: "What the lock answered when the relayer pushed the open command.",
+        description: "What the lock did with the open command. `unreachable` (reason `timeout`, `connection_failed` or `no_answer`) is answered only once the command has expired: the door will not open with it afterwards.",
       },
       Decision: {
         ...fields(
@@ -293,12 +293,13 @@ export const openApiDocument = {
     },
     "/api/siwe/verify": {
       post: {
-        summary: "Verify a signed EIP-4361 message (domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
+        summary: "Verify a signed EIP-4361 message (strict: EIP-55 address, nothing after the last field; domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
         requestBody: { required: true, content: { "application/json": { schema: fields({ message: { type: "string", maxLength: 4096 }, signature: { type: "string", pattern: "^0x([0-9a-fA-F]{2}){1,2048}$" } }) } } },
         responses: {
           200: { ...json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds }), "signed in"), headers: { "Set-Cookie": { schema: { type: "string" }, description: "pp_session=…; HttpOnly; SameSite=Lax" } } },
           400: errorResponse("bad_request: expected { message, signature }"),
           401: errorResponse("siwe_invalid: wrong domain, URI, chain, nonce, time or signature"),
+          429: errorResponse("rate_limited: this client IP used its share of sign-ins (SIWE_SIGNINS_PER_IP per nonce lifetime)"),
           503: errorResponse("chain_unavailable: a contract-wallet signature could not be checked now"),
           ...apiErrors,
         },

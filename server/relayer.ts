@@ -123,7 +123,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       queue: config.erc1271Queue,
       negativeTtlMs: config.erc1271NegativeTtlS * 1000,
     }),
-    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret),
+    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, { perRequester: config.siweSigninsPerIp }),
     sessions: new SessionCodec(config.sessionSecret),
   };
   const server: Server = createServer(createRequestListener(ctx));

@@ -1,14 +1,17 @@
-// Sign-In with Ethereum (EIP-4361) for the dApp: server-issued nonces, message checks (domain,
-// URI, chain id, unused nonce, issued-at / expiration / not-before with a small clock skew),
-// EOA signatures by recovery and contract wallets by ERC-1271.
+// Sign-In with Ethereum (EIP-4361) for the dApp: server-issued nonces; the message parsed and
+// verified by the maintained `siwe` package (its ABNF parser refuses non-EIP-55 addresses and
+// anything after the last field), with the domain, nonce and time passed to it explicitly and the
+// relayer's own checks for what it does not bind (URI origin, chain id, issued-at window).
+// EOA signatures by recovery, contract wallets by ERC-1271 through the relayer's chain reader.
 //
 // Nonces are self-authenticating (random, expiry, HMAC with SESSION_SECRET), so relayers sharing
 // that secret behind a load balancer accept each other's nonces without shared state. Each relayer
-// consumes a nonce once; across N relayers a captured signed message could at most be replayed
-// once per other relayer, and only before the nonce expires (SIWE_NONCE_TTL_S).
+// consumes a nonce once, and only for a sign-in whose signature verified, so junk sign-ins use up
+// nothing; across N relayers a captured signed message could at most be replayed once per other
+// relayer, and only before the nonce expires (SIWE_NONCE_TTL_S).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SiweMessage, SiweErrorType, type SiweResponse } from "siwe";
 import { hashMessage } from "viem";
-import { parseSiweMessage } from "viem/siwe";
 import type { ChainReader } from "./chain.ts";
 import { hexToBuf, recoverSigner, sameAddress, type Hex } from "./doorCrypto.ts";
 import { RelayerError } from "./errors.ts";
@@ -24,16 +27,28 @@ export type SiwePolicy = {
   clockSkewS: number;
 };
 
+export type NonceLimits = {
+  /** Used nonces kept per requester (client IP) until they expire; beyond, that requester waits. */
+  perRequester: number;
+};
+
+export type ConsumeResult = "consumed" | "unusable" | "requester_full";
+
 export class NonceStore {
-  /** Nonces consumed here, until they expire. */
-  private readonly used = new Map<string, number>();
+  /** Nonces consumed here, until they expire, with the requester that used each. */
+  private readonly used = new Map<string, { until: number; requester: string }>();
+  /** Live used nonces per requester: memory grows with requesters, never one requester's flood. */
+  private readonly perRequester = new Map<string, number>();
   private readonly ttlS: number;
   private readonly clock: Clock;
   private readonly secret: string;
-  constructor(ttlS: number, clock: Clock, secret: string) {
+  private readonly limits: NonceLimits;
+  private prunedAt = -1;
+  constructor(ttlS: number, clock: Clock, secret: string, limits: NonceLimits = { perRequester: 100 }) {
     this.ttlS = ttlS;
     this.clock = clock;
     this.secret = secret;
+    this.limits = limits;
   }
   /** 56 hex characters (alphanumeric, as EIP-4361 wants): 12 random bytes, the expiry, a MAC. */
   issue(): string {
@@ -42,24 +57,37 @@ export class NonceStore {
     const payload = Buffer.concat([randomBytes(12), expiry]).toString("hex");
     return payload + this.mac(payload);
   }
-  /** Consumes a nonce; true only the first time here, only if this network issued it, before it expires. */
-  consume(nonce: string): boolean {
+  /** Whether this network issued the nonce, it has not expired and is unused here (uses nothing up). */
+  usable(nonce: string): boolean {
     if (!/^[0-9a-f]{56}$/.test(nonce)) return false;
     const payload = nonce.slice(0, 32);
     if (!timingSafeEqual(Buffer.from(nonce.slice(32), "hex"), Buffer.from(this.mac(payload), "hex"))) return false;
-    const until = Buffer.from(payload, "hex").readUInt32BE(12);
-    const now = this.clock();
-    if (until < now || this.used.has(nonce)) return false;
-    this.prune(now);
-    if (this.used.size > 100_000) return false; // bounded memory: refuse rather than grow
-    this.used.set(nonce, until);
-    return true;
+    return Buffer.from(payload, "hex").readUInt32BE(12) >= this.clock() && !this.used.has(nonce);
+  }
+  /** Uses up a nonce for a verified sign-in by `requester`: once, and within that requester's share. */
+  consume(nonce: string, requester: string): ConsumeResult {
+    if (!this.usable(nonce)) return "unusable";
+    this.prune(this.clock());
+    const count = this.perRequester.get(requester) ?? 0;
+    if (count >= this.limits.perRequester) return "requester_full";
+    this.used.set(nonce, { until: Buffer.from(nonce.slice(0, 32), "hex").readUInt32BE(12), requester });
+    this.perRequester.set(requester, count + 1);
+    return "consumed";
   }
   private mac(payload: string): string {
     return createHmac("sha256", this.secret).update(`siwe-nonce:${payload}`).digest("hex").slice(0, 24);
   }
+  /** Drops expired nonces, at most once per clock second (a scan, not one per sign-in). */
   private prune(now: number): void {
-    for (const [n, until] of this.used) if (until < now) this.used.delete(n);
+    if (now === this.prunedAt) return;
+    this.prunedAt = now;
+    for (const [n, { until, requester }] of this.used) {
+      if (until >= now) continue;
+      this.used.delete(n);
+      const left = (this.perRequester.get(requester) ?? 1) - 1;
+      if (left > 0) this.perRequester.set(requester, left);
+      else this.perRequester.delete(requester);
+    }
   }
 }
 
@@ -67,7 +95,26 @@ const fail = (message: string): never => {
   throw new RelayerError("siwe_invalid", message);
 };
 
-/** Verifies a SIWE message and signature; returns the signed-in address (lower case). */
+const seconds = (iso: string): number => Math.floor(new Date(iso).getTime() / 1000);
+
+/** Line 2 of an EIP-4361 message: the claimed address (read before the full parse, to screen junk cheaply). */
+const CLAIMED_ADDRESS = /^[^\n]{1,512} wants you to sign in with your Ethereum account:\n(0x[0-9a-fA-F]{40})\n/;
+
+const SIWE_FAILURES: Partial<Record<string, string>> = {
+  [SiweErrorType.DOMAIN_MISMATCH]: "wrong domain",
+  [SiweErrorType.SCHEME_MISMATCH]: "wrong scheme",
+  [SiweErrorType.NONCE_MISMATCH]: "wrong nonce",
+  [SiweErrorType.EXPIRED_MESSAGE]: "message expired",
+  [SiweErrorType.NOT_YET_VALID_MESSAGE]: "message not yet valid",
+  [SiweErrorType.INVALID_SIGNATURE]: "bad signature",
+};
+
+/**
+ * Verifies a SIWE message and signature for `requester` (the client IP's rate-limit key); returns
+ * the signed-in address (lower case). Order: signature screen (cheap: one recovery, or the signer
+ * has code) → strict EIP-4361 parse → policy → nonce usable → `siwe` verify (domain, nonce, time,
+ * signature) → nonce used up. Nothing is used up by a sign-in that fails.
+ */
 export async function verifySiwe(
   message: string,
   signature: Hex,
@@ -75,43 +122,72 @@ export async function verifySiwe(
   nonces: NonceStore,
   reader: ChainReader,
   now: number,
+  requester: string,
 ): Promise<{ address: Hex; chainId: number; expiresAt: number | null }> {
-  let m: ReturnType<typeof parseSiweMessage>;
+  const claimed = CLAIMED_ADDRESS.exec(message)?.[1] as Hex | undefined;
+  if (!claimed) return fail("message is not an EIP-4361 message");
+  const digest = hashMessage(message);
+  const recovered = signature.length === 132 ? recoverSigner(hexToBuf(digest), signature) : null;
+  const byEoa = recovered !== null && sameAddress(recovered, claimed);
+  if (!byEoa && !(await chainRead(() => reader.hasCode(claimed)))) fail("bad signature");
+
+  let m: SiweMessage;
   try {
-    m = parseSiweMessage(message);
-  } catch {
-    return fail("message is not a SIWE message");
+    m = new SiweMessage(message);
+  } catch (err) {
+    return fail(`not an EIP-4361 message: ${(err as Error).message.split("\n")[0]}`);
   }
-  if (!m.address || !m.domain || !m.uri || !m.nonce || !m.chainId || !m.version || !m.issuedAt) fail("message lacks required fields");
+  // The signature is checked over the package's serialisation: it must be the signed text itself.
+  if (m.prepareMessage() !== message) fail("not an EIP-4361 message: not in canonical form");
   if (m.version !== "1") fail("unsupported SIWE version");
-  if (!policy.domains.includes(m.domain!)) fail("wrong domain");
+  if (!policy.domains.includes(m.domain)) fail("wrong domain");
   let uriOrigin: string;
   try {
-    uriOrigin = new URL(m.uri!).origin;
+    uriOrigin = new URL(m.uri).origin;
   } catch {
     return fail("bad uri");
   }
   if (!policy.uriOrigins.includes(uriOrigin)) fail("wrong uri");
+  if (m.scheme !== undefined && `${m.scheme}:` !== new URL(uriOrigin).protocol) fail("wrong scheme");
   if (m.chainId !== policy.chainId) fail("wrong chain");
-  const skew = policy.clockSkewS;
-  const issued = Math.floor(m.issuedAt!.getTime() / 1000);
-  if (!Number.isFinite(issued) || issued > now + skew) fail("issued in the future");
-  if (issued < now - policy.nonceTtlS - skew) fail("message too old");
-  if (m.expirationTime && Math.floor(m.expirationTime.getTime() / 1000) <= now - skew) fail("message expired");
-  if (m.notBefore && Math.floor(m.notBefore.getTime() / 1000) > now + skew) fail("message not yet valid");
-  // Consume the nonce only after the cheap checks, and before the signature (single attempt).
-  if (!nonces.consume(m.nonce!)) fail("unknown, expired or used nonce");
-  const address = m.address!.toLowerCase() as Hex;
-  const digest = hashMessage(message);
-  const recovered = signature.length === 132 ? recoverSigner(hexToBuf(digest), signature) : null;
-  if (!recovered || !sameAddress(recovered, address)) {
-    let ok = false;
-    try {
-      ok = (await reader.hasCode(address)) && (await reader.isValidSignature(address, digest, signature));
-    } catch {
-      throw new RelayerError("chain_unavailable", "cannot check a contract wallet signature now");
-    }
-    if (!ok) fail("bad signature");
+  const issued = m.issuedAt ? seconds(m.issuedAt) : NaN;
+  if (!Number.isFinite(issued) || issued > now + policy.clockSkewS) fail("issued in the future");
+  if (issued < now - policy.nonceTtlS - policy.clockSkewS) fail("message too old");
+  if (!nonces.usable(m.nonce)) fail("unknown, expired or used nonce");
+
+  // The package checks domain, nonce, expiry and not-before (at the relayer's clock) and the
+  // signature; a contract wallet's through the relayer's reader (ERC-1271 on the message hash).
+  // (It writes to console.error when ethers cannot parse a signature: after the screen above,
+  // only a contract wallet's signature of another length than 65 bytes gets here.)
+  let chainError: unknown;
+  const res: SiweResponse = await m.verify(
+    { signature, domain: m.domain, nonce: m.nonce, time: new Date(now * 1000).toISOString(), ...(m.scheme ? { scheme: m.scheme } : {}) },
+    {
+      suppressExceptions: true,
+      verificationFallback: async () => {
+        let ok = false;
+        try {
+          ok = await reader.isValidSignature(claimed, digest, signature);
+        } catch (err) {
+          chainError = err;
+        }
+        return ok ? { success: true, data: m } : { success: false, data: m, error: { type: SiweErrorType.INVALID_SIGNATURE } };
+      },
+    },
+  );
+  if (chainError) throw new RelayerError("chain_unavailable", "cannot check a contract wallet signature now");
+  if (!res.success) fail(SIWE_FAILURES[res.error?.type ?? ""] ?? "bad signature");
+
+  const used = nonces.consume(m.nonce, requester);
+  if (used === "requester_full") throw new RelayerError("rate_limited", "too many sign-ins from this network address; retry in a few minutes");
+  if (used !== "consumed") fail("unknown, expired or used nonce");
+  return { address: claimed.toLowerCase() as Hex, chainId: m.chainId, expiresAt: m.expirationTime ? seconds(m.expirationTime) : null };
+}
+
+async function chainRead<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch {
+    throw new RelayerError("chain_unavailable", "cannot check a contract wallet signature now");
   }
-  return { address, chainId: m.chainId!, expiresAt: m.expirationTime ? Math.floor(m.expirationTime.getTime() / 1000) : null };
 }

@@ -1,5 +1,6 @@
 // Sign-In with Ethereum: nonce, verify (sets the session cookie), logout, me.
 import express, { type Request, type Router } from "express";
+import { ipKeyGenerator } from "express-rate-limit";
 import type { RelayerContext } from "../context.ts";
 import { siweVerifyBody } from "../schemas.ts";
 import { verifySiwe } from "../siwe.ts";
@@ -37,7 +38,9 @@ export function authRouter(ctx: RelayerContext): Router {
       nonceTtlS: ctx.config.siweNonceTtlS,
       clockSkewS: ctx.config.clockSkewS,
     };
-    const who = await verifySiwe(body.data.message, body.data.signature, policy, ctx.nonces, ctx.reader, now);
+    // Used nonces are bounded per client IP (the per-IP limiter's key: IPv6 by /56), not globally.
+    const requester = ipKeyGenerator(req.ip ?? "unknown");
+    const who = await verifySiwe(body.data.message, body.data.signature, policy, ctx.nonces, ctx.reader, now, requester);
     const exp = Math.min(now + ctx.config.sessionTtlS, who.expiresAt ?? Number.MAX_SAFE_INTEGER);
     const token = ctx.sessions.issue(who.address, who.chainId, exp);
     res.set("set-cookie", `${SESSION_COOKIE}=${token}; Max-Age=${exp - now}; ${cookieAttrs()}`);

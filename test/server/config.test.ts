@@ -23,12 +23,25 @@ describe("relayer configuration", () => {
       [{ DAPP_ORIGIN: "http://localhost:5173/app" }, "DAPP_ORIGIN"],
       [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
       [{ COOKIE_SECURE: "yes" }, "COOKIE_SECURE"],
+      [{ LOCK_URL: "ftp://lock.example" }, "LOCK_URL"],
+      [{ LOCK_TIMEOUT_MS: "1500" }, "LOCK_TIMEOUT_MS"],
     ] as const) {
       assert.throws(
         () => loadConfig(env as Record<string, string>),
         (err: unknown) => err instanceof ConfigError && err.message.includes(name) && !err.message.includes("\n"),
       );
     }
+  });
+
+  it("accepts an https lock URL", () => {
+    assert.equal(loadConfig({ LOCK_URL: "https://locks.example:8443/" }).lockUrl, "https://locks.example:8443");
+  });
+
+  it("makes open commands expire before the relayer stops waiting for the lock", () => {
+    // Valid through the end of second now + ttl; the wait lasts LOCK_TIMEOUT_MS from the decision.
+    assert.equal(loadConfig({}).openCommandTtlS, 1, "2000 ms wait: dead within 2 s");
+    assert.equal(loadConfig({ LOCK_TIMEOUT_MS: "4500" }).openCommandTtlS, 3);
+    assert.equal(loadConfig({ LOCK_TIMEOUT_MS: "60000" }).openCommandTtlS, 5, "OPEN_COMMAND_TTL_S still bounds it");
   });
 
   it("derives SIWE domains and URI origins from every dApp origin", () => {

@@ -50,7 +50,8 @@ const m = {
   "wallet.disconnect": ["Disconnect", "Déconnecter le portefeuille"],
   "wallet.account": ["Account", "Compte"],
   "wallet.balances": ["Balances", "Soldes"],
-  "wallet.statement": ["Sign in to Passepartout to see your passes and open doors.", "Connectez-vous à Passepartout pour voir vos passes et ouvrir les portes."],
+  // Signed as the SIWE statement: EIP-4361 allows printable ASCII only (no accents).
+  "wallet.statement": ["Sign in to Passepartout to see your passes and open doors.", "Connectez-vous pour voir vos passes Passepartout et ouvrir les portes."],
   "wallet.signInFailed": ["Sign-in failed: {message}", "Échec de la connexion : {message}"],
 
   "venues.title": ["Venues in the network", "Les lieux du réseau"],

@@ -14,6 +14,7 @@ import { BookingSummary } from "./BookingSummary.tsx";
 import { WeekCalendar } from "./WeekCalendar.tsx";
 import { ErrorMessage, Status } from "./Feedback.tsx";
 import { PriceList, kindLabel } from "./Price.tsx";
+import { useFlow } from "./useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
@@ -56,6 +57,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
   const [step, setStep] = useState<Step>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [booked, setBooked] = useState<bigint | null>(null);
+  const flow = useFlow();
   const end = start === null ? null : start + hours * HOUR;
 
   const quote = useQuery({
@@ -73,7 +75,9 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
 
   useEffect(() => setError(null), [start, hours]);
 
-  async function book() {
+  // Locked from the first click until the receipt (or the failure): a double-click books once.
+  const book = () => flow.run(bookNow);
+  async function bookNow() {
     if (!address || start === null || end === null) return;
     setError(null);
     setBooked(null);
@@ -192,8 +196,8 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
           {!connected ? (
             <p className="hint">{t("book.connectFirst")}</p>
           ) : (
-            <button type="submit" className="primary big" disabled={start === null || quote.data === undefined || step !== null}>
-              {step !== null
+            <button type="submit" className="primary big" disabled={start === null || quote.data === undefined || flow.busy}>
+              {flow.busy
                 ? t("common.working")
                 : quote.data !== undefined && currency.data
                   ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })

@@ -9,6 +9,7 @@ import { signText } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
+import { useFlow } from "./useFlow.ts";
 
 export function WalletPanel() {
   const { t, locale } = useI18n();
@@ -22,7 +23,7 @@ export function WalletPanel() {
   const balances = useBalances(connected ? address : undefined);
   const qc = useQueryClient();
   const [error, setError] = useState<UiError | null>(null);
-  const [signing, setSigning] = useState(false);
+  const { busy: signing, run: runFlow } = useFlow();
 
   // EIP-6963 wallets announce themselves; the generic injected connector is a fallback.
   const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
@@ -54,9 +55,9 @@ export function WalletPanel() {
   const signedIn = session.data?.toLowerCase() === address.toLowerCase();
   const wrongChain = chainId !== protocol.chain.id;
 
-  async function signIn() {
+  const signIn = () => runFlow(signInNow);
+  async function signInNow() {
     setError(null);
-    setSigning(true);
     try {
       const nonce = await relayer.nonce();
       const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
@@ -67,8 +68,6 @@ export function WalletPanel() {
     } catch (e) {
       const ui = toUiError(e);
       setError(ui.key === "err.generic" ? { key: "wallet.signInFailed", vars: ui.vars } : ui);
-    } finally {
-      setSigning(false);
     }
   }
 

@@ -14,6 +14,7 @@ import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "./PassList.tsx";
 import { ErrorMessage, Status, shortAddress } from "./Feedback.tsx";
 import { useFlow } from "./useFlow.ts";
+import { useTitle } from "../lib/title.ts";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -23,6 +24,7 @@ export function MyPasses() {
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
+  useTitle(t("passes.title"));
 
   const views = useMemo<PassView[]>(() => {
     if (!passes.data || !resources.data || !venues.data) return [];

@@ -13,6 +13,7 @@ import { ErrorMessage, shortAddress } from "./Feedback.tsx";
 import { RevenueChart } from "./RevenueChart.tsx";
 import { VenueEditor, CreateVenue } from "./VenueEditor.tsx";
 import { useFlow } from "./useFlow.ts";
+import { useTitle } from "../lib/title.ts";
 
 const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
@@ -21,6 +22,7 @@ export function OperatorPage() {
   const { protocol } = useApp();
   const { address } = useAccount();
   const venues = useVenues();
+  useTitle(t("op.title"));
   const payeeOf = useQuery({
     queryKey: ["chain", "payeeVenues", address, venues.data?.map((v) => v.id)],
     enabled: !!address && !!venues.data,

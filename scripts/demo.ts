@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { JsonRpcProvider } from "ethers";
 import { mnemonicToAccount } from "viem/accounts";
 import type { Deployments } from "../protocol/deployments.ts";
+import { RPC_BODY_LIMIT, rpcGate } from "./lib/rpcGate.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "web", "dist");
@@ -279,13 +280,42 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: stri
   req.pipe(upstream);
 }
 
+/** /rpc: reads the body (bounded), forwards it only when rpcGate allows every call in it. */
+function gatedRpc(req: http.IncomingMessage, res: http.ServerResponse, target: string) {
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  if (req.method !== "POST") return reply(405, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "POST a JSON-RPC request" } });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (c: Buffer) => {
+    size += c.length;
+    if (size > RPC_BODY_LIMIT) {
+      reply(413, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "request too large" } });
+      req.destroy();
+    } else chunks.push(c);
+  });
+  req.on("end", () => {
+    if (res.headersSent) return;
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const verdict = rpcGate(raw);
+    if (!verdict.ok) return reply(verdict.status, verdict.body);
+    const upstream = http.request(target, { method: "POST", headers: { "content-type": "application/json" } }, (up) => {
+      res.writeHead(up.statusCode ?? 502, { "content-type": up.headers["content-type"] ?? "application/json" });
+      up.pipe(res);
+    });
+    upstream.on("error", () => {
+      if (!res.headersSent) reply(502, { jsonrpc: "2.0", id: null, error: { code: -32603, message: "the chain did not answer" } });
+    });
+    upstream.end(raw);
+  });
+}
+
 function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: { config: object; relayerUrl: string; rpcUrl: string }) {
   const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
   if (pathname.startsWith("/api/") || pathname === "/openapi.json") return proxy(req, res, ctx.relayerUrl);
-  if (pathname === "/rpc") {
-    req.url = "/";
-    return proxy(req, res, ctx.rpcUrl);
-  }
+  if (pathname === "/rpc") return gatedRpc(req, res, ctx.rpcUrl);
   if (pathname === "/config.json") {
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     return res.end(JSON.stringify(ctx.config));

@@ -3,7 +3,7 @@
 // simulator opens (read from the lock's own signed log) → the operator cancels the booking (venue
 // closed, full refund) → the same member's next unlock is denied.
 // Starts the demo stack on free ports (fresh chain) and stops it at the end.
-import { createPublicClient, createWalletClient, formatEther, http, parseEventLogs, type Abi } from "viem";
+import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, parseEventLogs, type Abi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { createDoorHasher, type Hex } from "../server/doorCrypto.ts";
@@ -28,18 +28,21 @@ async function main() {
       createWalletClient({ chain, transport: http(demo.rpcUrl), account: privateKeyToAccount(demoAccount(index).privateKey) });
     const member = demoAccount(10);
     const operator = wallet(3); // operator of etc Saint-Germain
-    const resourceId = 6; // "Poste partagé (ETH)" at etc Saint-Germain
+    const resourceId = 5; // "Poste partagé" at etc Saint-Germain, priced in TestCAD (6 decimals)
+    const cad = { address: demo.deployments.contracts.TestCAD!.address, abi: erc20Abi };
+    const cadBalance = () => client.readContract({ ...cad, functionName: "balanceOf", args: [member.address] });
     const door = 4; // "Porte de l'église": admits every booking of the venue
 
     // 1. Book the hour that is running now (walk-in).
     const block = await client.getBlock();
     const start = (Number(block.timestamp) / HOUR | 0) * HOUR;
     const price = (await client.readContract({ ...pp, functionName: "quote", args: [resourceId, BigInt(start), BigInt(start + HOUR)] })) as bigint;
-    const bookTx = await wallet(10).writeContract({ ...pp, functionName: "book", args: [resourceId, BigInt(start), BigInt(start + HOUR), ANY_UNIT, price, member.address], value: price });
+    await client.waitForTransactionReceipt({ hash: await wallet(10).writeContract({ ...cad, functionName: "approve", args: [address, price] }) });
+    const bookTx = await wallet(10).writeContract({ ...pp, functionName: "book", args: [resourceId, BigInt(start), BigInt(start + HOUR), ANY_UNIT, price, member.address] });
     const receipt = await client.waitForTransactionReceipt({ hash: bookTx });
     const [booked] = parseEventLogs({ abi: pp.abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
     const passId = booked.args.passId;
-    say(`\n1. member ${member.address} booked pass #${passId}: ${new Date(start * 1000).toISOString()} → +1 h for ${formatEther(price)} ETH (block ${receipt.blockNumber})`);
+    say(`\n1. member ${member.address} booked pass #${passId}: ${new Date(start * 1000).toISOString()} → +1 h for ${formatUnits(price, 6)} tCAD (block ${receipt.blockNumber})`);
 
     // 2. Unlock: challenge from the lock (through the relayer), EIP-712 request signed by the member.
     const unlock = async () => {
@@ -57,11 +60,11 @@ async function main() {
     say(`3. lock log of door #${door}: ${log.map((e) => `${e.result} (${e.reason})`).join(", ") || "empty"} — log signatures ${verified.ok ? "valid" : "INVALID"}`);
 
     // 4. The operator cancels (venue closed): full refund, the pass burns.
-    const before = await client.getBalance({ address: member.address });
+    const before = await cadBalance();
     const cancelTx = await operator.writeContract({ ...pp, functionName: "cancel", args: [passId] });
     const cancelReceipt = await client.waitForTransactionReceipt({ hash: cancelTx });
-    const refunded = (await client.getBalance({ address: member.address })) - before;
-    say(`4. operator cancelled pass #${passId} in block ${cancelReceipt.blockNumber}: ${formatEther(refunded)} ETH refunded to the member`);
+    const refunded = (await cadBalance()) - before;
+    say(`4. operator cancelled pass #${passId} in block ${cancelReceipt.blockNumber}: ${formatUnits(refunded, 6)} tCAD refunded to the member`);
 
     // 5. The next unlock is denied as soon as the cancellation is in a block.
     const second = await unlock();

@@ -4,7 +4,6 @@
 
 export const HOUR = 3600;
 export const CAD = 1_000_000n; // TestCAD has 6 decimals
-export const ETH = 10n ** 18n;
 
 export type DemoPolicy = "flexible" | "moderate" | "strict";
 export const POLICIES: Record<DemoPolicy, { secondsBeforeStart: number; refundBps: number }[]> = {
@@ -117,8 +116,7 @@ export const DEMO_VENUES: DemoVenue[] = [
         name: "Salle de conférence",
         kind: 2,
         units: 2,
-        currency: "ETH",
-        prices: { hour: ETH / 500n, day: ETH / 80n, month: ETH / 4n },
+        prices: { hour: 25n * CAD, day: 150n * CAD, month: 2_500n * CAD },
         maxHours: 72,
         horizonDays: 60,
         description: { fr: "Salle de conférence, 12 places, écran", en: "Conference room, 12 seats, screen" },
@@ -172,7 +170,9 @@ export const DEMO_VENUES: DemoVenue[] = [
       },
       picture: picture("etc", 30),
     },
-    resources: [resource({}), resource({ key: "desk-eth", name: "Poste partagé (ETH)", units: 4, currency: "ETH", prices: { hour: ETH / 2000n, day: ETH / 400n, month: ETH / 40n } })],
+    // One resource, one currency: members pay in CAD, so every demo resource is priced in TestCAD
+    // (the contracts and the operator pages still take native ETH for networks that want it).
+    resources: [resource({})],
     doors: [{ name: "Porte de l'église", resources: "all" }],
   },
   {

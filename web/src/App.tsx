@@ -1,4 +1,4 @@
-import { useRoute, href } from "./lib/route.ts";
+import { useRoute, href, routeId } from "./lib/route.ts";
 import { useI18n } from "./i18n/i18n.tsx";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 import { VenueList } from "./components/VenueList.tsx";
@@ -6,6 +6,17 @@ import { VenuePage } from "./components/VenuePage.tsx";
 import { ResourcePage } from "./components/ResourcePage.tsx";
 import { MyPasses } from "./components/MyPasses.tsx";
 import { OperatorPage } from "./components/OperatorPage.tsx";
+import { NotFound } from "./components/NotFound.tsx";
+
+function Page({ page, id }: { page: string; id: string | undefined }) {
+  const n = routeId(id);
+  if (page === "venues") return <VenueList />;
+  if (page === "passes") return <MyPasses />;
+  if (page === "operator") return <OperatorPage />;
+  if (page === "venue") return n === null ? <NotFound what="venue" /> : <VenuePage key={n} venueId={n} />;
+  if (page === "resource") return n === null ? <NotFound what="resource" /> : <ResourcePage key={n} resourceId={n} />;
+  return <NotFound what="page" />;
+}
 
 export function App() {
   const { t, lang, setLang } = useI18n();
@@ -51,19 +62,15 @@ export function App() {
           type="button"
           className="lang"
           lang={lang === "fr" ? "en" : "fr"}
-          aria-label={`${t("lang.label")}: ${t("lang.switchTo")}`}
           onClick={() => setLang(lang === "fr" ? "en" : "fr")}
         >
-          {lang === "fr" ? "EN" : "FR"}
+          {/* The other language's own name: visible text and accessible name agree (WCAG 2.5.3). */}
+          {t("lang.switchTo")}
         </button>
         <WalletPanel />
       </header>
       <main id="main" tabIndex={-1} className="container">
-        {current === "venues" && <VenueList />}
-        {current === "venue" && id && <VenuePage venueId={Number(id)} />}
-        {current === "resource" && id && <ResourcePage resourceId={Number(id)} />}
-        {current === "passes" && <MyPasses />}
-        {current === "operator" && <OperatorPage />}
+        <Page page={current} id={id} />
       </main>
     </>
   );

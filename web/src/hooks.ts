@@ -18,6 +18,10 @@ import {
   loadVenues,
   type Resource,
 } from "./lib/protocol.ts";
+import { isNotFound } from "./lib/errors.ts";
+
+/** A missing venue or resource will not appear on a second try: show "not found" at once. */
+const retryUnlessMissing = (failures: number, err: unknown) => failures < 1 && !isNotFound(err);
 
 export function useVenues() {
   const { protocol } = useApp();
@@ -26,7 +30,7 @@ export function useVenues() {
 
 export function useVenue(id: number | undefined) {
   const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "venue", id], queryFn: () => loadVenue(protocol, id!), enabled: id !== undefined });
+  return useQuery({ queryKey: ["chain", "venue", id], queryFn: () => loadVenue(protocol, id!), enabled: id !== undefined, retry: retryUnlessMissing });
 }
 
 export function useResources(venueId?: number) {
@@ -36,7 +40,7 @@ export function useResources(venueId?: number) {
 
 export function useResource(id: number | undefined) {
   const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "resource", id], queryFn: () => loadResource(protocol, id!), enabled: id !== undefined });
+  return useQuery({ queryKey: ["chain", "resource", id], queryFn: () => loadResource(protocol, id!), enabled: id !== undefined, retry: retryUnlessMissing });
 }
 
 export function usePolicy(policyId: number | undefined) {

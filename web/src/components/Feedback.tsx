@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { UiError } from "../lib/errors.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 
@@ -12,13 +13,26 @@ export function Status({ busy, message }: { busy?: boolean; message?: string | n
   );
 }
 
-export function ErrorMessage({ error }: { error: UiError | null }) {
+/**
+ * A failure, announced. `focus` moves the keyboard focus to it when it appears (the control that
+ * started the flow may have been disabled or removed); `onDismiss` adds a button that closes it.
+ */
+export function ErrorMessage({ error, focus, onDismiss }: { error: UiError | null; focus?: boolean; onDismiss?: () => void }) {
   const { t } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error && focus) ref.current?.focus();
+  }, [error, focus]);
   if (!error) return null;
   return (
-    <p className="error" role="alert">
-      {t(error.key, error.vars)}
-    </p>
+    <div className="error" role="alert" ref={ref} tabIndex={focus ? -1 : undefined}>
+      <span>{t(error.key, error.vars)}</span>
+      {onDismiss && (
+        <button type="button" className="link dismiss" onClick={onDismiss}>
+          {t("common.dismiss")}
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -13,6 +13,8 @@ import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "./PassList.tsx";
 import { ErrorMessage, Status, shortAddress } from "./Feedback.tsx";
+import { useFlow } from "./useFlow.ts";
+import { useTitle } from "../lib/title.ts";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -22,6 +24,7 @@ export function MyPasses() {
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
+  useTitle(t("passes.title"));
 
   const views = useMemo<PassView[]>(() => {
     if (!passes.data || !resources.data || !venues.data) return [];
@@ -73,7 +76,7 @@ export function doorLabel(d: Door, venue: Venue | undefined, t: (k: string, v?: 
 function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: PassPhase; resource?: Resource; venue?: Venue }) {
   const { t, locale } = useI18n();
   const doors = useDoorsFor(resource);
-  if (phase === "past") return null;
+  if (phase === "past" || phase === "cancelled") return null;
   return (
     <div className="actions">
       {phase === "current" && (
@@ -101,8 +104,10 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
   const [state, setState] = useState<"idle" | "asking" | "signing">("idle");
   const [result, setResult] = useState<DoorResult>(null);
   const [error, setError] = useState<UiError | null>(null);
+  const flow = useFlow();
+  const open = () => flow.run(openNow);
 
-  async function open() {
+  async function openNow() {
     if (!address) return;
     setResult(null);
     setError(null);
@@ -139,7 +144,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
 
   return (
     <div className="door">
-      <button type="button" className="primary big" onClick={open} disabled={state !== "idle"}>
+      <button type="button" className="primary big" onClick={open} disabled={flow.busy}>
         {t("door.open", { door: label })}
       </button>
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
@@ -159,7 +164,7 @@ function CancelPass({ pass }: { pass: PassView }) {
   const { address } = useAccount();
   const refresh = useRefreshChain();
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<bigint | null>(null);
   const preview = useQuery({
@@ -170,9 +175,9 @@ function CancelPass({ pass }: { pass: PassView }) {
   });
   const fmt = (v: bigint) => (pass.currencyInfo ? formatAmount(v, pass.currencyInfo, locale) : v.toString());
 
-  async function cancel() {
+  const cancel = () => run(cancelNow);
+  async function cancelNow() {
     if (!address) return;
-    setBusy(true);
     setError(null);
     try {
       const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
@@ -184,8 +189,6 @@ function CancelPass({ pass }: { pass: PassView }) {
       setTimeout(() => void refresh(), 4000);
     } catch (e) {
       setError(toUiError(e));
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -220,13 +223,13 @@ function LendPass({ pass }: { pass: PassView }) {
   const refresh = useRefreshChain();
   const [open, setOpen] = useState(false);
   const [guest, setGuest] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
-  async function setUser(user: Address, expires: number) {
+  const setUser = (user: Address, expires: number) => run(() => setUserNow(user, expires));
+  async function setUserNow(user: Address, expires: number) {
     if (!address) return;
-    setBusy(true);
     setError(null);
     try {
       await sendTx(protocol, wagmi, address, { functionName: "setUser", args: [pass.id, user, BigInt(expires)] });
@@ -235,8 +238,6 @@ function LendPass({ pass }: { pass: PassView }) {
       await refresh();
     } catch (e) {
       setError(toUiError(e));
-    } finally {
-      setBusy(false);
     }
   }
 

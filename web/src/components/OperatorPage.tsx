@@ -12,6 +12,8 @@ import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
 import { RevenueChart } from "./RevenueChart.tsx";
 import { VenueEditor, CreateVenue } from "./VenueEditor.tsx";
+import { useFlow } from "./useFlow.ts";
+import { useTitle } from "../lib/title.ts";
 
 const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
@@ -20,6 +22,7 @@ export function OperatorPage() {
   const { protocol } = useApp();
   const { address } = useAccount();
   const venues = useVenues();
+  useTitle(t("op.title"));
   const payeeOf = useQuery({
     queryKey: ["chain", "payeeVenues", address, venues.data?.map((v) => v.id)],
     enabled: !!address && !!venues.data,
@@ -153,23 +156,21 @@ function Settle({ venue, bookings, now, account }: { venue: Venue; bookings: Boo
   const { t } = useI18n();
   const { protocol, wagmi } = useApp();
   const refresh = useRefreshChain();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<number | null>(null);
   const pending = bookings.filter((b) => !b.cancelled && !b.settled && b.releaseTime <= now);
-  async function settle() {
-    setBusy(true);
-    setError(null);
-    try {
-      await sendTx(protocol, wagmi, account, { functionName: "settle", args: [pending.map((b) => b.passId)] });
-      setDone(pending.length);
-      await refresh();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const settle = () =>
+    run(async () => {
+      setError(null);
+      try {
+        await sendTx(protocol, wagmi, account, { functionName: "settle", args: [pending.map((b) => b.passId)] });
+        setDone(pending.length);
+        await refresh();
+      } catch (e) {
+        setError(toUiError(e));
+      }
+    });
   return (
     <section aria-labelledby={`settle-${venue.id}`}>
       <h3 id={`settle-${venue.id}`}>{t("op.settleTitle")}</h3>
@@ -192,6 +193,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
   const { t, locale } = useI18n();
   const { protocol, wagmi } = useApp();
   const refresh = useRefreshChain();
+  const flow = useFlow();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -219,20 +221,22 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
     },
   });
 
-  async function run(key: string, call: { functionName: string; args: readonly unknown[] }, after: string) {
-    setBusy(key);
-    setError(null);
-    setMessage(null);
-    try {
-      await sendTx(protocol, wagmi, account, call);
-      setMessage(after);
-      await refresh();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+  // One claim at a time across the table; `busy` says which row's button shows the progress.
+  const run = (key: string, call: { functionName: string; args: readonly unknown[] }, after: string) =>
+    flow.run(async () => {
+      setBusy(key);
+      setError(null);
+      setMessage(null);
+      try {
+        await sendTx(protocol, wagmi, account, call);
+        setMessage(after);
+        await refresh();
+      } catch (e) {
+        setError(toUiError(e));
+      } finally {
+        setBusy(null);
+      }
+    });
 
   return (
     <section aria-labelledby={`claims-${venue.id}`}>

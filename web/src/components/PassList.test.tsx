@@ -26,6 +26,7 @@ function pass(id: number, startOffsetH: number, hours: number, over: Partial<Pas
     guest: null,
     guestExpires: 0,
     asGuest: false,
+    cancelled: null,
     resourceName: "Poste partagé",
     venueName: "etc Saint-Germain",
     timeZone: "America/Toronto",
@@ -83,6 +84,28 @@ describe("PassList", () => {
     renderList([pass(1, 0, 2), pass(2, 5, 1)], (p, phase) => <button type="button">{`act ${p.id} ${phase}`}</button>);
     expect(screen.getByRole("button", { name: "act 1 current" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "act 2 upcoming" })).toBeTruthy();
+  });
+
+  it("keeps cancelled bookings in the history with what was paid and what was refunded", () => {
+    renderList([
+      pass(11, 72, 1, { cancelled: { refund: 5_000_000n, byOperator: false } }),
+      pass(12, 96, 2, { cancelled: { refund: 0n, byOperator: true } }),
+      pass(13, 5, 1),
+    ]);
+    expect(idsIn("upcoming")).toEqual(["13"]);
+    expect(idsIn("cancelled")).toEqual(["12", "11"]);
+    expect(screen.getByRole("heading", { name: "Cancelled (2)" })).toBeTruthy();
+    const mine = document.querySelector('li[data-pass-id="11"]') as HTMLElement;
+    expect(mine.querySelector("p.small")!.textContent).toBe("Pass #11 · Unit 1 · Paid 5.00\u00a0tCAD");
+    expect(within(mine).getByTestId("refund").textContent).toBe("Cancelled by you · refunded 5.00\u00a0tCAD");
+    expect(within(document.querySelector('li[data-pass-id="12"]') as HTMLElement).getByTestId("refund").textContent).toBe(
+      "Cancelled by the venue · refunded 0.00\u00a0tCAD",
+    );
+  });
+
+  it("shows no cancelled section when nothing was cancelled", () => {
+    renderList([pass(1, 0, 2)]);
+    expect(document.querySelector("section.cancelled")).toBeNull();
   });
 
   it("invites to book when there is no pass", () => {

@@ -13,16 +13,19 @@ export type PassView = PassInfo & {
   currencyInfo: Currency | undefined;
 };
 
-const PHASES: PassPhase[] = ["current", "upcoming", "past"];
+const PHASES: PassPhase[] = ["current", "upcoming", "past", "cancelled"];
 
-/** A member's passes grouped as now / upcoming / past, each with its window in the venue's zone. */
+/**
+ * A member's passes grouped as now / upcoming / past, then the cancelled bookings (with their
+ * refund), each with its window in the venue's zone and what was paid.
+ */
 export function PassList({ passes, now, actions }: { passes: PassView[]; now: number; actions?: (p: PassView, phase: PassPhase) => ReactNode }) {
   const { t, locale } = useI18n();
   if (passes.length === 0) return <p data-testid="no-passes">{t("passes.empty")}</p>;
   const groups = groupPasses(passes, (p) => p.graceSeconds, now);
   return (
     <>
-      {PHASES.map((phase) => (
+      {PHASES.filter((phase) => phase !== "cancelled" || groups.cancelled.length > 0).map((phase) => (
         <section key={phase} aria-labelledby={`phase-${phase}`} className={`phase ${phase}`}>
           <h2 id={`phase-${phase}`}>
             {t(`passes.${phase}`)} <span className="count">({groups[phase].length})</span>
@@ -43,6 +46,12 @@ export function PassList({ passes, now, actions }: { passes: PassView[]; now: nu
                     {t("passes.pass", { id: p.id.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
                     {p.currencyInfo && ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
                   </p>
+                  {p.cancelled && (
+                    <p className="small" data-testid="refund">
+                      {t(p.cancelled.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
+                      {p.currencyInfo && ` · ${t("passes.refunded", { amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale) })}`}
+                    </p>
+                  )}
                   {p.asGuest && <p className="badge">{t("passes.guestBadge")}</p>}
                   {!p.asGuest && p.guest && (
                     <p className="small">

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { parseEventLogs } from "viem";
 import { useApp, useNow } from "../context.tsx";
@@ -6,7 +6,9 @@ import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useRe
 import { useI18n } from "../i18n/i18n.tsx";
 import { balanceOf, occupancy, read, type Protocol, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
-import { toUiError, type UiError } from "../lib/errors.ts";
+import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
+import { useTitle } from "../lib/title.ts";
+import { NotFound } from "./NotFound.tsx";
 import { allowance, approveCall, sendTx, signPermit } from "../lib/wallet.ts";
 import { DAY, HOUR, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
@@ -14,6 +16,7 @@ import { BookingSummary } from "./BookingSummary.tsx";
 import { WeekCalendar } from "./WeekCalendar.tsx";
 import { ErrorMessage, Status } from "./Feedback.tsx";
 import { PriceList, kindLabel } from "./Price.tsx";
+import { useFlow } from "./useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
@@ -36,8 +39,12 @@ export function ResourcePage({ resourceId }: { resourceId: number }) {
   const { t } = useI18n();
   const resource = useResource(resourceId);
   const venue = useVenue(resource.data?.venueId);
+  useTitle(resource.data && venue.data ? `${resource.data.name} · ${venue.data.name}` : null);
   if (resource.isPending || (resource.data && venue.isPending)) return <p>{t("app.loading")}</p>;
-  if (!resource.data || !venue.data) return <p className="error" role="alert">{resource.error?.message ?? venue.error?.message}</p>;
+  if (!resource.data || !venue.data) {
+    const err = resource.error ?? venue.error;
+    return isNotFound(err) ? <NotFound what="resource" /> : <ErrorMessage error={toUiError(err)} />;
+  }
   return <BookResource resource={resource.data} venueName={venue.data.name} timeZone={venue.data.timeZone} />;
 }
 
@@ -56,6 +63,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
   const [step, setStep] = useState<Step>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [booked, setBooked] = useState<bigint | null>(null);
+  const flow = useFlow();
   const end = start === null ? null : start + hours * HOUR;
 
   const quote = useQuery({
@@ -66,6 +74,19 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
     retry: false,
   });
 
+  // The balance is known before the click: say it next to the button, not after a failed attempt.
+  const balance = useQuery({
+    queryKey: ["chain", "balance", address, r.currency],
+    queryFn: () => balanceOf(protocol, address!, r.currency),
+    enabled: address !== undefined,
+    refetchInterval: 10_000,
+  });
+  const short = quote.data !== undefined && balance.data !== undefined && balance.data < quote.data;
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (booked !== null) doneRef.current?.focus(); // the Book button is disabled while working: keep focus on the outcome
+  }, [booked]);
+
   const occ = useMemo(() => {
     const from = slotStart(now) - DAY * 2;
     return occupancy(bookings.data ?? [], from, from + (r.horizonHours + 24 * 9) * HOUR);
@@ -73,7 +94,9 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
 
   useEffect(() => setError(null), [start, hours]);
 
-  async function book() {
+  // Locked from the first click until the receipt (or the failure): a double-click books once.
+  const book = () => flow.run(bookNow);
+  async function bookNow() {
     if (!address || start === null || end === null) return;
     setError(null);
     setBooked(null);
@@ -146,16 +169,8 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
         {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
       </p>
       <PriceList r={r} />
+      {/* The form comes first in the DOM as on screen (above the calendar on a phone, left of it on a desktop): Tab order = visual order. */}
       <div className="book-layout">
-        <WeekCalendar
-          now={now}
-          timeZone={timeZone}
-          units={r.units}
-          horizonHours={r.horizonHours}
-          booked={occ}
-          selection={start !== null && end !== null ? { start, end } : null}
-          onPick={setStart}
-        />
         <form
           className="book-form"
           aria-labelledby="book-title"
@@ -192,22 +207,43 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
           {!connected ? (
             <p className="hint">{t("book.connectFirst")}</p>
           ) : (
-            <button type="submit" className="primary big" disabled={start === null || quote.data === undefined || step !== null}>
-              {step !== null
+            <>
+            {short && currency.data && (
+              <p className="error" id="book-short" data-testid="insufficient">
+                {t("book.short", { balance: formatAmount(balance.data!, currency.data, locale), price: formatAmount(quote.data!, currency.data, locale) })}
+              </p>
+            )}
+            <button
+              type="submit"
+              className="primary big"
+              disabled={start === null || quote.data === undefined || flow.busy || short}
+              aria-describedby={short ? "book-short" : undefined}
+            >
+              {flow.busy
                 ? t("common.working")
                 : quote.data !== undefined && currency.data
                   ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })
                   : t("resource.book")}
             </button>
+            </>
           )}
           <Status busy message={stepText} />
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} focus />
           {booked !== null && (
-            <p className="status ok" role="status">
+            <p className="status ok" role="status" ref={doneRef} tabIndex={-1}>
               {t("book.done", { id: booked.toString() })} <a href={href("passes")}>{t("book.seePasses")}</a>
             </p>
           )}
         </form>
+        <WeekCalendar
+          now={now}
+          timeZone={timeZone}
+          units={r.units}
+          horizonHours={r.horizonHours}
+          booked={occ}
+          selection={start !== null && end !== null ? { start, end } : null}
+          onPick={setStart}
+        />
       </div>
     </section>
   );

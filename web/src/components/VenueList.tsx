@@ -4,6 +4,9 @@ import { href } from "../lib/route.ts";
 import type { Venue } from "../lib/protocol.ts";
 import { localized } from "../lib/metadata.ts";
 import { PriceList, kindLabel } from "./Price.tsx";
+import { useTitle } from "../lib/title.ts";
+import { ErrorMessage } from "./Feedback.tsx";
+import { toUiError } from "../lib/errors.ts";
 
 export function VenuePicture({ venue }: { venue: Venue }) {
   const src = venue.meta.picture ?? venue.meta.image ?? venue.meta.photos?.[0];
@@ -33,11 +36,12 @@ export function VenueList() {
   const { t, lang } = useI18n();
   const venues = useVenues();
   const resources = useResources();
+  useTitle(t("venues.title"));
   return (
     <section aria-labelledby="venues-title">
       <h1 id="venues-title">{t("venues.title")}</h1>
       {venues.isPending && <p>{t("app.loading")}</p>}
-      {venues.error && <p className="error" role="alert">{String(venues.error.message)}</p>}
+      <ErrorMessage error={venues.error ? toUiError(venues.error) : null} />
       {venues.data?.length === 0 && <p>{t("venues.empty")}</p>}
       <ul className="cards">
         {venues.data?.map((v) => {

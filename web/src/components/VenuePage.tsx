@@ -6,14 +6,19 @@ import { localized } from "../lib/metadata.ts";
 import { useNow } from "../context.tsx";
 import { PriceList, kindLabel } from "./Price.tsx";
 import { VenuePicture, openingHours } from "./VenueList.tsx";
+import { NotFound } from "./NotFound.tsx";
+import { ErrorMessage } from "./Feedback.tsx";
+import { isNotFound, toUiError } from "../lib/errors.ts";
+import { useTitle } from "../lib/title.ts";
 
 export function VenuePage({ venueId }: { venueId: number }) {
   const { t, locale, lang } = useI18n();
   const now = useNow(60_000);
   const venue = useVenue(venueId);
   const resources = useResources(venueId);
+  useTitle(venue.data?.name);
   if (venue.isPending) return <p>{t("app.loading")}</p>;
-  if (!venue.data) return <p className="error" role="alert">{venue.error?.message}</p>;
+  if (!venue.data) return isNotFound(venue.error) ? <NotFound what="venue" /> : <ErrorMessage error={toUiError(venue.error)} />;
   const v = venue.data;
   const hours = openingHours(v.meta.openingHours);
   return (

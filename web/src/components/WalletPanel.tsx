@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
 import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.tsx";
@@ -9,6 +9,7 @@ import { signText } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
+import { useFlow } from "./useFlow.ts";
 
 export function WalletPanel() {
   const { t, locale } = useI18n();
@@ -22,7 +23,28 @@ export function WalletPanel() {
   const balances = useBalances(connected ? address : undefined);
   const qc = useQueryClient();
   const [error, setError] = useState<UiError | null>(null);
-  const [signing, setSigning] = useState(false);
+  const { busy: signing, run: runFlow } = useFlow();
+  // Connect and Sign in remove their own button: focus goes to the next step, not to <body>.
+  const nextFocus = useRef<"afterConnect" | "afterSignIn" | null>(null);
+  const signInButton = useRef<HTMLButtonElement>(null);
+  const account = useRef<HTMLDivElement>(null);
+  const signedIn = !!address && session.data?.toLowerCase() === address.toLowerCase();
+  useEffect(() => {
+    if (nextFocus.current === "afterConnect" && connected) {
+      (signInButton.current ?? account.current)?.focus();
+      nextFocus.current = null;
+    } else if (nextFocus.current === "afterSignIn" && signedIn) {
+      account.current?.focus();
+      nextFocus.current = null;
+    }
+  });
+  // A failure belongs to the page it happened on: leaving the page clears it.
+  useEffect(() => {
+    const clear = () => setError(null);
+    window.addEventListener("hashchange", clear);
+    return () => window.removeEventListener("hashchange", clear);
+  }, []);
+  const errorView = <ErrorMessage error={error} onDismiss={() => setError(null)} />;
 
   // EIP-6963 wallets announce themselves; the generic injected connector is a fallback.
   const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
@@ -40,35 +62,34 @@ export function WalletPanel() {
             disabled={connect.isPending}
             onClick={() => {
               setError(null);
+              nextFocus.current = "afterConnect";
               connect.mutate({ connector: c, chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) });
             }}
           >
             {connect.isPending ? t("wallet.connecting") : choices.length > 1 ? t("wallet.connectWith", { name: c.name }) : t("wallet.connect")}
           </button>
         ))}
-        <ErrorMessage error={error} />
+        {errorView}
       </div>
     );
   }
 
-  const signedIn = session.data?.toLowerCase() === address.toLowerCase();
   const wrongChain = chainId !== protocol.chain.id;
 
-  async function signIn() {
+  const signIn = () => runFlow(signInNow);
+  async function signInNow() {
     setError(null);
-    setSigning(true);
     try {
       const nonce = await relayer.nonce();
       const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
       const signature = await signText(protocol, wagmi, address!, message);
       const who = await relayer.verify(message, signature);
       rememberSession(who.address);
+      nextFocus.current = "afterSignIn";
       await qc.invalidateQueries({ queryKey: ["session"] });
     } catch (e) {
       const ui = toUiError(e);
       setError(ui.key === "err.generic" ? { key: "wallet.signInFailed", vars: ui.vars } : ui);
-    } finally {
-      setSigning(false);
     }
   }
 
@@ -81,13 +102,13 @@ export function WalletPanel() {
 
   return (
     <div className="wallet">
-      <div className="account" aria-label={t("wallet.account")}>
+      <div className="account" role="group" aria-label={t("wallet.account")} ref={account} tabIndex={-1}>
         <span className="address" title={address}>
           {shortAddress(address)}
         </span>
         {signedIn && <span className="badge ok">{t("wallet.signedIn")}</span>}
         {balances.data && (
-          <span className="balances" aria-label={t("wallet.balances")} data-testid="balances">
+          <span className="balances" role="group" aria-label={t("wallet.balances")} data-testid="balances">
             {balances.data.map((b) => (
               <span key={b.currency.address} data-currency={b.currency.symbol}>
                 {formatAmount(b.amount, b.currency, locale)}
@@ -105,7 +126,7 @@ export function WalletPanel() {
         </div>
       ) : (
         !signedIn && (
-          <button type="button" className="primary" onClick={signIn} disabled={signing}>
+          <button type="button" className="primary" onClick={signIn} disabled={signing} ref={signInButton}>
             {signing ? t("wallet.signingIn") : t("wallet.signIn")}
           </button>
         )
@@ -113,7 +134,7 @@ export function WalletPanel() {
       <button type="button" className="link" onClick={signOut}>
         {signedIn ? t("wallet.signOut") : t("wallet.disconnect")}
       </button>
-      <ErrorMessage error={error} />
+      {errorView}
     </div>
   );
 }

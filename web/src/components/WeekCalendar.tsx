@@ -13,7 +13,15 @@ export type WeekCalendarProps = {
   onPick: (start: number) => void;
 };
 
-/** A week of hour slots in the venue's zone; arrow keys move between hours and days. */
+type SlotState = "past" | "beyond" | "full" | "some" | "free";
+
+/** What a cell shows besides its colour (WCAG 1.4.1): a tick when selected, × when full, the free count when partly booked. */
+const GLYPH: Record<SlotState, string> = { past: "", beyond: "", full: "×", some: "", free: "" };
+
+/**
+ * A week of hour slots in the venue's zone; arrow keys move between hours (↑↓) and days (←→),
+ * skip hours that cannot be booked and cross into the previous or next week.
+ */
 export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selection, onPick }: WeekCalendarProps) {
   const { t, locale } = useI18n();
   const [week, setWeek] = useState(0);
@@ -30,8 +38,11 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     const taken = booked.get(t0) ?? 0;
     const free = Math.max(0, units - taken);
     const selected = selection !== null && t0 >= selection.start && t0 < selection.end;
-    return { past, beyond, free, selected, disabled: past || beyond || free === 0 };
+    const state: SlotState = past ? "past" : beyond ? "beyond" : free === 0 ? "full" : free < units ? "some" : "free";
+    return { past, beyond, free, selected, state, disabled: past || beyond || free === 0 };
   };
+  /** Which week (0 = this one) shows slot `t0`; +12 h absorbs a DST day of 23 or 25 hours. */
+  const weekOf = (t0: number) => Math.floor((localDayStart(t0, timeZone) - localDayStart(now, timeZone) + 12 * HOUR) / (7 * DAY));
 
   // Roving tab stop: exactly one enabled slot of the visible week takes Tab — the last one focused,
   // else the selection's start, else the first bookable slot from now on.
@@ -53,12 +64,27 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [week]);
 
+  // A move into another week focuses its target once that week is rendered.
+  const [moveTo, setMoveTo] = useState<number | null>(null);
+  useEffect(() => {
+    if (moveTo === null) return;
+    grid.current?.querySelector<HTMLButtonElement>(`button[data-t="${moveTo}"]`)?.focus();
+    setMoveTo(null);
+  }, [moveTo, week]);
+
   function onKey(e: KeyboardEvent<HTMLButtonElement>) {
     const t0 = Number(e.currentTarget.dataset.t);
     const delta = { ArrowUp: -HOUR, ArrowDown: HOUR, ArrowLeft: -DAY, ArrowRight: DAY }[e.key];
     if (!delta) return;
     e.preventDefault();
-    grid.current?.querySelector<HTMLButtonElement>(`button[data-t="${t0 + delta}"]`)?.focus();
+    // Skip what cannot be booked; stop (stay put) at the ends of the bookable range.
+    let target = t0 + delta;
+    while (target >= current && target <= latest && cell(target).disabled) target += delta;
+    if (target < current || target > latest) return;
+    setFocused(target);
+    const w = weekOf(target);
+    if (w !== week) setWeek(w);
+    setMoveTo(target);
   }
 
   const hours = Array.from({ length: 24 }, (_, h) => h);
@@ -93,12 +119,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
                 const t0 = d + h * HOUR;
                 const c = cell(t0);
                 const state = c.past ? t("cal.past") : c.beyond ? t("cal.beyond") : c.free === 0 ? t("cal.full") : t("cal.free", { free: c.free, units });
-                const cls = [
-                  "slot",
-                  c.disabled ? "off" : c.free < units ? "some" : "free",
-                  c.selected ? "selected" : "",
-                  t0 === current ? "now" : "",
-                ].join(" ");
+                const cls = ["slot", c.state, c.selected ? "selected" : "", t0 === current ? "now" : ""].join(" ");
                 return (
                   <button
                     key={t0}
@@ -113,7 +134,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
                     onFocus={() => setFocused(t0)}
                     onKeyDown={onKey}
                   >
-                    {c.disabled || c.free === units ? "" : c.free}
+                    <span aria-hidden="true">{c.selected ? "✓" : c.state === "some" ? c.free : GLYPH[c.state]}</span>
                   </button>
                 );
               })}
@@ -121,10 +142,25 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
           ))}
         </div>
       </div>
-      <p className="legend small" aria-hidden="true">
-        <span className="slot free" /> {t("cal.legendFree")} <span className="slot some" /> {t("cal.legendSome")}{" "}
-        <span className="slot off" /> {t("cal.full")} <span className="slot selected" /> {t("cal.selected")}
-      </p>
+      <ul className="legend small">
+        {(
+          [
+            ["free", "", t("cal.legendFree")],
+            ["some", "2", t("cal.legendSome")],
+            ["full", "×", t("cal.full")],
+            ["past", "", t("cal.past")],
+            ["beyond", "", t("cal.beyond")],
+            ["selected", "✓", t("cal.selected")],
+          ] as const
+        ).map(([cls, glyph, label]) => (
+          <li key={cls}>
+            <span className={`swatch slot ${cls}`} aria-hidden="true">
+              {glyph}
+            </span>{" "}
+            {label}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useFlow } from "./useFlow.ts";
 import type { TransactionReceipt } from "viem";
 import { useApp } from "../context.tsx";
 import { useAccount, useRefreshChain } from "../hooks.ts";
@@ -10,7 +11,7 @@ export function useTx() {
   const { protocol, wagmi } = useApp();
   const { address } = useAccount();
   const refresh = useRefreshChain();
-  const [busy, setBusy] = useState(false);
+  const flow = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   /** Runs one or more transactions as one user action: busy throughout, one message at the end. */
@@ -19,24 +20,24 @@ export function useTx() {
     message: string,
   ): Promise<TransactionReceipt | null> {
     if (!address) return null;
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      const receipt = await steps((call) => sendTx(protocol, wagmi, address, call));
-      if (receipt) setDone(message);
-      await refresh();
-      return receipt;
-    } catch (e) {
-      setError(toUiError(e));
-      await refresh().catch(() => undefined);
-      return null;
-    } finally {
-      setBusy(false);
-    }
+    const result = await flow.run(async () => {
+      setError(null);
+      setDone(null);
+      try {
+        const receipt = await steps((call) => sendTx(protocol, wagmi, address, call));
+        if (receipt) setDone(message);
+        await refresh();
+        return receipt;
+      } catch (e) {
+        setError(toUiError(e));
+        await refresh().catch(() => undefined);
+        return null;
+      }
+    });
+    return result ?? null;
   }
   function run(call: WriteCall, message: string): Promise<TransactionReceipt | null> {
     return sequence((send) => send(call), message);
   }
-  return { run, sequence, busy, error, done, setError };
+  return { run, sequence, busy: flow.busy, error, done, setError };
 }

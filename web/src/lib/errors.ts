@@ -38,6 +38,12 @@ export function contractErrorName(err: unknown): string | null {
   return null;
 }
 
+/** The contract says the venue or resource read does not exist (a stale or mistyped link). */
+export function isNotFound(err: unknown): boolean {
+  const name = contractErrorName(err);
+  return name === "VenueNotFound" || name === "ResourceNotFound";
+}
+
 export function toUiError(err: unknown): UiError {
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof UserRejectedRequestError) || /user rejected|denied/i.test(err.message)) {

@@ -340,18 +340,62 @@ export async function loadPass(p: Protocol, id: bigint, viewer?: Address): Promi
     guest: hasGuest ? guest : null,
     guestExpires: Number(expires),
     asGuest: viewer !== undefined && holder.toLowerCase() !== viewer.toLowerCase(),
+    cancelled: null,
   };
 }
 
-/** Passes the account holds now, and passes lent to it. */
+/** The Booked events of `ids` by pass id: what was paid stays there after settlement or a burn. */
+async function bookedEvents(p: Protocol, ids: bigint[]): Promise<Map<string, Rec>> {
+  if (ids.length === 0) return new Map();
+  const evs = await events(p, "Booked", { passId: ids });
+  return new Map(evs.map((e) => [String(e.args.passId), e.args]));
+}
+
+/**
+ * Passes the account holds now, passes lent to it, and its cancelled bookings (refunded to it),
+ * each with the amount paid as the Booked event recorded it: the pass's escrow reads 0 once settled.
+ */
 export async function loadPassesOf(p: Protocol, account: Address): Promise<PassInfo[]> {
-  const [received, lent] = await Promise.all([events(p, "Transfer", { to: account }), events(p, "UpdateUser", { user: account })]);
-  const ids = [...new Set([...received, ...lent].map((e) => String(e.args.tokenId)))].map((x) => BigInt(x));
-  const passes = await Promise.all(ids.map((id) => loadPass(p, id, account)));
+  const [received, lent, cancels] = await Promise.all([
+    events(p, "Transfer", { to: account }),
+    events(p, "UpdateUser", { user: account }),
+    events(p, "Cancelled"),
+  ]);
   const me = account.toLowerCase();
-  return passes.filter(
-    (x): x is PassInfo => x !== null && (x.holder.toLowerCase() === me || x.guest?.toLowerCase() === me),
-  );
+  const ids = [...new Set([...received, ...lent].map((e) => String(e.args.tokenId)))].map((x) => BigInt(x));
+  const mine = cancels.filter((e) => String(e.args.refundTo).toLowerCase() === me);
+  const [passes, booked] = await Promise.all([
+    Promise.all(ids.map((id) => loadPass(p, id, account))),
+    bookedEvents(p, [...ids, ...mine.map((e) => e.args.passId as bigint)]),
+  ]);
+  const live = passes.filter((x): x is PassInfo => x !== null && (x.holder.toLowerCase() === me || x.guest?.toLowerCase() === me));
+  for (const pass of live) {
+    const b = booked.get(pass.id.toString());
+    if (b) pass.amount = BigInt(b.amount as bigint);
+  }
+  const cancelled: PassInfo[] = [];
+  for (const e of mine) {
+    const b = booked.get(String(e.args.passId));
+    if (!b) continue;
+    cancelled.push({
+      id: e.args.passId as bigint,
+      holder: account,
+      resourceId: num(b.resourceId),
+      unit: num(b.unit),
+      start: num(b.start),
+      end: num(b.end),
+      currency: b.currency as Address,
+      amount: BigInt(b.amount as bigint),
+      policyId: 0,
+      releaseTime: 0,
+      settled: false,
+      guest: null,
+      guestExpires: 0,
+      asGuest: false,
+      cancelled: { refund: BigInt(e.args.refund as bigint), byOperator: Boolean(e.args.byOperator) },
+    });
+  }
+  return [...live, ...cancelled];
 }
 
 export type Split = { id: number; venueId: number; payees: Address[]; sharesBps: number[] };

@@ -15,4 +15,11 @@ export function useRoute(): string[] {
   return route;
 }
 
+/** A venue or resource id from the URL: a uint32 above 0, else null (→ not found). */
+export function routeId(part: string | undefined): number | null {
+  if (!part || !/^[1-9][0-9]{0,9}$/.test(part)) return null;
+  const n = Number(part);
+  return n <= 0xffff_ffff ? n : null;
+}
+
 export const href = (...parts: (string | number)[]): string => `#/${parts.join("/")}`;

@@ -77,6 +77,16 @@ describe("HttpLockAdapter", () => {
     assert.equal(sim.log().at(-1)?.challenge === toHex(hasher.challengeDigest(c)), false, "the lock never saw it");
   });
 
+  it("answers at once when nothing listens at the lock URL (the lock never got the command)", async () => {
+    const closed = http.createServer();
+    const port = await listen(closed);
+    closed.close();
+    const adapter = new HttpLockAdapter(`http://127.0.0.1:${port}`, 2000);
+    const started = Date.now();
+    assert.deepEqual(await adapter.deliver(openCommand(sim.issueChallenge(1)!)), { status: "unreachable", reason: "connection_failed" });
+    assert.ok(Date.now() - started < 1000);
+  });
+
   it("refuses a lock URL that is neither http nor https", () => {
     assert.throws(() => new HttpLockAdapter("ftp://127.0.0.1:21"), /http or https/);
   });

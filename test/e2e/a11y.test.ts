@@ -68,6 +68,53 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     await stack?.close();
   });
 
+  test("calendar states differ by more than colour, with ≥ 3:1 borders and focus ring, and the selection survives forced colours", async () => {
+    const m = await openAs(stack, MEMBER);
+    await m.page.goto(`${stack.demo.url}#/resource/${DESK}`);
+    await m.page.getByRole("button", { name: "Now (this hour)" }).click();
+    await m.page.locator("button.slot.selected").waitFor();
+    const facts = await m.page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const contrast = (a: string, b: string) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+      };
+      const card = getComputedStyle(document.querySelector(".calendar")!).backgroundColor;
+      const swatches = [...document.querySelectorAll(".legend li")].map((li) => {
+        const sw = li.querySelector(".swatch")!;
+        const st = getComputedStyle(sw);
+        return {
+          state: [...sw.classList].filter((c) => c !== "swatch" && c !== "slot").join(""),
+          label: [...li.childNodes].filter((n) => n !== sw).map((n) => n.textContent).join("").trim(),
+          look: `${st.borderTopStyle} ${st.backgroundImage !== "none" ? "pattern" : ""} ${sw.textContent}`,
+          border: contrast(st.borderTopColor, card),
+        };
+      });
+      const free = document.querySelector<HTMLButtonElement>("button.slot.free:not(.selected)")!;
+      free.focus({ focusVisible: true } as FocusOptions);
+      const ring = getComputedStyle(free);
+      return { swatches, ring: { width: parseFloat(ring.outlineWidth), contrast: contrast(ring.outlineColor, card) }, pastLabel: document.querySelector("button.slot.past")?.getAttribute("aria-label") ?? "" };
+    });
+    assert.deepEqual(facts.swatches.map((s) => s.label), ["Free", "Partly booked", "Full", "Past", "Not yet bookable", "Selected"]);
+    assert.equal(new Set(facts.swatches.map((s) => s.look)).size, facts.swatches.length, `each state looks different without colour: ${JSON.stringify(facts.swatches)}`);
+    for (const s of facts.swatches) assert.ok(s.border >= 3, `${s.state} border contrast ${s.border.toFixed(2)}:1`);
+    assert.match(facts.pastLabel, /, Past$/);
+    assert.ok(facts.ring.width >= 2 && facts.ring.contrast >= 3, `focus ring ${JSON.stringify(facts.ring)}`);
+
+    await m.page.emulateMedia({ forcedColors: "active" });
+    const forced = await m.page.evaluate(() => {
+      const st = (sel: string) => getComputedStyle(document.querySelector(sel)!);
+      return { selected: st("button.slot.selected").backgroundColor, free: st("button.slot.free:not(.selected)").backgroundColor, border: parseFloat(st("button.slot.selected").borderTopWidth) };
+    });
+    assert.notEqual(forced.selected, forced.free, "the selected cell keeps its own colour in forced-colours mode");
+    assert.ok(forced.border >= 2);
+    await m.page.context().close();
+  });
+
   for (const locale of ["en-CA", "fr-CA"]) {
     for (const screen of SCREENS) {
       test(`${locale}, ${screen.name}: every page has its own title, no axe-core violation and no sideways scroll`, async () => {

@@ -106,7 +106,7 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     await member.page.reload();
     const gone = member.page.locator(`section.cancelled li[data-pass-id="${passId}"]`);
     await gone.getByTestId("refund").getByText("Cancelled by you · refunded 5.00 tCAD").waitFor();
-    await gone.getByText(/Paid 5\.00 tCAD/).waitFor();
+    await gone.getByText(/Paid 5\.00\stCAD/).waitFor();
     assert.equal(await member.page.locator(`section.upcoming li[data-pass-id="${passId}"]`).count(), 0);
   });
 

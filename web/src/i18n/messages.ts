@@ -38,7 +38,6 @@ const m = {
   "nav.venues": ["Venues", "Lieux"],
   "nav.passes": ["My passes", "Mes passes"],
   "nav.operator": ["Operator", "Exploitation"],
-  "lang.label": ["Language", "Langue"],
   "lang.switchTo": ["Français", "English"],
 
   "wallet.connect": ["Connect wallet", "Connecter un portefeuille"],

@@ -30,10 +30,10 @@ async function openDesk(m: MemberPage, resource = "Poste partagé") {
   await m.page.getByRole("heading", { level: 1, name: new RegExp(resource) }).waitFor();
 }
 
-/** Presses Tab until the focused element's name (aria-label or text) matches; fails after `max` presses. */
-async function tabTo(m: MemberPage, name: RegExp | ((el: { tag: string; cls: string; name: string }) => boolean), max = 60) {
+/** Presses Tab (or `key`) until the focused element's name (aria-label or text) matches; fails after `max` presses. */
+async function tabTo(m: MemberPage, name: RegExp | ((el: { tag: string; cls: string; name: string }) => boolean), max = 60, key = "Tab") {
   for (let i = 0; i < max; i++) {
-    await m.page.keyboard.press("Tab");
+    await m.page.keyboard.press(key);
     const el = await m.page.evaluate(() => {
       const a = document.activeElement as HTMLElement | null;
       return { tag: a?.tagName ?? "", cls: a?.className ?? "", name: (a?.getAttribute("aria-label") || a?.textContent || "").trim() };
@@ -116,6 +116,8 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: /Poste partagé/ }).waitFor();
 
+    // The booking form is shown first (left / above), so Tab reaches it before the calendar.
+    await tabTo(member, /^Now \(this hour\)$/);
     // One Tab stop for the whole calendar; arrows move by hour (↑↓) and by day (←→); Enter picks.
     const first = await tabTo(member, (el) => el.tag === "BUTTON" && el.cls.includes("slot"));
     const t0 = Number(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.t));
@@ -128,8 +130,8 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await page.locator(`button.slot[data-t="${target}"][aria-pressed="true"]`).waitFor();
     await page.getByTestId("price").getByText("5.00 tCAD").waitFor();
     assert.deepEqual(await unlabelledControls(page), [], "resource page");
-    // Leaving the calendar takes one Tab, not one per hour slot.
-    const book = await tabTo(member, /^Book for /, 8);
+    // Leaving the calendar (back to the form's Book button) takes one Shift+Tab per week button, not one per hour slot.
+    const book = await tabTo(member, /^Book for /, 4, "Shift+Tab");
     assert.match(book.name, /5\.00\s+tCAD/);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-t")), null);
 
@@ -392,7 +394,8 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     for (const word of ["Book", "Duration", "Availability", "Price", "Cancel", "hour", "refund", "Desk"])
       assert.ok(!new RegExp(`\\b${word}\\b`, "i").test(english), `"${word}" untranslated on the French booking page`);
     await fr.page.goto(`${stack.demo.url}#/`);
-    await fr.page.getByRole("button", { name: /Langue/ }).click();
+    // The language button's accessible name is its visible text: the other language's own name.
+    await fr.page.getByRole("button", { name: "English", exact: true }).click();
     await fr.page.getByRole("heading", { name: "Venues in the network" }).waitFor();
     assert.equal(await fr.page.getAttribute("html", "lang"), "en");
     await fr.page.reload();

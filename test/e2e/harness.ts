@@ -1,6 +1,7 @@
 // Shared set-up of the end-to-end suite: the demo stack on free ports, Debian's chromium driven by
 // playwright-core, a page per demo account with the injected test wallet, screenshots.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -53,12 +54,12 @@ export type MemberPage = { page: Page; wallet: TestWallet; address: Address; con
 export async function openAs(
   stack: Stack,
   accountIndex: number,
-  opts: { locale?: string; phone?: boolean } = {},
+  opts: { locale?: string; phone?: boolean; width?: number } = {},
 ): Promise<MemberPage> {
   const context = await stack.browser.newContext({
     locale: opts.locale ?? "en-CA",
     timezoneId: "America/Toronto",
-    viewport: opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    viewport: opts.width ? { width: opts.width, height: 844 } : opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
     deviceScaleFactor: 1,
     hasTouch: opts.phone,
     isMobile: opts.phone,
@@ -135,4 +136,25 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's violations on the current page (every rule axe enables by default: WCAG 2.0/2.1 A and
+ * AA plus its best practices), one line each: rule, impact, the first offending nodes.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)}`).join(" | ")}`);
+  });
+  return violations;
+}
+
+/** How many CSS pixels the page is wider than the viewport (0 = no sideways scroll). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, document.scrollingElement!.scrollWidth - window.innerWidth));
 }

@@ -91,7 +91,8 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
         {(bookings.data ?? []).length === 0 ? (
           <p className="muted">{t("op.noBookings")}</p>
         ) : (
-          <div className="table-scroll">
+          // Scrollable on narrow screens: a keyboard stop with a name, so it can be scrolled without a mouse.
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t("op.table", { name: `${t("op.bookings")} — ${venue.name}` })}>
             <table className="bookings">
               <thead>
                 <tr>
@@ -109,12 +110,18 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
                   .slice(0, 30)
                   .map((b) => (
                     <tr key={b.passId.toString()}>
-                      <td>#{b.passId.toString()}</td>
-                      <td>{resources.data?.find((r) => r.id === b.resourceId)?.name}</td>
-                      <td>{formatWindow(b.start, b.end, locale, venue.timeZone)}</td>
-                      <td title={b.holder}>{shortAddress(b.holder)}</td>
-                      <td>{fmt(b.amount, b.currency, currencies.data, locale)}</td>
-                      <td>{t(b.cancelled ? "op.status.cancelled" : b.settled ? "op.status.settled" : "op.status.escrow")}</td>
+                      <td data-label={t("op.col.pass")}>#{b.passId.toString()}</td>
+                      <td data-label={t("op.col.resource")}>{resources.data?.find((r) => r.id === b.resourceId)?.name}</td>
+                      <td data-label={t("op.col.window")}>{formatWindow(b.start, b.end, locale, venue.timeZone)}</td>
+                      <td data-label={t("op.col.holder")} title={b.holder}>
+                        {shortAddress(b.holder)}
+                      </td>
+                      <td data-label={t("op.col.amount")} data-testid="amount">
+                        {fmt(b.amount, b.currency, currencies.data, locale)}
+                      </td>
+                      <td data-label={t("op.col.status")} data-testid="status">
+                        {t(b.cancelled ? "op.status.cancelled" : b.settled ? "op.status.settled" : "op.status.escrow")}
+                      </td>
                     </tr>
                   ))}
               </tbody>
@@ -241,7 +248,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
   return (
     <section aria-labelledby={`claims-${venue.id}`}>
       <h3 id={`claims-${venue.id}`}>{t("op.claims")}</h3>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={t("op.table", { name: `${t("op.claims")} — ${venue.name}` })}>
         <table className="claims">
           <thead>
             <tr>

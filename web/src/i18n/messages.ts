@@ -38,7 +38,6 @@ const m = {
   "nav.venues": ["Venues", "Lieux"],
   "nav.passes": ["My passes", "Mes passes"],
   "nav.operator": ["Operator", "Exploitation"],
-  "lang.label": ["Language", "Langue"],
   "lang.switchTo": ["Français", "English"],
 
   "wallet.connect": ["Connect wallet", "Connecter un portefeuille"],
@@ -191,6 +190,7 @@ const m = {
   "common.saved": ["Saved.", "Enregistré."],
 
   "op.title": ["Operator", "Exploitation"],
+  "op.table": ["{name} (table)", "{name} (tableau)"],
   "op.connect": ["Connect the operator’s or a payee’s wallet.", "Connectez le portefeuille de l’exploitant ou d’un bénéficiaire."],
   "op.none": ["This account operates no venue and is no payee.", "Ce compte n’exploite aucun lieu et n’est bénéficiaire d’aucun."],
   "op.youOperate": ["You operate this venue", "Vous exploitez ce lieu"],

@@ -7,6 +7,7 @@
 // Env: WEB_PORT (default 5173; another free port is chosen if taken), DEMO_QUIET=1.
 // The e2e tests import `startDemo` and get the same stack on free ports.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -37,8 +38,33 @@ export type Demo = {
   runDir: string;
   deployments: Deployments;
   accounts: DemoAccount[];
+  /** The relayer's process id and the environment it runs with (see relayerCommand). */
+  relayer: { pid: number | undefined; env: Record<string, string> };
   stop: () => Promise<void>;
 };
+
+/** The relayer's settings in the demo (all of them: the rest are server/config.ts defaults). */
+export function demoRelayerEnv(o: { rpcUrl: string; runDir: string; port: number; lockUrl: string; webPort: number; sessionSecret: string }): Record<string, string> {
+  return {
+    RPC_URL: o.rpcUrl,
+    CHAIN_ID: String(CHAIN_ID),
+    DEPLOYMENTS_DIR: o.runDir,
+    LOG_LEVEL: "info",
+    PORT: String(o.port),
+    LOCK_URL: o.lockUrl,
+    DAPP_ORIGIN: `http://127.0.0.1:${o.webPort},http://localhost:${o.webPort}`,
+    AUDIT_DB: path.join(o.runDir, "audit.sqlite"),
+    // Fixed for the demo's lifetime, so a restarted relayer keeps the members' sessions and nonces.
+    SESSION_SECRET: o.sessionSecret,
+  };
+}
+
+/** The exact shell command that starts a relayer with `env` (from the repository, with this Node). */
+export function relayerCommand(env: Record<string, string>): string {
+  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(" ");
+  return `cd ${q(ROOT)} && env ${vars} ${q(process.execPath)} server/main.ts`;
+}
 
 export type DemoOptions = {
   /** Preferred port of the dApp; 0 picks a free one. */
@@ -203,6 +229,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const seeded = await seedDemo(deployments, (i) => provider.getSigner(i), (l) => log(`  · ${l}`));
     provider.destroy();
 
+    const relayerEnv = demoRelayerEnv({ rpcUrl, runDir, port: relayerPort, lockUrl: `http://127.0.0.1:${lockPort}`, webPort, sessionSecret: randomBytes(32).toString("hex") });
     const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
     const lockUrl = `http://127.0.0.1:${lockPort}`;
     log(`starting the lock simulators on ${lockUrl}…`);
@@ -216,13 +243,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const webOrigin = `http://127.0.0.1:${webPort}`;
     const relayerUrl = `http://127.0.0.1:${relayerPort}`;
     log(`starting the relayer on ${relayerUrl}…`);
-    const relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], {
-      ...commonEnv,
-      PORT: String(relayerPort),
-      LOCK_URL: lockUrl,
-      DAPP_ORIGIN: `${webOrigin},http://localhost:${webPort}`,
-      AUDIT_DB: path.join(runDir, "audit.sqlite"),
-    });
+    const relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], relayerEnv);
     await waitFor("the relayer", async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok, relayer.child, relayer.logFile);
 
     log(`serving the dApp on ${webOrigin}…`);
@@ -243,7 +264,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     for (const m of DEMO_MEMBERS) roles.set(m, "member (ETH + 5,000 TestCAD)");
     const accounts = [...roles].sort((a, b) => a[0] - b[0]).map(([index, role]) => ({ index, role, ...demoAccount(index) }));
     void seeded;
-    return { url: `${webOrigin}/`, rpcUrl, relayerUrl, lockUrl, runDir, deployments, accounts, stop };
+    return { url: `${webOrigin}/`, rpcUrl, relayerUrl, lockUrl, runDir, deployments, accounts, relayer: { pid: relayer.child.pid, env: relayerEnv }, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -351,10 +372,11 @@ Ready in ${((Date.now() - started) / 1000).toFixed(0)} s.
 
   dApp            ${demo.url}
   chain           ${demo.rpcUrl}  (chain id ${CHAIN_ID}; the dApp proxies it at ${demo.url}rpc)
-  relayer         ${demo.relayerUrl}  (API docs: ${demo.url}openapi.json)
+  relayer         ${demo.relayerUrl}  (API docs: ${demo.url}openapi.json; network: ${demo.relayerUrl}/api/network)
   lock simulators ${demo.lockUrl}  (their own log: ${demo.lockUrl}/log)
   Passepartout    ${v.Passepartout.address}
   TestCAD         ${v.TestCAD?.address ?? "-"}
+  deployments     ${path.join(demo.runDir, `${CHAIN_ID}.json`)}  (also ${demo.relayerUrl}/api/network/deployments)
   logs            ${demo.runDir}
 
 Demo accounts (Hardhat's public test keys — never use them on a real network):`);
@@ -367,6 +389,11 @@ Try it:
   3. Venues → "etc Saint-Germain" → "Poste partagé" → "Now (this hour)" → Book (TestCAD, permit signature).
   4. My passes → your pass is under "Now" → "Open …": the lock simulator opens (see ${demo.lockUrl}/log).
   5. Operator pages: import #3 (operator of etc Saint-Germain) → settle, then claim its share.
+
+Restart only the relayer with the demo's settings (the dApp keeps forwarding to its port):
+  kill ${demo.relayer.pid}
+  ${relayerCommand(demo.relayer.env)}
+(a relayer started this way is yours: Ctrl-C here does not stop it.)
 
 Ctrl-C stops everything.`);
   let stopping = false;

@@ -61,7 +61,7 @@ function build(ctx: RelayerContext) {
     }),
   );
   addressStore.init({ windowMs: 60_000 } as never);
-  const core = createUnlockCore(ctx, { store: addressStore, limit: ctx.config.rateLimitAddressPerMin });
+  const core = createUnlockCore(ctx, { store: addressStore, limit: ctx.config.rateLimitAddressPerMin, windowMs: 60_000 });
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx));

@@ -115,8 +115,9 @@ export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: F
     for (const [k, v] of security) headers[k] = v;
     const origin = h.origin;
     for (const [k, v] of (origin !== undefined && corsByOrigin.get(origin)) || noCors) headers[k] = v;
-    const send: Send = (status, body) => {
+    const send: Send = (status, body, extra) => {
       if (res.headersSent || res.destroyed) return;
+      if (extra) Object.assign(headers, extra);
       const json = JSON.stringify(body);
       headers["Content-Type"] = "application/json; charset=utf-8";
       headers["Content-Length"] = String(Buffer.byteLength(json));

@@ -40,8 +40,9 @@ export type UnlockDeps = {
   relayerAddress: Hex;
   challenges: ChallengeMemory;
   contractSignatures: ContractSignatureChecker;
-  /** Counts a request of a verified signer; true when that signer is over its limit. */
-  signerLimited(signer: Hex): boolean | Promise<boolean>;
+  /** Counts a request of a verified signer; when that signer is over its limit, the seconds until
+   * it may retry, else 0. */
+  signerLimited(signer: Hex): number | Promise<number>;
   /** Optional: seconds spent waiting for the index to be fresh. */
   onFreshWait?: (seconds: number) => void;
 };
@@ -54,6 +55,8 @@ export type Decision = {
   source: "index" | "contract" | null;
   /** The signer, once its signature verified (absent: the request is unauthenticated). */
   signer?: Hex;
+  /** rate_limited only: seconds after which a retry may succeed (the answer's Retry-After). */
+  retryAfterS?: number;
   openCommand?: OpenCommand;
 };
 
@@ -118,12 +121,14 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     const recovered = req.signature.length === 132 ? recoverSigner(digest, req.signature) : null;
     if (!recovered || !sameAddress(recovered, req.signer)) {
       const check = await readChain(() => deps.contractSignatures.check(req.signer, toHex(digest), req.signature, deadlineAt), deadlineAt);
-      if (check === "busy") return deny("rate_limited", withVenue);
+      // The contract-wallet lane is busy: a retry a second later may find room.
+      if (check === "busy") return deny("rate_limited", { ...withVenue, retryAfterS: 1 });
       if (check !== "valid") return deny("bad_signature", withVenue);
     }
     signer = req.signer;
     const proven = { ...withVenue, signer };
-    if (await deps.signerLimited(req.signer)) return deny("rate_limited", proven);
+    const retryAfterS = await deps.signerLimited(req.signer);
+    if (retryAfterS > 0) return deny("rate_limited", { ...proven, retryAfterS });
 
     // The on-chain rule.
     const access = fresh

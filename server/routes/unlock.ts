@@ -23,7 +23,7 @@ type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest
 /** What the request claims (unverified): door, signer and pass as named in the body. */
 export type Who = { door: number | null; signer: string | null; pass: string | null };
 /** Sends the JSON answer (status, body object). */
-export type Send = (status: number, body: unknown) => void;
+export type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 export function partial(raw: unknown): Who {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
@@ -46,7 +46,7 @@ export type UnlockCore = {
   decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void>;
 };
 
-export type SignerLimit = { store: Store; limit: number };
+export type SignerLimit = { store: Store; limit: number; windowMs: number };
 
 export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit): UnlockCore {
   const { metrics } = ctx;
@@ -69,7 +69,12 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     relayerAddress: ctx.config.relayerAddress,
     challenges: ctx.challenges,
     contractSignatures: ctx.contractSignatures,
-    signerLimited: async (signer) => (await signerLimit.store.increment(`signer:${signer}`)).totalHits > signerLimit.limit,
+    signerLimited: async (signer) => {
+      const { totalHits, resetTime } = await signerLimit.store.increment(`signer:${signer}`);
+      if (totalHits <= signerLimit.limit) return 0;
+      const untilReset = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : Math.ceil(signerLimit.windowMs / 1000);
+      return Math.max(1, untilReset);
+    },
     onFreshWait: (seconds) => indexPhase.observe(seconds),
   };
   const indexPhase = metrics.phaseSeconds.labels({ phase: "index" });
@@ -116,6 +121,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     (granted ? grantedSeconds : deniedSeconds).observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source }, "door decision");
     const asError = decisionError(decision.reason, { requestId, auditId });
+    const headers = decision.retryAfterS ? { "Retry-After": String(decision.retryAfterS) } : undefined;
     send(reasonStatus(decision.reason), asError ? errorBody(asError) : {
       requestId,
       granted,
@@ -123,7 +129,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
       auditId,
       ...(decision.openCommand ? { openCommand: decision.openCommand } : {}),
       ...(lock ? { lock } : {}),
-    });
+    }, headers);
   }
 
   async function decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void> {
@@ -137,7 +143,10 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
 
 export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
   const router = express.Router();
-  const sendWith = (res: Response): Send => (status, body) => void res.status(status).json(body);
+  const sendWith = (res: Response): Send => (status, body, headers) => {
+    if (headers) res.set(headers);
+    res.status(status).json(body);
+  };
   const answer = (res: Response, decision: Decision, who: Who, now: number) => {
     const l = res.locals as Locals;
     return core.answer(sendWith(res), l.requestId, l.started, decision, who, now);

@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < PASSES; i++) {
       const res = resources[i % resources.length];
       const holder = i % members.length;
-      await send(members[holder].privateKey, "book", [res.id, BigInt(slot0), BigInt(slot0 + 2 * HOUR), 65535, 10n ** 6n, members[holder].address], 2000n);
+      await send(members[holder].privateKey, "book", [res.id, BigInt(slot0), BigInt(slot0 + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true], 2000n);
       if (pending.length >= 150) await flush();
     }
     await flush();

@@ -111,7 +111,7 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
 
 async function book(member: Signer, resourceId: bigint, start: bigint, hours: bigint): Promise<{ gas: number; passId: bigint }> {
   const price: bigint = await pp.quote(resourceId, start, start + hours * H);
-  const sent = await (pp.connect(member) as Contract).book(resourceId, start, start + hours * H, ANY_UNIT, price, await member.getAddress(), { value: price });
+  const sent = await (pp.connect(member) as Contract).book(resourceId, start, start + hours * H, ANY_UNIT, price, await member.getAddress(), policyId, true, { value: price });
   const rc = await sent.wait();
   lastCalldata = calldataGas(sent.data);
   return { gas: Number(rc!.gasUsed), passId: eventArg(rc, "Booked", "passId") };
@@ -174,7 +174,7 @@ results.claim = core.claim;
   for (const who of [seeder, member]) await (await cad.mint(await who.getAddress(), 10n ** 12n)).wait();
   const price: bigint = await pp.quote(main.resCad, day + 8n * H, day + 9n * H);
   await (await (cad.connect(seeder) as Contract).approve(await pp.getAddress(), price)).wait();
-  await (await (pp.connect(seeder) as Contract).book(main.resCad, day + 8n * H, day + 9n * H, ANY_UNIT, price, await seeder.getAddress())).wait();
+  await (await (pp.connect(seeder) as Contract).book(main.resCad, day + 8n * H, day + 9n * H, ANY_UNIT, price, await seeder.getAddress(), policyId, true)).wait();
   const owner = await member.getAddress();
   const deadline = T0 + 400n * DAY;
   const sig = Signature.from(
@@ -188,7 +188,7 @@ results.claim = core.claim;
     ),
   );
   results.bookHourErc20Permit = await gasOf(
-    (pp.connect(member) as Contract).bookWithPermit(main.resCad, day + 10n * H, day + 11n * H, ANY_UNIT, price, owner, deadline, sig.v, sig.r, sig.s),
+    (pp.connect(member) as Contract).bookWithPermit(main.resCad, day + 10n * H, day + 11n * H, ANY_UNIT, price, owner, policyId, true, deadline, sig.v, sig.r, sig.s),
   );
 }
 {

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
       const holder = i % members.length;
       const slot = Math.floor(blockTime / HOUR) * HOUR;
       batchSlots.add(slot);
-      await send(members[holder].privateKey, "book", [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address], 2000n);
+      await send(members[holder].privateKey, "book", [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true], 2000n);
       if (pending.length >= BATCH) await flush();
     }
     if (pending.length) await flush();

@@ -3,10 +3,10 @@ pragma solidity 0.8.30;
 
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {SafeCastLib} from "solady/src/utils/SafeCastLib.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "solady/src/utils/EIP712.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
 import {IPassepartoutCore} from "./interfaces/IPassepartoutCore.sol";
 import {IPassepartout} from "./interfaces/IPassepartout.sol";
@@ -52,21 +52,26 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IPassepartoutCore
-    function book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
-        external
-        payable
-        nonReentrant
-        returns (uint256 passId)
-    {
+    function book(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint32 policyId,
+        bool transferable
+    ) external payable nonReentrant returns (uint256 passId) {
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        (passId, price, currency, extra) =
+            _book(resourceId, start, end, unit, maxPrice, recipient, policyId, transferable);
         if (currency == address(0)) {
             if (msg.value < price) revert BookingWrongPayment(msg.value, price);
         } else {
             if (msg.value != 0) revert BookingWrongPayment(msg.value, 0);
-            SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+            _collect(currency, price);
         }
         _mintPass(recipient, passId, extra);
         if (msg.value > price) {
@@ -85,6 +90,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint16 unit,
         uint256 maxPrice,
         address recipient,
+        uint32 policyId,
+        bool transferable,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
@@ -93,20 +100,37 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) = _book(resourceId, start, end, unit, maxPrice, recipient);
+        (passId, price, currency, extra) =
+            _book(resourceId, start, end, unit, maxPrice, recipient, policyId, transferable);
         if (currency == address(0)) revert BookingWrongPayment(0, price);
         // A permit already used by a front-runner fails; the allowance it set still lets us pay.
         try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
-        SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+        _collect(currency, price);
         _mintPass(recipient, passId, extra);
+    }
+
+    /// @dev Takes `price` of `currency` from the caller and checks that exactly that much arrived: a
+    /// token that charges a fee on transfer (or turns one on after allow-listing) would otherwise
+    /// leave the escrow promising more than the contract holds.
+    function _collect(address currency, uint256 price) private {
+        uint256 before = SafeTransferLib.balanceOf(currency, address(this));
+        SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+        uint256 received = SafeTransferLib.balanceOf(currency, address(this)) - before;
+        if (received != price) revert CurrencyTransferMismatch(currency, price, received);
     }
 
     /// @dev Checks the request, takes the slots and records the escrow; the caller takes the payment
     /// and mints. Returns the new pass id, the price, the currency to pay in and the pass's window.
-    function _book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
-        private
-        returns (uint256 passId, uint256 price, address currency, uint96 extra)
-    {
+    function _book(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint32 policyId,
+        bool transferable
+    ) private returns (uint256 passId, uint256 price, address currency, uint96 extra) {
         Config memory cfg = _config;
         if (cfg.paused) revert NetworkPaused();
         if (recipient == address(0)) revert ZeroAddress();
@@ -114,6 +138,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (r.venueId == 0) revert ResourceNotFound(resourceId);
         VenueData memory v = _venues[r.venueId];
         if (v.paused) revert VenueIsPaused(r.venueId);
+        // Pinned terms: no front-running with a stricter (immutable) policy or soulbound passes.
+        if (policyId != r.policyId || transferable != r.transferable) {
+            revert BookingTermsChanged(resourceId, r.policyId, r.transferable);
+        }
         _checkGrid(start, end);
         uint64 currentSlotStart = uint64((block.timestamp / SLOT) * SLOT);
         if (start < currentSlotStart) revert BookingInPast(start, currentSlotStart);
@@ -150,39 +178,48 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         // Release: the first second no refund can be owed. A tier "at least N s before the start"
         // still refunds at exactly start − N, so release is one second later; with N == 0 the holder
         // can no longer cancel at the start itself.
+        // Checked casts: a truncation would store a pass whose window differs from the slots taken.
         uint40 releaseTime;
-        if (r.releaseOffset == 0) releaseTime = uint40(start);
-        else if (start >= r.releaseOffset) releaseTime = uint40(start - r.releaseOffset + 1);
+        if (r.releaseOffset == 0) releaseTime = SafeCastLib.toUint40(start);
+        else if (start >= r.releaseOffset) releaseTime = SafeCastLib.toUint40(start - r.releaseOffset + 1);
         _escrows[passId] = Escrow({
-            amount: uint96(price), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
+            amount: SafeCastLib.toUint96(price), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
             splitId: v.splitId,
             feeBps: cfg.feeBps,
             policyId: r.policyId,
             currency: r.currency,
             releaseTime: releaseTime
         });
-        emit Booked(
-            passId,
-            resourceId,
-            recipient,
-            msg.sender,
-            unit,
-            start,
-            end,
-            currency,
-            uint96(price),
-            v.splitId
-        );
-        extra = _packExtra(resourceId, uint32(startSlot), uint16(hours_), unit);
+        emit Booked(passId, resourceId, recipient, msg.sender, unit, start, end, currency, uint96(price), v.splitId);
+        // hours_ ≤ maxHours ≤ MAX_BOOKING_HOURS and unit < units ≤ MAX_UNITS were checked above.
+        extra = _packExtra(resourceId, SafeCastLib.toUint32(startSlot), uint16(hours_), uint8(unit), transferable);
     }
 
+    /// @dev Mints with the window already set (so the receiver hook sees the whole pass), then runs
+    /// the ERC-721 receiver check as Solady's safe mint does: a revert with data bubbles up; a
+    /// revert without data, no answer or a wrong one is `TransferToNonERC721ReceiverImplementer`.
     function _mintPass(address recipient, uint256 passId, uint96 extra) private {
         _mintAndSetExtraDataUnchecked(recipient, passId, extra);
-        if (recipient.code.length != 0) {
-            if (
-                IERC721Receiver(recipient).onERC721Received(msg.sender, address(0), passId, "")
-                    != IERC721Receiver.onERC721Received.selector
-            ) revert TransferToNonERC721ReceiverImplementer();
+        if (recipient.code.length == 0) return;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x150b7a02) // onERC721Received(address,address,uint256,bytes)
+            mstore(add(m, 0x20), caller()) // operator
+            mstore(add(m, 0x40), 0) // from: a mint
+            mstore(add(m, 0x60), passId)
+            mstore(add(m, 0x80), 0x80)
+            mstore(add(m, 0xa0), 0) // empty data
+            if iszero(call(gas(), recipient, 0, add(m, 0x1c), 0xa4, m, 0x20)) {
+                if returndatasize() {
+                    returndatacopy(m, 0, returndatasize())
+                    revert(m, returndatasize())
+                }
+            }
+            // A short or missing answer leaves the selector word at `m`, which does not match.
+            if iszero(eq(mload(m), shl(224, 0x150b7a02))) {
+                mstore(0, 0xd1a57ed6) // TransferToNonERC721ReceiverImplementer()
+                revert(0x1c, 4)
+            }
         }
     }
 
@@ -219,6 +256,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint96 retained;
         if (byOperator) {
             if (settled) revert PassAlreadySettled(passId);
+            // A booking that was used is not refundable: the co-payees' shares and the network fee
+            // are owed from its end on, settled or not.
+            uint64 end = uint64(start + hours_ * SLOT);
+            if (block.timestamp >= end) revert PassAlreadyEnded(passId, end);
             refund = e.amount;
         } else if (!settled) {
             uint16 bps = RefundPolicyLib.refundBps(_policies[e.policyId], start - block.timestamp);
@@ -261,8 +302,13 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             uint256 passId = passIds[i];
             Escrow memory e = _escrows[passId];
             if (e.splitId == 0) {
-                if (_ownerOf(passId) == address(0)) revert PassNotFound(passId);
-                revert PassAlreadySettled(passId);
+                // Already settled or cancelled: skipped, so settling one id of a keeper's batch
+                // first cannot make the whole batch fail. An id never minted is a caller's mistake.
+                if (passId == 0 || passId >= _config.nextPassId) revert PassNotFound(passId);
+                unchecked {
+                    ++i; // bounded by the calldata length
+                }
+                continue;
             }
             if (block.timestamp < e.releaseTime) revert PassNotReleasable(passId, e.releaseTime);
             delete _escrows[passId];
@@ -287,7 +333,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function pass(uint256 passId) external view returns (Pass memory p) {
         address holder = _ownerOf(passId);
         if (holder == address(0)) revert PassNotFound(passId);
-        (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(_getExtraData(passId));
+        uint96 extra = _getExtraData(passId);
+        (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(extra);
         Escrow memory e = _escrows[passId];
         p.holder = holder;
         p.resourceId = resourceId;
@@ -301,6 +348,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         p.policyId = e.policyId;
         p.releaseTime = e.releaseTime;
         p.settled = e.splitId == 0;
+        p.transferable = _isTransferable(extra);
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -510,18 +558,34 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         return _RENDERER;
     }
 
+    /// @dev Solady's `approve` and `transferFrom` (which both `safeTransferFrom`s call) are payable;
+    /// ETH sent with them would be counted nowhere.
+    function approve(address account, uint256 id) public payable override {
+        if (msg.value != 0) revert PassEtherNotAccepted(msg.value);
+        super.approve(account, id);
+    }
+
+    function transferFrom(address from, address to, uint256 id) public payable override {
+        if (msg.value != 0) revert PassEtherNotAccepted(msg.value);
+        super.transferFrom(from, to, id);
+    }
+
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == 0xad092b5c || super.supportsInterface(interfaceId); // ERC-4907
     }
 
-    /// @dev Transfers (not mints or burns) stop during the emergency pause and for soulbound
-    /// resources; any transfer or burn clears the guest. Solady already clears the token approval.
+    /// @dev Transfers (not mints or burns) stop during the emergency pause and for passes booked
+    /// soulbound; any transfer or burn clears the guest. Solady already clears the token approval.
+    /// Runs before Solady's existence check, so a pass that does not exist is reported as such here.
     function _beforeTokenTransfer(address from, address to, uint256 id) internal override {
         if (from == address(0)) return;
         if (to != address(0)) {
-            if (_config.paused) revert NetworkPaused();
-            (uint32 resourceId,,,) = _unpackExtra(_getExtraData(id));
-            if (!_resources[resourceId].transferable) revert PassNotTransferable(id);
+            bool paused = _config.paused;
+            if (paused || !_isTransferable(_getExtraData(id))) {
+                if (!_exists(id)) revert TokenDoesNotExist();
+                if (paused) revert NetworkPaused();
+                revert PassNotTransferable(id);
+            }
         }
         if (_guests[id].user != address(0)) {
             delete _guests[id];
@@ -529,13 +593,19 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         }
     }
 
-    /// @dev Extra data layout: resourceId (32) | startSlot (32) | hours (16) | unit (16).
-    function _packExtra(uint32 resourceId, uint32 startSlot, uint16 hours_, uint16 unit)
+    /// @dev Extra data layout: resourceId (32) | startSlot (32) | hours (16) | unit (8) | transferable (8).
+    /// Transferability is fixed per pass at booking: a later change of the resource does not reach it.
+    function _packExtra(uint32 resourceId, uint32 startSlot, uint16 hours_, uint8 unit, bool transferable)
         private
         pure
         returns (uint96)
     {
-        return uint96(resourceId) | (uint96(startSlot) << 32) | (uint96(hours_) << 64) | (uint96(unit) << 80);
+        return uint96(resourceId) | (uint96(startSlot) << 32) | (uint96(hours_) << 64) | (uint96(unit) << 80)
+            | (transferable ? uint96(1) << 88 : 0);
+    }
+
+    function _isTransferable(uint96 extra) private pure returns (bool) {
+        return (extra >> 88) & 1 != 0;
     }
 
     function _unpackExtra(uint96 extra)
@@ -546,6 +616,6 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         resourceId = uint32(extra);
         startSlot = uint32(extra >> 32);
         hours_ = uint16(extra >> 64);
-        unit = uint16(extra >> 80);
+        unit = uint8(extra >> 80);
     }
 }

@@ -14,6 +14,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     uint16 internal constant MAX_UNITS = 255;
     uint16 internal constant MAX_BOOKING_HOURS = 8_784; // 366 days
     uint32 internal constant MAX_GRACE_SECONDS = 86_400;
+    uint32 internal constant MAX_HORIZON_HOURS = 17_568; // 732 days
     uint256 internal constant NAME_MAX_BYTES = 32;
     uint256 internal constant SLOT = 3600;
 
@@ -139,9 +140,37 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         if (v.operator != msg.sender) revert VenueNotOperator(venueId, msg.sender);
     }
 
+    /// @dev 1–32 bytes of well-formed UTF-8 (no overlong forms, surrogates or code points past
+    /// U+10FFFF), so that `tokenURI`'s JSON is valid text.
     function _checkName(string calldata name_) internal pure {
-        uint256 len = bytes(name_).length;
+        bytes calldata b = bytes(name_);
+        uint256 len = b.length;
         if (len == 0 || len > NAME_MAX_BYTES) revert NameInvalid(len);
+        for (uint256 i; i < len;) {
+            uint8 c = uint8(b[i]);
+            uint256 n; // continuation bytes
+            uint8 lo = 0x80; // allowed range of the first continuation byte
+            uint8 hi = 0xbf;
+            if (c < 0x80) n = 0;
+            else if (c >= 0xc2 && c <= 0xdf) n = 1;
+            else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                if (c == 0xe0) lo = 0xa0; // overlong
+                else if (c == 0xed) hi = 0x9f; // UTF-16 surrogates
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                if (c == 0xf0) lo = 0x90; // overlong
+                else if (c == 0xf4) hi = 0x8f; // past U+10FFFF
+            } else {
+                revert NameNotUTF8(i);
+            }
+            if (i + n >= len) revert NameNotUTF8(i); // truncated sequence
+            for (uint256 k = 1; k <= n; ++k) {
+                uint8 d = uint8(b[i + k]);
+                if (k == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xbf)) revert NameNotUTF8(i + k);
+            }
+            i += n + 1;
+        }
     }
 
 

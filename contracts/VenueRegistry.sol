@@ -289,6 +289,7 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
             revert ResourceInvalidDurations(p.minHours, p.maxHours);
         }
         if (p.graceSeconds > MAX_GRACE_SECONDS) revert ResourceGraceTooLong(p.graceSeconds, MAX_GRACE_SECONDS);
+        if (p.horizonHours > MAX_HORIZON_HOURS) revert ResourceHorizonTooLong(p.horizonHours, MAX_HORIZON_HOURS);
         if (p.policyId > _policyCount) revert PolicyNotFound(p.policyId);
         if (!_isCurrencyAllowed(p.currency)) revert CurrencyNotAllowed(p.currency);
         _resources[resourceId] = ResourceData({

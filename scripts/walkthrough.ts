@@ -37,8 +37,9 @@ async function main() {
     const block = await client.getBlock();
     const start = (Number(block.timestamp) / HOUR | 0) * HOUR;
     const price = (await client.readContract({ ...pp, functionName: "quote", args: [resourceId, BigInt(start), BigInt(start + HOUR)] })) as bigint;
+    const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [resourceId] })) as { policyId: number; transferable: boolean };
     await client.waitForTransactionReceipt({ hash: await wallet(10).writeContract({ ...cad, functionName: "approve", args: [address, price] }) });
-    const bookTx = await wallet(10).writeContract({ ...pp, functionName: "book", args: [resourceId, BigInt(start), BigInt(start + HOUR), ANY_UNIT, price, member.address] });
+    const bookTx = await wallet(10).writeContract({ ...pp, functionName: "book", args: [resourceId, BigInt(start), BigInt(start + HOUR), ANY_UNIT, price, member.address, policyId, transferable] });
     const receipt = await client.waitForTransactionReceipt({ hash: bookTx });
     const [booked] = parseEventLogs({ abi: pp.abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
     const passId = booked.args.passId;

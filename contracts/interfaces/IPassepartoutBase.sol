@@ -15,9 +15,12 @@ pragma solidity 0.8.30;
 /// allow-listed (plain tokens only: no fee-on-transfer, no rebasing). Every payment is escrowed
 /// until no refund can be owed on it any more (its "release time", set by the booking's policy),
 /// then anyone may settle it into the payee pool of the split recorded at booking time.
+/// A token must deliver exactly what is transferred: a booking whose payment arrives short (a
+/// fee-on-transfer token) reverts with {CurrencyTransferMismatch}.
 /// Limits: network fee ≤ 1,000 bps (10 %); ≤ 8 payees per split; ≤ 4 refund tiers per policy;
-/// ≤ 255 units per resource; bookings ≤ 8,784 hours (366 days); early-access grace ≤ 86,400 s;
-/// venue and resource names 1–32 bytes. `unit == 65535` (ANY_UNIT) in {book} picks a free unit.
+/// ≤ 255 units per resource; bookings ≤ 8,784 hours (366 days); booking horizon ≤ 17,568 hours
+/// (732 days); early-access grace ≤ 86,400 s; venue and resource names 1–32 bytes of valid UTF-8.
+/// `unit == 65535` (ANY_UNIT) in {book} picks a free unit.
 interface IPassepartoutBase {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -57,10 +60,10 @@ interface IPassepartoutBase {
         uint80 pricePerMonth;
         uint16 minHours; // minimum booking length
         uint16 maxHours; // maximum booking length (≤ MAX_BOOKING_HOURS)
-        uint32 horizonHours; // how far ahead a booking may start
+        uint32 horizonHours; // how far ahead a booking may start (≤ MAX_HORIZON_HOURS)
         uint32 graceSeconds; // early access before start (≤ MAX_GRACE_SECONDS)
-        uint32 policyId; // cancellation policy (0 = never refundable)
-        bool transferable; // false makes its passes soulbound (mint and burn only)
+        uint32 policyId; // cancellation policy (0 = never refundable); bookings pin it
+        bool transferable; // false makes new passes soulbound (mint and burn only); bookings pin it
     }
 
     /// @notice A resource as stored (see {ResourceParams}).
@@ -107,6 +110,7 @@ interface IPassepartoutBase {
         uint32 policyId; // cancellation policy recorded at booking time
         uint64 releaseTime; // from then on no refund can be owed and anyone may settle
         bool settled;
+        bool transferable; // fixed at booking: later resource changes do not reach the pass
     }
 
     /// @notice A door. A street door admits every booking of its venue, a room door only the
@@ -130,12 +134,16 @@ interface IPassepartoutBase {
     error FeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
     error CurrencyNotAllowed(address currency);
     error CurrencyListFull();
+    /// @notice `received` of `currency` arrived for a payment of `expected` (fee-on-transfer token).
+    error CurrencyTransferMismatch(address currency, uint256 expected, uint256 received);
 
     error VenueNotFound(uint32 venueId);
     error VenueNotOperator(uint32 venueId, address caller);
     error VenueNotPendingOperator(uint32 venueId, address caller);
     error VenueIsPaused(uint32 venueId);
     error NameInvalid(uint256 length);
+    /// @notice A name is not well-formed UTF-8; `index` is the offending byte.
+    error NameNotUTF8(uint256 index);
     error SplitInvalidPayeeCount(uint256 count, uint256 max);
     error SplitLengthMismatch(uint256 payees, uint256 shares);
     error SplitInvalidPayee(uint256 index, address payee);
@@ -156,6 +164,7 @@ interface IPassepartoutBase {
     error ResourceInvalidPrices();
     error ResourceInvalidDurations(uint16 minHours, uint16 maxHours);
     error ResourceGraceTooLong(uint32 graceSeconds, uint32 max);
+    error ResourceHorizonTooLong(uint32 horizonHours, uint32 max);
 
     error BookingNotOnGrid(uint64 start, uint64 end);
     error BookingInPast(uint64 start, uint64 currentSlotStart);
@@ -166,12 +175,18 @@ interface IPassepartoutBase {
     error BookingNoFreeUnit(uint32 resourceId, uint64 start, uint64 end);
     error BookingPriceAboveMax(uint256 price, uint256 maxPrice);
     error BookingWrongPayment(uint256 sent, uint256 price);
+    /// @notice The resource's terms are no longer those the member pinned; these are the current ones.
+    error BookingTermsChanged(uint32 resourceId, uint32 policyId, bool transferable);
 
     error PassNotFound(uint256 passId);
     error PassNotHolder(uint256 passId, address caller);
     error PassNotTransferable(uint256 passId);
     error PassAlreadyStarted(uint256 passId, uint64 start);
     error PassAlreadySettled(uint256 passId);
+    /// @notice The operator's full refund is no longer possible: the booking ended at `end`.
+    error PassAlreadyEnded(uint256 passId, uint64 end);
+    /// @notice ERC-721 calls (approve, transferFrom, safeTransferFrom) take no ETH.
+    error PassEtherNotAccepted(uint256 value);
     error PassNotReleasable(uint256 passId, uint64 releaseTime);
     error PassGuestInvalid(address guest, uint64 expires);
 

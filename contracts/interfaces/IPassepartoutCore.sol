@@ -11,13 +11,24 @@ interface IPassepartoutCore is IPassepartoutBase {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Books `[start, end)` of one unit (`unit == ANY_UNIT` picks the lowest free one) and
-    /// mints the pass to `recipient` (a contract recipient must accept ERC-721s). Pays in the
-    /// resource's currency: ETH with `msg.value ≥ price` (change returned), or an ERC-20 approved
-    /// beforehand. Reverts if the price exceeds `maxPrice`.
-    function book(uint32 resourceId, uint64 start, uint64 end, uint16 unit, uint256 maxPrice, address recipient)
-        external
-        payable
-        returns (uint256 passId);
+    /// mints the pass to `recipient` (a contract recipient must accept ERC-721s, or the booking
+    /// reverts with `TransferToNonERC721ReceiverImplementer` unless its hook reverted with a reason).
+    /// Pays in the resource's currency: ETH with `msg.value ≥ price` (change returned), or an
+    /// ERC-20 approved beforehand, of which exactly `price` must arrive. The member pins the terms it
+    /// was shown: reverts if the price exceeds `maxPrice` ({BookingPriceAboveMax}) or if the
+    /// resource's cancellation policy or transferability is no longer `policyId` / `transferable`
+    /// ({BookingTermsChanged}). The pass keeps that policy and transferability for its whole life.
+    /// The pass id is in the {Booked} event (and the ERC-721 `Transfer` from address(0)).
+    function book(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint32 policyId,
+        bool transferable
+    ) external payable returns (uint256 passId);
 
     /// @notice {book} paid in an EIP-2612 token, with the permit in the same transaction. The permit
     /// is skipped if it fails but the allowance already suffices (front-run permits).
@@ -28,6 +39,8 @@ interface IPassepartoutCore is IPassepartoutBase {
         uint16 unit,
         uint256 maxPrice,
         address recipient,
+        uint32 policyId,
+        bool transferable,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
@@ -35,15 +48,18 @@ interface IPassepartoutCore is IPassepartoutBase {
     ) external returns (uint256 passId);
 
     /// @notice By the holder before start: refund per the booking's policy, paid directly; the
-    /// rest goes to the payees. By the venue operator while unsettled: full refund to the holder,
-    /// credited (see {withdrawCredit}) if the direct payment fails. Frees the slots, burns the pass.
+    /// rest goes to the payees. By the venue operator while unsettled and before the booking's end:
+    /// full refund to the holder, credited (see {withdrawCredit}) if the direct payment fails; after
+    /// the end it reverts {PassAlreadyEnded}. Frees the slots, burns the pass.
     function cancel(uint256 passId) external;
 
     /// @notice Refund the holder would get by cancelling at `time`.
     function refundAt(uint256 passId, uint64 time) external view returns (uint256 refund);
 
     /// @notice Moves each pass's escrow into its split's pool once its release time has come.
-    /// Anyone may call. Reverts if one of them is unknown, already settled or not yet releasable.
+    /// Anyone may call. Ids already settled or cancelled are skipped (so a batch cannot be made to
+    /// fail by settling one of its ids first); reverts if an id was never minted or is not yet
+    /// releasable.
     function settle(uint256[] calldata passIds) external;
 
     function pass(uint256 passId) external view returns (Pass memory);
@@ -53,7 +69,10 @@ interface IPassepartoutCore is IPassepartoutBase {
                                  CLAIMS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Pays the caller, payee number `payeeIndex` of `splitId`, its accrued share in `currency`.
+    /// @notice Pays the caller, payee number `payeeIndex` of `splitId`, its accrued share in `currency`:
+    /// its share of the pool's net amount rounded down, plus rounding remainder units handed out by
+    /// the D'Hondt rule (largest share per unit already received first; the first listed on a tie),
+    /// so the payees' entitlements always add up to the whole pool.
     function claim(uint32 splitId, address currency, uint8 payeeIndex) external returns (uint256 amount);
     /// @notice What {claim} would pay now.
     function claimable(uint32 splitId, address currency, uint8 payeeIndex) external view returns (uint256);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+
 /// @title ReentrantPayee — a payee whose `receive` calls back into the protocol (tests only)
 /// @notice When armed, `receive` replays `reentryData` (e.g. `claim`) against `victim` once. With
 /// `bubble` its failure makes the payment fail; otherwise the failure is recorded in `lastError`.
-contract ReentrantPayee {
+/// It accepts passes, so it can also be a holder whose refund re-enters.
+contract ReentrantPayee is IERC721Receiver {
     address public victim;
     bytes public reentryData;
     bool public bubble;
@@ -22,6 +25,10 @@ contract ReentrantPayee {
         bool ok;
         (ok, ret) = to.call{value: msg.value}(data);
         if (!ok) _bubble(ret);
+    }
+
+    function onERC721Received(address, address, uint256, bytes calldata) external pure returns (bytes4) {
+        return IERC721Receiver.onERC721Received.selector;
     }
 
     receive() external payable {

@@ -6,13 +6,15 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 /// @title ReentrantReceiver — an ERC-721 recipient that calls back into the protocol (tests only)
 /// @notice When armed, `onERC721Received` replays `reentryData` (e.g. `book` or `cancel`) against
 /// `victim`. With `bubble` the failure of that call aborts the transfer; without it the failure is
-/// recorded in `lastError` so a test can see that the reentry was refused. `Mode.WrongSelector` and
-/// `Mode.Reject` model recipients that do not accept passes.
+/// recorded in `lastError` so a test can see that the reentry was refused. `Mode.WrongSelector`,
+/// `Mode.Reject` (a named error) and `Mode.RejectSilently` (no revert data) model recipients that do
+/// not accept passes.
 contract ReentrantReceiver is IERC721Receiver {
     enum Mode {
         Accept,
         WrongSelector,
-        Reject
+        Reject,
+        RejectSilently
     }
 
     error Rejected();
@@ -49,6 +51,11 @@ contract ReentrantReceiver is IERC721Receiver {
 
     function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
         if (mode == Mode.Reject) revert Rejected();
+        if (mode == Mode.RejectSilently) {
+            assembly ("memory-safe") {
+                revert(0, 0)
+            }
+        }
         if (victim != address(0)) {
             address t = victim;
             delete victim; // one reentry per arming

@@ -16,6 +16,7 @@ import {
   roomParams,
   time,
   type Fixture,
+  TERMS,
 } from "./helpers/fixture.ts";
 
 const { loadFixture } = networkHelpers;
@@ -139,7 +140,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const holder = await ethers.deployContract("RevertingPayee");
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, { value: ROOM_PRICES.hour });
+        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
         await expect(holder.exec(f.address, f.pp.interface.encodeFunctionData("cancel", [1]))).to.be.revertedWithCustomError(lib, "ETHTransferFailed");
         expect(await f.pp.ownerOf(1)).to.equal(ha);
       });
@@ -161,6 +162,16 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withRoomBooking();
         await time.increaseTo(f.start + HOUR);
         await expect(f.pp.connect(f.operator).cancel(f.passId)).to.changeEtherBalance(ethers, f.member, f.price);
+      });
+
+      it("reverts PassAlreadyEnded once the booking ended, so the payees and the network keep their shares", async function () {
+        const f = await withRoomBooking();
+        const end = f.start + DAY;
+        await time.increaseTo(end);
+        await expect(f.pp.connect(f.operator).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassAlreadyEnded").withArgs(f.passId, end);
+        await f.pp.settle([f.passId]);
+        expect(await f.pp.claimable(1, ETH, 1)).to.equal(((f.price - fee(f.price)) * 3_000n) / 10_000n);
+        expect(await f.pp.claimableFees(1, ETH)).to.equal(fee(f.price));
       });
 
       it("lets a new operator cancel after a hand-over, and not the previous one", async function () {
@@ -201,7 +212,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const holder = await ethers.deployContract("RevertingPayee");
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, { value: ROOM_PRICES.hour });
+        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
         await expect(f.pp.connect(f.operator).cancel(1))
           .to.emit(f.pp, "RefundCredited")
           .withArgs(ha, ETH, ROOM_PRICES.hour)
@@ -220,13 +231,48 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(holder.exec(f.address, withdraw)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(ha, ETH);
       });
 
+      it("adds a second failed refund to the first and pays both with one withdrawCredit", async function () {
+        const f = await loadFixture(deployFixture);
+        const holder = await ethers.deployContract("RevertingPayee");
+        const ha = await holder.getAddress();
+        const s = f.at(5, 9);
+        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await f.pp.connect(f.member).book(1, s + HOUR, s + 3n * HOUR, ANY_UNIT, 2n * ROOM_PRICES.hour, ha, ...TERMS[1], { value: 2n * ROOM_PRICES.hour });
+        await f.pp.connect(f.operator).cancel(1);
+        await expect(f.pp.connect(f.operator).cancel(2)).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, 2n * ROOM_PRICES.hour);
+        expect(await f.pp.credit(ha, ETH)).to.equal(3n * ROOM_PRICES.hour);
+        await holder.setRejecting(false);
+        const tx = holder.exec(f.address, f.pp.interface.encodeFunctionData("withdrawCredit", [ETH]));
+        await expect(tx).to.changeEtherBalances(ethers, [ha, f.address], [3n * ROOM_PRICES.hour, -3n * ROOM_PRICES.hour]);
+        await expect(tx).to.emit(f.pp, "CreditWithdrawn").withArgs(ha, ETH, 3n * ROOM_PRICES.hour);
+      });
+
+      it("refuses a holder that re-enters withdrawCredit from its receive() (ReentrancyGuardReentrantCall)", async function () {
+        const f = await loadFixture(deployFixture);
+        const holder = await ethers.deployContract("ReentrantPayee");
+        const ha = await holder.getAddress();
+        const s = f.at(5, 9);
+        const withdraw = f.pp.interface.encodeFunctionData("withdrawCredit", [ETH]);
+        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        // The operator's refund fails (the nested call is refused and bubbled), so it is credited.
+        await holder.arm(f.address, withdraw, true);
+        await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, ROOM_PRICES.hour);
+        // Withdrawing: the payment re-enters withdrawCredit, which the guard refuses.
+        await holder.arm(f.address, withdraw, false);
+        const tx = holder.exec(f.address, withdraw);
+        await expect(tx).to.changeEtherBalances(ethers, [ha, f.address], [ROOM_PRICES.hour, -ROOM_PRICES.hour]);
+        expect(await holder.reentries()).to.equal(1); // the first arming was rolled back with the failed refund
+        expect(await holder.lastError()).to.equal(lib.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+        expect(await f.pp.credit(ha, ETH)).to.equal(0);
+      });
+
       it("credits the refund when the holder burns all the gas it is given", async function () {
         const f = await loadFixture(deployFixture);
         const holder = await ethers.deployContract("RevertingPayee");
         await holder.setGasGuzzling(true);
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, { value: ROOM_PRICES.hour });
+        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
         await expect(f.pp.connect(f.operator).cancel(1, { gasLimit: 1_000_000 })).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, ROOM_PRICES.hour);
         expect(await f.pp.credit(ha, ETH)).to.equal(ROOM_PRICES.hour);
       });
@@ -242,7 +288,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       await token.mint(f.member.address, 1_000n);
       await token.connect(f.member).approve(f.address, 1_000n);
       const s = f.at(5, 9);
-      await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address);
+      await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 100n, f.member.address, ...TERMS[4]);
       return { ...f, token, ta };
     }
 
@@ -384,18 +430,25 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassNotReleasable").withArgs(f.passId, f.start);
       });
 
-      it("reverts PassAlreadySettled the second time", async function () {
-        const f = await withRoomBooking();
-        await settled(f, [f.passId], f.start);
-        await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassAlreadySettled").withArgs(f.passId);
-      });
-
-      it("reverts PassNotFound for an unknown or cancelled pass", async function () {
+      it("reverts PassNotFound for a pass never minted", async function () {
         const f = await withRoomBooking();
         await expect(f.pp.settle([77])).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(77);
-        await f.pp.connect(f.member).cancel(f.passId);
-        await time.increaseTo(f.start);
-        await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(f.passId);
+        await expect(f.pp.settle([0])).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(0);
+      });
+    });
+
+    describe("when some passes of a batch were already settled or cancelled", function () {
+      it("skips them and settles the rest, so settling one id first cannot fail a keeper's batch", async function () {
+        const f = await withRoomBooking();
+        const second = await bookRoom(f, f.start + DAY, f.start + DAY + HOUR, f.other);
+        const third = await bookRoom(f, f.start + 2n * DAY, f.start + 2n * DAY + HOUR, f.other);
+        await f.pp.connect(f.other).cancel(third); // cancelled (burned) before the batch
+        await time.increaseTo(f.start + DAY);
+        await f.pp.connect(f.other).settle([second]); // a griefer settles one id of the batch first
+        const batch = f.pp.connect(f.operator).settle([f.passId, second, third, f.passId]);
+        expect(await settledEvents(f, batch)).to.deep.equal([[f.passId, fee(f.price)]]);
+        expect((await f.pp.pool(1, ETH))[0]).to.equal(f.price + ROOM_PRICES.hour);
+        await expect(f.pp.settle([f.passId])).to.not.emit(f.pp, "Settled");
       });
 
       it("reverts the whole batch when one pass is not releasable", async function () {
@@ -509,8 +562,45 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await f.pp.claimFees(2, ETH);
         const dust = await ethers.provider.getBalance(f.address);
         expect(paid + poolFee + dust).to.equal(gross);
-        expect(dust < 3n).to.equal(true); // at most payees − 1 wei wait for the pool to grow
+        expect(dust).to.equal(0n); // the rounding remainder is claimable too
         for (let i = 0; i < 3; i++) expect(await f.pp.claimable(2, ETH, i)).to.equal(0);
+      });
+    });
+
+    describe("when the pool leaves a remainder below one unit per payee", function () {
+      it("gives it to a defined payee (D'Hondt: the largest share, the first listed on a tie) instead of locking it", async function () {
+        const f = await loadFixture(deployFixture);
+        const signers = await ethers.getSigners();
+        const payees = signers.slice(10, 13);
+        await f.pp.connect(f.admin).setFeeBps(0);
+        await f.pp.connect(f.operator).setVenuePayees(1, payees.map((p) => p.address), [3_333, 3_334, 3_333]);
+        await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 240n, pricePerMonth: 7_200n }));
+        const s = f.at(3, 9);
+        const passId = await bookRoom(f, s, s + HOUR);
+        await settled(f, [passId], s);
+        // floor(10 × 33.33 %) = 3 each leaves 1: it goes to the largest share, payee 1.
+        expect([await f.pp.claimable(2, ETH, 0), await f.pp.claimable(2, ETH, 1), await f.pp.claimable(2, ETH, 2)]).to.deep.equal([3n, 4n, 3n]);
+        for (const [i, p] of payees.entries()) await f.pp.connect(p).claim(2, ETH, i);
+        expect(await ethers.provider.getBalance(f.address)).to.equal(0n);
+      });
+    });
+
+    describe("when the treasury re-enters claimFees from its receive()", function () {
+      it("pays the fees once: the nested claimFees is refused with ReentrancyGuardReentrantCall", async function () {
+        const f = await loadFixture(deployFixture);
+        const treasury = await ethers.deployContract("ReentrantPayee");
+        const ta = await treasury.getAddress();
+        await f.pp.connect(f.admin).setTreasury(ta);
+        const s = f.at(3, 9);
+        const passId = await bookRoom(f, s, s + DAY);
+        await settled(f, [passId], s);
+        const claimFees = f.pp.interface.encodeFunctionData("claimFees", [1, ETH]);
+        await treasury.arm(f.address, claimFees, false);
+        const tx = f.pp.connect(f.other).claimFees(1, ETH);
+        await expect(tx).to.changeEtherBalances(ethers, [ta, f.address], [fee(ROOM_PRICES.day), -fee(ROOM_PRICES.day)]);
+        expect(await treasury.reentries()).to.equal(1);
+        expect(await treasury.lastError()).to.equal(lib.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+        expect(await f.pp.claimableFees(1, ETH)).to.equal(0);
       });
     });
 

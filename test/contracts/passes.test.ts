@@ -16,6 +16,7 @@ import {
   roomParams,
   time,
   utc,
+  TERMS,
 } from "./helpers/fixture.ts";
 
 const { loadFixture } = networkHelpers;
@@ -129,14 +130,131 @@ describe("Passepartout passes", function () {
         expect(await f.pp.balanceOf(f.member.address)).to.equal(0);
       });
 
-      it("follows the resource's current flag", async function () {
+      it("keeps the flag it was booked with when the operator changes the resource", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(4, 9);
-        const passId = await bookRoom(f, s, s + HOUR, f.member, 3);
+        const soulbound = await bookRoom(f, s, s + HOUR, f.member, 3);
+        const transferable = await bookRoom(f, s, s + HOUR, f.member, 1);
         await f.pp.connect(f.operator).updateResource(3, roomParams({ name: "Studio photo", policyId: 0, transferable: true }));
-        await f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, passId);
-        expect(await f.pp.ownerOf(passId)).to.equal(f.other.address);
+        await f.pp.connect(f.operator).updateResource(1, roomParams({ transferable: false }));
+        expect((await f.pp.pass(soulbound)).transferable).to.equal(false);
+        expect((await f.pp.pass(transferable)).transferable).to.equal(true);
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, soulbound))
+          .to.be.revertedWithCustomError(f.pp, "PassNotTransferable")
+          .withArgs(soulbound);
+        await f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, transferable);
+        expect(await f.pp.ownerOf(transferable)).to.equal(f.other.address);
       });
+    });
+  });
+
+  // Cases of OpenZeppelin's ERC721 behaviour suite (test/token/ERC721/ERC721.behavior.js), ported to
+  // the passes with Solady's error names.
+  describe("ERC-721 conformance", function () {
+    const safe3 = "safeTransferFrom(address,address,uint256)";
+    const safe4 = "safeTransferFrom(address,address,uint256,bytes)";
+
+    it("supports ERC-165, ERC-721, ERC-721 Metadata and ERC-4907", async function () {
+      const f = await withPass();
+      for (const id of ["0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0xad092b5c"]) expect(await f.pp.supportsInterface(id)).to.equal(true);
+      expect(await f.pp.supportsInterface("0xffffffff")).to.equal(false);
+    });
+
+    describe("balanceOf and ownerOf", function () {
+      it("counts the passes of an owner and reverts for the zero address", async function () {
+        const f = await withPass();
+        expect(await f.pp.balanceOf(f.member.address)).to.equal(1);
+        expect(await f.pp.balanceOf(f.other.address)).to.equal(0);
+        await expect(f.pp.balanceOf(ethers.ZeroAddress)).to.be.revertedWithCustomError(lib, "BalanceQueryForZeroAddress");
+      });
+
+      it("reverts TokenDoesNotExist for a pass never minted", async function () {
+        const f = await withPass();
+        await expect(f.pp.ownerOf(99)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+        await expect(f.pp.getApproved(99)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+      });
+    });
+
+    describe("transfers of a pass that does not exist", function () {
+      for (const [how, call] of [
+        ["transferFrom", (f: any) => f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99)],
+        [safe3, (f: any) => f.pp.connect(f.member)[safe3](f.member.address, f.other.address, 99)],
+        [safe4, (f: any) => f.pp.connect(f.member)[safe4](f.member.address, f.other.address, 99, "0x42")],
+      ] as const) {
+        it(`reverts TokenDoesNotExist with ${how}`, async function () {
+          const f = await withPass();
+          await expect(call(f)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+        });
+      }
+
+      it("reverts TokenDoesNotExist for a cancelled (burned) pass, and during the pause", async function () {
+        const f = await withPass();
+        await f.pp.connect(f.member).cancel(f.passId);
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+        await f.pp.connect(f.admin).setNetworkPaused(true);
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+      });
+    });
+
+    describe("transfers of an existing pass", function () {
+      it("reverts TransferToZeroAddress for the zero address", async function () {
+        const f = await withPass();
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, ethers.ZeroAddress, f.passId)).to.be.revertedWithCustomError(lib, "TransferToZeroAddress");
+      });
+
+      it("lets the approved address transfer, then clears the approval", async function () {
+        const f = await withPass();
+        await expect(f.pp.connect(f.member).approve(f.owner.address, f.passId)).to.emit(f.pp, "Approval").withArgs(f.member.address, f.owner.address, f.passId);
+        await f.pp.connect(f.owner).transferFrom(f.member.address, f.other.address, f.passId);
+        expect(await f.pp.getApproved(f.passId)).to.equal(ethers.ZeroAddress);
+        expect(await f.pp.balanceOf(f.member.address)).to.equal(0);
+        expect(await f.pp.balanceOf(f.other.address)).to.equal(1);
+      });
+
+      it("lets the owner transfer to itself, keeping the pass", async function () {
+        const f = await withPass();
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.member.address, f.passId)).to.emit(f.pp, "Transfer").withArgs(f.member.address, f.member.address, f.passId);
+        expect(await f.pp.ownerOf(f.passId)).to.equal(f.member.address);
+        expect(await f.pp.balanceOf(f.member.address)).to.equal(1);
+      });
+
+      it("reverts NotOwnerNorApproved for approve by a stranger", async function () {
+        const f = await withPass();
+        await expect(f.pp.connect(f.other).approve(f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
+      });
+
+      it("passes the operator, previous owner, id and data to the receiver and bubbles its reason", async function () {
+        const f = await withPass();
+        const receiver = await ethers.deployContract("ReentrantReceiver");
+        await receiver.setMode(2);
+        await expect(f.pp.connect(f.member)[safe4](f.member.address, await receiver.getAddress(), f.passId, "0x42")).to.be.revertedWithCustomError(receiver, "Rejected");
+      });
+
+      it("reverts TransferToNonERC721ReceiverImplementer for a receiver that reverts without a reason or has no hook", async function () {
+        const f = await withPass();
+        const receiver = await ethers.deployContract("ReentrantReceiver");
+        await receiver.setMode(3);
+        await expect(f.pp.connect(f.member)[safe3](f.member.address, await receiver.getAddress(), f.passId)).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+        await expect(f.pp.connect(f.member)[safe3](f.member.address, f.cadAddress, f.passId)).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+      });
+    });
+
+    describe("when ETH is sent with an ERC-721 call", function () {
+      // Solady declares them payable (the ERC-721 interface the clients use does not): send raw calls.
+      for (const [how, args] of [
+        ["approve", (f: any) => [f.other.address, f.passId]],
+        ["transferFrom", (f: any) => [f.member.address, f.other.address, f.passId]],
+        [safe3, (f: any) => [f.member.address, f.other.address, f.passId]],
+        [safe4, (f: any) => [f.member.address, f.other.address, f.passId, "0x"]],
+      ] as const) {
+        it(`reverts PassEtherNotAccepted with ${how}, so no ETH is trapped`, async function () {
+          const f = await withPass();
+          const data = (f.pp.interface as any).encodeFunctionData(how, args(f)) as string;
+          await expect(f.member.sendTransaction({ to: f.address, data, value: 1n })).to.be.revertedWithCustomError(f.pp, "PassEtherNotAccepted").withArgs(1n);
+          await f.member.sendTransaction({ to: f.address, data }); // the same call without ETH works
+          expect(await ethers.provider.getBalance(f.address)).to.equal(ROOM_PRICES.hour * 2n);
+        });
+      }
     });
   });
 
@@ -148,7 +266,7 @@ describe("Passepartout passes", function () {
       await f.pp.connect(f.admin).setNetworkPaused(true);
 
       await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
-      await expect(f.pp.connect(f.other).book(1, f.end + HOUR, f.end + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, { value: ROOM_PRICES.hour }))
+      await expect(f.pp.connect(f.other).book(1, f.end + HOUR, f.end + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
         .to.be.revertedWithCustomError(f.pp, "NetworkPaused");
 
       await time.increaseTo(f.start - DAY);

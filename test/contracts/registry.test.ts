@@ -48,6 +48,47 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       });
     });
 
+    describe("when the name is not valid UTF-8", function () {
+      // ABI-encoded `bytes` and `string` are the same, so raw bytes reach the contract as a name.
+      const createVenueRaw = async (pp: any, signer: any, name: Uint8Array) => {
+        const args = ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "string", "address[]", "uint16[]"], [name, "", [signer.address], [10_000]]);
+        return signer.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createVenue")!.selector + args.slice(2) });
+      };
+      const cases: [string, string, number][] = [
+        ["a lone continuation byte", "4c6162806f", 3],
+        ["a byte never used in UTF-8", "ff", 0],
+        ["an overlong encoding of '/'", "c0af", 0],
+        ["an overlong three-byte form", "e08080", 1],
+        ["a UTF-16 surrogate", "eda080", 1],
+        ["a code point past U+10FFFF", "f4908080", 1],
+        ["a sequence cut short at the end", "4c6162e282", 3],
+        ["a sequence broken by ASCII", "e2284c", 1],
+      ];
+      for (const [what, hex, index] of cases) {
+        it(`reverts NameNotUTF8 for ${what}`, async function () {
+          const { pp, other } = await loadFixture(deployFixture);
+          await expect(createVenueRaw(pp, other, ethers.getBytes("0x" + hex)))
+            .to.be.revertedWithCustomError(pp, "NameNotUTF8")
+            .withArgs(index);
+        });
+      }
+
+      it("accepts two-, three- and four-byte characters, and checks resource names too", async function () {
+        const { pp, operator, other } = await loadFixture(deployFixture);
+        const name = "Église — Café 🎨"; // 22 bytes
+        await expect(createVenueRaw(pp, other, ethers.toUtf8Bytes(name))).to.emit(pp, "VenueCreated");
+        expect((await pp.venue(2)).name).to.equal(name);
+        await expect(pp.connect(operator).createResource(1, roomParams({ name: "Salle ⌘ 𝄞" }))).to.emit(pp, "ResourceCreated");
+        const fields = pp.interface.getFunction("createResource")!.inputs[1].components!;
+        const tuple = `tuple(${fields.map((c) => (c.name === "name" ? "bytes" : c.type)).join(",")})`;
+        const p: Record<string, unknown> = { ...roomParams(), name: ethers.getBytes("0x53616c6c65ed") };
+        const data = ethers.AbiCoder.defaultAbiCoder().encode(["uint32", tuple], [1, fields.map((c) => p[c.name])]);
+        await expect(operator.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createResource")!.selector + data.slice(2) }))
+          .to.be.revertedWithCustomError(pp, "NameNotUTF8")
+          .withArgs(5);
+      });
+    });
+
     describe("when the split is invalid", function () {
       it("reverts SplitInvalidPayeeCount for no payee or more than eight", async function () {
         const { pp, other } = await loadFixture(deployFixture);
@@ -310,6 +351,8 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         ["a minimum above the maximum", { minHours: 5, maxHours: 4 }, "ResourceInvalidDurations", [5, 4]],
         ["a maximum above 366 days", { maxHours: 8785 }, "ResourceInvalidDurations", [1, 8785]],
         ["a grace above one day", { graceSeconds: 86_401 }, "ResourceGraceTooLong", [86_401, 86_400]],
+        ["a horizon above 732 days", { horizonHours: 17_569 }, "ResourceHorizonTooLong", [17_569, 17_568]],
+        ["a horizon of 2^32 − 1 hours", { horizonHours: 2 ** 32 - 1 }, "ResourceHorizonTooLong", [2 ** 32 - 1, 17_568]],
         ["an unknown policy", { policyId: 3 }, "PolicyNotFound", [3]],
       ];
       for (const [what, overrides, error, args] of cases) {

@@ -23,10 +23,11 @@ async function bookOnChain(who: number, start: number, hours = 1) {
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
   const pp = { address, abi: abi as Abi };
   const price = (await client.readContract({ ...pp, functionName: "quote", args: [DESK, BigInt(start), BigInt(start + hours * HOUR)] })) as bigint;
+  const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [DESK] })) as { policyId: number; transferable: boolean };
   const cad = stack.demo.deployments.contracts.TestCAD.address;
   await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }) });
   await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ ...pp, functionName: "book", args: [DESK, BigInt(start), BigInt(start + hours * HOUR), 65535, price, demoAccount(who).address] }),
+    hash: await wallet.writeContract({ ...pp, functionName: "book", args: [DESK, BigInt(start), BigInt(start + hours * HOUR), 65535, price, demoAccount(who).address, policyId, transferable] }),
   });
 }
 

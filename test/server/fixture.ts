@@ -61,7 +61,8 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
     read,
     async book(holder, resourceId, start, end, recipient) {
       const price = await read<bigint>("quote", [resourceId, BigInt(start), BigInt(end)]);
-      const receipt = await write(holder, "book", [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address], price);
+      const { policyId, transferable } = await read<{ policyId: number; transferable: boolean }>("resource", [resourceId]);
+      const receipt = await write(holder, "book", [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address, policyId, transferable], price);
       const booked = parseEventLogs({ abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
       return { passId: booked[0].args.passId, blockNumber: receipt.blockNumber };
     },

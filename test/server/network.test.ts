@@ -151,7 +151,8 @@ describe("network description and OpenAPI", () => {
       // The pass id: `book`'s return value (simulated) is the passId of the Booked event (topic 1)
       // and the tokenId of the ERC-721 Transfer from 0x0 in the receipt.
       const price = await p.read<bigint>("quote", [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR)]);
-      const args = [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR), ANY_UNIT, price, member().address] as const;
+      const { policyId, transferable } = await p.read<{ policyId: number; transferable: boolean }>("resource", [venue.office]);
+      const args = [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR), ANY_UNIT, price, member().address, policyId, transferable] as const;
       const transport = http(chain.rpcUrl, { retryCount: 0 });
       const pub = createPublicClient({ transport });
       const account = privateKeyToAccount(member().privateKey);

@@ -47,7 +47,7 @@ contract PassepartoutInvariantTest is StdInvariant, Fixture {
         handler.checkMoney();
     }
 
-    /// gross = fee + net per pool, entitlements sum to net less < payees wei, claims ≤ pool.
+    /// gross = fee + net per pool, entitlements sum to net exactly (no dust), claims ≤ pool.
     function invariant_settlementSumsExactly() public view {
         handler.checkPools();
     }

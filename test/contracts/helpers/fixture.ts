@@ -22,6 +22,8 @@ export const libErrors = new ethers.Interface([
   "error TokenDoesNotExist()",
   "error TransferFromIncorrectOwner()",
   "error TransferToNonERC721ReceiverImplementer()",
+  "error TransferToZeroAddress()",
+  "error BalanceQueryForZeroAddress()",
   "error ReentrancyGuardReentrantCall()",
 ]);
 /** An object `revertedWithCustomError` accepts for {libErrors}. */
@@ -172,6 +174,13 @@ export async function deployFixture() {
 
 export type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 
+/**
+ * The terms a member pins when booking a fixture resource (its policy id and transferability, as
+ * the dApp reads them from `resource()`): 1 room, 2 desks, 3 studio (soulbound), 4 the extra
+ * resource some tests create with the room's defaults.
+ */
+export const TERMS: Record<number, readonly [number, boolean]> = { 1: [1, true], 2: [2, true], 3: [0, false], 4: [1, true] };
+
 /** Books resource 1 (ETH room) `[start, end)` for `signer` at the quoted price. */
 export async function bookRoom(
   f: Fixture,
@@ -182,7 +191,8 @@ export async function bookRoom(
 ): Promise<bigint> {
   const price = await f.pp.quote(resourceId, start, end);
   const passId = await f.pp.nextPassId();
-  await f.pp.connect(signer).book(resourceId, start, end, ANY_UNIT, price, signer.address, { value: price });
+  const { policyId, transferable } = await f.pp.resource(resourceId); // the terms a dApp shows
+  await f.pp.connect(signer).book(resourceId, start, end, ANY_UNIT, price, signer.address, policyId, transferable, { value: price });
   return passId;
 }
 
@@ -190,7 +200,8 @@ export async function bookRoom(
 export async function bookDesk(f: Fixture, start: bigint, end: bigint, signer = f.member, unit = ANY_UNIT): Promise<bigint> {
   const price = await f.pp.quote(2, start, end);
   const passId = await f.pp.nextPassId();
-  await f.pp.connect(signer).book(2, start, end, unit, price, signer.address);
+  const { policyId, transferable } = await f.pp.resource(2);
+  await f.pp.connect(signer).book(2, start, end, unit, price, signer.address, policyId, transferable);
   return passId;
 }
 

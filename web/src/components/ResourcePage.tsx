@@ -105,7 +105,8 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
       const balance = await balanceOf(protocol, address, r.currency);
       if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
       const unit = await anyUnitOf(protocol);
-      const args = [r.id, start, end, unit, price, address] as const;
+      // The member pins the price, cancellation policy and transferability shown on this page.
+      const args = [r.id, start, end, unit, price, address, r.policyId, r.transferable] as const;
       let receipt;
       if (isNative(r.currency)) {
         setStep("confirm");

@@ -72,7 +72,12 @@ export async function requestUnlock(relayerUrl: string, request: UnlockRequest):
     body: JSON.stringify(request),
   });
   const body = (await res.json()) as UnlockAnswer | ErrorAnswer;
-  if (!("error" in body)) return { status: res.status, answer: body, body };
+  return { status: res.status, answer: asDecision(body), body };
+}
+
+/** An unlock answer as a decision: the error shape is read back as a denial with `error.code` as its reason. */
+export function asDecision(body: UnlockAnswer | ErrorAnswer): UnlockAnswer {
+  if (!("error" in body)) return body;
   const d = body.error.details ?? {};
-  return { status: res.status, answer: { requestId: d.requestId ?? "", granted: false, reason: body.error.code, auditId: d.auditId ?? 0 }, body };
+  return { requestId: d.requestId ?? "", granted: false, reason: body.error.code, auditId: d.auditId ?? 0 };
 }

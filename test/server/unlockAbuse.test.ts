@@ -10,7 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
 import { ROOT } from "../helpers/localChain.ts";
-import { signUnlockRequest, type UnlockAnswer } from "../../server/unlockClient.ts";
+import { asDecision, signUnlockRequest, type ErrorAnswer, type UnlockAnswer } from "../../server/unlockClient.ts";
 
 const ORIGIN = "http://localhost:5173";
 
@@ -39,7 +39,7 @@ describe("requests that name someone they cannot prove to be", () => {
       headers: { "content-type": express ? "application/json; x=1" : "application/json" },
       body: JSON.stringify(body),
     });
-    return { status: res.status, answer: (await res.json()) as UnlockAnswer };
+    return { status: res.status, answer: asDecision((await res.json()) as UnlockAnswer | ErrorAnswer) };
   }
 
   /** A request signed by `key` that claims `signer`, with a genuine challenge of the street door. */

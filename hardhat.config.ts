@@ -12,7 +12,14 @@ const solcVersion: string = JSON.parse(
 const compiler = {
   version: solcVersion,
   path: solcPath,
-  settings: { optimizer: { enabled: true, runs: 20000 }, viaIR: true, evmVersion: "cancun" },
+  settings: {
+    optimizer: { enabled: true, runs: 20000 },
+    viaIR: true,
+    evmVersion: "cancun",
+    // Added to Hardhat's default outputs (codegen unchanged): test/contracts/storageLayout.test.ts
+    // compares the layouts of Passepartout and its delegatecalled VenueRegistry module.
+    outputSelection: { "*": { "*": ["storageLayout"] } },
+  },
 };
 
 // Heavier fuzz/invariant campaigns in CI (CI=true) or on demand (FUZZ_PROFILE=ci); FUZZ_PROFILE=quick

@@ -6,10 +6,12 @@ import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {SafeCastLib} from "solady/src/utils/SafeCastLib.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "solady/src/utils/EIP712.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
 import {IPassepartoutCore} from "./interfaces/IPassepartoutCore.sol";
 import {IPassepartout} from "./interfaces/IPassepartout.sol";
+import {IERC4907} from "./interfaces/IERC4907.sol";
 import {PassepartoutStorage} from "./PassepartoutStorage.sol";
 import {IPassRenderer} from "./interfaces/IPassRenderer.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
@@ -461,7 +463,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (currency == address(0)) return SafeTransferLib.trySafeTransferETH(to, amount, REFUND_GAS_STIPEND);
         bytes memory data;
         // Allow-listed tokens are plain ERC-20s (no hooks): no gas cap needed, only a failure check.
-        (ok, data) = currency.call(abi.encodeWithSelector(0xa9059cbb, to, amount));
+        (ok, data) = currency.call(abi.encodeWithSelector(IERC20.transfer.selector, to, amount));
         ok = ok && (data.length == 0 || (data.length >= 32 && abi.decode(data, (bool))));
     }
 
@@ -570,8 +572,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         super.transferFrom(from, to, id);
     }
 
+    /// @dev ERC-165, ERC-721 and ERC-721 Metadata come from Solady; ERC-4907 is added here.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
-        return interfaceId == 0xad092b5c || super.supportsInterface(interfaceId); // ERC-4907
+        return interfaceId == type(IERC4907).interfaceId || super.supportsInterface(interfaceId);
     }
 
     /// @dev Transfers (not mints or burns) stop during the emergency pause and for passes booked

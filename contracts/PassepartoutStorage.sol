@@ -5,7 +5,9 @@ import {IPassepartoutBase} from "./interfaces/IPassepartoutBase.sol";
 
 /// @title PassepartoutStorage — the state shared by Passepartout and its VenueRegistry module
 /// @notice Both contracts inherit this first, so the module, running by delegatecall, sees the same
-/// slots. Add state only at the end. (Solady's ERC-721 keeps its state at hashed slots.)
+/// slots. Add state only at the end, and none in either contract itself:
+/// test/contracts/storageLayout.test.ts compares their compiled layouts. (Solady's ERC-721 keeps its
+/// state at hashed slots.)
 abstract contract PassepartoutStorage is IPassepartoutBase {
     // Limits, documented on IPassepartoutBase. Internal: public getters would lengthen the dispatch
     // of every hot path.

@@ -126,100 +126,301 @@ interface IPassepartoutBase {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice An admin-only function was called by another account.
+    /// @param caller The account that called.
     error NotAdmin(address caller);
+    /// @notice {acceptAdmin} was called by an account other than the proposed admin.
+    /// @param caller The account that called.
     error NotPendingAdmin(address caller);
-    error NotTreasury(address caller);
+    /// @notice The emergency pause is on: no new booking and no pass transfer until it is lifted.
     error NetworkPaused();
+    /// @notice `address(0)` was given where an account is required (admin, treasury, recipient,
+    /// renderer, registry, lock key, relayer, or an ERC-20 to allow-list).
     error ZeroAddress();
+    /// @notice A network fee above the cap.
+    /// @param feeBps The fee asked, in basis points.
+    /// @param maxFeeBps The cap, MAX_FEE_BPS.
     error FeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
+    /// @notice A resource or a booking uses an ERC-20 the admin has not allow-listed (or no longer allows).
+    /// @param currency The token.
     error CurrencyNotAllowed(address currency);
+    /// @notice The currency index (8 bits) is exhausted: 256 currencies were registered already.
     error CurrencyListFull();
-    /// @notice `received` of `currency` arrived for a payment of `expected` (fee-on-transfer token).
+    /// @notice A payment arrived short (a fee-on-transfer token).
+    /// @param currency The token.
+    /// @param expected The amount transferred, the booking's price.
+    /// @param received The amount the contract's balance grew by.
     error CurrencyTransferMismatch(address currency, uint256 expected, uint256 received);
 
+    /// @notice No venue has this id.
+    /// @param venueId The id asked for.
     error VenueNotFound(uint32 venueId);
+    /// @notice An operator-only function was called by another account.
+    /// @param venueId The venue.
+    /// @param caller The account that called.
     error VenueNotOperator(uint32 venueId, address caller);
+    /// @notice {acceptVenueOperator} was called by an account other than the proposed operator.
+    /// @param venueId The venue.
+    /// @param caller The account that called.
     error VenueNotPendingOperator(uint32 venueId, address caller);
+    /// @notice The venue is paused by its operator and takes no new bookings.
+    /// @param venueId The venue.
     error VenueIsPaused(uint32 venueId);
+    /// @notice A venue or resource name is empty or longer than 32 bytes.
+    /// @param length The name's length in bytes.
     error NameInvalid(uint256 length);
-    /// @notice A name is not well-formed UTF-8; `index` is the offending byte.
+    /// @notice A name is not well-formed UTF-8.
+    /// @param index The offending byte.
     error NameNotUTF8(uint256 index);
+    /// @notice A split needs 1 to MAX_PAYEES payees.
+    /// @param count The number of payees given.
+    /// @param max MAX_PAYEES.
     error SplitInvalidPayeeCount(uint256 count, uint256 max);
+    /// @notice Payees and shares are not the same length.
+    /// @param payees The number of payees.
+    /// @param shares The number of shares.
     error SplitLengthMismatch(uint256 payees, uint256 shares);
+    /// @notice A payee is `address(0)` or listed twice.
+    /// @param index The payee's position in the list.
+    /// @param payee The payee.
     error SplitInvalidPayee(uint256 index, address payee);
+    /// @notice A payee's share is zero.
+    /// @param index The payee's position in the list.
+    /// @param share The share, in basis points.
     error SplitInvalidShare(uint256 index, uint16 share);
+    /// @notice The shares do not add up to 10,000 bps.
+    /// @param total Their sum.
     error SplitSharesNotWhole(uint256 total);
+    /// @notice No split has this id.
+    /// @param splitId The id asked for.
     error SplitNotFound(uint32 splitId);
+    /// @notice The caller is not payee number `payeeIndex` of the split, or the split has no such payee.
+    /// @param splitId The split.
+    /// @param payeeIndex The payee's position in the split.
+    /// @param caller The account that called.
     error SplitNotPayee(uint32 splitId, uint8 payeeIndex, address caller);
 
+    /// @notice A policy has more than MAX_POLICY_TIERS refund tiers.
+    /// @param count The number of tiers given.
+    /// @param max MAX_POLICY_TIERS.
     error PolicyInvalidTierCount(uint256 count, uint256 max);
+    /// @notice A tier's `secondsBeforeStart` is not strictly below the previous tier's.
+    /// @param index The tier's position in the list.
     error PolicyTiersNotDecreasing(uint256 index);
+    /// @notice A tier refunds more than 10,000 bps.
+    /// @param index The tier's position in the list.
+    /// @param refundBps Its refund, in basis points.
     error PolicyRefundTooHigh(uint256 index, uint16 refundBps);
+    /// @notice No policy has this id.
+    /// @param policyId The id asked for.
     error PolicyNotFound(uint32 policyId);
 
+    /// @notice No resource has this id.
+    /// @param resourceId The id asked for.
     error ResourceNotFound(uint32 resourceId);
+    /// @notice A resource needs 1 to MAX_UNITS units.
+    /// @param units The number of units asked.
+    /// @param max MAX_UNITS.
     error ResourceInvalidUnits(uint16 units, uint16 max);
+    /// @notice A resource's units may only grow: existing bookings hold the current ones.
+    /// @param current The resource's units now.
+    /// @param requested The smaller number asked.
     error ResourceUnitsDecrease(uint16 current, uint16 requested);
+    /// @notice A resource's currency cannot change (its escrows and pools are in it); create a new resource.
+    /// @param resourceId The resource.
+    /// @param currency Its currency.
     error ResourceCurrencyFixed(uint32 resourceId, address currency);
+    /// @notice A price per hour, day or month is zero.
     error ResourceInvalidPrices();
+    /// @notice Durations need `1 ≤ minHours ≤ maxHours ≤ MAX_BOOKING_HOURS`.
+    /// @param minHours The minimum asked.
+    /// @param maxHours The maximum asked.
     error ResourceInvalidDurations(uint16 minHours, uint16 maxHours);
+    /// @notice The early-access grace exceeds MAX_GRACE_SECONDS.
+    /// @param graceSeconds The grace asked.
+    /// @param max MAX_GRACE_SECONDS.
     error ResourceGraceTooLong(uint32 graceSeconds, uint32 max);
+    /// @notice The booking horizon exceeds MAX_HORIZON_HOURS.
+    /// @param horizonHours The horizon asked.
+    /// @param max MAX_HORIZON_HOURS.
     error ResourceHorizonTooLong(uint32 horizonHours, uint32 max);
 
+    /// @notice `[start, end)` is not whole hours, or is empty.
+    /// @param start The window's start, UNIX seconds.
+    /// @param end The window's end, UNIX seconds.
     error BookingNotOnGrid(uint64 start, uint64 end);
+    /// @notice The booking starts before the slot that contains the current block time.
+    /// @param start The booking's start.
+    /// @param currentSlotStart The earliest bookable start.
     error BookingInPast(uint64 start, uint64 currentSlotStart);
+    /// @notice The booking starts later than the resource's horizon allows.
+    /// @param start The booking's start.
+    /// @param latestStart The latest bookable start now.
     error BookingBeyondHorizon(uint64 start, uint64 latestStart);
+    /// @notice The booking is shorter or longer than the resource allows.
+    /// @param hours_ The booking's length in hours.
+    /// @param minHours The resource's minimum.
+    /// @param maxHours The resource's maximum.
     error BookingDurationOutOfRange(uint256 hours_, uint16 minHours, uint16 maxHours);
+    /// @notice The resource has no such unit.
+    /// @param unit The unit asked.
+    /// @param units The resource's number of units.
     error BookingUnitOutOfRange(uint16 unit, uint16 units);
+    /// @notice The unit asked is already booked in part of the window.
+    /// @param resourceId The resource.
+    /// @param unit The unit.
     error BookingSlotTaken(uint32 resourceId, uint16 unit);
+    /// @notice With `unit == ANY_UNIT`, every unit is booked in part of the window.
+    /// @param resourceId The resource.
+    /// @param start The window's start.
+    /// @param end The window's end.
     error BookingNoFreeUnit(uint32 resourceId, uint64 start, uint64 end);
+    /// @notice The price now exceeds the maximum the member accepted.
+    /// @param price The current price.
+    /// @param maxPrice The member's maximum.
     error BookingPriceAboveMax(uint256 price, uint256 maxPrice);
+    /// @notice Too little ETH for an ETH booking, or ETH sent with an ERC-20 booking.
+    /// @param sent The ETH sent (0 when {bookWithPermit} meets an ETH resource).
+    /// @param price The ETH required (0 for an ERC-20 booking).
     error BookingWrongPayment(uint256 sent, uint256 price);
-    /// @notice The resource's terms are no longer those the member pinned; these are the current ones.
+    /// @notice The resource's terms are no longer those the member pinned.
+    /// @param resourceId The resource.
+    /// @param policyId Its current cancellation policy.
+    /// @param transferable Its current transferability.
     error BookingTermsChanged(uint32 resourceId, uint32 policyId, bool transferable);
 
+    /// @notice No pass has this id: never minted, or cancelled (burned).
+    /// @param passId The id asked for.
     error PassNotFound(uint256 passId);
+    /// @notice The caller is neither the pass's holder (or an approved operator, where that suffices)
+    /// nor, for {cancel}, its venue's operator.
+    /// @param passId The pass.
+    /// @param caller The account that called.
     error PassNotHolder(uint256 passId, address caller);
+    /// @notice The pass was booked soulbound: it can be minted and burned, not transferred.
+    /// @param passId The pass.
     error PassNotTransferable(uint256 passId);
+    /// @notice The holder may cancel only before the booking's start (the operator may still).
+    /// @param passId The pass.
+    /// @param start The booking's start.
     error PassAlreadyStarted(uint256 passId, uint64 start);
+    /// @notice The operator's full refund needs the escrow, which was already settled.
+    /// @param passId The pass.
     error PassAlreadySettled(uint256 passId);
-    /// @notice The operator's full refund is no longer possible: the booking ended at `end`.
+    /// @notice The operator's full refund is no longer possible: the booking has ended.
+    /// @param passId The pass.
+    /// @param end The booking's end.
     error PassAlreadyEnded(uint256 passId, uint64 end);
     /// @notice ERC-721 calls (approve, transferFrom, safeTransferFrom) take no ETH.
+    /// @param value The ETH sent.
     error PassEtherNotAccepted(uint256 value);
+    /// @notice The pass's escrow may be settled only from its release time on.
+    /// @param passId The pass.
+    /// @param releaseTime When it becomes releasable.
     error PassNotReleasable(uint256 passId, uint64 releaseTime);
+    /// @notice A guest delegation must expire in the future (or `guest` be address(0), to revoke).
+    /// @param guest The guest asked.
+    /// @param expires The expiry asked.
     error PassGuestInvalid(address guest, uint64 expires);
 
+    /// @notice No door has this id.
+    /// @param doorId The id asked for.
     error DoorNotFound(uint32 doorId);
+    /// @notice A door can admit only resources of its own venue.
+    /// @param doorId The door.
+    /// @param resourceId The resource of another venue.
     error DoorResourceNotInVenue(uint32 doorId, uint32 resourceId);
 
+    /// @notice The claim or withdrawal would pay nothing.
+    /// @param account Who would be paid (the caller, or the treasury for {claimFees}).
+    /// @param currency The currency.
     error NothingToClaim(address account, address currency);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Step 1 of the admin hand-over.
+    /// @param currentAdmin The admin who proposed.
+    /// @param pendingAdmin The proposed admin (address(0): proposal withdrawn).
     event AdminProposed(address indexed currentAdmin, address indexed pendingAdmin);
+    /// @notice The admin changed (step 2 of the hand-over; also emitted at deployment).
+    /// @param previousAdmin The former admin (address(0) at deployment).
+    /// @param newAdmin The new admin.
     event AdminChanged(address indexed previousAdmin, address indexed newAdmin);
+    /// @notice Network fees go to a new treasury (also emitted at deployment).
+    /// @param treasury The new treasury.
     event TreasuryChanged(address indexed treasury);
+    /// @notice The network fee of future bookings changed (also emitted at deployment).
+    /// @param feeBps The new fee, in basis points.
     event FeeChanged(uint16 feeBps);
+    /// @notice An ERC-20 was allowed or forbidden for new bookings.
+    /// @param currency The token.
+    /// @param index Its permanent index in the currency list (ETH is 0).
+    /// @param allowed Whether new bookings may use it.
     event CurrencyAllowed(address indexed currency, uint8 index, bool allowed);
+    /// @notice The emergency pause was switched.
+    /// @param paused Whether it is now on.
     event NetworkPauseChanged(bool paused);
 
+    /// @notice A venue was registered; its first split follows in {SplitCreated}.
+    /// @param venueId The new venue.
+    /// @param operator Its operator, the caller.
+    /// @param name Its on-chain name.
+    /// @param metadataURI Its metadata.
     event VenueCreated(uint32 indexed venueId, address indexed operator, string name, string metadataURI);
+    /// @notice A venue's name and metadata changed.
+    /// @param venueId The venue.
+    /// @param name Its new name.
+    /// @param metadataURI Its new metadata.
     event VenueUpdated(uint32 indexed venueId, string name, string metadataURI);
+    /// @notice A venue's pause was switched.
+    /// @param venueId The venue.
+    /// @param paused Whether it now refuses new bookings.
     event VenuePauseChanged(uint32 indexed venueId, bool paused);
+    /// @notice Step 1 of a venue's operator hand-over.
+    /// @param venueId The venue.
+    /// @param pendingOperator The proposed operator (address(0): proposal withdrawn).
     event VenueOperatorProposed(uint32 indexed venueId, address indexed pendingOperator);
+    /// @notice Step 2 of a venue's operator hand-over.
+    /// @param venueId The venue.
+    /// @param previousOperator The former operator.
+    /// @param newOperator The new operator.
     event VenueOperatorChanged(uint32 indexed venueId, address indexed previousOperator, address indexed newOperator);
     /// @notice A new payee split; `venueId`'s future bookings use it. Splits never change.
+    /// @param splitId The new split.
+    /// @param venueId Its venue.
+    /// @param payees Its payees, in payee-index order.
+    /// @param sharesBps Their shares, in basis points, summing to 10,000.
     event SplitCreated(uint32 indexed splitId, uint32 indexed venueId, address[] payees, uint16[] sharesBps);
 
+    /// @notice An immutable cancellation policy was registered.
+    /// @param policyId The new policy.
+    /// @param tiers Its refund tiers.
     event PolicyCreated(uint32 indexed policyId, RefundTier[] tiers);
+    /// @notice A resource was registered.
+    /// @param resourceId The new resource.
+    /// @param venueId Its venue.
+    /// @param params Everything the operator set.
     event ResourceCreated(uint32 indexed resourceId, uint32 indexed venueId, ResourceParams params);
+    /// @notice A resource's settings changed; they apply to future bookings only.
+    /// @param resourceId The resource.
+    /// @param venueId Its venue.
+    /// @param params Its new settings.
     event ResourceUpdated(uint32 indexed resourceId, uint32 indexed venueId, ResourceParams params);
 
     /// @notice A booking. Its network fee, cancellation policy and release time are the ones in force
     /// when it was made (latest {FeeChanged}, its resource's policy); {pass} returns them until settled.
+    /// @param passId The pass minted.
+    /// @param resourceId The resource booked.
+    /// @param holder The pass's recipient.
+    /// @param payer Who paid (the caller).
+    /// @param unit The unit booked.
+    /// @param start The window's start.
+    /// @param end The window's end.
+    /// @param currency The payment's currency.
+    /// @param amount The price paid, now in escrow.
+    /// @param splitId The payee split its escrow settles into.
     event Booked(
         uint256 indexed passId,
         uint32 indexed resourceId,
@@ -232,23 +433,59 @@ interface IPassepartoutBase {
         uint96 amount,
         uint32 splitId
     );
-    /// @notice `refund` went to `refundTo` (or was credited, see {RefundCredited}); `retained` was
-    /// kept by the payees of the booking's split (policy penalty), already settled.
+    /// @notice A booking was cancelled and its pass burned.
+    /// @param passId The pass.
+    /// @param by The caller (the holder, or the venue's operator).
+    /// @param byOperator Whether it was the operator's full-refund cancellation.
+    /// @param refundTo The holder, to whom the refund went (or was credited, see {RefundCredited}).
+    /// @param refund The amount refunded.
+    /// @param retained The amount kept by the payees of the booking's split (policy penalty), already settled.
     event Cancelled(
         uint256 indexed passId, address indexed by, bool byOperator, address refundTo, uint96 refund, uint96 retained
     );
+    /// @notice A refund whose direct payment failed was credited instead.
+    /// @param account The refund's beneficiary, who may {withdrawCredit}.
+    /// @param currency The currency.
+    /// @param amount The amount credited.
     event RefundCredited(address indexed account, address indexed currency, uint256 amount);
+    /// @notice A credit was withdrawn.
+    /// @param account The beneficiary, the caller.
+    /// @param currency The currency.
+    /// @param amount The amount paid.
     event CreditWithdrawn(address indexed account, address indexed currency, uint256 amount);
     /// @notice A pass's escrow (the `amount` of its {Booked} event) moved into the pool of that
-    /// event's split and currency; `fee` of it is the network's.
+    /// event's split and currency.
+    /// @param passId The pass.
+    /// @param fee The network fee part of it.
     event Settled(uint256 indexed passId, uint96 fee);
+    /// @notice A payee withdrew its share of a split's pool.
+    /// @param splitId The split.
+    /// @param currency The currency.
+    /// @param payee The payee, the caller.
+    /// @param amount The amount paid.
     event Claimed(uint32 indexed splitId, address indexed currency, address indexed payee, uint256 amount);
+    /// @notice The network fees accrued in a split's pool were paid to the treasury.
+    /// @param splitId The split.
+    /// @param currency The currency.
+    /// @param treasury The treasury paid.
+    /// @param amount The amount paid.
     event FeesClaimed(uint32 indexed splitId, address indexed currency, address indexed treasury, uint256 amount);
 
-    /// @notice ERC-4907: the guest of a pass and until when the delegation lasts.
-    event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);
-
+    /// @notice A door was registered or updated.
+    /// @param doorId The door.
+    /// @param venueId Its venue.
+    /// @param allResources Whether it admits every booking of the venue (street door).
+    /// @param active Whether it admits anyone (false: disabled).
+    /// @param lockKey The key that authenticates its lock's challenges.
     event DoorSet(uint32 indexed doorId, uint32 indexed venueId, bool allResources, bool active, address lockKey);
+    /// @notice A room door now admits, or no longer admits, a resource of its venue.
+    /// @param doorId The door.
+    /// @param resourceId The resource.
+    /// @param admitted Whether its bookings open the door.
     event DoorResourceSet(uint32 indexed doorId, uint32 indexed resourceId, bool admitted);
+    /// @notice A venue's locks now accept, or refuse, open commands signed by a relayer key.
+    /// @param venueId The venue.
+    /// @param relayer The relayer key.
+    /// @param trusted Whether it is trusted.
     event RelayerTrustSet(uint32 indexed venueId, address indexed relayer, bool trusted);
 }

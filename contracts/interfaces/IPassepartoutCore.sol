@@ -2,10 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IPassepartoutBase} from "./IPassepartoutBase.sol";
+import {IERC4907} from "./IERC4907.sol";
 
 /// @title IPassepartoutCore — bookings, escrow, claims, guests, door checks
-/// @notice Implemented by the Passepartout contract itself (the hot paths).
-interface IPassepartoutCore is IPassepartoutBase {
+/// @notice Implemented by the Passepartout contract itself (the hot paths). Guests are ERC-4907 users.
+interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     /*//////////////////////////////////////////////////////////////
                                 BOOKINGS
     //////////////////////////////////////////////////////////////*/

@@ -18,6 +18,7 @@ import {
   utc,
   TERMS,
 } from "./helpers/fixture.ts";
+import { passInterfaceIds } from "./helpers/interfaceId.ts";
 
 const { loadFixture } = networkHelpers;
 
@@ -156,7 +157,7 @@ describe("Passepartout passes", function () {
 
     it("supports ERC-165, ERC-721, ERC-721 Metadata and ERC-4907", async function () {
       const f = await withPass();
-      for (const id of ["0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0xad092b5c"]) expect(await f.pp.supportsInterface(id)).to.equal(true);
+      for (const [name, id] of Object.entries(await passInterfaceIds())) expect(await f.pp.supportsInterface(id), name).to.equal(true);
       expect(await f.pp.supportsInterface("0xffffffff")).to.equal(false);
     });
 

@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { deployFixture, ethers, networkHelpers, ETH, lib } from "./helpers/fixture.ts";
-
-const { loadFixture } = networkHelpers;
+import { deployFixture, ethers, loadFixture, networkHelpers, ETH, lib } from "./helpers/fixture.ts";
 
 describe("Passepartout network administration", function () {
   describe("when deployed", function () {
@@ -253,7 +251,7 @@ describe("Passepartout network administration", function () {
     });
   });
 
-  it("keeps library errors decodable (sanity of the test helper)", async function () {
+  it("keeps library errors decodable (sanity of the test helper)", function () {
     expect(lib.interface.getError("ETHTransferFailed")).to.not.equal(null);
   });
 });

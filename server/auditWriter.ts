@@ -13,7 +13,8 @@ const { DatabaseSync } = await import("node:sqlite");
 type Insert = { seq: number; row: (string | number | null)[] };
 type Msg = { type: "insert"; batch: Insert[] } | { type: "retention"; seq: number; before: number } | { type: "close" };
 
-const db = new DatabaseSync(workerData.file as string);
+const { file } = workerData as { file: string };
+const db = new DatabaseSync(file);
 db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
 const insert = db.prepare(
   `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id, claimed_signer)

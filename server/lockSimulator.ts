@@ -118,7 +118,7 @@ export class LockSimulator {
     const nonce: Hex = `0x${randomBytes(16).toString("hex")}`;
     const time = this.clock();
     const digest = this.hasher.challengeDigest({ door: doorId, nonce, time });
-    const id = `0x${Buffer.from(digest).toString("hex")}` as Hex;
+    const id: Hex = `0x${Buffer.from(digest).toString("hex")}`;
     this.outstanding.set(id, { door: doorId, time });
     return { door: doorId, nonce, time, signature: signDigest(digest, key) };
   }
@@ -198,7 +198,7 @@ export class LockSimulator {
     };
     const hash = entryHash(body);
     const key = this.doorKeys.get(door);
-    const signature = key ? signDigest(hexToBuf(hash), key) : (`0x${"00".repeat(65)}` as Hex);
+    const signature: Hex = key ? signDigest(hexToBuf(hash), key) : `0x${"00".repeat(65)}`;
     const entry: LockLogEntry = { ...body, hash, signature };
     this.entries.push(entry);
     if (this.logFile) appendFileSync(this.logFile, `${JSON.stringify(entry)}\n`);
@@ -226,8 +226,8 @@ function parseCommand(input: unknown): OpenCommand | null {
     door: c.door as number,
     challenge: (c.challenge as string).toLowerCase() as Hex,
     expires: c.expires as number,
-    relayer: c.relayer as Hex,
-    signature: c.signature as Hex,
+    relayer: c.relayer,
+    signature: c.signature,
   };
 }
 

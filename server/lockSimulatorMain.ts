@@ -71,7 +71,7 @@ const reader = createChainReader(createChainClient(env.RPC_URL, env.RPC_TIMEOUT_
 let doorCount: number;
 try {
   if ((await reader.chainId()) !== env.CHAIN_ID) die(`RPC_URL=${env.RPC_URL} is not chain ${env.CHAIN_ID}`);
-  doorCount = Number(await reader.client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never));
+  doorCount = Number(await reader.client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" }));
 } catch {
   die(`chain unreachable at RPC_URL=${env.RPC_URL}, or no Passepartout at ${contract}`);
 }

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { JsonFragment } from "ethers";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export type Artifact = { contractName: string; abi: any[]; bytecode: `0x${string}` };
+export type Artifact = { contractName: string; abi: JsonFragment[]; bytecode: `0x${string}` };
 
 const SOURCES: Record<string, string> = {
   Passepartout: "contracts/Passepartout.sol",
@@ -21,5 +22,5 @@ export function readArtifact(name: string): Artifact {
   if (!source) throw new Error(`unknown contract ${name}`);
   const file = path.join(ROOT, "artifacts", source, `${name}.json`);
   if (!existsSync(file)) throw new Error(`missing artifact ${file}: run \`npx hardhat compile\` first`);
-  return JSON.parse(readFileSync(file, "utf8"));
+  return JSON.parse(readFileSync(file, "utf8")) as Artifact;
 }

@@ -1,6 +1,6 @@
 // Deploys the whole protocol with any ethers signer and describes it as a Deployments object
 // (see protocol/deployments.ts). Writing the file is the caller's business.
-import { Contract, ContractFactory, type Signer } from "ethers";
+import { Contract, ContractFactory, type JsonFragment, type Signer } from "ethers";
 import type { Deployments } from "../../protocol/deployments.ts";
 import { readArtifact } from "./artifacts.ts";
 
@@ -21,8 +21,8 @@ async function deploy(signer: Signer, name: string, args: unknown[] = []) {
 
 /** Clients use the whole interface (core + registry module + ERC-721), plus what only the
  * implementation declares (Solady's ERC-721 errors, `renderer()`, `venueRegistry()`). */
-function abiUnion(iface: any[], impl: any[]): any[] {
-  const key = (item: { type: string; name?: string }) => `${item.type}:${item.name ?? ""}`;
+function abiUnion(iface: JsonFragment[], impl: JsonFragment[]): JsonFragment[] {
+  const key = (item: JsonFragment) => `${item.type}:${item.name ?? ""}`;
   const known = new Set(iface.map(key));
   return [...iface, ...impl.filter((item) => !known.has(key(item)))];
 }
@@ -56,12 +56,12 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   if (opts.testStablecoin) {
     log("deploying TestCAD (test stablecoin)");
     const cad = await deploy(signer, "TestCAD");
-    await (await passepartout.setCurrencyAllowed(cad.address, true)).wait();
+    await (await passepartout.getFunction("setCurrencyAllowed").send(cad.address, true)).wait();
     deployments.contracts.TestCAD = { address: cad.address, abi: readArtifact("TestCAD").abi };
   }
   if (admin !== deployer) {
     log(`proposing ${admin} as admin (it must call acceptAdmin)`);
-    await (await passepartout.proposeAdmin(admin)).wait();
+    await (await passepartout.getFunction("proposeAdmin").send(admin)).wait();
   }
   return deployments;
 }

@@ -25,11 +25,11 @@ export async function seedDemo(
   const { Passepartout, TestCAD } = deployments.contracts;
   if (!TestCAD) throw new Error("the deployment has no TestCAD: deploy with TEST_STABLECOIN=1");
   const admin = await signer(0);
-  const pp = new Contract(Passepartout.address, Passepartout.abi as any, admin);
+  const pp = new Contract(Passepartout.address, Passepartout.abi, admin);
   const existing = Number(await pp.venueCount());
   if (existing > 0) throw new AlreadySeededError(existing);
 
-  const send = async (c: Contract, fn: string, ...args: unknown[]) => (await (await c[fn](...args)).wait())!;
+  const send = async (c: Contract, fn: string, ...args: unknown[]) => (await (await c.getFunction(fn).send(...args)).wait())!;
 
   log("cancellation policies");
   const policyIds = {} as Record<DemoPolicy, number>;
@@ -92,7 +92,7 @@ export async function seedDemo(
   }
 
   log(`funding ${DEMO_MEMBERS.length} demo members with TestCAD`);
-  const cad = new Contract(TestCAD.address, TestCAD.abi as any, admin);
+  const cad = new Contract(TestCAD.address, TestCAD.abi, admin);
   for (const i of DEMO_MEMBERS) {
     const member = await (await signer(i)).getAddress();
     await send(cad, "mint", member, MEMBER_CAD);

@@ -1,9 +1,7 @@
 import { expect } from "chai";
 import { artifacts } from "hardhat";
-import { deployFixture, ethers, networkHelpers, ETH, lib } from "./helpers/fixture.ts";
+import { deployFixture, ethers, loadFixture, networkHelpers, ETH, lib } from "./helpers/fixture.ts";
 import { interfaceId, passInterfaceIds } from "./helpers/interfaceId.ts";
-
-const { loadFixture } = networkHelpers;
 
 describe("Passepartout network administration", function () {
   describe("when deployed", function () {
@@ -258,7 +256,7 @@ describe("Passepartout network administration", function () {
     });
   });
 
-  it("keeps library errors decodable (sanity of the test helper)", async function () {
+  it("keeps library errors decodable (sanity of the test helper)", function () {
     expect(lib.interface.getError("ETHTransferFailed")).to.not.equal(null);
   });
 });

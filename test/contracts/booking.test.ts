@@ -14,6 +14,7 @@ import {
   deployFixture,
   ethers,
   lib,
+  loadFixture,
   networkHelpers,
   roomParams,
   signPermit,
@@ -22,8 +23,6 @@ import {
   type Fixture,
   TERMS,
 } from "./helpers/fixture.ts";
-
-const { loadFixture } = networkHelpers;
 
 async function bookedEvent(f: Fixture, tx: ContractTransactionResponse) {
   const receipt = await tx.wait();
@@ -493,7 +492,7 @@ describe("Passepartout bookings", function () {
     describe("when the token takes a fee on transfer", function () {
       async function withFeeToken() {
         const f = await loadFixture(deployFixture);
-        const token: any = await ethers.deployContract("FeeOnTransferToken");
+        const token = await ethers.deployContract("FeeOnTransferToken");
         const ta = await token.getAddress();
         await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
         await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 200n, pricePerDay: 2_000n, pricePerMonth: 20_000n }));

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
+import type { BlockableToken, OddToken } from "../../typechain-types/index.ts";
 import {
   ANY_UNIT,
   CAD,
@@ -12,6 +13,7 @@ import {
   deployFixture,
   ethers,
   lib,
+  loadFixture,
   networkHelpers,
   roomParams,
   time,
@@ -19,7 +21,6 @@ import {
   TERMS,
 } from "./helpers/fixture.ts";
 
-const { loadFixture } = networkHelpers;
 const fee = (amount: bigint, bps = 300n) => (amount * bps) / 10_000n;
 
 /** `[passId, fee]` of each Settled event of a transaction, in order (the amount is the Booked one). */
@@ -28,7 +29,7 @@ async function settledEvents(f: Fixture, tx: Promise<ContractTransactionResponse
   return receipt!.logs
     .map((log) => f.pp.interface.parseLog(log))
     .filter((e) => e?.name === "Settled")
-    .map((e) => [e!.args.passId, e!.args.fee]);
+    .map((e): [bigint, bigint] => [e!.args.passId as bigint, e!.args.fee as bigint]);
 }
 
 /** A one-day room booking (0.05 ETH) starting on day 10 at 09:00; policy 1: released at its start. */
@@ -279,9 +280,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
     });
 
     /** A member's 1-hour booking (pass 1, resource 4, price 100) paid in a freshly allowed token mock. */
-    async function withTokenBooking(name: "BlockableToken" | "OddToken") {
+    async function withTokenBooking<T extends BlockableToken | OddToken>(deployToken: () => Promise<T>) {
       const f = await loadFixture(deployFixture);
-      const token: any = await ethers.deployContract(name); // both mocks: mint, approve, transfer
+      const token = await deployToken(); // after the fixture, which reverts the chain to its snapshot
       const ta = await token.getAddress();
       await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
       await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
@@ -294,7 +295,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
 
     describe("when the token refuses the transfer to the holder", function () {
       it("credits the refund in that token", async function () {
-        const { token, ta, ...f } = await withTokenBooking("BlockableToken");
+        const { token, ta, ...f } = await withTokenBooking(() => ethers.deployContract("BlockableToken"));
         await token.setBlocked(f.member.address, true);
         await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(f.member.address, ta, 100n);
         expect(await f.pp.credit(f.member.address, ta)).to.equal(100n);
@@ -304,7 +305,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
     });
 
     describe("when the token returns no data or false", function () {
-      const withOddToken = () => withTokenBooking("OddToken");
+      const withOddToken = () => withTokenBooking(() => ethers.deployContract("OddToken"));
 
       it("pays an operator refund in a token whose transfer returns nothing", async function () {
         const f = await withOddToken();

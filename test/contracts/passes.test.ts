@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
+import type { Interface } from "ethers";
 import { ON_CHAIN_REASON_COUNT, REASONS, reasonFromAccessCode } from "../../protocol/reasons.ts";
 import {
   ANY_UNIT,
@@ -12,15 +13,13 @@ import {
   deployFixture,
   ethers,
   lib,
-  networkHelpers,
+  loadFixture,
   roomParams,
   time,
   utc,
   TERMS,
 } from "./helpers/fixture.ts";
 import { passInterfaceIds } from "./helpers/interfaceId.ts";
-
-const { loadFixture } = networkHelpers;
 
 enum Access {
   Granted,
@@ -41,10 +40,14 @@ async function withPass() {
   return { ...f, start, end, passId };
 }
 
-function decodeTokenURI(uri: string) {
+type WithPass = Awaited<ReturnType<typeof withPass>>;
+
+type TokenJson = { name: string; description: string; attributes: unknown[] };
+
+function decodeTokenURI(uri: string): TokenJson {
   const prefix = "data:application/json;base64,";
   expect(uri.startsWith(prefix)).to.equal(true);
-  return JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8"));
+  return JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8")) as TokenJson;
 }
 
 describe("Passepartout passes", function () {
@@ -178,9 +181,9 @@ describe("Passepartout passes", function () {
 
     describe("transfers of a pass that does not exist", function () {
       for (const [how, call] of [
-        ["transferFrom", (f: any) => f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99)],
-        [safe3, (f: any) => f.pp.connect(f.member)[safe3](f.member.address, f.other.address, 99)],
-        [safe4, (f: any) => f.pp.connect(f.member)[safe4](f.member.address, f.other.address, 99, "0x42")],
+        ["transferFrom", (f: WithPass) => f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99)],
+        [safe3, (f: WithPass) => f.pp.connect(f.member)[safe3](f.member.address, f.other.address, 99)],
+        [safe4, (f: WithPass) => f.pp.connect(f.member)[safe4](f.member.address, f.other.address, 99, "0x42")],
       ] as const) {
         it(`reverts TokenDoesNotExist with ${how}`, async function () {
           const f = await withPass();
@@ -243,14 +246,15 @@ describe("Passepartout passes", function () {
     describe("when ETH is sent with an ERC-721 call", function () {
       // Solady declares them payable (the ERC-721 interface the clients use does not): send raw calls.
       for (const [how, args] of [
-        ["approve", (f: any) => [f.other.address, f.passId]],
-        ["transferFrom", (f: any) => [f.member.address, f.other.address, f.passId]],
-        [safe3, (f: any) => [f.member.address, f.other.address, f.passId]],
-        [safe4, (f: any) => [f.member.address, f.other.address, f.passId, "0x"]],
+        ["approve", (f: WithPass) => [f.other.address, f.passId]],
+        ["transferFrom", (f: WithPass) => [f.member.address, f.other.address, f.passId]],
+        [safe3, (f: WithPass) => [f.member.address, f.other.address, f.passId]],
+        [safe4, (f: WithPass) => [f.member.address, f.other.address, f.passId, "0x"]],
       ] as const) {
         it(`reverts PassEtherNotAccepted with ${how}, so no ETH is trapped`, async function () {
           const f = await withPass();
-          const data = (f.pp.interface as any).encodeFunctionData(how, args(f)) as string;
+          const iface: Interface = f.pp.interface; // the untyped view: `how` is one of four names
+          const data = iface.encodeFunctionData(how, args(f));
           await expect(f.member.sendTransaction({ to: f.address, data, value: 1n })).to.be.revertedWithCustomError(f.pp, "PassEtherNotAccepted").withArgs(1n);
           await f.member.sendTransaction({ to: f.address, data }); // the same call without ETH works
           expect(await ethers.provider.getBalance(f.address)).to.equal(ROOM_PRICES.hour * 2n);
@@ -417,7 +421,7 @@ describe("Passepartout passes", function () {
     });
 
     describe("the reason codes", function () {
-      it("match protocol/reasons.ts, in the order of the Solidity AccessCode enum", async function () {
+      it("match protocol/reasons.ts, in the order of the Solidity AccessCode enum", function () {
         const source = readFileSync(new URL("../../contracts/interfaces/IPassepartoutBase.sol", import.meta.url), "utf8");
         const body = /enum\s+AccessCode\s*\{([^}]*)\}/.exec(source)![1];
         const names = body

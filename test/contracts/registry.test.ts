@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { deployFixture, ethers, networkHelpers, roomParams, ETH } from "./helpers/fixture.ts";
-
-const { loadFixture } = networkHelpers;
+import { deployFixture, ethers, loadFixture, roomParams, ETH, type Fixture } from "./helpers/fixture.ts";
 
 describe("VenueRegistry (served at the Passepartout address)", function () {
   describe("createVenue", function () {
@@ -50,9 +48,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
     describe("when the name is not valid UTF-8", function () {
       // ABI-encoded `bytes` and `string` are the same, so raw bytes reach the contract as a name.
-      const createVenueRaw = async (pp: any, signer: any, name: Uint8Array) => {
+      const createVenueRaw = async (pp: Fixture["pp"], signer: Fixture["other"], name: Uint8Array) => {
         const args = ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "string", "address[]", "uint16[]"], [name, "", [signer.address], [10_000]]);
-        return signer.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createVenue")!.selector + args.slice(2) });
+        return signer.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createVenue").selector + args.slice(2) });
       };
       const cases: [string, string, number][] = [
         ["a lone continuation byte", "4c6162806f", 3],
@@ -79,11 +77,11 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         await expect(createVenueRaw(pp, other, ethers.toUtf8Bytes(name))).to.emit(pp, "VenueCreated");
         expect((await pp.venue(2)).name).to.equal(name);
         await expect(pp.connect(operator).createResource(1, roomParams({ name: "Salle ⌘ 𝄞" }))).to.emit(pp, "ResourceCreated");
-        const fields = pp.interface.getFunction("createResource")!.inputs[1].components!;
+        const fields = pp.interface.getFunction("createResource").inputs[1].components!;
         const tuple = `tuple(${fields.map((c) => (c.name === "name" ? "bytes" : c.type)).join(",")})`;
         const p: Record<string, unknown> = { ...roomParams(), name: ethers.getBytes("0x53616c6c65ed") };
         const data = ethers.AbiCoder.defaultAbiCoder().encode(["uint32", tuple], [1, fields.map((c) => p[c.name])]);
-        await expect(operator.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createResource")!.selector + data.slice(2) }))
+        await expect(operator.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createResource").selector + data.slice(2) }))
           .to.be.revertedWithCustomError(pp, "NameNotUTF8")
           .withArgs(5);
       });
@@ -330,7 +328,8 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       it("emits the parameters in ResourceCreated", async function () {
         const { pp, operator } = await loadFixture(deployFixture);
         const tx = await pp.connect(operator).createResource(1, roomParams({ name: "Bureau 12" }));
-        const log = (await tx.wait())!.logs.map((l) => pp.interface.parseLog(l)).find((e) => e?.name === "ResourceCreated")!;
+        const { blockNumber } = (await tx.wait())!;
+        const [log] = await pp.queryFilter(pp.filters.ResourceCreated, blockNumber, blockNumber);
         expect(log.args.resourceId).to.equal(4);
         expect(log.args.venueId).to.equal(1);
         expect(log.args.params.name).to.equal("Bureau 12");

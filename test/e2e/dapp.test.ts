@@ -40,7 +40,7 @@ async function tabTo(m: MemberPage, name: RegExp | ((el: { tag: string; cls: str
     });
     if (typeof name === "function" ? name(el) : name.test(el.name)) return el;
   }
-  throw new Error(`Tab never reached ${name}`);
+  throw new Error(`Tab never reached ${String(name)}`);
 }
 
 /** Polls `probe` until it returns a value (chain reads after a transaction the page sent). */
@@ -78,7 +78,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await member.page.getByRole("link", { name: "etc Saint-Germain" }).waitFor();
     await signIn(member);
     assert.ok(member.wallet.requests.includes("personal_sign"), "the SIWE message was signed");
-    const me = await member.page.evaluate(async () => (await fetch("/api/me", { credentials: "include" })).json());
+    const me = await member.page.evaluate(async () => (await fetch("/api/me", { credentials: "include" })).json() as Promise<{ address: string }>);
     assert.equal(me.address.toLowerCase(), member.address.toLowerCase());
     await screenshot(member.page, "1-signed-in");
     assertNoConsoleErrors(member);
@@ -251,7 +251,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const { client } = chainReader(stack);
     const { address, abi } = stack.demo.deployments.contracts.Passepartout;
     const read = <T,>(functionName: string, args: unknown[] = []) =>
-      client.readContract({ address, abi: abi as Abi, functionName, args } as never) as Promise<T>;
+      client.readContract({ address, abi: abi as Abi, functionName, args }) as Promise<T>;
     const op = await openAs(stack, FRESH_OPERATOR);
     const coPayee = demoAccount(CO_PAYEE).address;
     const lockKey = privateKeyToAddress(`0x${"ab".repeat(32)}`);

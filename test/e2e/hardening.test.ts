@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createWalletClient, http, type Abi, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { chainReader, demoAccount, openAs, screenshot, signIn, startStack, type MemberPage, type Stack } from "./harness.ts";
+import { chainReader, demoAccount, openAs, screenshot, startStack, type MemberPage, type Stack } from "./harness.ts";
 
 const MEMBER = 13; // demo member with TestCAD
 const OPERATOR = 3; // etc Saint-Germain
@@ -25,7 +25,7 @@ const pp = () => {
 
 async function bookedBy(holder: Address): Promise<bigint[]> {
   const { client } = chainReader(stack);
-  const logs = await client.getContractEvents({ ...pp(), eventName: "Booked", args: { holder }, fromBlock: 0n } as never);
+  const logs = await client.getContractEvents({ ...pp(), eventName: "Booked", args: { holder }, fromBlock: 0n });
   return (logs as unknown as { args: { passId: bigint } }[]).map((l) => l.args.passId);
 }
 

@@ -2,7 +2,7 @@
 // request goes through `exposeBinding` to Node, where a viem local account signs. The private key
 // never enters the page. Like a real wallet it returns no accounts until `eth_requestAccounts`.
 import type { BrowserContext } from "playwright-core";
-import { createWalletClient, defineChain, http, type Hex } from "viem";
+import { createWalletClient, defineChain, http, type Hex, type TypedDataDefinition } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 export type TestWallet = {
@@ -11,6 +11,9 @@ export type TestWallet = {
   rejectNext(): void;
   requests: string[];
 };
+
+/** The eth_signTypedData_v4 payload: a typed-data definition that also lists `EIP712Domain`. */
+type TypedDataRequest = TypedDataDefinition & { types: Record<string, unknown> };
 
 const PAGE_PROVIDER = `(() => {
   const listeners = {};
@@ -56,7 +59,7 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
   const wallet: TestWallet = { address: account.address, rejectNext: () => (reject = true), requests: [] };
   const userAction = new Set(["personal_sign", "eth_signTypedData_v4", "eth_sendTransaction", "eth_requestAccounts"]);
 
-  async function handle(method: string, params: any[]): Promise<unknown> {
+  async function handle(method: string, params: unknown[]): Promise<unknown> {
     if (userAction.has(method) && reject) {
       reject = false;
       throw Object.assign(new Error("User rejected the request."), { code: 4001 });
@@ -72,7 +75,7 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
       case "net_version":
         return String(chainId);
       case "wallet_switchEthereumChain":
-        if (params[0]?.chainId?.toLowerCase() !== chainHex) throw Object.assign(new Error("Unrecognized chain"), { code: 4902 });
+        if ((params[0] as { chainId?: string } | undefined)?.chainId?.toLowerCase() !== chainHex) throw Object.assign(new Error("Unrecognized chain"), { code: 4902 });
         return null;
       case "wallet_addEthereumChain":
         return null;
@@ -85,12 +88,12 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
       case "personal_sign":
         return account.signMessage({ message: { raw: params[0] as Hex } });
       case "eth_signTypedData_v4": {
-        const data = typeof params[1] === "string" ? JSON.parse(params[1]) : params[1];
+        const data = (typeof params[1] === "string" ? JSON.parse(params[1]) : params[1]) as TypedDataRequest;
         const { EIP712Domain: _, ...types } = data.types;
         return account.signTypedData({ domain: data.domain, types, primaryType: data.primaryType, message: data.message });
       }
       case "eth_sendTransaction": {
-        const tx = params[0];
+        const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
         return client.sendTransaction({
           to: tx.to,
           data: tx.data,
@@ -111,7 +114,7 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
     }
   }
 
-  await context.exposeBinding("__e2eWallet", async (_source, { method, params }: { method: string; params: any[] }) => {
+  await context.exposeBinding("__e2eWallet", async (_source, { method, params }: { method: string; params: unknown[] }) => {
     wallet.requests.push(method);
     try {
       return { result: await handle(method, params), chainId: chainHex };

@@ -105,7 +105,7 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
   });
   let stderr = "";
-  child.stderr!.on("data", (d) => {
+  child.stderr.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const stop = () => killGroup(child);

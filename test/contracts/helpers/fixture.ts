@@ -5,6 +5,8 @@ import type { BaseContract, ContractTransactionResponse, Signature } from "ether
 export const connection = await network.getOrCreate();
 export const { ethers, networkHelpers } = connection;
 export const { time } = networkHelpers;
+/** NetworkHelpers binds all its methods in its constructor; its types do not say so, hence the bind. */
+export const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
 export const HOUR = 3600n;
 export const DAY = 24n * HOUR;

@@ -1,4 +1,4 @@
-import { useCurrency } from "../hooks.ts";
+import { useCurrency } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { formatAmount } from "../lib/money.ts";
 import type { Address } from "viem";

@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { isAddress, parseEventLogs, parseUnits, formatUnits, zeroAddress, type Address } from "viem";
-import { useApp } from "../context.tsx";
-import { useCurrencies } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useCurrencies } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { loadDoors, loadPolicies, loadRelayers, loadSplits, read, type Resource, type Venue } from "../lib/protocol.ts";
 import { localized, metadataUri, withLocalized } from "../lib/metadata.ts";
@@ -10,7 +10,7 @@ import { formatBps, type Currency } from "../lib/money.ts";
 import type { RefundTier } from "../lib/policy.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
 import { kindLabel } from "./Price.tsx";
-import { useTx } from "./useTx.ts";
+import { useTx } from "../hooks/useTx.ts";
 
 type Field = { label: string; children: ReactNode };
 let uid = 0;

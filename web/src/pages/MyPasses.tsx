@@ -1,8 +1,9 @@
 import { useMemo, useState } from "react";
 import { isAddress, parseEventLogs, zeroAddress, type Address } from "viem";
 import { useQuery } from "@tanstack/react-query";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { read, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
@@ -11,10 +12,10 @@ import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
-import { PassList, type PassView } from "./PassList.tsx";
-import { ErrorMessage, Status, shortAddress } from "./Feedback.tsx";
-import { useFlow } from "./useFlow.ts";
-import { useTitle } from "../lib/title.ts";
+import { PassList, type PassView } from "../components/PassList.tsx";
+import { ErrorMessage, Status, shortAddress } from "../components/Feedback.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
 export function MyPasses() {
   const { t } = useI18n();

@@ -1,22 +1,23 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { parseEventLogs } from "viem";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { balanceOf, occupancy, read, type Protocol, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
-import { useTitle } from "../lib/title.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 import { NotFound } from "./NotFound.tsx";
 import { allowance, approveCall, sendTx, signPermit } from "../lib/wallet.ts";
 import { DAY, HOUR, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
-import { BookingSummary } from "./BookingSummary.tsx";
-import { WeekCalendar } from "./WeekCalendar.tsx";
-import { ErrorMessage, Status } from "./Feedback.tsx";
-import { PriceList, kindLabel } from "./Price.tsx";
-import { useFlow } from "./useFlow.ts";
+import { BookingSummary } from "../components/BookingSummary.tsx";
+import { WeekCalendar } from "../components/WeekCalendar.tsx";
+import { ErrorMessage, Status } from "../components/Feedback.tsx";
+import { PriceList, kindLabel } from "../components/Price.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 

@@ -1,19 +1,20 @@
 import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { loadSplits, read, type Booking, type Resource, type Venue } from "../lib/protocol.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { sendTx } from "../lib/wallet.ts";
 import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
-import { ErrorMessage, shortAddress } from "./Feedback.tsx";
-import { RevenueChart } from "./RevenueChart.tsx";
-import { VenueEditor, CreateVenue } from "./VenueEditor.tsx";
-import { useFlow } from "./useFlow.ts";
-import { useTitle } from "../lib/title.ts";
+import { ErrorMessage, shortAddress } from "../components/Feedback.tsx";
+import { RevenueChart } from "../components/RevenueChart.tsx";
+import { VenueEditor, CreateVenue } from "../components/VenueEditor.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
 const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { Contract, Signature, type Signer, type ContractTransactionResponse } from "ethers";
 import { deployProtocol } from "../scripts/lib/deploy.ts";
+import { passepartoutAbi, testCadAbi } from "../protocol/abis.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GAS_FILE = path.join(HERE, "gas.json");
@@ -44,8 +45,8 @@ await ethers.provider.send("evm_setNextBlockTimestamp", [Number(T0)]);
 await ethers.provider.send("evm_mine", []);
 
 const dep = await deployProtocol(deployer, { testStablecoin: true, feeBps: 300 });
-const pp = new Contract(dep.contracts.Passepartout.address, dep.contracts.Passepartout.abi, deployer);
-const cad = new Contract(dep.contracts.TestCAD!.address, dep.contracts.TestCAD!.abi, deployer);
+const pp = new Contract(dep.contracts.Passepartout.address, passepartoutAbi, deployer);
+const cad = new Contract(dep.contracts.TestCAD.address, testCadAbi, deployer);
 const chainId = (await ethers.provider.getNetwork()).chainId;
 
 /** Calldata part of the intrinsic gas (EIP-2028): 4 per zero byte, 16 per non-zero byte. */

@@ -5,7 +5,8 @@ import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
-import { read, type Door, type Resource, type Venue } from "../lib/protocol.ts";
+import { sameAddress } from "../../../protocol/address.ts";
+import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
 import { signTyped, sendTx } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
@@ -38,7 +39,7 @@ export function MyPasses() {
         venueName: v?.name ?? "",
         timeZone: v?.timeZone ?? "UTC",
         graceSeconds: r?.graceSeconds ?? 0,
-        currencyInfo: currencies.data?.find((c) => c.address.toLowerCase() === p.currency.toLowerCase()),
+        currencyInfo: currencies.data?.find((c) => sameAddress(c.address, p.currency)),
       };
     });
   }, [passes.data, resources.data, venues.data, currencies.data]);
@@ -170,7 +171,7 @@ function CancelPass({ pass }: { pass: PassView }) {
   const [done, setDone] = useState<bigint | null>(null);
   const preview = useQuery({
     queryKey: ["chain", "refundAt", pass.id.toString()],
-    queryFn: () => read<bigint>(protocol, "refundAt", [pass.id, nowSeconds()]),
+    queryFn: () => refundAt(protocol, pass.id, nowSeconds()),
     enabled: asking,
     refetchInterval: 15_000,
   });
@@ -182,9 +183,7 @@ function CancelPass({ pass }: { pass: PassView }) {
     setError(null);
     try {
       const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
-      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "Cancelled" as never }) as unknown as {
-        args: { refund: bigint };
-      }[];
+      const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
       setDone(ev?.args.refund ?? preview.data ?? 0n);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);

@@ -4,13 +4,16 @@ import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, Ins
 import type { testCadAbi } from "../../../protocol/abis.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 
-export type UiError = { key: string; vars?: Record<string, string | number>; detail?: string };
+import type { TextKey } from "../i18n/messages.ts";
+
+/** A failure as a message key of the app (and its placeholders), plus the technical detail. */
+export type UiError = { key: TextKey; vars?: Record<string, string | number>; detail?: string };
 
 /** Passepartout's errors and an OpenZeppelin token's (IERC20Errors, bubbled up by a transfer). */
 type ContractError = ContractErrorName<PassepartoutAbi> | ContractErrorName<typeof testCadAbi>;
 
 /** Keyed by the ABI's error names: an error the contract renames or drops fails the type check. */
-const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, string>> = {
+const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   BookingSlotTaken: "err.slotTaken",
   BookingNoFreeUnit: "err.slotTaken",
   BookingPriceAboveMax: "err.priceChanged",

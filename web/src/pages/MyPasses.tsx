@@ -1,10 +1,11 @@
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { isAddress, parseEventLogs, zeroAddress, type Address } from "viem";
 import { useQuery } from "@tanstack/react-query";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { REASONS, type Reason } from "../../../protocol/reasons.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
@@ -69,7 +70,7 @@ export function MyPasses() {
   );
 }
 
-export function doorLabel(d: Door, venue: Venue | undefined, t: (k: string, v?: Record<string, string | number>) => string): string {
+export function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
   const named = venue?.meta.doors?.[String(d.id)];
   if (typeof named === "string" && named) return named;
   return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
@@ -98,6 +99,13 @@ function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: 
 }
 
 type DoorResult = { granted: boolean; reason: string } | null;
+
+const isReason = (code: string): code is Reason => REASONS.some((r) => r === code);
+
+/** A relayer's reason code in words; a code this app does not know yet shows as itself. */
+function reasonText(code: string, t: Translate): string {
+  return isReason(code) ? t(`reason.${code}`) : code;
+}
 
 function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: string }) {
   const { t } = useI18n();
@@ -152,7 +160,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
       {result && (
         <p className={result.granted ? "status ok granted" : "error denied"} role="status" data-testid="door-result">
-          {result.granted ? t("door.granted") : t("door.denied", { reason: t(`reason.${result.reason}`) })}
+          {result.granted ? t("door.granted") : t("door.denied", { reason: reasonText(result.reason, t) })}
         </p>
       )}
       <ErrorMessage error={error} />
@@ -241,7 +249,7 @@ function LendPass({ pass }: { pass: PassView }) {
     }
   }
 
-  const id = `guest-${pass.id}`;
+  const id = useId();
   return (
     <div className="lend">
       {pass.guest ? (

@@ -4,7 +4,7 @@ import { parseEventLogs } from "viem";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks/queries.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
 import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
@@ -21,7 +21,7 @@ import { useFlow } from "../hooks/useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
-export function durationLabel(hours: number, t: (k: string, v?: Record<string, string | number>) => string): string {
+export function durationLabel(hours: number, t: Translate): string {
   if (hours % 720 === 0) return t("dur.month", { n: hours / 720 });
   if (hours % 24 === 0) return t("dur.d", { n: hours / 24 });
   return t("dur.h", { n: hours });
@@ -158,7 +158,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
         {r.name} <span className="muted">· {venueName}</span>
       </h1>
       <p className="muted">
-        {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")} ·{" "}
+        {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })} ·{" "}
         {t("resource.durations", { min: durationLabel(Math.max(1, r.minHours), t), max: durationLabel(r.maxHours || 720, t) })}
         {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
       </p>

@@ -45,7 +45,7 @@ export function VenuePage({ venueId }: { venueId: number }) {
                 <a href={href("resource", r.id)}>{r.name}</a>
               </h2>
               <p className="muted">
-                {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")}
+                {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })}
               </p>
               {r.meta.description && <p>{localized(r.meta.description, lang)}</p>}
               <PriceList r={r} />

@@ -332,7 +332,5 @@ export type MessageKey = keyof Own | `reason.${Reason}`;
 export type PluralKey = { [K in keyof Own]: Own[K] extends readonly [Plural, Plural] ? K : never }[keyof Own];
 export type TextKey = Exclude<MessageKey, PluralKey>;
 
-export const MESSAGES: Readonly<Record<MessageKey, Entry>> = {
-  ...m,
-  ...reasons,
-};
+/** Every message by key, each entry keeping its own shape (plain or counted). */
+export const MESSAGES = { ...m, ...reasons } satisfies Record<MessageKey, Entry>;

@@ -8,6 +8,7 @@ import { sameAddress } from "../../../protocol/address.ts";
 import type {
   Door as DoorStruct,
   PassepartoutAbi,
+  PassepartoutEventArgs,
   RefundTier,
   Resource as ResourceStruct,
   Venue as VenueStruct,
@@ -25,17 +26,10 @@ export type Resource = ResourceStruct & { id: number; meta: ResourceMeta };
 
 export type Door = DoorStruct & { id: number };
 
-/** One booking as the operator's dashboard shows it (from its Booked, Cancelled, Settled events). */
-export type Booking = {
-  passId: bigint;
-  resourceId: number;
-  holder: Address;
-  unit: number;
+/** One booking as the operator's dashboard shows it: its Booked event, then Cancelled and Settled. */
+export type Booking = Omit<PassepartoutEventArgs<"Booked">, "payer" | "start" | "end"> & {
   start: number;
   end: number;
-  currency: Address;
-  amount: bigint;
-  splitId: number;
   releaseTime: number;
   blockNumber: bigint;
   cancelled: boolean;

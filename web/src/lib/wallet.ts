@@ -5,7 +5,6 @@ import { getEip712Domain, readContract, signMessage, signTypedData, simulateCont
 import type { Config } from "wagmi";
 import {
   erc20Abi,
-  parseAbi,
   type Abi,
   parseSignature,
   type Address,
@@ -60,10 +59,11 @@ export async function approve(p: Protocol, wagmi: Config, account: Address, toke
   return mined(p, await writeContract(wallet, { ...request, chain: p.chain }));
 }
 
-/** EIP-2612's `nonces` (viem's erc20Abi stops at ERC-20; the domain comes from ERC-5267 below). */
-const noncesAbi = parseAbi(["function nonces(address owner) view returns (uint256)"]);
-
-/** EIP-2612 permit signature for `value` to `spender`; null when the token does not support it. */
+/**
+ * EIP-2612 permit signature for `value` to `spender`; null when the token does not support it.
+ * viem's erc20Abi stops at ERC-20: `nonces` comes from the generated ABI of TestCAD, an
+ * OpenZeppelin ERC20Permit like any permit token, and the domain from ERC-5267 (`getEip712Domain`).
+ */
 export async function signPermit(
   p: Protocol,
   wagmi: Config,
@@ -77,7 +77,7 @@ export async function signPermit(
   let version = "1";
   let nonce: bigint;
   try {
-    nonce = await readContract(p.client, { address: token, abi: noncesAbi, functionName: "nonces", args: [owner] });
+    nonce = await readContract(p.client, { address: token, abi: testCadAbi, functionName: "nonces", args: [owner] });
     try {
       ({ name, version } = (await getEip712Domain(p.client, { address: token })).domain);
     } catch {

@@ -2,7 +2,6 @@
 // opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
-import type { Abi } from "viem";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
 import { createRequestListener } from "./app.ts";
 import { AuditLog } from "./auditLog.ts";
@@ -57,12 +56,12 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   const code = await client.getCode({ address: contract }).catch(() => undefined);
   if (!code || code === "0x") throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
   // Contract-wallet checks: capped gas, and a client of their own with a shorter timeout.
-  const reader = createChainReader(client, contract, d.contracts.Passepartout.abi as Abi, {
+  const reader = createChainReader(client, contract, {
     gas: BigInt(config.erc1271GasLimit),
     client: createChainClient(config.rpcUrl, config.erc1271TimeoutMs),
   });
   try {
-    await client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never);
+    await reader.doorCount();
   } catch {
     throw new ConfigError(`contract at ${contract} does not answer doorCount(): not a Passepartout deployment`);
   }
@@ -77,7 +76,6 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const index = new ChainIndex({
     client,
     contract,
-    abi: deployments.contracts.Passepartout.abi as Abi,
     deployBlock: deployments.deployBlock,
     reorgDepth: config.indexReorgDepth,
     latestBlock: createHeadReader(config.rpcUrl, config.rpcTimeoutMs),

@@ -3,7 +3,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import type { Abi } from "viem";
 import { HOUR, startHarness, unlock, ZERO_ADDRESS, type Harness } from "./fixture.ts";
 import { verifyLockLog } from "../../server/lockSimulator.ts";
 import { createDoorHasher, signDigest } from "../../server/doorCrypto.ts";
@@ -212,7 +211,7 @@ describe("door decisions on a real chain", () => {
   describe("records", () => {
     it("the lock log verifies against the lock keys registered on chain", async () => {
       const d = h.chain.deployments.contracts.Passepartout;
-      const reader = createChainReader(createChainClient(h.chain.rpcUrl, 2000), d.address, d.abi as Abi);
+      const reader = createChainReader(createChainClient(h.chain.rpcUrl, 2000), d.address);
       const keys = new Map<number, `0x${string}`>();
       for (const door of [h.venue.street, h.venue.roomDoor]) keys.set(door, (await reader.door(door))!.lockKey);
       const log = h.sim.log();

@@ -126,7 +126,7 @@ export type Harness = {
 };
 
 export function lockSimulatorFor(chain: LocalChain, doors: number[], clock: () => number, rpcUrl = chain.rpcUrl): LockSimulator {
-  const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address, chain.deployments.contracts.Passepartout.abi as Abi);
+  const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address);
   return new LockSimulator({
     chainId: 31337,
     contract: chain.deployments.contracts.Passepartout.address,

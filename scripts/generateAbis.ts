@@ -3,6 +3,7 @@
 //
 //   node scripts/generateAbis.ts          regenerate (run by `npm run compile`)
 //   node scripts/generateAbis.ts --check  exit 1 with one line if the committed file is stale
+//   --file PATH                           another target than protocol/abis.ts (tests)
 //
 // The file is committed so that the dApp type-checks and builds from a clean clone without compiling.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -81,16 +82,18 @@ function main(argv: string[]): number {
     console.error(`generateAbis: ${(err as Error).message}`);
     return 1;
   }
-  const rel = path.relative(ROOT, ABIS_FILE);
+  const fileArg = argv.indexOf("--file");
+  const file = fileArg >= 0 && argv[fileArg + 1] ? path.resolve(argv[fileArg + 1]) : ABIS_FILE;
+  const rel = path.relative(ROOT, file);
   if (argv.includes("--check")) {
-    const current = existsSync(ABIS_FILE) ? readFileSync(ABIS_FILE, "utf8") : "";
+    const current = existsSync(file) ? readFileSync(file, "utf8") : "";
     if (current !== text) {
-      console.error(`generateAbis: ${rel} is stale (the contracts' ABIs changed): run \`npm run compile\` and commit it`);
+      console.error(`generateAbis: ${rel} is stale (it does not match the compiled contracts): run \`npm run compile\` and commit it`);
       return 1;
     }
     return 0;
   }
-  writeFileSync(ABIS_FILE, text);
+  writeFileSync(file, text);
   console.log(`generateAbis: wrote ${rel}`);
   return 0;
 }

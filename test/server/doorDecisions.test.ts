@@ -143,11 +143,11 @@ describe("door decisions on a real chain", () => {
   describe("when the pass changes on chain", () => {
     it("grants a guest, then denies the guest once the holder revokes", async () => {
       const guest = acct(4);
-      await h.p.write(member(), "setUser", [passA, guest.address, BigInt(slot0 + 2 * HOUR)]);
+      await h.p.write(member(), { functionName: "setUser", args: [passA, guest.address, BigInt(slot0 + 2 * HOUR)] });
       const granted = await unlock(h, { key: guest.privateKey, passId: passA, door: h.venue.street });
       assert.equal(granted.body.reason, "granted");
       assert.equal(lastLockEntry(h.venue.street).challenge, granted.challengeId);
-      await h.p.write(member(), "setUser", [passA, ZERO_ADDRESS, 0n]);
+      await h.p.write(member(), { functionName: "setUser", args: [passA, ZERO_ADDRESS, 0n] });
       const revoked = await unlock(h, { key: guest.privateKey, passId: passA, door: h.venue.street });
       assert.equal(revoked.body.reason, "not_holder_or_guest");
     });
@@ -155,7 +155,7 @@ describe("door decisions on a real chain", () => {
     it("denies the previous holder after a transfer and grants the new holder", async () => {
       const { passId } = await h.p.book(member(), h.venue.office, slot0, slot0 + HOUR);
       const buyer = acct(5);
-      await h.p.write(member(), "transferFrom", [member().address, buyer.address, passId]);
+      await h.p.write(member(), { functionName: "transferFrom", args: [member().address, buyer.address, passId] });
       const old = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(old.body.reason, "not_holder_or_guest");
       const fresh = await unlock(h, { key: buyer.privateKey, passId, door: h.venue.street });
@@ -167,7 +167,7 @@ describe("door decisions on a real chain", () => {
       const { passId } = await h.p.book(member(), h.venue.office, start, start + HOUR);
       h.clock.now = start + 60;
       assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason, "granted");
-      await h.p.write(member(), "cancel", [passId]);
+      await h.p.write(member(), { functionName: "cancel", args: [passId] });
       const r = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(r.body.reason, "pass_not_found");
       h.clock.now = slot0 + 600;

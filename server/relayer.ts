@@ -2,7 +2,9 @@
 // opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
+import { passepartoutAbi } from "../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
+import { abiHash } from "./routes/network.ts";
 import { createRequestListener } from "./app.ts";
 import { AuditLog } from "./auditLog.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./chain.ts";
@@ -43,6 +45,11 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
     d = deployments ?? readDeployments(config.chainId, config.deploymentsDir);
   } catch (err) {
     throw new ConfigError((err as Error).message);
+  }
+  // The relayer decodes events and calls with the generated ABI (protocol/abis.ts); a deployments
+  // file written by another build of the contracts would be read wrongly, so refuse it.
+  if (abiHash(d.contracts.Passepartout.abi) !== abiHash(passepartoutAbi)) {
+    throw new ConfigError(`the deployments file's Passepartout ABI differs from this relayer's (protocol/abis.ts): redeploy, or run the relayer built for that deployment`);
   }
   const contract = d.contracts.Passepartout.address.toLowerCase() as Hex;
   const client = createChainClient(config.rpcUrl, config.rpcTimeoutMs);

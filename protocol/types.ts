@@ -1,6 +1,6 @@
 // The protocol's shared types, declared once and derived from the generated ABI (protocol/abis.ts)
 // wherever the contract defines them, so a struct change reaches every reader at type-check time.
-import type { Abi, ContractEventArgsFromTopics, ContractEventName, ContractFunctionName, ContractFunctionReturnType } from "viem";
+import type { Abi, ContractEventArgsFromTopics, ContractEventName, ContractFunctionArgs, ContractFunctionName, ContractFunctionReturnType } from "viem";
 import type { passepartoutAbi } from "./abis.ts";
 
 export type Hex = `0x${string}`;
@@ -37,3 +37,11 @@ export type Deployments = {
   /** Passepartout, VenueRegistry, PassRenderer; TestCAD (the test stablecoin) on local chains. */
   contracts: { Passepartout: DeployedContract } & Record<string, DeployedContract>;
 };
+
+type Mutability = "pure" | "view" | "nonpayable" | "payable";
+
+/** One call of the Passepartout contract, `{ functionName, args }`, typed together: a union over its
+ * functions of the given mutabilities, so helpers that take a call need no generic gymnastics. */
+export type PassepartoutCall<mutability extends Mutability = "nonpayable" | "payable"> = {
+  [name in ContractFunctionName<PassepartoutAbi, mutability>]: { functionName: name; args: ContractFunctionArgs<PassepartoutAbi, mutability, name> };
+}[ContractFunctionName<PassepartoutAbi, mutability>];

@@ -3,9 +3,10 @@
 //
 //   node scripts/generateAbis.ts          regenerate (run by `npm run compile`)
 //   node scripts/generateAbis.ts --check  exit 1 with one line if the committed file is stale
+//   --file PATH                           another target than protocol/abis.ts (tests)
 //
 // The file is committed so that the dApp type-checks and builds from a clean clone without compiling.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +19,19 @@ function artifactAbi(source: string, name: string): AbiItem[] {
   const file = path.join(ROOT, "artifacts", source, `${name}.json`);
   if (!existsSync(file)) throw new Error(`missing artifact ${path.relative(ROOT, file)}: run \`npx hardhat compile\` first`);
   return JSON.parse(readFileSync(file, "utf8")).abi;
+}
+
+/** The ABI of an interface from a dependency (OpenZeppelin's IERC1271, …): Hardhat writes artifacts
+ * only for the project's own sources, so it comes from the compiler output in build-info. */
+function dependencyAbi(sourceSuffix: string, name: string): AbiItem[] {
+  const dir = path.join(ROOT, "artifacts", "build-info");
+  const outputs = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".output.json")).sort() : [];
+  for (const f of outputs) {
+    const contracts: Record<string, Record<string, { abi: AbiItem[] }>> = JSON.parse(readFileSync(path.join(dir, f), "utf8")).output.contracts;
+    const source = Object.keys(contracts).find((k) => k.endsWith(sourceSuffix));
+    if (source && contracts[source][name]) return contracts[source][name].abi;
+  }
+  throw new Error(`no compiled ${sourceSuffix} in artifacts/build-info: run \`npx hardhat compile\` first`);
 }
 
 /** What users call at the Passepartout address: the whole interface (core + the VenueRegistry
@@ -40,6 +54,8 @@ function abis(): [string, string, AbiItem[]][] {
     ["venueRegistryAbi", "The VenueRegistry module alone (its own address only serves delegatecalls).", artifactAbi("contracts/VenueRegistry.sol", "VenueRegistry")],
     ["passRendererAbi", "PassRenderer: tokenURI rendering.", artifactAbi("contracts/PassRenderer.sol", "PassRenderer")],
     ["testCadAbi", "TestCAD, the test CAD stablecoin of local chains (ERC-20 + EIP-2612 permit + faucet).", artifactAbi("contracts/mocks/TestCAD.sol", "TestCAD")],
+    ["erc1271Abi", "ERC-1271 `isValidSignature`, from OpenZeppelin's IERC1271 (viem keeps its copy internal).", dependencyAbi("/interfaces/IERC1271.sol", "IERC1271")],
+    ["erc20PermitAbi", "EIP-2612 `permit`, `nonces`, `DOMAIN_SEPARATOR`, from OpenZeppelin's IERC20Permit.", dependencyAbi("/token/ERC20/extensions/IERC20Permit.sol", "IERC20Permit")],
     ["mockErc1271WalletAbi", "Test double: a contract wallet that accepts its owner's signatures (ERC-1271).", artifactAbi("contracts/mocks/MockERC1271Wallet.sol", "MockERC1271Wallet")],
     ["gasBurningErc1271WalletAbi", "Test double: an ERC-1271 wallet that burns all gas it is given.", artifactAbi("contracts/mocks/GasBurningERC1271Wallet.sol", "GasBurningERC1271Wallet")],
   ];
@@ -66,16 +82,18 @@ function main(argv: string[]): number {
     console.error(`generateAbis: ${(err as Error).message}`);
     return 1;
   }
-  const rel = path.relative(ROOT, ABIS_FILE);
+  const fileArg = argv.indexOf("--file");
+  const file = fileArg >= 0 && argv[fileArg + 1] ? path.resolve(argv[fileArg + 1]) : ABIS_FILE;
+  const rel = path.relative(ROOT, file);
   if (argv.includes("--check")) {
-    const current = existsSync(ABIS_FILE) ? readFileSync(ABIS_FILE, "utf8") : "";
+    const current = existsSync(file) ? readFileSync(file, "utf8") : "";
     if (current !== text) {
-      console.error(`generateAbis: ${rel} is stale (the contracts' ABIs changed): run \`npm run compile\` and commit it`);
+      console.error(`generateAbis: ${rel} is stale (it does not match the compiled contracts): run \`npm run compile\` and commit it`);
       return 1;
     }
     return 0;
   }
-  writeFileSync(ABIS_FILE, text);
+  writeFileSync(file, text);
   console.log(`generateAbis: wrote ${rel}`);
   return 0;
 }

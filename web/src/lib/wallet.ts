@@ -14,7 +14,7 @@ import {
   type Hex,
   type TransactionReceipt,
 } from "viem";
-import { testCadAbi } from "../../../protocol/abis.ts";
+import { erc20PermitAbi, testCadAbi } from "../../../protocol/abis.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 import type { Protocol } from "./protocol.ts";
 
@@ -61,8 +61,8 @@ export async function approve(p: Protocol, wagmi: Config, account: Address, toke
 
 /**
  * EIP-2612 permit signature for `value` to `spender`; null when the token does not support it.
- * viem's erc20Abi stops at ERC-20: `nonces` comes from the generated ABI of TestCAD, an
- * OpenZeppelin ERC20Permit like any permit token, and the domain from ERC-5267 (`getEip712Domain`).
+ * viem's erc20Abi stops at ERC-20: `nonces` comes from the generated IERC20Permit ABI, the domain
+ * from ERC-5267 (viem's `getEip712Domain`), else the token's name and version "1".
  */
 export async function signPermit(
   p: Protocol,
@@ -77,7 +77,7 @@ export async function signPermit(
   let version = "1";
   let nonce: bigint;
   try {
-    nonce = await readContract(p.client, { address: token, abi: testCadAbi, functionName: "nonces", args: [owner] });
+    nonce = await readContract(p.client, { address: token, abi: erc20PermitAbi, functionName: "nonces", args: [owner] });
     try {
       ({ name, version } = (await getEip712Domain(p.client, { address: token })).domain);
     } catch {

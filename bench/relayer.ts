@@ -21,9 +21,12 @@ import http from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPublicClient, createWalletClient, hashTypedData, http as viemHttp, parseEventLogs, type Abi, type Hex } from "viem";
+import { createPublicClient, createWalletClient, encodeFunctionData, hashTypedData, http as viemHttp, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createDoorHasher, recoverSigner, sameAddress, signDigest, toHex } from "../server/doorCrypto.ts";
+import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/doorCrypto.ts";
+import { passepartoutAbi } from "../protocol/abis.ts";
+import { sameAddress } from "../protocol/address.ts";
+import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../protocol/eip712.ts";
 import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
@@ -53,13 +56,13 @@ async function naiveServer(): Promise<void> {
   const { createChainClient, createChainReader } = await import("../server/chain.ts");
   const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
   const [rpcUrl, deploymentsFile, auditDb, port] = process.argv.slice(3);
-  const d = JSON.parse(readFileSync(deploymentsFile, "utf8"));
-  const contract = d.contracts.Passepartout.address as Hex;
-  const reader = createChainReader(createChainClient(rpcUrl, 2000), contract, d.contracts.Passepartout.abi as Abi);
+  const d: Deployments = JSON.parse(readFileSync(deploymentsFile, "utf8"));
+  const contract = d.contracts.Passepartout.address;
+  const reader = createChainReader(createChainClient(rpcUrl, 2000), contract);
   const hasher = createDoorHasher(31337, contract);
   const audit = new AuditLog(auditDb);
   // Door lock keys are configuration for a naive relayer (read once at start).
-  const doorCount = Number(await reader.client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never));
+  const doorCount = await reader.doorCount();
   const lockKeys = new Map<number, Hex>();
   for (let i = 1; i <= doorCount; i++) lockKeys.set(i, (await reader.door(i))!.lockKey);
   const server = http.createServer((req, res) => {
@@ -127,18 +130,18 @@ async function main(): Promise<void> {
   try {
     const d = chain.deployments.contracts.Passepartout;
     const contract = d.address;
-    const abi = d.abi as Abi;
     const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
     const transport = viemHttp(chain.rpcUrl, { retryCount: 0, timeout: 60_000 });
     const nonces = new Map<string, number>();
     const pending: Promise<Hex>[] = [];
-    const send = async (key: Hex, functionName: string, args: unknown[], value = 0n) => {
+    const send = async (key: Hex, call: PassepartoutCall, value = 0n) => {
       const account = privateKeyToAccount(key);
       const wallet = createWalletClient({ account, chain: chainDef, transport });
       if (!nonces.has(account.address)) nonces.set(account.address, Number(await chain.rpc<string>("eth_getTransactionCount", [account.address, "pending"])));
       const nonce = nonces.get(account.address)!;
       nonces.set(account.address, nonce + 1);
-      pending.push(wallet.writeContract({ address: contract, abi, functionName, args, value, nonce, gas: 1_500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n } as never));
+      const data = encodeFunctionData({ abi: passepartoutAbi, ...call });
+      pending.push(wallet.sendTransaction({ to: contract, data, value, nonce, gas: 1_500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n }));
     };
     // Every block is mined at an explicit time: the bench clock's now (or one second after the
     // previous block), chosen before its transactions are sent, so they know their block's hour.
@@ -166,23 +169,24 @@ async function main(): Promise<void> {
     let doorId = 0;
     let resourceId = 0;
     for (let v = 1; v <= VENUES; v++) {
-      await send(operator.privateKey, "createVenue", [`Venue ${v}`, "", [operator.address], [10_000]]);
+      await send(operator.privateKey, { functionName: "createVenue", args: [`Venue ${v}`, "", [operator.address], [10_000]] });
       const venueResources: number[] = [];
       for (let r = 0; r < RESOURCES_PER_VENUE; r++) {
         resourceId++;
         venueResources.push(resourceId);
         resources.push({ id: resourceId, venue: v });
-        await send(operator.privateKey, "createResource", [v, { name: `R${resourceId}`, metadataURI: "", kind: 1, units: 200, currency: ZERO, pricePerHour: 1000n, pricePerDay: 20_000n, pricePerMonth: 300_000n, minHours: 1, maxHours: 48, horizonHours: 720, graceSeconds: 900, policyId: 0, transferable: true }]);
+        await send(operator.privateKey, { functionName: "createResource", args: [v, { name: `R${resourceId}`, metadataURI: "", kind: 1, units: 200, currency: ZERO, pricePerHour: 1000n, pricePerDay: 20_000n, pricePerMonth: 300_000n, minHours: 1, maxHours: 48, horizonHours: 720, graceSeconds: 900, policyId: 0, transferable: true }] });
       }
       for (let k = 0; k < DOORS_PER_VENUE; k++) {
         doorId++;
         const all = k === 0;
-        await send(operator.privateKey, "createDoor", [v, all, demoLockAddress(doorId)]);
-        const admits = all ? ("all" as const) : [venueResources[(k - 1) % RESOURCES_PER_VENUE]];
-        if (!all) await send(operator.privateKey, "setDoorResource", [doorId, admits[0], true]);
+        await send(operator.privateKey, { functionName: "createDoor", args: [v, all, demoLockAddress(doorId)] });
+        const room = venueResources[(k - 1) % RESOURCES_PER_VENUE];
+        const admits = all ? ("all" as const) : [room];
+        if (!all) await send(operator.privateKey, { functionName: "setDoorResource", args: [doorId, room, true] });
         doors.push({ id: doorId, venue: v, admits });
       }
-      await send(operator.privateKey, "setRelayerTrusted", [v, DEMO_RELAYER_ADDRESS, true]);
+      await send(operator.privateKey, { functionName: "setRelayerTrusted", args: [v, DEMO_RELAYER_ADDRESS, true] });
       await flush();
     }
     if (startBeforeHour !== undefined) {
@@ -202,17 +206,17 @@ async function main(): Promise<void> {
       const holder = i % members.length;
       const slot = Math.floor(blockTime / HOUR) * HOUR;
       batchSlots.add(slot);
-      await send(members[holder].privateKey, "book", [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true], 2000n);
+      await send(members[holder].privateKey, { functionName: "book", args: [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true] }, 2000n);
       if (pending.length >= BATCH) await flush();
     }
     if (pending.length) await flush();
     await chain.rpc("evm_setAutomine", [true]);
     // Pass ids come from the Booked events (transactions of different senders may be reordered).
     const pub = createPublicClient({ transport });
-    const booked = parseEventLogs({ abi, eventName: "Booked", logs: await pub.getLogs({ address: contract, fromBlock: 0n, toBlock: "latest" }) }) as unknown as { args: { passId: bigint; resourceId: number; holder: Hex } }[];
+    const booked = parseEventLogs({ abi: passepartoutAbi, eventName: "Booked", logs: await pub.getLogs({ address: contract, fromBlock: 0n, toBlock: "latest" }) });
     const memberIndex = new Map(members.map((m, i) => [m.address.toLowerCase(), i]));
     const resourceVenue = new Map(resources.map((r) => [r.id, r.venue]));
-    const passes = booked.map((e) => ({ id: e.args.passId, holder: memberIndex.get(e.args.holder.toLowerCase())!, resource: Number(e.args.resourceId), venue: resourceVenue.get(Number(e.args.resourceId))! }));
+    const passes = booked.map((e) => ({ id: e.args.passId, holder: memberIndex.get(e.args.holder.toLowerCase())!, resource: e.args.resourceId, venue: resourceVenue.get(e.args.resourceId)! }));
     if (passes.length !== PASSES) throw new Error(`expected ${PASSES} passes, found ${passes.length}`);
     const slots = [...batchSlots].sort((a, b) => a - b);
     if (slots.length > 1) log(`seeding crossed an hour boundary: passes booked from the ${iso(slots[0])} slot to the ${iso(slots.at(-1)!)} slot, all ${passes.length} found`);

@@ -4,12 +4,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-export type DeployedContract = { address: `0x${string}`; abi: readonly any[] };
-export type Deployments = {
-  chainId: number;
-  deployBlock: number;
-  contracts: Record<string, DeployedContract>;
-};
+import type { Deployments } from "./types.ts";
+
+export type { DeployedContract, Deployments } from "./types.ts";
 
 export const DEPLOYMENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "deployments");
 

@@ -3,10 +3,11 @@
 // simulator opens (read from the lock's own signed log) → the operator cancels the booking (venue
 // closed, full refund) → the same member's next unlock is denied.
 // Starts the demo stack on free ports (fresh chain) and stops it at the end.
-import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, parseEventLogs, type Abi } from "viem";
+import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { createDoorHasher, type Hex } from "../server/doorCrypto.ts";
+import { passepartoutAbi } from "../protocol/abis.ts";
+import { createDoorHasher } from "../server/doorCrypto.ts";
 import { demoLockAddress } from "../server/demoKeys.ts";
 import { verifyLockLog, type LockLogEntry } from "../server/lockSimulator.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "../server/unlockClient.ts";
@@ -20,8 +21,8 @@ async function main() {
   say("starting the demo stack (fresh chain, relayer, lock simulators)…");
   const demo = await startDemo({ webPort: 0, log: (l) => say(`  ${l}`) });
   try {
-    const { address, abi } = demo.deployments.contracts.Passepartout;
-    const pp = { address, abi: abi as Abi };
+    const { address } = demo.deployments.contracts.Passepartout;
+    const pp = { address, abi: passepartoutAbi } as const;
     const chain = { ...hardhat, rpcUrls: { default: { http: [demo.rpcUrl] } } };
     const client = createPublicClient({ chain, transport: http(demo.rpcUrl) });
     const wallet = (index: number) =>
@@ -29,19 +30,19 @@ async function main() {
     const member = demoAccount(10);
     const operator = wallet(3); // operator of etc Saint-Germain
     const resourceId = 5; // "Poste partagé" at etc Saint-Germain, priced in TestCAD (6 decimals)
-    const cad = { address: demo.deployments.contracts.TestCAD!.address, abi: erc20Abi };
+    const cad = { address: demo.deployments.contracts.TestCAD.address, abi: erc20Abi };
     const cadBalance = () => client.readContract({ ...cad, functionName: "balanceOf", args: [member.address] });
     const door = 4; // "Porte de l'église": admits every booking of the venue
 
     // 1. Book the hour that is running now (walk-in).
     const block = await client.getBlock();
     const start = (Number(block.timestamp) / HOUR | 0) * HOUR;
-    const price = (await client.readContract({ ...pp, functionName: "quote", args: [resourceId, BigInt(start), BigInt(start + HOUR)] })) as bigint;
-    const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [resourceId] })) as { policyId: number; transferable: boolean };
+    const price = await client.readContract({ ...pp, functionName: "quote", args: [resourceId, BigInt(start), BigInt(start + HOUR)] });
+    const { policyId, transferable } = await client.readContract({ ...pp, functionName: "resource", args: [resourceId] });
     await client.waitForTransactionReceipt({ hash: await wallet(10).writeContract({ ...cad, functionName: "approve", args: [address, price] }) });
     const bookTx = await wallet(10).writeContract({ ...pp, functionName: "book", args: [resourceId, BigInt(start), BigInt(start + HOUR), ANY_UNIT, price, member.address, policyId, transferable] });
     const receipt = await client.waitForTransactionReceipt({ hash: bookTx });
-    const [booked] = parseEventLogs({ abi: pp.abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
+    const [booked] = parseEventLogs({ abi: pp.abi, logs: receipt.logs, eventName: "Booked" });
     const passId = booked.args.passId;
     say(`\n1. member ${member.address} booked pass #${passId}: ${new Date(start * 1000).toISOString()} → +1 h for ${formatUnits(price, 6)} tCAD (block ${receipt.blockNumber})`);
 
@@ -56,7 +57,7 @@ async function main() {
 
     // 3. The door opened: read it from the lock simulator's own hash-chained, signed log.
     const log = (await (await fetch(`${demo.lockUrl}/log?door=${door}`)).json()) as LockLogEntry[];
-    const verified = verifyLockLog(log, new Map([[door, demoLockAddress(door)]]), createDoorHasher(31337, address as Hex));
+    const verified = verifyLockLog(log, new Map([[door, demoLockAddress(door)]]), createDoorHasher(31337, address));
     const opened = log.filter((e) => e.result === "opened");
     say(`3. lock log of door #${door}: ${log.map((e) => `${e.result} (${e.reason})`).join(", ") || "empty"} — log signatures ${verified.ok ? "valid" : "INVALID"}`);
 

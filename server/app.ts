@@ -60,7 +60,9 @@ function build(ctx: RelayerContext) {
       },
     }),
   );
-  addressStore.init({ windowMs: 60_000 } as never);
+  // Building a limiter on the store is how express-rate-limit initialises it (its window); the
+  // unlock routes then count per signer through the store themselves.
+  rateLimit({ store: addressStore, windowMs: 60_000, limit: ctx.config.rateLimitAddressPerMin });
   const core = createUnlockCore(ctx, { store: addressStore, limit: ctx.config.rateLimitAddressPerMin, windowMs: 60_000 });
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
@@ -84,8 +86,8 @@ function build(ctx: RelayerContext) {
   if (!ipGetter) throw new Error("express request has no ip getter");
   const getIp = ipGetter;
   const fast = createUnlockFastPath(ctx, core, {
-    helmet: helmetMw as never,
-    cors: corsMw as never,
+    helmet: helmetMw,
+    cors: corsMw,
     ipLimit: { store: ipStore, limit: ctx.config.rateLimitIpPerMin, windowMs: 60_000 },
     clientIp: (req) => getIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }),
   });

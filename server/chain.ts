@@ -2,31 +2,23 @@
 // trust check, ERC-1271 signature checks and the start-up sanity check.
 import nodeHttp, { type IncomingMessage } from "node:http";
 import nodeHttps from "node:https";
-import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, type Abi, type PublicClient } from "viem";
-import { toHex, hexToBuf, type Hex } from "./doorCrypto.ts";
+import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, type PublicClient } from "viem";
+import { erc1271Abi, passepartoutAbi } from "../protocol/abis.ts";
+import type { Door, Hex } from "../protocol/types.ts";
+import { toHex, hexToBuf } from "./doorCrypto.ts";
 import { keccak256 } from "./keccak.ts";
 
 export const ERC1271_MAGIC = "0x1626ba7e";
-const erc1271Abi = [
-  {
-    type: "function",
-    name: "isValidSignature",
-    stateMutability: "view",
-    inputs: [
-      { name: "hash", type: "bytes32" },
-      { name: "signature", type: "bytes" },
-    ],
-    outputs: [{ name: "magicValue", type: "bytes4" }],
-  },
-] as const;
 
-export type OnChainDoor = { venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
+export type OnChainDoor = Door;
 
+/** Reads of the Passepartout contract at `contract`, typed by the generated ABI. */
 export type ChainReader = {
   client: PublicClient;
   contract: Hex;
-  abi: Abi;
   chainId(): Promise<number>;
+  /** Number of doors registered (the start-up sanity check: is this the protocol's address?). */
+  doorCount(): Promise<number>;
   /** The door, or null when the contract reverts (no such door). */
   door(doorId: number): Promise<OnChainDoor | null>;
   canEnter(who: Hex, doorId: number, passId: bigint, time: number): Promise<number>;
@@ -55,30 +47,29 @@ export function createChainClient(rpcUrl: string, timeoutMs: number): PublicClie
 
 export const DEFAULT_ERC1271_GAS = 500_000n;
 
-export function createChainReader(client: PublicClient, contract: Hex, abi: Abi, limits: ContractCallLimits = { gas: DEFAULT_ERC1271_GAS }): ChainReader {
+export function createChainReader(client: PublicClient, contract: Hex, limits: ContractCallLimits = { gas: DEFAULT_ERC1271_GAS }): ChainReader {
   const walletClient = limits.client ?? client;
-  const read = (functionName: string, args: readonly unknown[]) =>
-    client.readContract({ address: contract, abi, functionName, args } as never) as Promise<unknown>;
+  const at = { address: contract, abi: passepartoutAbi } as const;
   return {
     client,
     contract,
-    abi,
     chainId: () => client.getChainId(),
+    async doorCount() {
+      return Number(await client.readContract({ ...at, functionName: "doorCount" }));
+    },
     async door(doorId) {
-      let d: { venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
       try {
-        d = (await read("door", [doorId])) as typeof d;
+        return await client.readContract({ ...at, functionName: "door", args: [doorId] });
       } catch (err) {
         if (isTransportError(err)) throw err;
         return null;
       }
-      return { venueId: Number(d.venueId), allResources: d.allResources, active: d.active, lockKey: d.lockKey };
     },
     async canEnter(who, doorId, passId, time) {
-      return Number(await read("canEnter", [who, doorId, passId, BigInt(time)]));
+      return client.readContract({ ...at, functionName: "canEnter", args: [who, doorId, passId, BigInt(time)] });
     },
     async isRelayerTrusted(venueId, relayer) {
-      return (await read("isRelayerTrusted", [venueId, relayer])) as boolean;
+      return client.readContract({ ...at, functionName: "isRelayerTrusted", args: [venueId, relayer] });
     },
     async isValidSignature(wallet, digest, signature) {
       try {

@@ -10,8 +10,9 @@
 // started at most `maxAgeMs` before the request (0 = a poll that started after the request
 // arrived; concurrent requests share one poll). When that is impossible the caller falls back to a
 // direct contract read, then fails closed.
-import { decodeEventLog, type Abi, type Log, type PublicClient } from "viem";
-import type { Hex } from "./doorCrypto.ts";
+import { decodeEventLog, type Log, type PublicClient } from "viem";
+import { passepartoutAbi } from "../protocol/abis.ts";
+import type { Hex } from "../protocol/types.ts";
 import type { Reason } from "../protocol/reasons.ts";
 
 export type IndexedVenue = { id: number; operator: Hex; name: string; metadataURI: string };
@@ -92,7 +93,6 @@ class JournaledMap<K, V> {
 export type IndexOptions = {
   client: PublicClient;
   contract: Hex;
-  abi: Abi;
   deployBlock: number;
   reorgDepth?: number;
   /** Largest getLogs range while catching up. */
@@ -106,6 +106,15 @@ export type IndexOptions = {
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
 const lower = (a: string) => a.toLowerCase() as Hex;
 
+/** A log of the Passepartout address decoded with the generated ABI, or null if it is none of its events. */
+function decodePassepartoutLog(log: Log) {
+  try {
+    return decodeEventLog({ abi: passepartoutAbi, data: log.data, topics: log.topics, strict: true });
+  } catch {
+    return null;
+  }
+}
+
 export class ChainIndex {
   readonly venues: JournaledMap<number, IndexedVenue>;
   readonly resources: JournaledMap<number, IndexedResource>;
@@ -117,7 +126,6 @@ export class ChainIndex {
 
   private readonly client: PublicClient;
   private readonly contract: Hex;
-  private readonly abi: Abi;
   private readonly deployBlock: number;
   private readonly reorgDepth: number;
   private readonly maxRange: number;
@@ -158,7 +166,6 @@ export class ChainIndex {
     this.money = new JournaledMap(j);
     this.client = opts.client;
     this.contract = lower(opts.contract);
-    this.abi = opts.abi;
     this.deployBlock = opts.deployBlock;
     this.reorgDepth = opts.reorgDepth ?? 128;
     this.maxRange = opts.maxRange ?? 2000;
@@ -361,124 +368,126 @@ export class ChainIndex {
   }
 
   private applyLog(log: Log, block: number): void {
-    let ev: { eventName: string; args: Record<string, unknown> };
-    try {
-      ev = decodeEventLog({ abi: this.abi, data: log.data, topics: log.topics, strict: true }) as never;
-    } catch {
-      return; // not an event we know
-    }
-    const a = ev.args;
+    const ev = decodePassepartoutLog(log);
+    if (!ev) return; // not an event we know
+    // `ev` is a union discriminated by eventName: each case reads its event's arguments as the
+    // generated ABI types them, so a field the contract drops fails the type check here.
     switch (ev.eventName) {
-      case "VenueCreated":
-        this.venues.set(Number(a.venueId), { id: Number(a.venueId), operator: lower(a.operator as string), name: a.name as string, metadataURI: a.metadataURI as string });
+      case "VenueCreated": {
+        const a = ev.args;
+        this.venues.set(a.venueId, { id: a.venueId, operator: lower(a.operator), name: a.name, metadataURI: a.metadataURI });
         break;
+      }
       case "VenueUpdated": {
-        const v = this.venues.get(Number(a.venueId));
-        if (v) this.venues.set(v.id, { ...v, name: a.name as string, metadataURI: a.metadataURI as string });
+        const a = ev.args;
+        const v = this.venues.get(a.venueId);
+        if (v) this.venues.set(v.id, { ...v, name: a.name, metadataURI: a.metadataURI });
         break;
       }
       case "VenueOperatorChanged": {
-        const v = this.venues.get(Number(a.venueId));
-        if (v) this.venues.set(v.id, { ...v, operator: lower(a.newOperator as string) });
+        const a = ev.args;
+        const v = this.venues.get(a.venueId);
+        if (v) this.venues.set(v.id, { ...v, operator: lower(a.newOperator) });
         break;
       }
       case "ResourceCreated":
       case "ResourceUpdated": {
-        const p = a.params as Record<string, unknown>;
-        const id = Number(a.resourceId);
+        const { resourceId: id, venueId, params: p } = ev.args;
         this.resources.set(id, {
           id,
-          venueId: Number(a.venueId),
-          name: p.name as string,
-          kind: Number(p.kind),
-          units: Number(p.units),
-          currency: lower(p.currency as string),
+          venueId,
+          name: p.name,
+          kind: p.kind,
+          units: p.units,
+          currency: lower(p.currency),
           pricePerHour: String(p.pricePerHour),
           pricePerDay: String(p.pricePerDay),
           pricePerMonth: String(p.pricePerMonth),
-          minHours: Number(p.minHours),
-          maxHours: Number(p.maxHours),
-          horizonHours: Number(p.horizonHours),
-          graceSeconds: Number(p.graceSeconds),
-          policyId: Number(p.policyId),
-          transferable: Boolean(p.transferable),
-          metadataURI: p.metadataURI as string,
+          minHours: p.minHours,
+          maxHours: p.maxHours,
+          horizonHours: p.horizonHours,
+          graceSeconds: p.graceSeconds,
+          policyId: p.policyId,
+          transferable: p.transferable,
+          metadataURI: p.metadataURI,
         });
         break;
       }
       case "Booked": {
-        const id = a.passId as bigint;
-        const resourceId = Number(a.resourceId);
-        const currency = lower(a.currency as string);
-        const amount = a.amount as bigint;
-        this.passes.set(id, {
-          id,
-          holder: lower(a.holder as string),
-          resourceId,
-          unit: Number(a.unit),
+        const a = ev.args;
+        const currency = lower(a.currency);
+        this.passes.set(a.passId, {
+          id: a.passId,
+          holder: lower(a.holder),
+          resourceId: a.resourceId,
+          unit: a.unit,
           start: Number(a.start),
           end: Number(a.end),
           currency,
-          amount,
+          amount: a.amount,
           settled: false,
           guest: null,
           guestExpires: 0,
           block,
         });
-        const venueId = this.resources.get(resourceId)?.venueId;
-        if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: amount });
+        const venueId = this.resources.get(a.resourceId)?.venueId;
+        if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: a.amount });
         break;
       }
       case "Cancelled": {
-        const p = this.passes.get(a.passId as bigint);
+        const a = ev.args;
+        const p = this.passes.get(a.passId);
         if (p) {
           const venueId = this.resources.get(p.resourceId)?.venueId;
-          if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund as bigint, retained: a.retained as bigint });
+          if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund, retained: a.retained });
           this.passes.delete(p.id);
         }
         break;
       }
       case "Settled": {
-        const p = this.passes.get(a.passId as bigint);
+        const a = ev.args;
+        const p = this.passes.get(a.passId);
         if (p) {
           this.passes.set(p.id, { ...p, settled: true });
           const venueId = this.resources.get(p.resourceId)?.venueId;
           // Settled(passId, fee): the whole escrow (the Booked amount) moves to the payees' pool.
-          const amount = typeof a.amount === "bigint" ? a.amount : p.amount;
-          if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: amount, fees: typeof a.fee === "bigint" ? a.fee : 0n });
+          if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: p.amount, fees: a.fee });
         }
         break;
       }
       case "Transfer": {
-        const id = a.tokenId as bigint;
-        const to = lower(a.to as string);
-        const p = this.passes.get(id);
+        const a = ev.args;
+        const to = lower(a.to);
+        const p = this.passes.get(a.tokenId);
         if (!p) break; // a mint: Booked follows in the same transaction
-        if (to === ZERO) this.passes.delete(id);
-        else if (to !== p.holder) this.passes.set(id, { ...p, holder: to, guest: null, guestExpires: 0 });
+        if (to === ZERO) this.passes.delete(a.tokenId);
+        else if (to !== p.holder) this.passes.set(a.tokenId, { ...p, holder: to, guest: null, guestExpires: 0 });
         break;
       }
       case "UpdateUser": {
-        const p = this.passes.get(a.tokenId as bigint);
+        const a = ev.args;
+        const p = this.passes.get(a.tokenId);
         if (p) {
-          const user = lower(a.user as string);
+          const user = lower(a.user);
           this.passes.set(p.id, { ...p, guest: user === ZERO ? null : user, guestExpires: Number(a.expires) });
         }
         break;
       }
       case "DoorSet": {
-        const id = Number(a.doorId);
-        this.doors.set(id, { id, venueId: Number(a.venueId), allResources: Boolean(a.allResources), active: Boolean(a.active), lockKey: lower(a.lockKey as string) });
+        const a = ev.args;
+        this.doors.set(a.doorId, { id: a.doorId, venueId: a.venueId, allResources: a.allResources, active: a.active, lockKey: lower(a.lockKey) });
         break;
       }
       case "DoorResourceSet": {
-        const key = `${Number(a.doorId)}:${Number(a.resourceId)}`;
+        const a = ev.args;
+        const key = `${a.doorId}:${a.resourceId}`;
         if (a.admitted) this.doorResources.set(key, true);
         else this.doorResources.delete(key);
         break;
       }
       case "RelayerTrustSet": {
-        const key = `${Number(a.venueId)}:${lower(a.relayer as string)}`;
+        const a = ev.args;
+        const key = `${a.venueId}:${lower(a.relayer)}`;
         if (a.trusted) this.trustedRelayers.set(key, true);
         else this.trustedRelayers.delete(key);
         break;

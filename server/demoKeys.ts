@@ -8,7 +8,9 @@
 import { keccak256, stringToBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 
-export type Hex = `0x${string}`;
+import type { Hex } from "../protocol/types.ts";
+
+export type { Hex };
 
 /** Hardhat default account #9. */
 export const DEMO_RELAYER_PRIVATE_KEY: Hex =

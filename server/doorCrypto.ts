@@ -6,11 +6,13 @@
 // (the `secp256k1` N-API addon), about 50× faster than pure-JS recovery. This is the relayer's
 // main CPU cost, so it is kept tight.
 import secp256k1 from "secp256k1";
-import { getTypesForEIP712Domain, hashDomain, keccak256, stringToBytes } from "viem";
+import { domainSeparator as viemDomainSeparator, keccak256, stringToBytes } from "viem";
 import { keccak256 as keccak } from "./keccak.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
 
-export type Hex = `0x${string}`;
+import type { Hex } from "../protocol/types.ts";
+
+export type { Hex };
 
 function typeString(name: string, fields: readonly { name: string; type: string }[]): string {
   return `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(",")})`;
@@ -55,9 +57,7 @@ export type DoorHasher = {
 /** Digests under the protocol's domain for one chain id and Passepartout contract. */
 export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
   const domain = protocolDomain(chainId, contract);
-  const domainSeparator = hexToBuf(
-    hashDomain({ domain, types: { EIP712Domain: getTypesForEIP712Domain({ domain }) } } as never),
-  );
+  const domainSeparator = hexToBuf(viemDomainSeparator({ domain }));
   const outer = new Uint8Array(66);
   outer[0] = 0x19;
   outer[1] = 0x01;
@@ -146,6 +146,4 @@ export function signDigest(digest: Uint8Array, privateKey: Hex): Hex {
   return `0x${Buffer.from(signature).toString("hex")}${(27 + recid).toString(16)}`;
 }
 
-export function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
+export { sameAddress } from "../protocol/address.ts";

@@ -9,7 +9,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import type { Abi } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import { readDeployments, DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { createChainClient, createChainReader } from "./chain.ts";
@@ -67,11 +66,11 @@ try {
   die((err as Error).message);
 }
 const contract = deployments.contracts.Passepartout.address;
-const reader = createChainReader(createChainClient(env.RPC_URL, env.RPC_TIMEOUT_MS), contract, deployments.contracts.Passepartout.abi as Abi);
+const reader = createChainReader(createChainClient(env.RPC_URL, env.RPC_TIMEOUT_MS), contract);
 let doorCount: number;
 try {
   if ((await reader.chainId()) !== env.CHAIN_ID) die(`RPC_URL=${env.RPC_URL} is not chain ${env.CHAIN_ID}`);
-  doorCount = Number(await reader.client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" }));
+  doorCount = await reader.doorCount();
 } catch {
   die(`chain unreachable at RPC_URL=${env.RPC_URL}, or no Passepartout at ${contract}`);
 }

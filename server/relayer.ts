@@ -2,8 +2,9 @@
 // opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
-import type { Abi } from "viem";
+import { passepartoutAbi } from "../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
+import { abiHash } from "./routes/network.ts";
 import { createRequestListener } from "./app.ts";
 import { AuditLog } from "./auditLog.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./chain.ts";
@@ -45,6 +46,11 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  // The relayer decodes events and calls with the generated ABI (protocol/abis.ts); a deployments
+  // file written by another build of the contracts would be read wrongly, so refuse it.
+  if (abiHash(d.contracts.Passepartout.abi) !== abiHash(passepartoutAbi)) {
+    throw new ConfigError(`the deployments file's Passepartout ABI differs from this relayer's (protocol/abis.ts): redeploy, or run the relayer built for that deployment`);
+  }
   const contract = d.contracts.Passepartout.address.toLowerCase() as Hex;
   const client = createChainClient(config.rpcUrl, config.rpcTimeoutMs);
   let chainId: number;
@@ -57,12 +63,12 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   const code = await client.getCode({ address: contract }).catch(() => undefined);
   if (!code || code === "0x") throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
   // Contract-wallet checks: capped gas, and a client of their own with a shorter timeout.
-  const reader = createChainReader(client, contract, d.contracts.Passepartout.abi as Abi, {
+  const reader = createChainReader(client, contract, {
     gas: BigInt(config.erc1271GasLimit),
     client: createChainClient(config.rpcUrl, config.erc1271TimeoutMs),
   });
   try {
-    await client.readContract({ address: contract, abi: reader.abi, functionName: "doorCount" } as never);
+    await reader.doorCount();
   } catch {
     throw new ConfigError(`contract at ${contract} does not answer doorCount(): not a Passepartout deployment`);
   }
@@ -77,7 +83,6 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const index = new ChainIndex({
     client,
     contract,
-    abi: deployments.contracts.Passepartout.abi as Abi,
     deployBlock: deployments.deployBlock,
     reorgDepth: config.indexReorgDepth,
     latestBlock: createHeadReader(config.rpcUrl, config.rpcTimeoutMs),

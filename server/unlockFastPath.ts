@@ -10,7 +10,7 @@
 // other than UTF-8, chunked or oversized bodies…) return false and go through express unchanged.
 import { randomUUID } from "node:crypto";
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "express-rate-limit";
 import { ipKeyGenerator } from "express-rate-limit";
 import type { RelayerContext } from "./context.ts";
@@ -18,7 +18,19 @@ import { parseUnlockRequest } from "./schemas.ts";
 import { denyDecision, NO_WHO, partial, type Send, type UnlockCore } from "./routes/unlock.ts";
 import { RelayerError, errorBody } from "./errors.ts";
 
-type Middleware = (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+/** The parts of a request and a response that helmet and cors touch when they set headers. */
+type CaptureRequest = { method?: string; headers: IncomingHttpHeaders; url?: string };
+type CaptureResponse = {
+  statusCode: number;
+  setHeader(name: string, value: string | string[]): unknown;
+  getHeader(name: string): unknown;
+  removeHeader(name: string): void;
+  hasHeader(name: string): boolean;
+  end(): void;
+};
+/** A connect-style middleware; method syntax keeps its parameters bivariant, so helmet's and cors's
+ * (IncomingMessage, ServerResponse) signatures fit it. */
+type Middleware = { handle(req: CaptureRequest, res: CaptureResponse, next: (err?: unknown) => void): void }["handle"];
 type HeaderList = [string, string | string[]][];
 
 /** Headers a connect-style middleware sets on a response (it must answer synchronously). */

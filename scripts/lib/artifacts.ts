@@ -14,7 +14,6 @@ const SOURCES: Record<string, string> = {
   VenueRegistry: "contracts/VenueRegistry.sol",
   PassRenderer: "contracts/PassRenderer.sol",
   TestCAD: "contracts/mocks/TestCAD.sol",
-  IPassepartout: "contracts/interfaces/IPassepartout.sol",
 };
 
 export function readArtifact(name: string): Artifact {

@@ -1,7 +1,9 @@
 // Deploys the whole protocol with any ethers signer and describes it as a Deployments object
-// (see protocol/deployments.ts). Writing the file is the caller's business.
-import { Contract, ContractFactory, type JsonFragment, type Signer } from "ethers";
+// (see protocol/deployments.ts). Writing the file is the caller's business. The file carries the
+// generated ABIs of protocol/abis.ts (Passepartout's is the union users call at its address).
+import { Contract, ContractFactory, type Signer } from "ethers";
 import type { Deployments } from "../../protocol/deployments.ts";
+import { passRendererAbi, passepartoutAbi, testCadAbi, venueRegistryAbi } from "../../protocol/abis.ts";
 import { readArtifact } from "./artifacts.ts";
 
 export type DeployOptions = {
@@ -19,14 +21,6 @@ async function deploy(signer: Signer, name: string, args: unknown[] = []) {
   return { address: (await contract.getAddress()) as `0x${string}`, block: receipt!.blockNumber };
 }
 
-/** Clients use the whole interface (core + registry module + ERC-721), plus what only the
- * implementation declares (Solady's ERC-721 errors, `renderer()`, `venueRegistry()`). */
-function abiUnion(iface: JsonFragment[], impl: JsonFragment[]): JsonFragment[] {
-  const key = (item: JsonFragment) => `${item.type}:${item.name ?? ""}`;
-  const known = new Set(iface.map(key));
-  return [...iface, ...impl.filter((item) => !known.has(key(item)))];
-}
-
 export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): Promise<Deployments> {
   const log = opts.log ?? (() => {});
   const deployer = await signer.getAddress();
@@ -41,14 +35,13 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   log("deploying Passepartout");
   // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
   const main = await deploy(signer, "Passepartout", [deployer, treasury, opts.feeBps ?? 300, renderer.address, registry.address]);
-  const passepartoutAbi = abiUnion(readArtifact("IPassepartout").abi, readArtifact("Passepartout").abi);
   const deployments: Deployments = {
     chainId,
     deployBlock: renderer.block,
     contracts: {
       Passepartout: { address: main.address, abi: passepartoutAbi },
-      VenueRegistry: { address: registry.address, abi: readArtifact("VenueRegistry").abi },
-      PassRenderer: { address: renderer.address, abi: readArtifact("PassRenderer").abi },
+      VenueRegistry: { address: registry.address, abi: venueRegistryAbi },
+      PassRenderer: { address: renderer.address, abi: passRendererAbi },
     },
   };
 
@@ -56,12 +49,12 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   if (opts.testStablecoin) {
     log("deploying TestCAD (test stablecoin)");
     const cad = await deploy(signer, "TestCAD");
-    await (await passepartout.getFunction("setCurrencyAllowed").send(cad.address, true)).wait();
-    deployments.contracts.TestCAD = { address: cad.address, abi: readArtifact("TestCAD").abi };
+    await (await passepartout.setCurrencyAllowed(cad.address, true)).wait();
+    deployments.contracts.TestCAD = { address: cad.address, abi: testCadAbi };
   }
   if (admin !== deployer) {
     log(`proposing ${admin} as admin (it must call acceptAdmin)`);
-    await (await passepartout.getFunction("proposeAdmin").send(admin)).wait();
+    await (await passepartout.proposeAdmin(admin)).wait();
   }
   return deployments;
 }

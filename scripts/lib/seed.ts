@@ -1,6 +1,7 @@
 // Writes the demo network (lib/demoNetwork.ts) on a freshly deployed chain. Refuses a chain that
 // already has venues: seeding twice would duplicate the network.
-import { Contract, type Signer } from "ethers";
+import { Contract, type ContractTransactionResponse, type Signer } from "ethers";
+import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 import { DEMO_MEMBERS, DEMO_VENUES, MEMBER_CAD, POLICIES, jsonDataUri, type DemoPolicy } from "./demoNetwork.ts";
@@ -25,17 +26,17 @@ export async function seedDemo(
   const { Passepartout, TestCAD } = deployments.contracts;
   if (!TestCAD) throw new Error("the deployment has no TestCAD: deploy with TEST_STABLECOIN=1");
   const admin = await signer(0);
-  const pp = new Contract(Passepartout.address, Passepartout.abi, admin);
+  const pp = new Contract(Passepartout.address, passepartoutAbi, admin);
   const existing = Number(await pp.venueCount());
   if (existing > 0) throw new AlreadySeededError(existing);
 
-  const send = async (c: Contract, fn: string, ...args: unknown[]) => (await (await c.getFunction(fn).send(...args)).wait())!;
+  const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
 
   log("cancellation policies");
   const policyIds = {} as Record<DemoPolicy, number>;
   for (const key of Object.keys(POLICIES) as DemoPolicy[]) {
     policyIds[key] = Number(await pp.createPolicy.staticCall(POLICIES[key]));
-    await send(pp, "createPolicy", POLICIES[key]);
+    await mined(pp.createPolicy(POLICIES[key]));
   }
 
   const result: SeedResult = { venues: [], members: [] };
@@ -54,7 +55,7 @@ export async function seedDemo(
       payees: v.payees.map((p, i) => ({ address: payees[i], role: p.role })),
     });
     const venueId = Number(await op.createVenue.staticCall(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
-    await send(op, "createVenue", v.name, uri, payees, v.payees.map((p) => p.shareBps));
+    await mined(op.createVenue(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
 
     const resources: Record<string, number> = {};
     for (const r of v.resources) {
@@ -75,27 +76,27 @@ export async function seedDemo(
         transferable: r.transferable,
       };
       resources[r.key] = Number(await op.createResource.staticCall(venueId, params));
-      await send(op, "createResource", venueId, params);
+      await mined(op.createResource(venueId, params));
     }
 
     const doors: { id: number; name: string }[] = [];
     for (const d of v.doors) {
       const doorId = Number(await pp.doorCount()) + 1;
-      await send(op, "createDoor", venueId, d.resources === "all", demoLockAddress(doorId));
+      await mined(op.createDoor(venueId, d.resources === "all", demoLockAddress(doorId)));
       if (d.resources !== "all") {
-        for (const key of d.resources) await send(op, "setDoorResource", doorId, resources[key], true);
+        for (const key of d.resources) await mined(op.setDoorResource(doorId, resources[key], true));
       }
       doors.push({ id: doorId, name: d.name });
     }
-    await send(op, "setRelayerTrusted", venueId, DEMO_RELAYER_ADDRESS, true);
+    await mined(op.setRelayerTrusted(venueId, DEMO_RELAYER_ADDRESS, true));
     result.venues.push({ id: venueId, name: v.name, resources, doors });
   }
 
   log(`funding ${DEMO_MEMBERS.length} demo members with TestCAD`);
-  const cad = new Contract(TestCAD.address, TestCAD.abi, admin);
+  const cad = new Contract(TestCAD.address, testCadAbi, admin);
   for (const i of DEMO_MEMBERS) {
     const member = await (await signer(i)).getAddress();
-    await send(cad, "mint", member, MEMBER_CAD);
+    await mined(cad.mint(member, MEMBER_CAD));
     result.members.push(member);
   }
   return result;

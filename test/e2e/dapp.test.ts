@@ -217,7 +217,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
       await screenshot(op.page, "6-operator-failed");
       throw e;
     });
-    await dash.getByText(/booking\(s\) settled/).waitFor();
+    await dash.getByText(/^\d+ bookings? settled\.$/).waitFor();
     const row = dash.getByTestId(`claim-row-${op.address.toLowerCase()}-tCAD`);
     const claim = row.getByRole("button", { name: /^Claim / });
     await claim.waitFor();

@@ -92,7 +92,7 @@ export async function ensureCompiled(): Promise<void> {
   });
 }
 
-export type StartOptions = { deploy?: boolean; log?: (line: string) => void };
+export type StartOptions = { log?: (line: string) => void };
 
 export async function startLocalChain(opts: StartOptions = {}): Promise<LocalChain> {
   await ensureCompiled();
@@ -122,14 +122,11 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
       }
     }
     const accounts = hardhatAccounts();
-    let deployments: Deployments = { chainId: 31337, deployBlock: 0, contracts: {} };
-    if (opts.deploy !== false) {
-      const { deployProtocol } = await import("../../scripts/lib/deploy.ts");
-      const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
-      const signer = new Wallet(accounts[0].privateKey, provider);
-      deployments = await deployProtocol(signer, { testStablecoin: true, log: opts.log });
-      provider.destroy();
-    }
+    const { deployProtocol } = await import("../../scripts/lib/deploy.ts");
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    const signer = new Wallet(accounts[0].privateKey, provider);
+    const deployments: Deployments = await deployProtocol(signer, { testStablecoin: true, log: opts.log });
+    provider.destroy();
     return { rpcUrl, port, deployments, accounts, rpc: (m, p) => rpcCall(rpcUrl, m, p), stop };
   } catch (err) {
     await stop();

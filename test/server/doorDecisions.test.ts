@@ -3,7 +3,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import type { Abi } from "viem";
 import { HOUR, startHarness, unlock, ZERO_ADDRESS, type Harness } from "./fixture.ts";
 import { verifyLockLog } from "../../server/lockSimulator.ts";
 import { createDoorHasher, signDigest } from "../../server/doorCrypto.ts";
@@ -144,11 +143,11 @@ describe("door decisions on a real chain", () => {
   describe("when the pass changes on chain", () => {
     it("grants a guest, then denies the guest once the holder revokes", async () => {
       const guest = acct(4);
-      await h.p.write(member(), "setUser", [passA, guest.address, BigInt(slot0 + 2 * HOUR)]);
+      await h.p.write(member(), { functionName: "setUser", args: [passA, guest.address, BigInt(slot0 + 2 * HOUR)] });
       const granted = await unlock(h, { key: guest.privateKey, passId: passA, door: h.venue.street });
       assert.equal(granted.body.reason, "granted");
       assert.equal(lastLockEntry(h.venue.street).challenge, granted.challengeId);
-      await h.p.write(member(), "setUser", [passA, ZERO_ADDRESS, 0n]);
+      await h.p.write(member(), { functionName: "setUser", args: [passA, ZERO_ADDRESS, 0n] });
       const revoked = await unlock(h, { key: guest.privateKey, passId: passA, door: h.venue.street });
       assert.equal(revoked.body.reason, "not_holder_or_guest");
     });
@@ -156,7 +155,7 @@ describe("door decisions on a real chain", () => {
     it("denies the previous holder after a transfer and grants the new holder", async () => {
       const { passId } = await h.p.book(member(), h.venue.office, slot0, slot0 + HOUR);
       const buyer = acct(5);
-      await h.p.write(member(), "transferFrom", [member().address, buyer.address, passId]);
+      await h.p.write(member(), { functionName: "transferFrom", args: [member().address, buyer.address, passId] });
       const old = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(old.body.reason, "not_holder_or_guest");
       const fresh = await unlock(h, { key: buyer.privateKey, passId, door: h.venue.street });
@@ -168,7 +167,7 @@ describe("door decisions on a real chain", () => {
       const { passId } = await h.p.book(member(), h.venue.office, start, start + HOUR);
       h.clock.now = start + 60;
       assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason, "granted");
-      await h.p.write(member(), "cancel", [passId]);
+      await h.p.write(member(), { functionName: "cancel", args: [passId] });
       const r = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(r.body.reason, "pass_not_found");
       h.clock.now = slot0 + 600;
@@ -212,7 +211,7 @@ describe("door decisions on a real chain", () => {
   describe("records", () => {
     it("the lock log verifies against the lock keys registered on chain", async () => {
       const d = h.chain.deployments.contracts.Passepartout;
-      const reader = createChainReader(createChainClient(h.chain.rpcUrl, 2000), d.address, d.abi as Abi);
+      const reader = createChainReader(createChainClient(h.chain.rpcUrl, 2000), d.address);
       const keys = new Map<number, `0x${string}`>();
       for (const door of [h.venue.street, h.venue.roomDoor]) keys.set(door, (await reader.door(door))!.lockKey);
       const log = h.sim.log();

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createPublicClient, createWalletClient, decodeEventLog, http, parseEventLogs, type Abi, type Hex } from "viem";
+import { createPublicClient, createWalletClient, decodeEventLog, encodeFunctionData, http, parseEventLogs, type ContractFunctionArgs, type ContractFunctionName, type ContractFunctionReturnType, type Log } from "viem";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { startLocalChain, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -14,6 +14,8 @@ import { InProcessLockAdapter, type LockAdapter } from "../../server/lockAdapter
 import { createChainClient, createChainReader } from "../../server/chain.ts";
 import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
+import { mockErc1271WalletAbi, passepartoutAbi } from "../../protocol/abis.ts";
+import type { Hex, PassepartoutAbi, PassepartoutCall } from "../../protocol/types.ts";
 import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../server/unlockClient.ts";
 
@@ -28,12 +30,14 @@ export function makeClock(start: number): Clock {
   return c;
 }
 
+type ViewName = ContractFunctionName<PassepartoutAbi, "view" | "pure">;
+
 export type Protocol = {
   chain: LocalChain;
   address: Hex;
-  abi: Abi;
-  write(from: Account, functionName: string, args: unknown[], value?: bigint): Promise<{ blockNumber: bigint; logs: any[] }>;
-  read<T>(functionName: string, args?: unknown[]): Promise<T>;
+  abi: PassepartoutAbi;
+  write(from: Account, call: PassepartoutCall, value?: bigint): Promise<{ blockNumber: bigint; logs: Log[] }>;
+  read<const F extends ViewName>(functionName: F, args: ContractFunctionArgs<PassepartoutAbi, "view" | "pure", F>): Promise<ContractFunctionReturnType<PassepartoutAbi, "view" | "pure", F>>;
   book(holder: Account, resourceId: number, start: number, end: number, recipient?: Hex): Promise<{ passId: bigint; blockNumber: bigint }>;
   chainNow(): Promise<number>;
   deployWallet(owner: Account): Promise<Hex>;
@@ -41,18 +45,19 @@ export type Protocol = {
 
 export async function protocolOn(chain: LocalChain): Promise<Protocol> {
   const address = chain.deployments.contracts.Passepartout.address;
-  const abi = chain.deployments.contracts.Passepartout.abi as Abi;
+  const abi = passepartoutAbi;
   const transport = http(chain.rpcUrl, { retryCount: 0 });
   const pub = createPublicClient({ transport });
   const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
-  const write: Protocol["write"] = async (from, functionName, args, value) => {
+  const write: Protocol["write"] = async (from, call, value) => {
     const wallet = createWalletClient({ account: privateKeyToAccount(from.privateKey), chain: chainDef, transport });
-    const hash = await wallet.writeContract({ address, abi, functionName, args, value } as never);
+    const hash = await wallet.sendTransaction({ to: address, data: encodeFunctionData({ abi, ...call }), value });
     const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    if (receipt.status !== "success") throw new Error(`${call.functionName} reverted`);
     return receipt;
   };
-  const read = <T,>(functionName: string, args: unknown[] = []) => pub.readContract({ address, abi, functionName, args } as never) as Promise<T>;
+  const read: Protocol["read"] = (functionName, args) =>
+    pub.readContract<PassepartoutAbi, typeof functionName, typeof args>({ address, abi, functionName, args });
   return {
     chain,
     address,
@@ -60,10 +65,10 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
     write,
     read,
     async book(holder, resourceId, start, end, recipient) {
-      const price = await read<bigint>("quote", [resourceId, BigInt(start), BigInt(end)]);
-      const { policyId, transferable } = await read<{ policyId: number; transferable: boolean }>("resource", [resourceId]);
-      const receipt = await write(holder, "book", [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address, policyId, transferable], price);
-      const booked = parseEventLogs({ abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint } }[];
+      const price = await read("quote", [resourceId, BigInt(start), BigInt(end)]);
+      const { policyId, transferable } = await read("resource", [resourceId]);
+      const receipt = await write(holder, { functionName: "book", args: [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address, policyId, transferable] }, price);
+      const booked = parseEventLogs({ abi, logs: receipt.logs, eventName: "Booked" });
       return { passId: booked[0].args.passId, blockNumber: receipt.blockNumber };
     },
     async chainNow() {
@@ -71,9 +76,9 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
       return Number(b.timestamp);
     },
     async deployWallet(owner) {
-      const art = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"));
+      const { bytecode } = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"));
       const wallet = createWalletClient({ account: privateKeyToAccount(owner.privateKey), chain: chainDef, transport });
-      const hash = await wallet.deployContract({ abi: art.abi, bytecode: art.bytecode, args: [owner.address] });
+      const hash = await wallet.deployContract({ abi: mockErc1271WalletAbi, bytecode, args: [owner.address] });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
       return receipt.contractAddress!;
     },
@@ -83,8 +88,8 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
 /** Venue 1 (operator account 1): resources 1 (office) and 2 (meeting room), doors 1 (street) and 2 (room 2 only). */
 export async function seedVenue(p: Protocol, relayerAddress: Hex) {
   const operator = p.chain.accounts[1];
-  await p.write(operator, "createVenue", ["Le Lab", "", [operator.address], [10_000]]);
-  const venueId = Number(await p.read<number>("venueCount"));
+  await p.write(operator, { functionName: "createVenue", args: ["Le Lab", "", [operator.address], [10_000]] });
+  const venueId = Number(await p.read("venueCount", []));
   const params = (name: string) => ({
     name,
     metadataURI: "",
@@ -101,16 +106,16 @@ export async function seedVenue(p: Protocol, relayerAddress: Hex) {
     policyId: 0,
     transferable: true,
   });
-  await p.write(operator, "createResource", [venueId, params("Bureau")]);
-  const office = Number(await p.read<number>("resourceCount"));
-  await p.write(operator, "createResource", [venueId, params("Salle")]);
-  const room = Number(await p.read<number>("resourceCount"));
-  const street = Number(await p.read<number>("doorCount")) + 1;
-  await p.write(operator, "createDoor", [venueId, true, demoLockAddress(street)]);
+  await p.write(operator, { functionName: "createResource", args: [venueId, params("Bureau")] });
+  const office = Number(await p.read("resourceCount", []));
+  await p.write(operator, { functionName: "createResource", args: [venueId, params("Salle")] });
+  const room = Number(await p.read("resourceCount", []));
+  const street = Number(await p.read("doorCount", [])) + 1;
+  await p.write(operator, { functionName: "createDoor", args: [venueId, true, demoLockAddress(street)] });
   const roomDoor = street + 1;
-  await p.write(operator, "createDoor", [venueId, false, demoLockAddress(roomDoor)]);
-  await p.write(operator, "setDoorResource", [roomDoor, room, true]);
-  await p.write(operator, "setRelayerTrusted", [venueId, relayerAddress, true]);
+  await p.write(operator, { functionName: "createDoor", args: [venueId, false, demoLockAddress(roomDoor)] });
+  await p.write(operator, { functionName: "setDoorResource", args: [roomDoor, room, true] });
+  await p.write(operator, { functionName: "setRelayerTrusted", args: [venueId, relayerAddress, true] });
   return { venueId, office, room, street, roomDoor, operator };
 }
 
@@ -126,7 +131,7 @@ export type Harness = {
 };
 
 export function lockSimulatorFor(chain: LocalChain, doors: number[], clock: () => number, rpcUrl = chain.rpcUrl): LockSimulator {
-  const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address, chain.deployments.contracts.Passepartout.abi as Abi);
+  const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address);
   return new LockSimulator({
     chainId: 31337,
     contract: chain.deployments.contracts.Passepartout.address,

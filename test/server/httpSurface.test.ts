@@ -263,7 +263,7 @@ describe("HTTP surface", () => {
       const bookings = await (await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } })).json();
       assert.ok(bookings.bookings.length >= 1);
       // Policy 0 never refunds, so the escrow is releasable at once: settle it and see it indexed.
-      await h.p.write(h.chain.accounts[8], "settle", [[passId]]);
+      await h.p.write(h.chain.accounts[8], { functionName: "settle", args: [[passId]] });
       const revenue = await (await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/revenue`, { headers: { cookie: cookie! } })).json();
       assert.ok(BigInt(revenue.totals[0].booked) > 0n);
       assert.equal(revenue.totals[0].settled, revenue.totals[0].booked);

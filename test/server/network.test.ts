@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { createPublicClient, createWalletClient, hashTypedData, http, keccak256, parseEventLogs, stringToBytes, type Abi, type Hex } from "viem";
+import { createPublicClient, createWalletClient, hashTypedData, http, keccak256, parseEventLogs, stringToBytes, type Hex } from "viem";
 import { privateKeyToAccount, sign } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
@@ -120,7 +120,7 @@ describe("network description and OpenAPI", () => {
 
     it("serves the EIP-712 domain the contract reports (ERC-5267 eip712Domain)", async () => {
       const { body } = await getJson("/api/network");
-      const [, name, version, chainId, verifyingContract] = await p.read<[Hex, string, string, bigint, Hex]>("eip712Domain");
+      const [, name, version, chainId, verifyingContract] = await p.read("eip712Domain", []);
       assert.deepEqual(body.eip712.domain, { name, version, chainId: Number(chainId), verifyingContract });
       assert.deepEqual(Object.keys(body.eip712.types).sort(), ["Challenge", "OpenCommand", "UnlockRequest"]);
     });
@@ -150,18 +150,18 @@ describe("network description and OpenAPI", () => {
       clock.now = slot0 + 600;
       // The pass id: `book`'s return value (simulated) is the passId of the Booked event (topic 1)
       // and the tokenId of the ERC-721 Transfer from 0x0 in the receipt.
-      const price = await p.read<bigint>("quote", [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR)]);
-      const { policyId, transferable } = await p.read<{ policyId: number; transferable: boolean }>("resource", [venue.office]);
+      const price = await p.read("quote", [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR)]);
+      const { policyId, transferable } = await p.read("resource", [venue.office]);
       const args = [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR), ANY_UNIT, price, member().address, policyId, transferable] as const;
       const transport = http(chain.rpcUrl, { retryCount: 0 });
       const pub = createPublicClient({ transport });
       const account = privateKeyToAccount(member().privateKey);
-      const { result } = await pub.simulateContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price, account } as never);
+      const { result } = await pub.simulateContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price, account });
       const wallet = createWalletClient({ account, transport, chain: { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } });
-      const hash = await wallet.writeContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price } as never);
+      const hash = await wallet.writeContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-      const [booked] = parseEventLogs({ abi: p.abi as Abi, logs: receipt.logs, eventName: "Booked" }) as unknown as { args: { passId: bigint }; topics: Hex[] }[];
-      const [minted] = parseEventLogs({ abi: p.abi as Abi, logs: receipt.logs, eventName: "Transfer" }) as unknown as { args: { tokenId: bigint } }[];
+      const [booked] = parseEventLogs({ abi: p.abi, logs: receipt.logs, eventName: "Booked" });
+      const [minted] = parseEventLogs({ abi: p.abi, logs: receipt.logs, eventName: "Transfer" });
       passId = booked.args.passId;
       assert.equal(result, passId);
       assert.equal(BigInt(booked.topics[1]), passId);

@@ -1,12 +1,12 @@
 import { useRoute, href, routeId } from "./lib/route.ts";
 import { useI18n } from "./i18n/i18n.tsx";
 import { WalletPanel } from "./components/WalletPanel.tsx";
-import { VenueList } from "./components/VenueList.tsx";
-import { VenuePage } from "./components/VenuePage.tsx";
-import { ResourcePage } from "./components/ResourcePage.tsx";
-import { MyPasses } from "./components/MyPasses.tsx";
-import { OperatorPage } from "./components/OperatorPage.tsx";
-import { NotFound } from "./components/NotFound.tsx";
+import { VenueList } from "./pages/VenueList.tsx";
+import { VenuePage } from "./pages/VenuePage.tsx";
+import { ResourcePage } from "./pages/ResourcePage.tsx";
+import { MyPasses } from "./pages/MyPasses.tsx";
+import { OperatorPage } from "./pages/OperatorPage.tsx";
+import { NotFound } from "./pages/NotFound.tsx";
 
 function Page({ page, id }: { page: string; id: string | undefined }) {
   const n = routeId(id);

@@ -5,7 +5,7 @@ import { WagmiProvider, createConfig, http, injected } from "wagmi";
 import { loadConfig } from "./lib/config.ts";
 import { makeProtocol } from "./lib/protocol.ts";
 import { makeRelayer } from "./lib/relayer.ts";
-import { AppContext } from "./context.tsx";
+import { AppContext } from "./hooks/useApp.ts";
 import { I18nProvider, initialLang, translator } from "./i18n/i18n.tsx";
 import { App } from "./App.tsx";
 import "./styles.css";

@@ -1,9 +1,9 @@
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
 import { formatBps } from "../lib/money.ts";
 import { policySteps, type RefundTier } from "../lib/policy.ts";
 import { formatDateTime } from "../lib/time.ts";
 
-function before(seconds: number, t: (k: string, v?: Record<string, string | number>) => string): string {
+function before(seconds: number, t: Translate): string {
   if (seconds % 86_400 === 0) return t("dur.d", { n: seconds / 86_400 });
   if (seconds % 3600 === 0) return t("dur.h", { n: seconds / 3600 });
   return `${Math.round(seconds / 60)} min`;

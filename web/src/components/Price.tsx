@@ -1,5 +1,5 @@
-import { useCurrency } from "../hooks.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useCurrency } from "../hooks/queries.ts";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
 import { formatAmount } from "../lib/money.ts";
 import type { Address } from "viem";
 
@@ -24,6 +24,8 @@ export function PriceList({ r }: { r: { currency: Address; pricePerHour: bigint;
   );
 }
 
-export function kindLabel(t: (k: string) => string, kind: number): string {
-  return kind <= 4 ? t(`kind.${kind}`) : t("kind.other");
+const KINDS = ["kind.0", "kind.1", "kind.2", "kind.3", "kind.4"] as const;
+
+export function kindLabel(t: Translate, kind: number): string {
+  return t(KINDS[kind] ?? "kind.other");
 }

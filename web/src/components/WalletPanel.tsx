@@ -1,15 +1,16 @@
 import { useEffect, useRef, useState } from "react";
 import { useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
 import { useQueryClient } from "@tanstack/react-query";
-import { useApp } from "../context.tsx";
-import { rememberSession, useAccount, useBalances, useSession } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useAccount, useBalances } from "../hooks/queries.ts";
+import { rememberSession, useSession } from "../hooks/useSession.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { siweMessage } from "../lib/relayer.ts";
 import { signText } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { ErrorMessage, shortAddress } from "./Feedback.tsx";
-import { useFlow } from "./useFlow.ts";
+import { useFlow } from "../hooks/useFlow.ts";
 
 export function WalletPanel() {
   const { t, locale } = useI18n();

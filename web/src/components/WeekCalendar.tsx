@@ -118,7 +118,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
               {days.map((d) => {
                 const t0 = d + h * HOUR;
                 const c = cell(t0);
-                const state = c.past ? t("cal.past") : c.beyond ? t("cal.beyond") : c.free === 0 ? t("cal.full") : t("cal.free", { free: c.free, units });
+                const state = c.past ? t("cal.past") : c.beyond ? t("cal.beyond") : c.free === 0 ? t("cal.full") : t("cal.free", { n: c.free, units });
                 const cls = ["slot", c.state, c.selected ? "selected" : "", t0 === current ? "now" : ""].join(" ");
                 return (
                   <button

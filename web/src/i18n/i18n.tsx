@@ -1,7 +1,16 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { LANGS, MESSAGES, type Lang } from "./messages.ts";
+import { LANGS, MESSAGES, type Lang, type MessageKey, type PluralKey, type Text, type TextKey } from "./messages.ts";
 
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+export type Vars = Record<string, string | number>;
+
+/**
+ * Only message keys are accepted (a typo or a removed message is a type error); a counted message
+ * needs its `n`, which picks the plural form of the language.
+ */
+export type Translate = {
+  (key: PluralKey, vars: Vars & { n: number }): string;
+  (key: TextKey, vars?: Vars): string;
+};
 
 export type I18n = { lang: Lang; locale: string; t: Translate; setLang: (l: Lang) => void };
 
@@ -25,9 +34,16 @@ export function initialLang(): Lang {
 
 export function translator(lang: Lang): Translate {
   const idx = lang === "fr" ? 1 : 0;
-  return (key, vars) => {
+  const plurals = new Intl.PluralRules(lang);
+  const form = (text: Text, vars?: Vars): string => {
+    if (typeof text === "string") return text;
+    const category = plurals.select(Number(vars?.n ?? 0));
+    return (category === "one" || category === "many" ? text[category] : undefined) ?? text.other;
+  };
+  return (key: MessageKey, vars?: Vars) => {
     const entry = MESSAGES[key];
-    let text = entry ? entry[idx] : key;
+    // A key from outside the type system (a relayer's reason code) shows as itself, never blank.
+    let text = entry ? form(entry[idx], vars) : key;
     if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
     return text;
   };

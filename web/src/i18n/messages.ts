@@ -1,29 +1,37 @@
 // Every message in English and French, side by side so neither can be forgotten.
-// `{name}` placeholders are filled by `t(key, vars)`.
+// `{name}` placeholders are filled by `t(key, vars)`. A message that counts something has one
+// form per plural category of the language (Intl.PluralRules): `{n}` selects it.
 import type { Reason } from "../../../protocol/reasons.ts";
 
 export const LANGS = ["en", "fr"] as const;
 export type Lang = (typeof LANGS)[number];
 
-const reasons: Record<Reason, [string, string]> = {
-  granted: ["Access granted", "Accès autorisé"],
-  pass_not_found: ["This pass does not exist or was cancelled", "Ce passe n’existe pas ou a été annulé"],
-  not_holder_or_guest: ["You neither hold this pass nor are its guest", "Vous n’êtes ni titulaire ni invité de ce passe"],
-  too_early: ["Too early: your booking has not started yet", "Trop tôt : votre réservation n’a pas encore commencé"],
-  expired: ["Your booking is over", "Votre réservation est terminée"],
-  unknown_door: ["Unknown or disabled door", "Porte inconnue ou désactivée"],
-  wrong_door: ["This door does not admit your booking", "Cette porte ne donne pas accès à votre réservation"],
-  malformed_request: ["Malformed request", "Requête mal formée"],
-  wrong_chain: ["Wrong network", "Mauvais réseau"],
-  wrong_contract: ["Wrong contract", "Mauvais contrat"],
-  bad_signature: ["Invalid signature", "Signature invalide"],
-  challenge_forged: ["The door’s challenge is not genuine", "Le défi de la porte n’est pas authentique"],
-  challenge_stale: ["The door’s challenge expired; try again", "Le défi de la porte a expiré ; réessayez"],
-  challenge_used: ["This challenge was already used; try again", "Ce défi a déjà servi ; réessayez"],
-  deadline_expired: ["Your request expired; try again", "Votre demande a expiré ; réessayez"],
-  chain_unavailable: ["The network cannot be checked right now (denied for safety)", "Le réseau ne peut être vérifié pour l’instant (refus par sécurité)"],
-  rate_limited: ["Too many attempts; wait a moment", "Trop de tentatives ; patientez un instant"],
-};
+/** The forms of a counted message; CLDR's "one" is 1 in English, 0 and 1 in French. */
+export type Plural = { one: string; other: string; many?: string };
+export type Text = string | Plural;
+/** One message: English, then French. */
+export type Entry = readonly [en: Text, fr: Text];
+
+/** The access decisions shared with the contracts and the relayer: every Reason must be here. */
+const reasons = {
+  "reason.granted": ["Access granted", "Accès autorisé"],
+  "reason.pass_not_found": ["This pass does not exist or was cancelled", "Ce passe n’existe pas ou a été annulé"],
+  "reason.not_holder_or_guest": ["You neither hold this pass nor are its guest", "Vous n’êtes ni titulaire ni invité de ce passe"],
+  "reason.too_early": ["Too early: your booking has not started yet", "Trop tôt : votre réservation n’a pas encore commencé"],
+  "reason.expired": ["Your booking is over", "Votre réservation est terminée"],
+  "reason.unknown_door": ["Unknown or disabled door", "Porte inconnue ou désactivée"],
+  "reason.wrong_door": ["This door does not admit your booking", "Cette porte ne donne pas accès à votre réservation"],
+  "reason.malformed_request": ["Malformed request", "Requête mal formée"],
+  "reason.wrong_chain": ["Wrong network", "Mauvais réseau"],
+  "reason.wrong_contract": ["Wrong contract", "Mauvais contrat"],
+  "reason.bad_signature": ["Invalid signature", "Signature invalide"],
+  "reason.challenge_forged": ["The door’s challenge is not genuine", "Le défi de la porte n’est pas authentique"],
+  "reason.challenge_stale": ["The door’s challenge expired; try again", "Le défi de la porte a expiré ; réessayez"],
+  "reason.challenge_used": ["This challenge was already used; try again", "Ce défi a déjà servi ; réessayez"],
+  "reason.deadline_expired": ["Your request expired; try again", "Votre demande a expiré ; réessayez"],
+  "reason.chain_unavailable": ["The network cannot be checked right now (denied for safety)", "Le réseau ne peut être vérifié pour l’instant (refus par sécurité)"],
+  "reason.rate_limited": ["Too many attempts; wait a moment", "Trop de tentatives ; patientez un instant"],
+} satisfies Record<`reason.${Reason}`, Entry>;
 
 const m = {
   "app.tagline": ["Shared workspaces, one pass", "Espaces partagés, un seul passe"],
@@ -59,8 +67,14 @@ const m = {
 
   "venues.title": ["Venues in the network", "Les lieux du réseau"],
   "venues.empty": ["No venue yet.", "Aucun lieu pour l’instant."],
-  "venues.resources": ["{n} resources", "{n} ressources"],
-  "venues.resourceKinds": ["{n} resources: {kinds}", "{n} ressources : {kinds}"],
+  "venues.resources": [
+    { one: "{n} resource", other: "{n} resources" },
+    { one: "{n} ressource", other: "{n} ressources" },
+  ],
+  "venues.resourceKinds": [
+    { one: "{n} resource: {kinds}", other: "{n} resources: {kinds}" },
+    { one: "{n} ressource : {kinds}", other: "{n} ressources : {kinds}" },
+  ],
   "venues.paused": ["Closed for now", "Fermé pour l’instant"],
   "venues.openingHours": ["Opening hours", "Heures d’ouverture"],
   "venues.timeZone": ["Times shown in {zone}", "Heures affichées en {zone}"],
@@ -78,8 +92,10 @@ const m = {
   "price.hour": ["{price} / hour", "{price} / heure"],
   "price.day": ["{price} / day", "{price} / jour"],
   "price.month": ["{price} / 30 days", "{price} / 30 jours"],
-  "resource.units": ["{n} identical units", "{n} unités identiques"],
-  "resource.unit": ["1 unit", "1 unité"],
+  "resource.units": [
+    { one: "{n} unit", other: "{n} identical units" },
+    { one: "{n} unité", other: "{n} unités identiques" },
+  ],
   "resource.book": ["Book", "Réserver"],
   "resource.durations": ["From {min} to {max}", "De {min} à {max}"],
   "resource.grace": ["Doors open {min} min before the start", "Les portes ouvrent {min} min avant le début"],
@@ -87,7 +103,10 @@ const m = {
   "cal.range": ["Availability: {from} – {to}", "Disponibilités : {from} – {to}"],
   "cal.prev": ["Previous week", "Semaine précédente"],
   "cal.next": ["Next week", "Semaine suivante"],
-  "cal.free": ["{free} of {units} free", "{free} sur {units} libres"],
+  "cal.free": [
+    { one: "{n} of {units} free", other: "{n} of {units} free" },
+    { one: "{n} sur {units} libre", other: "{n} sur {units} libres" },
+  ],
   "cal.full": ["Full", "Complet"],
   "cal.past": ["Past", "Passé"],
   "cal.beyond": ["Not yet bookable", "Pas encore réservable"],
@@ -211,10 +230,16 @@ const m = {
   "op.claimFees": ["Send fees to the treasury", "Verser les frais à la trésorerie"],
   "op.split": ["Split #{id}", "Répartition nº {id}"],
   "op.currentSplit": ["current", "actuelle"],
-  "op.settle": ["Settle {n} pending booking(s)", "Régler {n} réservation(s) en attente"],
+  "op.settle": [
+    { one: "Settle {n} pending booking", other: "Settle {n} pending bookings" },
+    { one: "Régler {n} réservation en attente", other: "Régler {n} réservations en attente" },
+  ],
   "op.settleTitle": ["Settlement", "Règlement"],
   "op.settleNone": ["Nothing to settle right now.", "Rien à régler pour l’instant."],
-  "op.settled": ["{n} booking(s) settled.", "{n} réservation(s) réglée(s)."],
+  "op.settled": [
+    { one: "{n} booking settled.", other: "{n} bookings settled." },
+    { one: "{n} réservation réglée.", other: "{n} réservations réglées." },
+  ],
   "op.escrow": ["In escrow: {amount}", "En séquestre : {amount}"],
   "op.status.settled": ["settled", "réglée"],
   "op.status.escrow": ["escrow", "séquestre"],
@@ -298,11 +323,14 @@ const m = {
   "err.contract": ["The contract refused: {name}", "Le contrat a refusé : {name}"],
   "err.generic": ["Something went wrong: {message}", "Un problème est survenu : {message}"],
   "err.wrongChain": ["Switch your wallet to {chain} first.", "Passez d’abord votre portefeuille sur {chain}."],
-} satisfies Record<string, [string, string]>;
+} satisfies Record<string, Entry>;
 
-export type MessageKey = keyof typeof m | `reason.${Reason}`;
+type Own = typeof m;
+/** Every message key: `t` accepts nothing else, so a key without a message fails the type check. */
+export type MessageKey = keyof Own | `reason.${Reason}`;
+/** The counted messages: `t` requires their `{n}`. */
+export type PluralKey = { [K in keyof Own]: Own[K] extends readonly [Plural, Plural] ? K : never }[keyof Own];
+export type TextKey = Exclude<MessageKey, PluralKey>;
 
-export const MESSAGES: Record<string, [string, string]> = {
-  ...m,
-  ...Object.fromEntries(Object.entries(reasons).map(([k, v]) => [`reason.${k}`, v])),
-};
+/** Every message by key, each entry keeping its own shape (plain or counted). */
+export const MESSAGES = { ...m, ...reasons } satisfies Record<MessageKey, Entry>;

@@ -1,10 +1,19 @@
 // Turns wallet and contract failures into messages a member understands. Custom errors are decoded
 // with the contract's ABI (viem does it when the ABI is given to simulate/write).
-import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError } from "viem";
+import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError, type ContractErrorName } from "viem";
+import type { testCadAbi } from "../../../protocol/abis.ts";
+import type { PassepartoutAbi } from "../../../protocol/types.ts";
 
-export type UiError = { key: string; vars?: Record<string, string | number>; detail?: string };
+import type { TextKey } from "../i18n/messages.ts";
 
-const CONTRACT_ERROR_KEYS: Record<string, string> = {
+/** A failure as a message key of the app (and its placeholders), plus the technical detail. */
+export type UiError = { key: TextKey; vars?: Record<string, string | number>; detail?: string };
+
+/** Passepartout's errors and an OpenZeppelin token's (IERC20Errors, bubbled up by a transfer). */
+type ContractError = ContractErrorName<PassepartoutAbi> | ContractErrorName<typeof testCadAbi>;
+
+/** Keyed by the ABI's error names: an error the contract renames or drops fails the type check. */
+const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   BookingSlotTaken: "err.slotTaken",
   BookingNoFreeUnit: "err.slotTaken",
   BookingPriceAboveMax: "err.priceChanged",
@@ -30,8 +39,10 @@ const CONTRACT_ERROR_KEYS: Record<string, string> = {
   ERC20InsufficientBalance: "err.insufficientFunds",
   ERC20InsufficientAllowance: "err.allowance",
   SplitSharesNotWhole: "err.sharesNotWhole",
-  VenueNameInvalid: "err.nameInvalid",
+  NameInvalid: "err.nameInvalid",
 };
+
+const messageKeyOf = (errorName: string) => Object.entries(CONTRACT_ERROR_KEYS).find(([n]) => n === errorName)?.[1];
 
 export function contractErrorName(err: unknown): string | null {
   if (!(err instanceof BaseError)) return null;
@@ -55,7 +66,7 @@ export function toUiError(err: unknown): UiError {
       return { key: "err.insufficientFunds" };
     }
     const name = contractErrorName(err);
-    if (name) return { key: CONTRACT_ERROR_KEYS[name] ?? "err.contract", vars: { name }, detail: name };
+    if (name) return { key: messageKeyOf(name) ?? "err.contract", vars: { name }, detail: name };
     return { key: "err.generic", vars: { message: err.shortMessage }, detail: err.shortMessage };
   }
   const code = (err as { code?: number })?.code;

@@ -1,18 +1,13 @@
 // A member's passes as the app shows them.
 import type { Address } from "viem";
+import type { Pass } from "../../../protocol/types.ts";
 
-export type PassInfo = {
+/** A pass as the app shows it: the contract's `Pass` fields it uses, times as seconds, the guest. */
+export type PassInfo = Pick<Pass, "holder" | "resourceId" | "unit" | "currency" | "amount" | "policyId" | "settled"> & {
   id: bigint;
-  holder: Address;
-  resourceId: number;
-  unit: number;
   start: number;
   end: number;
-  currency: Address;
-  amount: bigint;
-  policyId: number;
   releaseTime: number;
-  settled: boolean;
   /** Current guest (ERC-4907 user) or null. */
   guest: Address | null;
   guestExpires: number;

@@ -1,6 +1,8 @@
 // Cancellation policies: tiers ordered by strictly decreasing `secondsBeforeStart`; cancelling at
 // least that long before the start refunds `refundBps`; past every tier nothing is refunded.
-export type RefundTier = { secondsBeforeStart: number; refundBps: number };
+import type { RefundTier } from "../../../protocol/types.ts";
+
+export type { RefundTier };
 
 export type PolicyStep =
   | { kind: "tier"; refundBps: number; secondsBeforeStart: number; deadline: number | null }

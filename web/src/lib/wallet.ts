@@ -1,64 +1,69 @@
 // Transactions from the connected wallet: simulate first (decodes custom errors before anything is
 // signed), then send, then wait for the receipt.
 import { getConnectorClient, switchChain } from "wagmi/actions";
-import { readContract, signMessage, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { getEip712Domain, readContract, signMessage, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import type { Config } from "wagmi";
-import { erc20Abi, parseSignature, type Abi, type Address, type Hex, type Client, type TransactionReceipt } from "viem";
+import {
+  erc20Abi,
+  type Abi,
+  parseSignature,
+  type Address,
+  type Client,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
+import { erc20PermitAbi, testCadAbi } from "../../../protocol/abis.ts";
+import type { PassepartoutAbi } from "../../../protocol/types.ts";
 import type { Protocol } from "./protocol.ts";
 
-export type WriteCall = { functionName: string; args: readonly unknown[]; value?: bigint; address?: Address; abi?: Abi };
+/** An OpenZeppelin token's custom errors (IERC20Errors, ERC-2612), to decode what a transfer bubbles up. */
+const tokenErrors = testCadAbi.filter((item) => item.type === "error");
+
+type Writes = ContractFunctionName<PassepartoutAbi, "nonpayable" | "payable">;
+
+/** One call of a Passepartout function that changes state, its arguments typed by the generated ABI. */
+export type WriteCall = {
+  [F in Writes]: { functionName: F; args: ContractFunctionArgs<PassepartoutAbi, "nonpayable" | "payable", F>; value?: bigint };
+}[Writes];
 
 /** The connected wallet's client on our chain (switching the wallet's chain first if needed). */
 export async function walletFor(p: Protocol, wagmi: Config): Promise<Client> {
   const current = wagmi.state.connections.get(wagmi.state.current ?? "")?.chainId;
   if (current !== p.chain.id) await switchChain(wagmi, { chainId: p.chain.id });
-  return (await getConnectorClient(wagmi, { chainId: p.chain.id })) as Client;
+  return getConnectorClient(wagmi, { chainId: p.chain.id });
 }
 
-export async function sendTx(
-  p: Protocol,
-  wagmi: Config,
-  account: Address,
-  call: WriteCall,
-  onSent?: (hash: Hex) => void,
-): Promise<TransactionReceipt> {
-  const wallet = await walletFor(p, wagmi);
-  const { request } = await simulateContract(p.client, {
-    address: call.address ?? p.address,
-    abi: call.abi ?? p.abi,
-    functionName: call.functionName,
-    args: call.args,
-    value: call.value,
-    account,
-  } as never);
-  const hash = await writeContract(wallet, { ...(request as object), account, chain: p.chain } as never);
+async function mined(p: Protocol, hash: Hex, onSent?: (hash: Hex) => void): Promise<TransactionReceipt> {
   onSent?.(hash);
   const receipt = await waitForTransactionReceipt(p.client, { hash, pollingInterval: 500 });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
   return receipt;
 }
 
-const permitAbi = [
-  { type: "function", name: "nonces", stateMutability: "view", inputs: [{ name: "owner", type: "address" }], outputs: [{ type: "uint256" }] },
-  { type: "function", name: "name", stateMutability: "view", inputs: [], outputs: [{ type: "string" }] },
-  {
-    type: "function",
-    name: "eip712Domain",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [
-      { name: "fields", type: "bytes1" },
-      { name: "name", type: "string" },
-      { name: "version", type: "string" },
-      { name: "chainId", type: "uint256" },
-      { name: "verifyingContract", type: "address" },
-      { name: "salt", type: "bytes32" },
-      { name: "extensions", type: "uint256[]" },
-    ],
-  },
-] as const;
+/** Sends `call` to Passepartout from the connected wallet and waits for its receipt. */
+export async function sendTx(p: Protocol, wagmi: Config, account: Address, call: WriteCall, onSent?: (hash: Hex) => void): Promise<TransactionReceipt> {
+  const wallet = await walletFor(p, wagmi);
+  // `call` is checked against the generated ABI where it is built (WriteCall correlates each name
+  // with its arguments); viem's generics cannot follow that union, so the ABI is widened here.
+  const abi: Abi = [...p.contract.abi, ...tokenErrors];
+  const { request } = await simulateContract(p.client, { address: p.address, abi, functionName: call.functionName, args: call.args, value: call.value, account });
+  return mined(p, await writeContract(wallet, { ...request, chain: p.chain }), onSent);
+}
 
-/** EIP-2612 permit signature for `value` to `spender`; null when the token does not support it. */
+/** ERC-20 `approve(spender, value)` of `token` from the connected wallet. */
+export async function approve(p: Protocol, wagmi: Config, account: Address, token: Address, spender: Address, value: bigint): Promise<TransactionReceipt> {
+  const wallet = await walletFor(p, wagmi);
+  const { request } = await simulateContract(p.client, { address: token, abi: [...erc20Abi, ...tokenErrors], functionName: "approve", args: [spender, value], account });
+  return mined(p, await writeContract(wallet, { ...request, chain: p.chain }));
+}
+
+/**
+ * EIP-2612 permit signature for `value` to `spender`; null when the token does not support it.
+ * viem's erc20Abi stops at ERC-20: `nonces` comes from the generated IERC20Permit ABI, the domain
+ * from ERC-5267 (viem's `getEip712Domain`), else the token's name and version "1".
+ */
 export async function signPermit(
   p: Protocol,
   wagmi: Config,
@@ -72,13 +77,11 @@ export async function signPermit(
   let version = "1";
   let nonce: bigint;
   try {
-    nonce = await readContract(p.client, { address: token, abi: permitAbi, functionName: "nonces", args: [owner] });
+    nonce = await readContract(p.client, { address: token, abi: erc20PermitAbi, functionName: "nonces", args: [owner] });
     try {
-      const d = await readContract(p.client, { address: token, abi: permitAbi, functionName: "eip712Domain" });
-      name = d[1];
-      version = d[2];
+      ({ name, version } = (await getEip712Domain(p.client, { address: token })).domain);
     } catch {
-      name = await readContract(p.client, { address: token, abi: permitAbi, functionName: "name" });
+      name = await readContract(p.client, { address: token, abi: erc20Abi, functionName: "name" });
     }
   } catch {
     return null;
@@ -106,13 +109,6 @@ export async function signPermit(
 export async function allowance(p: Protocol, token: Address, owner: Address): Promise<bigint> {
   return readContract(p.client, { address: token, abi: erc20Abi, functionName: "allowance", args: [owner, p.address] });
 }
-
-export const approveCall = (token: Address, spender: Address, value: bigint): WriteCall => ({
-  address: token,
-  abi: erc20Abi as Abi,
-  functionName: "approve",
-  args: [spender, value],
-});
 
 export async function signText(p: Protocol, wagmi: Config, account: Address, message: string): Promise<Hex> {
   return signMessage(await walletFor(p, wagmi), { account, message });

@@ -1,36 +1,12 @@
 import { useI18n } from "../i18n/i18n.tsx";
-import { useResources, useVenues } from "../hooks.ts";
+import { useResources, useVenues } from "../hooks/queries.ts";
 import { href } from "../lib/route.ts";
-import type { Venue } from "../lib/protocol.ts";
 import { localized } from "../lib/metadata.ts";
-import { PriceList, kindLabel } from "./Price.tsx";
-import { useTitle } from "../lib/title.ts";
-import { ErrorMessage } from "./Feedback.tsx";
+import { PriceList, kindLabel } from "../components/Price.tsx";
+import { VenuePicture } from "../components/VenuePicture.tsx";
+import { useTitle } from "../hooks/useTitle.ts";
+import { ErrorMessage } from "../components/Feedback.tsx";
 import { toUiError } from "../lib/errors.ts";
-
-export function VenuePicture({ venue }: { venue: Venue }) {
-  const src = venue.meta.picture ?? venue.meta.image ?? venue.meta.photos?.[0];
-  if (src) return <img className="picture" src={src} alt="" loading="lazy" />;
-  // No photo: a drawn façade in the venue's own colour, so cards stay recognisable.
-  const hue = (venue.id * 67) % 360;
-  return (
-    <svg className="picture" viewBox="0 0 320 120" role="presentation" aria-hidden="true">
-      <rect width="320" height="120" fill={`hsl(${hue} 35% 88%)`} />
-      <path d="M60 110 V55 L160 15 L260 55 V110 Z" fill={`hsl(${hue} 30% 70%)`} />
-      <rect x="145" y="70" width="30" height="40" rx="15" fill={`hsl(${hue} 35% 35%)`} />
-      <rect x="85" y="65" width="25" height="25" fill="#fff" opacity=".7" />
-      <rect x="210" y="65" width="25" height="25" fill="#fff" opacity=".7" />
-    </svg>
-  );
-}
-
-export function openingHours(h: Venue["meta"]["openingHours"]): string | null {
-  if (!h) return null;
-  if (typeof h === "string") return h;
-  return Object.entries(h)
-    .map(([d, v]) => `${d} ${v}`)
-    .join(" · ");
-}
 
 export function VenueList() {
   const { t, lang } = useI18n();

@@ -1,20 +1,23 @@
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { isAddress, parseEventLogs, zeroAddress, type Address } from "viem";
 import { useQuery } from "@tanstack/react-query";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks.ts";
-import { useI18n } from "../i18n/i18n.tsx";
-import { read, type Door, type Resource, type Venue } from "../lib/protocol.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { REASONS, type Reason } from "../../../protocol/reasons.ts";
+import { sameAddress } from "../../../protocol/address.ts";
+import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
 import { signTyped, sendTx } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
-import { PassList, type PassView } from "./PassList.tsx";
-import { ErrorMessage, Status, shortAddress } from "./Feedback.tsx";
-import { useFlow } from "./useFlow.ts";
-import { useTitle } from "../lib/title.ts";
+import { PassList, type PassView } from "../components/PassList.tsx";
+import { ErrorMessage, Status, shortAddress } from "../components/Feedback.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -37,7 +40,7 @@ export function MyPasses() {
         venueName: v?.name ?? "",
         timeZone: v?.timeZone ?? "UTC",
         graceSeconds: r?.graceSeconds ?? 0,
-        currencyInfo: currencies.data?.find((c) => c.address.toLowerCase() === p.currency.toLowerCase()),
+        currencyInfo: currencies.data?.find((c) => sameAddress(c.address, p.currency)),
       };
     });
   }, [passes.data, resources.data, venues.data, currencies.data]);
@@ -67,7 +70,7 @@ export function MyPasses() {
   );
 }
 
-export function doorLabel(d: Door, venue: Venue | undefined, t: (k: string, v?: Record<string, string | number>) => string): string {
+export function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
   const named = venue?.meta.doors?.[String(d.id)];
   if (typeof named === "string" && named) return named;
   return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
@@ -96,6 +99,13 @@ function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: 
 }
 
 type DoorResult = { granted: boolean; reason: string } | null;
+
+const isReason = (code: string): code is Reason => REASONS.some((r) => r === code);
+
+/** A relayer's reason code in words; a code this app does not know yet shows as itself. */
+function reasonText(code: string, t: Translate): string {
+  return isReason(code) ? t(`reason.${code}`) : code;
+}
 
 function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: string }) {
   const { t } = useI18n();
@@ -150,7 +160,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
       {result && (
         <p className={result.granted ? "status ok granted" : "error denied"} role="status" data-testid="door-result">
-          {result.granted ? t("door.granted") : t("door.denied", { reason: t(`reason.${result.reason}`) })}
+          {result.granted ? t("door.granted") : t("door.denied", { reason: reasonText(result.reason, t) })}
         </p>
       )}
       <ErrorMessage error={error} />
@@ -169,7 +179,7 @@ function CancelPass({ pass }: { pass: PassView }) {
   const [done, setDone] = useState<bigint | null>(null);
   const preview = useQuery({
     queryKey: ["chain", "refundAt", pass.id.toString()],
-    queryFn: () => read<bigint>(protocol, "refundAt", [pass.id, nowSeconds()]),
+    queryFn: () => refundAt(protocol, pass.id, nowSeconds()),
     enabled: asking,
     refetchInterval: 15_000,
   });
@@ -181,9 +191,7 @@ function CancelPass({ pass }: { pass: PassView }) {
     setError(null);
     try {
       const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
-      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "Cancelled" as never }) as unknown as {
-        args: { refund: bigint };
-      }[];
+      const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
       setDone(ev?.args.refund ?? preview.data ?? 0n);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);
@@ -241,7 +249,7 @@ function LendPass({ pass }: { pass: PassView }) {
     }
   }
 
-  const id = `guest-${pass.id}`;
+  const id = useId();
   return (
     <div className="lend">
       {pass.guest ? (

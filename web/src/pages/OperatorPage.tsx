@@ -1,21 +1,23 @@
 import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/i18n.tsx";
-import { loadSplits, read, type Booking, type Resource, type Venue } from "../lib/protocol.ts";
+import { claimable, claimableFees, loadSplits, type Booking, type Venue } from "../lib/protocol.ts";
+import { sameAddress } from "../../../protocol/address.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
-import { sendTx } from "../lib/wallet.ts";
+import { sendTx, type WriteCall } from "../lib/wallet.ts";
 import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
-import { ErrorMessage, shortAddress } from "./Feedback.tsx";
-import { RevenueChart } from "./RevenueChart.tsx";
-import { VenueEditor, CreateVenue } from "./VenueEditor.tsx";
-import { useFlow } from "./useFlow.ts";
-import { useTitle } from "../lib/title.ts";
+import { ErrorMessage, shortAddress } from "../components/Feedback.tsx";
+import { RevenueChart } from "../components/RevenueChart.tsx";
+import { VenueEditor, CreateVenue } from "../components/venue-editor/VenueEditor.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
-const same = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+const same = (a?: string, b?: string) => !!a && !!b && sameAddress(a, b);
 
 export function OperatorPage() {
   const { t } = useI18n();
@@ -134,7 +136,7 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
           <button type="button" aria-expanded={manage} onClick={() => setManage((m) => !m)}>
             {t("op.manage")} — {venue.name}
           </button>
-          {manage && resources.data && <VenueEditor venue={venue} resources={resources.data as Resource[]} account={account} />}
+          {manage && resources.data && <VenueEditor venue={venue} resources={resources.data} />}
         </>
       )}
     </article>
@@ -214,13 +216,13 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
       const fees: { splitId: number; currency: Currency; amount: bigint }[] = [];
       for (const s of splits) {
         for (const c of currencies) {
-          const amounts = await Promise.all(s.payees.map((_, i) => read<bigint>(protocol, "claimable", [s.id, c.address, i])));
+          const amounts = await Promise.all(s.payees.map((_, i) => claimable(protocol, s.id, c.address, i)));
           s.payees.forEach((payee, i) => {
             if (amounts[i] > 0n || (s.id === venue.splitId && c.address === currencies[0].address)) {
               out.push({ splitId: s.id, current: s.id === venue.splitId, payee, index: i, share: s.sharesBps[i], currency: c, amount: amounts[i] });
             }
           });
-          const fee = await read<bigint>(protocol, "claimableFees", [s.id, c.address]);
+          const fee = await claimableFees(protocol, s.id, c.address);
           if (fee > 0n) fees.push({ splitId: s.id, currency: c, amount: fee });
         }
       }
@@ -229,7 +231,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
   });
 
   // One claim at a time across the table; `busy` says which row's button shows the progress.
-  const run = (key: string, call: { functionName: string; args: readonly unknown[] }, after: string) =>
+  const run = (key: string, call: WriteCall, after: string) =>
     flow.run(async () => {
       setBusy(key);
       setError(null);

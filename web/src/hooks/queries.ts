@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useConnection } from "wagmi";
 import type { Address } from "viem";
-import { useApp } from "./context.tsx";
+import { useApp } from "./useApp.ts";
 import {
   balanceOf,
   doorsFor,
@@ -17,8 +17,8 @@ import {
   loadVenue,
   loadVenues,
   type Resource,
-} from "./lib/protocol.ts";
-import { isNotFound } from "./lib/errors.ts";
+} from "../lib/protocol.ts";
+import { isNotFound } from "../lib/errors.ts";
 
 /** A missing venue or resource will not appear on a second try: show "not found" at once. */
 const retryUnlessMissing = (failures: number, err: unknown) => failures < 1 && !isNotFound(err);
@@ -106,38 +106,6 @@ export function useBookings(resourceIds: number[] | undefined) {
     queryFn: () => loadBookings(protocol, resourceIds),
     enabled: resourceIds !== undefined,
     refetchInterval: 15_000,
-  });
-}
-
-const SESSION_HINT = "passepartout.session";
-
-/** Remembers (for this tab) that a SIWE session was opened, so a signed-out visit asks nothing. */
-export function rememberSession(address: Address | null): void {
-  try {
-    if (address) sessionStorage.setItem(SESSION_HINT, address);
-    else sessionStorage.removeItem(SESSION_HINT);
-  } catch {
-    // storage unavailable: the session just is not remembered across reloads
-  }
-}
-
-export function useSession() {
-  const { relayer } = useApp();
-  return useQuery({
-    queryKey: ["session"],
-    queryFn: async () => {
-      let hint: string | null = null;
-      try {
-        hint = sessionStorage.getItem(SESSION_HINT);
-      } catch {
-        // ignore
-      }
-      if (!hint) return null;
-      const me = await relayer.me();
-      if (!me) rememberSession(null);
-      return me;
-    },
-    staleTime: 60_000,
   });
 }
 

@@ -1,6 +1,6 @@
 import { useI18n } from "../i18n/i18n.tsx";
 import { href } from "../lib/route.ts";
-import { useTitle } from "../lib/title.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
 export type Missing = "venue" | "resource" | "page";
 

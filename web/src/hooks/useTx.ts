@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { useFlow } from "./useFlow.ts";
 import type { TransactionReceipt } from "viem";
-import { useApp } from "../context.tsx";
-import { useAccount, useRefreshChain } from "../hooks.ts";
+import { useApp } from "./useApp.ts";
+import { useAccount, useRefreshChain } from "./queries.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { sendTx, type WriteCall } from "../lib/wallet.ts";
 

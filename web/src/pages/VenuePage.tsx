@@ -1,15 +1,15 @@
 import { useI18n } from "../i18n/i18n.tsx";
-import { useResources, useVenue } from "../hooks.ts";
+import { useResources, useVenue } from "../hooks/queries.ts";
 import { href } from "../lib/route.ts";
 import { zoneName } from "../lib/time.ts";
 import { localized } from "../lib/metadata.ts";
-import { useNow } from "../context.tsx";
-import { PriceList, kindLabel } from "./Price.tsx";
-import { VenuePicture, openingHours } from "./VenueList.tsx";
+import { useNow } from "../hooks/useNow.ts";
+import { PriceList, kindLabel } from "../components/Price.tsx";
+import { VenuePicture, openingHours } from "../components/VenuePicture.tsx";
 import { NotFound } from "./NotFound.tsx";
-import { ErrorMessage } from "./Feedback.tsx";
+import { ErrorMessage } from "../components/Feedback.tsx";
 import { isNotFound, toUiError } from "../lib/errors.ts";
-import { useTitle } from "../lib/title.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 
 export function VenuePage({ venueId }: { venueId: number }) {
   const { t, locale, lang } = useI18n();
@@ -45,7 +45,7 @@ export function VenuePage({ venueId }: { venueId: number }) {
                 <a href={href("resource", r.id)}>{r.name}</a>
               </h2>
               <p className="muted">
-                {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")}
+                {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })}
               </p>
               {r.meta.description && <p>{localized(r.meta.description, lang)}</p>}
               <PriceList r={r} />

@@ -1,33 +1,27 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { parseEventLogs } from "viem";
-import { useApp, useNow } from "../context.tsx";
-import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks.ts";
-import { useI18n } from "../i18n/i18n.tsx";
-import { balanceOf, occupancy, read, type Protocol, type Resource } from "../lib/protocol.ts";
+import { useApp } from "../hooks/useApp.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks/queries.ts";
+import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
-import { useTitle } from "../lib/title.ts";
+import { useTitle } from "../hooks/useTitle.ts";
 import { NotFound } from "./NotFound.tsx";
-import { allowance, approveCall, sendTx, signPermit } from "../lib/wallet.ts";
+import { allowance, approve, sendTx, signPermit } from "../lib/wallet.ts";
 import { DAY, HOUR, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
-import { BookingSummary } from "./BookingSummary.tsx";
-import { WeekCalendar } from "./WeekCalendar.tsx";
-import { ErrorMessage, Status } from "./Feedback.tsx";
-import { PriceList, kindLabel } from "./Price.tsx";
-import { useFlow } from "./useFlow.ts";
+import { BookingSummary } from "../components/BookingSummary.tsx";
+import { WeekCalendar } from "../components/WeekCalendar.tsx";
+import { ErrorMessage, Status } from "../components/Feedback.tsx";
+import { PriceList, kindLabel } from "../components/Price.tsx";
+import { useFlow } from "../hooks/useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
-let anyUnit: Promise<number> | null = null;
-/** The contract's "pick the lowest free unit" marker (type(uint16).max unless it says otherwise). */
-function anyUnitOf(p: Protocol): Promise<number> {
-  anyUnit ??= read<number>(p, "ANY_UNIT").then(Number, () => 0xffff);
-  return anyUnit;
-}
-
-export function durationLabel(hours: number, t: (k: string, v?: Record<string, string | number>) => string): string {
+export function durationLabel(hours: number, t: Translate): string {
   if (hours % 720 === 0) return t("dur.month", { n: hours / 720 });
   if (hours % 24 === 0) return t("dur.d", { n: hours / 24 });
   return t("dur.h", { n: hours });
@@ -68,7 +62,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
 
   const quote = useQuery({
     queryKey: ["chain", "quote", r.id, start, end],
-    queryFn: () => read<bigint>(protocol, "quote", [r.id, start, end]),
+    queryFn: () => readQuote(protocol, r.id, start!, end!),
     enabled: start !== null,
     refetchInterval: 10_000,
     retry: false,
@@ -101,12 +95,11 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
     setError(null);
     setBooked(null);
     try {
-      const price = await read<bigint>(protocol, "quote", [r.id, start, end]); // fresh quote = max price
+      const price = await readQuote(protocol, r.id, start, end); // fresh quote = max price
       const balance = await balanceOf(protocol, address, r.currency);
       if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
-      const unit = await anyUnitOf(protocol);
       // The member pins the price, cancellation policy and transferability shown on this page.
-      const args = [r.id, start, end, unit, price, address, r.policyId, r.transferable] as const;
+      const args = [r.id, BigInt(start), BigInt(end), ANY_UNIT, price, address, r.policyId, r.transferable] as const;
       let receipt;
       if (isNative(r.currency)) {
         setStep("confirm");
@@ -129,13 +122,13 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
           );
         } else {
           setStep("approve");
-          await sendTx(protocol, wagmi, address, approveCall(r.currency, protocol.address, price));
+          await approve(protocol, wagmi, address, r.currency, protocol.address, price);
           setStep("confirm");
           receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
         }
       }
-      const [ev] = parseEventLogs({ abi: protocol.abi, logs: receipt.logs, eventName: "Booked" as never });
-      setBooked(((ev as unknown as { args: { passId: bigint } } | undefined)?.args.passId) ?? 0n);
+      const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Booked" });
+      setBooked(ev?.args.passId ?? 0n);
       setStart(null);
       await refresh();
     } catch (e) {
@@ -165,7 +158,7 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
         {r.name} <span className="muted">· {venueName}</span>
       </h1>
       <p className="muted">
-        {kindLabel(t, r.kind)} · {r.units > 1 ? t("resource.units", { n: r.units }) : t("resource.unit")} ·{" "}
+        {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })} ·{" "}
         {t("resource.durations", { min: durationLabel(Math.max(1, r.minHours), t), max: durationLabel(r.maxHours || 720, t) })}
         {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
       </p>

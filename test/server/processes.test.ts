@@ -12,6 +12,7 @@ import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 import { AuditLog } from "../../server/auditLog.ts";
 import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
+import { passepartoutAbi } from "../../protocol/abis.ts";
 
 function run(script: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
@@ -49,7 +50,7 @@ describe("relayer processes", () => {
   it("refuses to start with one clear line when the chain is unreachable", async () => {
     const port = await freePort();
     const dir = path.dirname(tempFile("x"));
-    writeFileSync(path.join(dir, "31337.json"), JSON.stringify({ chainId: 31337, deployBlock: 1, contracts: { Passepartout: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", abi: [] } } }));
+    writeFileSync(path.join(dir, "31337.json"), JSON.stringify({ chainId: 31337, deployBlock: 1, contracts: { Passepartout: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", abi: passepartoutAbi } } }));
     const r = await exitOf(run("server/main.ts", { RPC_URL: `http://127.0.0.1:${port}`, DEPLOYMENTS_DIR: dir, PORT: "0" }));
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split("\n").length, 1);

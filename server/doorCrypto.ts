@@ -3,12 +3,14 @@
 // The digests equal viem's `hashTypedData` for the types in protocol/eip712.ts (a test checks it),
 // but are computed with a precomputed domain separator and type hashes and a fixed-layout
 // encoding: one keccak for the struct and one for the digest (server/keccak.ts, unrolled). Recovery and signing use libsecp256k1
-// (the `secp256k1` N-API addon), about 50× faster than pure-JS recovery. This is the relayer's
-// main CPU cost, so it is kept tight.
-import secp256k1 from "secp256k1";
+// (the `secp256k1` N-API addon, loaded without its pure-JS fallback: server/secp256k1Native.ts), about
+// 50× faster than pure-JS recovery. This is the relayer's main CPU cost, so it is kept tight.
 import { getTypesForEIP712Domain, hashDomain, keccak256, stringToBytes } from "viem";
 import { keccak256 as keccak } from "./keccak.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
+import { loadNativeSecp256k1 } from "./secp256k1Native.ts";
+
+const secp256k1 = loadNativeSecp256k1();
 
 export type Hex = `0x${string}`;
 

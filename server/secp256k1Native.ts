@@ -1,5 +1,5 @@
 // The relayer's signature recovery and signing run on libsecp256k1 through the `secp256k1` N-API
-// addon. The package's own entry point silently falls back to pure JS (elliptic, ~40× slower
+// addon. The package's own entry point silently falls back to pure JS (elliptic, ~30× slower
 // recovery: a door decision would cost milliseconds of CPU) when the prebuilt addon does not load;
 // this loader takes the addon or nothing, so the relayer refuses to start instead.
 import { createRequire } from "node:module";

@@ -5,7 +5,7 @@
 // encoding: one keccak for the struct and one for the digest (server/keccak.ts, unrolled). Recovery and signing use libsecp256k1
 // (the `secp256k1` N-API addon, loaded without its pure-JS fallback: server/secp256k1Native.ts), about
 // 50× faster than pure-JS recovery. This is the relayer's main CPU cost, so it is kept tight.
-import { getTypesForEIP712Domain, hashDomain, keccak256, stringToBytes } from "viem";
+import { domainSeparator, keccak256, stringToBytes } from "viem";
 import { keccak256 as keccak } from "./keccak.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
 import { loadNativeSecp256k1 } from "./secp256k1Native.ts";
@@ -60,20 +60,18 @@ export type DoorHasher = {
  */
 export function createDoorHasher(chainId: number, contract: Hex, hash: (data: Uint8Array) => Uint8Array = keccak): DoorHasher {
   const domain = protocolDomain(chainId, contract);
-  const domainSeparator = hexToBuf(
-    hashDomain({ domain, types: { EIP712Domain: getTypesForEIP712Domain({ domain }) } } as never),
-  );
+  const separator = hexToBuf(domainSeparator({ domain }));
   const outer = new Uint8Array(66);
   outer[0] = 0x19;
   outer[1] = 0x01;
-  outer.set(domainSeparator, 2);
+  outer.set(separator, 2);
   const finish = (structHash: Uint8Array): Uint8Array => {
     const msg = outer.slice();
     msg.set(structHash, 34);
     return hash(msg);
   };
   return {
-    domainSeparator,
+    domainSeparator: separator,
     challengeDigest({ door, nonce, time }) {
       const b = new Uint8Array(128);
       b.set(CHALLENGE_TYPEHASH, 0);

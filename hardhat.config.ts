@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configVariable, defineConfig } from "hardhat/config";
-import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+// The plugins this project uses, not the whole toolbox: no Ignition (the deploy is an ethers
+// script, see README) and no contract verification.
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 
 // Compile offline with the pinned npm `solc` (solc-js): Hardhat never downloads a compiler.
 const solcPath = fileURLToPath(import.meta.resolve("solc/soljson.js"));
@@ -27,7 +34,7 @@ const compiler = {
 const heavy = process.env.FUZZ_PROFILE ? process.env.FUZZ_PROFILE === "ci" : process.env.CI === "true";
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatKeystore, hardhatMocha, hardhatNetworkHelpers, hardhatTypechain],
   solidity: {
     profiles: { default: compiler, production: compiler },
   },

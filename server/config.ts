@@ -1,5 +1,6 @@
-// The relayer's configuration: environment variables with defaults for the embedded demo,
-// validated once at start-up. Every other module receives a typed `RelayerConfig`.
+// The relayer's configuration: one zod schema over the environment, with defaults for the embedded
+// demo, validated once at start-up. Each field is declared once, with the variable it is read from;
+// `RelayerConfig` is the schema's output type. docs/relayer.md's table is checked against it.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,159 +16,113 @@ const privateKey = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
   .transform((s) => s as `0x${string}`);
-const bool = z.enum(["true", "false", "1", "0"]).transform((s) => s === "true" || s === "1");
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(["true", "false", "1", "0"], "must be true, false, 1 or 0").transform((s) => s === "true" || s === "1");
+const integer = (message: string) => z.coerce.number(message).int(message);
+const port = integer("must be a port number, 0 to 65535").min(0, "must be a port number, 0 to 65535").max(65535, "must be a port number, 0 to 65535");
+const positiveInt = integer("must be a positive integer").positive("must be a positive integer");
+const nonNegativeInt = integer("must be an integer, 0 or more").min(0, "must be an integer, 0 or more");
+const withoutTrailingSlash = (s: string) => s.replace(/\/$/, "");
+const list = z.string().transform((v) => v.split(",").map((x) => withoutTrailingSlash(x.trim())).filter(Boolean));
 const origins = z
   .string()
   .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
-  .pipe(z.array(z.url().refine((u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/$/, ""), "must be a bare origin")).min(1));
+  .pipe(z.array(z.url("must be comma-separated origins such as http://localhost:5173").refine((u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/$/, ""), "must be a bare origin, without a path")).min(1, "must name at least one origin"))
+  .transform((os) => os.map(withoutTrailingSlash));
 
-const envSchema = z.object({
-  HOST: z.string().default("127.0.0.1"),
-  PORT: port.default(8787),
-  RPC_URL: z.url().default("http://127.0.0.1:8545"),
-  CHAIN_ID: positiveInt.default(31337),
-  DEPLOYMENTS_DIR: z.string().default(DEPLOYMENTS_DIR),
-  RELAYER_PRIVATE_KEY: privateKey.default(DEMO_RELAYER_PRIVATE_KEY),
+/** The environment variable each field is read from. */
+const envNames = new WeakMap<z.ZodType, string>();
+function env<T extends z.ZodType>(name: string, schema: T): T {
+  envNames.set(schema, name);
+  return schema;
+}
+
+/** Each field, the variable it is read from and its default, before the checks across fields. */
+export const configFields = z.object({
+  host: env("HOST", z.string().default("127.0.0.1")),
+  port: env("PORT", port.default(8787)),
+  rpcUrl: env("RPC_URL", z.url("must be a URL").default("http://127.0.0.1:8545")),
+  chainId: env("CHAIN_ID", positiveInt.default(31337)),
+  deploymentsDir: env("DEPLOYMENTS_DIR", z.string().default(DEPLOYMENTS_DIR)),
+  relayerPrivateKey: env("RELAYER_PRIVATE_KEY", privateKey.default(DEMO_RELAYER_PRIVATE_KEY)),
   // The HTTP lock adapter speaks http and https (node:http / node:https, same timeouts).
-  LOCK_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("http://127.0.0.1:8600"),
-  LOCK_TIMEOUT_MS: positiveInt.default(2000),
-  DAPP_ORIGIN: origins.default(["http://localhost:5173"]),
-  SIWE_DOMAIN: z.string().optional(), // comma-separated; default: the hosts of DAPP_ORIGIN
-  SIWE_URI_ORIGIN: z.string().optional(), // comma-separated origins; default: DAPP_ORIGIN
-  SIWE_NONCE_TTL_S: positiveInt.default(300),
-  SIWE_SIGNINS_PER_IP: positiveInt.default(100),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SESSION_TTL_S: positiveInt.default(86_400),
-  COOKIE_SECURE: bool.default(false),
-  AUDIT_DB: z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite")),
-  AUDIT_RETENTION_DAYS: positiveInt.default(90),
-  CHALLENGE_MAX_AGE_S: positiveInt.default(60),
-  CLOCK_SKEW_S: z.coerce.number().int().min(0).default(30),
-  OPEN_COMMAND_TTL_S: positiveInt.default(5),
-  MAX_DEADLINE_AHEAD_S: positiveInt.default(600),
-  INDEX_POLL_MS: positiveInt.default(250),
+  lockUrl: env("LOCK_URL", z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).transform(withoutTrailingSlash).default("http://127.0.0.1:8600")),
+  lockTimeoutMs: env("LOCK_TIMEOUT_MS", positiveInt.default(2000)),
+  dappOrigins: env("DAPP_ORIGIN", origins.default(["http://localhost:5173"])),
+  siweDomains: env("SIWE_DOMAIN", list.optional()), // comma-separated; default: the hosts of DAPP_ORIGIN
+  siweUriOrigins: env("SIWE_URI_ORIGIN", list.optional()), // comma-separated origins; default: DAPP_ORIGIN
+  siweNonceTtlS: env("SIWE_NONCE_TTL_S", positiveInt.default(300)),
+  siweSigninsPerIp: env("SIWE_SIGNINS_PER_IP", positiveInt.default(100)),
+  // Random per start by default: sessions then do not survive a restart nor cross relayers.
+  sessionSecret: env("SESSION_SECRET", z.string().min(32, "must be at least 32 characters").default(() => randomBytes(32).toString("hex"))),
+  sessionTtlS: env("SESSION_TTL_S", positiveInt.default(86_400)),
+  cookieSecure: env("COOKIE_SECURE", bool.default(false)),
+  auditDb: env("AUDIT_DB", z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite"))),
+  auditRetentionDays: env("AUDIT_RETENTION_DAYS", positiveInt.default(90)),
+  challengeMaxAgeS: env("CHALLENGE_MAX_AGE_S", positiveInt.default(60)),
+  clockSkewS: env("CLOCK_SKEW_S", nonNegativeInt.default(30)),
+  openCommandTtlS: env("OPEN_COMMAND_TTL_S", positiveInt.default(5)),
+  maxDeadlineAheadS: env("MAX_DEADLINE_AHEAD_S", positiveInt.default(600)),
+  indexPollMs: env("INDEX_POLL_MS", positiveInt.default(250)),
   // 0: every decision reflects a poll that started after the request arrived (shared by concurrent
   // requests). A positive bound lets the index answer from a view up to that old.
-  INDEX_MAX_STALENESS_MS: z.coerce.number().int().min(0).default(0),
-  INDEX_REORG_DEPTH: positiveInt.default(128),
-  RPC_TIMEOUT_MS: positiveInt.default(2000),
+  indexMaxStalenessMs: env("INDEX_MAX_STALENESS_MS", nonNegativeInt.default(0)),
+  indexReorgDepth: env("INDEX_REORG_DEPTH", positiveInt.default(128)),
+  rpcTimeoutMs: env("RPC_TIMEOUT_MS", positiveInt.default(2000)),
   // A door says no within a second: the chain part of one decision (index freshness wait, direct
   // reads, contract-wallet check) gets this long, then the answer is chain_unavailable.
-  DECISION_CHAIN_BUDGET_MS: positiveInt.default(750),
+  decisionChainBudgetMs: env("DECISION_CHAIN_BUDGET_MS", positiveInt.default(750)),
   // ERC-1271 checks run a signer's own code: capped in gas and time, on their own bounded lane.
-  ERC1271_GAS_LIMIT: positiveInt.default(500_000),
-  ERC1271_TIMEOUT_MS: positiveInt.default(400),
-  ERC1271_CONCURRENCY: positiveInt.default(2),
-  ERC1271_QUEUE: z.coerce.number().int().min(0).default(16),
-  ERC1271_NEGATIVE_TTL_S: positiveInt.default(300),
-  RATE_LIMIT_IP_PER_MIN: positiveInt.default(1200),
-  RATE_LIMIT_ADDRESS_PER_MIN: positiveInt.default(60),
-  BODY_LIMIT_BYTES: positiveInt.max(1_000_000).default(16_384),
-  TRUST_PROXY: bool.default(false),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  erc1271GasLimit: env("ERC1271_GAS_LIMIT", positiveInt.default(500_000)),
+  erc1271TimeoutMs: env("ERC1271_TIMEOUT_MS", positiveInt.default(400)),
+  erc1271Concurrency: env("ERC1271_CONCURRENCY", positiveInt.default(2)),
+  erc1271Queue: env("ERC1271_QUEUE", nonNegativeInt.default(16)),
+  erc1271NegativeTtlS: env("ERC1271_NEGATIVE_TTL_S", positiveInt.default(300)),
+  rateLimitIpPerMin: env("RATE_LIMIT_IP_PER_MIN", positiveInt.default(1200)),
+  rateLimitAddressPerMin: env("RATE_LIMIT_ADDRESS_PER_MIN", positiveInt.default(60)),
+  bodyLimitBytes: env("BODY_LIMIT_BYTES", positiveInt.max(1_000_000, "must be at most 1000000").default(16_384)),
+  trustProxy: env("TRUST_PROXY", bool.default(false)),
+  logLevel: env("LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], "must be one of fatal, error, warn, info, debug, trace, silent").default("info")),
 });
 
-export type RelayerConfig = {
-  host: string;
-  port: number;
-  rpcUrl: string;
-  chainId: number;
-  deploymentsDir: string;
-  relayerPrivateKey: `0x${string}`;
-  relayerAddress: `0x${string}`;
-  lockUrl: string;
-  lockTimeoutMs: number;
-  dappOrigins: string[];
-  siweDomains: string[];
-  siweUriOrigins: string[];
-  siweNonceTtlS: number;
-  siweSigninsPerIp: number;
-  sessionSecret: string;
-  sessionTtlS: number;
-  cookieSecure: boolean;
-  auditDb: string;
-  auditRetentionDays: number;
-  challengeMaxAgeS: number;
-  clockSkewS: number;
-  openCommandTtlS: number;
-  maxDeadlineAheadS: number;
-  indexPollMs: number;
-  indexMaxStalenessMs: number;
-  indexReorgDepth: number;
-  rpcTimeoutMs: number;
-  decisionChainBudgetMs: number;
-  erc1271GasLimit: number;
-  erc1271TimeoutMs: number;
-  erc1271Concurrency: number;
-  erc1271Queue: number;
-  erc1271NegativeTtlS: number;
-  rateLimitIpPerMin: number;
-  rateLimitAddressPerMin: number;
-  bodyLimitBytes: number;
-  trustProxy: boolean;
-  logLevel: string;
-};
+/** The configuration schema: the fields above, checked together, plus what derives from them. */
+export const configSchema = configFields
+  .superRefine((c, ctx) => {
+    // An open command must be dead when the relayer stops waiting for the lock, or a slow lock
+    // could open the door after the member was told it would not: see `openCommandTtlS` below.
+    if (Math.floor(c.lockTimeoutMs / 1000) - 1 < 1) {
+      ctx.addIssue({ code: "custom", path: ["lockTimeoutMs"], message: "must be at least 2000 (an open command lives whole seconds and must expire before the relayer stops waiting for the lock)" });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    relayerAddress: privateKeyToAddress(c.relayerPrivateKey),
+    siweDomains: c.siweDomains ?? c.dappOrigins.map((o) => new URL(o).host),
+    siweUriOrigins: c.siweUriOrigins ?? c.dappOrigins.map((o) => new URL(o).origin),
+    // It expires at the end of second `now + ttl` (the lock accepts while its clock ≤ expires), and
+    // the wait lasts at least LOCK_TIMEOUT_MS from the decision second: ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
+    openCommandTtlS: Math.min(c.openCommandTtlS, Math.floor(c.lockTimeoutMs / 1000) - 1),
+  }));
+
+export type RelayerConfig = z.infer<typeof configSchema>;
+
+/** Environment variable of each configuration field, in declaration order. */
+export const CONFIG_ENV: Readonly<Record<keyof typeof configFields.shape, string>> = Object.fromEntries(
+  Object.entries(configFields.shape).map(([key, schema]) => [key, envNames.get(schema)]),
+) as Record<keyof typeof configFields.shape, string>;
 
 /** Parses the environment; throws a ConfigError whose message is one line naming the bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): RelayerConfig {
+export function loadConfig(environment: Record<string, string | undefined> = process.env): RelayerConfig {
   const picked: Record<string, string> = {};
-  for (const key of Object.keys(envSchema.shape)) {
-    const v = env[key];
-    if (v !== undefined && v !== "") picked[key] = v;
+  for (const [key, name] of Object.entries(CONFIG_ENV)) {
+    const v = environment[name];
+    if (v !== undefined && v !== "") picked[key] = v; // empty means unset: the default applies
   }
-  const parsed = envSchema.safeParse(picked);
+  const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid configuration: ${issue.path.join(".") || "env"}: ${issue.message}`);
+    const field = issue.path[0] as keyof typeof CONFIG_ENV | undefined;
+    const name = (field && CONFIG_ENV[field]) ?? "env";
+    throw new ConfigError(`invalid configuration: ${name}: ${issue.message.split("\n")[0]}`);
   }
-  const e = parsed.data;
-  // An open command must be dead when the relayer stops waiting for the lock, or a slow lock could
-  // open the door after the member was told it would not. It expires at the end of second
-  // `now + ttl` (the lock accepts while its clock ≤ expires), and the wait lasts at least
-  // LOCK_TIMEOUT_MS from the decision second, so ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
-  const lockWaitTtlS = Math.floor(e.LOCK_TIMEOUT_MS / 1000) - 1;
-  if (lockWaitTtlS < 1) throw new ConfigError("invalid configuration: LOCK_TIMEOUT_MS: must be at least 2000 (an open command lives whole seconds and must expire before the relayer stops waiting for the lock)");
-  const list = (v: string) => v.split(",").map((x) => x.trim().replace(/\/$/, "")).filter(Boolean);
-  return {
-    host: e.HOST,
-    port: e.PORT,
-    rpcUrl: e.RPC_URL,
-    chainId: e.CHAIN_ID,
-    deploymentsDir: e.DEPLOYMENTS_DIR,
-    relayerPrivateKey: e.RELAYER_PRIVATE_KEY,
-    relayerAddress: privateKeyToAddress(e.RELAYER_PRIVATE_KEY),
-    lockUrl: e.LOCK_URL.replace(/\/$/, ""),
-    lockTimeoutMs: e.LOCK_TIMEOUT_MS,
-    dappOrigins: e.DAPP_ORIGIN.map((o) => o.replace(/\/$/, "")),
-    siweDomains: e.SIWE_DOMAIN ? list(e.SIWE_DOMAIN) : e.DAPP_ORIGIN.map((o) => new URL(o).host),
-    siweUriOrigins: e.SIWE_URI_ORIGIN ? list(e.SIWE_URI_ORIGIN) : e.DAPP_ORIGIN.map((o) => new URL(o).origin),
-    siweNonceTtlS: e.SIWE_NONCE_TTL_S,
-    siweSigninsPerIp: e.SIWE_SIGNINS_PER_IP,
-    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString("hex"),
-    sessionTtlS: e.SESSION_TTL_S,
-    cookieSecure: e.COOKIE_SECURE,
-    auditDb: e.AUDIT_DB,
-    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
-    challengeMaxAgeS: e.CHALLENGE_MAX_AGE_S,
-    clockSkewS: e.CLOCK_SKEW_S,
-    openCommandTtlS: Math.min(e.OPEN_COMMAND_TTL_S, lockWaitTtlS),
-    maxDeadlineAheadS: e.MAX_DEADLINE_AHEAD_S,
-    indexPollMs: e.INDEX_POLL_MS,
-    indexMaxStalenessMs: e.INDEX_MAX_STALENESS_MS,
-    indexReorgDepth: e.INDEX_REORG_DEPTH,
-    rpcTimeoutMs: e.RPC_TIMEOUT_MS,
-    decisionChainBudgetMs: e.DECISION_CHAIN_BUDGET_MS,
-    erc1271GasLimit: e.ERC1271_GAS_LIMIT,
-    erc1271TimeoutMs: e.ERC1271_TIMEOUT_MS,
-    erc1271Concurrency: e.ERC1271_CONCURRENCY,
-    erc1271Queue: e.ERC1271_QUEUE,
-    erc1271NegativeTtlS: e.ERC1271_NEGATIVE_TTL_S,
-    rateLimitIpPerMin: e.RATE_LIMIT_IP_PER_MIN,
-    rateLimitAddressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN,
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    trustProxy: e.TRUST_PROXY,
-    logLevel: e.LOG_LEVEL,
-  };
+  return parsed.data;
 }

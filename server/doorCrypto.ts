@@ -3,12 +3,14 @@
 // The digests equal viem's `hashTypedData` for the types in protocol/eip712.ts (a test checks it),
 // but are computed with a precomputed domain separator and type hashes and a fixed-layout
 // encoding: one keccak for the struct and one for the digest (server/keccak.ts, unrolled). Recovery and signing use libsecp256k1
-// (the `secp256k1` N-API addon), about 50× faster than pure-JS recovery. This is the relayer's
-// main CPU cost, so it is kept tight.
-import secp256k1 from "secp256k1";
-import { domainSeparator as viemDomainSeparator, keccak256, stringToBytes } from "viem";
+// (the `secp256k1` N-API addon, loaded without its pure-JS fallback: server/secp256k1Native.ts), about
+// 50× faster than pure-JS recovery. This is the relayer's main CPU cost, so it is kept tight.
+import { domainSeparator, keccak256, stringToBytes } from "viem";
 import { keccak256 as keccak } from "./keccak.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
+import { loadNativeSecp256k1 } from "./secp256k1Native.ts";
+
+const secp256k1 = loadNativeSecp256k1();
 
 import type { Hex } from "../protocol/types.ts";
 
@@ -54,28 +56,31 @@ export type DoorHasher = {
   openCommandDigest(o: { door: number; challenge: Hex; expires: number }): Uint8Array;
 };
 
-/** Digests under the protocol's domain for one chain id and Passepartout contract. */
-export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
+/**
+ * Digests under the protocol's domain for one chain id and Passepartout contract. `hash` is the
+ * unrolled keccak; bench/keccak.ts passes viem's to measure what the unrolled one saves.
+ */
+export function createDoorHasher(chainId: number, contract: Hex, hash: (data: Uint8Array) => Uint8Array = keccak): DoorHasher {
   const domain = protocolDomain(chainId, contract);
-  const domainSeparator = hexToBuf(viemDomainSeparator({ domain }));
+  const separator = hexToBuf(domainSeparator({ domain }));
   const outer = new Uint8Array(66);
   outer[0] = 0x19;
   outer[1] = 0x01;
-  outer.set(domainSeparator, 2);
+  outer.set(separator, 2);
   const finish = (structHash: Uint8Array): Uint8Array => {
     const msg = outer.slice();
     msg.set(structHash, 34);
-    return keccak(msg);
+    return hash(msg);
   };
   return {
-    domainSeparator,
+    domainSeparator: separator,
     challengeDigest({ door, nonce, time }) {
       const b = new Uint8Array(128);
       b.set(CHALLENGE_TYPEHASH, 0);
       writeSmallUint(b, 32, door);
       b.set(hexToBuf(nonce).subarray(0, 16), 64); // bytes16: left-aligned
       writeSmallUint(b, 96, time);
-      return finish(keccak(b));
+      return finish(hash(b));
     },
     unlockDigest({ door, challenge, passId, deadline }) {
       const b = new Uint8Array(160);
@@ -84,7 +89,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
       b.set(hexToBuf(challenge).subarray(0, 32), 64);
       writeUint(b, 96, passId);
       writeSmallUint(b, 128, deadline);
-      return finish(keccak(b));
+      return finish(hash(b));
     },
     openCommandDigest({ door, challenge, expires }) {
       const b = new Uint8Array(128);
@@ -92,7 +97,7 @@ export function createDoorHasher(chainId: number, contract: Hex): DoorHasher {
       writeSmallUint(b, 32, door);
       b.set(hexToBuf(challenge).subarray(0, 32), 64);
       writeSmallUint(b, 96, expires);
-      return finish(keccak(b));
+      return finish(hash(b));
     },
   };
 }

@@ -8,11 +8,13 @@ process.on("warning", (w) => {
   process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 
-const { loadConfig } = await import("./config.ts");
-const { startRelayer } = await import("./relayer.ts");
 const { ConfigError } = await import("./errors.ts");
 
 try {
+  // Loaded here, inside the try: importing the relayer loads the secp256k1 native addon, and a
+  // missing addon must end in the same one line as any other refusal.
+  const { loadConfig } = await import("./config.ts");
+  const { startRelayer } = await import("./relayer.ts");
   const config = loadConfig();
   const relayer = await startRelayer(config);
   const stop = () => {

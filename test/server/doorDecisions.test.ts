@@ -38,8 +38,8 @@ describe("door decisions on a real chain", () => {
       assert.equal(r.status, 200);
       assert.equal(r.body.granted, true);
       assert.equal(r.body.reason, "granted");
-      assert.equal(r.body.openCommand.challenge, r.challengeId);
-      assert.equal(r.body.lock.status, "opened");
+      assert.equal(r.body.openCommand!.challenge, r.challengeId);
+      assert.equal(r.body.lock!.status, "opened");
       const entry = lastLockEntry(h.venue.street);
       assert.equal(entry.result, "opened");
       assert.equal(entry.challenge, r.challengeId);

@@ -192,9 +192,9 @@ describe("network description and OpenAPI", () => {
       assert.equal(r.status, 200);
       conforms("/api/unlock", "post", 200, r.body);
       assert.equal(r.body.reason, "granted");
-      assert.equal(r.body.openCommand.challenge, r.challengeId);
-      assert.equal(r.body.openCommand.relayer, r.n.relayer);
-      assert.equal(r.body.lock.status, "opened");
+      assert.equal(r.body.openCommand!.challenge, r.challengeId);
+      assert.equal(r.body.openCommand!.relayer, r.n.relayer);
+      assert.equal(r.body.lock!.status, "opened");
     });
 
     it("accepts a deadline of exactly now + deadlineMaxSeconds, not one second more", async () => {

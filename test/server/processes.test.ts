@@ -167,7 +167,7 @@ describe("relayer processes", () => {
       assert.ok(grants.length > 50);
       assert.ok(answered.some((a) => a.reason === "not_holder_or_guest"));
       // Doors opened per the lock simulator's own log file.
-      const opened = new Set(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as LockLogEntry).filter((e) => e.result === "opened").map((e) => e.challenge));
+      const opened = new Set<string | null | undefined>(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as LockLogEntry).filter((e) => e.result === "opened").map((e) => e.challenge));
       for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
       // The restarted relayer still decides.
       const again = await fetch(`${base}/healthz`);

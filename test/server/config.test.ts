@@ -28,7 +28,7 @@ describe("relayer configuration", () => {
       [{ LOCK_TIMEOUT_MS: "1500" }, "LOCK_TIMEOUT_MS"],
     ] as const) {
       assert.throws(
-        () => loadConfig(env as Record<string, string>),
+        () => loadConfig(env),
         (err: unknown) => err instanceof ConfigError && err.message.includes(name) && !err.message.includes("\n"),
       );
     }

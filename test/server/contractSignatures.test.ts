@@ -7,10 +7,10 @@ import type { ChainReader } from "../../server/chain.ts";
 import { ContractSignatureChecker } from "../../server/contractSignatures.ts";
 import type { Hex } from "../../server/doorCrypto.ts";
 
-const addr = (n: number) => `0x${n.toString(16).padStart(40, "0")}` as Hex;
-const SAFE_CODE = `0x${"5a".repeat(32)}` as Hex;
-const BURNER_CODE = `0x${"b0".repeat(32)}` as Hex;
-const DIGEST = `0x${"11".repeat(32)}` as Hex;
+const addr = (n: number): Hex => `0x${n.toString(16).padStart(40, "0")}`;
+const SAFE_CODE: Hex = `0x${"5a".repeat(32)}`;
+const BURNER_CODE: Hex = `0x${"b0".repeat(32)}`;
+const DIGEST: Hex = `0x${"11".repeat(32)}`;
 const GOOD_SIG = "0x600d" as Hex;
 const far = () => performance.now() + 10_000;
 
@@ -20,8 +20,8 @@ type Pending = { wallet: Hex; signature: Hex; answer(ok: boolean | Error): void 
 function scriptedReader(codes: Record<string, Hex | null>) {
   const pending: Pending[] = [];
   const reader = {
-    async codeHash(a: Hex) {
-      return codes[a] ?? null;
+    codeHash(a: Hex) {
+      return Promise.resolve(codes[a] ?? null);
     },
     isValidSignature(wallet: Hex, _digest: Hex, signature: Hex) {
       return new Promise<boolean>((resolve, reject) => {

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { demoRelayerEnv, relayerCommand } from "../../scripts/demo.ts";
+import type { networkDescription } from "../../server/routes/network.ts";
+import { json } from "./json.ts";
 
 describe("the demo's relayer restart command", () => {
   let chain: LocalChain;
@@ -32,11 +34,11 @@ describe("the demo's relayer restart command", () => {
     const env = demoRelayerEnv({ rpcUrl: chain.rpcUrl, runDir, port, lockUrl: "http://127.0.0.1:9", webPort: 5173, sessionSecret: "s".repeat(64) });
     assert.deepEqual(Object.keys(env).sort(), ["AUDIT_DB", "CHAIN_ID", "DAPP_ORIGIN", "DEPLOYMENTS_DIR", "LOCK_URL", "LOG_LEVEL", "PORT", "RPC_URL", "SESSION_SECRET"]);
     child = spawn("sh", ["-c", relayerCommand(env)], { detached: true, stdio: "ignore" });
-    let network: any;
+    let network: ReturnType<typeof networkDescription> | undefined;
     for (let k = 0; k < 150 && !network; k++) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/network`);
-        if (res.ok) network = await res.json();
+        if (res.ok) network = await json<ReturnType<typeof networkDescription>>(res);
       } catch {
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -2,8 +2,9 @@
 // the lock simulator's own log, which is verified (hash chain + lock-key signatures).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { HOUR, startHarness, unlock, ZERO_ADDRESS, type Harness } from "./fixture.ts";
+import { generatePrivateKey } from "viem/accounts";
+import { HOUR, startHarness, ZERO_ADDRESS, type Harness } from "./fixture.ts";
+import { unlock } from "./json.ts";
 import { verifyLockLog } from "../../server/lockSimulator.ts";
 import { createDoorHasher, signDigest } from "../../server/doorCrypto.ts";
 import { createChainClient, createChainReader } from "../../server/chain.ts";
@@ -36,8 +37,8 @@ describe("door decisions on a real chain", () => {
       assert.equal(r.status, 200);
       assert.equal(r.body.granted, true);
       assert.equal(r.body.reason, "granted");
-      assert.equal(r.body.openCommand.challenge, r.challengeId);
-      assert.equal(r.body.lock.status, "opened");
+      assert.equal(r.body.openCommand!.challenge, r.challengeId);
+      assert.equal(r.body.lock!.status, "opened");
       const entry = lastLockEntry(h.venue.street);
       assert.equal(entry.result, "opened");
       assert.equal(entry.challenge, r.challengeId);
@@ -194,7 +195,7 @@ describe("door decisions on a real chain", () => {
     it("falls back to a direct canEnter read with the same answers", async () => {
       const index = h.relayer.ctx.index;
       const original = index.ensureFresh.bind(index);
-      index.ensureFresh = async () => false;
+      index.ensureFresh = () => Promise.resolve(false);
       try {
         const granted = await unlock(h, { key: member().privateKey, passId: passRoom, door: h.venue.roomDoor });
         assert.equal(granted.body.reason, "granted");

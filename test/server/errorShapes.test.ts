@@ -6,25 +6,32 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { HOUR, startHarness, tempFile, unlock, type Harness } from "./fixture.ts";
+import { HOUR, startHarness, tempFile, type Harness } from "./fixture.ts";
+import { unlock } from "./json.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcpProxy.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
-import { signUnlockRequest, fetchChallenge } from "../../server/unlockClient.ts";
+import { signUnlockRequest, fetchChallenge, type ErrorAnswer, type UnlockAnswer } from "../../server/unlockClient.ts";
+import type { UnlockRequest } from "../../protocol/eip712.ts";
+import { json } from "./json.ts";
+
+/** What the tests below read from `error.details`: the audit ids of a decision, the readiness state. */
+type ErrorDetails = { requestId: string; auditId: number; ready?: boolean } & Record<string, unknown>;
 
 const FAST = "application/json"; // served by server/unlockFastPath.ts
 const EXPRESS = "application/json; x=1"; // still JSON for body-parser, but goes through express
 
 /** The one error shape; returns `error.details`. */
-function assertErrorShape(status: number, body: any, expected: { status: number; code: string }): any {
+function assertErrorShape(status: number, answer: unknown, expected: { status: number; code: string }): ErrorDetails {
+  const body = answer as ErrorAnswer;
   assert.equal(status, expected.status, JSON.stringify(body));
   assert.deepEqual(Object.keys(body), ["error"], JSON.stringify(body));
   assert.equal(body.error.code, expected.code);
   assert.equal(typeof body.error.message, "string");
   assert.ok(body.error.message.length > 0);
   for (const k of Object.keys(body.error)) assert.ok(["code", "message", "details"].includes(k), `unexpected error field ${k}`);
-  return body.error.details;
+  return body.error.details as ErrorDetails;
 }
 
 describe("429 and 503 answers", () => {
@@ -57,7 +64,7 @@ describe("429 and 503 answers", () => {
 
   it("a per-signer rate_limited decision, on both unlock entrances, with its audit ids in details", async () => {
     const first = await post(limited.url, FAST, await signedBody(limited.url));
-    assert.equal((await first.json()).reason, "granted");
+    assert.equal((await json<UnlockAnswer>(first)).reason, "granted");
     for (const type of [FAST, EXPRESS]) {
       const res = await post(limited.url, type, await signedBody(limited.url));
       const details = assertErrorShape(res.status, await res.json(), { status: 429, code: "rate_limited" });
@@ -83,10 +90,8 @@ describe("429 and 503 answers", () => {
 
   it("an audit log that cannot record: 503 audit_unavailable on both entrances", async () => {
     const audit = h.relayer.ctx.audit;
-    const record = audit.record;
-    audit.record = async () => {
-      throw new Error("disk full");
-    };
+    const record = audit.record.bind(audit);
+    audit.record = () => Promise.reject(new Error("disk full"));
     try {
       for (const type of [FAST, EXPRESS]) {
         const res = await post(h.relayer.url, type, await signedBody(h.relayer.url));
@@ -100,7 +105,7 @@ describe("429 and 503 answers", () => {
   it("with the chain cut: chain_unavailable decisions, readiness and a contract-wallet SIWE check", async () => {
     // Fetch the challenges first: the lock simulator reads nothing from the chain to issue one.
     const bodies = [await signedBody(h.relayer.url), await signedBody(h.relayer.url)];
-    const { nonce } = await (await fetch(`${h.relayer.url}/api/siwe/nonce`)).json();
+    const { nonce } = await json<{ nonce: string }>(await fetch(`${h.relayer.url}/api/siwe/nonce`));
     await proxy.cut();
     try {
       for (const [i, type] of [FAST, EXPRESS].entries()) {
@@ -109,7 +114,7 @@ describe("429 and 503 answers", () => {
         assert.equal(h.relayer.ctx.audit.query({ requestIds: [details.requestId] })[0].id, details.auditId);
       }
       // The client helper reads it back as a denial.
-      assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street, challenge: JSON.parse(bodies[0]).challenge })).body.reason, "chain_unavailable");
+      assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street, challenge: (JSON.parse(bodies[0]) as UnlockRequest).challenge })).body.reason, "chain_unavailable");
 
       await new Promise((r) => setTimeout(r, 1500)); // readiness follows within a few polls
       const ready = await fetch(`${h.relayer.url}/readyz`);
@@ -130,6 +135,6 @@ describe("429 and 503 answers", () => {
       back = await fetch(`${h.relayer.url}/readyz`);
     }
     assert.equal(back.status, 200);
-    assert.equal((await back.json()).ready, true);
+    assert.equal((await json<{ ready: boolean }>(back)).ready, true);
   });
 });

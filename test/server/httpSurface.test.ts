@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { HOUR, startHarness, tempFile, unlock, type Harness } from "./fixture.ts";
+import { HOUR, startHarness, tempFile, type Harness } from "./fixture.ts";
+import { json, unlock } from "./json.ts";
+import type { ErrorAnswer, UnlockAnswer } from "../../server/unlockClient.ts";
+import type { UnlockRequest } from "../../protocol/eip712.ts";
+
+/** POST /api/siwe/verify answers the session's address, or the error shape. */
+type SiweAnswer = Partial<{ address: string } & ErrorAnswer>;
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
@@ -47,7 +53,7 @@ describe("HTTP surface", () => {
     const post = () => fetch(`${base}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature }) });
     const res = await post();
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("pp_session="))?.split(";")[0];
-    return { res, cookie, body: await res.json(), replay: post };
+    return { res, cookie, body: await json<SiweAnswer>(res), replay: post };
   }
 
   describe("under 10,000 generated hostile requests", () => {
@@ -55,7 +61,7 @@ describe("HTTP surface", () => {
       // A genuine request whose challenge is already used: every mutation of it must be denied.
       const valid = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(valid.body.reason, "granted");
-      const template = JSON.parse(JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address }));
+      const template = JSON.parse(JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address })) as Omit<UnlockRequest, "signature">;
       const openedBefore = h.sim.log().filter((e) => e.result === "opened").length;
 
       const hostileString = fc.oneof(
@@ -74,7 +80,7 @@ describe("HTTP surface", () => {
       const field = fc.constantFrom("chainId", "contract", "door", "challenge", "passId", "deadline", "signer", "signature", "__proto__", "extra");
       const challengeField = fc.constantFrom("door", "nonce", "time", "signature");
       const mutatedUnlock = fc.tuple(field, hostileValue, fc.option(fc.tuple(challengeField, hostileValue)), fc.option(hostileValue)).map(([f, v, cf, sig]) => {
-        const body: Record<string, unknown> = { ...template, challenge: { ...template.challenge }, signature: sig ?? valid.body.openCommand.signature };
+        const body: Record<string, unknown> = { ...template, challenge: { ...template.challenge }, signature: sig ?? valid.body.openCommand!.signature };
         body[f] = structuredClone(v);
         if (cf && typeof body.challenge === "object" && body.challenge) (body.challenge as Record<string, unknown>)[cf[0]] = structuredClone(cf[1]);
         return { method: "POST", path: "/api/unlock", body: JSON.stringify(body), type: "application/json" };
@@ -149,7 +155,7 @@ describe("HTTP surface", () => {
     it("answers like the express route: same status, reason, audit and headers", async () => {
       const valid = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(valid.body.reason, "granted");
-      const body = JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address, signature: valid.body.openCommand.signature });
+      const body = JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address, signature: valid.body.openCommand!.signature });
       // "application/json" takes the fast path; a content type with an extra parameter is still
       // JSON for body-parser but goes through express.
       const send = (type: string, b = body) => fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": type, origin: ORIGIN }, body: b });
@@ -162,7 +168,7 @@ describe("HTTP surface", () => {
       for (const b of [body, "{not json", "[1]", JSON.stringify({ door: 3, signer: member().address })]) {
         const fast = await send("application/json", b);
         const slow = await send("application/json; x=1", b);
-        const [fb, sb] = [await fast.json(), await slow.json()];
+        const [fb, sb] = [await json<UnlockAnswer>(fast), await json<UnlockAnswer>(slow)];
         assert.equal(fast.status, slow.status, b);
         assert.equal(fb.reason, sb.reason, b);
         assert.deepEqual(names(fast), names(slow), b);
@@ -184,7 +190,7 @@ describe("HTTP surface", () => {
     });
 
     it("limits unlock requests per signer address, with an audited rate_limited denial", async () => {
-      const hh = { ...h, relayer: limited } as Harness;
+      const hh: Harness = { ...h, relayer: limited };
       const reasons = [];
       for (let k = 0; k < 5; k++) reasons.push((await unlock(hh, { key: member().privateKey, passId, door: h.venue.street })).body.reason);
       assert.deepEqual(reasons.slice(0, 3), ["granted", "granted", "granted"]);
@@ -199,7 +205,7 @@ describe("HTTP surface", () => {
       let last = 0;
       for (let k = 0; k < 40; k++) last = (await fetch(`${limited.url}/api/venues`)).status;
       assert.equal(last, 429);
-      const body = await (await fetch(`${limited.url}/api/venues`)).json();
+      const body = await json<ErrorAnswer>(await fetch(`${limited.url}/api/venues`));
       assert.equal(body.error.code, "rate_limited");
       assert.equal((await fetch(`${limited.url}/healthz`)).status, 200);
     });
@@ -212,7 +218,7 @@ describe("HTTP surface", () => {
       assert.ok(cookie);
       const me = await fetch(`${h.relayer.url}/api/me`, { headers: { cookie } });
       assert.equal(me.status, 200);
-      assert.equal((await me.json()).address, member().address.toLowerCase());
+      assert.equal((await json<{ address: string }>(me)).address, member().address.toLowerCase());
       await fetch(`${h.relayer.url}/api/siwe/logout`, { method: "POST", headers: { cookie } });
       assert.equal((await fetch(`${h.relayer.url}/api/me`, { headers: { cookie } })).status, 401);
     });
@@ -224,12 +230,12 @@ describe("HTTP surface", () => {
       assert.equal((await signIn(key, { chainId: 1 })).res.status, 401);
       const expired = await signIn(key, { issuedAt: new Date((h.clock.now - 7200) * 1000), expirationTime: new Date((h.clock.now - 3600) * 1000) });
       assert.equal(expired.res.status, 401);
-      assert.match(expired.body.error.message, /expired|too old/);
+      assert.match(expired.body.error!.message, /expired|too old/);
       const ok = await signIn(key);
       assert.equal(ok.res.status, 200);
       const replay = await ok.replay();
       assert.equal(replay.status, 401);
-      assert.match((await replay.json()).error.message, /nonce/);
+      assert.match((await json<ErrorAnswer>(replay)).error.message, /nonce/);
       const unknownNonce = await signIn(key, { nonce: "abcdefgh12345678" });
       assert.equal(unknownNonce.res.status, 401);
     });
@@ -249,10 +255,10 @@ describe("HTTP surface", () => {
     it("shows members only their own passes and audit records", async () => {
       assert.equal((await fetch(`${h.relayer.url}/api/passes`)).status, 401);
       const { cookie } = await signIn(member().privateKey);
-      const mine = await (await fetch(`${h.relayer.url}/api/passes?holder=${member().address}`, { headers: { cookie: cookie! } })).json();
+      const mine = await json<{ passes: { passId: string }[] }>(await fetch(`${h.relayer.url}/api/passes?holder=${member().address}`, { headers: { cookie: cookie! } }));
       assert.ok(mine.passes.some((p: { passId: string }) => p.passId === String(passId)));
       assert.equal((await fetch(`${h.relayer.url}/api/passes?holder=${h.chain.accounts[3].address}`, { headers: { cookie: cookie! } })).status, 403);
-      const audit = await (await fetch(`${h.relayer.url}/api/audit`, { headers: { cookie: cookie! } })).json();
+      const audit = await json<{ records: { signer: string }[] }>(await fetch(`${h.relayer.url}/api/audit`, { headers: { cookie: cookie! } }));
       assert.ok(audit.records.length > 0);
       assert.ok(audit.records.every((r: { signer: string }) => r.signer === member().address.toLowerCase()));
       assert.equal((await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } })).status, 403);
@@ -260,21 +266,21 @@ describe("HTTP surface", () => {
 
     it("shows operators their venue's bookings, revenue and audit records", async () => {
       const { cookie } = await signIn(h.venue.operator.privateKey);
-      const bookings = await (await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } })).json();
+      const bookings = await json<{ bookings: unknown[] }>(await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } }));
       assert.ok(bookings.bookings.length >= 1);
       // Policy 0 never refunds, so the escrow is releasable at once: settle it and see it indexed.
       await h.p.write(h.chain.accounts[8], { functionName: "settle", args: [[passId]] });
-      const revenue = await (await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/revenue`, { headers: { cookie: cookie! } })).json();
+      const revenue = await json<{ totals: { booked: string; settled: string }[] }>(await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/revenue`, { headers: { cookie: cookie! } }));
       assert.ok(BigInt(revenue.totals[0].booked) > 0n);
       assert.equal(revenue.totals[0].settled, revenue.totals[0].booked);
       assert.equal(h.relayer.ctx.index.applyErrors, 0);
-      const audit = await (await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}`, { headers: { cookie: cookie! } })).json();
+      const audit = await json<{ records: { signer: string }[] }>(await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}`, { headers: { cookie: cookie! } }));
       assert.ok(audit.records.some((r: { signer: string }) => r.signer === member().address.toLowerCase()));
     });
 
     it("serves availability without a session", async () => {
       const res = await fetch(`${h.relayer.url}/api/resources/${h.venue.office}/availability?from=${slot0}&to=${slot0 + 4 * HOUR}`);
-      const body = await res.json();
+      const body = await json<{ free: number[] }>(res);
       assert.equal(res.status, 200);
       assert.equal(body.free.length, 4);
       assert.equal(body.free[0], 2); // 3 units, one booked
@@ -295,7 +301,7 @@ describe("HTTP surface", () => {
     });
 
     it("serves the OpenAPI document with every route the dApp uses", async () => {
-      const doc = await (await fetch(`${h.relayer.url}/openapi.json`)).json();
+      const doc = await json<{ paths: Record<string, unknown> }>(await fetch(`${h.relayer.url}/openapi.json`));
       for (const p of ["/api/doors/{doorId}/challenge", "/api/unlock", "/api/siwe/nonce", "/api/siwe/verify", "/api/siwe/logout", "/api/me", "/api/passes", "/api/resources/{id}/availability", "/api/venues/{id}/bookings", "/api/venues/{id}/revenue", "/api/audit"]) {
         assert.ok(doc.paths[p], p);
       }

@@ -4,8 +4,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
+import { HOUR, startHarness, type Harness } from "./fixture.ts";
+import { unlock } from "./json.ts";
 import { HttpLockAdapter } from "../../server/lockAdapter.ts";
+import type { OpenCommand } from "../../protocol/eip712.ts";
 
 type LockBehaviour = { delayMs: number; dropConnection?: boolean };
 
@@ -29,17 +31,19 @@ describe("a slow lock", () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const cmd = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const cmd = JSON.parse(Buffer.concat(chunks).toString("utf8")) as OpenCommand;
       const { delayMs, dropConnection } = behaviour;
       if (dropConnection) req.socket.destroy();
       processed.set(
         cmd.challenge,
         new Promise((resolve) =>
-          setTimeout(async () => {
-            const r = await h.sim.submit(Number(m[1]), cmd);
-            if (r.result === "opened") openedAt.set(cmd.challenge, Date.now());
-            if (!res.destroyed) res.writeHead(r.result === "opened" ? 200 : 403, { "content-type": "application/json" }).end(JSON.stringify(r));
-            resolve();
+          setTimeout(() => {
+            void (async () => {
+              const r = await h.sim.submit(Number(m[1]), cmd);
+              if (r.result === "opened") openedAt.set(cmd.challenge, Date.now());
+              if (!res.destroyed) res.writeHead(r.result === "opened" ? 200 : 403, { "content-type": "application/json" }).end(JSON.stringify(r));
+              resolve();
+            })();
           }, delayMs),
         ),
       );
@@ -80,7 +84,7 @@ describe("a slow lock", () => {
     assert.equal(openedAt, undefined, "the door did not open");
     assert.equal(entry.result, "refused");
     assert.equal(entry.reason, "command_expired");
-    assert.ok(r.body.openCommand.expires < h.clock.now, "the command the member holds has expired too");
+    assert.ok(r.body.openCommand!.expires < h.clock.now, "the command the member holds has expired too");
   });
 
   it("tells the member what the lock did when it answers in time", async () => {

@@ -20,7 +20,7 @@ const sim = new LockSimulator({
   chainId: 31337,
   contract: CONTRACT,
   doorKeys: new Map([[1, demoLockKey(1)]]),
-  trust: { doorVenue: async () => 1, isRelayerTrusted: async (_venue, relayer) => relayer.toLowerCase() === DEMO_RELAYER_ADDRESS.toLowerCase() },
+  trust: { doorVenue: () => Promise.resolve(1), isRelayerTrusted: (_venue, relayer) => Promise.resolve(relayer.toLowerCase() === DEMO_RELAYER_ADDRESS.toLowerCase()) },
   trustCacheMs: 0,
 });
 const hasher = createDoorHasher(31337, CONTRACT);

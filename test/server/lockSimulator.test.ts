@@ -15,7 +15,7 @@ function setup(trusted = new Set([DEMO_RELAYER_ADDRESS.toLowerCase()])) {
     chainId: 31337,
     contract,
     doorKeys: new Map([[3, demoLockKey(3)]]),
-    trust: { doorVenue: async () => 1, isRelayerTrusted: async (_v, r) => trusted.has(r.toLowerCase()) },
+    trust: { doorVenue: () => Promise.resolve(1), isRelayerTrusted: (_v, r) => Promise.resolve(trusted.has(r.toLowerCase())) },
     clock: () => clock.now,
     trustCacheMs: 0,
   });

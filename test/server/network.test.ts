@@ -19,6 +19,25 @@ import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
 import { createApp } from "../../server/app.ts";
 import { DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
+import type { networkDescription } from "../../server/routes/network.ts";
+import type { Deployments } from "../../protocol/deployments.ts";
+import type { Challenge } from "../../protocol/eip712.ts";
+import type { UnlockAnswer } from "../../server/unlockClient.ts";
+import { json } from "./json.ts";
+
+/** The parts of openapi.json these tests walk. */
+type OpenApiResponse = { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> };
+type OpenApiDoc = { paths: Record<string, Record<string, { responses: Record<string, OpenApiResponse> }>> };
+/** Follows a local `#/components/...` reference inside the document. */
+const resolveRef = (doc: OpenApiDoc, r: OpenApiResponse): OpenApiResponse => {
+  if (!r.$ref) return r;
+  let node: unknown = doc;
+  for (const k of r.$ref.split("/").slice(1)) node = (node as Record<string, unknown>)[k];
+  return node as OpenApiResponse;
+};
+type NetworkAnswer = ReturnType<typeof networkDescription>;
+/** An Express layer, as far as the route walk needs it (express does not export the type). */
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
 
 const ORIGIN = "http://localhost:5173";
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -32,7 +51,7 @@ describe("network description and OpenAPI", () => {
   let file: string;
   let base: string;
   let passId: bigint;
-  let doc: any;
+  let doc: OpenApiDoc;
   const member = () => chain.accounts[2];
 
   before(async () => {
@@ -48,16 +67,16 @@ describe("network description and OpenAPI", () => {
     const config = loadConfig({ PORT: "0", RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: dir, AUDIT_DB: tempFile("audit.sqlite"), LOG_LEVEL: "silent", INDEX_POLL_MS: "100", DAPP_ORIGIN: ORIGIN, RATE_LIMIT_IP_PER_MIN: "1000000", RATE_LIMIT_ADDRESS_PER_MIN: "1000000" });
     relayer = await startRelayer(config, { clock: clock.fn, lock: new InProcessLockAdapter(sim), defaultMetrics: false });
     base = relayer.url;
-    doc = await (await fetch(`${base}/openapi.json`)).json();
+    doc = await json<OpenApiDoc>(await fetch(`${base}/openapi.json`));
   });
   after(async () => {
     await relayer?.close();
     await chain?.stop();
   });
 
-  const getJson = async (route: string, init?: RequestInit) => {
+  const getJson = async <T = unknown>(route: string, init?: RequestInit) => {
     const res = await fetch(`${base}${route}`, init);
-    return { status: res.status, body: (await res.json()) as any, res };
+    return { status: res.status, body: await json<T>(res), res };
   };
 
   // ---- OpenAPI conformance helpers ----
@@ -73,7 +92,7 @@ describe("network description and OpenAPI", () => {
     assert.ok(op, `${method.toUpperCase()} ${template} is documented`);
     let response = op.responses[String(status)];
     assert.ok(response, `${method.toUpperCase()} ${template} documents status ${status}`);
-    if (response.$ref) response = response.$ref.split("/").slice(1).reduce((o: any, k: string) => o[k], doc);
+    response = resolveRef(doc, response);
     const schema = response.content?.["application/json"]?.schema;
     assert.ok(schema, `${method.toUpperCase()} ${template} ${status} has a JSON schema`);
     const pointer = schema.$ref ? `openapi${schema.$ref}` : `openapi#/paths/${template.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}/content/application~1json/schema`;
@@ -84,30 +103,30 @@ describe("network description and OpenAPI", () => {
 
   // ---- a client that knows only /api/network ----
   async function networkClientUnlock(over: { deadline?: number; signature?: (sig: Hex) => Hex } = {}) {
-    const n = (await getJson("/api/network")).body;
-    const challenge = (await getJson(`/api/doors/${venue.street}/challenge`)).body;
+    const n = (await getJson<NetworkAnswer>("/api/network")).body;
+    const challenge = (await getJson<Challenge>(`/api/doors/${venue.street}/challenge`)).body;
     const challengeId = hashTypedData({ domain: n.eip712.domain, types: { Challenge: n.eip712.types.Challenge }, primaryType: "Challenge", message: { door: challenge.door, nonce: challenge.nonce, time: BigInt(challenge.time) } });
     const deadline = over.deadline ?? clock.now + 60;
     const digest = hashTypedData({ domain: n.eip712.domain, types: { UnlockRequest: n.eip712.types.UnlockRequest }, primaryType: "UnlockRequest", message: { door: venue.street, challenge: challengeId, passId, deadline: BigInt(deadline) } });
     let signature = await sign({ hash: digest, privateKey: member().privateKey, to: "hex" });
     if (over.signature) signature = over.signature(signature);
     const body = { chainId: n.chainId, contract: n.eip712.domain.verifyingContract, door: venue.street, challenge, passId: passId.toString(), deadline, signer: member().address, signature };
-    const res = await getJson("/api/unlock", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await getJson<UnlockAnswer>("/api/unlock", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     return { ...res, challengeId, n };
   }
 
   describe("GET /api/network", () => {
     it("describes the real deployments file and the chain: chain id, deploy block, addresses, ABI hashes", async () => {
-      const { status, body, res } = await getJson("/api/network");
+      const { status, body, res } = await getJson<NetworkAnswer>("/api/network");
       assert.equal(status, 200);
       conforms("/api/network", "get", 200, body);
       assert.equal(res.headers.get("cache-control"), "no-cache");
-      const onDisk = JSON.parse(readFileSync(file, "utf8"));
+      const onDisk = JSON.parse(readFileSync(file, "utf8")) as Deployments;
       assert.equal(body.chainId, Number(await chain.rpc<string>("eth_chainId")));
       assert.equal(body.chainId, onDisk.chainId);
       assert.equal(body.deployBlock, onDisk.deployBlock);
       assert.deepEqual(Object.keys(body.contracts).sort(), Object.keys(onDisk.contracts).sort());
-      for (const [name, c] of Object.entries<any>(onDisk.contracts)) {
+      for (const [name, c] of Object.entries(onDisk.contracts)) {
         assert.equal(body.contracts[name].address, c.address, name);
         assert.equal(body.contracts[name].abiHash, keccak256(stringToBytes(JSON.stringify(c.abi))), name);
         const code = await chain.rpc<string>("eth_getCode", [c.address, "latest"]);
@@ -119,20 +138,20 @@ describe("network description and OpenAPI", () => {
     });
 
     it("serves the EIP-712 domain the contract reports (ERC-5267 eip712Domain)", async () => {
-      const { body } = await getJson("/api/network");
+      const { body } = await getJson<NetworkAnswer>("/api/network");
       const [, name, version, chainId, verifyingContract] = await p.read("eip712Domain", []);
       assert.deepEqual(body.eip712.domain, { name, version, chainId: Number(chainId), verifyingContract });
       assert.deepEqual(Object.keys(body.eip712.types).sort(), ["Challenge", "OpenCommand", "UnlockRequest"]);
     });
 
     it("serves one ABI by name, and the whole deployments file", async () => {
-      const onDisk = JSON.parse(readFileSync(file, "utf8"));
-      const abi = await getJson("/api/network/abi/Passepartout");
+      const onDisk = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+      const abi = await getJson<{ abi: unknown[]; abiHash: string }>("/api/network/abi/Passepartout");
       assert.equal(abi.status, 200);
       conforms("/api/network/abi/{name}", "get", 200, abi.body);
       assert.deepEqual(abi.body.abi, onDisk.contracts.Passepartout.abi);
       assert.equal(abi.body.abiHash, keccak256(stringToBytes(JSON.stringify(abi.body.abi))));
-      assert.equal(abi.body.abiHash, (await getJson("/api/network")).body.contracts.Passepartout.abiHash);
+      assert.equal(abi.body.abiHash, (await getJson<NetworkAnswer>("/api/network")).body.contracts.Passepartout.abiHash);
       const all = await getJson("/api/network/deployments");
       conforms("/api/network/deployments", "get", 200, all.body);
       assert.deepEqual(all.body, onDisk);
@@ -173,13 +192,13 @@ describe("network description and OpenAPI", () => {
       assert.equal(r.status, 200);
       conforms("/api/unlock", "post", 200, r.body);
       assert.equal(r.body.reason, "granted");
-      assert.equal(r.body.openCommand.challenge, r.challengeId);
-      assert.equal(r.body.openCommand.relayer, r.n.relayer);
-      assert.equal(r.body.lock.status, "opened");
+      assert.equal(r.body.openCommand!.challenge, r.challengeId);
+      assert.equal(r.body.openCommand!.relayer, r.n.relayer);
+      assert.equal(r.body.lock!.status, "opened");
     });
 
     it("accepts a deadline of exactly now + deadlineMaxSeconds, not one second more", async () => {
-      const max = (await getJson("/api/network")).body.limits.deadlineMaxSeconds;
+      const max = (await getJson<NetworkAnswer>("/api/network")).body.limits.deadlineMaxSeconds;
       assert.equal((await networkClientUnlock({ deadline: clock.now + max })).body.reason, "granted");
       const far = await networkClientUnlock({ deadline: clock.now + max + 1 });
       assert.equal(far.status, 400);
@@ -211,9 +230,9 @@ describe("network description and OpenAPI", () => {
   describe("OpenAPI", () => {
     /** Every route the express app serves, as OpenAPI templates. */
     function servedRoutes(): string[] {
-      const app = createApp(relayer.ctx) as any;
+      const app = createApp(relayer.ctx) as unknown as { router: { stack: Layer[] } };
       const out: string[] = [];
-      const walk = (stack: any[]) => {
+      const walk = (stack: Layer[]) => {
         for (const layer of stack) {
           if (layer.route) {
             const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
@@ -232,28 +251,28 @@ describe("network description and OpenAPI", () => {
         const [method, template] = r.split(" ");
         assert.ok(doc.paths[template]?.[method], `${r} is in openapi.json`);
       }
-      for (const [template, ops] of Object.entries<any>(doc.paths)) {
+      for (const [template, ops] of Object.entries(doc.paths)) {
         assert.ok(served.some((r) => r.endsWith(` ${template}`)), `${template} is served`);
-        for (const [method, op] of Object.entries<any>(ops))
-          for (const [status, response] of Object.entries<any>(op.responses)) {
-            const resolved = response.$ref ? response.$ref.split("/").slice(1).reduce((o: any, k: string) => o[k], doc) : response;
+        for (const [method, op] of Object.entries(ops))
+          for (const [status, response] of Object.entries(op.responses)) {
+            const resolved = resolveRef(doc, response);
             assert.ok(resolved.content, `${method} ${template} ${status} has content`);
           }
       }
       // Every 429 and 503 is the error shape.
-      for (const [template, ops] of Object.entries<any>(doc.paths))
-        for (const [method, op] of Object.entries<any>(ops))
+      for (const [template, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops))
           for (const status of ["429", "503"]) {
             const r = op.responses[status];
             if (!r) continue;
-            const resolved = r.$ref ? r.$ref.split("/").slice(1).reduce((o: any, k: string) => o[k], doc) : r;
-            assert.equal(resolved.content["application/json"].schema.$ref, "#/components/schemas/Error", `${method} ${template} ${status}`);
+            const resolved = resolveRef(doc, r);
+            assert.equal(resolved.content?.["application/json"].schema?.$ref, "#/components/schemas/Error", `${method} ${template} ${status}`);
           }
     });
 
     it("real answers of every route conform to their documented schemas", async () => {
-      const check = async (template: string, route: string, init?: RequestInit & { method?: string }) => {
-        const r = await getJson(route, init);
+      const check = async <T = unknown>(template: string, route: string, init?: RequestInit & { method?: string }) => {
+        const r = await getJson<T>(route, init);
         conforms(template, (init?.method ?? "get").toLowerCase(), r.status, r.body);
         return r;
       };
@@ -268,7 +287,7 @@ describe("network description and OpenAPI", () => {
       assert.equal((await check("/api/me", "/api/me")).status, 401);
       assert.equal((await check("/healthz", "/healthz")).status, 200);
       assert.equal((await check("/readyz", "/readyz")).status, 200);
-      const { nonce } = (await check("/api/siwe/nonce", "/api/siwe/nonce")).body;
+      const { nonce } = (await check<{ nonce: string }>("/api/siwe/nonce", "/api/siwe/nonce")).body;
       assert.equal((await check("/api/siwe/verify", "/api/siwe/verify", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status, 400);
 
       // The checker bites: the old two-shape 503 (a decision body) does not conform.
@@ -286,14 +305,14 @@ describe("network description and OpenAPI", () => {
       await p.book(op, venue.room, slot0 + HOUR, slot0 + 2 * HOUR);
       const headers = { cookie };
       assert.equal((await check("/api/me", "/api/me", { headers })).status, 200);
-      const passes = await check("/api/passes", "/api/passes", { headers });
+      const passes = await check<{ passes: unknown[] }>("/api/passes", "/api/passes", { headers });
       assert.equal(passes.body.passes.length, 1);
       assert.equal((await check("/api/passes", `/api/passes?holder=${member().address}`, { headers })).status, 403);
-      const bookings = await check("/api/venues/{id}/bookings", `/api/venues/${venue.venueId}/bookings`, { headers });
+      const bookings = await check<{ bookings: unknown[] }>("/api/venues/{id}/bookings", `/api/venues/${venue.venueId}/bookings`, { headers });
       assert.ok(bookings.body.bookings.length >= 2);
       assert.equal((await check("/api/venues/{id}/revenue", `/api/venues/${venue.venueId}/revenue`, { headers })).status, 200);
       assert.equal((await check("/api/venues/{id}/revenue", "/api/venues/99/revenue", { headers })).status, 404);
-      const audit = await check("/api/audit", `/api/audit?venue=${venue.venueId}`, { headers });
+      const audit = await check<{ records: unknown[] }>("/api/audit", `/api/audit?venue=${venue.venueId}`, { headers });
       assert.ok(audit.body.records.length > 0);
       assert.equal((await check("/api/siwe/logout", "/api/siwe/logout", { method: "POST", headers })).status, 200);
     });

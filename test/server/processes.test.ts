@@ -13,6 +13,8 @@ import { AuditLog } from "../../server/auditLog.ts";
 import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
 import { passepartoutAbi } from "../../protocol/abis.ts";
+import type { UnlockAnswer } from "../../server/unlockClient.ts";
+import type { LockLogEntry } from "../../server/lockSimulator.ts";
 
 function run(script: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
@@ -20,7 +22,7 @@ function run(script: string, env: Record<string, string>): ChildProcess {
 
 async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
   let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   return { code, stderr };
 }
@@ -129,7 +131,7 @@ describe("relayer processes", () => {
           const body = bodies[next++];
           try {
             const res = await fetch(`${base}/api/unlock`, { method: "POST", headers: { "content-type": "application/json" }, body });
-            const json = await res.json();
+            const json = (await res.json()) as UnlockAnswer;
             answered.push({ ...json, challenge: json.openCommand?.challenge });
             if (answered.length === 120 && !killed) {
               killed = true;
@@ -166,7 +168,7 @@ describe("relayer processes", () => {
       assert.ok(grants.length > 50);
       assert.ok(answered.some((a) => a.reason === "not_holder_or_guest"));
       // Doors opened per the lock simulator's own log file.
-      const opened = new Set(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.result === "opened").map((e) => e.challenge));
+      const opened = new Set<string | null | undefined>(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as LockLogEntry).filter((e) => e.result === "opened").map((e) => e.challenge));
       for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
       // The restarted relayer still decides.
       const again = await fetch(`${base}/healthz`);

@@ -18,7 +18,7 @@ const SECRET = "a-shared-session-secret-of-32-characters!";
 const NOW = 1_900_000_000;
 const policy: SiwePolicy = { domains: ["localhost:5173"], uriOrigins: ["http://localhost:5173"], chainId: 31337, nonceTtlS: 300, clockSkewS: 30 };
 /** A chain where no address holds code (every signer is an EOA). */
-const noContracts = { hasCode: async () => false, isValidSignature: async () => false } as unknown as ChainReader;
+const noContracts = { hasCode: () => Promise.resolve(false), isValidSignature: () => Promise.resolve(false) } as unknown as ChainReader;
 const member = privateKeyToAccount(generatePrivateKey());
 const other = privateKeyToAccount(generatePrivateKey());
 

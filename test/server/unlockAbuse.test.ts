@@ -5,10 +5,11 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createPublicClient, createWalletClient, http, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, type Abi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
+import { HOUR, startHarness, type Harness } from "./fixture.ts";
+import { unlock } from "./json.ts";
 import { ROOT } from "../helpers/localChain.ts";
 import { asDecision, signUnlockRequest, type ErrorAnswer, type UnlockAnswer } from "../../server/unlockClient.ts";
 
@@ -97,7 +98,7 @@ describe("requests that name someone they cannot prove to be", () => {
   describe("when the signer is a contract that burns all the gas it is given (ERC-1271)", () => {
     let burner: Hex;
     before(async () => {
-      const art = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/GasBurningERC1271Wallet.sol/GasBurningERC1271Wallet.json"), "utf8"));
+      const art = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/GasBurningERC1271Wallet.sol/GasBurningERC1271Wallet.json"), "utf8")) as { abi: Abi; bytecode: Hex };
       const transport = http(h.chain.rpcUrl, { retryCount: 0 });
       const chain = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [h.chain.rpcUrl] } } } as const;
       const wallet = createWalletClient({ account: privateKeyToAccount(attacker().privateKey), chain, transport });

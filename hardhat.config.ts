@@ -34,7 +34,14 @@ const compiler = {
 const heavy = process.env.FUZZ_PROFILE ? process.env.FUZZ_PROFILE === "ci" : process.env.CI === "true";
 
 export default defineConfig({
-  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatKeystore, hardhatMocha, hardhatNetworkHelpers, hardhatTypechain],
+  plugins: [
+    hardhatEthers,
+    hardhatEthersChaiMatchers,
+    hardhatKeystore,
+    hardhatMocha,
+    hardhatNetworkHelpers,
+    hardhatTypechain,
+  ],
   solidity: {
     profiles: { default: compiler, production: compiler },
   },

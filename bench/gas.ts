@@ -80,7 +80,12 @@ function eventArg(receipt: any, name: string, arg: string) {
 
 // Full refund until 24 h before the start, 50 % until the start: release time = start.
 const policyId = await (async () => {
-  const rc = await (await pp.createPolicy([{ secondsBeforeStart: 24 * 3600, refundBps: 10_000 }, { secondsBeforeStart: 0, refundBps: 5_000 }])).wait();
+  const rc = await (
+    await pp.createPolicy([
+      { secondsBeforeStart: 24 * 3600, refundBps: 10_000 },
+      { secondsBeforeStart: 0, refundBps: 5_000 },
+    ])
+  ).wait();
   return eventArg(rc, "PolicyCreated", "policyId") as bigint;
 })();
 
@@ -89,30 +94,71 @@ type Venue = { venueId: bigint; splitId: bigint; payees: Signer[]; resEth: bigin
 async function createVenue(name: string, payeeCount: number): Promise<Venue> {
   const payees: Signer[] = [];
   for (let i = 0; i < payeeCount; i++) payees.push(await freshAccount());
-  const shares = payees.map((_, i) => (i === payeeCount - 1 ? 10_000 - Math.floor(10_000 / payeeCount) * (payeeCount - 1) : Math.floor(10_000 / payeeCount)));
+  const shares = payees.map((_, i) =>
+    i === payeeCount - 1
+      ? 10_000 - Math.floor(10_000 / payeeCount) * (payeeCount - 1)
+      : Math.floor(10_000 / payeeCount),
+  );
   const op = pp.connect(operator) as Contract;
-  const rc = await (await op.createVenue(name, "ipfs://venue", await Promise.all(payees.map((p) => p.getAddress())), shares)).wait();
+  const rc = await (
+    await op.createVenue(name, "ipfs://venue", await Promise.all(payees.map((p) => p.getAddress())), shares)
+  ).wait();
   const venueId = eventArg(rc, "VenueCreated", "venueId") as bigint;
   const splitId = eventArg(rc, "SplitCreated", "splitId") as bigint;
   const params = (currency: string) => ({
-    name: "Desk", metadataURI: "ipfs://desk", kind: 0, units: 12, currency,
-    pricePerHour: 10n ** 15n, pricePerDay: 8n * 10n ** 15n, pricePerMonth: 10n ** 17n,
-    minHours: 1, maxHours: 800, horizonHours: 24 * 400, graceSeconds: 900, policyId, transferable: true,
+    name: "Desk",
+    metadataURI: "ipfs://desk",
+    kind: 0,
+    units: 12,
+    currency,
+    pricePerHour: 10n ** 15n,
+    pricePerDay: 8n * 10n ** 15n,
+    pricePerMonth: 10n ** 17n,
+    minHours: 1,
+    maxHours: 800,
+    horizonHours: 24 * 400,
+    graceSeconds: 900,
+    policyId,
+    transferable: true,
   });
   const r1 = await (await op.createResource(venueId, params(ethers.ZeroAddress))).wait();
-  const r2 = await (await op.createResource(venueId, { ...params(await cad.getAddress()), pricePerHour: 5_000_000n, pricePerDay: 30_000_000n, pricePerMonth: 400_000_000n })).wait();
+  const r2 = await (
+    await op.createResource(venueId, {
+      ...params(await cad.getAddress()),
+      pricePerHour: 5_000_000n,
+      pricePerDay: 30_000_000n,
+      pricePerMonth: 400_000_000n,
+    })
+  ).wait();
   const d = await (await op.createDoor(venueId, true, ethers.Wallet.createRandom().address)).wait();
   return {
-    venueId, splitId, payees,
+    venueId,
+    splitId,
+    payees,
     resEth: eventArg(r1, "ResourceCreated", "resourceId"),
     resCad: eventArg(r2, "ResourceCreated", "resourceId"),
     door: eventArg(d, "DoorSet", "doorId"),
   };
 }
 
-async function book(member: Signer, resourceId: bigint, start: bigint, hours: bigint): Promise<{ gas: number; passId: bigint }> {
+async function book(
+  member: Signer,
+  resourceId: bigint,
+  start: bigint,
+  hours: bigint,
+): Promise<{ gas: number; passId: bigint }> {
   const price: bigint = await pp.quote(resourceId, start, start + hours * H);
-  const sent = await (pp.connect(member) as Contract).book(resourceId, start, start + hours * H, ANY_UNIT, price, await member.getAddress(), policyId, true, { value: price });
+  const sent = await (pp.connect(member) as Contract).book(
+    resourceId,
+    start,
+    start + hours * H,
+    ANY_UNIT,
+    price,
+    await member.getAddress(),
+    policyId,
+    true,
+    { value: price },
+  );
   const rc = await sent.wait();
   lastCalldata = calldataGas(sent.data);
   return { gas: Number(rc!.gasUsed), passId: eventArg(rc, "Booked", "passId") };
@@ -122,7 +168,8 @@ async function book(member: Signer, resourceId: bigint, start: bigint, hours: bi
 async function coreOps(v: Venue, dayStart: bigint, priorBookings: number) {
   const filler = await freshAccount();
   // Earlier bookings, each in its own hour before the measured day.
-  for (let i = 0; i < priorBookings; i++) await book(filler, v.resEth, dayStart - BigInt(priorBookings - i + 24) * H, 1n);
+  for (let i = 0; i < priorBookings; i++)
+    await book(filler, v.resEth, dayStart - BigInt(priorBookings - i + 24) * H, 1n);
   const seeder = await freshAccount();
   await book(seeder, v.resEth, dayStart + 8n * H, 1n); // the day already has a booking
   const member = await freshAccount();
@@ -175,21 +222,50 @@ results.claim = core.claim;
   for (const who of [seeder, member]) await (await cad.mint(await who.getAddress(), 10n ** 12n)).wait();
   const price: bigint = await pp.quote(main.resCad, day + 8n * H, day + 9n * H);
   await (await (cad.connect(seeder) as Contract).approve(await pp.getAddress(), price)).wait();
-  await (await (pp.connect(seeder) as Contract).book(main.resCad, day + 8n * H, day + 9n * H, ANY_UNIT, price, await seeder.getAddress(), policyId, true)).wait();
+  await (
+    await (pp.connect(seeder) as Contract).book(
+      main.resCad,
+      day + 8n * H,
+      day + 9n * H,
+      ANY_UNIT,
+      price,
+      await seeder.getAddress(),
+      policyId,
+      true,
+    )
+  ).wait();
   const owner = await member.getAddress();
   const deadline = T0 + 400n * DAY;
   const sig = Signature.from(
     await member.signTypedData(
       { name: "Test CAD", version: "1", chainId, verifyingContract: await cad.getAddress() },
-      { Permit: [
-        { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
-      ] },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
       { owner, spender: await pp.getAddress(), value: price, nonce: await cad.nonces(owner), deadline },
     ),
   );
   results.bookHourErc20Permit = await gasOf(
-    (pp.connect(member) as Contract).bookWithPermit(main.resCad, day + 10n * H, day + 11n * H, ANY_UNIT, price, owner, policyId, true, deadline, sig.v, sig.r, sig.s),
+    (pp.connect(member) as Contract).bookWithPermit(
+      main.resCad,
+      day + 10n * H,
+      day + 11n * H,
+      ANY_UNIT,
+      price,
+      owner,
+      policyId,
+      true,
+      deadline,
+      sig.v,
+      sig.r,
+      sig.s,
+    ),
   );
 }
 {
@@ -201,7 +277,9 @@ results.claim = core.claim;
   const holder = core.member;
   const { passId } = await book(holder, main.resEth, dayMain + 3n * DAY, 1n);
   const to = await freshAccount();
-  results.transferPass = await gasOf((pp.connect(holder) as Contract).transferFrom(await holder.getAddress(), await to.getAddress(), passId));
+  results.transferPass = await gasOf(
+    (pp.connect(holder) as Contract).transferFrom(await holder.getAddress(), await to.getAddress(), passId),
+  );
   results.canEnterView = Number(
     await pp.canEnter.estimateGas(await to.getAddress(), main.door, passId, dayMain + 3n * DAY),
   );
@@ -211,7 +289,11 @@ results.claim = core.claim;
 const SCALED = ["bookHourEthNewMember", "cancelWithRefund", "settleOne", "claim", "claimFirst"] as const;
 type Row = Record<(typeof SCALED)[number], number>;
 const pick = (c: Awaited<ReturnType<typeof coreOps>>): Row => ({
-  bookHourEthNewMember: c.newMember.gas, cancelWithRefund: c.cancel, settleOne: c.settleOne, claim: c.claim, claimFirst: c.claimFirst,
+  bookHourEthNewMember: c.newMember.gas,
+  cancelWithRefund: c.cancel,
+  settleOne: c.settleOne,
+  claim: c.claim,
+  claimFirst: c.claimFirst,
 });
 // Execution cost without calldata: a larger pass id has more non-zero calldata bytes (16 gas each),
 // which is not state growth.
@@ -229,14 +311,27 @@ await variant("after 1,000 bookings", coreOps(await createVenue("Busy", 3), T0 +
 
 // ---- report ----
 const ORDER = [
-  "bookHourEthNewMember", "bookHourEthNewMemberFreshDay", "bookHourEthReturningMember", "bookHourErc20Permit",
-  "bookMonthEth", "cancelWithRefund", "settleOne", "claim", "claimFirst", "transferPass", "canEnterView",
+  "bookHourEthNewMember",
+  "bookHourEthNewMemberFreshDay",
+  "bookHourEthReturningMember",
+  "bookHourErc20Permit",
+  "bookMonthEth",
+  "cancelWithRefund",
+  "settleOne",
+  "claim",
+  "claimFirst",
+  "transferPass",
+  "canEnterView",
 ];
-const committed: Record<string, number> | undefined = existsSync(GAS_FILE) ? JSON.parse(readFileSync(GAS_FILE, "utf8")) : undefined;
+const committed: Record<string, number> | undefined = existsSync(GAS_FILE)
+  ? JSON.parse(readFileSync(GAS_FILE, "utf8"))
+  : undefined;
 const failures: string[] = [];
 const fmt = (n: number) => n.toLocaleString("en-US");
 console.log("\nPassepartout gas (transaction gasUsed; canEnterView = estimateGas of the view)\n");
-console.log(`${"operation".padEnd(30)}${"gas".padStart(10)}${"target".padStart(10)}  status${CHECK ? "   committed" : ""}`);
+console.log(
+  `${"operation".padEnd(30)}${"gas".padStart(10)}${"target".padStart(10)}  status${CHECK ? "   committed" : ""}`,
+);
 for (const key of ORDER) {
   const gas = results[key];
   const target = TARGETS[key];
@@ -247,20 +342,32 @@ for (const key of ORDER) {
   if (CHECK) {
     const was = committed?.[key];
     if (was !== gas) failures.push(`${key}: ${gas} differs from committed ${was ?? "(missing)"}`);
-    tail = was === gas ? "   =" : `   ${was === undefined ? "missing" : fmt(was)} (${gas - (was ?? 0) >= 0 ? "+" : ""}${gas - (was ?? 0)})`;
+    tail =
+      was === gas
+        ? "   ="
+        : `   ${was === undefined ? "missing" : fmt(was)} (${gas - (was ?? 0) >= 0 ? "+" : ""}${gas - (was ?? 0)})`;
   }
-  console.log(`${key.padEnd(30)}${fmt(gas).padStart(10)}${(target ? fmt(target) : "—").padStart(10)}  ${status.padEnd(6)}${tail}`);
+  console.log(
+    `${key.padEnd(30)}${fmt(gas).padStart(10)}${(target ? fmt(target) : "—").padStart(10)}  ${status.padEnd(6)}${tail}`,
+  );
 }
 
-console.log(`\nSame operations by payee count and history (gasUsed; compared without calldata, which grows with the pass id)\n`);
+console.log(
+  `\nSame operations by payee count and history (gasUsed; compared without calldata, which grows with the pass id)\n`,
+);
 const cols = Object.keys(variants);
 console.log("operation".padEnd(24) + cols.map((c) => c.padStart(22)).join(""));
 for (const op of SCALED) {
   console.log(op.padEnd(24) + cols.map((c) => fmt(variants[c][op]).padStart(22)).join(""));
   const grew = (a: string, b: string) => execution[b][op] > execution[a][op];
-  if (grew("1 payee", "8 payees")) failures.push(`${op} grows with payees: ${execution["1 payee"][op]} → ${execution["8 payees"][op]} (excl. calldata)`);
+  if (grew("1 payee", "8 payees"))
+    failures.push(
+      `${op} grows with payees: ${execution["1 payee"][op]} → ${execution["8 payees"][op]} (excl. calldata)`,
+    );
   if (grew("after 1 booking", "after 1,000 bookings")) {
-    failures.push(`${op} grows with bookings: ${execution["after 1 booking"][op]} → ${execution["after 1,000 bookings"][op]} (excl. calldata)`);
+    failures.push(
+      `${op} grows with bookings: ${execution["after 1 booking"][op]} → ${execution["after 1,000 bookings"][op]} (excl. calldata)`,
+    );
   }
 }
 

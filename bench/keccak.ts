@@ -40,4 +40,6 @@ const viem = (b: Uint8Array) => keccak256(b, "bytes");
 const rounds = Array.from({ length: 5 }, () => [cpuPerDecision(unrolled), cpuPerDecision(viem)]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const [u, v] = [median(rounds.map((r) => r[0])), median(rounds.map((r) => r[1]))];
-process.stdout.write(`decision crypto, median of 5 × 20,000: unrolled keccak ${u.toFixed(1)} µs, viem keccak ${v.toFixed(1)} µs, saved ${(v - u).toFixed(1)} µs\n`);
+process.stdout.write(
+  `decision crypto, median of 5 × 20,000: unrolled keccak ${u.toFixed(1)} µs, viem keccak ${v.toFixed(1)} µs, saved ${(v - u).toFixed(1)} µs\n`,
+);

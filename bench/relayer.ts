@@ -21,7 +21,14 @@ import http from "node:http";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPublicClient, createWalletClient, encodeFunctionData, hashTypedData, http as viemHttp, parseEventLogs } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  hashTypedData,
+  http as viemHttp,
+  parseEventLogs,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/doorCrypto.ts";
 import { passepartoutAbi } from "../protocol/abis.ts";
@@ -83,7 +90,10 @@ async function naiveServer(): Promise<void> {
         const r = p.data;
         const challengeId = toHex(hasher.challengeDigest(r.challenge));
         const lock = recoverSigner(hasher.challengeDigest(r.challenge), r.challenge.signature);
-        const signer = recoverSigner(hasher.unlockDigest({ door: r.door, challenge: challengeId, passId: r.passId, deadline: r.deadline }), r.signature);
+        const signer = recoverSigner(
+          hasher.unlockDigest({ door: r.door, challenge: challengeId, passId: r.passId, deadline: r.deadline }),
+          r.signature,
+        );
         if (!lock || !sameAddress(lock, lockKeys.get(r.door) ?? ZERO)) reason = "challenge_forged";
         else if (!signer || !sameAddress(signer, r.signer)) reason = "bad_signature";
         else {
@@ -95,10 +105,30 @@ async function naiveServer(): Promise<void> {
         }
         if (reason === "granted") {
           const expires = now + 5;
-          openCommand = { door: r.door, challenge: challengeId, expires, relayer: DEMO_RELAYER_ADDRESS, signature: signDigest(hasher.openCommandDigest({ door: r.door, challenge: challengeId, expires }), DEMO_RELAYER_PRIVATE_KEY) };
+          openCommand = {
+            door: r.door,
+            challenge: challengeId,
+            expires,
+            relayer: DEMO_RELAYER_ADDRESS,
+            signature: signDigest(
+              hasher.openCommandDigest({ door: r.door, challenge: challengeId, expires }),
+              DEMO_RELAYER_PRIVATE_KEY,
+            ),
+          };
         }
       }
-      await audit.record({ time: now, door: null, venue: null, signer: null, pass: null, decision: reason === "granted" ? "granted" : "denied", reason, block: null, challenge: null, requestId: "naive" });
+      await audit.record({
+        time: now,
+        door: null,
+        venue: null,
+        signer: null,
+        pass: null,
+        decision: reason === "granted" ? "granted" : "denied",
+        reason,
+        block: null,
+        challenge: null,
+        requestId: "naive",
+      });
       res.writeHead(reason === "granted" ? 200 : 403, { "content-type": "application/json" });
       res.end(JSON.stringify({ granted: reason === "granted", reason, openCommand }));
     });
@@ -117,7 +147,9 @@ async function main(): Promise<void> {
   const BATCH = Number(process.env.BENCH_BATCH ?? 150);
   const N = Number(process.env.BENCH_CRYPTO_ITERATIONS ?? 20_000);
   const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(ROOT, "bench", "relayer.json");
-  const startBeforeHour = process.env.BENCH_START_BEFORE_HOUR_S ? Number(process.env.BENCH_START_BEFORE_HOUR_S) : undefined;
+  const startBeforeHour = process.env.BENCH_START_BEFORE_HOUR_S
+    ? Number(process.env.BENCH_START_BEFORE_HOUR_S)
+    : undefined;
   const RESOURCES_PER_VENUE = 5;
   const DOORS_PER_VENUE = 10;
   const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -130,22 +162,43 @@ async function main(): Promise<void> {
   try {
     const d = chain.deployments.contracts.Passepartout;
     const contract = d.address;
-    const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
+    const chainDef = {
+      id: 31337,
+      name: "hardhat",
+      nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    } as const;
     const transport = viemHttp(chain.rpcUrl, { retryCount: 0, timeout: 60_000 });
     const nonces = new Map<string, number>();
     const pending: Promise<Hex>[] = [];
     const send = async (key: Hex, call: PassepartoutCall, value = 0n) => {
       const account = privateKeyToAccount(key);
       const wallet = createWalletClient({ account, chain: chainDef, transport });
-      if (!nonces.has(account.address)) nonces.set(account.address, Number(await chain.rpc<string>("eth_getTransactionCount", [account.address, "pending"])));
+      if (!nonces.has(account.address))
+        nonces.set(
+          account.address,
+          Number(await chain.rpc<string>("eth_getTransactionCount", [account.address, "pending"])),
+        );
       const nonce = nonces.get(account.address)!;
       nonces.set(account.address, nonce + 1);
       const data = encodeFunctionData({ abi: passepartoutAbi, ...call });
-      pending.push(wallet.sendTransaction({ to: contract, data, value, nonce, gas: 1_500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n }));
+      pending.push(
+        wallet.sendTransaction({
+          to: contract,
+          data,
+          value,
+          nonce,
+          gas: 1_500_000n,
+          maxFeePerGas: 10n ** 10n,
+          maxPriorityFeePerGas: 10n ** 9n,
+        }),
+      );
     };
     // Every block is mined at an explicit time: the bench clock's now (or one second after the
     // previous block), chosen before its transactions are sent, so they know their block's hour.
-    let lastBlockTime = Number((await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
+    let lastBlockTime = Number(
+      (await chain.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp,
+    );
     let blockTime = 0;
     const nextBlock = () => {
       blockTime = Math.max(lastBlockTime + 1, nowS());
@@ -169,13 +222,37 @@ async function main(): Promise<void> {
     let doorId = 0;
     let resourceId = 0;
     for (let v = 1; v <= VENUES; v++) {
-      await send(operator.privateKey, { functionName: "createVenue", args: [`Venue ${v}`, "", [operator.address], [10_000]] });
+      await send(operator.privateKey, {
+        functionName: "createVenue",
+        args: [`Venue ${v}`, "", [operator.address], [10_000]],
+      });
       const venueResources: number[] = [];
       for (let r = 0; r < RESOURCES_PER_VENUE; r++) {
         resourceId++;
         venueResources.push(resourceId);
         resources.push({ id: resourceId, venue: v });
-        await send(operator.privateKey, { functionName: "createResource", args: [v, { name: `R${resourceId}`, metadataURI: "", kind: 1, units: 200, currency: ZERO, pricePerHour: 1000n, pricePerDay: 20_000n, pricePerMonth: 300_000n, minHours: 1, maxHours: 48, horizonHours: 720, graceSeconds: 900, policyId: 0, transferable: true }] });
+        await send(operator.privateKey, {
+          functionName: "createResource",
+          args: [
+            v,
+            {
+              name: `R${resourceId}`,
+              metadataURI: "",
+              kind: 1,
+              units: 200,
+              currency: ZERO,
+              pricePerHour: 1000n,
+              pricePerDay: 20_000n,
+              pricePerMonth: 300_000n,
+              minHours: 1,
+              maxHours: 48,
+              horizonHours: 720,
+              graceSeconds: 900,
+              policyId: 0,
+              transferable: true,
+            },
+          ],
+        });
       }
       for (let k = 0; k < DOORS_PER_VENUE; k++) {
         doorId++;
@@ -196,7 +273,9 @@ async function main(): Promise<void> {
       shiftClock(offsetMs);
       process.env.BENCH_CLOCK_OFFSET_MS = String(offsetMs);
       nextBlock();
-      log(`bench clock set ${(offsetMs / 1000).toFixed(0)} s ahead of the wall clock: booking starts at ${iso(blockTime)}`);
+      log(
+        `bench clock set ${(offsetMs / 1000).toFixed(0)} s ahead of the wall clock: booking starts at ${iso(blockTime)}`,
+      );
     }
     const members = chain.accounts.slice(2, 18);
     // Each batch books the slot of the block it will be mined in: [that hour, +2 h).
@@ -206,22 +285,43 @@ async function main(): Promise<void> {
       const holder = i % members.length;
       const slot = Math.floor(blockTime / HOUR) * HOUR;
       batchSlots.add(slot);
-      await send(members[holder].privateKey, { functionName: "book", args: [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true] }, 2000n);
+      await send(
+        members[holder].privateKey,
+        {
+          functionName: "book",
+          args: [res.id, BigInt(slot), BigInt(slot + 2 * HOUR), 65535, 10n ** 6n, members[holder].address, 0, true],
+        },
+        2000n,
+      );
       if (pending.length >= BATCH) await flush();
     }
     if (pending.length) await flush();
     await chain.rpc("evm_setAutomine", [true]);
     // Pass ids come from the Booked events (transactions of different senders may be reordered).
     const pub = createPublicClient({ transport });
-    const booked = parseEventLogs({ abi: passepartoutAbi, eventName: "Booked", logs: await pub.getLogs({ address: contract, fromBlock: 0n, toBlock: "latest" }) });
+    const booked = parseEventLogs({
+      abi: passepartoutAbi,
+      eventName: "Booked",
+      logs: await pub.getLogs({ address: contract, fromBlock: 0n, toBlock: "latest" }),
+    });
     const memberIndex = new Map(members.map((m, i) => [m.address.toLowerCase(), i]));
     const resourceVenue = new Map(resources.map((r) => [r.id, r.venue]));
-    const passes = booked.map((e) => ({ id: e.args.passId, holder: memberIndex.get(e.args.holder.toLowerCase())!, resource: e.args.resourceId, venue: resourceVenue.get(e.args.resourceId)! }));
+    const passes = booked.map((e) => ({
+      id: e.args.passId,
+      holder: memberIndex.get(e.args.holder.toLowerCase())!,
+      resource: e.args.resourceId,
+      venue: resourceVenue.get(e.args.resourceId)!,
+    }));
     if (passes.length !== PASSES) throw new Error(`expected ${PASSES} passes, found ${passes.length}`);
     const slots = [...batchSlots].sort((a, b) => a - b);
-    if (slots.length > 1) log(`seeding crossed an hour boundary: passes booked from the ${iso(slots[0])} slot to the ${iso(slots.at(-1)!)} slot, all ${passes.length} found`);
+    if (slots.length > 1)
+      log(
+        `seeding crossed an hour boundary: passes booked from the ${iso(slots[0])} slot to the ${iso(slots.at(-1)!)} slot, all ${passes.length} found`,
+      );
     const block = Number(await chain.rpc<string>("eth_blockNumber"));
-    log(`seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((performance.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`);
+    log(
+      `seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((performance.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`,
+    );
 
     // ---- processes: lock simulator and relayer ----
     const dir = path.join(ROOT, "data", "bench");
@@ -234,27 +334,39 @@ async function main(): Promise<void> {
       cwd: ROOT,
       detached: true,
       stdio: "ignore",
-      env: { ...process.env, LOCK_PORT: String(lockPort), RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: path.dirname(deploymentsFile), LOCK_LOG_FILE: path.join(dir, `lock-${stamp}.jsonl`), LOCK_CHALLENGE_TTL_S: "900", LOG_LEVEL: "warn" },
-    });
-    children.push(lock);
-    const relayerPort = await freePort();
-    const relayer = spawn(process.execPath, [...(process.env.BENCH_RELAYER_NODE_ARGS?.split(" ") ?? []), ...clockArgs, path.join(ROOT, "server/main.ts")], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "ignore", "inherit"],
       env: {
         ...process.env,
-        PORT: String(relayerPort),
+        LOCK_PORT: String(lockPort),
         RPC_URL: chain.rpcUrl,
         DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
-        AUDIT_DB: path.join(dir, `audit-${stamp}.sqlite`),
-        LOCK_URL: process.env.BENCH_LOCK_URL ?? `http://127.0.0.1:${lockPort}`,
-        CHALLENGE_MAX_AGE_S: "900",
-        RATE_LIMIT_IP_PER_MIN: "100000000",
-        RATE_LIMIT_ADDRESS_PER_MIN: "100000000",
+        LOCK_LOG_FILE: path.join(dir, `lock-${stamp}.jsonl`),
+        LOCK_CHALLENGE_TTL_S: "900",
         LOG_LEVEL: "warn",
       },
     });
+    children.push(lock);
+    const relayerPort = await freePort();
+    const relayer = spawn(
+      process.execPath,
+      [...(process.env.BENCH_RELAYER_NODE_ARGS?.split(" ") ?? []), ...clockArgs, path.join(ROOT, "server/main.ts")],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: {
+          ...process.env,
+          PORT: String(relayerPort),
+          RPC_URL: chain.rpcUrl,
+          DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
+          AUDIT_DB: path.join(dir, `audit-${stamp}.sqlite`),
+          LOCK_URL: process.env.BENCH_LOCK_URL ?? `http://127.0.0.1:${lockPort}`,
+          CHALLENGE_MAX_AGE_S: "900",
+          RATE_LIMIT_IP_PER_MIN: "100000000",
+          RATE_LIMIT_ADDRESS_PER_MIN: "100000000",
+          LOG_LEVEL: "warn",
+        },
+      },
+    );
     children.push(relayer);
     const base = `http://127.0.0.1:${relayerPort}`;
     await waitFor(`http://127.0.0.1:${lockPort}/healthz`);
@@ -264,7 +376,10 @@ async function main(): Promise<void> {
     const hasher = createDoorHasher(31337, contract);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const total = REQUESTS + WARMUP;
-    const challengeFor = async (door: number) => JSON.parse((await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body) as Challenge;
+    const challengeFor = async (door: number) =>
+      JSON.parse(
+        (await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body,
+      ) as Challenge;
     const bodies: string[] = new Array(total);
     let made = 0;
     const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600
@@ -280,13 +395,29 @@ async function main(): Promise<void> {
         const challenge = await challengeFor(door.id);
         const signerIdx = kind === 16 || kind === 17 ? (pass.holder + 1) % members.length : pass.holder;
         const key = kind === 19 ? chain.accounts[19].privateKey : members[signerIdx].privateKey;
-        const digest = hasher.unlockDigest({ door: door.id, challenge: toHex(hasher.challengeDigest(challenge)), passId: pass.id, deadline });
-        bodies[i] = JSON.stringify({ chainId: 31337, contract, door: door.id, challenge, passId: pass.id.toString(), deadline, signer: privateKeyToAccount(members[signerIdx].privateKey).address, signature: signDigest(digest, key) });
+        const digest = hasher.unlockDigest({
+          door: door.id,
+          challenge: toHex(hasher.challengeDigest(challenge)),
+          passId: pass.id,
+          deadline,
+        });
+        bodies[i] = JSON.stringify({
+          chainId: 31337,
+          contract,
+          door: door.id,
+          challenge,
+          passId: pass.id.toString(),
+          deadline,
+          signer: privateKeyToAccount(members[signerIdx].privateKey).address,
+          signature: signDigest(digest, key),
+        });
       }
     };
     const tb = performance.now();
     await Promise.all(Array.from({ length: 8 }, build));
-    log(`pre-signed ${total} unlock requests with fresh lock challenges in ${((performance.now() - tb) / 1000).toFixed(1)} s`);
+    log(
+      `pre-signed ${total} unlock requests with fresh lock challenges in ${((performance.now() - tb) / 1000).toFixed(1)} s`,
+    );
 
     const runLoad = async (url: string, list: string[]) => {
       const latencies: number[] = new Array(list.length);
@@ -315,7 +446,8 @@ async function main(): Promise<void> {
     // Other work on this 2-core machine skews every figure: recorded with the results.
     const loadBefore = (await import("node:os")).loadavg().map((x) => round(x));
     log(`load average before the measured run: ${loadBefore.join(", ")}`);
-    const pollsOf = async () => Number(/relayer_index_polls (\d+)/.exec((await request(agent, `${base}/metrics`, "GET")).body)?.[1] ?? NaN);
+    const pollsOf = async () =>
+      Number(/relayer_index_polls (\d+)/.exec((await request(agent, `${base}/metrics`, "GET")).body)?.[1] ?? NaN);
     const polls0 = await pollsOf();
     const cpu0 = cpuTicks(relayer.pid!);
     const split0 = cpuSplit(relayer.pid!);
@@ -326,21 +458,35 @@ async function main(): Promise<void> {
     const lockSplit1 = cpuSplit(lock.pid!);
     const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
     const polls = (await pollsOf()) - polls0;
-    log(`index polls during the run: ${polls} (${(polls / main.seconds).toFixed(0)}/s, one per ${(REQUESTS / polls).toFixed(1)} decisions)`);
+    log(
+      `index polls during the run: ${polls} (${(polls / main.seconds).toFixed(0)}/s, one per ${(REQUESTS / polls).toFixed(1)} decisions)`,
+    );
     const metricsText = (await request(agent, `${base}/metrics`, "GET")).body;
     for (const phase of ["index", "audit", "lock"]) {
-      const sum = Number(new RegExp(`relayer_decision_phase_seconds_sum\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? NaN);
-      const count = Number(new RegExp(`relayer_decision_phase_seconds_count\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? NaN);
+      const sum = Number(
+        new RegExp(`relayer_decision_phase_seconds_sum\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ??
+          NaN,
+      );
+      const count = Number(
+        new RegExp(`relayer_decision_phase_seconds_count\\{phase="${phase}"\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ??
+          NaN,
+      );
       log(`  phase ${phase}: mean ${((sum / count) * 1000).toFixed(2)} ms over ${count} decisions (warm-up included)`);
     }
-    log(`relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`);
+    log(
+      `relayer: ${main.rate.toFixed(0)} decisions/s over ${main.seconds.toFixed(1)} s, p50 ${main.p50.toFixed(2)} ms, p95 ${main.p95.toFixed(2)} ms, p99 ${main.p99.toFixed(2)} ms`,
+    );
     log(`  reasons: ${JSON.stringify(Object.fromEntries(main.reasons))}`);
     // The mix is fixed (granted, stranger, wrong door, forged): any other reason means the bench
     // itself is wrong (e.g. passes not valid at the relayer's clock: too_early, expired).
-    const unexpected = [...main.reasons.keys()].filter((r) => !["granted", "not_holder_or_guest", "wrong_door", "bad_signature"].includes(r));
+    const unexpected = [...main.reasons.keys()].filter(
+      (r) => !["granted", "not_holder_or_guest", "wrong_door", "bad_signature"].includes(r),
+    );
     if (unexpected.length) throw new Error(`unexpected decisions in the measured run: ${unexpected.join(", ")}`);
     const us = (ticks: number) => ((ticks * 10_000) / REQUESTS).toFixed(0);
-    log(`  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); lock simulator: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`);
+    log(
+      `  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); lock simulator: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`,
+    );
 
     // ---- bare signature verification, one core, in this process ----
     const sample = JSON.parse(bodies[WARMUP]);
@@ -351,9 +497,23 @@ async function main(): Promise<void> {
     const bareUs = ((performance.now() - tv) * 1000) / N;
     const domain = protocolDomain(31337, contract);
     tv = performance.now();
-    for (let i = 0; i < N / 4; i++) recoverSigner(Buffer.from(hashTypedData({ domain, types: unlockRequestTypes, primaryType: "UnlockRequest", message: { ...msg, deadline: BigInt(msg.deadline) } }).slice(2), "hex"), sample.signature);
+    for (let i = 0; i < N / 4; i++)
+      recoverSigner(
+        Buffer.from(
+          hashTypedData({
+            domain,
+            types: unlockRequestTypes,
+            primaryType: "UnlockRequest",
+            message: { ...msg, deadline: BigInt(msg.deadline) },
+          }).slice(2),
+          "hex",
+        ),
+        sample.signature,
+      );
     const viemUs = ((performance.now() - tv) * 1000) / (N / 4);
-    log(`bare EIP-712 hash + recovery (relayer's code path): ${(1e6 / bareUs).toFixed(0)}/s (${bareUs.toFixed(0)} µs); with viem hashTypedData: ${(1e6 / viemUs).toFixed(0)}/s (${viemUs.toFixed(0)} µs)`);
+    log(
+      `bare EIP-712 hash + recovery (relayer's code path): ${(1e6 / bareUs).toFixed(0)}/s (${bareUs.toFixed(0)} µs); with viem hashTypedData: ${(1e6 / viemUs).toFixed(0)}/s (${viemUs.toFixed(0)} µs)`,
+    );
     // The crypto floor of one grant, measured the same way: hash + recover the lock's challenge,
     // hash + recover the member's request, hash + sign the open command (the relayer's functions).
     const lockKey = demoLockAddress(sample.door);
@@ -361,25 +521,49 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) {
       const cd = hasher.challengeDigest(sample.challenge);
       const cid = toHex(cd);
-      if (!sameAddress(recoverSigner(cd, sample.challenge.signature) ?? ZERO, lockKey)) throw new Error("floor: lock signature");
+      if (!sameAddress(recoverSigner(cd, sample.challenge.signature) ?? ZERO, lockKey))
+        throw new Error("floor: lock signature");
       recoverSigner(hasher.unlockDigest({ ...msg, challenge: cid }), sample.signature);
-      signDigest(hasher.openCommandDigest({ door: sample.door, challenge: cid, expires: sample.deadline }), DEMO_RELAYER_PRIVATE_KEY);
+      signDigest(
+        hasher.openCommandDigest({ door: sample.door, challenge: cid, expires: sample.deadline }),
+        DEMO_RELAYER_PRIVATE_KEY,
+      );
     }
     const floorUs = ((performance.now() - tv) * 1000) / N;
     log(`crypto floor of a grant (2 × hash+recover, 1 × hash+sign): ${floorUs.toFixed(0)} µs`);
-    log(`  relayer CPU per decision / bare hash+recover = ${((relayerCpuMsPerDecision * 1000) / bareUs).toFixed(2)}×; / crypto floor = ${((relayerCpuMsPerDecision * 1000) / floorUs).toFixed(2)}×`);
+    log(
+      `  relayer CPU per decision / bare hash+recover = ${((relayerCpuMsPerDecision * 1000) / bareUs).toFixed(2)}×; / crypto floor = ${((relayerCpuMsPerDecision * 1000) / floorUs).toFixed(2)}×`,
+    );
 
     // ---- naive relayer: fresh challenges (the lock accepts each once; the naive one does not check) ----
     await killGroup(relayer, "SIGTERM");
     const naivePort = await freePort();
-    const naive = spawn(process.execPath, ["--no-warnings", ...clockArgs, fileURLToPath(import.meta.url), "--naive-server", chain.rpcUrl, deploymentsFile, path.join(dir, `naive-audit-${stamp}.sqlite`), String(naivePort)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+    const naive = spawn(
+      process.execPath,
+      [
+        "--no-warnings",
+        ...clockArgs,
+        fileURLToPath(import.meta.url),
+        "--naive-server",
+        chain.rpcUrl,
+        deploymentsFile,
+        path.join(dir, `naive-audit-${stamp}.sqlite`),
+        String(naivePort),
+      ],
+      { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] },
+    );
     children.push(naive);
     await new Promise<void>((resolve) => naive.stdout!.once("data", () => resolve()));
     const naiveCount = Math.min(REQUESTS, 4000);
     const naiveWarm = Math.min(500, Math.floor(REQUESTS / 4));
     await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP, WARMUP + naiveWarm));
-    const naiveRun = await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP + naiveWarm, WARMUP + naiveWarm + naiveCount));
-    log(`naive relayer (one canEnter read per request): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`);
+    const naiveRun = await runLoad(
+      `http://127.0.0.1:${naivePort}/`,
+      bodies.slice(WARMUP + naiveWarm, WARMUP + naiveWarm + naiveCount),
+    );
+    log(
+      `naive relayer (one canEnter read per request): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`,
+    );
     log(`  reasons: ${JSON.stringify(Object.fromEntries(naiveRun.reasons))}`);
 
     const result = {
@@ -395,7 +579,9 @@ async function main(): Promise<void> {
       cpuPerDecisionOverCryptoFloor: round((relayerCpuMsPerDecision * 1000) / floorUs),
       relayerCpuUserMicrosPerDecision: Math.round(((split1[0] - split0[0]) * 10_000) / REQUESTS),
       relayerCpuKernelMicrosPerDecision: Math.round(((split1[1] - split0[1]) * 10_000) / REQUESTS),
-      lockSimulatorCpuMicrosPerDecision: Math.round(((lockSplit1[0] - lockSplit0[0] + lockSplit1[1] - lockSplit0[1]) * 10_000) / REQUESTS),
+      lockSimulatorCpuMicrosPerDecision: Math.round(
+        ((lockSplit1[0] - lockSplit0[0] + lockSplit1[1] - lockSplit0[1]) * 10_000) / REQUESTS,
+      ),
       loadAverageBefore: loadBefore,
       indexPollsPerSecond: Math.round(polls / main.seconds),
       naiveDecisionsPerSecond: Math.round(naiveRun.rate),
@@ -431,13 +617,26 @@ function cpuSplit(pid: number): [number, number] {
   return [Number(fields[11]), Number(fields[12])];
 }
 
-function request(agent: http.Agent, url: string, method: string, body?: string): Promise<{ status: number; body: string }> {
+function request(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

@@ -19,7 +19,8 @@ export function wallNow(): number {
 
 /** Offset that makes the clock read `secondsBefore` seconds before the next full hour. */
 export function offsetToBeforeHour(secondsBefore: number, wallMs = realNow()): number {
-  if (!Number.isInteger(secondsBefore) || secondsBefore < 1 || secondsBefore > 3599) throw new Error(`seconds before the hour must be 1..3599, got ${secondsBefore}`);
+  if (!Number.isInteger(secondsBefore) || secondsBefore < 1 || secondsBefore > 3599)
+    throw new Error(`seconds before the hour must be 1..3599, got ${secondsBefore}`);
   const hour = 3_600_000;
   let target = Math.ceil(wallMs / hour) * hour - secondsBefore * 1000;
   if (target < wallMs) target += hour;

@@ -17,18 +17,37 @@ contract PassRenderer is IPassRenderer {
         IPassepartout.Pass memory p = passepartout.pass(passId);
         IPassepartout.Resource memory r = passepartout.resource(p.resourceId);
         IPassepartout.Venue memory v = passepartout.venue(r.venueId);
-        string memory window =
-            string.concat(_date(p.start), " ", _time(p.start), unicode"–", _windowEnd(p.start, p.end), " UTC");
-        string memory title =
-            string.concat(LibString.escapeJSON(v.name), unicode" — ", LibString.escapeJSON(r.name), ", ", window);
+        string memory window = string.concat(
+            _date(p.start),
+            " ",
+            _time(p.start),
+            unicode"–",
+            _windowEnd(p.start, p.end),
+            " UTC"
+        );
+        string memory title = string.concat(
+            LibString.escapeJSON(v.name),
+            unicode" — ",
+            LibString.escapeJSON(r.name),
+            ", ",
+            window
+        );
         string memory json = string.concat(
-            '{"name":"', title,
-            '","description":"Passepartout access pass #', Strings.toString(passId),
-            '","attributes":[{"trait_type":"Venue","value":"', LibString.escapeJSON(v.name),
-            '"},{"trait_type":"Resource","value":"', LibString.escapeJSON(r.name),
-            '"},{"trait_type":"Unit","value":', Strings.toString(p.unit),
-            '},{"display_type":"date","trait_type":"Start","value":', Strings.toString(p.start),
-            '},{"display_type":"date","trait_type":"End","value":', Strings.toString(p.end), "}]}"
+            '{"name":"',
+            title,
+            '","description":"Passepartout access pass #',
+            Strings.toString(passId),
+            '","attributes":[{"trait_type":"Venue","value":"',
+            LibString.escapeJSON(v.name),
+            '"},{"trait_type":"Resource","value":"',
+            LibString.escapeJSON(r.name),
+            '"},{"trait_type":"Unit","value":',
+            Strings.toString(p.unit),
+            '},{"display_type":"date","trait_type":"Start","value":',
+            Strings.toString(p.start),
+            '},{"display_type":"date","trait_type":"End","value":',
+            Strings.toString(p.end),
+            "}]}"
         );
         return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
     }

@@ -33,7 +33,12 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     address private immutable _VENUE_REGISTRY;
 
     constructor(address admin_, address treasury_, uint16 feeBps_, IPassRenderer renderer_, address venueRegistry_) {
-        if (admin_ == address(0) || treasury_ == address(0) || address(renderer_) == address(0) || venueRegistry_ == address(0)) {
+        if (
+            admin_ == address(0) ||
+            treasury_ == address(0) ||
+            address(renderer_) == address(0) ||
+            venueRegistry_ == address(0)
+        ) {
             revert ZeroAddress();
         }
         if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
@@ -67,8 +72,16 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) =
-            _book(resourceId, start, end, unit, maxPrice, recipient, policyId, transferable);
+        (passId, price, currency, extra) = _book(
+            resourceId,
+            start,
+            end,
+            unit,
+            maxPrice,
+            recipient,
+            policyId,
+            transferable
+        );
         if (currency == address(0)) {
             if (msg.value < price) revert BookingWrongPayment(msg.value, price);
         } else {
@@ -102,8 +115,16 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) =
-            _book(resourceId, start, end, unit, maxPrice, recipient, policyId, transferable);
+        (passId, price, currency, extra) = _book(
+            resourceId,
+            start,
+            end,
+            unit,
+            maxPrice,
+            recipient,
+            policyId,
+            transferable
+        );
         if (currency == address(0)) revert BookingWrongPayment(0, price);
         // A permit already used by a front-runner fails; the allowance it set still lets us pay.
         try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
@@ -150,7 +171,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint64 latestStart = currentSlotStart + uint64(r.horizonHours) * uint64(SLOT);
         if (start > latestStart) revert BookingBeyondHorizon(start, latestStart);
         uint256 hours_ = (end - start) / SLOT;
-        if (hours_ < r.minHours || hours_ > r.maxHours) revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
+        if (hours_ < r.minHours || hours_ > r.maxHours)
+            revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
 
         {
             Prices memory pr = _prices[resourceId];
@@ -225,11 +247,14 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         }
     }
 
-    function _findFreeUnit(uint32 resourceId, uint16 units, uint256 startSlot, uint256 endSlot, uint64 start, uint64 end)
-        private
-        view
-        returns (uint16)
-    {
+    function _findFreeUnit(
+        uint32 resourceId,
+        uint16 units,
+        uint256 startSlot,
+        uint256 endSlot,
+        uint64 start,
+        uint64 end
+    ) private view returns (uint16) {
         for (uint16 u; u < units; ++u) {
             if (_occupancy.isFree(resourceId, u, startSlot, endSlot)) return u;
         }
@@ -290,11 +315,12 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function refundAt(uint256 passId, uint64 time) external view returns (uint256) {
         if (_ownerOf(passId) == address(0)) revert PassNotFound(passId);
         Escrow memory e = _escrows[passId];
-        (, uint256 startSlot,,) = _unpackExtra(_getExtraData(passId));
+        (, uint256 startSlot, , ) = _unpackExtra(_getExtraData(passId));
         uint256 start = startSlot * SLOT;
         if (e.splitId == 0 || time >= start) return 0;
-        return (uint256(e.amount) * RefundPolicyLib.refundBps(_policies[e.policyId], start - time))
-            / RefundPolicyLib.FULL_BPS;
+        return
+            (uint256(e.amount) * RefundPolicyLib.refundBps(_policies[e.policyId], start - time)) /
+            RefundPolicyLib.FULL_BPS;
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -382,11 +408,11 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     }
 
     /// @dev Payee `payeeIndex`'s cumulative entitlement in a split's pool, and its `_released` key.
-    function _entitlement(uint32 splitId, address currency, uint8 payeeIndex)
-        private
-        view
-        returns (uint256 key, uint256 entitled)
-    {
+    function _entitlement(
+        uint32 splitId,
+        address currency,
+        uint8 payeeIndex
+    ) private view returns (uint256 key, uint256 entitled) {
         SplitData memory s = _splits[splitId];
         if (s.count == 0) revert SplitNotFound(splitId);
         if (payeeIndex >= s.count) revert SplitNotPayee(splitId, payeeIndex, msg.sender);
@@ -504,7 +530,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (!_doors[doorId].active) return AccessCode.UnknownDoor;
         address holder = _ownerOf(passId);
         if (holder == address(0)) return AccessCode.PassNotFound;
-        (uint32 resourceId, uint256 startSlot, uint256 hours_,) = _unpackExtra(_getExtraData(passId));
+        (uint32 resourceId, uint256 startSlot, uint256 hours_, ) = _unpackExtra(_getExtraData(passId));
         if (!doorAdmits(doorId, resourceId)) return AccessCode.WrongDoor;
         if (who != holder) {
             Guest memory g = _guests[passId];
@@ -527,7 +553,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
             return(0, returndatasize())
         }
     }
@@ -598,24 +626,28 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     /// @dev Extra data layout: resourceId (32) | startSlot (32) | hours (16) | unit (8) | transferable (8).
     /// Transferability is fixed per pass at booking: a later change of the resource does not reach it.
-    function _packExtra(uint32 resourceId, uint32 startSlot, uint16 hours_, uint8 unit, bool transferable)
-        private
-        pure
-        returns (uint96)
-    {
-        return uint96(resourceId) | (uint96(startSlot) << 32) | (uint96(hours_) << 64) | (uint96(unit) << 80)
-            | (transferable ? uint96(1) << 88 : 0);
+    function _packExtra(
+        uint32 resourceId,
+        uint32 startSlot,
+        uint16 hours_,
+        uint8 unit,
+        bool transferable
+    ) private pure returns (uint96) {
+        return
+            uint96(resourceId) |
+            (uint96(startSlot) << 32) |
+            (uint96(hours_) << 64) |
+            (uint96(unit) << 80) |
+            (transferable ? uint96(1) << 88 : 0);
     }
 
     function _isTransferable(uint96 extra) private pure returns (bool) {
         return (extra >> 88) & 1 != 0;
     }
 
-    function _unpackExtra(uint96 extra)
-        private
-        pure
-        returns (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit)
-    {
+    function _unpackExtra(
+        uint96 extra
+    ) private pure returns (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) {
         resourceId = uint32(extra);
         startSlot = uint32(extra >> 32);
         hours_ = uint16(extra >> 64);

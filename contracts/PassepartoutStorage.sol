@@ -157,11 +157,13 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
             else if (c >= 0xc2 && c <= 0xdf) n = 1;
             else if (c >= 0xe0 && c <= 0xef) {
                 n = 2;
-                if (c == 0xe0) lo = 0xa0; // overlong
+                if (c == 0xe0)
+                    lo = 0xa0; // overlong
                 else if (c == 0xed) hi = 0x9f; // UTF-16 surrogates
             } else if (c >= 0xf0 && c <= 0xf4) {
                 n = 3;
-                if (c == 0xf0) lo = 0x90; // overlong
+                if (c == 0xf0)
+                    lo = 0x90; // overlong
                 else if (c == 0xf4) hi = 0x8f; // past U+10FFFF
             } else {
                 revert NameNotUTF8(i);
@@ -174,7 +176,6 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
             i += n + 1;
         }
     }
-
 
     /// @dev Whether new bookings may be paid in `currency` (ETH always).
     function _isCurrencyAllowed(address currency) internal view returns (bool) {

@@ -121,7 +121,6 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         return _occupancy.isFree(resourceId, unit, start / SLOT, end / SLOT);
     }
 
-
     /*//////////////////////////////////////////////////////////////
                                  VENUES
     //////////////////////////////////////////////////////////////*/
@@ -152,10 +151,11 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     }
 
     /// @inheritdoc IVenueRegistry
-    function setVenuePayees(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
-        external
-        returns (uint32 splitId)
-    {
+    function setVenuePayees(
+        uint32 venueId,
+        address[] calldata payees,
+        uint16[] calldata sharesBps
+    ) external returns (uint32 splitId) {
         _onlyOperator(venueId);
         return _setSplit(venueId, payees, sharesBps);
     }
@@ -189,7 +189,15 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     function venue(uint32 venueId) external view returns (Venue memory) {
         VenueData memory v = _venues[venueId];
         if (v.operator == address(0)) revert VenueNotFound(venueId);
-        return Venue(v.operator, _pendingOperators[venueId], v.splitId, v.paused, _venueNames[venueId], _venueURIs[venueId]);
+        return
+            Venue(
+                v.operator,
+                _pendingOperators[venueId],
+                v.splitId,
+                v.paused,
+                _venueNames[venueId],
+                _venueURIs[venueId]
+            );
     }
 
     /// @inheritdoc IVenueRegistry
@@ -198,11 +206,9 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     }
 
     /// @inheritdoc IVenueRegistry
-    function split(uint32 splitId)
-        external
-        view
-        returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps)
-    {
+    function split(
+        uint32 splitId
+    ) external view returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps) {
         SplitData memory s = _splits[splitId];
         if (s.count == 0) revert SplitNotFound(splitId);
         payees = new address[](s.count);
@@ -214,10 +220,11 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         venueId = s.venueId;
     }
 
-    function _setSplit(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
-        private
-        returns (uint32 splitId)
-    {
+    function _setSplit(
+        uint32 venueId,
+        address[] calldata payees,
+        uint16[] calldata sharesBps
+    ) private returns (uint32 splitId) {
         uint256 n = payees.length;
         if (n == 0 || n > SplitLib.MAX_PAYEES) revert SplitInvalidPayeeCount(n, SplitLib.MAX_PAYEES);
         if (sharesBps.length != n) revert SplitLengthMismatch(n, sharesBps.length);
@@ -315,23 +322,24 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         ResourceData memory r = _resources[resourceId];
         if (r.venueId == 0) revert ResourceNotFound(resourceId);
         Prices memory pr = _prices[resourceId];
-        return Resource({
-            venueId: r.venueId,
-            units: r.units,
-            kind: r.kind,
-            transferable: r.transferable,
-            currency: _currencies[r.currency],
-            pricePerHour: pr.hour,
-            pricePerDay: pr.day,
-            pricePerMonth: pr.month,
-            minHours: r.minHours,
-            maxHours: r.maxHours,
-            horizonHours: r.horizonHours,
-            graceSeconds: r.graceSeconds,
-            policyId: r.policyId,
-            name: _resourceNames[resourceId],
-            metadataURI: _resourceURIs[resourceId]
-        });
+        return
+            Resource({
+                venueId: r.venueId,
+                units: r.units,
+                kind: r.kind,
+                transferable: r.transferable,
+                currency: _currencies[r.currency],
+                pricePerHour: pr.hour,
+                pricePerDay: pr.day,
+                pricePerMonth: pr.month,
+                minHours: r.minHours,
+                maxHours: r.maxHours,
+                horizonHours: r.horizonHours,
+                graceSeconds: r.graceSeconds,
+                policyId: r.policyId,
+                name: _resourceNames[resourceId],
+                metadataURI: _resourceURIs[resourceId]
+            });
     }
 
     /// @inheritdoc IVenueRegistry

@@ -1,6 +1,13 @@
 // The protocol's shared types, declared once and derived from the generated ABI (protocol/abis.ts)
 // wherever the contract defines them, so a struct change reaches every reader at type-check time.
-import type { Abi, ContractEventArgsFromTopics, ContractEventName, ContractFunctionArgs, ContractFunctionName, ContractFunctionReturnType } from "viem";
+import type {
+  Abi,
+  ContractEventArgsFromTopics,
+  ContractEventName,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  ContractFunctionReturnType,
+} from "viem";
 import type { passepartoutAbi } from "./abis.ts";
 
 export type Hex = `0x${string}`;
@@ -8,7 +15,11 @@ export type Hex = `0x${string}`;
 export type PassepartoutAbi = typeof passepartoutAbi;
 
 /** What a view of the Passepartout contract returns. */
-type ViewResult<name extends ContractFunctionName<PassepartoutAbi, "view" | "pure">> = ContractFunctionReturnType<PassepartoutAbi, "view" | "pure", name>;
+type ViewResult<name extends ContractFunctionName<PassepartoutAbi, "view" | "pure">> = ContractFunctionReturnType<
+  PassepartoutAbi,
+  "view" | "pure",
+  name
+>;
 
 /** `IPassepartoutBase.Venue` as `venue(venueId)` returns it. */
 export type Venue = ViewResult<"venue">;
@@ -24,7 +35,10 @@ export type RefundTier = ViewResult<"policy">[number];
 /** Names of the events the Passepartout address emits. */
 export type PassepartoutEventName = ContractEventName<PassepartoutAbi>;
 /** The decoded arguments of one of its events (all fields present, as in a mined log). */
-export type PassepartoutEventArgs<name extends PassepartoutEventName> = ContractEventArgsFromTopics<PassepartoutAbi, name>;
+export type PassepartoutEventArgs<name extends PassepartoutEventName> = ContractEventArgsFromTopics<
+  PassepartoutAbi,
+  name
+>;
 
 /** One contract in a deployments file. The file carries its ABI for third parties; this code base
  * uses the generated `as const` ABIs of protocol/abis.ts instead. */
@@ -43,5 +57,8 @@ type Mutability = "pure" | "view" | "nonpayable" | "payable";
 /** One call of the Passepartout contract, `{ functionName, args }`, typed together: a union over its
  * functions of the given mutabilities, so helpers that take a call need no generic gymnastics. */
 export type PassepartoutCall<mutability extends Mutability = "nonpayable" | "payable"> = {
-  [name in ContractFunctionName<PassepartoutAbi, mutability>]: { functionName: name; args: ContractFunctionArgs<PassepartoutAbi, mutability, name> };
+  [name in ContractFunctionName<PassepartoutAbi, mutability>]: {
+    functionName: name;
+    args: ContractFunctionArgs<PassepartoutAbi, mutability, name>;
+  };
 }[ContractFunctionName<PassepartoutAbi, mutability>];

@@ -6,13 +6,20 @@ import { fileURLToPath } from "node:url";
 import { dependencyUsage, repositoryInput } from "./lib/checkDeps.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
+const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+  cwd: root,
+  encoding: "utf8",
+})
+  .split("\n")
+  .filter(Boolean);
 // The checker and its test name packages in prose and fixtures: they use none of them.
 const own = ["scripts/checkDeps.ts", "scripts/lib/checkDeps.ts", "test/server/dependencies.test.ts"];
 const usage = dependencyUsage(repositoryInput(root, files, own));
 if (process.argv.includes("--why")) for (const u of usage) process.stdout.write(`${u.name}: ${u.why ?? "UNUSED"}\n`);
 const unused = usage.filter((u) => u.why === null).map((u) => u.name);
 if (unused.length > 0) {
-  process.stderr.write(`unused packages in package.json (nothing that ships or tests imports or runs them): ${unused.join(", ")}\n`);
+  process.stderr.write(
+    `unused packages in package.json (nothing that ships or tests imports or runs them): ${unused.join(", ")}\n`,
+  );
   process.exit(1);
 }

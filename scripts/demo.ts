@@ -8,7 +8,17 @@
 // The e2e tests import `startDemo` and get the same stack on free ports.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -44,7 +54,14 @@ export type Demo = {
 };
 
 /** The relayer's settings in the demo (all of them: the rest are server/config.ts defaults). */
-export function demoRelayerEnv(o: { rpcUrl: string; runDir: string; port: number; lockUrl: string; webPort: number; sessionSecret: string }): Record<string, string> {
+export function demoRelayerEnv(o: {
+  rpcUrl: string;
+  runDir: string;
+  port: number;
+  lockUrl: string;
+  webPort: number;
+  sessionSecret: string;
+}): Record<string, string> {
   return {
     RPC_URL: o.rpcUrl,
     CHAIN_ID: String(CHAIN_ID),
@@ -62,7 +79,9 @@ export function demoRelayerEnv(o: { rpcUrl: string; runDir: string; port: number
 /** The exact shell command that starts a relayer with `env` (from the repository, with this Node). */
 export function relayerCommand(env: Record<string, string>): string {
   const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(" ");
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(" ");
   return `cd ${q(ROOT)} && env ${vars} ${q(process.execPath)} server/main.ts`;
 }
 
@@ -109,7 +128,13 @@ export function freePort(preferred = 0): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess | null, logFile: string | null, timeoutMs = 60_000) {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  child: ChildProcess | null,
+  logFile: string | null,
+  timeoutMs = 60_000,
+) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child && child.exitCode !== null) break;
@@ -121,11 +146,17 @@ async function waitFor(what: string, check: () => Promise<boolean>, child: Child
     await sleep(200);
   }
   const tail = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : "";
-  throw new Error(`${what} did not start${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ""}${tail ? `; last log lines:\n${tail}` : ""}`);
+  throw new Error(
+    `${what} did not start${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ""}${tail ? `; last log lines:\n${tail}` : ""}`,
+  );
 }
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(body.error.message);
   return body.result;
@@ -135,9 +166,15 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
 function run(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = openSync(logFile, "a");
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", out, out], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, ...env },
+    });
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.slice(0, 2).join(" ")} failed (exit ${code}); see ${logFile}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.slice(0, 2).join(" ")} failed (exit ${code}); see ${logFile}`)),
+    );
   });
 }
 
@@ -161,7 +198,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       }
     }
     const deadline = Date.now() + 5000;
-    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
+    while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline)
+      await sleep(100);
     for (const c of children) {
       if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
         try {
@@ -216,20 +254,43 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     log(`starting a fresh Hardhat node on 127.0.0.1:${nodePort}…`);
     const rpcUrl = `http://127.0.0.1:${nodePort}`;
     const node = daemon("hardhat-node", [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(nodePort)]);
-    await waitFor("the Hardhat node", async () => (await rpc(rpcUrl, "eth_chainId")) === "0x7a69", node.child, node.logFile);
+    await waitFor(
+      "the Hardhat node",
+      async () => (await rpc(rpcUrl, "eth_chainId")) === "0x7a69",
+      node.child,
+      node.logFile,
+    );
 
     log("deploying the contracts…");
     const { deployProtocol } = await import("./lib/deploy.ts");
     const { seedDemo } = await import("./lib/seed.ts");
-    const provider = new JsonRpcProvider(rpcUrl, CHAIN_ID, { staticNetwork: true, polling: true, pollingInterval: 100 });
-    const deployments = await deployProtocol(await provider.getSigner(0), { testStablecoin: true, log: (l) => log(`  · ${l}`) });
+    const provider = new JsonRpcProvider(rpcUrl, CHAIN_ID, {
+      staticNetwork: true,
+      polling: true,
+      pollingInterval: 100,
+    });
+    const deployments = await deployProtocol(await provider.getSigner(0), {
+      testStablecoin: true,
+      log: (l) => log(`  · ${l}`),
+    });
     writeFileSync(path.join(runDir, `${CHAIN_ID}.json`), JSON.stringify(deployments, null, 2));
 
     log("seeding the demo network (venues, resources, doors, members)…");
-    const seeded = await seedDemo(deployments, (i) => provider.getSigner(i), (l) => log(`  · ${l}`));
+    const seeded = await seedDemo(
+      deployments,
+      (i) => provider.getSigner(i),
+      (l) => log(`  · ${l}`),
+    );
     provider.destroy();
 
-    const relayerEnv = demoRelayerEnv({ rpcUrl, runDir, port: relayerPort, lockUrl: `http://127.0.0.1:${lockPort}`, webPort, sessionSecret: randomBytes(32).toString("hex") });
+    const relayerEnv = demoRelayerEnv({
+      rpcUrl,
+      runDir,
+      port: relayerPort,
+      lockUrl: `http://127.0.0.1:${lockPort}`,
+      webPort,
+      sessionSecret: randomBytes(32).toString("hex"),
+    });
     const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
     const lockUrl = `http://127.0.0.1:${lockPort}`;
     log(`starting the lock simulators on ${lockUrl}…`);
@@ -244,10 +305,21 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const relayerUrl = `http://127.0.0.1:${relayerPort}`;
     log(`starting the relayer on ${relayerUrl}…`);
     const relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], relayerEnv);
-    await waitFor("the relayer", async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok, relayer.child, relayer.logFile);
+    await waitFor(
+      "the relayer",
+      async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok,
+      relayer.child,
+      relayer.logFile,
+    );
 
     log(`serving the dApp on ${webOrigin}…`);
-    const config = { chainId: CHAIN_ID, chainName: "Passepartout demo (Hardhat)", rpcUrl: `${webOrigin}/rpc`, relayerUrl: "", deployments };
+    const config = {
+      chainId: CHAIN_ID,
+      chainName: "Passepartout demo (Hardhat)",
+      rpcUrl: `${webOrigin}/rpc`,
+      relayerUrl: "",
+      deployments,
+    };
     const server = http.createServer((req, res) => serve(req, res, { config, relayerUrl, rpcUrl }));
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
@@ -260,11 +332,24 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       [9, "relayer key (trusted by every venue)"],
     ]);
     const { DEMO_VENUES, DEMO_MEMBERS } = await import("./lib/demoNetwork.ts");
-    for (const v of DEMO_VENUES) for (const p of v.payees) roles.set(p.account, `${p.role} of ${v.name} (${p.shareBps / 100} %)`);
+    for (const v of DEMO_VENUES)
+      for (const p of v.payees) roles.set(p.account, `${p.role} of ${v.name} (${p.shareBps / 100} %)`);
     for (const m of DEMO_MEMBERS) roles.set(m, "member (ETH + 5,000 TestCAD)");
-    const accounts = [...roles].sort((a, b) => a[0] - b[0]).map(([index, role]) => ({ index, role, ...demoAccount(index) }));
+    const accounts = [...roles]
+      .sort((a, b) => a[0] - b[0])
+      .map(([index, role]) => ({ index, role, ...demoAccount(index) }));
     void seeded;
-    return { url: `${webOrigin}/`, rpcUrl, relayerUrl, lockUrl, runDir, deployments, accounts, relayer: { pid: relayer.child.pid, env: relayerEnv }, stop };
+    return {
+      url: `${webOrigin}/`,
+      rpcUrl,
+      relayerUrl,
+      lockUrl,
+      runDir,
+      deployments,
+      accounts,
+      relayer: { pid: relayer.child.pid, env: relayerEnv },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -307,7 +392,8 @@ function gatedRpc(req: http.IncomingMessage, res: http.ServerResponse, target: s
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   };
-  if (req.method !== "POST") return reply(405, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "POST a JSON-RPC request" } });
+  if (req.method !== "POST")
+    return reply(405, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "POST a JSON-RPC request" } });
   const chunks: Buffer[] = [];
   let size = 0;
   req.on("data", (c: Buffer) => {
@@ -327,13 +413,18 @@ function gatedRpc(req: http.IncomingMessage, res: http.ServerResponse, target: s
       up.pipe(res);
     });
     upstream.on("error", () => {
-      if (!res.headersSent) reply(502, { jsonrpc: "2.0", id: null, error: { code: -32603, message: "the chain did not answer" } });
+      if (!res.headersSent)
+        reply(502, { jsonrpc: "2.0", id: null, error: { code: -32603, message: "the chain did not answer" } });
     });
     upstream.end(raw);
   });
 }
 
-function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: { config: object; relayerUrl: string; rpcUrl: string }) {
+function serve(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  ctx: { config: object; relayerUrl: string; rpcUrl: string },
+) {
   const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
   if (pathname.startsWith("/api/") || pathname === "/openapi.json") return proxy(req, res, ctx.relayerUrl);
   if (pathname === "/rpc") return gatedRpc(req, res, ctx.rpcUrl);

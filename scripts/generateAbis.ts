@@ -17,7 +17,8 @@ type AbiItem = { type: string; name?: string };
 
 function artifactAbi(source: string, name: string): AbiItem[] {
   const file = path.join(ROOT, "artifacts", source, `${name}.json`);
-  if (!existsSync(file)) throw new Error(`missing artifact ${path.relative(ROOT, file)}: run \`npx hardhat compile\` first`);
+  if (!existsSync(file))
+    throw new Error(`missing artifact ${path.relative(ROOT, file)}: run \`npx hardhat compile\` first`);
   return JSON.parse(readFileSync(file, "utf8")).abi;
 }
 
@@ -25,9 +26,15 @@ function artifactAbi(source: string, name: string): AbiItem[] {
  * only for the project's own sources, so it comes from the compiler output in build-info. */
 function dependencyAbi(sourceSuffix: string, name: string): AbiItem[] {
   const dir = path.join(ROOT, "artifacts", "build-info");
-  const outputs = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".output.json")).sort() : [];
+  const outputs = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".output.json"))
+        .sort()
+    : [];
   for (const f of outputs) {
-    const contracts: Record<string, Record<string, { abi: AbiItem[] }>> = JSON.parse(readFileSync(path.join(dir, f), "utf8")).output.contracts;
+    const contracts: Record<string, Record<string, { abi: AbiItem[] }>> = JSON.parse(
+      readFileSync(path.join(dir, f), "utf8"),
+    ).output.contracts;
     const source = Object.keys(contracts).find((k) => k.endsWith(sourceSuffix));
     if (source && contracts[source][name]) return contracts[source][name].abi;
   }
@@ -49,15 +56,42 @@ function abis(): [string, string, AbiItem[]][] {
     [
       "passepartoutAbi",
       "Passepartout at its address: IPassepartout (core, VenueRegistry module, ERC-721) plus the implementation's extras.",
-      abiUnion(artifactAbi("contracts/interfaces/IPassepartout.sol", "IPassepartout"), artifactAbi("contracts/Passepartout.sol", "Passepartout")),
+      abiUnion(
+        artifactAbi("contracts/interfaces/IPassepartout.sol", "IPassepartout"),
+        artifactAbi("contracts/Passepartout.sol", "Passepartout"),
+      ),
     ],
-    ["venueRegistryAbi", "The VenueRegistry module alone (its own address only serves delegatecalls).", artifactAbi("contracts/VenueRegistry.sol", "VenueRegistry")],
+    [
+      "venueRegistryAbi",
+      "The VenueRegistry module alone (its own address only serves delegatecalls).",
+      artifactAbi("contracts/VenueRegistry.sol", "VenueRegistry"),
+    ],
     ["passRendererAbi", "PassRenderer: tokenURI rendering.", artifactAbi("contracts/PassRenderer.sol", "PassRenderer")],
-    ["testCadAbi", "TestCAD, the test CAD stablecoin of local chains (ERC-20 + EIP-2612 permit + faucet).", artifactAbi("contracts/mocks/TestCAD.sol", "TestCAD")],
-    ["erc1271Abi", "ERC-1271 `isValidSignature`, from OpenZeppelin's IERC1271 (viem keeps its copy internal).", dependencyAbi("/interfaces/IERC1271.sol", "IERC1271")],
-    ["erc20PermitAbi", "EIP-2612 `permit`, `nonces`, `DOMAIN_SEPARATOR`, from OpenZeppelin's IERC20Permit.", dependencyAbi("/token/ERC20/extensions/IERC20Permit.sol", "IERC20Permit")],
-    ["mockErc1271WalletAbi", "Test double: a contract wallet that accepts its owner's signatures (ERC-1271).", artifactAbi("contracts/mocks/MockERC1271Wallet.sol", "MockERC1271Wallet")],
-    ["gasBurningErc1271WalletAbi", "Test double: an ERC-1271 wallet that burns all gas it is given.", artifactAbi("contracts/mocks/GasBurningERC1271Wallet.sol", "GasBurningERC1271Wallet")],
+    [
+      "testCadAbi",
+      "TestCAD, the test CAD stablecoin of local chains (ERC-20 + EIP-2612 permit + faucet).",
+      artifactAbi("contracts/mocks/TestCAD.sol", "TestCAD"),
+    ],
+    [
+      "erc1271Abi",
+      "ERC-1271 `isValidSignature`, from OpenZeppelin's IERC1271 (viem keeps its copy internal).",
+      dependencyAbi("/interfaces/IERC1271.sol", "IERC1271"),
+    ],
+    [
+      "erc20PermitAbi",
+      "EIP-2612 `permit`, `nonces`, `DOMAIN_SEPARATOR`, from OpenZeppelin's IERC20Permit.",
+      dependencyAbi("/token/ERC20/extensions/IERC20Permit.sol", "IERC20Permit"),
+    ],
+    [
+      "mockErc1271WalletAbi",
+      "Test double: a contract wallet that accepts its owner's signatures (ERC-1271).",
+      artifactAbi("contracts/mocks/MockERC1271Wallet.sol", "MockERC1271Wallet"),
+    ],
+    [
+      "gasBurningErc1271WalletAbi",
+      "Test double: an ERC-1271 wallet that burns all gas it is given.",
+      artifactAbi("contracts/mocks/GasBurningERC1271Wallet.sol", "GasBurningERC1271Wallet"),
+    ],
   ];
 }
 
@@ -69,7 +103,13 @@ export function render(): string {
     "",
   ];
   for (const [name, doc, abi] of abis()) {
-    parts.push(`/** ${doc} */`, `export const ${name} = [`, ...abi.map((item) => `  ${JSON.stringify(item)},`), "] as const;", "");
+    parts.push(
+      `/** ${doc} */`,
+      `export const ${name} = [`,
+      ...abi.map((item) => `  ${JSON.stringify(item)},`),
+      "] as const;",
+      "",
+    );
   }
   return parts.join("\n");
 }
@@ -88,7 +128,9 @@ function main(argv: string[]): number {
   if (argv.includes("--check")) {
     const current = existsSync(file) ? readFileSync(file, "utf8") : "";
     if (current !== text) {
-      console.error(`generateAbis: ${rel} is stale (it does not match the compiled contracts): run \`npm run compile\` and commit it`);
+      console.error(
+        `generateAbis: ${rel} is stale (it does not match the compiled contracts): run \`npm run compile\` and commit it`,
+      );
       return 1;
     }
     return 0;
@@ -98,4 +140,5 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = main(process.argv.slice(2));

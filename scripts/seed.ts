@@ -8,12 +8,20 @@ const { ethers } = await network.getOrCreate();
 const signers = await ethers.getSigners();
 const chainId = Number((await ethers.provider.getNetwork()).chainId);
 try {
-  const result = await seedDemo(readDeployments(chainId), (i) => Promise.resolve(signers[i]), (line) => console.log(`· ${line}`));
+  const result = await seedDemo(
+    readDeployments(chainId),
+    (i) => Promise.resolve(signers[i]),
+    (line) => console.log(`· ${line}`),
+  );
   for (const v of result.venues) {
-    console.log(`venue #${v.id} ${v.name}: resources ${JSON.stringify(v.resources)}, doors ${v.doors.map((d) => `#${d.id} ${d.name}`).join(", ")}`);
+    console.log(
+      `venue #${v.id} ${v.name}: resources ${JSON.stringify(v.resources)}, doors ${v.doors.map((d) => `#${d.id} ${d.name}`).join(", ")}`,
+    );
   }
   console.log(`members funded: ${result.members.join(", ")}`);
 } catch (err) {
-  console.error(err instanceof AlreadySeededError ? err.message : `seed failed: ${(err as Error).message.split("\n")[0]}`);
+  console.error(
+    err instanceof AlreadySeededError ? err.message : `seed failed: ${(err as Error).message.split("\n")[0]}`,
+  );
   process.exitCode = 1;
 }

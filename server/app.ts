@@ -63,7 +63,11 @@ function build(ctx: RelayerContext) {
   // Building a limiter on the store is how express-rate-limit initialises it (its window); the
   // unlock routes then count per signer through the store themselves.
   rateLimit({ store: addressStore, windowMs: 60_000, limit: ctx.config.rateLimitAddressPerMin });
-  const core = createUnlockCore(ctx, { store: addressStore, limit: ctx.config.rateLimitAddressPerMin, windowMs: 60_000 });
+  const core = createUnlockCore(ctx, {
+    store: addressStore,
+    limit: ctx.config.rateLimitAddressPerMin,
+    windowMs: 60_000,
+  });
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx));
@@ -99,8 +103,10 @@ function toRelayerError(err: unknown): RelayerError {
   const e = err as { type?: string; status?: number; statusCode?: number };
   if (e?.type === "entity.too.large") return new RelayerError("payload_too_large", "request body too large");
   if (e?.type === "entity.parse.failed") return new RelayerError("bad_request", "malformed JSON body");
-  if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") return new RelayerError("unsupported_media_type", "unsupported body encoding");
+  if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported")
+    return new RelayerError("unsupported_media_type", "unsupported body encoding");
   const status = e?.status ?? e?.statusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) return new RelayerError("bad_request", "bad request");
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return new RelayerError("bad_request", "bad request");
   return new RelayerError("internal", "internal error");
 }

@@ -64,13 +64,17 @@ export class AuditLog {
     `);
     // Files written before unauthenticated requests were told apart get the column (null there).
     const columns = this.db.prepare("PRAGMA table_info(audit)").all() as { name: string }[];
-    if (!columns.some((c) => c.name === "claimed_signer")) this.db.exec("ALTER TABLE audit ADD COLUMN claimed_signer TEXT");
+    if (!columns.some((c) => c.name === "claimed_signer"))
+      this.db.exec("ALTER TABLE audit ADD COLUMN claimed_signer TEXT");
     this.writer = new Worker(new URL("./auditWriter.ts", import.meta.url), { workerData: { file } });
-    this.writer.on("message", (m: { type: string; seqs?: number[]; ids?: number[]; error?: string; seq?: number; deleted?: number }) => {
-      if (m.type === "committed") m.seqs!.forEach((s, i) => this.settle(s, (w) => w.resolve(m.ids![i])));
-      else if (m.type === "failed") m.seqs!.forEach((s) => this.settle(s, (w) => w.reject(new Error(m.error))));
-      else if (m.type === "retention") this.settle(m.seq!, (w) => w.resolve(m.deleted!));
-    });
+    this.writer.on(
+      "message",
+      (m: { type: string; seqs?: number[]; ids?: number[]; error?: string; seq?: number; deleted?: number }) => {
+        if (m.type === "committed") m.seqs!.forEach((s, i) => this.settle(s, (w) => w.resolve(m.ids![i])));
+        else if (m.type === "failed") m.seqs!.forEach((s) => this.settle(s, (w) => w.reject(new Error(m.error))));
+        else if (m.type === "retention") this.settle(m.seq!, (w) => w.resolve(m.deleted!));
+      },
+    );
     this.writer.on("error", (err) => {
       for (const w of this.waiting.values()) w.reject(err);
       this.waiting.clear();
@@ -91,7 +95,22 @@ export class AuditLog {
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       // Records of the same event-loop iteration travel to the writer in one message.
-      this.outbox.push({ seq, row: [rec.time, rec.door, rec.venue, rec.signer, rec.pass, rec.decision, rec.reason, rec.block, rec.challenge, rec.requestId, rec.claimedSigner ?? null] });
+      this.outbox.push({
+        seq,
+        row: [
+          rec.time,
+          rec.door,
+          rec.venue,
+          rec.signer,
+          rec.pass,
+          rec.decision,
+          rec.reason,
+          rec.block,
+          rec.challenge,
+          rec.requestId,
+          rec.claimedSigner ?? null,
+        ],
+      });
       if (this.outbox.length === 1) setImmediate(this.post);
     });
   }

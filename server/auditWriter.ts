@@ -6,7 +6,8 @@ import { parentPort, workerData } from "node:worker_threads";
 // node:sqlite announces itself as experimental on load; the relayer keeps stderr for real problems.
 process.removeAllListeners("warning");
 process.on("warning", (w) => {
-  if (!(w.name === "ExperimentalWarning" && /SQLite/.test(w.message))) process.stderr.write(`${w.name}: ${w.message}\n`);
+  if (!(w.name === "ExperimentalWarning" && /SQLite/.test(w.message)))
+    process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 const { DatabaseSync } = await import("node:sqlite");
 

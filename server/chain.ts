@@ -47,7 +47,11 @@ export function createChainClient(rpcUrl: string, timeoutMs: number): PublicClie
 
 export const DEFAULT_ERC1271_GAS = 500_000n;
 
-export function createChainReader(client: PublicClient, contract: Hex, limits: ContractCallLimits = { gas: DEFAULT_ERC1271_GAS }): ChainReader {
+export function createChainReader(
+  client: PublicClient,
+  contract: Hex,
+  limits: ContractCallLimits = { gas: DEFAULT_ERC1271_GAS },
+): ChainReader {
   const walletClient = limits.client ?? client;
   const at = { address: contract, abi: passepartoutAbi } as const;
   return {
@@ -73,7 +77,11 @@ export function createChainReader(client: PublicClient, contract: Hex, limits: C
     },
     async isValidSignature(wallet, digest, signature) {
       try {
-        const data = encodeFunctionData({ abi: erc1271Abi, functionName: "isValidSignature", args: [digest, signature] });
+        const data = encodeFunctionData({
+          abi: erc1271Abi,
+          functionName: "isValidSignature",
+          args: [digest, signature],
+        });
         const answer = await walletClient.call({ to: wallet, data, gas: limits.gas });
         if (!answer.data) return false;
         const magic = decodeFunctionResult({ abi: erc1271Abi, functionName: "isValidSignature", data: answer.data });
@@ -130,7 +138,15 @@ export function createHeadReader(rpcUrl: string, timeoutMs: number): () => Promi
           method: "POST",
           agent,
           timeout: timeoutMs,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(url.username ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}` } : {}) },
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            ...(url.username
+              ? {
+                  authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`,
+                }
+              : {}),
+          },
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
@@ -140,7 +156,11 @@ export function createHeadReader(rpcUrl: string, timeoutMs: number): () => Promi
             if (size > 1 << 20) req.destroy(new Error("RPC answer too large"));
             else chunks.push(c);
           });
-          res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`RPC answered HTTP ${res.statusCode}`))));
+          res.on("end", () =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(chunks).toString("utf8"))
+              : reject(new Error(`RPC answered HTTP ${res.statusCode}`)),
+          );
           res.on("error", reject);
         },
       );
@@ -148,10 +168,14 @@ export function createHeadReader(rpcUrl: string, timeoutMs: number): () => Promi
       req.on("error", reject);
       req.end(body);
     });
-    const msg = JSON.parse(text) as { result?: { number?: string; hash?: string } | null; error?: { message?: string } };
+    const msg = JSON.parse(text) as {
+      result?: { number?: string; hash?: string } | null;
+      error?: { message?: string };
+    };
     if (msg.error) throw new Error(`RPC error: ${msg.error.message ?? "unknown"}`);
     const b = msg.result;
-    if (!b || typeof b.number !== "string" || typeof b.hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(b.hash)) throw new Error("RPC answered no latest block");
+    if (!b || typeof b.number !== "string" || typeof b.hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(b.hash))
+      throw new Error("RPC answered no latest block");
     return { number: BigInt(b.number), hash: b.hash as Hex };
   };
 }

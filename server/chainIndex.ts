@@ -49,7 +49,16 @@ export type IndexedPass = {
   guestExpires: number;
   block: number;
 };
-export type VenueMoney = { venueId: number; currency: Hex; bookings: number; booked: bigint; refunded: bigint; retained: bigint; settled: bigint; fees: bigint };
+export type VenueMoney = {
+  venueId: number;
+  currency: Hex;
+  bookings: number;
+  booked: bigint;
+  refunded: bigint;
+  retained: bigint;
+  settled: bigint;
+  fees: bigint;
+};
 
 type Undo = () => void;
 
@@ -170,10 +179,12 @@ export class ChainIndex {
     this.reorgDepth = opts.reorgDepth ?? 128;
     this.maxRange = opts.maxRange ?? 2000;
     this.onReorg = opts.onReorg;
-    this.latestBlock = opts.latestBlock ?? (async () => {
-      const b = await this.client.getBlock({ blockTag: "latest" });
-      return { number: b.number!, hash: b.hash! };
-    });
+    this.latestBlock =
+      opts.latestBlock ??
+      (async () => {
+        const b = await this.client.getBlock({ blockTag: "latest" });
+        return { number: b.number!, hash: b.hash! };
+      });
     this.onError = opts.onError;
     this.tip = opts.deployBlock - 1;
   }
@@ -328,7 +339,16 @@ export class ChainIndex {
   }
 
   private reset(): void {
-    for (const m of [this.venues, this.resources, this.doors, this.doorResources, this.trustedRelayers, this.passes, this.money]) m.clear();
+    for (const m of [
+      this.venues,
+      this.resources,
+      this.doors,
+      this.doorResources,
+      this.trustedRelayers,
+      this.passes,
+      this.money,
+    ])
+      m.clear();
     this.hashes.clear();
     this.journals.clear();
     this.tip = this.deployBlock - 1;
@@ -348,7 +368,9 @@ export class ChainIndex {
           } catch (err) {
             // An event whose shape this index does not expect must not stall the index.
             this.applyErrors++;
-            this.onError?.(new Error(`cannot apply log ${logs[i].transactionHash}:${logs[i].logIndex}: ${(err as Error).message}`));
+            this.onError?.(
+              new Error(`cannot apply log ${logs[i].transactionHash}:${logs[i].logIndex}: ${(err as Error).message}`),
+            );
           }
         }
       } finally {
@@ -375,7 +397,12 @@ export class ChainIndex {
     switch (ev.eventName) {
       case "VenueCreated": {
         const a = ev.args;
-        this.venues.set(a.venueId, { id: a.venueId, operator: lower(a.operator), name: a.name, metadataURI: a.metadataURI });
+        this.venues.set(a.venueId, {
+          id: a.venueId,
+          operator: lower(a.operator),
+          name: a.name,
+          metadataURI: a.metadataURI,
+        });
         break;
       }
       case "VenueUpdated": {
@@ -475,7 +502,13 @@ export class ChainIndex {
       }
       case "DoorSet": {
         const a = ev.args;
-        this.doors.set(a.doorId, { id: a.doorId, venueId: a.venueId, allResources: a.allResources, active: a.active, lockKey: lower(a.lockKey) });
+        this.doors.set(a.doorId, {
+          id: a.doorId,
+          venueId: a.venueId,
+          allResources: a.allResources,
+          active: a.active,
+          lockKey: lower(a.lockKey),
+        });
         break;
       }
       case "DoorResourceSet": {
@@ -497,7 +530,16 @@ export class ChainIndex {
 
   private addMoney(venueId: number, currency: Hex, d: Partial<Omit<VenueMoney, "venueId" | "currency">>): void {
     const key = `${venueId}:${currency}`;
-    const m = this.money.get(key) ?? { venueId, currency, bookings: 0, booked: 0n, refunded: 0n, retained: 0n, settled: 0n, fees: 0n };
+    const m = this.money.get(key) ?? {
+      venueId,
+      currency,
+      bookings: 0,
+      booked: 0n,
+      refunded: 0n,
+      retained: 0n,
+      settled: 0n,
+      fees: 0n,
+    };
     this.money.set(key, {
       ...m,
       bookings: m.bookings + (d.bookings ?? 0),
@@ -528,7 +570,9 @@ export class ChainIndex {
 
   doorAdmits(door: IndexedDoor, resourceId: number): boolean {
     if (!door.active) return false;
-    return door.allResources ? this.resources.get(resourceId)?.venueId === door.venueId : this.doorResources.has(`${door.id}:${resourceId}`);
+    return door.allResources
+      ? this.resources.get(resourceId)?.venueId === door.venueId
+      : this.doorResources.has(`${door.id}:${resourceId}`);
   }
 
   isRelayerTrusted(venueId: number, relayer: Hex): boolean {

@@ -16,17 +16,42 @@ const privateKey = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
   .transform((s) => s as `0x${string}`);
-const bool = z.enum(["true", "false", "1", "0"], "must be true, false, 1 or 0").transform((s) => s === "true" || s === "1");
+const bool = z
+  .enum(["true", "false", "1", "0"], "must be true, false, 1 or 0")
+  .transform((s) => s === "true" || s === "1");
 const integer = (message: string) => z.coerce.number(message).int(message);
-const port = integer("must be a port number, 0 to 65535").min(0, "must be a port number, 0 to 65535").max(65535, "must be a port number, 0 to 65535");
+const port = integer("must be a port number, 0 to 65535")
+  .min(0, "must be a port number, 0 to 65535")
+  .max(65535, "must be a port number, 0 to 65535");
 const positiveInt = integer("must be a positive integer").positive("must be a positive integer");
 const nonNegativeInt = integer("must be an integer, 0 or more").min(0, "must be an integer, 0 or more");
 const withoutTrailingSlash = (s: string) => s.replace(/\/$/, "");
-const list = z.string().transform((v) => v.split(",").map((x) => withoutTrailingSlash(x.trim())).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((x) => withoutTrailingSlash(x.trim()))
+    .filter(Boolean),
+);
 const origins = z
   .string()
-  .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
-  .pipe(z.array(z.url("must be comma-separated origins such as http://localhost:5173").refine((u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/$/, ""), "must be a bare origin, without a path")).min(1, "must name at least one origin"))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .url("must be comma-separated origins such as http://localhost:5173")
+          .refine(
+            (u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/$/, ""),
+            "must be a bare origin, without a path",
+          ),
+      )
+      .min(1, "must name at least one origin"),
+  )
   .transform((os) => os.map(withoutTrailingSlash));
 
 /** The environment variable each field is read from. */
@@ -45,7 +70,13 @@ export const configFields = z.object({
   deploymentsDir: env("DEPLOYMENTS_DIR", z.string().default(DEPLOYMENTS_DIR)),
   relayerPrivateKey: env("RELAYER_PRIVATE_KEY", privateKey.default(DEMO_RELAYER_PRIVATE_KEY)),
   // The HTTP lock adapter speaks http and https (node:http / node:https, same timeouts).
-  lockUrl: env("LOCK_URL", z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).transform(withoutTrailingSlash).default("http://127.0.0.1:8600")),
+  lockUrl: env(
+    "LOCK_URL",
+    z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .transform(withoutTrailingSlash)
+      .default("http://127.0.0.1:8600"),
+  ),
   lockTimeoutMs: env("LOCK_TIMEOUT_MS", positiveInt.default(2000)),
   dappOrigins: env("DAPP_ORIGIN", origins.default(["http://localhost:5173"])),
   siweDomains: env("SIWE_DOMAIN", list.optional()), // comma-separated; default: the hosts of DAPP_ORIGIN
@@ -53,7 +84,13 @@ export const configFields = z.object({
   siweNonceTtlS: env("SIWE_NONCE_TTL_S", positiveInt.default(300)),
   siweSigninsPerIp: env("SIWE_SIGNINS_PER_IP", positiveInt.default(100)),
   // Random per start by default: sessions then do not survive a restart nor cross relayers.
-  sessionSecret: env("SESSION_SECRET", z.string().min(32, "must be at least 32 characters").default(() => randomBytes(32).toString("hex"))),
+  sessionSecret: env(
+    "SESSION_SECRET",
+    z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .default(() => randomBytes(32).toString("hex")),
+  ),
   sessionTtlS: env("SESSION_TTL_S", positiveInt.default(86_400)),
   cookieSecure: env("COOKIE_SECURE", bool.default(false)),
   auditDb: env("AUDIT_DB", z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite"))),
@@ -81,7 +118,15 @@ export const configFields = z.object({
   rateLimitAddressPerMin: env("RATE_LIMIT_ADDRESS_PER_MIN", positiveInt.default(60)),
   bodyLimitBytes: env("BODY_LIMIT_BYTES", positiveInt.max(1_000_000, "must be at most 1000000").default(16_384)),
   trustProxy: env("TRUST_PROXY", bool.default(false)),
-  logLevel: env("LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], "must be one of fatal, error, warn, info, debug, trace, silent").default("info")),
+  logLevel: env(
+    "LOG_LEVEL",
+    z
+      .enum(
+        ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+        "must be one of fatal, error, warn, info, debug, trace, silent",
+      )
+      .default("info"),
+  ),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */
@@ -90,7 +135,12 @@ export const configSchema = configFields
     // An open command must be dead when the relayer stops waiting for the lock, or a slow lock
     // could open the door after the member was told it would not: see `openCommandTtlS` below.
     if (Math.floor(c.lockTimeoutMs / 1000) - 1 < 1) {
-      ctx.addIssue({ code: "custom", path: ["lockTimeoutMs"], message: "must be at least 2000 (an open command lives whole seconds and must expire before the relayer stops waiting for the lock)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["lockTimeoutMs"],
+        message:
+          "must be at least 2000 (an open command lives whole seconds and must expire before the relayer stops waiting for the lock)",
+      });
     }
   })
   .transform((c) => ({

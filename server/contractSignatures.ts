@@ -130,7 +130,8 @@ export class ContractSignatureChecker {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next.start(); // the slot passes on: `running` stays
+    if (next)
+      next.start(); // the slot passes on: `running` stays
     else this.running--;
   }
 }

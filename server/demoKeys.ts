@@ -13,8 +13,7 @@ import type { Hex } from "../protocol/types.ts";
 export type { Hex };
 
 /** Hardhat default account #9. */
-export const DEMO_RELAYER_PRIVATE_KEY: Hex =
-  "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+export const DEMO_RELAYER_PRIVATE_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
 export const DEMO_RELAYER_ADDRESS: Hex = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
 /** The demo lock key of a door (deterministic, public). */

@@ -21,7 +21,10 @@ function typeString(name: string, fields: readonly { name: string; type: string 
 }
 
 const CHALLENGE_TYPEHASH = keccak256(stringToBytes(typeString("Challenge", challengeTypes.Challenge)), "bytes");
-const UNLOCK_TYPEHASH = keccak256(stringToBytes(typeString("UnlockRequest", unlockRequestTypes.UnlockRequest)), "bytes");
+const UNLOCK_TYPEHASH = keccak256(
+  stringToBytes(typeString("UnlockRequest", unlockRequestTypes.UnlockRequest)),
+  "bytes",
+);
 const OPEN_TYPEHASH = keccak256(stringToBytes(typeString("OpenCommand", openCommandTypes.OpenCommand)), "bytes");
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -60,7 +63,11 @@ export type DoorHasher = {
  * Digests under the protocol's domain for one chain id and Passepartout contract. `hash` is the
  * unrolled keccak; bench/keccak.ts passes viem's to measure what the unrolled one saves.
  */
-export function createDoorHasher(chainId: number, contract: Hex, hash: (data: Uint8Array) => Uint8Array = keccak): DoorHasher {
+export function createDoorHasher(
+  chainId: number,
+  contract: Hex,
+  hash: (data: Uint8Array) => Uint8Array = keccak,
+): DoorHasher {
   const domain = protocolDomain(chainId, contract);
   const separator = hexToBuf(domainSeparator({ domain }));
   const outer = new Uint8Array(66);

@@ -41,7 +41,9 @@ export class ConfigError extends Error {
 
 /** Body of every error answer: `{ error: { code, message } }`. */
 export function errorBody(err: RelayerError): { error: { code: ErrorCode; message: string; details?: unknown } } {
-  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+  return {
+    error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+  };
 }
 
 /** Messages of the door decisions answered with an error status (429, 503). */

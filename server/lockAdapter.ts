@@ -6,9 +6,7 @@ import type { Challenge, OpenCommand } from "../protocol/eip712.ts";
 import type { LockSimulator } from "./lockSimulator.ts";
 
 export type DeliveryResult =
-  | { status: "opened" }
-  | { status: "refused"; reason: string }
-  | { status: "unreachable"; reason: string };
+  { status: "opened" } | { status: "refused"; reason: string } | { status: "unreachable"; reason: string };
 
 export interface LockAdapter {
   /** A fresh challenge issued by the door's lock, or null when the adapter serves no such door. */
@@ -117,8 +115,11 @@ export class HttpLockAdapter implements LockAdapter {
         body = undefined;
       }
       // The lock got the commands but its answer is unusable: as a failure after sending.
-      if (!Array.isArray(body) || body.length !== batch.length) throw Object.assign(new Error("bad batch answer"), { sent: true });
-      results = body.map((r) => (r?.result === "opened" ? { status: "opened" } : { status: "refused", reason: String(r?.reason ?? "unknown") }));
+      if (!Array.isArray(body) || body.length !== batch.length)
+        throw Object.assign(new Error("bad batch answer"), { sent: true });
+      results = body.map((r) =>
+        r?.result === "opened" ? { status: "opened" } : { status: "refused", reason: String(r?.reason ?? "unknown") },
+      );
     } catch (err) {
       const r = await this.unreachable(err, Math.max(...batch.map((b) => b.at)));
       results = batch.map(() => r);

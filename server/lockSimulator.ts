@@ -12,7 +12,15 @@ import { randomBytes } from "node:crypto";
 import { keccak256, stringToBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import type { Challenge, OpenCommand } from "../protocol/eip712.ts";
-import { createDoorHasher, recoverSigner, sameAddress, signDigest, hexToBuf, type DoorHasher, type Hex } from "./doorCrypto.ts";
+import {
+  createDoorHasher,
+  recoverSigner,
+  sameAddress,
+  signDigest,
+  hexToBuf,
+  type DoorHasher,
+  type Hex,
+} from "./doorCrypto.ts";
 import { systemClock, type Clock } from "./clock.ts";
 
 /** What the lock needs to know from the chain (a real lock would cache it for a short time). */
@@ -248,12 +256,14 @@ export function verifyLockLog(
     if (entryHash(body) !== hash) return { ok: false, seq: e.seq, problem: "hash mismatch" };
     const lock = lockKeys.get(e.door);
     const signer = recoverSigner(hexToBuf(hash), signature);
-    if (!lock || !signer || !sameAddress(lock, signer)) return { ok: false, seq: e.seq, problem: "not signed by the door's lock" };
+    if (!lock || !signer || !sameAddress(lock, signer))
+      return { ok: false, seq: e.seq, problem: "not signed by the door's lock" };
     if (e.result === "opened") {
       const cmd = e.command;
       if (!cmd) return { ok: false, seq: e.seq, problem: "opened without command" };
       const relayer = recoverSigner(hasher.openCommandDigest(cmd), cmd.signature);
-      if (!relayer || !sameAddress(relayer, cmd.relayer)) return { ok: false, seq: e.seq, problem: "command not signed by its relayer" };
+      if (!relayer || !sameAddress(relayer, cmd.relayer))
+        return { ok: false, seq: e.seq, problem: "command not signed by its relayer" };
     }
     prev = hash;
   }

@@ -26,7 +26,10 @@ const schema = z.object({
   RPC_URL: z.url().default("http://127.0.0.1:8545"),
   CHAIN_ID: z.coerce.number().int().positive().default(31337),
   DEPLOYMENTS_DIR: z.string().default(DEPLOYMENTS_DIR),
-  LOCK_DOORS: z.string().regex(/^(all|\d{1,10}(,\d{1,10})*)$/, 'must be "all" or a comma-separated list of door ids').default("all"),
+  LOCK_DOORS: z
+    .string()
+    .regex(/^(all|\d{1,10}(,\d{1,10})*)$/, 'must be "all" or a comma-separated list of door ids')
+    .default("all"),
   LOCK_KEYS: z.string().optional(),
   LOCK_CHALLENGE_TTL_S: z.coerce.number().int().positive().default(120),
   LOCK_TRUST_CACHE_MS: z.coerce.number().int().min(0).default(2000),
@@ -41,9 +44,14 @@ function die(message: string): never {
   process.exit(1);
 }
 
-const picked = Object.fromEntries(Object.keys(schema.shape).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+const picked = Object.fromEntries(
+  Object.keys(schema.shape).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+);
 const parsed = schema.safeParse(picked);
-if (!parsed.success) die(`invalid lock simulator configuration: ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`);
+if (!parsed.success)
+  die(
+    `invalid lock simulator configuration: ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`,
+  );
 const env = parsed.data;
 let explicitKeys: Record<string, string> = {};
 if (env.LOCK_KEYS) {
@@ -76,7 +84,8 @@ try {
 }
 
 const doorKeys = new Map<number, Hex>();
-const wanted = env.LOCK_DOORS === "all" ? Array.from({ length: doorCount }, (_, i) => i + 1) : env.LOCK_DOORS.split(",").map(Number);
+const wanted =
+  env.LOCK_DOORS === "all" ? Array.from({ length: doorCount }, (_, i) => i + 1) : env.LOCK_DOORS.split(",").map(Number);
 for (const doorId of wanted) {
   const key = (explicitKeys[String(doorId)] as Hex | undefined) ?? demoLockKey(doorId);
   const door = await reader.door(doorId);
@@ -86,7 +95,10 @@ for (const doorId of wanted) {
   }
   if (door.lockKey.toLowerCase() !== privateKeyToAddress(key).toLowerCase()) {
     if (env.LOCK_DOORS !== "all") die(`door ${doorId}: on-chain lockKey ${door.lockKey} is not the key given for it`);
-    logger.warn({ doorId, lockKey: door.lockKey, demo: demoLockAddress(doorId) }, "skipping door: its lock key is not the demo key");
+    logger.warn(
+      { doorId, lockKey: door.lockKey, demo: demoLockAddress(doorId) },
+      "skipping door: its lock key is not the demo key",
+    );
     continue;
   }
   doorKeys.set(doorId, key);
@@ -110,7 +122,10 @@ const sim = new LockSimulator({
 });
 const server = createLockApp(sim).listen(env.LOCK_PORT, env.LOCK_HOST, () => {
   const port = (server.address() as AddressInfo).port;
-  logger.info({ url: `http://${env.LOCK_HOST}:${port}`, doors: sim.doors(), log: env.LOCK_LOG_FILE }, "lock simulator listening");
+  logger.info(
+    { url: `http://${env.LOCK_HOST}:${port}`, doors: sim.doors(), log: env.LOCK_LOG_FILE },
+    "lock simulator listening",
+  );
 });
 server.on("error", (err) => die(`lock simulator cannot listen: ${err.message}`));
 const stop = () => server.close(() => process.exit(0));

@@ -44,7 +44,9 @@ export function createLockApp(sim: LockSimulator): express.Express {
     const results = await Promise.all(
       list.map((cmd) => {
         const door = cmd && typeof cmd === "object" ? (cmd as { door?: unknown }).door : undefined;
-        return typeof door === "number" ? sim.submit(door, cmd) : Promise.resolve({ result: "refused", reason: "malformed_command" });
+        return typeof door === "number"
+          ? sim.submit(door, cmd)
+          : Promise.resolve({ result: "refused", reason: "malformed_command" });
       }),
     );
     res.json(results);
@@ -53,8 +55,12 @@ export function createLockApp(sim: LockSimulator): express.Express {
     const door = typeof req.query.door === "string" ? doorParam(req.query.door) : null;
     res.json(sim.log(door ?? undefined));
   });
-  app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.status && err.status < 500 ? err.status : 400).json({ result: "refused", reason: "malformed_command" });
-  });
+  app.use(
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res
+        .status(err.status && err.status < 500 ? err.status : 400)
+        .json({ result: "refused", reason: "malformed_command" });
+    },
+  );
   return app;
 }

@@ -23,7 +23,8 @@ try {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } catch (err) {
-  const message = err instanceof ConfigError ? err.message : `relayer failed to start: ${(err as Error).message.split("\n")[0]}`;
+  const message =
+    err instanceof ConfigError ? err.message : `relayer failed to start: ${(err as Error).message.split("\n")[0]}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }

@@ -14,7 +14,12 @@ export type RelayerMetrics = {
 export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry });
-  const decisions = new Counter({ name: "relayer_decisions_total", help: "Door decisions by result and reason", labelNames: ["result", "reason"], registers: [registry] });
+  const decisions = new Counter({
+    name: "relayer_decisions_total",
+    help: "Door decisions by result and reason",
+    labelNames: ["result", "reason"],
+    registers: [registry],
+  });
   const decisionSeconds = new Histogram({
     name: "relayer_decision_seconds",
     help: "Time from request to answer for door decisions",
@@ -29,8 +34,17 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
-  const lockDeliveries = new Counter({ name: "relayer_lock_deliveries_total", help: "Open commands pushed to locks by outcome", labelNames: ["status"], registers: [registry] });
-  const reorgs = new Counter({ name: "relayer_index_reorgs_total", help: "Reorgs handled by the event index", registers: [registry] });
+  const lockDeliveries = new Counter({
+    name: "relayer_lock_deliveries_total",
+    help: "Open commands pushed to locks by outcome",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const reorgs = new Counter({
+    name: "relayer_index_reorgs_total",
+    help: "Reorgs handled by the event index",
+    registers: [registry],
+  });
   new Gauge({
     name: "relayer_index_lag_blocks",
     help: "Blocks between the chain head and the index tip",
@@ -48,7 +62,21 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
       this.set(index.lastOkAt ? (Date.now() - index.lastOkAt) / 1000 : -1);
     },
   });
-  new Gauge({ name: "relayer_index_polls", help: "Index polls started since start (shared by all waiting decisions)", registers: [registry], collect() { this.set(index.polls); } });
-  new Gauge({ name: "relayer_index_tip_block", help: "Last block applied by the index", registers: [registry], collect() { this.set(index.tip); } });
+  new Gauge({
+    name: "relayer_index_polls",
+    help: "Index polls started since start (shared by all waiting decisions)",
+    registers: [registry],
+    collect() {
+      this.set(index.polls);
+    },
+  });
+  new Gauge({
+    name: "relayer_index_tip_block",
+    help: "Last block applied by the index",
+    registers: [registry],
+    collect() {
+      this.set(index.tip);
+    },
+  });
   return { registry, decisions, decisionSeconds, phaseSeconds, lockDeliveries, reorgs };
 }

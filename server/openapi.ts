@@ -4,7 +4,11 @@
 import { REASONS } from "../protocol/reasons.ts";
 import { ERROR_STATUS } from "./errors.ts";
 
-const hex = (bytes: number, description?: string) => ({ type: "string", pattern: `^0x[0-9a-fA-F]{${bytes * 2}}$`, ...(description ? { description } : {}) });
+const hex = (bytes: number, description?: string) => ({
+  type: "string",
+  pattern: `^0x[0-9a-fA-F]{${bytes * 2}}$`,
+  ...(description ? { description } : {}),
+});
 const address = hex(20);
 const uint32 = { type: "integer", minimum: 0, maximum: 4294967295 };
 const unixSeconds = { type: "integer", minimum: 0, description: "UNIX seconds (UTC)" };
@@ -13,8 +17,18 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
 const errorResponse = (description: string) => json(ref("Error"), description);
 const sessionSecurity = [{ session: [] }];
-const idParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string", pattern: "^\\d{1,10}$" } });
-const fields = (props: Record<string, object>, required = Object.keys(props)) => ({ type: "object", required, properties: props });
+const idParam = (name: string, description: string) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "string", pattern: "^\\d{1,10}$" },
+});
+const fields = (props: Record<string, object>, required = Object.keys(props)) => ({
+  type: "object",
+  required,
+  properties: props,
+});
 
 /** Every /api route may answer these. */
 const apiErrors = {
@@ -23,7 +37,7 @@ const apiErrors = {
 };
 
 const EIP712_NOTE =
-  "EIP-712 domain of every door message: `{ name: \"Passepartout\", version: \"1\", chainId, verifyingContract: <Passepartout address> }` (GET /api/network → `eip712.domain`; also the contract's ERC-5267 `eip712Domain()`).";
+  'EIP-712 domain of every door message: `{ name: "Passepartout", version: "1", chainId, verifyingContract: <Passepartout address> }` (GET /api/network → `eip712.domain`; also the contract\'s ERC-5267 `eip712Domain()`).';
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -39,17 +53,34 @@ export const openApiDocument = {
     ].join("\n"),
   },
   components: {
-    securitySchemes: { session: { type: "apiKey", in: "cookie", name: "pp_session", description: "Set by POST /api/siwe/verify (HttpOnly, SameSite=Lax)." } },
+    securitySchemes: {
+      session: {
+        type: "apiKey",
+        in: "cookie",
+        name: "pp_session",
+        description: "Set by POST /api/siwe/verify (HttpOnly, SameSite=Lax).",
+      },
+    },
     headers: {
-      RateLimit: { description: "IETF draft-8 rate limit state, e.g. `\"1200-in-1min\"; r=0; t=42`", schema: { type: "string" } },
-      RateLimitPolicy: { description: "IETF draft-8 policy, e.g. `\"1200-in-1min\"; q=1200; w=60; pk=:…:`", schema: { type: "string" } },
+      RateLimit: {
+        description: 'IETF draft-8 rate limit state, e.g. `"1200-in-1min"; r=0; t=42`',
+        schema: { type: "string" },
+      },
+      RateLimitPolicy: {
+        description: 'IETF draft-8 policy, e.g. `"1200-in-1min"; q=1200; w=60; pk=:…:`',
+        schema: { type: "string" },
+      },
       RetryAfter: { description: "seconds until the window resets", schema: { type: "string", pattern: "^\\d+$" } },
     },
     responses: {
       RateLimited: {
         description:
           "rate_limited: per client IP on every /api route (`RATE_LIMIT_IP_PER_MIN`), or per signer on /api/unlock (`RATE_LIMIT_ADDRESS_PER_MIN`; then an audited decision, `details` = `{ requestId, auditId }`).",
-        headers: { RateLimit: { $ref: "#/components/headers/RateLimit" }, "RateLimit-Policy": { $ref: "#/components/headers/RateLimitPolicy" }, "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+        headers: {
+          RateLimit: { $ref: "#/components/headers/RateLimit" },
+          "RateLimit-Policy": { $ref: "#/components/headers/RateLimitPolicy" },
+          "Retry-After": { $ref: "#/components/headers/RetryAfter" },
+        },
         content: { "application/json": { schema: ref("Error") } },
       },
     },
@@ -58,21 +89,33 @@ export const openApiDocument = {
         type: "object",
         required: ["error"],
         additionalProperties: false,
-        description: "The one error shape of the relayer (every 4xx/5xx that is not a door decision, and every 429 and 503).",
+        description:
+          "The one error shape of the relayer (every 4xx/5xx that is not a door decision, and every 429 and 503).",
         properties: {
           error: {
             type: "object",
             required: ["code", "message"],
             additionalProperties: false,
             properties: {
-              code: { type: "string", enum: Object.keys(ERROR_STATUS), description: "machine-readable; the status follows from it (server/errors.ts)" },
+              code: {
+                type: "string",
+                enum: Object.keys(ERROR_STATUS),
+                description: "machine-readable; the status follows from it (server/errors.ts)",
+              },
               message: { type: "string", description: "short, for humans" },
-              details: { description: "optional: `{ requestId, auditId }` for decisions answered as errors; the readiness state for not_ready" },
+              details: {
+                description:
+                  "optional: `{ requestId, auditId }` for decisions answered as errors; the readiness state for not_ready",
+              },
             },
           },
         },
       },
-      Reason: { type: "string", enum: [...REASONS], description: "Decision reason, shared by contracts, relayer and dApp (protocol/reasons.ts)." },
+      Reason: {
+        type: "string",
+        enum: [...REASONS],
+        description: "Decision reason, shared by contracts, relayer and dApp (protocol/reasons.ts).",
+      },
       Challenge: {
         ...fields({
           door: uint32,
@@ -89,8 +132,17 @@ export const openApiDocument = {
           contract: { ...address, description: "the Passepartout address (else wrong_contract)" },
           door: { ...uint32, description: "must equal challenge.door (else challenge_forged)" },
           challenge: ref("Challenge"),
-          passId: { ...decimal, description: "the pass (ERC-721 token id) the signer holds or is the guest of: `passId` of the Booked event" },
-          deadline: { ...unixSeconds, maximum: 9007199254740991, description: "now ≤ deadline ≤ now + MAX_DEADLINE_AHEAD_S (limits.deadlineMaxSeconds, 600 by default); past: deadline_expired; farther: malformed_request" },
+          passId: {
+            ...decimal,
+            description:
+              "the pass (ERC-721 token id) the signer holds or is the guest of: `passId` of the Booked event",
+          },
+          deadline: {
+            ...unixSeconds,
+            maximum: 9007199254740991,
+            description:
+              "now ≤ deadline ≤ now + MAX_DEADLINE_AHEAD_S (limits.deadlineMaxSeconds, 600 by default); past: deadline_expired; farther: malformed_request",
+          },
           signer: address,
           signature: {
             type: "string",
@@ -102,14 +154,25 @@ export const openApiDocument = {
         description: `The member's EIP-712 UnlockRequest(door uint32, challenge bytes32, passId uint256, deadline uint64), challenge = the challenge id, signed by \`signer\`. ${EIP712_NOTE}`,
       },
       OpenCommand: {
-        ...fields({ door: uint32, challenge: hex(32, "the challenge id"), expires: unixSeconds, relayer: address, signature: hex(65, "EIP-712 OpenCommand(door uint32, challenge bytes32, expires uint64) signed by `relayer`") }),
-        description: "Signed by the relayer; the lock accepts it once, before `expires`, from a relayer key the door's venue trusts on chain.",
+        ...fields({
+          door: uint32,
+          challenge: hex(32, "the challenge id"),
+          expires: unixSeconds,
+          relayer: address,
+          signature: hex(65, "EIP-712 OpenCommand(door uint32, challenge bytes32, expires uint64) signed by `relayer`"),
+        }),
+        description:
+          "Signed by the relayer; the lock accepts it once, before `expires`, from a relayer key the door's venue trusts on chain.",
       },
       LockDelivery: {
         type: "object",
         required: ["status"],
-        properties: { status: { type: "string", enum: ["opened", "refused", "unreachable"] }, reason: { type: "string" } },
-        description: "What the lock did with the open command. `unreachable` (reason `timeout`, `connection_failed` or `no_answer`) is answered only once the command has expired: the door will not open with it afterwards.",
+        properties: {
+          status: { type: "string", enum: ["opened", "refused", "unreachable"] },
+          reason: { type: "string" },
+        },
+        description:
+          "What the lock did with the open command. `unreachable` (reason `timeout`, `connection_failed` or `no_answer`) is answered only once the command has expired: the door will not open with it afterwards.",
       },
       Decision: {
         ...fields(
@@ -131,15 +194,30 @@ export const openApiDocument = {
           deployBlock: { type: "integer", description: "first block to read events from" },
           contracts: {
             type: "object",
-            description: "by name: Passepartout (bookings, passes, doors, canEnter), VenueRegistry, PassRenderer, TestCAD (test stablecoin, demo only)…",
-            additionalProperties: fields({ address, abiHash: hex(32, "keccak256 of the ABI's compact JSON, JSON.stringify(abi) as served by /api/network/abi/{name}") }),
+            description:
+              "by name: Passepartout (bookings, passes, doors, canEnter), VenueRegistry, PassRenderer, TestCAD (test stablecoin, demo only)…",
+            additionalProperties: fields({
+              address,
+              abiHash: hex(
+                32,
+                "keccak256 of the ABI's compact JSON, JSON.stringify(abi) as served by /api/network/abi/{name}",
+              ),
+            }),
           },
           eip712: fields({
-            domain: fields({ name: { const: "Passepartout" }, version: { const: "1" }, chainId: { type: "integer" }, verifyingContract: address }),
+            domain: fields({
+              name: { const: "Passepartout" },
+              version: { const: "1" },
+              chainId: { type: "integer" },
+              verifyingContract: address,
+            }),
             types: {
               type: "object",
               description: "Challenge, UnlockRequest and OpenCommand, in the form viem/ethers signTypedData take",
-              additionalProperties: { type: "array", items: fields({ name: { type: "string" }, type: { type: "string" } }) },
+              additionalProperties: {
+                type: "array",
+                items: fields({ name: { type: "string" }, type: { type: "string" } }),
+              },
             },
           }),
           relayer: { ...address, description: "signs open commands; a venue must trust it on chain (RelayerTrustSet)" },
@@ -160,11 +238,19 @@ export const openApiDocument = {
         ...fields({
           chainId: { type: "integer" },
           deployBlock: { type: "integer" },
-          contracts: { type: "object", additionalProperties: fields({ address, abi: { type: "array", items: { type: "object" } } }) },
+          contracts: {
+            type: "object",
+            additionalProperties: fields({ address, abi: { type: "array", items: { type: "object" } } }),
+          },
         }),
         description: "The deployments file deployments/<chainId>.json the relayer reads (protocol/deployments.ts).",
       },
-      ContractAbi: fields({ name: { type: "string" }, address, abiHash: hex(32), abi: { type: "array", items: { type: "object" } } }),
+      ContractAbi: fields({
+        name: { type: "string" },
+        address,
+        abiHash: hex(32),
+        abi: { type: "array", items: { type: "object" } },
+      }),
       Resource: fields({
         id: { type: "integer" },
         venueId: { type: "integer" },
@@ -189,7 +275,10 @@ export const openApiDocument = {
         name: { type: "string" },
         metadataURI: { type: "string" },
         resources: { type: "array", items: ref("Resource") },
-        doors: { type: "array", items: fields({ id: { type: "integer" }, allResources: { type: "boolean" }, active: { type: "boolean" } }) },
+        doors: {
+          type: "array",
+          items: fields({ id: { type: "integer" }, allResources: { type: "boolean" }, active: { type: "boolean" } }),
+        },
       }),
       Availability: fields({
         resourceId: { type: "integer" },
@@ -197,7 +286,11 @@ export const openApiDocument = {
         from: unixSeconds,
         to: unixSeconds,
         slotSeconds: { const: 3600 },
-        free: { type: "array", items: { type: "integer", minimum: 0 }, description: "free units per hour slot of [from, to), rounded out to whole hours" },
+        free: {
+          type: "array",
+          items: { type: "integer", minimum: 0 },
+          description: "free units per hour slot of [from, to), rounded out to whole hours",
+        },
         asOfBlock: { type: "integer" },
       }),
       Pass: fields(
@@ -217,12 +310,41 @@ export const openApiDocument = {
           block: { type: "integer", description: "block of the booking" },
           role: { type: "string", enum: ["holder", "guest"], description: "only in GET /api/passes" },
         },
-        ["passId", "holder", "resourceId", "venueId", "unit", "start", "end", "currency", "amount", "settled", "guest", "guestExpires", "block"],
+        [
+          "passId",
+          "holder",
+          "resourceId",
+          "venueId",
+          "unit",
+          "start",
+          "end",
+          "currency",
+          "amount",
+          "settled",
+          "guest",
+          "guestExpires",
+          "block",
+        ],
       ),
       Revenue: fields({
         venueId: { type: "integer" },
-        totals: { type: "array", items: fields({ currency: address, bookings: { type: "integer" }, booked: decimal, refunded: decimal, retained: decimal, net: decimal, settled: decimal, fees: decimal }) },
-        daily: { type: "array", items: fields({ day: { type: "string", format: "date" }, currency: address, amount: decimal }) },
+        totals: {
+          type: "array",
+          items: fields({
+            currency: address,
+            bookings: { type: "integer" },
+            booked: decimal,
+            refunded: decimal,
+            retained: decimal,
+            net: decimal,
+            settled: decimal,
+            fees: decimal,
+          }),
+        },
+        daily: {
+          type: "array",
+          items: fields({ day: { type: "string", format: "date" }, currency: address, amount: decimal }),
+        },
         asOfBlock: { type: "integer" },
       }),
       AuditRecord: fields({
@@ -231,7 +353,10 @@ export const openApiDocument = {
         time: unixSeconds,
         door: { type: ["integer", "null"] },
         venue: { type: ["integer", "null"] },
-        signer: { type: ["string", "null"], description: "the signer whose signature verified; null: unauthenticated request" },
+        signer: {
+          type: ["string", "null"],
+          description: "the signer whose signature verified; null: unauthenticated request",
+        },
         claimedSigner: { type: ["string", "null"], description: "the signer the request named, verified or not" },
         pass: { type: ["string", "null"] },
         decision: { type: "string", enum: ["granted", "denied"] },
@@ -240,7 +365,14 @@ export const openApiDocument = {
         challenge: { type: ["string", "null"] },
         requestId: { type: "string" },
       }),
-      Readiness: fields({ ready: { type: "boolean" }, tip: { type: "integer" }, head: { type: "integer" }, lagBlocks: { type: ["integer", "null"] }, lastSyncAgeMs: { type: ["integer", "null"] }, reorgs: { type: "integer" } }),
+      Readiness: fields({
+        ready: { type: "boolean" },
+        tip: { type: "integer" },
+        head: { type: "integer" },
+        lagBlocks: { type: ["integer", "null"] },
+        lastSyncAgeMs: { type: ["integer", "null"] },
+        reorgs: { type: "integer" },
+      }),
     },
   },
   paths: {
@@ -253,12 +385,28 @@ export const openApiDocument = {
     "/api/network/abi/{name}": {
       get: {
         summary: "One contract's ABI, address and ABI hash",
-        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$" }, description: "a key of `contracts` in GET /api/network" }],
-        responses: { 200: json(ref("ContractAbi"), "ABI"), 400: errorResponse("bad_request: not a contract name"), 404: errorResponse("not_found: no such contract"), ...apiErrors },
+        parameters: [
+          {
+            name: "name",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$" },
+            description: "a key of `contracts` in GET /api/network",
+          },
+        ],
+        responses: {
+          200: json(ref("ContractAbi"), "ABI"),
+          400: errorResponse("bad_request: not a contract name"),
+          404: errorResponse("not_found: no such contract"),
+          ...apiErrors,
+        },
       },
     },
     "/api/network/deployments": {
-      get: { summary: "The whole deployments file (addresses and ABIs)", responses: { 200: json(ref("Deployments"), "deployments"), ...apiErrors } },
+      get: {
+        summary: "The whole deployments file (addresses and ABIs)",
+        responses: { 200: json(ref("Deployments"), "deployments"), ...apiErrors },
+      },
     },
     "/api/doors/{doorId}/challenge": {
       get: {
@@ -281,45 +429,102 @@ export const openApiDocument = {
         requestBody: { required: true, content: { "application/json": { schema: ref("UnlockRequest") } } },
         responses: {
           200: json(ref("Decision"), "granted (with openCommand and lock), or denied with a reason"),
-          400: json(ref("Decision"), "denied: malformed_request (bad JSON, schema, oversize body, deadline too far ahead)"),
+          400: json(
+            ref("Decision"),
+            "denied: malformed_request (bad JSON, schema, oversize body, deadline too far ahead)",
+          ),
           429: { $ref: "#/components/responses/RateLimited" },
           500: errorResponse("internal"),
-          503: errorResponse("chain_unavailable (the chain was needed and could not be read: denied, fail closed; details = { requestId, auditId }), or audit_unavailable (the decision could not be recorded: no answer)"),
+          503: errorResponse(
+            "chain_unavailable (the chain was needed and could not be read: denied, fail closed; details = { requestId, auditId }), or audit_unavailable (the decision could not be recorded: no answer)",
+          ),
         },
       },
     },
     "/api/siwe/nonce": {
-      get: { summary: "A SIWE nonce (single use, expires after SIWE_NONCE_TTL_S)", responses: { 200: json(fields({ nonce: { type: "string", pattern: "^[0-9a-f]{56}$" } }), "nonce"), ...apiErrors } },
+      get: {
+        summary: "A SIWE nonce (single use, expires after SIWE_NONCE_TTL_S)",
+        responses: {
+          200: json(fields({ nonce: { type: "string", pattern: "^[0-9a-f]{56}$" } }), "nonce"),
+          ...apiErrors,
+        },
+      },
     },
     "/api/siwe/verify": {
       post: {
-        summary: "Verify a signed EIP-4361 message (strict: EIP-55 address, nothing after the last field; domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
-        requestBody: { required: true, content: { "application/json": { schema: fields({ message: { type: "string", maxLength: 4096 }, signature: { type: "string", pattern: "^0x([0-9a-fA-F]{2}){1,2048}$" } }) } } },
+        summary:
+          "Verify a signed EIP-4361 message (strict: EIP-55 address, nothing after the last field; domain, URI, chain, nonce, time; EOA or ERC-1271) and set the session cookie",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: fields({
+                message: { type: "string", maxLength: 4096 },
+                signature: { type: "string", pattern: "^0x([0-9a-fA-F]{2}){1,2048}$" },
+              }),
+            },
+          },
+        },
         responses: {
-          200: { ...json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds }), "signed in"), headers: { "Set-Cookie": { schema: { type: "string" }, description: "pp_session=…; HttpOnly; SameSite=Lax" } } },
+          200: {
+            ...json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds }), "signed in"),
+            headers: {
+              "Set-Cookie": { schema: { type: "string" }, description: "pp_session=…; HttpOnly; SameSite=Lax" },
+            },
+          },
           400: errorResponse("bad_request: expected { message, signature }"),
           401: errorResponse("siwe_invalid: wrong domain, URI, chain, nonce, time or signature"),
           503: errorResponse("chain_unavailable: a contract-wallet signature could not be checked now"),
           ...apiErrors,
-          429: errorResponse("rate_limited: too many requests from this client IP, or it used its share of sign-ins (SIWE_SIGNINS_PER_IP per nonce lifetime)"),
+          429: errorResponse(
+            "rate_limited: too many requests from this client IP, or it used its share of sign-ins (SIWE_SIGNINS_PER_IP per nonce lifetime)",
+          ),
         },
       },
     },
-    "/api/siwe/logout": { post: { summary: "Sign out (clears and revokes the session)", responses: { 200: json(fields({ ok: { const: true } }), "ok"), ...apiErrors } } },
+    "/api/siwe/logout": {
+      post: {
+        summary: "Sign out (clears and revokes the session)",
+        responses: { 200: json(fields({ ok: { const: true } }), "ok"), ...apiErrors },
+      },
+    },
     "/api/me": {
       get: {
         summary: "The signed-in address and the venues it operates",
         security: sessionSecurity,
-        responses: { 200: json(fields({ address, chainId: { type: "integer" }, expiresAt: unixSeconds, operatorOf: { type: "array", items: { type: "integer" } } }), "me"), 401: errorResponse("unauthorized: not signed in"), ...apiErrors },
+        responses: {
+          200: json(
+            fields({
+              address,
+              chainId: { type: "integer" },
+              expiresAt: unixSeconds,
+              operatorOf: { type: "array", items: { type: "integer" } },
+            }),
+            "me",
+          ),
+          401: errorResponse("unauthorized: not signed in"),
+          ...apiErrors,
+        },
       },
     },
     "/api/passes": {
       get: {
         summary: "The signed-in member's passes (as holder or current guest)",
         security: sessionSecurity,
-        parameters: [{ name: "holder", in: "query", required: false, schema: address, description: "must be the signed-in address (default)" }],
+        parameters: [
+          {
+            name: "holder",
+            in: "query",
+            required: false,
+            schema: address,
+            description: "must be the signed-in address (default)",
+          },
+        ],
         responses: {
-          200: json(fields({ holder: address, passes: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }), "passes"),
+          200: json(
+            fields({ holder: address, passes: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }),
+            "passes",
+          ),
           400: errorResponse("bad_request"),
           401: errorResponse("unauthorized: not signed in"),
           403: errorResponse("forbidden: another member's passes"),
@@ -327,16 +532,38 @@ export const openApiDocument = {
         },
       },
     },
-    "/api/venues": { get: { summary: "Venues with their resources and doors", responses: { 200: json({ type: "array", items: ref("Venue") }, "venues"), ...apiErrors } } },
+    "/api/venues": {
+      get: {
+        summary: "Venues with their resources and doors",
+        responses: { 200: json({ type: "array", items: ref("Venue") }, "venues"), ...apiErrors },
+      },
+    },
     "/api/resources/{id}/availability": {
       get: {
         summary: "Free units per hour slot over [from, to) (at most 62 days)",
         parameters: [
           idParam("id", "resource id"),
-          { name: "from", in: "query", required: true, schema: { type: "string" }, description: "UNIX seconds, ISO date or ISO date-time with offset" },
-          { name: "to", in: "query", required: true, schema: { type: "string" }, description: "same forms, after from" },
+          {
+            name: "from",
+            in: "query",
+            required: true,
+            schema: { type: "string" },
+            description: "UNIX seconds, ISO date or ISO date-time with offset",
+          },
+          {
+            name: "to",
+            in: "query",
+            required: true,
+            schema: { type: "string" },
+            description: "same forms, after from",
+          },
         ],
-        responses: { 200: json(ref("Availability"), "availability"), 400: errorResponse("bad_request: bad range"), 404: errorResponse("not_found: no such resource"), ...apiErrors },
+        responses: {
+          200: json(ref("Availability"), "availability"),
+          400: errorResponse("bad_request: bad range"),
+          404: errorResponse("not_found: no such resource"),
+          ...apiErrors,
+        },
       },
     },
     "/api/venues/{id}/bookings": {
@@ -345,7 +572,14 @@ export const openApiDocument = {
         security: sessionSecurity,
         parameters: [idParam("id", "venue id")],
         responses: {
-          200: json(fields({ venueId: { type: "integer" }, bookings: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }), "bookings"),
+          200: json(
+            fields({
+              venueId: { type: "integer" },
+              bookings: { type: "array", items: ref("Pass") },
+              asOfBlock: { type: "integer" },
+            }),
+            "bookings",
+          ),
           400: errorResponse("bad_request"),
           401: errorResponse("unauthorized"),
           403: errorResponse("forbidden: not the operator"),
@@ -359,7 +593,14 @@ export const openApiDocument = {
         summary: "A venue's revenue per currency and a daily series (its operator only)",
         security: sessionSecurity,
         parameters: [idParam("id", "venue id")],
-        responses: { 200: json(ref("Revenue"), "revenue"), 400: errorResponse("bad_request"), 401: errorResponse("unauthorized"), 403: errorResponse("forbidden: not the operator"), 404: errorResponse("not_found: no such venue"), ...apiErrors },
+        responses: {
+          200: json(ref("Revenue"), "revenue"),
+          400: errorResponse("bad_request"),
+          401: errorResponse("unauthorized"),
+          403: errorResponse("forbidden: not the operator"),
+          404: errorResponse("not_found: no such venue"),
+          ...apiErrors,
+        },
       },
     },
     "/api/audit": {
@@ -367,8 +608,20 @@ export const openApiDocument = {
         summary: "Audit records: a member's own, plus those of the venues the member operates",
         security: sessionSecurity,
         parameters: [
-          { name: "venue", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,10}$" }, description: "only this venue (its operator only)" },
-          { name: "limit", in: "query", required: false, schema: { type: "string", pattern: "^\\d{1,4}$" }, description: "1..1000" },
+          {
+            name: "venue",
+            in: "query",
+            required: false,
+            schema: { type: "string", pattern: "^\\d{1,10}$" },
+            description: "only this venue (its operator only)",
+          },
+          {
+            name: "limit",
+            in: "query",
+            required: false,
+            schema: { type: "string", pattern: "^\\d{1,4}$" },
+            description: "1..1000",
+          },
         ],
         responses: {
           200: json(fields({ records: { type: "array", items: ref("AuditRecord") } }), "records, newest first"),
@@ -383,10 +636,20 @@ export const openApiDocument = {
     "/readyz": {
       get: {
         summary: "Readiness: index synced and fresh; reports lag",
-        responses: { 200: json(ref("Readiness"), "ready"), 503: errorResponse("not_ready: details = the readiness state (ready false)") },
+        responses: {
+          200: json(ref("Readiness"), "ready"),
+          503: errorResponse("not_ready: details = the readiness state (ready false)"),
+        },
       },
     },
-    "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } } } } },
+    "/metrics": {
+      get: {
+        summary: "Prometheus metrics",
+        responses: {
+          200: { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } },
+        },
+      },
+    },
     "/openapi.json": { get: { summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1") } } },
   },
 } as const;

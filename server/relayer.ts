@@ -49,7 +49,9 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   // The relayer decodes events and calls with the generated ABI (protocol/abis.ts); a deployments
   // file written by another build of the contracts would be read wrongly, so refuse it.
   if (abiHash(d.contracts.Passepartout.abi) !== abiHash(passepartoutAbi)) {
-    throw new ConfigError(`the deployments file's Passepartout ABI differs from this relayer's (protocol/abis.ts): redeploy, or run the relayer built for that deployment`);
+    throw new ConfigError(
+      `the deployments file's Passepartout ABI differs from this relayer's (protocol/abis.ts): redeploy, or run the relayer built for that deployment`,
+    );
   }
   const contract = d.contracts.Passepartout.address.toLowerCase() as Hex;
   const client = createChainClient(config.rpcUrl, config.rpcTimeoutMs);
@@ -59,9 +61,11 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   } catch {
     throw new ConfigError(`chain unreachable at RPC_URL=${config.rpcUrl}`);
   }
-  if (chainId !== config.chainId) throw new ConfigError(`RPC_URL=${config.rpcUrl} serves chain ${chainId}, expected CHAIN_ID=${config.chainId}`);
+  if (chainId !== config.chainId)
+    throw new ConfigError(`RPC_URL=${config.rpcUrl} serves chain ${chainId}, expected CHAIN_ID=${config.chainId}`);
   const code = await client.getCode({ address: contract }).catch(() => undefined);
-  if (!code || code === "0x") throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
+  if (!code || code === "0x")
+    throw new ConfigError(`no contract at ${contract} on chain ${chainId} (stale deployments file? redeploy)`);
   // Contract-wallet checks: capped gas, and a client of their own with a shorter timeout.
   const reader = createChainReader(client, contract, {
     gas: BigInt(config.erc1271GasLimit),
@@ -103,7 +107,10 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const audit = new AuditLog(config.auditDb);
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
-  const retention = setInterval(() => void audit.applyRetention(config.auditRetentionDays, clock()).catch(() => undefined), 3_600_000);
+  const retention = setInterval(
+    () => void audit.applyRetention(config.auditRetentionDays, clock()).catch(() => undefined),
+    3_600_000,
+  );
   retention.unref();
 
   const challenges = new ChallengeMemory();
@@ -128,7 +135,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       queue: config.erc1271Queue,
       negativeTtlMs: config.erc1271NegativeTtlS * 1000,
     }),
-    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, { perRequester: config.siweSigninsPerIp }),
+    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, {
+      perRequester: config.siweSigninsPerIp,
+    }),
     sessions: new SessionCodec(config.sessionSecret),
   };
   const server: Server = createServer(createRequestListener(ctx));
@@ -142,7 +151,10 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, chainId: config.chainId, contract, relayer: config.relayerAddress, tip: index.tip }, "relayer listening");
+  logger.info(
+    { url, chainId: config.chainId, contract, relayer: config.relayerAddress, tip: index.tip },
+    "relayer listening",
+  );
   return {
     url,
     port,

@@ -2,8 +2,15 @@
 // without passing one of these.
 import { z } from "zod";
 
-export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "address").transform((s) => s.toLowerCase() as `0x${string}`);
-const hexBytes = (n: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `${n}-byte hex`).transform((s) => s.toLowerCase() as `0x${string}`);
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "address")
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+const hexBytes = (n: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^0x[0-9a-fA-F]{${2 * n}}$`), `${n}-byte hex`)
+    .transform((s) => s.toLowerCase() as `0x${string}`);
 const uint32 = z.number().int().min(0).max(0xffffffff);
 const uint53 = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const UINT256_MAX = (1n << 256n) - 1n;
@@ -31,17 +38,27 @@ export const unlockRequestSchema = z.object({
   deadline: uint53,
   signer: address,
   // 65 bytes for an EOA; contract wallets may use longer signatures (bounded).
-  signature: z.string().regex(/^0x([0-9a-fA-F]{2}){1,2048}$/, "hex signature").transform((s) => s.toLowerCase() as `0x${string}`),
+  signature: z
+    .string()
+    .regex(/^0x([0-9a-fA-F]{2}){1,2048}$/, "hex signature")
+    .transform((s) => s.toLowerCase() as `0x${string}`),
 });
 export type ParsedUnlockRequest = z.infer<typeof unlockRequestSchema>;
 
-export const doorIdParam = z.string().regex(/^\d{1,10}$/).transform(Number).pipe(uint32);
+export const doorIdParam = z
+  .string()
+  .regex(/^\d{1,10}$/)
+  .transform(Number)
+  .pipe(uint32);
 export const resourceIdParam = doorIdParam;
 export const venueIdParam = doorIdParam;
 
 /** UNIX seconds, or an ISO-8601 date/time. */
 const instant = z.union([
-  z.string().regex(/^\d{1,12}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000)),
   z.iso.date().transform((s) => Math.floor(Date.parse(`${s}T00:00:00Z`) / 1000)),
 ]);
@@ -50,17 +67,33 @@ export const MAX_AVAILABILITY_HOURS = 62 * 24;
 export const availabilityQuery = z
   .object({ from: instant, to: instant })
   .refine((q) => q.to > q.from, "to must be after from")
-  .refine((q) => Math.ceil(q.to / 3600) - Math.floor(q.from / 3600) <= MAX_AVAILABILITY_HOURS, `at most ${MAX_AVAILABILITY_HOURS} hours`);
+  .refine(
+    (q) => Math.ceil(q.to / 3600) - Math.floor(q.from / 3600) <= MAX_AVAILABILITY_HOURS,
+    `at most ${MAX_AVAILABILITY_HOURS} hours`,
+  );
 
 export const passesQuery = z.object({ holder: address.optional() });
 export const auditQuery = z.object({
-  venue: z.string().regex(/^\d{1,10}$/).transform(Number).pipe(uint32).optional(),
-  limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional(),
+  venue: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .pipe(uint32)
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .optional(),
 });
 
 export const siweVerifyBody = z.object({
   message: z.string().min(1).max(4096),
-  signature: z.string().regex(/^0x([0-9a-fA-F]{2}){1,2048}$/).transform((s) => s as `0x${string}`),
+  signature: z
+    .string()
+    .regex(/^0x([0-9a-fA-F]{2}){1,2048}$/)
+    .transform((s) => s as `0x${string}`),
 });
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
@@ -108,7 +141,12 @@ export function fastUnlockRequest(raw: unknown): ParsedUnlockRequest | null {
     chainId,
     contract: contract.toLowerCase() as `0x${string}`,
     door,
-    challenge: { door: c.door, nonce: c.nonce.toLowerCase() as `0x${string}`, time: c.time, signature: c.signature.toLowerCase() as `0x${string}` },
+    challenge: {
+      door: c.door,
+      nonce: c.nonce.toLowerCase() as `0x${string}`,
+      time: c.time,
+      signature: c.signature.toLowerCase() as `0x${string}`,
+    },
     passId: pass,
     deadline,
     signer: signer.toLowerCase() as `0x${string}`,

@@ -161,7 +161,13 @@ export async function verifySiwe(
   // only a contract wallet's signature of another length than 65 bytes gets here.)
   let chainError: unknown;
   const res: SiweResponse = await m.verify(
-    { signature, domain: m.domain, nonce: m.nonce, time: new Date(now * 1000).toISOString(), ...(m.scheme ? { scheme: m.scheme } : {}) },
+    {
+      signature,
+      domain: m.domain,
+      nonce: m.nonce,
+      time: new Date(now * 1000).toISOString(),
+      ...(m.scheme ? { scheme: m.scheme } : {}),
+    },
     {
       suppressExceptions: true,
       verificationFallback: async () => {
@@ -171,7 +177,9 @@ export async function verifySiwe(
         } catch (err) {
           chainError = err;
         }
-        return ok ? { success: true, data: m } : { success: false, data: m, error: { type: SiweErrorType.INVALID_SIGNATURE } };
+        return ok
+          ? { success: true, data: m }
+          : { success: false, data: m, error: { type: SiweErrorType.INVALID_SIGNATURE } };
       },
     },
   );
@@ -179,9 +187,14 @@ export async function verifySiwe(
   if (!res.success) fail(SIWE_FAILURES[res.error?.type ?? ""] ?? "bad signature");
 
   const used = nonces.consume(m.nonce, requester);
-  if (used === "requester_full") throw new RelayerError("rate_limited", "too many sign-ins from this network address; retry in a few minutes");
+  if (used === "requester_full")
+    throw new RelayerError("rate_limited", "too many sign-ins from this network address; retry in a few minutes");
   if (used !== "consumed") fail("unknown, expired or used nonce");
-  return { address: claimed.toLowerCase() as Hex, chainId: m.chainId, expiresAt: m.expirationTime ? seconds(m.expirationTime) : null };
+  return {
+    address: claimed.toLowerCase() as Hex,
+    chainId: m.chainId,
+    expiresAt: m.expirationTime ? seconds(m.expirationTime) : null,
+  };
 }
 
 async function chainRead<T>(f: () => Promise<T>): Promise<T> {

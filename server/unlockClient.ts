@@ -1,7 +1,13 @@
 // Client side of the door protocol, for scripts (the walk-through), tests and the benchmark:
 // fetch a challenge through the relayer, sign the EIP-712 UnlockRequest, post it.
 import { privateKeyToAccount, type LocalAccount } from "viem/accounts";
-import { protocolDomain, unlockRequestTypes, type Challenge, type OpenCommand, type UnlockRequest } from "../protocol/eip712.ts";
+import {
+  protocolDomain,
+  unlockRequestTypes,
+  type Challenge,
+  type OpenCommand,
+  type UnlockRequest,
+} from "../protocol/eip712.ts";
 import { createDoorHasher, toHex, type Hex } from "./doorCrypto.ts";
 
 export type UnlockAnswer = {
@@ -43,7 +49,12 @@ export async function signUnlockRequest(args: {
     domain: protocolDomain(args.chainId, args.contract),
     types: unlockRequestTypes,
     primaryType: "UnlockRequest",
-    message: { door: args.door, challenge: challengeId(args.chainId, args.contract, args.challenge), passId: BigInt(args.passId), deadline: BigInt(args.deadline) },
+    message: {
+      door: args.door,
+      challenge: challengeId(args.chainId, args.contract, args.challenge),
+      passId: BigInt(args.passId),
+      deadline: BigInt(args.deadline),
+    },
   });
   return {
     chainId: args.chainId,
@@ -58,14 +69,23 @@ export async function signUnlockRequest(args: {
 }
 
 /** The relayer's error shape (every 429 and 503, and every other error status). */
-export type ErrorAnswer = { error: { code: string; message: string; details?: { requestId?: string; auditId?: number } & Record<string, unknown> } };
+export type ErrorAnswer = {
+  error: {
+    code: string;
+    message: string;
+    details?: { requestId?: string; auditId?: number } & Record<string, unknown>;
+  };
+};
 
 /**
  * Posts an unlock request. `answer` is the decision; a decision answered with the error shape
  * (429 rate_limited, 503 chain_unavailable / audit_unavailable) is read back as a denial with
  * `error.code` as its reason. `body` is what the relayer sent.
  */
-export async function requestUnlock(relayerUrl: string, request: UnlockRequest): Promise<{ status: number; answer: UnlockAnswer; body: UnlockAnswer | ErrorAnswer }> {
+export async function requestUnlock(
+  relayerUrl: string,
+  request: UnlockRequest,
+): Promise<{ status: number; answer: UnlockAnswer; body: UnlockAnswer | ErrorAnswer }> {
   const res = await fetch(`${relayerUrl.replace(/\/$/, "")}/api/unlock`, {
     method: "POST",
     headers: { "content-type": "application/json" },

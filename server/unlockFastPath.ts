@@ -34,7 +34,10 @@ type Middleware = { handle(req: CaptureRequest, res: CaptureResponse, next: (err
 type HeaderList = [string, string | string[]][];
 
 /** Headers a connect-style middleware sets on a response (it must answer synchronously). */
-export function captureHeaders(mw: Middleware, req: { method: string; headers: Record<string, string>; url: string }): HeaderList {
+export function captureHeaders(
+  mw: Middleware,
+  req: { method: string; headers: Record<string, string>; url: string },
+): HeaderList {
   const headers = new Map<string, [string, string | string[]]>();
   const res = {
     statusCode: 200,
@@ -72,15 +75,22 @@ export type FastPathOptions = {
 function policyName(limit: number, windowMs: number): string {
   // express-rate-limit's default identifier, for windows in whole minutes (ours: 60 s).
   const minutes = Math.floor(windowMs / 60_000);
-  return minutes >= 1 && windowMs % 60_000 === 0 && minutes < 60 ? `${limit}-in-${minutes}min` : `${limit}-in-${Math.ceil(windowMs / 1000)}sec`;
+  return minutes >= 1 && windowMs % 60_000 === 0 && minutes < 60
+    ? `${limit}-in-${minutes}min`
+    : `${limit}-in-${Math.ceil(windowMs / 1000)}sec`;
 }
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
-export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: FastPathOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createUnlockFastPath(
+  ctx: RelayerContext,
+  core: UnlockCore,
+  o: FastPathOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const security = captureHeaders(o.helmet, { method: "POST", headers: {}, url: "/api/unlock" });
   const corsByOrigin = new Map<string, HeaderList>();
-  for (const origin of ctx.config.dappOrigins) corsByOrigin.set(origin, captureHeaders(o.cors, { method: "POST", headers: { origin }, url: "/api/unlock" }));
+  for (const origin of ctx.config.dappOrigins)
+    corsByOrigin.set(origin, captureHeaders(o.cors, { method: "POST", headers: { origin }, url: "/api/unlock" }));
   const noCors = captureHeaders(o.cors, { method: "POST", headers: {}, url: "/api/unlock" });
   const limit = ctx.config.bodyLimitBytes;
   const partitionKeys = new Map<string, string>();
@@ -96,12 +106,23 @@ export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: F
   const ipName = policyName(o.ipLimit.limit, o.ipLimit.windowMs);
 
   /** Counts a hit; adds draft-8 headers as express-rate-limit does; true when over the limit. */
-  async function hit(spec: LimitSpec, name: string, key: string, headers: Record<string, string | string[]>): Promise<boolean> {
+  async function hit(
+    spec: LimitSpec,
+    name: string,
+    key: string,
+    headers: Record<string, string | string[]>,
+  ): Promise<boolean> {
     const { totalHits, resetTime } = await spec.store.increment(key);
     const remaining = Math.max(spec.limit - totalHits, 0);
-    const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(spec.windowMs / 1000);
+    const reset = resetTime
+      ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+      : Math.ceil(spec.windowMs / 1000);
     append(headers, "RateLimit", `"${name}"; r=${remaining}; t=${reset}`);
-    append(headers, "RateLimit-Policy", `"${name}"; q=${spec.limit}; w=${Math.ceil(spec.windowMs / 1000)}; pk=:${partitionKey(key)}:`);
+    append(
+      headers,
+      "RateLimit-Policy",
+      `"${name}"; q=${spec.limit}; w=${Math.ceil(spec.windowMs / 1000)}; pk=:${partitionKey(key)}:`,
+    );
     if (totalHits > spec.limit) {
       headers["Retry-After"] = String(reset);
       return true;
@@ -114,7 +135,8 @@ export function createUnlockFastPath(ctx: RelayerContext, core: UnlockCore, o: F
     const h = req.headers;
     const type = h["content-type"];
     const length = h["content-length"];
-    if (!type || !JSON_TYPE.test(type) || h["transfer-encoding"] !== undefined || h["content-encoding"] !== undefined) return false;
+    if (!type || !JSON_TYPE.test(type) || h["transfer-encoding"] !== undefined || h["content-encoding"] !== undefined)
+      return false;
     if (length === undefined || !/^\d{1,9}$/.test(length)) return false;
     const size = Number(length);
     if (size === 0 || size > limit) return false;

@@ -81,7 +81,14 @@ class ChainUnavailable extends Error {}
 
 export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number, deps: UnlockDeps): Promise<Decision> {
   const { policy, hasher, index, reader } = deps;
-  const deny = (reason: Reason, extra: Partial<Decision> = {}): Decision => ({ reason, challengeId: null, venue: null, block: null, source: null, ...extra });
+  const deny = (reason: Reason, extra: Partial<Decision> = {}): Decision => ({
+    reason,
+    challengeId: null,
+    venue: null,
+    block: null,
+    source: null,
+    ...extra,
+  });
 
   if (req.chainId !== policy.chainId) return deny("wrong_chain");
   if (!sameAddress(req.contract, policy.contract)) return deny("wrong_contract");
@@ -117,10 +124,18 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     if (!lock || !sameAddress(lock, door.lockKey)) return deny("challenge_forged", withVenue);
 
     // The member's signature: EOA, else ERC-1271 contract wallet.
-    const digest = hasher.unlockDigest({ door: req.door, challenge: challengeId, passId: req.passId, deadline: req.deadline });
+    const digest = hasher.unlockDigest({
+      door: req.door,
+      challenge: challengeId,
+      passId: req.passId,
+      deadline: req.deadline,
+    });
     const recovered = req.signature.length === 132 ? recoverSigner(digest, req.signature) : null;
     if (!recovered || !sameAddress(recovered, req.signer)) {
-      const check = await readChain(() => deps.contractSignatures.check(req.signer, toHex(digest), req.signature, deadlineAt), deadlineAt);
+      const check = await readChain(
+        () => deps.contractSignatures.check(req.signer, toHex(digest), req.signature, deadlineAt),
+        deadlineAt,
+      );
       // The contract-wallet lane is busy: a retry a second later may find room.
       if (check === "busy") return deny("rate_limited", { ...withVenue, retryAfterS: 1 });
       if (check !== "valid") return deny("bad_signature", withVenue);
@@ -140,14 +155,18 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
     if (deps.challenges.has(challengeId)) return deny("challenge_used", proven);
     deps.challenges.add(challengeId, c.time + policy.challengeMaxAgeS + policy.clockSkewS);
     const expires = now + policy.openCommandTtlS;
-    const signature = signDigest(hasher.openCommandDigest({ door: req.door, challenge: challengeId, expires }), deps.relayerKey);
+    const signature = signDigest(
+      hasher.openCommandDigest({ door: req.door, challenge: challengeId, expires }),
+      deps.relayerKey,
+    );
     return {
       reason: "granted",
       ...proven,
       openCommand: { door: req.door, challenge: challengeId, expires, relayer: deps.relayerAddress, signature },
     };
   } catch (err) {
-    if (err instanceof ChainUnavailable) return deny("chain_unavailable", { challengeId, ...(signer ? { signer } : {}) });
+    if (err instanceof ChainUnavailable)
+      return deny("chain_unavailable", { challengeId, ...(signer ? { signer } : {}) });
     throw err;
   }
 }

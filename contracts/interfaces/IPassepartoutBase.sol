@@ -441,7 +441,12 @@ interface IPassepartoutBase {
     /// @param refund The amount refunded.
     /// @param retained The amount kept by the payees of the booking's split (policy penalty), already settled.
     event Cancelled(
-        uint256 indexed passId, address indexed by, bool byOperator, address refundTo, uint96 refund, uint96 retained
+        uint256 indexed passId,
+        address indexed by,
+        bool byOperator,
+        address refundTo,
+        uint96 refund,
+        uint96 retained
     );
     /// @notice A refund whose direct payment failed was credited instead.
     /// @param account The refund's beneficiary, who may {withdrawCredit}.

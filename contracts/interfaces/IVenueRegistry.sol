@@ -59,9 +59,11 @@ interface IVenueRegistry is IPassepartoutBase {
     /// @notice Operator only.
     function updateVenue(uint32 venueId, string calldata name, string calldata metadataURI) external;
     /// @notice Operator only. Creates a new split for future bookings; earned money keeps its split.
-    function setVenuePayees(uint32 venueId, address[] calldata payees, uint16[] calldata sharesBps)
-        external
-        returns (uint32 splitId);
+    function setVenuePayees(
+        uint32 venueId,
+        address[] calldata payees,
+        uint16[] calldata sharesBps
+    ) external returns (uint32 splitId);
     /// @notice Operator only.
     function setVenuePaused(uint32 venueId, bool paused_) external;
     /// @notice Step 1 of the operator hand-over. Operator only.
@@ -72,10 +74,9 @@ interface IVenueRegistry is IPassepartoutBase {
     function venueCount() external view returns (uint32);
 
     /// @notice Payees and shares of a split.
-    function split(uint32 splitId)
-        external
-        view
-        returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps);
+    function split(
+        uint32 splitId
+    ) external view returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps);
 
     /*//////////////////////////////////////////////////////////////
                           POLICIES AND RESOURCES

@@ -14,11 +14,12 @@ library PriceLib {
     /// 24 hours, a "month" 30 days); with those effective prices and divisible units the optimum uses
     /// fewer than 24 hours and 30 days past whole months, and either rounds the remainder up to one
     /// more month or covers it with days plus either one more day or the leftover hours.
-    function cover(uint256 hours_, uint256 perHour, uint256 perDay, uint256 perMonth)
-        internal
-        pure
-        returns (uint256 price)
-    {
+    function cover(
+        uint256 hours_,
+        uint256 perHour,
+        uint256 perDay,
+        uint256 perMonth
+    ) internal pure returns (uint256 price) {
         uint256 day = _min(perDay, perHour * HOURS_PER_DAY);
         uint256 month = _min(perMonth, day * DAYS_PER_MONTH);
         uint256 rest = hours_ % HOURS_PER_MONTH;

@@ -13,7 +13,11 @@ export type PackageJson = {
   devDependencies?: Record<string, string>;
 };
 
-export type Manifest = { bin?: string | Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+export type Manifest = {
+  bin?: string | Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+};
 
 export type DepsInput = {
   pkg: PackageJson;
@@ -46,7 +50,9 @@ export function dependencyUsage(input: DepsInput): Usage[] {
   const names = [...Object.keys(input.pkg.dependencies ?? {}), ...Object.keys(input.pkg.devDependencies ?? {})];
   const why = new Map<string, string>();
   const words = new Set(
-    [...Object.values(input.pkg.scripts ?? {}), ...input.commands].flatMap((c) => c.split(/[\s;&|()"'`]+/)).filter(Boolean),
+    [...Object.values(input.pkg.scripts ?? {}), ...input.commands]
+      .flatMap((c) => c.split(/[\s;&|()"'`]+/))
+      .filter(Boolean),
   );
   for (const name of names) {
     const asModule = new RegExp(`(["'\`]|node_modules/)${escape(name)}(["'\`/])`);
@@ -63,7 +69,7 @@ export function dependencyUsage(input: DepsInput): Usage[] {
     if (file && !why.has("@types/node")) why.set("@types/node", `node: modules imported in ${file.path}`);
   }
   // Types and peers of used packages, until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const name of names) {
       if (why.has(name)) continue;
@@ -89,8 +95,14 @@ export function dependencyUsage(input: DepsInput): Usage[] {
 /** Reads a repository: its text `files` (relative paths) but `ignore`d ones, and installed manifests. */
 export function repositoryInput(root: string, files: string[], ignore: string[] = []): DepsInput {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as PackageJson;
-  const searched = files.filter((f) => !ignore.includes(f) && !/(^|\/)(package\.json|package-lock\.json)$|\.(md|png|jpe?g|svg|ico|crt|key|sqlite)$/.test(f));
-  const texts = searched.filter((f) => existsSync(path.join(root, f))).map((f) => ({ path: f, text: readFileSync(path.join(root, f), "utf8") }));
+  const searched = files.filter(
+    (f) =>
+      !ignore.includes(f) &&
+      !/(^|\/)(package\.json|package-lock\.json)$|\.(md|png|jpe?g|svg|ico|crt|key|sqlite)$/.test(f),
+  );
+  const texts = searched
+    .filter((f) => existsSync(path.join(root, f)))
+    .map((f) => ({ path: f, text: readFileSync(path.join(root, f), "utf8") }));
   // Shell scripts (a shebang) are commands too: `.ci/run` runs `npx -p node@… npm ci`.
   const commands = texts.filter((f) => f.text.startsWith("#!")).map((f) => f.text);
   return {

@@ -34,7 +34,13 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   const registry = await deploy(signer, "VenueRegistry");
   log("deploying Passepartout");
   // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
-  const main = await deploy(signer, "Passepartout", [deployer, treasury, opts.feeBps ?? 300, renderer.address, registry.address]);
+  const main = await deploy(signer, "Passepartout", [
+    deployer,
+    treasury,
+    opts.feeBps ?? 300,
+    renderer.address,
+    registry.address,
+  ]);
   const deployments: Deployments = {
     chainId,
     deployBlock: renderer.block,

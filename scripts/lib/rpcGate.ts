@@ -45,7 +45,11 @@ export const RPC_BODY_LIMIT = 1_000_000;
 type Call = { jsonrpc?: unknown; id?: unknown; method?: unknown };
 export type RpcVerdict = { ok: true } | { ok: false; status: number; body: unknown };
 
-const refusal = (id: unknown, code: number, message: string) => ({ jsonrpc: "2.0", id: id ?? null, error: { code, message } });
+const refusal = (id: unknown, code: number, message: string) => ({
+  jsonrpc: "2.0",
+  id: id ?? null,
+  error: { code, message },
+});
 
 /**
  * Decides whether a /rpc body may be forwarded. A batch is forwarded only when every call in it is
@@ -67,7 +71,11 @@ export function rpcGate(raw: string): RpcVerdict {
   const answers = calls.map((c) =>
     allowed(c)
       ? refusal(c.id, -32603, "not forwarded: another call of this batch is not allowed")
-      : refusal(c.id, -32601, `method ${typeof c.method === "string" ? c.method : "?"} is not available on the demo's public RPC`),
+      : refusal(
+          c.id,
+          -32601,
+          `method ${typeof c.method === "string" ? c.method : "?"} is not available on the demo's public RPC`,
+        ),
   );
   return { ok: false, status: 200, body: Array.isArray(body) ? answers : answers[0] };
 }

@@ -54,8 +54,22 @@ export async function seedDemo(
       doors: doorNames,
       payees: v.payees.map((p, i) => ({ address: payees[i], role: p.role })),
     });
-    const venueId = Number(await op.createVenue.staticCall(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
-    await mined(op.createVenue(v.name, uri, payees, v.payees.map((p) => p.shareBps)));
+    const venueId = Number(
+      await op.createVenue.staticCall(
+        v.name,
+        uri,
+        payees,
+        v.payees.map((p) => p.shareBps),
+      ),
+    );
+    await mined(
+      op.createVenue(
+        v.name,
+        uri,
+        payees,
+        v.payees.map((p) => p.shareBps),
+      ),
+    );
 
     const resources: Record<string, number> = {};
     for (const r of v.resources) {
@@ -101,4 +115,3 @@ export async function seedDemo(
   }
   return result;
 }
-

@@ -40,7 +40,15 @@ export function authRouter(ctx: RelayerContext): Router {
     };
     // Used nonces are bounded per client IP (the per-IP limiter's key: IPv6 by /56), not globally.
     const requester = ipKeyGenerator(req.ip ?? "unknown");
-    const who = await verifySiwe(body.data.message, body.data.signature, policy, ctx.nonces, ctx.reader, now, requester);
+    const who = await verifySiwe(
+      body.data.message,
+      body.data.signature,
+      policy,
+      ctx.nonces,
+      ctx.reader,
+      now,
+      requester,
+    );
     const exp = Math.min(now + ctx.config.sessionTtlS, who.expiresAt ?? Number.MAX_SAFE_INTEGER);
     const token = ctx.sessions.issue(who.address, who.chainId, exp);
     res.set("set-cookie", `${SESSION_COOKIE}=${token}; Max-Age=${exp - now}; ${cookieAttrs()}`);
@@ -56,7 +64,12 @@ export function authRouter(ctx: RelayerContext): Router {
 
   router.get("/api/me", (req, res) => {
     const s = requireSession(ctx, req);
-    res.json({ address: s.address, chainId: s.chainId, expiresAt: s.exp, operatorOf: ctx.index.venuesOperatedBy(s.address) });
+    res.json({
+      address: s.address,
+      chainId: s.chainId,
+      expiresAt: s.exp,
+      operatorOf: ctx.index.venuesOperatedBy(s.address),
+    });
   });
   return router;
 }

@@ -26,7 +26,9 @@ export function networkDescription(ctx: RelayerContext) {
   return {
     chainId: d.chainId,
     deployBlock: d.deployBlock,
-    contracts: Object.fromEntries(Object.entries(d.contracts).map(([name, x]) => [name, { address: x.address, abiHash: abiHash(x.abi) }])),
+    contracts: Object.fromEntries(
+      Object.entries(d.contracts).map(([name, x]) => [name, { address: x.address, abiHash: abiHash(x.abi) }]),
+    ),
     eip712: {
       domain: protocolDomain(d.chainId, d.contracts.Passepartout.address),
       types: { ...challengeTypes, ...unlockRequestTypes, ...openCommandTypes },
@@ -60,7 +62,8 @@ export function networkRouter(ctx: RelayerContext): Router {
   router.get("/api/network/abi/:name", (req, res) => {
     const name = contractName.safeParse(req.params.name);
     if (!name.success) throw new RelayerError("bad_request", "contract name must be letters, digits and _");
-    if (!Object.hasOwn(ctx.deployments.contracts, name.data)) throw new RelayerError("not_found", "no such contract in this network's deployments");
+    if (!Object.hasOwn(ctx.deployments.contracts, name.data))
+      throw new RelayerError("not_found", "no such contract in this network's deployments");
     const { address, abi } = ctx.deployments.contracts[name.data];
     revalidate(res).json({ name: name.data, address, abiHash: abiHash(abi), abi });
   });

@@ -15,7 +15,14 @@ export function opsRouter(ctx: RelayerContext): Router {
     const fresh = ageMs !== null && ageMs <= Math.max(ctx.config.indexMaxStalenessMs, ctx.config.indexPollMs * 3 + 500);
     const ready = index.synced() && fresh;
     const lag = index.lagBlocks();
-    const state = { ready, tip: index.tip, head: index.head, lagBlocks: Number.isFinite(lag) ? lag : null, lastSyncAgeMs: ageMs, reorgs: index.reorgs };
+    const state = {
+      ready,
+      tip: index.tip,
+      head: index.head,
+      lagBlocks: Number.isFinite(lag) ? lag : null,
+      lastSyncAgeMs: ageMs,
+      reorgs: index.reorgs,
+    };
     if (ready) res.json(state);
     else res.status(503).json(errorBody(new RelayerError("not_ready", "event index not synced or stale", state)));
   });

@@ -50,14 +50,19 @@ export function readRouter(ctx: RelayerContext): Router {
       [...index.venues.values()].map((v) => ({
         ...v,
         resources: resources.filter((r) => r.venueId === v.id),
-        doors: doors.filter((d) => d.venueId === v.id).map((d) => ({ id: d.id, allResources: d.allResources, active: d.active })),
+        doors: doors
+          .filter((d) => d.venueId === v.id)
+          .map((d) => ({ id: d.id, allResources: d.allResources, active: d.active })),
       })),
     );
   });
 
   router.get("/api/resources/:id/availability", (req, res) => {
     const id = parseOr400(resourceIdParam.safeParse(req.params.id), "resource id must be a uint32");
-    const q = parseOr400(availabilityQuery.safeParse(req.query), "from and to must be UNIX seconds or ISO dates, to after from, at most 62 days");
+    const q = parseOr400(
+      availabilityQuery.safeParse(req.query),
+      "from and to must be UNIX seconds or ISO dates, to after from, at most 62 days",
+    );
     const resource = index.resources.get(id);
     if (!resource) throw new RelayerError("not_found", "no such resource");
     const from = Math.floor(q.from / SLOT) * SLOT;
@@ -70,7 +75,15 @@ export function readRouter(ctx: RelayerContext): Router {
       const b = Math.min(p.end, to);
       for (let t = a; t < b; t += SLOT) taken[(t - from) / SLOT]++;
     }
-    res.json({ resourceId: id, units: resource.units, from, to, slotSeconds: SLOT, free: taken.map((n) => Math.max(0, resource.units - n)), asOfBlock: index.tip });
+    res.json({
+      resourceId: id,
+      units: resource.units,
+      from,
+      to,
+      slotSeconds: SLOT,
+      free: taken.map((n) => Math.max(0, resource.units - n)),
+      asOfBlock: index.tip,
+    });
   });
 
   router.get("/api/passes", (req, res) => {
@@ -82,7 +95,8 @@ export function readRouter(ctx: RelayerContext): Router {
     const out = [];
     for (const p of index.passes.values()) {
       const asGuest = p.guest === holder && p.guestExpires > now;
-      if (p.holder === holder || asGuest) out.push({ ...passJson(ctx, p), role: p.holder === holder ? "holder" : "guest" });
+      if (p.holder === holder || asGuest)
+        out.push({ ...passJson(ctx, p), role: p.holder === holder ? "holder" : "guest" });
     }
     out.sort((a, b) => a.start - b.start);
     res.json({ holder, passes: out, asOfBlock: index.tip });
@@ -99,7 +113,9 @@ export function readRouter(ctx: RelayerContext): Router {
   router.get("/api/venues/:id/bookings", (req, res) => {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
-    const bookings = [...index.passes.values()].filter((p) => index.venueOf(p) === venueId).map((p) => passJson(ctx, p));
+    const bookings = [...index.passes.values()]
+      .filter((p) => index.venueOf(p) === venueId)
+      .map((p) => passJson(ctx, p));
     bookings.sort((a, b) => a.start - b.start);
     res.json({ venueId, bookings, asOfBlock: index.tip });
   });

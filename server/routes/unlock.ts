@@ -27,7 +27,8 @@ export type Send = (status: number, body: unknown, headers?: Record<string, stri
 
 export function partial(raw: unknown): Who {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const door = typeof r.door === "number" && Number.isSafeInteger(r.door) && r.door >= 0 && r.door <= 0xffffffff ? r.door : null;
+  const door =
+    typeof r.door === "number" && Number.isSafeInteger(r.door) && r.door >= 0 && r.door <= 0xffffffff ? r.door : null;
   const signer = typeof r.signer === "string" && /^0x[0-9a-fA-F]{40}$/.test(r.signer) ? r.signer.toLowerCase() : null;
   const pass = typeof r.passId === "string" && /^\d{1,78}$/.test(r.passId) ? r.passId : null;
   return { door, signer, pass };
@@ -72,7 +73,9 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     signerLimited: async (signer) => {
       const { totalHits, resetTime } = await signerLimit.store.increment(`signer:${signer}`);
       if (totalHits <= signerLimit.limit) return 0;
-      const untilReset = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : Math.ceil(signerLimit.windowMs / 1000);
+      const untilReset = resetTime
+        ? Math.ceil((resetTime.getTime() - Date.now()) / 1000)
+        : Math.ceil(signerLimit.windowMs / 1000);
       return Math.max(1, untilReset);
     },
     onFreshWait: (seconds) => indexPhase.observe(seconds),
@@ -83,7 +86,14 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
   const grantedSeconds = metrics.decisionSeconds.labels({ result: "granted" });
   const deniedSeconds = metrics.decisionSeconds.labels({ result: "denied" });
 
-  async function answer(send: Send, requestId: string, started: bigint, decision: Decision, who: Who, now: number): Promise<void> {
+  async function answer(
+    send: Send,
+    requestId: string,
+    started: bigint,
+    decision: Decision,
+    who: Who,
+    now: number,
+  ): Promise<void> {
     const granted = decision.reason === "granted";
     let auditId: number;
     const auditStart = performance.now();
@@ -119,23 +129,40 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     const result = granted ? "granted" : "denied";
     metrics.decisions.inc({ result, reason: decision.reason });
     (granted ? grantedSeconds : deniedSeconds).observe(Number(process.hrtime.bigint() - started) / 1e9);
-    if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source }, "door decision");
+    if (ctx.logger.isLevelEnabled("debug"))
+      ctx.logger.debug(
+        { requestId, reason: decision.reason, door: who.door, pass: who.pass, source: decision.source },
+        "door decision",
+      );
     const asError = decisionError(decision.reason, { requestId, auditId });
     const headers = decision.retryAfterS ? { "Retry-After": String(decision.retryAfterS) } : undefined;
-    send(reasonStatus(decision.reason), asError ? errorBody(asError) : {
-      requestId,
-      granted,
-      reason: decision.reason,
-      auditId,
-      ...(decision.openCommand ? { openCommand: decision.openCommand } : {}),
-      ...(lock ? { lock } : {}),
-    }, headers);
+    send(
+      reasonStatus(decision.reason),
+      asError
+        ? errorBody(asError)
+        : {
+            requestId,
+            granted,
+            reason: decision.reason,
+            auditId,
+            ...(decision.openCommand ? { openCommand: decision.openCommand } : {}),
+            ...(lock ? { lock } : {}),
+          },
+      headers,
+    );
   }
 
   async function decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void> {
     const now = ctx.clock();
     const decision = await verifyUnlockRequest(p, now, deps);
-    await answer(send, requestId, started, decision, { door: p.door, signer: p.signer, pass: p.passId.toString() }, now);
+    await answer(
+      send,
+      requestId,
+      started,
+      decision,
+      { door: p.door, signer: p.signer, pass: p.passId.toString() },
+      now,
+    );
   }
 
   return { answer, decide };
@@ -143,10 +170,12 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
 
 export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
   const router = express.Router();
-  const sendWith = (res: Response): Send => (status, body, headers) => {
-    if (headers) res.set(headers);
-    res.status(status).json(body);
-  };
+  const sendWith =
+    (res: Response): Send =>
+    (status, body, headers) => {
+      if (headers) res.set(headers);
+      res.status(status).json(body);
+    };
   const answer = (res: Response, decision: Decision, who: Who, now: number) => {
     const l = res.locals as Locals;
     return core.answer(sendWith(res), l.requestId, l.started, decision, who, now);
@@ -176,7 +205,14 @@ export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
   // Body errors (bad JSON, too large) on this route are decisions too.
   const bodyErrors = (err: Error & { type?: string }, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    if (err.type === "entity.too.large" || err.type === "entity.parse.failed" || err.type === "charset.unsupported" || err.type === "encoding.unsupported" || err.type === "request.aborted" || err.type === "entity.verify.failed") {
+    if (
+      err.type === "entity.too.large" ||
+      err.type === "entity.parse.failed" ||
+      err.type === "charset.unsupported" ||
+      err.type === "encoding.unsupported" ||
+      err.type === "request.aborted" ||
+      err.type === "entity.verify.failed"
+    ) {
       if (!(res.locals as Locals).requestId) start(req, res, () => undefined);
       void answer(res, denyDecision("malformed_request"), NO_WHO, ctx.clock()).catch(next);
       return;

@@ -17,7 +17,13 @@ describe("Passepartout network administration", function () {
       expect(await core.renderer()).to.equal(await renderer.getAddress());
       expect(await core.venueRegistry()).to.equal(await registry.getAddress());
 
-      const fresh = await ethers.deployContract("Passepartout", [admin.address, treasury.address, 1_000, await renderer.getAddress(), await registry.getAddress()]);
+      const fresh = await ethers.deployContract("Passepartout", [
+        admin.address,
+        treasury.address,
+        1_000,
+        await renderer.getAddress(),
+        await registry.getAddress(),
+      ]);
       const tx = fresh.deploymentTransaction()!;
       await expect(tx).to.emit(fresh, "AdminChanged").withArgs(ethers.ZeroAddress, admin.address);
       await expect(tx).to.emit(fresh, "TreasuryChanged").withArgs(treasury.address);
@@ -62,14 +68,22 @@ describe("Passepartout network administration", function () {
           [admin.address, treasury.address, 0, Z, g],
           [admin.address, treasury.address, 0, r, Z],
         ]) {
-          await expect(factory.deploy(...(args as [string, string, number, string, string]))).to.be.revertedWithCustomError(core, "ZeroAddress");
+          await expect(
+            factory.deploy(...(args as [string, string, number, string, string])),
+          ).to.be.revertedWithCustomError(core, "ZeroAddress");
         }
       });
 
       it("reverts on a fee above 10 %", async function () {
         const { core, admin, treasury, renderer, registry } = await loadFixture(deployFixture);
         await expect(
-          ethers.deployContract("Passepartout", [admin.address, treasury.address, 1_001, await renderer.getAddress(), await registry.getAddress()]),
+          ethers.deployContract("Passepartout", [
+            admin.address,
+            treasury.address,
+            1_001,
+            await renderer.getAddress(),
+            await registry.getAddress(),
+          ]),
         )
           .to.be.revertedWithCustomError(core, "FeeTooHigh")
           .withArgs(1_001, 1_000);
@@ -81,7 +95,9 @@ describe("Passepartout network administration", function () {
     describe("when the admin proposes a successor", function () {
       it("records the pending admin and emits AdminProposed, without handing over yet", async function () {
         const { pp, admin, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(admin).proposeAdmin(other.address)).to.emit(pp, "AdminProposed").withArgs(admin.address, other.address);
+        await expect(pp.connect(admin).proposeAdmin(other.address))
+          .to.emit(pp, "AdminProposed")
+          .withArgs(admin.address, other.address);
         expect(await pp.pendingAdmin()).to.equal(other.address);
         expect(await pp.admin()).to.equal(admin.address);
       });
@@ -89,10 +105,14 @@ describe("Passepartout network administration", function () {
       it("hands over when the successor accepts, and the old admin loses its powers", async function () {
         const { pp, admin, other } = await loadFixture(deployFixture);
         await pp.connect(admin).proposeAdmin(other.address);
-        await expect(pp.connect(other).acceptAdmin()).to.emit(pp, "AdminChanged").withArgs(admin.address, other.address);
+        await expect(pp.connect(other).acceptAdmin())
+          .to.emit(pp, "AdminChanged")
+          .withArgs(admin.address, other.address);
         expect(await pp.admin()).to.equal(other.address);
         expect(await pp.pendingAdmin()).to.equal(ethers.ZeroAddress);
-        await expect(pp.connect(admin).setFeeBps(0)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(admin.address);
+        await expect(pp.connect(admin).setFeeBps(0))
+          .to.be.revertedWithCustomError(pp, "NotAdmin")
+          .withArgs(admin.address);
         await expect(pp.connect(other).setFeeBps(0)).to.emit(pp, "FeeChanged").withArgs(0);
       });
 
@@ -111,21 +131,29 @@ describe("Passepartout network administration", function () {
         const { pp, admin, other } = await loadFixture(deployFixture);
         await pp.connect(admin).proposeAdmin(other.address);
         await pp.connect(admin).proposeAdmin(ethers.ZeroAddress);
-        await expect(pp.connect(other).acceptAdmin()).to.be.revertedWithCustomError(pp, "NotPendingAdmin").withArgs(other.address);
+        await expect(pp.connect(other).acceptAdmin())
+          .to.be.revertedWithCustomError(pp, "NotPendingAdmin")
+          .withArgs(other.address);
       });
     });
 
     describe("when someone else tries", function () {
       it("reverts NotAdmin when a non-admin proposes", async function () {
         const { pp, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).proposeAdmin(other.address)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(other.address);
+        await expect(pp.connect(other).proposeAdmin(other.address))
+          .to.be.revertedWithCustomError(pp, "NotAdmin")
+          .withArgs(other.address);
       });
 
       it("reverts NotPendingAdmin when anyone but the proposed admin accepts", async function () {
         const { pp, admin, other, member } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).acceptAdmin()).to.be.revertedWithCustomError(pp, "NotPendingAdmin").withArgs(other.address);
+        await expect(pp.connect(other).acceptAdmin())
+          .to.be.revertedWithCustomError(pp, "NotPendingAdmin")
+          .withArgs(other.address);
         await pp.connect(admin).proposeAdmin(other.address);
-        await expect(pp.connect(member).acceptAdmin()).to.be.revertedWithCustomError(pp, "NotPendingAdmin").withArgs(member.address);
+        await expect(pp.connect(member).acceptAdmin())
+          .to.be.revertedWithCustomError(pp, "NotPendingAdmin")
+          .withArgs(member.address);
       });
     });
   });
@@ -144,7 +172,9 @@ describe("Passepartout network administration", function () {
 
     it("reverts NotAdmin for anyone but the admin", async function () {
       const { pp, other } = await loadFixture(deployFixture);
-      await expect(pp.connect(other).setTreasury(other.address)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(other.address);
+      await expect(pp.connect(other).setTreasury(other.address))
+        .to.be.revertedWithCustomError(pp, "NotAdmin")
+        .withArgs(other.address);
     });
   });
 
@@ -157,12 +187,16 @@ describe("Passepartout network administration", function () {
 
     it("reverts FeeTooHigh above 10 %", async function () {
       const { pp, admin } = await loadFixture(deployFixture);
-      await expect(pp.connect(admin).setFeeBps(1_001)).to.be.revertedWithCustomError(pp, "FeeTooHigh").withArgs(1_001, 1_000);
+      await expect(pp.connect(admin).setFeeBps(1_001))
+        .to.be.revertedWithCustomError(pp, "FeeTooHigh")
+        .withArgs(1_001, 1_000);
     });
 
     it("reverts NotAdmin for anyone but the admin", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).setFeeBps(0)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(operator.address);
+      await expect(pp.connect(operator).setFeeBps(0))
+        .to.be.revertedWithCustomError(pp, "NotAdmin")
+        .withArgs(operator.address);
     });
   });
 
@@ -172,7 +206,9 @@ describe("Passepartout network administration", function () {
         const { pp, admin } = await loadFixture(deployFixture);
         const token = ethers.Wallet.createRandom().address;
         expect(await pp.isCurrencyAllowed(token)).to.equal(false);
-        await expect(pp.connect(admin).setCurrencyAllowed(token, true)).to.emit(pp, "CurrencyAllowed").withArgs(token, 2, true);
+        await expect(pp.connect(admin).setCurrencyAllowed(token, true))
+          .to.emit(pp, "CurrencyAllowed")
+          .withArgs(token, 2, true);
         expect(await pp.isCurrencyAllowed(token)).to.equal(true);
       });
     });
@@ -180,9 +216,13 @@ describe("Passepartout network administration", function () {
     describe("when a registered token is forbidden and allowed again", function () {
       it("keeps its index", async function () {
         const { pp, admin, cadAddress } = await loadFixture(deployFixture);
-        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, false)).to.emit(pp, "CurrencyAllowed").withArgs(cadAddress, 1, false);
+        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, false))
+          .to.emit(pp, "CurrencyAllowed")
+          .withArgs(cadAddress, 1, false);
         expect(await pp.isCurrencyAllowed(cadAddress)).to.equal(false);
-        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, true)).to.emit(pp, "CurrencyAllowed").withArgs(cadAddress, 1, true);
+        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, true))
+          .to.emit(pp, "CurrencyAllowed")
+          .withArgs(cadAddress, 1, true);
         expect(await pp.isCurrencyAllowed(cadAddress)).to.equal(true);
       });
     });
@@ -191,7 +231,9 @@ describe("Passepartout network administration", function () {
       it("registers it, not allowed", async function () {
         const { pp, admin } = await loadFixture(deployFixture);
         const token = ethers.Wallet.createRandom().address;
-        await expect(pp.connect(admin).setCurrencyAllowed(token, false)).to.emit(pp, "CurrencyAllowed").withArgs(token, 2, false);
+        await expect(pp.connect(admin).setCurrencyAllowed(token, false))
+          .to.emit(pp, "CurrencyAllowed")
+          .withArgs(token, 2, false);
         expect(await pp.isCurrencyAllowed(token)).to.equal(false);
       });
     });
@@ -204,7 +246,9 @@ describe("Passepartout network administration", function () {
 
       it("reverts NotAdmin for anyone but the admin", async function () {
         const { pp, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).setCurrencyAllowed(other.address, true)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(other.address);
+        await expect(pp.connect(other).setCurrencyAllowed(other.address, true))
+          .to.be.revertedWithCustomError(pp, "NotAdmin")
+          .withArgs(other.address);
       });
 
       it("reverts CurrencyListFull once 256 currencies are registered, while re-allowing a known one still works", async function () {
@@ -214,7 +258,9 @@ describe("Passepartout network administration", function () {
         await ethers.provider.send("evm_setAutomine", [false]);
         try {
           for (let i = 0; i < 254; i++) {
-            pending.push(await pp.connect(admin).setCurrencyAllowed(ethers.toBeHex(0x1000 + i, 20), true, { gasLimit: 200_000 }));
+            pending.push(
+              await pp.connect(admin).setCurrencyAllowed(ethers.toBeHex(0x1000 + i, 20), true, { gasLimit: 200_000 }),
+            );
           }
           await networkHelpers.mine();
         } finally {
@@ -223,8 +269,12 @@ describe("Passepartout network administration", function () {
         const last = await pending[pending.length - 1].wait();
         expect(last!.status).to.equal(1);
         expect(await pp.isCurrencyAllowed(ethers.toBeHex(0x1000 + 253, 20))).to.equal(true);
-        await expect(pp.connect(admin).setCurrencyAllowed(ethers.toBeHex(0x9999, 20), true)).to.be.revertedWithCustomError(pp, "CurrencyListFull");
-        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, true)).to.emit(pp, "CurrencyAllowed").withArgs(cadAddress, 1, true);
+        await expect(
+          pp.connect(admin).setCurrencyAllowed(ethers.toBeHex(0x9999, 20), true),
+        ).to.be.revertedWithCustomError(pp, "CurrencyListFull");
+        await expect(pp.connect(admin).setCurrencyAllowed(cadAddress, true))
+          .to.emit(pp, "CurrencyAllowed")
+          .withArgs(cadAddress, 1, true);
       });
     });
   });
@@ -240,7 +290,9 @@ describe("Passepartout network administration", function () {
 
     it("reverts NotAdmin for anyone but the admin", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).setNetworkPaused(true)).to.be.revertedWithCustomError(pp, "NotAdmin").withArgs(operator.address);
+      await expect(pp.connect(operator).setNetworkPaused(true))
+        .to.be.revertedWithCustomError(pp, "NotAdmin")
+        .withArgs(operator.address);
     });
   });
 

@@ -52,7 +52,9 @@ describe("Passepartout bookings", function () {
 
     it("caps a day at 24 hourly prices and a month at 30 daily prices when those are cheaper", async function () {
       const f = await loadFixture(deployFixture);
-      await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 1_000n, pricePerMonth: 1_000_000n }));
+      await f.pp
+        .connect(f.operator)
+        .updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 1_000n, pricePerMonth: 1_000_000n }));
       const s = f.at(10);
       expect(await f.pp.quote(1, s, s + DAY)).to.equal(240n);
       expect(await f.pp.quote(1, s, s + MONTH)).to.equal(7_200n);
@@ -73,11 +75,21 @@ describe("Passepartout bookings", function () {
     it("reverts ResourceNotFound and BookingNotOnGrid", async function () {
       const f = await loadFixture(deployFixture);
       const s = f.at(10);
-      await expect(f.pp.quote(9, s, s + HOUR)).to.be.revertedWithCustomError(f.pp, "ResourceNotFound").withArgs(9);
-      await expect(f.pp.quote(1, s + 1n, s + HOUR)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid").withArgs(s + 1n, s + HOUR);
-      await expect(f.pp.quote(1, s, s + HOUR + 60n)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid").withArgs(s, s + HOUR + 60n);
-      await expect(f.pp.quote(1, s, s)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid").withArgs(s, s);
-      await expect(f.pp.quote(1, s + HOUR, s)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid").withArgs(s + HOUR, s);
+      await expect(f.pp.quote(9, s, s + HOUR))
+        .to.be.revertedWithCustomError(f.pp, "ResourceNotFound")
+        .withArgs(9);
+      await expect(f.pp.quote(1, s + 1n, s + HOUR))
+        .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
+        .withArgs(s + 1n, s + HOUR);
+      await expect(f.pp.quote(1, s, s + HOUR + 60n))
+        .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
+        .withArgs(s, s + HOUR + 60n);
+      await expect(f.pp.quote(1, s, s))
+        .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
+        .withArgs(s, s);
+      await expect(f.pp.quote(1, s + HOUR, s))
+        .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
+        .withArgs(s + HOUR, s);
     });
   });
 
@@ -95,9 +107,15 @@ describe("Passepartout bookings", function () {
     it("reverts ResourceNotFound, BookingNotOnGrid and BookingUnitOutOfRange", async function () {
       const f = await loadFixture(deployFixture);
       const s = f.at(3);
-      await expect(f.pp.isUnitFree(9, 0, s, s + HOUR)).to.be.revertedWithCustomError(f.pp, "ResourceNotFound").withArgs(9);
-      await expect(f.pp.isUnitFree(1, 0, s, s - HOUR)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid").withArgs(s, s - HOUR);
-      await expect(f.pp.isUnitFree(2, 3, s, s + HOUR)).to.be.revertedWithCustomError(f.pp, "BookingUnitOutOfRange").withArgs(3, 3);
+      await expect(f.pp.isUnitFree(9, 0, s, s + HOUR))
+        .to.be.revertedWithCustomError(f.pp, "ResourceNotFound")
+        .withArgs(9);
+      await expect(f.pp.isUnitFree(1, 0, s, s - HOUR))
+        .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
+        .withArgs(s, s - HOUR);
+      await expect(f.pp.isUnitFree(2, 3, s, s + HOUR))
+        .to.be.revertedWithCustomError(f.pp, "BookingUnitOutOfRange")
+        .withArgs(3, 3);
     });
   });
 
@@ -108,13 +126,24 @@ describe("Passepartout bookings", function () {
         const s = f.at(2, 9);
         const e = s + 2n * HOUR;
         const price = 2n * ROOM_PRICES.hour;
-        const tx = await f.pp.connect(f.member).book(1, s, e, ANY_UNIT, price, f.member.address, ...TERMS[1], { value: price });
+        const tx = await f.pp
+          .connect(f.member)
+          .book(1, s, e, ANY_UNIT, price, f.member.address, ...TERMS[1], { value: price });
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [-price, price]);
         await expect(tx).to.emit(f.pp, "Transfer").withArgs(ethers.ZeroAddress, f.member.address, 1);
         const ev = await bookedEvent(f, tx);
-        expect([ev.passId, ev.resourceId, ev.holder, ev.payer, ev.unit, ev.start, ev.end, ev.currency, ev.amount, ev.splitId]).to.deep.equal([
-          1n, 1n, f.member.address, f.member.address, 0n, s, e, ETH, price, 1n,
-        ]);
+        expect([
+          ev.passId,
+          ev.resourceId,
+          ev.holder,
+          ev.payer,
+          ev.unit,
+          ev.start,
+          ev.end,
+          ev.currency,
+          ev.amount,
+          ev.splitId,
+        ]).to.deep.equal([1n, 1n, f.member.address, f.member.address, 0n, s, e, ETH, price, 1n]);
         expect(await f.pp.ownerOf(1)).to.equal(f.member.address);
         expect(await f.pp.balanceOf(f.member.address)).to.equal(1);
         expect(await f.pp.nextPassId()).to.equal(2);
@@ -138,14 +167,18 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2, 9);
         const price = ROOM_PRICES.hour;
-        const tx = f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, price, f.member.address, ...TERMS[1], { value: price * 10n });
+        const tx = f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, price, f.member.address, ...TERMS[1], { value: price * 10n });
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [-price, price]);
       });
 
       it("mints to a recipient other than the payer", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2, 9);
-        const tx = await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, ...TERMS[1], { value: ROOM_PRICES.hour });
+        const tx = await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, ...TERMS[1], { value: ROOM_PRICES.hour });
         const ev = await bookedEvent(f, tx);
         expect(ev.holder).to.equal(f.other.address);
         expect(ev.payer).to.equal(f.member.address);
@@ -168,7 +201,13 @@ describe("Passepartout bookings", function () {
         const latest = slot + 48n * HOUR;
         // The next block is one second later, still in the same slot.
         await bookRoom(f, latest, latest + HOUR);
-        await expect(f.pp.connect(f.member).book(1, latest + HOUR, latest + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .book(1, latest + HOUR, latest + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+              value: ROOM_PRICES.hour,
+            }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingBeyondHorizon")
           .withArgs(latest + HOUR, latest);
       });
@@ -198,21 +237,30 @@ describe("Passepartout bookings", function () {
       it("reverts ZeroAddress for the zero recipient", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ethers.ZeroAddress, ...TERMS[1], { value: ROOM_PRICES.hour }))
-          .to.be.revertedWithCustomError(f.pp, "ZeroAddress");
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ethers.ZeroAddress, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        ).to.be.revertedWithCustomError(f.pp, "ZeroAddress");
       });
 
       it("reverts ResourceNotFound for an unknown resource", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(8, s, s + HOUR, ANY_UNIT, 1n, f.member.address, ...TERMS[1])).to.be.revertedWithCustomError(f.pp, "ResourceNotFound").withArgs(8);
+        await expect(f.pp.connect(f.member).book(8, s, s + HOUR, ANY_UNIT, 1n, f.member.address, ...TERMS[1]))
+          .to.be.revertedWithCustomError(f.pp, "ResourceNotFound")
+          .withArgs(8);
       });
 
       it("reverts VenueIsPaused while the venue is paused, and books again once unpaused", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
         await f.pp.connect(f.operator).setVenuePaused(1, true);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "VenueIsPaused")
           .withArgs(1);
         await f.pp.connect(f.operator).setVenuePaused(1, false);
@@ -222,7 +270,11 @@ describe("Passepartout bookings", function () {
       it("reverts BookingNotOnGrid off the hour grid", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s + 60n, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp.connect(f.member).book(1, s + 60n, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid")
           .withArgs(s + 60n, s + HOUR);
       });
@@ -231,7 +283,13 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         await time.increaseTo(f.at(1, 10) + 5n);
         const current = f.at(1, 10);
-        await expect(f.pp.connect(f.member).book(1, current - HOUR, current, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .book(1, current - HOUR, current, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+              value: ROOM_PRICES.hour,
+            }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingInPast")
           .withArgs(current - HOUR, current);
       });
@@ -240,10 +298,18 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         await f.pp.connect(f.operator).updateResource(1, roomParams({ minHours: 2, maxHours: 3 }));
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[1], { value: ROOM_PRICES.day }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.day,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingDurationOutOfRange")
           .withArgs(1, 2, 3);
-        await expect(f.pp.connect(f.member).book(1, s, s + 4n * HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[1], { value: ROOM_PRICES.day }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + 4n * HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.day,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingDurationOutOfRange")
           .withArgs(4, 2, 3);
       });
@@ -251,7 +317,11 @@ describe("Passepartout bookings", function () {
       it("reverts BookingPriceAboveMax when the price exceeds the caller's maximum", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.day }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.day,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingPriceAboveMax")
           .withArgs(2n * ROOM_PRICES.hour, ROOM_PRICES.hour);
       });
@@ -259,7 +329,11 @@ describe("Passepartout bookings", function () {
       it("reverts BookingWrongPayment when too little ETH is sent", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour - 1n }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour - 1n,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingWrongPayment")
           .withArgs(ROOM_PRICES.hour - 1n, ROOM_PRICES.hour);
       });
@@ -276,7 +350,9 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2, 9);
         await bookDesk(f, s + 2n * HOUR, s + 3n * HOUR, f.member, 1);
-        await expect(f.pp.connect(f.other).book(2, s, s + 3n * HOUR, 1, ethers.MaxUint256, f.other.address, ...TERMS[2]))
+        await expect(
+          f.pp.connect(f.other).book(2, s, s + 3n * HOUR, 1, ethers.MaxUint256, f.other.address, ...TERMS[2]),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingSlotTaken")
           .withArgs(2, 1);
       });
@@ -285,7 +361,9 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2, 9);
         for (let i = 0; i < 3; i++) await bookDesk(f, s, s + HOUR);
-        await expect(f.pp.connect(f.other).book(2, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.other.address, ...TERMS[2]))
+        await expect(
+          f.pp.connect(f.other).book(2, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.other.address, ...TERMS[2]),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingNoFreeUnit")
           .withArgs(2, s, s + HOUR);
       });
@@ -294,10 +372,11 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
         const before = await ethers.provider.getBalance(f.address);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, 0n, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour })).to.be.revertedWithCustomError(
-          f.pp,
-          "BookingPriceAboveMax",
-        );
+        await expect(
+          f.pp
+            .connect(f.member)
+            .book(1, s, s + HOUR, ANY_UNIT, 0n, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }),
+        ).to.be.revertedWithCustomError(f.pp, "BookingPriceAboveMax");
         expect(await f.pp.nextPassId()).to.equal(1);
         expect(await f.pp.isUnitFree(1, 0, s, s + HOUR)).to.equal(true);
         expect(await ethers.provider.getBalance(f.address)).to.equal(before);
@@ -309,9 +388,14 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         await f.pp.connect(f.admin).setNetworkPaused(true);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
-          .to.be.revertedWithCustomError(f.pp, "NetworkPaused");
-        await expect(f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[2])).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        ).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
+        await expect(
+          f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, ethers.MaxUint256, f.member.address, ...TERMS[2]),
+        ).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
       });
     });
 
@@ -324,8 +408,13 @@ describe("Passepartout bookings", function () {
         await ethers.provider.send("evm_setAutomine", [false]);
         let raise, booking;
         try {
-          raise = await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: ROOM_PRICES.hour * 3n }), { gasLimit: 500_000 });
-          booking = await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, quoted, f.member.address, ...TERMS[1], { value: quoted * 5n, gasLimit: 500_000 });
+          raise = await f.pp
+            .connect(f.operator)
+            .updateResource(1, roomParams({ pricePerHour: ROOM_PRICES.hour * 3n }), { gasLimit: 500_000 });
+          booking = await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, quoted, f.member.address, ...TERMS[1], {
+            value: quoted * 5n,
+            gasLimit: 500_000,
+          });
           await networkHelpers.mine();
         } finally {
           await ethers.provider.send("evm_setAutomine", [true]);
@@ -333,7 +422,11 @@ describe("Passepartout bookings", function () {
         expect((await ethers.provider.getTransactionReceipt(raise.hash))!.status).to.equal(1);
         expect((await ethers.provider.getTransactionReceipt(booking.hash))!.status).to.equal(0);
         expect(await f.pp.nextPassId()).to.equal(1);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, quoted, f.member.address, ...TERMS[1], { value: quoted * 5n }))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .book(1, s, s + HOUR, ANY_UNIT, quoted, f.member.address, ...TERMS[1], { value: quoted * 5n }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingPriceAboveMax")
           .withArgs(ROOM_PRICES.hour * 3n, quoted);
       });
@@ -347,18 +440,29 @@ describe("Passepartout bookings", function () {
         let change, booking;
         try {
           change = await f.pp.connect(f.operator).updateResource(1, roomParams({ policyId: 0 }), { gasLimit: 500_000 });
-          booking = await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour, gasLimit: 500_000 });
+          booking = await f.pp
+            .connect(f.member)
+            .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+              value: ROOM_PRICES.hour,
+              gasLimit: 500_000,
+            });
           await networkHelpers.mine();
         } finally {
           await ethers.provider.send("evm_setAutomine", [true]);
         }
         expect((await ethers.provider.getTransactionReceipt(change.hash))!.status).to.equal(1);
         expect((await ethers.provider.getTransactionReceipt(booking.hash))!.status).to.equal(0);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingTermsChanged")
           .withArgs(1, 0, true);
         // With the new terms pinned, the booking goes through.
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, 0, true, { value: ROOM_PRICES.hour });
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, 0, true, { value: ROOM_PRICES.hour });
         expect((await f.pp.pass(1)).policyId).to.equal(0);
       });
 
@@ -366,12 +470,45 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         await f.pp.connect(f.operator).updateResource(1, roomParams({ transferable: false }));
         const s = f.at(2, 9);
-        await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
+        await expect(
+          f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingTermsChanged")
           .withArgs(1, 1, false);
-        await f.pp.connect(f.operator).updateResource(2, roomParams({ name: "Bureaux partagés", units: 3, currency: f.cadAddress, pricePerHour: DESK_PRICES.hour, pricePerDay: DESK_PRICES.day, pricePerMonth: DESK_PRICES.month, graceSeconds: 0, policyId: 2, transferable: false }));
+        await f.pp.connect(f.operator).updateResource(
+          2,
+          roomParams({
+            name: "Bureaux partagés",
+            units: 3,
+            currency: f.cadAddress,
+            pricePerHour: DESK_PRICES.hour,
+            pricePerDay: DESK_PRICES.day,
+            pricePerMonth: DESK_PRICES.month,
+            graceSeconds: 0,
+            policyId: 2,
+            transferable: false,
+          }),
+        );
         const sig = await signPermit(f, f.member, f.address, CAD(5), f.at(1));
-        await expect(f.pp.connect(f.member).bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(5), f.member.address, ...TERMS[2], f.at(1), sig.v, sig.r, sig.s))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .bookWithPermit(
+              2,
+              s,
+              s + HOUR,
+              ANY_UNIT,
+              CAD(5),
+              f.member.address,
+              ...TERMS[2],
+              f.at(1),
+              sig.v,
+              sig.r,
+              sig.s,
+            ),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingTermsChanged")
           .withArgs(2, 2, false);
       });
@@ -386,8 +523,12 @@ describe("Passepartout bookings", function () {
         await ethers.provider.send("evm_setAutomine", [false]);
         let a, b;
         try {
-          a = await f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, DESK_PRICES.hour, f.member.address, ...TERMS[2], { gasLimit: 500_000 });
-          b = await f.pp.connect(f.other).book(2, s, s + HOUR, ANY_UNIT, DESK_PRICES.hour, f.other.address, ...TERMS[2], { gasLimit: 500_000 });
+          a = await f.pp
+            .connect(f.member)
+            .book(2, s, s + HOUR, ANY_UNIT, DESK_PRICES.hour, f.member.address, ...TERMS[2], { gasLimit: 500_000 });
+          b = await f.pp
+            .connect(f.other)
+            .book(2, s, s + HOUR, ANY_UNIT, DESK_PRICES.hour, f.other.address, ...TERMS[2], { gasLimit: 500_000 });
           await networkHelpers.mine();
         } finally {
           await ethers.provider.send("evm_setAutomine", [true]);
@@ -416,10 +557,24 @@ describe("Passepartout bookings", function () {
         await bookRoom(f, s, e);
         const p = await f.pp.pass(1);
         expect([p.start, p.end]).to.deep.equal([s, e]);
-        for (let h = 0n; h < 4n; h++) expect(await f.pp.isUnitFree(1, 0, s + h * HOUR, s + (h + 1n) * HOUR)).to.equal(false);
+        for (let h = 0n; h < 4n; h++)
+          expect(await f.pp.isUnitFree(1, 0, s + h * HOUR, s + (h + 1n) * HOUR)).to.equal(false);
         expect(await f.pp.isUnitFree(1, 0, s - HOUR, s)).to.equal(true);
         expect(await f.pp.isUnitFree(1, 0, e, e + HOUR)).to.equal(true);
-        await expect(f.pp.connect(f.other).book(1, utc(f.year + 1, 2, 1, 1), utc(f.year + 1, 2, 1, 3), 0, ethers.MaxUint256, f.other.address, ...TERMS[1], { value: ROOM_PRICES.day }))
+        await expect(
+          f.pp
+            .connect(f.other)
+            .book(
+              1,
+              utc(f.year + 1, 2, 1, 1),
+              utc(f.year + 1, 2, 1, 3),
+              0,
+              ethers.MaxUint256,
+              f.other.address,
+              ...TERMS[1],
+              { value: ROOM_PRICES.day },
+            ),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingSlotTaken")
           .withArgs(1, 0);
       });
@@ -431,7 +586,9 @@ describe("Passepartout bookings", function () {
         const s = f.at(3);
         const e = s + MONTH;
         expect(await f.pp.quote(1, s, e)).to.equal(ROOM_PRICES.month);
-        const tx = f.pp.connect(f.member).book(1, s, e, ANY_UNIT, ROOM_PRICES.month, f.member.address, ...TERMS[1], { value: ROOM_PRICES.month });
+        const tx = f.pp
+          .connect(f.member)
+          .book(1, s, e, ANY_UNIT, ROOM_PRICES.month, f.member.address, ...TERMS[1], { value: ROOM_PRICES.month });
         await expect(tx).to.changeEtherBalance(ethers, f.member, -ROOM_PRICES.month);
         expect(await f.pp.isUnitFree(1, 0, s, e)).to.equal(false);
         for (const h of [0n, 255n, 256n, 511n, 512n, 719n]) {
@@ -439,7 +596,11 @@ describe("Passepartout bookings", function () {
         }
         expect(await f.pp.isUnitFree(1, 0, e, e + DAY)).to.equal(true);
         expect(await f.pp.isUnitFree(1, 0, s - DAY, s)).to.equal(true);
-        await expect(f.pp.connect(f.other).book(1, e - HOUR, e + HOUR, ANY_UNIT, ethers.MaxUint256, f.other.address, ...TERMS[1], { value: ROOM_PRICES.day }))
+        await expect(
+          f.pp.connect(f.other).book(1, e - HOUR, e + HOUR, ANY_UNIT, ethers.MaxUint256, f.other.address, ...TERMS[1], {
+            value: ROOM_PRICES.day,
+          }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingNoFreeUnit")
           .withArgs(1, e - HOUR, e + HOUR);
         await bookRoom(f, e, e + HOUR, f.other);
@@ -462,7 +623,9 @@ describe("Passepartout bookings", function () {
       it("pulls exactly the price in TestCAD", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2, 9);
-        const tx = await f.pp.connect(f.member).book(2, s, s + 2n * HOUR, ANY_UNIT, CAD(10), f.member.address, ...TERMS[2]);
+        const tx = await f.pp
+          .connect(f.member)
+          .book(2, s, s + 2n * HOUR, ANY_UNIT, CAD(10), f.member.address, ...TERMS[2]);
         await expect(tx).to.changeTokenBalances(ethers, f.cad, [f.member, f.address], [-CAD(10), CAD(10)]);
         const ev = await bookedEvent(f, tx);
         expect(ev.currency).to.equal(f.cadAddress);
@@ -476,7 +639,9 @@ describe("Passepartout bookings", function () {
       it("reverts BookingWrongPayment when ETH is sent along", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
-        await expect(f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, CAD(5), f.member.address, ...TERMS[2], { value: 1n }))
+        await expect(
+          f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, CAD(5), f.member.address, ...TERMS[2], { value: 1n }),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingWrongPayment")
           .withArgs(1n, 0n);
       });
@@ -485,7 +650,9 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
         await f.cad.connect(f.member).approve(f.address, CAD(5) - 1n);
-        await expect(f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, CAD(5), f.member.address, ...TERMS[2])).to.be.revertedWithCustomError(lib, "TransferFromFailed");
+        await expect(
+          f.pp.connect(f.member).book(2, s, s + HOUR, ANY_UNIT, CAD(5), f.member.address, ...TERMS[2]),
+        ).to.be.revertedWithCustomError(lib, "TransferFromFailed");
       });
     });
 
@@ -495,7 +662,16 @@ describe("Passepartout bookings", function () {
         const token = await ethers.deployContract("FeeOnTransferToken");
         const ta = await token.getAddress();
         await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
-        await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 200n, pricePerDay: 2_000n, pricePerMonth: 20_000n }));
+        await f.pp.connect(f.operator).createResource(
+          1,
+          roomParams({
+            name: "Salle de banquet",
+            currency: ta,
+            pricePerHour: 200n,
+            pricePerDay: 2_000n,
+            pricePerMonth: 20_000n,
+          }),
+        );
         await token.mint(f.member.address, 10_000n);
         await token.connect(f.member).approve(f.address, 10_000n);
         return { ...f, token, ta };
@@ -517,7 +693,9 @@ describe("Passepartout bookings", function () {
         await f.pp.connect(f.member).book(4, s, s + HOUR, ANY_UNIT, 200n, f.member.address, ...TERMS[4]);
         expect(await f.token.balanceOf(f.address)).to.equal(200n);
         await f.token.setFeeBps(100);
-        await expect(f.pp.connect(f.member).book(4, s + HOUR, s + 2n * HOUR, ANY_UNIT, 200n, f.member.address, ...TERMS[4]))
+        await expect(
+          f.pp.connect(f.member).book(4, s + HOUR, s + 2n * HOUR, ANY_UNIT, 200n, f.member.address, ...TERMS[4]),
+        )
           .to.be.revertedWithCustomError(f.pp, "CurrencyTransferMismatch")
           .withArgs(f.ta, 200n, 198n);
       });
@@ -549,7 +727,21 @@ describe("Passepartout bookings", function () {
         const s = f.at(2, 9);
         const deadline = f.at(1);
         const sig = await signPermit(f, m, f.address, CAD(10), deadline);
-        const tx = f.pp.connect(m).bookWithPermit(2, s, s + 2n * HOUR, ANY_UNIT, CAD(10), m.address, ...TERMS[2], deadline, sig.v, sig.r, sig.s);
+        const tx = f.pp
+          .connect(m)
+          .bookWithPermit(
+            2,
+            s,
+            s + 2n * HOUR,
+            ANY_UNIT,
+            CAD(10),
+            m.address,
+            ...TERMS[2],
+            deadline,
+            sig.v,
+            sig.r,
+            sig.s,
+          );
         await expect(tx).to.changeTokenBalances(ethers, f.cad, [m, f.address], [-CAD(10), CAD(10)]);
         expect(await f.pp.ownerOf(1)).to.equal(m.address);
         expect(await f.cad.allowance(m.address, f.address)).to.equal(0n); // permit was for the exact max price
@@ -564,7 +756,9 @@ describe("Passepartout bookings", function () {
         const deadline = f.at(1);
         const sig = await signPermit(f, m, f.address, CAD(10), deadline);
         await f.cad.connect(f.other).permit(m.address, f.address, CAD(10), deadline, sig.v, sig.r, sig.s);
-        const tx = f.pp.connect(m).bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(10), m.address, ...TERMS[2], deadline, sig.v, sig.r, sig.s);
+        const tx = f.pp
+          .connect(m)
+          .bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(10), m.address, ...TERMS[2], deadline, sig.v, sig.r, sig.s);
         await expect(tx).to.changeTokenBalance(ethers, f.cad, m, -CAD(5));
         expect(await f.pp.ownerOf(1)).to.equal(m.address);
       });
@@ -577,10 +771,11 @@ describe("Passepartout bookings", function () {
         const s = f.at(2);
         const deadline = f.at(1);
         const sig = await signPermit(f, f.other, f.address, CAD(10), deadline); // signed by the wrong owner
-        await expect(f.pp.connect(m).bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(10), m.address, ...TERMS[2], deadline, sig.v, sig.r, sig.s)).to.be.revertedWithCustomError(
-          lib,
-          "TransferFromFailed",
-        );
+        await expect(
+          f.pp
+            .connect(m)
+            .bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(10), m.address, ...TERMS[2], deadline, sig.v, sig.r, sig.s),
+        ).to.be.revertedWithCustomError(lib, "TransferFromFailed");
       });
     });
 
@@ -589,7 +784,23 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
         const sig = await signPermit(f, f.member, f.address, 1n, f.at(1));
-        await expect(f.pp.connect(f.member).bookWithPermit(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1], f.at(1), sig.v, sig.r, sig.s))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .bookWithPermit(
+              1,
+              s,
+              s + HOUR,
+              ANY_UNIT,
+              ROOM_PRICES.hour,
+              f.member.address,
+              ...TERMS[1],
+              f.at(1),
+              sig.v,
+              sig.r,
+              sig.s,
+            ),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingWrongPayment")
           .withArgs(0n, ROOM_PRICES.hour);
       });
@@ -600,7 +811,23 @@ describe("Passepartout bookings", function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);
         const sig = await signPermit(f, f.member, f.address, CAD(1), f.at(1));
-        await expect(f.pp.connect(f.member).bookWithPermit(2, s, s + HOUR, ANY_UNIT, CAD(1), f.member.address, ...TERMS[2], f.at(1), sig.v, sig.r, sig.s))
+        await expect(
+          f.pp
+            .connect(f.member)
+            .bookWithPermit(
+              2,
+              s,
+              s + HOUR,
+              ANY_UNIT,
+              CAD(1),
+              f.member.address,
+              ...TERMS[2],
+              f.at(1),
+              sig.v,
+              sig.r,
+              sig.s,
+            ),
+        )
           .to.be.revertedWithCustomError(f.pp, "BookingPriceAboveMax")
           .withArgs(CAD(5), CAD(1));
       });
@@ -612,7 +839,11 @@ describe("Passepartout bookings", function () {
       const f = await loadFixture(deployFixture);
       const receiver = await ethers.deployContract("ReentrantReceiver");
       const s = f.at(2);
-      await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], { value: ROOM_PRICES.hour });
+      await f.pp
+        .connect(f.member)
+        .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], {
+          value: ROOM_PRICES.hour,
+        });
       expect(await f.pp.ownerOf(1)).to.equal(await receiver.getAddress());
     });
 
@@ -621,8 +852,13 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       await receiver.setMode(1);
       const s = f.at(2);
-      await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], { value: ROOM_PRICES.hour }))
-        .to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+      ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
     });
 
     it("bubbles the recipient's own revert", async function () {
@@ -630,15 +866,23 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       await receiver.setMode(2);
       const s = f.at(2);
-      await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], { value: ROOM_PRICES.hour }))
-        .to.be.revertedWithCustomError(receiver, "Rejected");
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+      ).to.be.revertedWithCustomError(receiver, "Rejected");
     });
 
     it("reverts TransferToNonERC721ReceiverImplementer when the contract has no onERC721Received at all", async function () {
       const f = await loadFixture(deployFixture);
       const s = f.at(2);
-      await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.cadAddress, ...TERMS[1], { value: ROOM_PRICES.hour }))
-        .to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.cadAddress, ...TERMS[1], { value: ROOM_PRICES.hour }),
+      ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
     });
 
     it("reverts TransferToNonERC721ReceiverImplementer when the recipient reverts without a reason", async function () {
@@ -646,10 +890,14 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       await receiver.setMode(3);
       const s = f.at(2);
-      await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], { value: ROOM_PRICES.hour }))
-        .to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, await receiver.getAddress(), ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+      ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
     });
-
   });
 
   describe("when the recipient re-enters from onERC721Received", function () {
@@ -658,13 +906,22 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       const ra = await receiver.getAddress();
       const s = f.at(2, 9);
-      const nested = f.pp.interface.encodeFunctionData("book", [1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1]]);
+      const nested = f.pp.interface.encodeFunctionData("book", [
+        1,
+        s + HOUR,
+        s + 2n * HOUR,
+        ANY_UNIT,
+        ROOM_PRICES.hour,
+        ra,
+        ...TERMS[1],
+      ]);
       await f.member.sendTransaction({ to: ra, value: ROOM_PRICES.hour });
       await receiver.arm(f.address, nested, ROOM_PRICES.hour, true);
-      await expect(f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour })).to.be.revertedWithCustomError(
-        lib,
-        "ReentrancyGuardReentrantCall",
-      );
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour }),
+      ).to.be.revertedWithCustomError(lib, "ReentrancyGuardReentrantCall");
       expect(await f.pp.nextPassId()).to.equal(1);
     });
 
@@ -673,10 +930,20 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       const ra = await receiver.getAddress();
       const s = f.at(2, 9);
-      const nested = f.pp.interface.encodeFunctionData("book", [1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1]]);
+      const nested = f.pp.interface.encodeFunctionData("book", [
+        1,
+        s + HOUR,
+        s + 2n * HOUR,
+        ANY_UNIT,
+        ROOM_PRICES.hour,
+        ra,
+        ...TERMS[1],
+      ]);
       await f.member.sendTransaction({ to: ra, value: ROOM_PRICES.hour });
       await receiver.arm(f.address, nested, ROOM_PRICES.hour, false);
-      await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour });
+      await f.pp
+        .connect(f.member)
+        .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour });
       expect(await receiver.reentries()).to.equal(1);
       expect(await receiver.lastError()).to.equal(lib.interface.getError("ReentrancyGuardReentrantCall")!.selector);
       expect(await f.pp.balanceOf(ra)).to.equal(1);
@@ -689,14 +956,19 @@ describe("Passepartout bookings", function () {
       const receiver = await ethers.deployContract("ReentrantReceiver");
       const ra = await receiver.getAddress();
       const s = f.at(2, 9);
-      await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour }); // pass 1
+      await f.pp
+        .connect(f.member)
+        .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour }); // pass 1
       await receiver.arm(f.address, f.pp.interface.encodeFunctionData("cancel", [1]), 0, true);
-      await expect(f.pp.connect(f.member).book(1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour })).to.be.revertedWithCustomError(
-        lib,
-        "ReentrancyGuardReentrantCall",
-      );
+      await expect(
+        f.pp
+          .connect(f.member)
+          .book(1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour }),
+      ).to.be.revertedWithCustomError(lib, "ReentrancyGuardReentrantCall");
       await receiver.arm(f.address, f.pp.interface.encodeFunctionData("cancel", [1]), 0, false);
-      await f.pp.connect(f.member).book(1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour });
+      await f.pp
+        .connect(f.member)
+        .book(1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, ra, ...TERMS[1], { value: ROOM_PRICES.hour });
       expect(await f.pp.ownerOf(1)).to.equal(ra); // the nested cancel did not happen
       expect(await f.pp.ownerOf(2)).to.equal(ra);
     });
@@ -708,8 +980,19 @@ describe("Passepartout bookings", function () {
       const payer = await ethers.deployContract("RevertingPayee");
       const pa = await payer.getAddress();
       const s = f.at(2);
-      const data = f.pp.interface.encodeFunctionData("book", [1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, pa, ...TERMS[1]]);
-      await expect(payer.exec(f.address, data, { value: ROOM_PRICES.hour + 1n })).to.be.revertedWithCustomError(lib, "ETHTransferFailed");
+      const data = f.pp.interface.encodeFunctionData("book", [
+        1,
+        s,
+        s + HOUR,
+        ANY_UNIT,
+        ROOM_PRICES.hour,
+        pa,
+        ...TERMS[1],
+      ]);
+      await expect(payer.exec(f.address, data, { value: ROOM_PRICES.hour + 1n })).to.be.revertedWithCustomError(
+        lib,
+        "ETHTransferFailed",
+      );
       await payer.exec(f.address, data, { value: ROOM_PRICES.hour });
       expect(await f.pp.ownerOf(1)).to.equal(pa);
     });
@@ -719,9 +1002,25 @@ describe("Passepartout bookings", function () {
       const payer = await ethers.deployContract("ReentrantPayee");
       const pa = await payer.getAddress();
       const s = f.at(2);
-      const nested = f.pp.interface.encodeFunctionData("book", [1, s + HOUR, s + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1]]);
+      const nested = f.pp.interface.encodeFunctionData("book", [
+        1,
+        s + HOUR,
+        s + 2n * HOUR,
+        ANY_UNIT,
+        ROOM_PRICES.hour,
+        f.member.address,
+        ...TERMS[1],
+      ]);
       await payer.arm(f.address, nested, false);
-      const outer = f.pp.interface.encodeFunctionData("book", [1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, f.member.address, ...TERMS[1]]);
+      const outer = f.pp.interface.encodeFunctionData("book", [
+        1,
+        s,
+        s + HOUR,
+        ANY_UNIT,
+        ROOM_PRICES.hour,
+        f.member.address,
+        ...TERMS[1],
+      ]);
       await payer.exec(f.address, outer, { value: ROOM_PRICES.hour * 2n });
       expect(await payer.lastError()).to.equal(lib.interface.getError("ReentrancyGuardReentrantCall")!.selector);
       expect(await f.pp.nextPassId()).to.equal(2);

@@ -61,7 +61,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await time.setNextBlockTimestamp(f.start - DAY); // exactly 24 h before: still "at least 24 h"
         const tx = f.pp.connect(f.member).cancel(f.passId);
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [f.price, -f.price]);
-        await expect(tx).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.member.address, false, f.member.address, f.price, 0);
+        await expect(tx)
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(f.passId, f.member.address, false, f.member.address, f.price, 0);
         await expect(tx).to.emit(f.pp, "Transfer").withArgs(f.member.address, ethers.ZeroAddress, f.passId);
         expect(await f.pp.isUnitFree(1, 0, f.start, f.start + DAY)).to.equal(true);
         expect(await f.pp.balanceOf(f.member.address)).to.equal(0);
@@ -80,7 +82,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const half = f.price / 2n;
         const tx = f.pp.connect(f.member).cancel(f.passId);
         await expect(tx).to.changeEtherBalance(ethers, f.member, half);
-        await expect(tx).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.member.address, false, f.member.address, half, half);
+        await expect(tx)
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(f.passId, f.member.address, false, f.member.address, half, half);
         const [gross, poolFee] = await f.pp.pool(1, ETH);
         expect(gross).to.equal(half);
         expect(poolFee).to.equal(fee(half));
@@ -93,14 +97,21 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const s = f.at(3, 9);
         const passId = await bookRoom(f, s, s + HOUR, f.member, 3);
         const tx = f.pp.connect(f.member).cancel(passId);
-        await expect(tx).to.emit(f.pp, "Cancelled").withArgs(passId, f.member.address, false, f.member.address, 0, ROOM_PRICES.hour);
+        await expect(tx)
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(passId, f.member.address, false, f.member.address, 0, ROOM_PRICES.hour);
         await expect(tx).to.changeEtherBalance(ethers, f.member, 0);
         expect((await f.pp.pool(1, ETH))[0]).to.equal(ROOM_PRICES.hour);
       });
 
       it("refunds ERC-20 bookings in the token", async function () {
         const f = await withDeskBooking();
-        await expect(f.pp.connect(f.member).cancel(f.passId)).to.changeTokenBalances(ethers, f.cad, [f.member, f.address], [f.price, -f.price]);
+        await expect(f.pp.connect(f.member).cancel(f.passId)).to.changeTokenBalances(
+          ethers,
+          f.cad,
+          [f.member, f.address],
+          [f.price, -f.price],
+        );
       });
     });
 
@@ -120,20 +131,30 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       it("reverts PassAlreadyStarted at and after the start", async function () {
         const f = await withRoomBooking();
         await time.setNextBlockTimestamp(f.start);
-        await expect(f.pp.connect(f.member).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassAlreadyStarted").withArgs(f.passId, f.start);
+        await expect(f.pp.connect(f.member).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassAlreadyStarted")
+          .withArgs(f.passId, f.start);
       });
 
       it("reverts PassNotHolder for anyone but the holder or the operator", async function () {
         const f = await withRoomBooking();
-        await expect(f.pp.connect(f.other).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.other.address);
-        await expect(f.pp.connect(f.owner).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.owner.address);
+        await expect(f.pp.connect(f.other).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassNotHolder")
+          .withArgs(f.passId, f.other.address);
+        await expect(f.pp.connect(f.owner).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassNotHolder")
+          .withArgs(f.passId, f.owner.address);
       });
 
       it("reverts PassNotFound for an unknown or already cancelled pass", async function () {
         const f = await withRoomBooking();
-        await expect(f.pp.connect(f.member).cancel(99)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(99);
+        await expect(f.pp.connect(f.member).cancel(99))
+          .to.be.revertedWithCustomError(f.pp, "PassNotFound")
+          .withArgs(99);
         await f.pp.connect(f.member).cancel(f.passId);
-        await expect(f.pp.connect(f.member).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(f.passId);
+        await expect(f.pp.connect(f.member).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassNotFound")
+          .withArgs(f.passId);
       });
 
       it("reverts ETHTransferFailed when the holder itself rejects the refund", async function () {
@@ -141,8 +162,12 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const holder = await ethers.deployContract("RevertingPayee");
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
-        await expect(holder.exec(f.address, f.pp.interface.encodeFunctionData("cancel", [1]))).to.be.revertedWithCustomError(lib, "ETHTransferFailed");
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await expect(
+          holder.exec(f.address, f.pp.interface.encodeFunctionData("cancel", [1])),
+        ).to.be.revertedWithCustomError(lib, "ETHTransferFailed");
         expect(await f.pp.ownerOf(1)).to.equal(ha);
       });
     });
@@ -155,7 +180,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await time.increaseTo(f.start - HOUR);
         const tx = f.pp.connect(f.operator).cancel(f.passId);
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [f.price, -f.price]);
-        await expect(tx).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.operator.address, true, f.member.address, f.price, 0);
+        await expect(tx)
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(f.passId, f.operator.address, true, f.member.address, f.price, 0);
         expect(await f.pp.isUnitFree(1, 0, f.start, f.start + DAY)).to.equal(true);
       });
 
@@ -169,7 +196,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withRoomBooking();
         const end = f.start + DAY;
         await time.increaseTo(end);
-        await expect(f.pp.connect(f.operator).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassAlreadyEnded").withArgs(f.passId, end);
+        await expect(f.pp.connect(f.operator).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassAlreadyEnded")
+          .withArgs(f.passId, end);
         await f.pp.settle([f.passId]);
         expect(await f.pp.claimable(1, ETH, 1)).to.equal(((f.price - fee(f.price)) * 3_000n) / 10_000n);
         expect(await f.pp.claimableFees(1, ETH)).to.equal(fee(f.price));
@@ -180,8 +209,12 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await f.pp.connect(f.operator).proposeVenueOperator(1, f.other.address);
         await f.pp.connect(f.other).acceptVenueOperator(1);
         await time.increaseTo(f.start + HOUR);
-        await expect(f.pp.connect(f.operator).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.operator.address);
-        await expect(f.pp.connect(f.other).cancel(f.passId)).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.other.address, true, f.member.address, f.price, 0);
+        await expect(f.pp.connect(f.operator).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassNotHolder")
+          .withArgs(f.passId, f.operator.address);
+        await expect(f.pp.connect(f.other).cancel(f.passId))
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(f.passId, f.other.address, true, f.member.address, f.price, 0);
       });
     });
 
@@ -193,7 +226,14 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await time.setNextBlockTimestamp(s - HOUR);
         await expect(f.pp.connect(f.operator).cancel(passId))
           .to.emit(f.pp, "Cancelled")
-          .withArgs(passId, f.operator.address, false, f.operator.address, ROOM_PRICES.hour / 2n, ROOM_PRICES.hour / 2n);
+          .withArgs(
+            passId,
+            f.operator.address,
+            false,
+            f.operator.address,
+            ROOM_PRICES.hour / 2n,
+            ROOM_PRICES.hour / 2n,
+          );
       });
 
       it("gets a full refund as operator once the booking started and is unsettled", async function () {
@@ -213,7 +253,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const holder = await ethers.deployContract("RevertingPayee");
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
         await expect(f.pp.connect(f.operator).cancel(1))
           .to.emit(f.pp, "RefundCredited")
           .withArgs(ha, ETH, ROOM_PRICES.hour)
@@ -229,7 +271,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(tx).to.changeEtherBalances(ethers, [ha, f.address], [ROOM_PRICES.hour, -ROOM_PRICES.hour]);
         await expect(tx).to.emit(f.pp, "CreditWithdrawn").withArgs(ha, ETH, ROOM_PRICES.hour);
         expect(await f.pp.credit(ha, ETH)).to.equal(0);
-        await expect(holder.exec(f.address, withdraw)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(ha, ETH);
+        await expect(holder.exec(f.address, withdraw))
+          .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+          .withArgs(ha, ETH);
       });
 
       it("adds a second failed refund to the first and pays both with one withdrawCredit", async function () {
@@ -237,15 +281,29 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const holder = await ethers.deployContract("RevertingPayee");
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
-        await f.pp.connect(f.member).book(1, s + HOUR, s + 3n * HOUR, ANY_UNIT, 2n * ROOM_PRICES.hour, ha, ...TERMS[1], { value: 2n * ROOM_PRICES.hour });
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await f.pp
+          .connect(f.member)
+          .book(1, s + HOUR, s + 3n * HOUR, ANY_UNIT, 2n * ROOM_PRICES.hour, ha, ...TERMS[1], {
+            value: 2n * ROOM_PRICES.hour,
+          });
         await f.pp.connect(f.operator).cancel(1);
-        await expect(f.pp.connect(f.operator).cancel(2)).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, 2n * ROOM_PRICES.hour);
+        await expect(f.pp.connect(f.operator).cancel(2))
+          .to.emit(f.pp, "RefundCredited")
+          .withArgs(ha, ETH, 2n * ROOM_PRICES.hour);
         expect(await f.pp.credit(ha, ETH)).to.equal(3n * ROOM_PRICES.hour);
         await holder.setRejecting(false);
         const tx = holder.exec(f.address, f.pp.interface.encodeFunctionData("withdrawCredit", [ETH]));
-        await expect(tx).to.changeEtherBalances(ethers, [ha, f.address], [3n * ROOM_PRICES.hour, -3n * ROOM_PRICES.hour]);
-        await expect(tx).to.emit(f.pp, "CreditWithdrawn").withArgs(ha, ETH, 3n * ROOM_PRICES.hour);
+        await expect(tx).to.changeEtherBalances(
+          ethers,
+          [ha, f.address],
+          [3n * ROOM_PRICES.hour, -3n * ROOM_PRICES.hour],
+        );
+        await expect(tx)
+          .to.emit(f.pp, "CreditWithdrawn")
+          .withArgs(ha, ETH, 3n * ROOM_PRICES.hour);
       });
 
       it("refuses a holder that re-enters withdrawCredit from its receive() (ReentrancyGuardReentrantCall)", async function () {
@@ -254,10 +312,14 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
         const withdraw = f.pp.interface.encodeFunctionData("withdrawCredit", [ETH]);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
         // The operator's refund fails (the nested call is refused and bubbled), so it is credited.
         await holder.arm(f.address, withdraw, true);
-        await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, ROOM_PRICES.hour);
+        await expect(f.pp.connect(f.operator).cancel(1))
+          .to.emit(f.pp, "RefundCredited")
+          .withArgs(ha, ETH, ROOM_PRICES.hour);
         // Withdrawing: the payment re-enters withdrawCredit, which the guard refuses.
         await holder.arm(f.address, withdraw, false);
         const tx = holder.exec(f.address, withdraw);
@@ -273,8 +335,12 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await holder.setGasGuzzling(true);
         const ha = await holder.getAddress();
         const s = f.at(5, 9);
-        await f.pp.connect(f.member).book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
-        await expect(f.pp.connect(f.operator).cancel(1, { gasLimit: 1_000_000 })).to.emit(f.pp, "RefundCredited").withArgs(ha, ETH, ROOM_PRICES.hour);
+        await f.pp
+          .connect(f.member)
+          .book(1, s, s + HOUR, ANY_UNIT, ROOM_PRICES.hour, ha, ...TERMS[1], { value: ROOM_PRICES.hour });
+        await expect(f.pp.connect(f.operator).cancel(1, { gasLimit: 1_000_000 }))
+          .to.emit(f.pp, "RefundCredited")
+          .withArgs(ha, ETH, ROOM_PRICES.hour);
         expect(await f.pp.credit(ha, ETH)).to.equal(ROOM_PRICES.hour);
       });
     });
@@ -285,7 +351,16 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       const token = await deployToken(); // after the fixture, which reverts the chain to its snapshot
       const ta = await token.getAddress();
       await f.pp.connect(f.admin).setCurrencyAllowed(ta, true);
-      await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle de banquet", currency: ta, pricePerHour: 100n, pricePerDay: 1_000n, pricePerMonth: 10_000n }));
+      await f.pp.connect(f.operator).createResource(
+        1,
+        roomParams({
+          name: "Salle de banquet",
+          currency: ta,
+          pricePerHour: 100n,
+          pricePerDay: 1_000n,
+          pricePerMonth: 10_000n,
+        }),
+      );
       await token.mint(f.member.address, 1_000n);
       await token.connect(f.member).approve(f.address, 1_000n);
       const s = f.at(5, 9);
@@ -297,10 +372,17 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       it("credits the refund in that token", async function () {
         const { token, ta, ...f } = await withTokenBooking(() => ethers.deployContract("BlockableToken"));
         await token.setBlocked(f.member.address, true);
-        await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(f.member.address, ta, 100n);
+        await expect(f.pp.connect(f.operator).cancel(1))
+          .to.emit(f.pp, "RefundCredited")
+          .withArgs(f.member.address, ta, 100n);
         expect(await f.pp.credit(f.member.address, ta)).to.equal(100n);
         await token.setBlocked(f.member.address, false);
-        await expect(f.pp.connect(f.member).withdrawCredit(ta)).to.changeTokenBalances(ethers, token, [f.member, f.address], [100n, -100n]);
+        await expect(f.pp.connect(f.member).withdrawCredit(ta)).to.changeTokenBalances(
+          ethers,
+          token,
+          [f.member, f.address],
+          [100n, -100n],
+        );
       });
     });
 
@@ -317,7 +399,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       it("credits an operator refund whose transfer returns false", async function () {
         const f = await withOddToken();
         await f.token.setMode(2);
-        await expect(f.pp.connect(f.operator).cancel(1)).to.emit(f.pp, "RefundCredited").withArgs(f.member.address, f.ta, 100n);
+        await expect(f.pp.connect(f.operator).cancel(1))
+          .to.emit(f.pp, "RefundCredited")
+          .withArgs(f.member.address, f.ta, 100n);
         await expect(f.pp.connect(f.member).withdrawCredit(f.ta)).to.be.revertedWithCustomError(lib, "TransferFailed");
         await f.token.setMode(0);
         await f.pp.connect(f.member).withdrawCredit(f.ta);
@@ -336,7 +420,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       it("reverts PassAlreadySettled", async function () {
         const f = await withRoomBooking();
         await settled(f, [f.passId], f.start);
-        await expect(f.pp.connect(f.operator).cancel(f.passId)).to.be.revertedWithCustomError(f.pp, "PassAlreadySettled").withArgs(f.passId);
+        await expect(f.pp.connect(f.operator).cancel(f.passId))
+          .to.be.revertedWithCustomError(f.pp, "PassAlreadySettled")
+          .withArgs(f.passId);
       });
     });
   });
@@ -373,7 +459,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withRoomBooking();
         expect((await f.pp.pass(f.passId)).releaseTime).to.equal(f.start);
         await time.setNextBlockTimestamp(f.start);
-        expect(await settledEvents(f, f.pp.connect(f.other).settle([f.passId]))).to.deep.equal([[f.passId, fee(f.price)]]);
+        expect(await settledEvents(f, f.pp.connect(f.other).settle([f.passId]))).to.deep.equal([
+          [f.passId, fee(f.price)],
+        ]);
         const p = await f.pp.pass(f.passId);
         expect(p.settled).to.equal(true);
         expect(p.amount).to.equal(0);
@@ -390,7 +478,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const release = f.start - DAY + 1n;
         expect((await f.pp.pass(f.passId)).releaseTime).to.equal(release);
         await time.setNextBlockTimestamp(release - 1n);
-        await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassNotReleasable").withArgs(f.passId, release);
+        await expect(f.pp.settle([f.passId]))
+          .to.be.revertedWithCustomError(f.pp, "PassNotReleasable")
+          .withArgs(f.passId, release);
         await time.setNextBlockTimestamp(release);
         expect(await settledEvents(f, f.pp.settle([f.passId]))).to.deep.equal([[f.passId, fee(f.price)]]);
         expect(await f.pp.pool(1, f.cadAddress)).to.deep.equal([f.price, fee(f.price)]);
@@ -428,13 +518,19 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       it("reverts PassNotReleasable before the release time", async function () {
         const f = await withRoomBooking();
         await time.setNextBlockTimestamp(f.start - 1n);
-        await expect(f.pp.settle([f.passId])).to.be.revertedWithCustomError(f.pp, "PassNotReleasable").withArgs(f.passId, f.start);
+        await expect(f.pp.settle([f.passId]))
+          .to.be.revertedWithCustomError(f.pp, "PassNotReleasable")
+          .withArgs(f.passId, f.start);
       });
 
       it("reverts PassNotFound for a pass never minted", async function () {
         const f = await withRoomBooking();
-        await expect(f.pp.settle([77])).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(77);
-        await expect(f.pp.settle([0])).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(0);
+        await expect(f.pp.settle([77]))
+          .to.be.revertedWithCustomError(f.pp, "PassNotFound")
+          .withArgs(77);
+        await expect(f.pp.settle([0]))
+          .to.be.revertedWithCustomError(f.pp, "PassNotFound")
+          .withArgs(0);
       });
     });
 
@@ -456,7 +552,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withRoomBooking();
         const later = await bookRoom(f, f.start + 2n * DAY, f.start + 2n * DAY + HOUR);
         await time.increaseTo(f.start);
-        await expect(f.pp.settle([f.passId, later])).to.be.revertedWithCustomError(f.pp, "PassNotReleasable").withArgs(later, f.start + 2n * DAY);
+        await expect(f.pp.settle([f.passId, later]))
+          .to.be.revertedWithCustomError(f.pp, "PassNotReleasable")
+          .withArgs(later, f.start + 2n * DAY);
         expect((await f.pp.pass(f.passId)).settled).to.equal(false);
       });
     });
@@ -503,7 +601,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(tx).to.changeEtherBalances(ethers, [f.operator, f.address], [f.opShare, -f.opShare]);
         await expect(tx).to.emit(f.pp, "Claimed").withArgs(1, ETH, f.operator.address, f.opShare);
         expect(await f.pp.claimable(1, ETH, 0)).to.equal(0);
-        await expect(f.pp.connect(f.operator).claim(1, ETH, 0)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.operator.address, ETH);
+        await expect(f.pp.connect(f.operator).claim(1, ETH, 0))
+          .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+          .withArgs(f.operator.address, ETH);
         await expect(f.pp.connect(f.owner).claim(1, ETH, 1)).to.changeEtherBalance(ethers, f.owner, f.ownerShare);
       });
 
@@ -511,29 +611,46 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withDeskBooking();
         await settled(f, [f.passId], f.start - DAY + 1n);
         const net = f.price - fee(f.price);
-        await expect(f.pp.connect(f.owner).claim(1, f.cadAddress, 1)).to.changeTokenBalance(ethers, f.cad, f.owner, (net * 3_000n) / 10_000n);
+        await expect(f.pp.connect(f.owner).claim(1, f.cadAddress, 1)).to.changeTokenBalance(
+          ethers,
+          f.cad,
+          f.owner,
+          (net * 3_000n) / 10_000n,
+        );
       });
     });
 
     describe("when the claim is invalid", function () {
       it("reverts SplitNotPayee for a caller who is not that payee, or an index past the split", async function () {
         const f = await settledRoom();
-        await expect(f.pp.connect(f.owner).claim(1, ETH, 0)).to.be.revertedWithCustomError(f.pp, "SplitNotPayee").withArgs(1, 0, f.owner.address);
-        await expect(f.pp.connect(f.owner).claim(1, ETH, 2)).to.be.revertedWithCustomError(f.pp, "SplitNotPayee").withArgs(1, 2, f.owner.address);
+        await expect(f.pp.connect(f.owner).claim(1, ETH, 0))
+          .to.be.revertedWithCustomError(f.pp, "SplitNotPayee")
+          .withArgs(1, 0, f.owner.address);
+        await expect(f.pp.connect(f.owner).claim(1, ETH, 2))
+          .to.be.revertedWithCustomError(f.pp, "SplitNotPayee")
+          .withArgs(1, 2, f.owner.address);
         await expect(f.pp.claimable(1, ETH, 2)).to.be.revertedWithCustomError(f.pp, "SplitNotPayee");
       });
 
       it("reverts SplitNotFound for an unknown split", async function () {
         const f = await settledRoom();
-        await expect(f.pp.connect(f.operator).claim(5, ETH, 0)).to.be.revertedWithCustomError(f.pp, "SplitNotFound").withArgs(5);
-        await expect(f.pp.claimable(0, ETH, 0)).to.be.revertedWithCustomError(f.pp, "SplitNotFound").withArgs(0);
+        await expect(f.pp.connect(f.operator).claim(5, ETH, 0))
+          .to.be.revertedWithCustomError(f.pp, "SplitNotFound")
+          .withArgs(5);
+        await expect(f.pp.claimable(0, ETH, 0))
+          .to.be.revertedWithCustomError(f.pp, "SplitNotFound")
+          .withArgs(0);
       });
 
       it("reverts NothingToClaim for a currency never registered or with an empty pool", async function () {
         const f = await settledRoom();
         expect(await f.pp.claimable(1, f.other.address, 0)).to.equal(0);
-        await expect(f.pp.connect(f.operator).claim(1, f.other.address, 0)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.operator.address, f.other.address);
-        await expect(f.pp.connect(f.operator).claim(1, f.cadAddress, 0)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.operator.address, f.cadAddress);
+        await expect(f.pp.connect(f.operator).claim(1, f.other.address, 0))
+          .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+          .withArgs(f.operator.address, f.other.address);
+        await expect(f.pp.connect(f.operator).claim(1, f.cadAddress, 0))
+          .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+          .withArgs(f.operator.address, f.cadAddress);
       });
     });
 
@@ -542,8 +659,17 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await loadFixture(deployFixture);
         const signers = await ethers.getSigners();
         const payees = signers.slice(10, 13);
-        await f.pp.connect(f.operator).setVenuePayees(1, payees.map((p) => p.address), [3_333, 3_333, 3_334]);
-        await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 1_000_003n, pricePerDay: 20_000_001n, pricePerMonth: 400_000_007n }));
+        await f.pp.connect(f.operator).setVenuePayees(
+          1,
+          payees.map((p) => p.address),
+          [3_333, 3_333, 3_334],
+        );
+        await f.pp
+          .connect(f.operator)
+          .updateResource(
+            1,
+            roomParams({ pricePerHour: 1_000_003n, pricePerDay: 20_000_001n, pricePerMonth: 400_000_007n }),
+          );
         const s = f.at(3, 9);
         const ids = [];
         let cursor = s;
@@ -574,13 +700,23 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const signers = await ethers.getSigners();
         const payees = signers.slice(10, 13);
         await f.pp.connect(f.admin).setFeeBps(0);
-        await f.pp.connect(f.operator).setVenuePayees(1, payees.map((p) => p.address), [3_333, 3_334, 3_333]);
-        await f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 240n, pricePerMonth: 7_200n }));
+        await f.pp.connect(f.operator).setVenuePayees(
+          1,
+          payees.map((p) => p.address),
+          [3_333, 3_334, 3_333],
+        );
+        await f.pp
+          .connect(f.operator)
+          .updateResource(1, roomParams({ pricePerHour: 10n, pricePerDay: 240n, pricePerMonth: 7_200n }));
         const s = f.at(3, 9);
         const passId = await bookRoom(f, s, s + HOUR);
         await settled(f, [passId], s);
         // floor(10 × 33.33 %) = 3 each leaves 1: it goes to the largest share, payee 1.
-        expect([await f.pp.claimable(2, ETH, 0), await f.pp.claimable(2, ETH, 1), await f.pp.claimable(2, ETH, 2)]).to.deep.equal([3n, 4n, 3n]);
+        expect([
+          await f.pp.claimable(2, ETH, 0),
+          await f.pp.claimable(2, ETH, 1),
+          await f.pp.claimable(2, ETH, 2),
+        ]).to.deep.equal([3n, 4n, 3n]);
         for (const [i, p] of payees.entries()) await f.pp.connect(p).claim(2, ETH, i);
         expect(await ethers.provider.getBalance(f.address)).to.equal(0n);
       });
@@ -649,7 +785,11 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const net = ROOM_PRICES.day - fee(ROOM_PRICES.day);
         const claimData = f.pp.interface.encodeFunctionData("claim", [2, ETH, 1]);
         await expect(payee.exec(f.address, claimData)).to.be.revertedWithCustomError(lib, "ETHTransferFailed");
-        await expect(f.pp.connect(f.operator).claim(2, ETH, 0)).to.changeEtherBalance(ethers, f.operator, (net * 6_000n) / 10_000n);
+        await expect(f.pp.connect(f.operator).claim(2, ETH, 0)).to.changeEtherBalance(
+          ethers,
+          f.operator,
+          (net * 6_000n) / 10_000n,
+        );
         await expect(f.pp.claimFees(2, ETH)).to.changeEtherBalance(ethers, f.treasury, fee(ROOM_PRICES.day));
         await payee.setRejecting(false);
         await expect(payee.exec(f.address, claimData)).to.changeEtherBalance(ethers, pa, (net * 4_000n) / 10_000n);
@@ -666,7 +806,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       await expect(tx).to.changeEtherBalance(ethers, f.treasury, fee(f.price));
       await expect(tx).to.emit(f.pp, "FeesClaimed").withArgs(1, ETH, f.treasury.address, fee(f.price));
       expect(await f.pp.claimableFees(1, ETH)).to.equal(0);
-      await expect(f.pp.claimFees(1, ETH)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.treasury.address, ETH);
+      await expect(f.pp.claimFees(1, ETH))
+        .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+        .withArgs(f.treasury.address, ETH);
     });
 
     it("pays the current treasury after a treasury change", async function () {
@@ -682,7 +824,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       await expect(f.pp.claimFees(1, f.cadAddress)).to.changeTokenBalance(ethers, f.cad, f.treasury, fee(f.price));
       expect(await f.pp.claimableFees(1, f.other.address)).to.equal(0);
       expect(await f.pp.pool(1, f.other.address)).to.deep.equal([0n, 0n]);
-      await expect(f.pp.claimFees(1, f.other.address)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.treasury.address, f.other.address);
+      await expect(f.pp.claimFees(1, f.other.address))
+        .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+        .withArgs(f.treasury.address, f.other.address);
     });
   });
 
@@ -718,7 +862,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
       expect(await f.pp.claimable(1, ETH, 0)).to.equal((net * 7_000n) / 10_000n);
       expect(await f.pp.claimable(1, ETH, 1)).to.equal((net * 3_000n) / 10_000n);
       expect(await f.pp.claimable(2, ETH, 0)).to.equal(net);
-      await expect(f.pp.connect(f.owner).claim(2, ETH, 0)).to.emit(f.pp, "Claimed").withArgs(2, ETH, f.owner.address, net);
+      await expect(f.pp.connect(f.owner).claim(2, ETH, 0))
+        .to.emit(f.pp, "Claimed")
+        .withArgs(2, ETH, f.owner.address, net);
     });
   });
 
@@ -743,7 +889,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
   describe("withdrawCredit", function () {
     it("reverts NothingToClaim without credit", async function () {
       const f = await loadFixture(deployFixture);
-      await expect(f.pp.connect(f.member).withdrawCredit(ETH)).to.be.revertedWithCustomError(f.pp, "NothingToClaim").withArgs(f.member.address, ETH);
+      await expect(f.pp.connect(f.member).withdrawCredit(ETH))
+        .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+        .withArgs(f.member.address, ETH);
     });
   });
 });

@@ -36,7 +36,14 @@ describe("NatSpec of the interfaces", function () {
       nodes: [
         {
           nodeType: "ContractDefinition",
-          nodes: [{ nodeType, name, parameters: { parameters: params.map(param) }, documentation: text === undefined ? null : { text } }],
+          nodes: [
+            {
+              nodeType,
+              name,
+              parameters: { parameters: params.map(param) },
+              documentation: text === undefined ? null : { text },
+            },
+          ],
         },
       ],
     });
@@ -64,13 +71,15 @@ describe("NatSpec of the interfaces", function () {
     });
 
     it("reports an unnamed parameter, which no @param can explain", function () {
-      expect(natspecProblems("I.sol", node("EventDefinition", "Done", [""], "@notice Something happened."))).to.deep.equal([
-        "I.sol: event Done(): parameter #0 has no name to document",
-      ]);
+      expect(
+        natspecProblems("I.sol", node("EventDefinition", "Done", [""], "@notice Something happened.")),
+      ).to.deep.equal(["I.sol: event Done(): parameter #0 has no name to document"]);
     });
 
     it("accepts @dev alone, untagged text as @notice, and errors without parameters", function () {
-      expect(natspecProblems("I.sol", node("ErrorDefinition", "A", ["x"], "@dev Why.\n @param x What."))).to.deep.equal([]);
+      expect(natspecProblems("I.sol", node("ErrorDefinition", "A", ["x"], "@dev Why.\n @param x What."))).to.deep.equal(
+        [],
+      );
       expect(natspecProblems("I.sol", node("ErrorDefinition", "B", [], "Untagged, hence a notice."))).to.deep.equal([]);
       expect(natspecTags("Text {I-f} and address(0).\n @param x The x.")).to.deep.equal([
         { tag: "notice", body: "Text {I-f} and address(0)." },

@@ -61,7 +61,11 @@ describe("Passepartout passes", function () {
         expect(await f.pp.canEnter(f.other.address, 1, f.passId, f.start)).to.equal(Access.Granted);
         expect(await f.pp.canEnter(f.member.address, 1, f.passId, f.start)).to.equal(Access.NotHolderOrGuest);
         // The new holder may cancel and gets the refund.
-        await expect(f.pp.connect(f.other).cancel(f.passId)).to.changeEtherBalance(ethers, f.other, 2n * ROOM_PRICES.hour);
+        await expect(f.pp.connect(f.other).cancel(f.passId)).to.changeEtherBalance(
+          ethers,
+          f.other,
+          2n * ROOM_PRICES.hour,
+        );
       });
 
       it("clears the guest and the token approval", async function () {
@@ -74,19 +78,26 @@ describe("Passepartout passes", function () {
         expect(await f.pp.userExpires(f.passId)).to.equal(0);
         expect(await f.pp.getApproved(f.passId)).to.equal(ethers.ZeroAddress);
         expect(await f.pp.canEnter(f.guest.address, 1, f.passId, f.start)).to.equal(Access.NotHolderOrGuest);
-        await expect(f.pp.connect(f.owner).transferFrom(f.other.address, f.owner.address, f.passId)).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
+        await expect(
+          f.pp.connect(f.owner).transferFrom(f.other.address, f.owner.address, f.passId),
+        ).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
       });
 
       it("does not emit UpdateUser when there was no guest", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.not.emit(f.pp, "UpdateUser");
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.not.emit(
+          f.pp,
+          "UpdateUser",
+        );
       });
 
       it("lets an approved operator transfer with safeTransferFrom to an accepting contract", async function () {
         const f = await withPass();
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await f.pp.connect(f.member).setApprovalForAll(f.owner.address, true);
-        await f.pp.connect(f.owner)["safeTransferFrom(address,address,uint256)"](f.member.address, await receiver.getAddress(), f.passId);
+        await f.pp
+          .connect(f.owner)
+          ["safeTransferFrom(address,address,uint256)"](f.member.address, await receiver.getAddress(), f.passId);
         expect(await f.pp.ownerOf(f.passId)).to.equal(await receiver.getAddress());
       });
     });
@@ -94,8 +105,12 @@ describe("Passepartout passes", function () {
     describe("when the transfer is not allowed by ERC-721 rules", function () {
       it("reverts NotOwnerNorApproved for a stranger and TransferFromIncorrectOwner for a wrong from", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.other).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
-        await expect(f.pp.connect(f.member).transferFrom(f.other.address, f.member.address, f.passId)).to.be.revertedWithCustomError(lib, "TransferFromIncorrectOwner");
+        await expect(
+          f.pp.connect(f.other).transferFrom(f.member.address, f.other.address, f.passId),
+        ).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
+        await expect(
+          f.pp.connect(f.member).transferFrom(f.other.address, f.member.address, f.passId),
+        ).to.be.revertedWithCustomError(lib, "TransferFromIncorrectOwner");
       });
 
       it("reverts when safeTransferFrom with data targets a contract that rejects passes", async function () {
@@ -103,7 +118,14 @@ describe("Passepartout passes", function () {
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await receiver.setMode(1);
         await expect(
-          f.pp.connect(f.member)["safeTransferFrom(address,address,uint256,bytes)"](f.member.address, await receiver.getAddress(), f.passId, "0x1234"),
+          f.pp
+            .connect(f.member)
+            ["safeTransferFrom(address,address,uint256,bytes)"](
+              f.member.address,
+              await receiver.getAddress(),
+              f.passId,
+              "0x1234",
+            ),
         ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
       });
     });
@@ -118,7 +140,9 @@ describe("Passepartout passes", function () {
         expect(await f.pp.ownerOf(f.passId)).to.equal(f.other.address);
         expect(await f.pp.userOf(f.passId)).to.equal(ethers.ZeroAddress);
         expect(await f.pp.isApprovedForAll(f.member.address, f.owner.address)).to.equal(true); // operator approvals are per owner
-        await expect(f.pp.connect(f.owner).setUser(f.passId, f.guest.address, f.end)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.owner.address);
+        await expect(f.pp.connect(f.owner).setUser(f.passId, f.guest.address, f.end))
+          .to.be.revertedWithCustomError(f.pp, "PassNotHolder")
+          .withArgs(f.passId, f.owner.address);
       });
     });
 
@@ -139,7 +163,9 @@ describe("Passepartout passes", function () {
         const s = f.at(4, 9);
         const soulbound = await bookRoom(f, s, s + HOUR, f.member, 3);
         const transferable = await bookRoom(f, s, s + HOUR, f.member, 1);
-        await f.pp.connect(f.operator).updateResource(3, roomParams({ name: "Studio photo", policyId: 0, transferable: true }));
+        await f.pp
+          .connect(f.operator)
+          .updateResource(3, roomParams({ name: "Studio photo", policyId: 0, transferable: true }));
         await f.pp.connect(f.operator).updateResource(1, roomParams({ transferable: false }));
         expect((await f.pp.pass(soulbound)).transferable).to.equal(false);
         expect((await f.pp.pass(transferable)).transferable).to.equal(true);
@@ -160,7 +186,8 @@ describe("Passepartout passes", function () {
 
     it("supports ERC-165, ERC-721, ERC-721 Metadata and ERC-4907", async function () {
       const f = await withPass();
-      for (const [name, id] of Object.entries(await passInterfaceIds())) expect(await f.pp.supportsInterface(id), name).to.equal(true);
+      for (const [name, id] of Object.entries(await passInterfaceIds()))
+        expect(await f.pp.supportsInterface(id), name).to.equal(true);
       expect(await f.pp.supportsInterface("0xffffffff")).to.equal(false);
     });
 
@@ -169,7 +196,10 @@ describe("Passepartout passes", function () {
         const f = await withPass();
         expect(await f.pp.balanceOf(f.member.address)).to.equal(1);
         expect(await f.pp.balanceOf(f.other.address)).to.equal(0);
-        await expect(f.pp.balanceOf(ethers.ZeroAddress)).to.be.revertedWithCustomError(lib, "BalanceQueryForZeroAddress");
+        await expect(f.pp.balanceOf(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+          lib,
+          "BalanceQueryForZeroAddress",
+        );
       });
 
       it("reverts TokenDoesNotExist for a pass never minted", async function () {
@@ -194,21 +224,29 @@ describe("Passepartout passes", function () {
       it("reverts TokenDoesNotExist for a cancelled (burned) pass, and during the pause", async function () {
         const f = await withPass();
         await f.pp.connect(f.member).cancel(f.passId);
-        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+        await expect(
+          f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId),
+        ).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
         await f.pp.connect(f.admin).setNetworkPaused(true);
-        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99)).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
+        await expect(
+          f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, 99),
+        ).to.be.revertedWithCustomError(lib, "TokenDoesNotExist");
       });
     });
 
     describe("transfers of an existing pass", function () {
       it("reverts TransferToZeroAddress for the zero address", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.member).transferFrom(f.member.address, ethers.ZeroAddress, f.passId)).to.be.revertedWithCustomError(lib, "TransferToZeroAddress");
+        await expect(
+          f.pp.connect(f.member).transferFrom(f.member.address, ethers.ZeroAddress, f.passId),
+        ).to.be.revertedWithCustomError(lib, "TransferToZeroAddress");
       });
 
       it("lets the approved address transfer, then clears the approval", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.member).approve(f.owner.address, f.passId)).to.emit(f.pp, "Approval").withArgs(f.member.address, f.owner.address, f.passId);
+        await expect(f.pp.connect(f.member).approve(f.owner.address, f.passId))
+          .to.emit(f.pp, "Approval")
+          .withArgs(f.member.address, f.owner.address, f.passId);
         await f.pp.connect(f.owner).transferFrom(f.member.address, f.other.address, f.passId);
         expect(await f.pp.getApproved(f.passId)).to.equal(ethers.ZeroAddress);
         expect(await f.pp.balanceOf(f.member.address)).to.equal(0);
@@ -217,29 +255,40 @@ describe("Passepartout passes", function () {
 
       it("lets the owner transfer to itself, keeping the pass", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.member.address, f.passId)).to.emit(f.pp, "Transfer").withArgs(f.member.address, f.member.address, f.passId);
+        await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.member.address, f.passId))
+          .to.emit(f.pp, "Transfer")
+          .withArgs(f.member.address, f.member.address, f.passId);
         expect(await f.pp.ownerOf(f.passId)).to.equal(f.member.address);
         expect(await f.pp.balanceOf(f.member.address)).to.equal(1);
       });
 
       it("reverts NotOwnerNorApproved for approve by a stranger", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.other).approve(f.other.address, f.passId)).to.be.revertedWithCustomError(lib, "NotOwnerNorApproved");
+        await expect(f.pp.connect(f.other).approve(f.other.address, f.passId)).to.be.revertedWithCustomError(
+          lib,
+          "NotOwnerNorApproved",
+        );
       });
 
       it("passes the operator, previous owner, id and data to the receiver and bubbles its reason", async function () {
         const f = await withPass();
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await receiver.setMode(2);
-        await expect(f.pp.connect(f.member)[safe4](f.member.address, await receiver.getAddress(), f.passId, "0x42")).to.be.revertedWithCustomError(receiver, "Rejected");
+        await expect(
+          f.pp.connect(f.member)[safe4](f.member.address, await receiver.getAddress(), f.passId, "0x42"),
+        ).to.be.revertedWithCustomError(receiver, "Rejected");
       });
 
       it("reverts TransferToNonERC721ReceiverImplementer for a receiver that reverts without a reason or has no hook", async function () {
         const f = await withPass();
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await receiver.setMode(3);
-        await expect(f.pp.connect(f.member)[safe3](f.member.address, await receiver.getAddress(), f.passId)).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
-        await expect(f.pp.connect(f.member)[safe3](f.member.address, f.cadAddress, f.passId)).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+        await expect(
+          f.pp.connect(f.member)[safe3](f.member.address, await receiver.getAddress(), f.passId),
+        ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
+        await expect(
+          f.pp.connect(f.member)[safe3](f.member.address, f.cadAddress, f.passId),
+        ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
       });
     });
 
@@ -255,7 +304,9 @@ describe("Passepartout passes", function () {
           const f = await withPass();
           const iface: Interface = f.pp.interface; // the untyped view: `how` is one of four names
           const data = iface.encodeFunctionData(how, args(f));
-          await expect(f.member.sendTransaction({ to: f.address, data, value: 1n })).to.be.revertedWithCustomError(f.pp, "PassEtherNotAccepted").withArgs(1n);
+          await expect(f.member.sendTransaction({ to: f.address, data, value: 1n }))
+            .to.be.revertedWithCustomError(f.pp, "PassEtherNotAccepted")
+            .withArgs(1n);
           await f.member.sendTransaction({ to: f.address, data }); // the same call without ETH works
           expect(await ethers.provider.getBalance(f.address)).to.equal(ROOM_PRICES.hour * 2n);
         });
@@ -270,9 +321,16 @@ describe("Passepartout passes", function () {
       const byOperator = await bookRoom(f, f.end, f.end + HOUR, f.other);
       await f.pp.connect(f.admin).setNetworkPaused(true);
 
-      await expect(f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId)).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
-      await expect(f.pp.connect(f.other).book(1, f.end + HOUR, f.end + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, ...TERMS[1], { value: ROOM_PRICES.hour }))
-        .to.be.revertedWithCustomError(f.pp, "NetworkPaused");
+      await expect(
+        f.pp.connect(f.member).transferFrom(f.member.address, f.other.address, f.passId),
+      ).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
+      await expect(
+        f.pp
+          .connect(f.other)
+          .book(1, f.end + HOUR, f.end + 2n * HOUR, ANY_UNIT, ROOM_PRICES.hour, f.other.address, ...TERMS[1], {
+            value: ROOM_PRICES.hour,
+          }),
+      ).to.be.revertedWithCustomError(f.pp, "NetworkPaused");
 
       await time.increaseTo(f.start - DAY);
       await expect(f.pp.settle([earlier])).to.emit(f.pp, "Settled");
@@ -282,7 +340,11 @@ describe("Passepartout passes", function () {
       await f.pp.connect(f.member).setUser(f.passId, f.guest.address, f.end);
       expect(await f.pp.canEnter(f.guest.address, 2, f.passId, f.start)).to.equal(Access.Granted);
       await expect(f.pp.connect(f.member).cancel(f.passId)).to.emit(f.pp, "Cancelled");
-      await expect(f.pp.connect(f.operator).cancel(byOperator)).to.changeEtherBalance(ethers, f.other, ROOM_PRICES.hour);
+      await expect(f.pp.connect(f.operator).cancel(byOperator)).to.changeEtherBalance(
+        ethers,
+        f.other,
+        ROOM_PRICES.hour,
+      );
 
       await f.pp.connect(f.admin).setNetworkPaused(false);
       await bookRoom(f, f.end, f.end + HOUR, f.other);
@@ -294,7 +356,9 @@ describe("Passepartout passes", function () {
       it("lends the pass to a guest until an expiry, then the guest disappears", async function () {
         const f = await withPass();
         const expires = f.start + HOUR;
-        await expect(f.pp.connect(f.member).setUser(f.passId, f.guest.address, expires)).to.emit(f.pp, "UpdateUser").withArgs(f.passId, f.guest.address, expires);
+        await expect(f.pp.connect(f.member).setUser(f.passId, f.guest.address, expires))
+          .to.emit(f.pp, "UpdateUser")
+          .withArgs(f.passId, f.guest.address, expires);
         expect(await f.pp.userOf(f.passId)).to.equal(f.guest.address);
         expect(await f.pp.userExpires(f.passId)).to.equal(expires);
         await time.increaseTo(expires);
@@ -312,7 +376,9 @@ describe("Passepartout passes", function () {
       it("revokes with the zero address, whatever the expiry", async function () {
         const f = await withPass();
         await f.pp.connect(f.member).setUser(f.passId, f.guest.address, f.end);
-        await expect(f.pp.connect(f.member).setUser(f.passId, ethers.ZeroAddress, 123)).to.emit(f.pp, "UpdateUser").withArgs(f.passId, ethers.ZeroAddress, 0);
+        await expect(f.pp.connect(f.member).setUser(f.passId, ethers.ZeroAddress, 123))
+          .to.emit(f.pp, "UpdateUser")
+          .withArgs(f.passId, ethers.ZeroAddress, 0);
         expect(await f.pp.userOf(f.passId)).to.equal(ethers.ZeroAddress);
         expect(await f.pp.userExpires(f.passId)).to.equal(0);
       });
@@ -328,14 +394,20 @@ describe("Passepartout passes", function () {
 
       it("reverts PassNotHolder for a stranger and PassNotFound for an unknown pass", async function () {
         const f = await withPass();
-        await expect(f.pp.connect(f.guest).setUser(f.passId, f.guest.address, f.end)).to.be.revertedWithCustomError(f.pp, "PassNotHolder").withArgs(f.passId, f.guest.address);
-        await expect(f.pp.connect(f.member).setUser(9, f.guest.address, f.end)).to.be.revertedWithCustomError(f.pp, "PassNotFound").withArgs(9);
+        await expect(f.pp.connect(f.guest).setUser(f.passId, f.guest.address, f.end))
+          .to.be.revertedWithCustomError(f.pp, "PassNotHolder")
+          .withArgs(f.passId, f.guest.address);
+        await expect(f.pp.connect(f.member).setUser(9, f.guest.address, f.end))
+          .to.be.revertedWithCustomError(f.pp, "PassNotFound")
+          .withArgs(9);
       });
 
       it("is cleared when the pass is cancelled", async function () {
         const f = await withPass();
         await f.pp.connect(f.member).setUser(f.passId, f.guest.address, f.end);
-        await expect(f.pp.connect(f.member).cancel(f.passId)).to.emit(f.pp, "UpdateUser").withArgs(f.passId, ethers.ZeroAddress, 0);
+        await expect(f.pp.connect(f.member).cancel(f.passId))
+          .to.emit(f.pp, "UpdateUser")
+          .withArgs(f.passId, ethers.ZeroAddress, 0);
         expect(await f.pp.userOf(f.passId)).to.equal(ethers.ZeroAddress);
       });
     });
@@ -422,11 +494,19 @@ describe("Passepartout passes", function () {
 
     describe("the reason codes", function () {
       it("match protocol/reasons.ts, in the order of the Solidity AccessCode enum", function () {
-        const source = readFileSync(new URL("../../contracts/interfaces/IPassepartoutBase.sol", import.meta.url), "utf8");
+        const source = readFileSync(
+          new URL("../../contracts/interfaces/IPassepartoutBase.sol", import.meta.url),
+          "utf8",
+        );
         const body = /enum\s+AccessCode\s*\{([^}]*)\}/.exec(source)![1];
         const names = body
           .split("\n")
-          .map((line) => line.replace(/\/\/.*$/, "").trim().replace(/,$/, ""))
+          .map((line) =>
+            line
+              .replace(/\/\/.*$/, "")
+              .trim()
+              .replace(/,$/, ""),
+          )
           .filter(Boolean);
         const snake = names.map((n) => n.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase());
         expect(names).to.have.length(7);

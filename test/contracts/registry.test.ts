@@ -6,7 +6,11 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the input is valid", function () {
       it("registers the caller as operator with its split and emits VenueCreated and SplitCreated", async function () {
         const { pp, other, owner } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).createVenue("etc Saint-Germain", "ipfs://etc", [other.address, owner.address], [6_000, 4_000]))
+        await expect(
+          pp
+            .connect(other)
+            .createVenue("etc Saint-Germain", "ipfs://etc", [other.address, owner.address], [6_000, 4_000]),
+        )
           .to.emit(pp, "VenueCreated")
           .withArgs(2, other.address, "etc Saint-Germain", "ipfs://etc")
           .and.to.emit(pp, "SplitCreated")
@@ -38,7 +42,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the name is empty or longer than 32 bytes", function () {
       it("reverts NameInvalid with the length", async function () {
         const { pp, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).createVenue("", "", [other.address], [10_000])).to.be.revertedWithCustomError(pp, "NameInvalid").withArgs(0);
+        await expect(pp.connect(other).createVenue("", "", [other.address], [10_000]))
+          .to.be.revertedWithCustomError(pp, "NameInvalid")
+          .withArgs(0);
         // "é" is two bytes: 17 of them make 34 bytes.
         await expect(pp.connect(other).createVenue("é".repeat(17), "", [other.address], [10_000]))
           .to.be.revertedWithCustomError(pp, "NameInvalid")
@@ -49,8 +55,14 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the name is not valid UTF-8", function () {
       // ABI-encoded `bytes` and `string` are the same, so raw bytes reach the contract as a name.
       const createVenueRaw = async (pp: Fixture["pp"], signer: Fixture["other"], name: Uint8Array) => {
-        const args = ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "string", "address[]", "uint16[]"], [name, "", [signer.address], [10_000]]);
-        return signer.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createVenue").selector + args.slice(2) });
+        const args = ethers.AbiCoder.defaultAbiCoder().encode(
+          ["bytes", "string", "address[]", "uint16[]"],
+          [name, "", [signer.address], [10_000]],
+        );
+        return signer.sendTransaction({
+          to: await pp.getAddress(),
+          data: pp.interface.getFunction("createVenue").selector + args.slice(2),
+        });
       };
       const cases: [string, string, number][] = [
         ["a lone continuation byte", "4c6162806f", 3],
@@ -76,12 +88,20 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         const name = "Église — Café 🎨"; // 22 bytes
         await expect(createVenueRaw(pp, other, ethers.toUtf8Bytes(name))).to.emit(pp, "VenueCreated");
         expect((await pp.venue(2)).name).to.equal(name);
-        await expect(pp.connect(operator).createResource(1, roomParams({ name: "Salle ⌘ 𝄞" }))).to.emit(pp, "ResourceCreated");
+        await expect(pp.connect(operator).createResource(1, roomParams({ name: "Salle ⌘ 𝄞" }))).to.emit(
+          pp,
+          "ResourceCreated",
+        );
         const fields = pp.interface.getFunction("createResource").inputs[1].components!;
         const tuple = `tuple(${fields.map((c) => (c.name === "name" ? "bytes" : c.type)).join(",")})`;
         const p: Record<string, unknown> = { ...roomParams(), name: ethers.getBytes("0x53616c6c65ed") };
         const data = ethers.AbiCoder.defaultAbiCoder().encode(["uint32", tuple], [1, fields.map((c) => p[c.name])]);
-        await expect(operator.sendTransaction({ to: await pp.getAddress(), data: pp.interface.getFunction("createResource").selector + data.slice(2) }))
+        await expect(
+          operator.sendTransaction({
+            to: await pp.getAddress(),
+            data: pp.interface.getFunction("createResource").selector + data.slice(2),
+          }),
+        )
           .to.be.revertedWithCustomError(pp, "NameNotUTF8")
           .withArgs(5);
       });
@@ -90,7 +110,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the split is invalid", function () {
       it("reverts SplitInvalidPayeeCount for no payee or more than eight", async function () {
         const { pp, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).createVenue("V", "", [], [])).to.be.revertedWithCustomError(pp, "SplitInvalidPayeeCount").withArgs(0, 8);
+        await expect(pp.connect(other).createVenue("V", "", [], []))
+          .to.be.revertedWithCustomError(pp, "SplitInvalidPayeeCount")
+          .withArgs(0, 8);
         const nine = (await ethers.getSigners()).slice(10, 19).map((s) => s.address);
         await expect(pp.connect(other).createVenue("V", "", nine, Array(9).fill(1_000)))
           .to.be.revertedWithCustomError(pp, "SplitInvalidPayeeCount")
@@ -109,7 +131,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         await expect(pp.connect(other).createVenue("V", "", [other.address, ethers.ZeroAddress], [5_000, 5_000]))
           .to.be.revertedWithCustomError(pp, "SplitInvalidPayee")
           .withArgs(1, ethers.ZeroAddress);
-        await expect(pp.connect(other).createVenue("V", "", [other.address, owner.address, other.address], [4_000, 3_000, 3_000]))
+        await expect(
+          pp.connect(other).createVenue("V", "", [other.address, owner.address, other.address], [4_000, 3_000, 3_000]),
+        )
           .to.be.revertedWithCustomError(pp, "SplitInvalidPayee")
           .withArgs(2, other.address);
       });
@@ -136,7 +160,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
   describe("updateVenue", function () {
     it("lets the operator rename the venue and change its URI", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).updateVenue(1, "Le Lab VJ", "ipfs://new")).to.emit(pp, "VenueUpdated").withArgs(1, "Le Lab VJ", "ipfs://new");
+      await expect(pp.connect(operator).updateVenue(1, "Le Lab VJ", "ipfs://new"))
+        .to.emit(pp, "VenueUpdated")
+        .withArgs(1, "Le Lab VJ", "ipfs://new");
       const v = await pp.venue(1);
       expect(v.name).to.equal("Le Lab VJ");
       expect(v.metadataURI).to.equal("ipfs://new");
@@ -144,20 +170,28 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
     it("reverts NameInvalid for an empty name", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).updateVenue(1, "", "")).to.be.revertedWithCustomError(pp, "NameInvalid").withArgs(0);
+      await expect(pp.connect(operator).updateVenue(1, "", ""))
+        .to.be.revertedWithCustomError(pp, "NameInvalid")
+        .withArgs(0);
     });
 
     it("reverts VenueNotOperator for anyone else and VenueNotFound for an unknown venue", async function () {
       const { pp, operator, other } = await loadFixture(deployFixture);
-      await expect(pp.connect(other).updateVenue(1, "X", "")).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
-      await expect(pp.connect(operator).updateVenue(9, "X", "")).to.be.revertedWithCustomError(pp, "VenueNotFound").withArgs(9);
+      await expect(pp.connect(other).updateVenue(1, "X", ""))
+        .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+        .withArgs(1, other.address);
+      await expect(pp.connect(operator).updateVenue(9, "X", ""))
+        .to.be.revertedWithCustomError(pp, "VenueNotFound")
+        .withArgs(9);
     });
   });
 
   describe("setVenuePayees", function () {
     it("creates a new split that the venue uses from now on, leaving the old one intact", async function () {
       const { pp, operator, owner, other } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).setVenuePayees(1, [operator.address, owner.address, other.address], [5_000, 3_000, 2_000]))
+      await expect(
+        pp.connect(operator).setVenuePayees(1, [operator.address, owner.address, other.address], [5_000, 3_000, 2_000]),
+      )
         .to.emit(pp, "SplitCreated")
         .withArgs(2, 1, [operator.address, owner.address, other.address], [5_000, 3_000, 2_000]);
       expect((await pp.venue(1)).splitId).to.equal(2);
@@ -168,12 +202,16 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
     it("reverts VenueNotOperator for anyone else", async function () {
       const { pp, other } = await loadFixture(deployFixture);
-      await expect(pp.connect(other).setVenuePayees(1, [other.address], [10_000])).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+      await expect(pp.connect(other).setVenuePayees(1, [other.address], [10_000]))
+        .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+        .withArgs(1, other.address);
     });
 
     it("reverts with the split error on an invalid split", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).setVenuePayees(1, [operator.address], [9_000])).to.be.revertedWithCustomError(pp, "SplitSharesNotWhole").withArgs(9_000);
+      await expect(pp.connect(operator).setVenuePayees(1, [operator.address], [9_000]))
+        .to.be.revertedWithCustomError(pp, "SplitSharesNotWhole")
+        .withArgs(9_000);
     });
   });
 
@@ -196,7 +234,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
     it("reverts VenueNotOperator for anyone else", async function () {
       const { pp, admin } = await loadFixture(deployFixture);
-      await expect(pp.connect(admin).setVenuePaused(1, true)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, admin.address);
+      await expect(pp.connect(admin).setVenuePaused(1, true))
+        .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+        .withArgs(1, admin.address);
     });
   });
 
@@ -204,14 +244,20 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the operator proposes a successor who accepts", function () {
       it("hands the venue over in two steps", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).proposeVenueOperator(1, other.address)).to.emit(pp, "VenueOperatorProposed").withArgs(1, other.address);
+        await expect(pp.connect(operator).proposeVenueOperator(1, other.address))
+          .to.emit(pp, "VenueOperatorProposed")
+          .withArgs(1, other.address);
         expect((await pp.venue(1)).pendingOperator).to.equal(other.address);
         expect((await pp.venue(1)).operator).to.equal(operator.address);
-        await expect(pp.connect(other).acceptVenueOperator(1)).to.emit(pp, "VenueOperatorChanged").withArgs(1, operator.address, other.address);
+        await expect(pp.connect(other).acceptVenueOperator(1))
+          .to.emit(pp, "VenueOperatorChanged")
+          .withArgs(1, operator.address, other.address);
         const v = await pp.venue(1);
         expect(v.operator).to.equal(other.address);
         expect(v.pendingOperator).to.equal(ethers.ZeroAddress);
-        await expect(pp.connect(operator).setVenuePaused(1, true)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, operator.address);
+        await expect(pp.connect(operator).setVenuePaused(1, true))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, operator.address);
         await pp.connect(other).setVenuePaused(1, true);
       });
     });
@@ -219,21 +265,29 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the hand-over is not proper", function () {
       it("reverts VenueNotOperator when a non-operator proposes", async function () {
         const { pp, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).proposeVenueOperator(1, other.address)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+        await expect(pp.connect(other).proposeVenueOperator(1, other.address))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
       });
 
       it("reverts VenueNotPendingOperator when anyone but the proposed operator accepts", async function () {
         const { pp, operator, other, member } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).acceptVenueOperator(1)).to.be.revertedWithCustomError(pp, "VenueNotPendingOperator").withArgs(1, other.address);
+        await expect(pp.connect(other).acceptVenueOperator(1))
+          .to.be.revertedWithCustomError(pp, "VenueNotPendingOperator")
+          .withArgs(1, other.address);
         await pp.connect(operator).proposeVenueOperator(1, other.address);
-        await expect(pp.connect(member).acceptVenueOperator(1)).to.be.revertedWithCustomError(pp, "VenueNotPendingOperator").withArgs(1, member.address);
+        await expect(pp.connect(member).acceptVenueOperator(1))
+          .to.be.revertedWithCustomError(pp, "VenueNotPendingOperator")
+          .withArgs(1, member.address);
       });
 
       it("cannot be accepted once the proposal was withdrawn", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
         await pp.connect(operator).proposeVenueOperator(1, other.address);
         await pp.connect(operator).proposeVenueOperator(1, ethers.ZeroAddress);
-        await expect(pp.connect(other).acceptVenueOperator(1)).to.be.revertedWithCustomError(pp, "VenueNotPendingOperator").withArgs(1, other.address);
+        await expect(pp.connect(other).acceptVenueOperator(1))
+          .to.be.revertedWithCustomError(pp, "VenueNotPendingOperator")
+          .withArgs(1, other.address);
       });
     });
   });
@@ -257,9 +311,14 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       ];
       await expect(pp.connect(other).createPolicy(tiers))
         .to.emit(pp, "PolicyCreated")
-        .withArgs(3, tiers.map((t) => [t.secondsBeforeStart, t.refundBps]));
+        .withArgs(
+          3,
+          tiers.map((t) => [t.secondsBeforeStart, t.refundBps]),
+        );
       const stored = await pp.policy(3);
-      expect(stored.map((t) => [Number(t.secondsBeforeStart), Number(t.refundBps)])).to.deep.equal(tiers.map((t) => [t.secondsBeforeStart, t.refundBps]));
+      expect(stored.map((t) => [Number(t.secondsBeforeStart), Number(t.refundBps)])).to.deep.equal(
+        tiers.map((t) => [t.secondsBeforeStart, t.refundBps]),
+      );
     });
 
     it("accepts an empty policy (never refundable), and policy 0 reads as empty", async function () {
@@ -304,7 +363,18 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("when the operator registers a valid resource", function () {
       it("stores every parameter and emits ResourceCreated", async function () {
         const { pp, operator, cadAddress } = await loadFixture(deployFixture);
-        const p = roomParams({ name: "Salle de banquet", kind: 4, units: 2, currency: cadAddress, minHours: 2, maxHours: 48, horizonHours: 100, graceSeconds: 86_400, policyId: 2, transferable: false });
+        const p = roomParams({
+          name: "Salle de banquet",
+          kind: 4,
+          units: 2,
+          currency: cadAddress,
+          minHours: 2,
+          maxHours: 48,
+          horizonHours: 100,
+          graceSeconds: 86_400,
+          policyId: 2,
+          transferable: false,
+        });
         await expect(pp.connect(operator).createResource(1, p)).to.emit(pp, "ResourceCreated");
         expect(await pp.resourceCount()).to.equal(4);
         const r = await pp.resource(4);
@@ -372,8 +442,12 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
       it("reverts VenueNotOperator for anyone but the operator, VenueNotFound for an unknown venue", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(other).createResource(1, roomParams())).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
-        await expect(pp.connect(operator).createResource(5, roomParams())).to.be.revertedWithCustomError(pp, "VenueNotFound").withArgs(5);
+        await expect(pp.connect(other).createResource(1, roomParams()))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
+        await expect(pp.connect(operator).createResource(5, roomParams()))
+          .to.be.revertedWithCustomError(pp, "VenueNotFound")
+          .withArgs(5);
       });
     });
   });
@@ -381,7 +455,11 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
   describe("updateResource", function () {
     it("updates the parameters, lets units grow, and emits ResourceUpdated", async function () {
       const { pp, operator, cadAddress } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).updateResource(2, roomParams({ name: "Bureaux", units: 12, currency: cadAddress, policyId: 1 }))).to.emit(pp, "ResourceUpdated");
+      await expect(
+        pp
+          .connect(operator)
+          .updateResource(2, roomParams({ name: "Bureaux", units: 12, currency: cadAddress, policyId: 1 })),
+      ).to.emit(pp, "ResourceUpdated");
       const r = await pp.resource(2);
       expect(r.units).to.equal(12);
       expect(r.name).to.equal("Bureaux");
@@ -407,13 +485,19 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
     it("reverts ResourceNotFound for an unknown resource and VenueNotOperator for a stranger", async function () {
       const { pp, operator, other } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).updateResource(9, roomParams())).to.be.revertedWithCustomError(pp, "ResourceNotFound").withArgs(9);
-      await expect(pp.connect(other).updateResource(1, roomParams())).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+      await expect(pp.connect(operator).updateResource(9, roomParams()))
+        .to.be.revertedWithCustomError(pp, "ResourceNotFound")
+        .withArgs(9);
+      await expect(pp.connect(other).updateResource(1, roomParams()))
+        .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+        .withArgs(1, other.address);
     });
 
     it("validates the new parameters like createResource", async function () {
       const { pp, operator } = await loadFixture(deployFixture);
-      await expect(pp.connect(operator).updateResource(1, roomParams({ pricePerDay: 0n }))).to.be.revertedWithCustomError(pp, "ResourceInvalidPrices");
+      await expect(
+        pp.connect(operator).updateResource(1, roomParams({ pricePerDay: 0n })),
+      ).to.be.revertedWithCustomError(pp, "ResourceInvalidPrices");
     });
   });
 
@@ -430,7 +514,9 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
     describe("createDoor", function () {
       it("registers an active door and emits DoorSet", async function () {
         const { pp, operator, lockKey } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).createDoor(1, false, lockKey.address)).to.emit(pp, "DoorSet").withArgs(3, 1, false, true, lockKey.address);
+        await expect(pp.connect(operator).createDoor(1, false, lockKey.address))
+          .to.emit(pp, "DoorSet")
+          .withArgs(3, 1, false, true, lockKey.address);
         expect(await pp.doorCount()).to.equal(3);
         const d = await pp.door(3);
         expect([d.venueId, d.allResources, d.active, d.lockKey]).to.deep.equal([1n, false, true, lockKey.address]);
@@ -438,24 +524,38 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
 
       it("reverts ZeroAddress without a lock key, VenueNotOperator for a stranger", async function () {
         const { pp, operator, other, lockKey } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).createDoor(1, true, ethers.ZeroAddress)).to.be.revertedWithCustomError(pp, "ZeroAddress");
-        await expect(pp.connect(other).createDoor(1, true, lockKey.address)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+        await expect(pp.connect(operator).createDoor(1, true, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+          pp,
+          "ZeroAddress",
+        );
+        await expect(pp.connect(other).createDoor(1, true, lockKey.address))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
       });
     });
 
     describe("updateDoor", function () {
       it("changes scope, activity and lock key, and emits DoorSet", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).updateDoor(1, false, false, other.address)).to.emit(pp, "DoorSet").withArgs(1, 1, false, false, other.address);
+        await expect(pp.connect(operator).updateDoor(1, false, false, other.address))
+          .to.emit(pp, "DoorSet")
+          .withArgs(1, 1, false, false, other.address);
         const d = await pp.door(1);
         expect([d.allResources, d.active, d.lockKey]).to.deep.equal([false, false, other.address]);
       });
 
       it("reverts DoorNotFound, ZeroAddress and VenueNotOperator", async function () {
         const { pp, operator, other, lockKey } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).updateDoor(9, true, true, lockKey.address)).to.be.revertedWithCustomError(pp, "DoorNotFound").withArgs(9);
-        await expect(pp.connect(operator).updateDoor(1, true, true, ethers.ZeroAddress)).to.be.revertedWithCustomError(pp, "ZeroAddress");
-        await expect(pp.connect(other).updateDoor(1, true, true, lockKey.address)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+        await expect(pp.connect(operator).updateDoor(9, true, true, lockKey.address))
+          .to.be.revertedWithCustomError(pp, "DoorNotFound")
+          .withArgs(9);
+        await expect(pp.connect(operator).updateDoor(1, true, true, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+          pp,
+          "ZeroAddress",
+        );
+        await expect(pp.connect(other).updateDoor(1, true, true, lockKey.address))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
       });
     });
 
@@ -463,9 +563,13 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       it("admits and un-admits a resource of the venue", async function () {
         const { pp, operator } = await loadFixture(deployFixture);
         expect(await pp.doorAdmits(2, 2)).to.equal(false);
-        await expect(pp.connect(operator).setDoorResource(2, 2, true)).to.emit(pp, "DoorResourceSet").withArgs(2, 2, true);
+        await expect(pp.connect(operator).setDoorResource(2, 2, true))
+          .to.emit(pp, "DoorResourceSet")
+          .withArgs(2, 2, true);
         expect(await pp.doorAdmits(2, 2)).to.equal(true);
-        await expect(pp.connect(operator).setDoorResource(2, 2, false)).to.emit(pp, "DoorResourceSet").withArgs(2, 2, false);
+        await expect(pp.connect(operator).setDoorResource(2, 2, false))
+          .to.emit(pp, "DoorResourceSet")
+          .withArgs(2, 2, false);
         expect(await pp.doorAdmits(2, 2)).to.equal(false);
       });
 
@@ -473,14 +577,22 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
         await pp.connect(other).createVenue("Banque", "", [other.address], [10_000]);
         await pp.connect(other).createResource(2, roomParams({ name: "Coffre" }));
-        await expect(pp.connect(operator).setDoorResource(2, 4, true)).to.be.revertedWithCustomError(pp, "DoorResourceNotInVenue").withArgs(2, 4);
-        await expect(pp.connect(operator).setDoorResource(2, 99, true)).to.be.revertedWithCustomError(pp, "DoorResourceNotInVenue").withArgs(2, 99);
+        await expect(pp.connect(operator).setDoorResource(2, 4, true))
+          .to.be.revertedWithCustomError(pp, "DoorResourceNotInVenue")
+          .withArgs(2, 4);
+        await expect(pp.connect(operator).setDoorResource(2, 99, true))
+          .to.be.revertedWithCustomError(pp, "DoorResourceNotInVenue")
+          .withArgs(2, 99);
       });
 
       it("reverts DoorNotFound and VenueNotOperator", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).setDoorResource(9, 1, true)).to.be.revertedWithCustomError(pp, "DoorNotFound").withArgs(9);
-        await expect(pp.connect(other).setDoorResource(2, 1, true)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+        await expect(pp.connect(operator).setDoorResource(9, 1, true))
+          .to.be.revertedWithCustomError(pp, "DoorNotFound")
+          .withArgs(9);
+        await expect(pp.connect(other).setDoorResource(2, 1, true))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
       });
     });
 
@@ -507,14 +619,21 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
         const { pp, operator, relayer, other } = await loadFixture(deployFixture);
         expect(await pp.isRelayerTrusted(1, relayer.address)).to.equal(true);
         expect(await pp.isRelayerTrusted(1, other.address)).to.equal(false);
-        await expect(pp.connect(operator).setRelayerTrusted(1, relayer.address, false)).to.emit(pp, "RelayerTrustSet").withArgs(1, relayer.address, false);
+        await expect(pp.connect(operator).setRelayerTrusted(1, relayer.address, false))
+          .to.emit(pp, "RelayerTrustSet")
+          .withArgs(1, relayer.address, false);
         expect(await pp.isRelayerTrusted(1, relayer.address)).to.equal(false);
       });
 
       it("reverts ZeroAddress and VenueNotOperator", async function () {
         const { pp, operator, other } = await loadFixture(deployFixture);
-        await expect(pp.connect(operator).setRelayerTrusted(1, ethers.ZeroAddress, true)).to.be.revertedWithCustomError(pp, "ZeroAddress");
-        await expect(pp.connect(other).setRelayerTrusted(1, other.address, true)).to.be.revertedWithCustomError(pp, "VenueNotOperator").withArgs(1, other.address);
+        await expect(pp.connect(operator).setRelayerTrusted(1, ethers.ZeroAddress, true)).to.be.revertedWithCustomError(
+          pp,
+          "ZeroAddress",
+        );
+        await expect(pp.connect(other).setRelayerTrusted(1, other.address, true))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
       });
     });
 

@@ -48,7 +48,9 @@ describe("Storage shared by Passepartout and its VenueRegistry module", function
 
     it("reports a variable with another type", function () {
       const other = mutated((l) => (entry(l, "_admin").type = "t_uint256"));
-      expect(layoutMismatches(core, other, shared).join("\n")).to.match(/variable #1: .*"_admin".*"address".*"_admin".*"uint256"/);
+      expect(layoutMismatches(core, other, shared).join("\n")).to.match(
+        /variable #1: .*"_admin".*"address".*"_admin".*"uint256"/,
+      );
     });
 
     it("reports a packed variable at another offset", function () {
@@ -75,7 +77,11 @@ describe("Storage shared by Passepartout and its VenueRegistry module", function
       const other = mutated((l) => {
         const doors = l.types![entry(l, "_trustedRelayers").type];
         const inner = l.types![doors.value!];
-        l.types!["t_mapping(t_address,t_uint256)"] = { ...inner, label: "mapping(address => uint256)", value: "t_uint256" };
+        l.types!["t_mapping(t_address,t_uint256)"] = {
+          ...inner,
+          label: "mapping(address => uint256)",
+          value: "t_uint256",
+        };
         l.types!.t_uint256 ??= { encoding: "inplace", label: "uint256", numberOfBytes: "32" };
         doors.value = "t_mapping(t_address,t_uint256)";
       });
@@ -86,7 +92,14 @@ describe("Storage shared by Passepartout and its VenueRegistry module", function
       // As if VenueRegistry inherited a contract with one state variable before PassepartoutStorage.
       const other = mutated((l) => {
         for (const e of l.storage) e.slot = String(Number(e.slot) + 1);
-        l.storage.unshift({ astId: -1, contract: "VenueRegistry", label: "_extra", offset: 0, slot: "0", type: "t_address" });
+        l.storage.unshift({
+          astId: -1,
+          contract: "VenueRegistry",
+          label: "_extra",
+          offset: 0,
+          slot: "0",
+          type: "t_address",
+        });
       });
       const problems = layoutMismatches(core, other, shared);
       expect(problems[0]).to.equal(
@@ -96,7 +109,9 @@ describe("Storage shared by Passepartout and its VenueRegistry module", function
 
     it("reports a shared variable one contract lacks", function () {
       const other = mutated((l) => l.storage.pop());
-      expect(layoutMismatches(core, other, shared)).to.deep.equal(["VenueRegistry lacks PassepartoutStorage's `_trustedRelayers`"]);
+      expect(layoutMismatches(core, other, shared)).to.deep.equal([
+        "VenueRegistry lacks PassepartoutStorage's `_trustedRelayers`",
+      ]);
     });
 
     it("reports two different variables both contracts declare after the shared storage", function () {

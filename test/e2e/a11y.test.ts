@@ -6,7 +6,17 @@ import assert from "node:assert/strict";
 import { createWalletClient, erc20Abi, http, type Abi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { axeViolations, chainReader, demoAccount, horizontalOverflow, openAs, signIn, startStack, type MemberPage, type Stack } from "./harness.ts";
+import {
+  axeViolations,
+  chainReader,
+  demoAccount,
+  horizontalOverflow,
+  openAs,
+  signIn,
+  startStack,
+  type MemberPage,
+  type Stack,
+} from "./harness.ts";
 
 const MEMBER = 12;
 const OPERATOR = 3; // etc Saint-Germain
@@ -19,36 +29,85 @@ let stack: Stack;
 async function bookOnChain(who: number, start: number, hours = 1) {
   const { client } = chainReader(stack);
   const chain = { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } };
-  const wallet = createWalletClient({ chain, transport: http(stack.demo.rpcUrl), account: privateKeyToAccount(demoAccount(who).privateKey) });
+  const wallet = createWalletClient({
+    chain,
+    transport: http(stack.demo.rpcUrl),
+    account: privateKeyToAccount(demoAccount(who).privateKey),
+  });
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
   const pp = { address, abi: abi as Abi };
-  const price = (await client.readContract({ ...pp, functionName: "quote", args: [DESK, BigInt(start), BigInt(start + hours * HOUR)] })) as bigint;
-  const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [DESK] })) as { policyId: number; transferable: boolean };
+  const price = (await client.readContract({
+    ...pp,
+    functionName: "quote",
+    args: [DESK, BigInt(start), BigInt(start + hours * HOUR)],
+  })) as bigint;
+  const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [DESK] })) as {
+    policyId: number;
+    transferable: boolean;
+  };
   const cad = stack.demo.deployments.contracts.TestCAD.address;
-  await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }) });
   await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ ...pp, functionName: "book", args: [DESK, BigInt(start), BigInt(start + hours * HOUR), 65535, price, demoAccount(who).address, policyId, transferable] }),
+    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
+  });
+  await client.waitForTransactionReceipt({
+    hash: await wallet.writeContract({
+      ...pp,
+      functionName: "book",
+      args: [
+        DESK,
+        BigInt(start),
+        BigInt(start + hours * HOUR),
+        65535,
+        price,
+        demoAccount(who).address,
+        policyId,
+        transferable,
+      ],
+    }),
   });
 }
 
 type Visit = { route: string; ready: (m: MemberPage) => Promise<unknown>; title: RegExp };
 
 const MEMBER_PAGES: Visit[] = [
-  { route: "#/", ready: (m) => m.page.getByRole("link", { name: "etc Saint-Germain" }).waitFor(), title: /^(Venues in the network|Les lieux du réseau) — Passepartout$/ },
-  { route: "#/venue/2", ready: (m) => m.page.getByRole("heading", { level: 1, name: "etc Saint-Germain" }).waitFor(), title: /^etc Saint-Germain — Passepartout$/ },
+  {
+    route: "#/",
+    ready: (m) => m.page.getByRole("link", { name: "etc Saint-Germain" }).waitFor(),
+    title: /^(Venues in the network|Les lieux du réseau) — Passepartout$/,
+  },
+  {
+    route: "#/venue/2",
+    ready: (m) => m.page.getByRole("heading", { level: 1, name: "etc Saint-Germain" }).waitFor(),
+    title: /^etc Saint-Germain — Passepartout$/,
+  },
   {
     route: "#/resource/5",
     ready: async (m) => {
       await m.page.getByRole("button", { name: /^(Now \(this hour\)|Maintenant \(cette heure-ci\))$/ }).click();
-      await m.page.getByTestId("price").getByText(/5[.,]00/).waitFor();
+      await m.page
+        .getByTestId("price")
+        .getByText(/5[.,]00/)
+        .waitFor();
     },
     title: /^Poste partagé · etc Saint-Germain — Passepartout$/,
   },
-  { route: "#/passes", ready: (m) => m.page.locator("li[data-pass-id]").first().waitFor(), title: /^(My passes|Mes passes) — Passepartout$/ },
-  { route: "#/venue/999", ready: (m) => m.page.getByTestId("not-found").waitFor(), title: /^(Not found|Introuvable) — Passepartout$/ },
+  {
+    route: "#/passes",
+    ready: (m) => m.page.locator("li[data-pass-id]").first().waitFor(),
+    title: /^(My passes|Mes passes) — Passepartout$/,
+  },
+  {
+    route: "#/venue/999",
+    ready: (m) => m.page.getByTestId("not-found").waitFor(),
+    title: /^(Not found|Introuvable) — Passepartout$/,
+  },
 ];
 const OPERATOR_PAGES: Visit[] = [
-  { route: "#/operator", ready: (m) => m.page.locator("table.bookings tbody tr").first().waitFor(), title: /^(Operator|Exploitation) — Passepartout$/ },
+  {
+    route: "#/operator",
+    ready: (m) => m.page.locator("table.bookings tbody tr").first().waitFor(),
+    title: /^(Operator|Exploitation) — Passepartout$/,
+  },
 ];
 
 const SCREENS = [
@@ -58,12 +117,15 @@ const SCREENS = [
 ] as const;
 
 describe("accessibility and small screens", { timeout: 600_000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    const now = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
-    await bookOnChain(MEMBER, now);
-    await bookOnChain(MEMBER, now + 48 * HOUR, 2);
-  }, { timeout: 240_000 });
+  before(
+    async () => {
+      stack = await startStack();
+      const now = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
+      await bookOnChain(MEMBER, now);
+      await bookOnChain(MEMBER, now + 48 * HOUR, 2);
+    },
+    { timeout: 240_000 },
+  );
 
   after(async () => {
     await stack?.close();
@@ -77,7 +139,9 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     const facts = await m.page.evaluate(() => {
       const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
       const lum = (c: string) => {
-        const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        const [r, g, b] = rgb(c).map((v) =>
+          v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4,
+        );
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
       };
       const contrast = (a: string, b: string) => {
@@ -90,7 +154,11 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
         const st = getComputedStyle(sw);
         return {
           state: [...sw.classList].filter((c) => c !== "swatch" && c !== "slot").join(""),
-          label: [...li.childNodes].filter((n) => n !== sw).map((n) => n.textContent).join("").trim(),
+          label: [...li.childNodes]
+            .filter((n) => n !== sw)
+            .map((n) => n.textContent)
+            .join("")
+            .trim(),
           look: `${st.borderTopStyle} ${st.backgroundImage !== "none" ? "pattern" : ""} ${sw.textContent}`,
           border: contrast(st.borderTopColor, card),
         };
@@ -98,10 +166,21 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
       const free = document.querySelector<HTMLButtonElement>("button.slot.free:not(.selected)")!;
       free.focus({ focusVisible: true } as FocusOptions);
       const ring = getComputedStyle(free);
-      return { swatches, ring: { width: parseFloat(ring.outlineWidth), contrast: contrast(ring.outlineColor, card) }, pastLabel: document.querySelector("button.slot.past")?.getAttribute("aria-label") ?? null };
+      return {
+        swatches,
+        ring: { width: parseFloat(ring.outlineWidth), contrast: contrast(ring.outlineColor, card) },
+        pastLabel: document.querySelector("button.slot.past")?.getAttribute("aria-label") ?? null,
+      };
     });
-    assert.deepEqual(facts.swatches.map((s) => s.label), ["Free", "Partly booked", "Full", "Past", "Not yet bookable", "Selected"]);
-    assert.equal(new Set(facts.swatches.map((s) => s.look)).size, facts.swatches.length, `each state looks different without colour: ${JSON.stringify(facts.swatches)}`);
+    assert.deepEqual(
+      facts.swatches.map((s) => s.label),
+      ["Free", "Partly booked", "Full", "Past", "Not yet bookable", "Selected"],
+    );
+    assert.equal(
+      new Set(facts.swatches.map((s) => s.look)).size,
+      facts.swatches.length,
+      `each state looks different without colour: ${JSON.stringify(facts.swatches)}`,
+    );
     for (const s of facts.swatches) assert.ok(s.border >= 3, `${s.state} border contrast ${s.border.toFixed(2)}:1`);
     // Past hours exist from 01:00 venue time on: they are named "Past", not "Full".
     if (facts.pastLabel !== null) assert.match(facts.pastLabel, /, Past$/);
@@ -110,7 +189,11 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     await m.page.emulateMedia({ forcedColors: "active" });
     const forced = await m.page.evaluate(() => {
       const st = (sel: string) => getComputedStyle(document.querySelector(sel)!);
-      return { selected: st("button.slot.selected").backgroundColor, free: st("button.slot.free:not(.selected)").backgroundColor, border: parseFloat(st("button.slot.selected").borderTopWidth) };
+      return {
+        selected: st("button.slot.selected").backgroundColor,
+        free: st("button.slot.free:not(.selected)").backgroundColor,
+        border: parseFloat(st("button.slot.selected").borderTopWidth),
+      };
     });
     assert.notEqual(forced.selected, forced.free, "the selected cell keeps its own colour in forced-colours mode");
     assert.ok(forced.border >= 2);
@@ -121,7 +204,10 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     for (const screen of SCREENS) {
       test(`${locale}, ${screen.name}: every page has its own title, no axe-core violation and no sideways scroll`, async () => {
         const problems: string[] = [];
-        for (const [account, pages] of [[MEMBER, MEMBER_PAGES], [OPERATOR, OPERATOR_PAGES]] as const) {
+        for (const [account, pages] of [
+          [MEMBER, MEMBER_PAGES],
+          [OPERATOR, OPERATOR_PAGES],
+        ] as const) {
           const m = await openAs(stack, account, { locale, width: screen.width });
           await m.page.getByRole("link", { name: "etc Saint-Germain" }).waitFor();
           problems.push(...(await axeViolations(m.page)).map((v) => `signed out #/: ${v}`));

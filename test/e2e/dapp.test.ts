@@ -4,7 +4,18 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { getAddress, type Abi, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import { chainReader, demoAccount, lockLog, openAs, screenshot, signIn, startStack, unlabelledControls, type MemberPage, type Stack } from "./harness.ts";
+import {
+  chainReader,
+  demoAccount,
+  lockLog,
+  openAs,
+  screenshot,
+  signIn,
+  startStack,
+  unlabelledControls,
+  type MemberPage,
+  type Stack,
+} from "./harness.ts";
 
 const MEMBER = 10; // Hardhat #10: demo member with ETH and TestCAD
 const GUEST = 11; // Hardhat #11: another member
@@ -31,12 +42,21 @@ async function openDesk(m: MemberPage, resource = "Poste partagé") {
 }
 
 /** Presses Tab (or `key`) until the focused element's name (aria-label or text) matches; fails after `max` presses. */
-async function tabTo(m: MemberPage, name: RegExp | ((el: { tag: string; cls: string; name: string }) => boolean), max = 60, key = "Tab") {
+async function tabTo(
+  m: MemberPage,
+  name: RegExp | ((el: { tag: string; cls: string; name: string }) => boolean),
+  max = 60,
+  key = "Tab",
+) {
   for (let i = 0; i < max; i++) {
     await m.page.keyboard.press(key);
     const el = await m.page.evaluate(() => {
       const a = document.activeElement as HTMLElement | null;
-      return { tag: a?.tagName ?? "", cls: a?.className ?? "", name: (a?.getAttribute("aria-label") || a?.textContent || "").trim() };
+      return {
+        tag: a?.tagName ?? "",
+        cls: a?.className ?? "",
+        name: (a?.getAttribute("aria-label") || a?.textContent || "").trim(),
+      };
     });
     if (typeof name === "function" ? name(el) : name.test(el.name)) return el;
   }
@@ -64,10 +84,13 @@ async function bookSelected(m: MemberPage): Promise<string> {
 }
 
 describe("Passepartout dApp", { timeout: 360_000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    member = await openAs(stack, MEMBER);
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      stack = await startStack();
+      member = await openAs(stack, MEMBER);
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     await stack?.close();
@@ -78,7 +101,9 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await member.page.getByRole("link", { name: "etc Saint-Germain" }).waitFor();
     await signIn(member);
     assert.ok(member.wallet.requests.includes("personal_sign"), "the SIWE message was signed");
-    const me = await member.page.evaluate(async () => (await fetch("/api/me", { credentials: "include" })).json() as Promise<{ address: string }>);
+    const me = await member.page.evaluate(
+      async () => (await fetch("/api/me", { credentials: "include" })).json() as Promise<{ address: string }>,
+    );
     assert.equal(me.address.toLowerCase(), member.address.toLowerCase());
     await screenshot(member.page, "1-signed-in");
     assertNoConsoleErrors(member);
@@ -88,7 +113,10 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await openDesk(member);
     await member.page.getByRole("button", { name: "Now (this hour)" }).click();
     await member.page.getByTestId("price").getByText("5.00 tCAD").waitFor();
-    await member.page.getByTestId("policy").getByText(/100%.*full price/).waitFor();
+    await member.page
+      .getByTestId("policy")
+      .getByText(/100%.*full price/)
+      .waitFor();
     await screenshot(member.page, "2-booking-form");
     currentPassId = await bookSelected(member);
     assert.ok(member.wallet.requests.includes("eth_signTypedData_v4"), "paid with an EIP-2612 permit");
@@ -107,7 +135,11 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     assert.deepEqual(await unlabelledControls(page), [], "venue list");
     await tabTo(member, /^Skip to content$/, 1);
     await page.keyboard.press("Enter");
-    assert.equal(await page.evaluate(() => document.activeElement?.id), "main", "the skip link moves focus to the content");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "main",
+      "the skip link moves focus to the content",
+    );
     await tabTo(member, /etc Saint-Germain/);
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: /etc Saint-Germain/ }).waitFor();
@@ -125,7 +157,11 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowRight");
     const target = t0 + 2 * HOUR + 24 * HOUR;
-    assert.equal(Number(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.t)), target, `arrows move from ${first.name}`);
+    assert.equal(
+      Number(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.t)),
+      target,
+      `arrows move from ${first.name}`,
+    );
     await page.keyboard.press("Enter");
     await page.locator(`button.slot[data-t="${target}"][aria-pressed="true"]`).waitFor();
     await page.getByTestId("price").getByText("5.00 tCAD").waitFor();
@@ -156,7 +192,11 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     assert.equal(log[0].result, "opened");
     assert.equal(log[0].reason, "opened");
     await screenshot(phone.page, "3-door-open-phone");
-    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth), 390, "no horizontal overflow on a phone");
+    assert.equal(
+      await phone.page.evaluate(() => document.documentElement.scrollWidth),
+      390,
+      "no horizontal overflow on a phone",
+    );
     assertNoConsoleErrors(phone);
     await phone.page.context().close();
   });
@@ -212,11 +252,16 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const op = await openAs(stack, OPERATOR);
     await op.page.getByRole("button", { name: "Connect wallet" }).click();
     await op.page.getByRole("link", { name: "Operator" }).click();
-    const dash = op.page.locator("article.venue-dash", { has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }) });
-    await dash.getByRole("button", { name: /^Settle \d+ pending/ }).click().catch(async (e) => {
-      await screenshot(op.page, "6-operator-failed");
-      throw e;
+    const dash = op.page.locator("article.venue-dash", {
+      has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }),
     });
+    await dash
+      .getByRole("button", { name: /^Settle \d+ pending/ })
+      .click()
+      .catch(async (e) => {
+        await screenshot(op.page, "6-operator-failed");
+        throw e;
+      });
     await dash.getByText(/^\d+ bookings? settled\.$/).waitFor();
     const row = dash.getByTestId(`claim-row-${op.address.toLowerCase()}-tCAD`);
     const claim = row.getByRole("button", { name: /^Claim / });
@@ -236,13 +281,19 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const op = await openAs(stack, OPERATOR, { phone: true, locale: "fr-CA" });
     await op.page.getByRole("button", { name: "Connecter un portefeuille" }).click();
     await op.page.getByRole("link", { name: "Exploitation" }).click();
-    const dash = op.page.locator("article.venue-dash", { has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }) });
+    const dash = op.page.locator("article.venue-dash", {
+      has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }),
+    });
     const chart = dash.locator(".chart").first();
     await chart.waitFor();
     await chart.scrollIntoViewIfNeeded();
     await op.page.evaluate(() => window.scrollBy(0, -120));
     await screenshot(op.page, "6-operator-revenue-phone");
-    assert.equal(await op.page.evaluate(() => document.documentElement.scrollWidth), 390, "no horizontal overflow on a phone");
+    assert.equal(
+      await op.page.evaluate(() => document.documentElement.scrollWidth),
+      390,
+      "no horizontal overflow on a phone",
+    );
     assertNoConsoleErrors(op);
     await op.page.context().close();
   });
@@ -250,7 +301,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
   test("a new operator creates a venue with two payees, a resource, a door and a relayer, then reprices it — all on chain", async () => {
     const { client } = chainReader(stack);
     const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-    const read = <T,>(functionName: string, args: unknown[] = []) =>
+    const read = <T>(functionName: string, args: unknown[] = []) =>
       client.readContract({ address, abi: abi as Abi, functionName, args }) as Promise<T>;
     const op = await openAs(stack, FRESH_OPERATOR);
     const coPayee = demoAccount(CO_PAYEE).address;
@@ -281,7 +332,13 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await dash.waitFor();
     const venueId = Number(await read<number>("venueCount"));
     assert.equal(venueId, venuesBefore + 1);
-    const venue = await read<{ operator: Address; name: string; splitId: number; metadataURI: string; paused: boolean }>("venue", [venueId]);
+    const venue = await read<{
+      operator: Address;
+      name: string;
+      splitId: number;
+      metadataURI: string;
+      paused: boolean;
+    }>("venue", [venueId]);
     assert.equal(venue.name, "La Caisse Pop");
     assert.equal(venue.operator, op.address);
     assert.equal(venue.paused, false);
@@ -330,7 +387,10 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const tiers = await read<{ secondsBeforeStart: number; refundBps: number }[]>("policy", [Number(r.policyId)]);
     assert.deepEqual(
       tiers.map((x) => [Number(x.secondsBeforeStart), Number(x.refundBps)]),
-      [[48 * HOUR, 10_000], [2 * HOUR, 5_000]],
+      [
+        [48 * HOUR, 10_000],
+        [2 * HOUR, 5_000],
+      ],
     );
 
     // 3. A room door admitting that room, and a trusted relayer key.
@@ -339,15 +399,19 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await newDoor.getByLabel("Street door (admits every booking)").uncheck();
     await newDoor.getByLabel("Lock key address").fill(lockKey);
     await newDoor.getByRole("button", { name: "Create", exact: true }).click();
-    const doorId = Number(await waitFor(async () => {
-      const n = Number(await read<number>("doorCount"));
-      return n > 0 && Number((await read<{ venueId: number }>("door", [n])).venueId) === venueId ? n : undefined;
-    }));
+    const doorId = Number(
+      await waitFor(async () => {
+        const n = Number(await read<number>("doorCount"));
+        return n > 0 && Number((await read<{ venueId: number }>("door", [n])).venueId) === venueId ? n : undefined;
+      }),
+    );
     const row = doors.locator("li.door-row", { hasText: `Room door #${doorId}` });
     await row.getByRole("checkbox", { name: "Salle du coffre" }).check();
     await waitFor(() => read<boolean>("doorAdmits", [doorId, resourceId]).then((ok) => ok || undefined));
     await row.getByRole("checkbox", { name: "Salle du coffre" }).and(page.locator(":checked")).waitFor();
-    const door = await read<{ venueId: number; allResources: boolean; active: boolean; lockKey: Address }>("door", [doorId]);
+    const door = await read<{ venueId: number; allResources: boolean; active: boolean; lockKey: Address }>("door", [
+      doorId,
+    ]);
     assert.equal(Number(door.venueId), venueId);
     assert.equal(door.allResources, false);
     assert.equal(door.active, true);
@@ -370,7 +434,19 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await edit.getByRole("status").getByText("Saved.").waitFor({ timeout: 30_000 });
     const after = await read<OnChainResource>("resource", [resourceId]);
     assert.equal(after.pricePerHour, 9_750_000n);
-    for (const k of ["name", "units", "currency", "pricePerDay", "pricePerMonth", "minHours", "maxHours", "horizonHours", "graceSeconds", "policyId", "kind"])
+    for (const k of [
+      "name",
+      "units",
+      "currency",
+      "pricePerDay",
+      "pricePerMonth",
+      "minHours",
+      "maxHours",
+      "horizonHours",
+      "graceSeconds",
+      "policyId",
+      "kind",
+    ])
       assert.equal(after[k], r[k], `${k} unchanged`);
     await edit.scrollIntoViewIfNeeded();
     await screenshot(page, "8-operator-editor");

@@ -37,14 +37,21 @@ async function openDesk(m: MemberPage) {
 const focused = (m: MemberPage) =>
   m.page.evaluate(() => {
     const a = document.activeElement as HTMLElement | null;
-    return { tag: a?.tagName ?? "", text: (a?.getAttribute("aria-label") || a?.textContent || "").trim(), role: a?.getAttribute("role") ?? "" };
+    return {
+      tag: a?.tagName ?? "",
+      text: (a?.getAttribute("aria-label") || a?.textContent || "").trim(),
+      role: a?.getAttribute("role") ?? "",
+    };
   });
 
 describe("dApp hardening", { timeout: 420_000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    member = await openAs(stack, MEMBER);
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      stack = await startStack();
+      member = await openAs(stack, MEMBER);
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     await stack?.close();
@@ -82,9 +89,18 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     const [passId] = (await bookedBy(member.address)).slice(-1);
     const { client } = chainReader(stack);
     const chain = { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } };
-    const op = createWalletClient({ chain, transport: http(stack.demo.rpcUrl), account: privateKeyToAccount(demoAccount(OPERATOR).privateKey) });
-    await client.waitForTransactionReceipt({ hash: await op.writeContract({ ...pp(), functionName: "settle", args: [[passId]] }) });
-    const onChain = (await client.readContract({ ...pp(), functionName: "pass", args: [passId] })) as { settled: boolean; amount: bigint };
+    const op = createWalletClient({
+      chain,
+      transport: http(stack.demo.rpcUrl),
+      account: privateKeyToAccount(demoAccount(OPERATOR).privateKey),
+    });
+    await client.waitForTransactionReceipt({
+      hash: await op.writeContract({ ...pp(), functionName: "settle", args: [[passId]] }),
+    });
+    const onChain = (await client.readContract({ ...pp(), functionName: "pass", args: [passId] })) as {
+      settled: boolean;
+      amount: bigint;
+    };
     assert.equal(onChain.settled, true);
     await member.page.goto(`${stack.demo.url}#/passes`);
     const pass = member.page.locator(`li[data-pass-id="${passId}"]`);
@@ -132,7 +148,10 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     assert.equal(await book.getAttribute("aria-describedby"), await note.getAttribute("id"));
     // Next to the button: directly above it in the same form, both on screen.
     const [n, b] = [await note.boundingBox(), await book.boundingBox()];
-    assert.ok(n && b && b.y - (n.y + n.height) < 24 && b.y + b.height < 900, "the note sits right above the button, above the fold");
+    assert.ok(
+      n && b && b.y - (n.y + n.height) < 24 && b.y + b.height < 900,
+      "the note sits right above the button, above the fold",
+    );
     assert.ok(!broke.wallet.requests.includes("eth_sendTransaction"));
     await broke.page.context().close();
   });
@@ -163,7 +182,10 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     await row.waitFor();
     for (const cell of ["amount", "status"]) {
       const box = await row.getByTestId(cell).boundingBox();
-      assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${cell} cell within the screen: ${JSON.stringify(box)}`);
+      assert.ok(
+        box && box.x >= 0 && box.x + box.width <= 390,
+        `${cell} cell within the screen: ${JSON.stringify(box)}`,
+      );
       assert.ok((await row.getByTestId(cell).innerText()).trim().length > 0);
     }
     await row.scrollIntoViewIfNeeded();
@@ -174,7 +196,11 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
       await op.page.goto(`${stack.demo.url}${route}`);
       await op.page.locator("main h1").first().waitFor();
       await op.page.waitForTimeout(300);
-      assert.equal(await op.page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth), true, `${route} scrolls sideways`);
+      assert.equal(
+        await op.page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth),
+        true,
+        `${route} scrolls sideways`,
+      );
     }
     await op.page.context().close();
   });
@@ -190,13 +216,22 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     // Seven ArrowRight presses land a week later, in the next week's grid.
     for (let i = 0; i < 7; i++) await member.page.keyboard.press("ArrowRight");
     await slot(first + 7 * 24 * HOUR).waitFor();
-    assert.equal(Number(await member.page.evaluate(() => (document.activeElement as HTMLElement).dataset.t)), first + 7 * 24 * HOUR);
+    assert.equal(
+      Number(await member.page.evaluate(() => (document.activeElement as HTMLElement).dataset.t)),
+      first + 7 * 24 * HOUR,
+    );
     assert.equal(await slot(first).count(), 0, "the calendar shows the next week");
   });
 
   test("the demo's /rpc forwards wallet calls and refuses evm_*, hardhat_* and unlocked-account signing", async () => {
     const rpc = async (method: string, params: unknown[] = []) =>
-      (await fetch(`${stack.demo.url}rpc`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json() as Promise<{
+      (
+        await fetch(`${stack.demo.url}rpc`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        })
+      ).json() as Promise<{
         result?: unknown;
         error?: { code: number; message: string };
       }>;

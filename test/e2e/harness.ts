@@ -32,7 +32,10 @@ export async function startStack(): Promise<Stack> {
   const demo = await startDemo({ webPort: 0, log: process.env.E2E_VERBOSE ? (l) => console.log(l) : undefined });
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+    });
   } catch (err) {
     await demo.stop();
     throw err;
@@ -59,7 +62,11 @@ export async function openAs(
   const context = await stack.browser.newContext({
     locale: opts.locale ?? "en-CA",
     timezoneId: "America/Toronto",
-    viewport: opts.width ? { width: opts.width, height: 844 } : opts.phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    viewport: opts.width
+      ? { width: opts.width, height: 844 }
+      : opts.phone
+        ? { width: 390, height: 844 }
+        : { width: 1280, height: 900 },
     deviceScaleFactor: 1,
     hasTouch: opts.phone,
     isMobile: opts.phone,
@@ -94,7 +101,8 @@ export function chainReader(stack: Stack) {
   const cad = stack.demo.deployments.contracts.TestCAD.address;
   return {
     client,
-    cadBalance: (who: Address) => client.readContract({ address: cad, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
+    cadBalance: (who: Address) =>
+      client.readContract({ address: cad, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
     ethBalance: (who: Address) => client.getBalance({ address: who }),
   };
 }
@@ -107,7 +115,9 @@ export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
   const client = createPublicClient({ transport: http(stack.demo.rpcUrl) });
   const keys = new Map<number, `0x${string}`>();
   for (const door of new Set(entries.map((e) => e.door))) {
-    const d = (await client.readContract({ address, abi: abi as Abi, functionName: "door", args: [door] })) as { lockKey: `0x${string}` };
+    const d = (await client.readContract({ address, abi: abi as Abi, functionName: "door", args: [door] })) as {
+      lockKey: `0x${string}`;
+    };
     keys.set(door, d.lockKey);
   }
   const verdict = verifyLockLog(entries, keys, createDoorHasher(stack.demo.deployments.chainId, address));
@@ -122,16 +132,26 @@ export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
 export async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const named = (el: Element) =>
-      !!(el.getAttribute("aria-label")?.trim() || el.getAttribute("aria-labelledby")?.trim() || el.getAttribute("title")?.trim());
+      !!(
+        el.getAttribute("aria-label")?.trim() ||
+        el.getAttribute("aria-labelledby")?.trim() ||
+        el.getAttribute("title")?.trim()
+      );
     const describe = (el: Element) => el.outerHTML.slice(0, 120);
     const out: string[] = [];
     for (const el of document.querySelectorAll("input, select, textarea")) {
       const input = el as HTMLInputElement;
       if (input.type === "hidden") continue;
-      if (!(input.labels && input.labels.length > 0 && [...input.labels].some((l) => l.textContent?.trim())) && !named(el)) out.push(describe(el));
+      if (
+        !(input.labels && input.labels.length > 0 && [...input.labels].some((l) => l.textContent?.trim())) &&
+        !named(el)
+      )
+        out.push(describe(el));
     }
     for (const el of document.querySelectorAll("button, a[href], [role=button]")) {
-      const text = (el.textContent ?? "").trim() || [...el.querySelectorAll("img[alt]")].map((i) => i.getAttribute("alt")).join("");
+      const text =
+        (el.textContent ?? "").trim() ||
+        [...el.querySelectorAll("img[alt]")].map((i) => i.getAttribute("alt")).join("");
       if (!text && !named(el)) out.push(describe(el));
     }
     return out;
@@ -147,9 +167,26 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)}`).join(" | ")}`);
+    return r.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)}`)
+          .join(" | ")}`,
+    );
   });
   return violations;
 }

@@ -7,18 +7,47 @@ const call = (method: string, id: number | string = 1) => ({ jsonrpc: "2.0", id,
 
 describe("the demo's /rpc gate", () => {
   test("forwards the calls a wallet and the dApp make", () => {
-    for (const m of ["eth_chainId", "eth_call", "eth_getLogs", "eth_estimateGas", "eth_sendRawTransaction", "eth_getTransactionReceipt", "eth_feeHistory"])
+    for (const m of [
+      "eth_chainId",
+      "eth_call",
+      "eth_getLogs",
+      "eth_estimateGas",
+      "eth_sendRawTransaction",
+      "eth_getTransactionReceipt",
+      "eth_feeHistory",
+    ])
       assert.deepEqual(rpcGate(JSON.stringify(call(m))), { ok: true }, m);
     assert.deepEqual(rpcGate(JSON.stringify([call("eth_blockNumber", 1), call("eth_getBalance", 2)])), { ok: true });
   });
 
   test("refuses the node's test, debug and admin methods and its unlocked-account signing with JSON-RPC error -32601", () => {
-    for (const m of ["evm_mine", "evm_increaseTime", "evm_snapshot", "evm_revert", "hardhat_setBalance", "hardhat_impersonateAccount", "hardhat_reset", "debug_traceTransaction", "anvil_setBalance", "eth_sendTransaction", "eth_sign", "eth_signTypedData_v4", "personal_sign", "eth_accounts", "txpool_content", "admin_peers"]) {
+    for (const m of [
+      "evm_mine",
+      "evm_increaseTime",
+      "evm_snapshot",
+      "evm_revert",
+      "hardhat_setBalance",
+      "hardhat_impersonateAccount",
+      "hardhat_reset",
+      "debug_traceTransaction",
+      "anvil_setBalance",
+      "eth_sendTransaction",
+      "eth_sign",
+      "eth_signTypedData_v4",
+      "personal_sign",
+      "eth_accounts",
+      "txpool_content",
+      "admin_peers",
+    ]) {
       const v = rpcGate(JSON.stringify(call(m, 7)));
       assert.equal(v.ok, false, m);
       if (v.ok) continue;
       assert.equal(v.status, 200);
-      assert.deepEqual(v.body, { jsonrpc: "2.0", id: 7, error: { code: -32601, message: `method ${m} is not available on the demo's public RPC` } });
+      assert.deepEqual(v.body, {
+        jsonrpc: "2.0",
+        id: 7,
+        error: { code: -32601, message: `method ${m} is not available on the demo's public RPC` },
+      });
     }
   });
 
@@ -31,7 +60,11 @@ describe("the demo's /rpc gate", () => {
   });
 
   test("refuses malformed bodies: not JSON, an empty batch, a method that is not a string", () => {
-    assert.deepEqual(rpcGate("{nope"), { ok: false, status: 400, body: { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } } });
+    assert.deepEqual(rpcGate("{nope"), {
+      ok: false,
+      status: 400,
+      body: { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } },
+    });
     assert.equal((rpcGate("[]") as { status: number }).status, 400);
     assert.equal((rpcGate("[1]") as { status: number }).status, 400);
     const v = rpcGate(JSON.stringify({ jsonrpc: "2.0", id: 3, method: ["evm_mine"] }));

@@ -49,9 +49,19 @@ const PAGE_PROVIDER = `(() => {
   window.ethereum = provider;
 })();`;
 
-export async function installWallet(context: BrowserContext, privateKey: Hex, rpcUrl: string, chainId = 31337): Promise<TestWallet> {
+export async function installWallet(
+  context: BrowserContext,
+  privateKey: Hex,
+  rpcUrl: string,
+  chainId = 31337,
+): Promise<TestWallet> {
   const account = privateKeyToAccount(privateKey);
-  const chain = defineChain({ id: chainId, name: "e2e", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
+  const chain = defineChain({
+    id: chainId,
+    name: "e2e",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
   const client = createWalletClient({ account, chain, transport: http(rpcUrl) });
   const chainHex = `0x${chainId.toString(16)}`;
   let connected = false;
@@ -75,7 +85,8 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
       case "net_version":
         return String(chainId);
       case "wallet_switchEthereumChain":
-        if ((params[0] as { chainId?: string } | undefined)?.chainId?.toLowerCase() !== chainHex) throw Object.assign(new Error("Unrecognized chain"), { code: 4902 });
+        if ((params[0] as { chainId?: string } | undefined)?.chainId?.toLowerCase() !== chainHex)
+          throw Object.assign(new Error("Unrecognized chain"), { code: 4902 });
         return null;
       case "wallet_addEthereumChain":
         return null;
@@ -90,7 +101,12 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
       case "eth_signTypedData_v4": {
         const data = (typeof params[1] === "string" ? JSON.parse(params[1]) : params[1]) as TypedDataRequest;
         const { EIP712Domain: _, ...types } = data.types;
-        return account.signTypedData({ domain: data.domain, types, primaryType: data.primaryType, message: data.message });
+        return account.signTypedData({
+          domain: data.domain,
+          types,
+          primaryType: data.primaryType,
+          message: data.message,
+        });
       }
       case "eth_sendTransaction": {
         const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
@@ -107,22 +123,29 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
         });
-        const body = (await res.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
-        if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data });
+        const body = (await res.json()) as {
+          result?: unknown;
+          error?: { code: number; message: string; data?: unknown };
+        };
+        if (body.error)
+          throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data });
         return body.result;
       }
     }
   }
 
-  await context.exposeBinding("__e2eWallet", async (_source, { method, params }: { method: string; params: unknown[] }) => {
-    wallet.requests.push(method);
-    try {
-      return { result: await handle(method, params), chainId: chainHex };
-    } catch (err) {
-      const e = err as { code?: number; message?: string };
-      return { error: { code: e.code ?? -32603, message: e.message ?? String(err) } };
-    }
-  });
+  await context.exposeBinding(
+    "__e2eWallet",
+    async (_source, { method, params }: { method: string; params: unknown[] }) => {
+      wallet.requests.push(method);
+      try {
+        return { result: await handle(method, params), chainId: chainHex };
+      } catch (err) {
+        const e = err as { code?: number; message?: string };
+        return { error: { code: e.code ?? -32603, message: e.message ?? String(err) } };
+      }
+    },
+  );
   await context.addInitScript(PAGE_PROVIDER);
   return wallet;
 }

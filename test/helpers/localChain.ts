@@ -87,7 +87,10 @@ export async function ensureCompiled(): Promise<void> {
   }
   if (needed.every((f) => existsSync(f))) return;
   await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "compile"], { cwd: ROOT, stdio: "inherit" });
+    const p = spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "compile"], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
     p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`hardhat compile exited ${code}`))));
   });
 }
@@ -98,12 +101,23 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
   await ensureCompiled();
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
+      "node",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -123,7 +137,11 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
     }
     const accounts = hardhatAccounts();
     const { deployProtocol } = await import("../../scripts/lib/deploy.ts");
-    const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    const provider = new JsonRpcProvider(rpcUrl, undefined, {
+      staticNetwork: true,
+      pollingInterval: 50,
+      cacheTimeout: -1,
+    });
     const signer = new Wallet(accounts[0].privateKey, provider);
     const deployments: Deployments = await deployProtocol(signer, { testStablecoin: true, log: opts.log });
     provider.destroy();

@@ -4,7 +4,14 @@
 // learns by its own timeout); restore() forwards again on the same port.
 import net from "node:net";
 
-export type TcpProxy = { port: number; url: string; cut(): Promise<void>; stall(): Promise<void>; restore(): Promise<void>; close(): Promise<void> };
+export type TcpProxy = {
+  port: number;
+  url: string;
+  cut(): Promise<void>;
+  stall(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+};
 
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
@@ -17,7 +24,10 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
         if (stalled) {
           // Read and drop whatever the client sends; never answer.
           sockets.add(client);
-          client.on("data", () => undefined).on("error", () => client.destroy()).on("close", () => sockets.delete(client));
+          client
+            .on("data", () => undefined)
+            .on("error", () => client.destroy())
+            .on("close", () => sockets.delete(client));
           return;
         }
         const upstream = net.connect(targetPort, targetHost);

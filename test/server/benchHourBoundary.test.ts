@@ -23,8 +23,23 @@ describe("bench:relayer", () => {
 
   it("passes when its seeding crosses an hour boundary (clock started 2 s before the hour)", async () => {
     const output = tempFile("relayer.json");
-    const env = { ...process.env, BENCH_START_BEFORE_HOUR_S: "2", BENCH_VENUES: "2", BENCH_PASSES: "200", BENCH_BATCH: "50", BENCH_REQUESTS: "400", BENCH_WARMUP: "100", BENCH_CRYPTO_ITERATIONS: "200", BENCH_OUTPUT: output };
-    const child = spawn(process.execPath, [path.join(ROOT, "bench", "relayer.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const env = {
+      ...process.env,
+      BENCH_START_BEFORE_HOUR_S: "2",
+      BENCH_VENUES: "2",
+      BENCH_PASSES: "200",
+      BENCH_BATCH: "50",
+      BENCH_REQUESTS: "400",
+      BENCH_WARMUP: "100",
+      BENCH_CRYPTO_ITERATIONS: "200",
+      BENCH_OUTPUT: output,
+    };
+    const child = spawn(process.execPath, [path.join(ROOT, "bench", "relayer.ts")], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -32,8 +47,15 @@ describe("bench:relayer", () => {
     const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
     clearTimeout(timer);
     assert.equal(code, 0, out);
-    assert.match(out, /seeding crossed an hour boundary: passes booked from the (\d\d):00:00 slot to the (\d\d):00:00 slot, all 200 found/);
-    const result = JSON.parse(readFileSync(output, "utf8")) as { passes: number; hourSlotsBooked: number; reasons: Record<string, number> };
+    assert.match(
+      out,
+      /seeding crossed an hour boundary: passes booked from the (\d\d):00:00 slot to the (\d\d):00:00 slot, all 200 found/,
+    );
+    const result = JSON.parse(readFileSync(output, "utf8")) as {
+      passes: number;
+      hourSlotsBooked: number;
+      reasons: Record<string, number>;
+    };
     assert.equal(result.passes, 200);
     assert.equal(result.hourSlotsBooked, 2);
     // The fixed mix, judged at the relayer's (shifted) clock: 16 of 20 granted.

@@ -12,7 +12,10 @@ describe("relayer configuration", () => {
     assert.equal(c.chainId, 31337);
     assert.equal(c.relayerAddress, DEMO_RELAYER_ADDRESS);
     assert.equal(c.indexMaxStalenessMs, 0);
-    assert.ok(c.erc1271TimeoutMs < c.decisionChainBudgetMs && c.decisionChainBudgetMs < 1000, "a door says no within a second");
+    assert.ok(
+      c.erc1271TimeoutMs < c.decisionChainBudgetMs && c.decisionChainBudgetMs < 1000,
+      "a door says no within a second",
+    );
     assert.deepEqual(c.siweDomains, ["localhost:5173"]);
   });
 
@@ -67,7 +70,10 @@ describe("relayer configuration, malformed values", () => {
     it(`${name}=${JSON.stringify(value)} is refused in one line: "${what}"`, () => {
       assert.throws(
         () => loadConfig({ [name]: value }),
-        (err: unknown) => err instanceof ConfigError && err.message.startsWith(`invalid configuration: ${name}: ${what}`) && !err.message.includes("\n"),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.message.startsWith(`invalid configuration: ${name}: ${what}`) &&
+          !err.message.includes("\n"),
       );
     });
   }
@@ -76,7 +82,8 @@ describe("relayer configuration, malformed values", () => {
     const secret = "0x" + "ab".repeat(31); // one byte short
     assert.throws(
       () => loadConfig({ RELAYER_PRIVATE_KEY: secret }),
-      (err: unknown) => err instanceof ConfigError && err.message.includes("RELAYER_PRIVATE_KEY") && !err.message.includes(secret),
+      (err: unknown) =>
+        err instanceof ConfigError && err.message.includes("RELAYER_PRIVATE_KEY") && !err.message.includes(secret),
     );
   });
 
@@ -121,7 +128,10 @@ describe("relayer configuration, documentation", () => {
       // Derived, machine-specific or secret defaults (absolute paths, keys, a random secret) are described in words.
       if (value === undefined || shown.startsWith("/") || shown.startsWith("0x") || shown.length > 40) continue;
       const row = rows.find((r) => r.names.includes(name))!;
-      assert.ok(row.defaults.includes(`\`${shown}\``), `docs/relayer.md shows ${name}'s default \`${shown}\` (row: ${row.defaults})`);
+      assert.ok(
+        row.defaults.includes(`\`${shown}\``),
+        `docs/relayer.md shows ${name}'s default \`${shown}\` (row: ${row.defaults})`,
+      );
     }
   });
 });

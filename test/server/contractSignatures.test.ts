@@ -62,7 +62,11 @@ describe("contract-wallet signature checks", () => {
   });
 
   it("sheds code that said no while the lane is busy, and asks it again when the lane is idle", async () => {
-    const { reader, pending } = scriptedReader({ [addr(1)]: BURNER_CODE, [addr(2)]: BURNER_CODE, [addr(3)]: SAFE_CODE });
+    const { reader, pending } = scriptedReader({
+      [addr(1)]: BURNER_CODE,
+      [addr(2)]: BURNER_CODE,
+      [addr(3)]: SAFE_CODE,
+    });
     const c = new ContractSignatureChecker(reader, { concurrency: 1, queue: 16, negativeTtlMs: 60_000 });
     const first = c.check(addr(1), DIGEST, "0xbad1", far());
     const queued = [c.check(addr(2), DIGEST, "0xbad2", far()), c.check(addr(3), DIGEST, GOOD_SIG, far())];

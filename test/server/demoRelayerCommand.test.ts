@@ -31,8 +31,25 @@ describe("the demo's relayer restart command", () => {
     const runDir = mkdtempSync(path.join(tmpdir(), "passepartout-demo-"));
     writeFileSync(path.join(runDir, "31337.json"), JSON.stringify(chain.deployments));
     const port = await freePort();
-    const env = demoRelayerEnv({ rpcUrl: chain.rpcUrl, runDir, port, lockUrl: "http://127.0.0.1:9", webPort: 5173, sessionSecret: "s".repeat(64) });
-    assert.deepEqual(Object.keys(env).sort(), ["AUDIT_DB", "CHAIN_ID", "DAPP_ORIGIN", "DEPLOYMENTS_DIR", "LOCK_URL", "LOG_LEVEL", "PORT", "RPC_URL", "SESSION_SECRET"]);
+    const env = demoRelayerEnv({
+      rpcUrl: chain.rpcUrl,
+      runDir,
+      port,
+      lockUrl: "http://127.0.0.1:9",
+      webPort: 5173,
+      sessionSecret: "s".repeat(64),
+    });
+    assert.deepEqual(Object.keys(env).sort(), [
+      "AUDIT_DB",
+      "CHAIN_ID",
+      "DAPP_ORIGIN",
+      "DEPLOYMENTS_DIR",
+      "LOCK_URL",
+      "LOG_LEVEL",
+      "PORT",
+      "RPC_URL",
+      "SESSION_SECRET",
+    ]);
     child = spawn("sh", ["-c", relayerCommand(env)], { detached: true, stdio: "ignore" });
     let network: ReturnType<typeof networkDescription> | undefined;
     for (let k = 0; k < 150 && !network; k++) {

@@ -14,7 +14,10 @@ function input(over: Partial<DepsInput> & { deps: string[]; manifests?: Record<s
     manifest: (name) => over.manifests?.[name],
   };
 }
-const unused = (i: DepsInput) => dependencyUsage(i).filter((u) => u.why === null).map((u) => u.name);
+const unused = (i: DepsInput) =>
+  dependencyUsage(i)
+    .filter((u) => u.why === null)
+    .map((u) => u.name);
 
 describe("dependency check", () => {
   it("passes on this repository: every package in package.json is used", () => {
@@ -23,13 +26,16 @@ describe("dependency check", () => {
   });
 
   it("names a package nothing imports, runs, types or requires", () => {
-    const i = input({ deps: ["zod", "left-pad"], files: [{ path: "a.ts", text: 'import { z } from "zod";\n// left-pad would be nice' }] });
+    const i = input({
+      deps: ["zod", "left-pad"],
+      files: [{ path: "a.ts", text: 'import { z } from "zod";\n// left-pad would be nice' }],
+    });
     assert.deepEqual(unused(i), ["left-pad"]);
   });
 
   it("counts imports, subpath imports, requires, remappings and config strings; not a mention in a comment", () => {
     const files = [
-      { path: "a.ts", text: 'import x from "a/sub.js"; const b = require(\'b\'); await import(`c`);' },
+      { path: "a.ts", text: "import x from \"a/sub.js\"; const b = require('b'); await import(`c`);" },
       { path: "remappings.txt", text: "forge-std/=node_modules/d/lib/forge-std/" },
       { path: "vite.config.ts", text: 'test: { environment: "e" }' },
       { path: "b.ts", text: "// f is great, fa too" },
@@ -38,8 +44,18 @@ describe("dependency check", () => {
   });
 
   it("counts a binary run by a package.json script or a CI script, matched through the package's bin field", () => {
-    const manifests: Record<string, Manifest> = { typescript: { bin: { tsc: "bin/tsc", tsserver: "x" } }, solhint: { bin: "solhint.js" }, prettier: { bin: { prettier: "p" } }, "@scope/tool": { bin: "t.js" } };
-    const i = input({ deps: ["typescript", "solhint", "prettier", "@scope/tool"], pkg: { scripts: { lint: "solhint x && tsc -p ." } }, commands: ["#!/bin/sh\nnpx tool --check"], manifests });
+    const manifests: Record<string, Manifest> = {
+      typescript: { bin: { tsc: "bin/tsc", tsserver: "x" } },
+      solhint: { bin: "solhint.js" },
+      prettier: { bin: { prettier: "p" } },
+      "@scope/tool": { bin: "t.js" },
+    };
+    const i = input({
+      deps: ["typescript", "solhint", "prettier", "@scope/tool"],
+      pkg: { scripts: { lint: "solhint x && tsc -p ." } },
+      commands: ["#!/bin/sh\nnpx tool --check"],
+      manifests,
+    });
     assert.deepEqual(unused(i), ["prettier"]);
   });
 
@@ -52,7 +68,10 @@ describe("dependency check", () => {
   it("counts a required peer of a used package, not an optional one, nor a peer of an unused one", () => {
     const manifests: Record<string, Manifest> = {
       "hardhat-mocha": { peerDependencies: { mocha: "^11" } },
-      vitest: { peerDependencies: { jsdom: "*", "happy-dom": "*" }, peerDependenciesMeta: { jsdom: { optional: true }, "happy-dom": { optional: true } } },
+      vitest: {
+        peerDependencies: { jsdom: "*", "happy-dom": "*" },
+        peerDependenciesMeta: { jsdom: { optional: true }, "happy-dom": { optional: true } },
+      },
       unused: { peerDependencies: { chai: "^5" } },
     };
     const files = [{ path: "a.ts", text: 'import "hardhat-mocha"; import "vitest";' }];

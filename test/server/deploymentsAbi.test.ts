@@ -19,7 +19,9 @@ const deployments = (abi: Deployments["contracts"]["Passepartout"]["abi"]): Depl
 describe("the deployments file's ABI", () => {
   it("is refused at start when it differs from the generated one (an event lost a field)", async () => {
     const drifted = passepartoutAbi.map((item) =>
-      item.type === "event" && item.name === "Booked" ? { ...item, inputs: item.inputs.filter((i) => i.name !== "amount") } : item,
+      item.type === "event" && item.name === "Booked"
+        ? { ...item, inputs: item.inputs.filter((i) => i.name !== "amount") }
+        : item,
     );
     await assert.rejects(checkChain(config, deployments(drifted)), (err: unknown) => {
       assert.ok(err instanceof ConfigError, String(err));
@@ -30,6 +32,9 @@ describe("the deployments file's ABI", () => {
   });
 
   it("passes the ABI check when it is the generated one (and goes on to the chain)", async () => {
-    await assert.rejects(checkChain(config, deployments(passepartoutAbi)), /chain unreachable at RPC_URL=http:\/\/127\.0\.0\.1:9/);
+    await assert.rejects(
+      checkChain(config, deployments(passepartoutAbi)),
+      /chain unreachable at RPC_URL=http:\/\/127\.0\.0\.1:9/,
+    );
   });
 });

@@ -19,35 +19,72 @@ describe("door crypto", () => {
       const b = new Uint8Array(n).map((_, i) => (i * 131 + n * 7) & 0xff);
       assert.equal(Buffer.from(keccak256(b)).toString("hex"), viemKeccak256(b).slice(2), `length ${n}`);
     }
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 1000 }), (b) => Buffer.from(keccak256(b)).toString("hex") === viemKeccak256(b).slice(2)), { numRuns: 2000, seed: 11 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 1000 }),
+        (b) => Buffer.from(keccak256(b)).toString("hex") === viemKeccak256(b).slice(2),
+      ),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 
   it("challenge digest equals viem hashTypedData", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), hex(16), fc.integer({ min: 0, max: 2 ** 40 }), (door, nonce, time) => {
-        const expected = hashTypedData({ domain, types: challengeTypes, primaryType: "Challenge", message: { door, nonce, time: BigInt(time) } });
-        assert.equal(toHex(hasher.challengeDigest({ door, nonce, time })), expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        hex(16),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (door, nonce, time) => {
+          const expected = hashTypedData({
+            domain,
+            types: challengeTypes,
+            primaryType: "Challenge",
+            message: { door, nonce, time: BigInt(time) },
+          });
+          assert.equal(toHex(hasher.challengeDigest({ door, nonce, time })), expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it("unlock request digest equals viem hashTypedData", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), hex(32), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), fc.integer({ min: 0, max: 2 ** 40 }), (door, challenge, passId, deadline) => {
-        const expected = hashTypedData({ domain, types: unlockRequestTypes, primaryType: "UnlockRequest", message: { door, challenge, passId, deadline: BigInt(deadline) } });
-        assert.equal(toHex(hasher.unlockDigest({ door, challenge, passId, deadline })), expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        hex(32),
+        fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (door, challenge, passId, deadline) => {
+          const expected = hashTypedData({
+            domain,
+            types: unlockRequestTypes,
+            primaryType: "UnlockRequest",
+            message: { door, challenge, passId, deadline: BigInt(deadline) },
+          });
+          assert.equal(toHex(hasher.unlockDigest({ door, challenge, passId, deadline })), expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it("open command digest equals viem hashTypedData", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), hex(32), fc.integer({ min: 0, max: 2 ** 40 }), (door, challenge, expires) => {
-        const expected = hashTypedData({ domain, types: openCommandTypes, primaryType: "OpenCommand", message: { door, challenge, expires: BigInt(expires) } });
-        assert.equal(toHex(hasher.openCommandDigest({ door, challenge, expires })), expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        hex(32),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (door, challenge, expires) => {
+          const expected = hashTypedData({
+            domain,
+            types: openCommandTypes,
+            primaryType: "OpenCommand",
+            message: { door, challenge, expires: BigInt(expires) },
+          });
+          assert.equal(toHex(hasher.openCommandDigest({ door, challenge, expires })), expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -55,7 +92,12 @@ describe("door crypto", () => {
   it("recovers the signer of a viem-signed typed message", async () => {
     const account = privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY);
     const message = { door: 7, challenge: `0x${"ab".repeat(32)}` as const, passId: 12n, deadline: 1_900_000_000n };
-    const signature = await account.signTypedData({ domain, types: unlockRequestTypes, primaryType: "UnlockRequest", message });
+    const signature = await account.signTypedData({
+      domain,
+      types: unlockRequestTypes,
+      primaryType: "UnlockRequest",
+      message,
+    });
     const digest = hasher.unlockDigest({ ...message, deadline: Number(message.deadline) });
     assert.equal(recoverSigner(digest, signature), DEMO_RELAYER_ADDRESS.toLowerCase());
   });
@@ -65,7 +107,10 @@ describe("door crypto", () => {
     const sig = signDigest(digest, DEMO_RELAYER_PRIVATE_KEY);
     assert.equal(recoverSigner(digest, sig), DEMO_RELAYER_ADDRESS.toLowerCase());
     const { recoverAddress } = await import("viem");
-    assert.equal((await recoverAddress({ hash: toHex(digest), signature: sig })).toLowerCase(), DEMO_RELAYER_ADDRESS.toLowerCase());
+    assert.equal(
+      (await recoverAddress({ hash: toHex(digest), signature: sig })).toLowerCase(),
+      DEMO_RELAYER_ADDRESS.toLowerCase(),
+    );
   });
 
   it("rejects malformed and high-s signatures", () => {

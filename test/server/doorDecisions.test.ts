@@ -82,7 +82,12 @@ describe("door decisions on a real chain", () => {
 
   describe("when the request is not what it claims", () => {
     it("denies a signature made by someone else (bad_signature) and another signer's own request (not_holder_or_guest)", async () => {
-      const forged = await unlock(h, { key: acct(3).privateKey, signer: member().address, passId: passA, door: h.venue.street });
+      const forged = await unlock(h, {
+        key: acct(3).privateKey,
+        signer: member().address,
+        passId: passA,
+        door: h.venue.street,
+      });
       assert.equal(forged.body.reason, "bad_signature");
       const other = await unlock(h, { key: acct(3).privateKey, passId: passA, door: h.venue.street });
       assert.equal(other.body.reason, "not_holder_or_guest");
@@ -91,7 +96,12 @@ describe("door decisions on a real chain", () => {
     it("denies a replayed challenge, and the lock refuses a replayed open command", async () => {
       const first = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street });
       assert.equal(first.body.reason, "granted");
-      const again = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street, challenge: first.challenge });
+      const again = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        challenge: first.challenge,
+      });
       assert.equal(again.body.reason, "challenge_used");
       const replay = await h.sim.submit(h.venue.street, first.body.openCommand);
       assert.deepEqual(replay, { result: "refused", reason: "challenge_used" });
@@ -106,7 +116,12 @@ describe("door decisions on a real chain", () => {
       assert.equal(r.body.reason, "challenge_forged");
       // A genuine challenge of another door is not a challenge of this door.
       const roomChallenge = h.sim.issueChallenge(h.venue.roomDoor)!;
-      const mismatch = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street, challenge: roomChallenge });
+      const mismatch = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        challenge: roomChallenge,
+      });
       assert.equal(mismatch.body.reason, "challenge_forged");
     });
 
@@ -119,14 +134,24 @@ describe("door decisions on a real chain", () => {
     });
 
     it("denies an expired deadline", async () => {
-      const r = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street, deadline: h.clock.now - 1 });
+      const r = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        deadline: h.clock.now - 1,
+      });
       assert.equal(r.body.reason, "deadline_expired");
     });
 
     it("denies a request for another chain or another contract", async () => {
       const chain = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street, chainId: 1 });
       assert.equal(chain.body.reason, "wrong_chain");
-      const contract = await unlock(h, { key: member().privateKey, passId: passA, door: h.venue.street, contract: "0x000000000000000000000000000000000000dEaD" });
+      const contract = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        contract: "0x000000000000000000000000000000000000dEaD",
+      });
       assert.equal(contract.body.reason, "wrong_contract");
     });
 
@@ -167,7 +192,10 @@ describe("door decisions on a real chain", () => {
       const start = slot0 + 6 * HOUR;
       const { passId } = await h.p.book(member(), h.venue.office, start, start + HOUR);
       h.clock.now = start + 60;
-      assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason, "granted");
+      assert.equal(
+        (await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason,
+        "granted",
+      );
       await h.p.write(member(), { functionName: "cancel", args: [passId] });
       const r = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(r.body.reason, "pass_not_found");

@@ -30,7 +30,8 @@ function assertErrorShape(status: number, answer: unknown, expected: { status: n
   assert.equal(body.error.code, expected.code);
   assert.equal(typeof body.error.message, "string");
   assert.ok(body.error.message.length > 0);
-  for (const k of Object.keys(body.error)) assert.ok(["code", "message", "details"].includes(k), `unexpected error field ${k}`);
+  for (const k of Object.keys(body.error))
+    assert.ok(["code", "message", "details"].includes(k), `unexpected error field ${k}`);
   return body.error.details as ErrorDetails;
 }
 
@@ -42,12 +43,27 @@ describe("429 and 503 answers", () => {
   const member = () => h.chain.accounts[2];
 
   before(async () => {
-    h = await startHarness({ RPC_TIMEOUT_MS: "800" }, { rpcUrl: async (chain) => (proxy = await startTcpProxy(chain.port)).url });
+    h = await startHarness(
+      { RPC_TIMEOUT_MS: "800" },
+      { rpcUrl: async (chain) => (proxy = await startTcpProxy(chain.port)).url },
+    );
     const slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR;
     passId = (await h.p.book(member(), h.venue.office, slot0, slot0 + 3 * HOUR)).passId;
     h.clock.now = slot0 + 600;
-    const config = loadConfig({ PORT: "0", RPC_URL: h.chain.rpcUrl, AUDIT_DB: tempFile("audit.sqlite"), LOG_LEVEL: "silent", RATE_LIMIT_IP_PER_MIN: "12", RATE_LIMIT_ADDRESS_PER_MIN: "1" });
-    limited = await startRelayer(config, { clock: h.clock.fn, lock: new InProcessLockAdapter(h.sim), deployments: h.chain.deployments, defaultMetrics: false });
+    const config = loadConfig({
+      PORT: "0",
+      RPC_URL: h.chain.rpcUrl,
+      AUDIT_DB: tempFile("audit.sqlite"),
+      LOG_LEVEL: "silent",
+      RATE_LIMIT_IP_PER_MIN: "12",
+      RATE_LIMIT_ADDRESS_PER_MIN: "1",
+    });
+    limited = await startRelayer(config, {
+      clock: h.clock.fn,
+      lock: new InProcessLockAdapter(h.sim),
+      deployments: h.chain.deployments,
+      defaultMetrics: false,
+    });
   });
   after(async () => {
     await limited?.close();
@@ -58,9 +74,20 @@ describe("429 and 503 answers", () => {
   /** A freshly signed unlock request body for the member's pass at the street door of `base`. */
   async function signedBody(base: string): Promise<string> {
     const challenge = await fetchChallenge(base, h.venue.street);
-    return JSON.stringify(await signUnlockRequest({ account: member().privateKey, chainId: 31337, contract: h.p.address, door: h.venue.street, challenge, passId, deadline: h.clock.now + 60 }));
+    return JSON.stringify(
+      await signUnlockRequest({
+        account: member().privateKey,
+        chainId: 31337,
+        contract: h.p.address,
+        door: h.venue.street,
+        challenge,
+        passId,
+        deadline: h.clock.now + 60,
+      }),
+    );
   }
-  const post = (base: string, type: string, body: string) => fetch(`${base}/api/unlock`, { method: "POST", headers: { "content-type": type }, body });
+  const post = (base: string, type: string, body: string) =>
+    fetch(`${base}/api/unlock`, { method: "POST", headers: { "content-type": type }, body });
 
   it("a per-signer rate_limited decision, on both unlock entrances, with its audit ids in details", async () => {
     const first = await post(limited.url, FAST, await signedBody(limited.url));
@@ -114,7 +141,17 @@ describe("429 and 503 answers", () => {
         assert.equal(h.relayer.ctx.audit.query({ requestIds: [details.requestId] })[0].id, details.auditId);
       }
       // The client helper reads it back as a denial.
-      assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street, challenge: (JSON.parse(bodies[0]) as UnlockRequest).challenge })).body.reason, "chain_unavailable");
+      assert.equal(
+        (
+          await unlock(h, {
+            key: member().privateKey,
+            passId,
+            door: h.venue.street,
+            challenge: (JSON.parse(bodies[0]) as UnlockRequest).challenge,
+          })
+        ).body.reason,
+        "chain_unavailable",
+      );
 
       await new Promise((r) => setTimeout(r, 1500)); // readiness follows within a few polls
       const ready = await fetch(`${h.relayer.url}/readyz`);
@@ -123,8 +160,20 @@ describe("429 and 503 answers", () => {
 
       // A signature that is not the address's own: only the chain can say (ERC-1271).
       const signer = privateKeyToAccount(h.chain.accounts[5].privateKey);
-      const message = createSiweMessage({ address: member().address, domain: "localhost:5173", uri: "http://localhost:5173", chainId: 31337, nonce, version: "1", issuedAt: new Date(h.clock.now * 1000) });
-      const siwe = await fetch(`${h.relayer.url}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await signer.signMessage({ message }) }) });
+      const message = createSiweMessage({
+        address: member().address,
+        domain: "localhost:5173",
+        uri: "http://localhost:5173",
+        chainId: 31337,
+        nonce,
+        version: "1",
+        issuedAt: new Date(h.clock.now * 1000),
+      });
+      const siwe = await fetch(`${h.relayer.url}/api/siwe/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message, signature: await signer.signMessage({ message }) }),
+      });
       assertErrorShape(siwe.status, await siwe.json(), { status: 503, code: "chain_unavailable" });
     } finally {
       await proxy.restore();

@@ -4,7 +4,18 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createPublicClient, createWalletClient, decodeEventLog, encodeFunctionData, http, parseEventLogs, type ContractFunctionArgs, type ContractFunctionName, type ContractFunctionReturnType, type Log } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  decodeEventLog,
+  encodeFunctionData,
+  http,
+  parseEventLogs,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+  type Log,
+} from "viem";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { startLocalChain, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -37,8 +48,17 @@ export type Protocol = {
   address: Hex;
   abi: PassepartoutAbi;
   write(from: Account, call: PassepartoutCall, value?: bigint): Promise<{ blockNumber: bigint; logs: Log[] }>;
-  read<const F extends ViewName>(functionName: F, args: ContractFunctionArgs<PassepartoutAbi, "view" | "pure", F>): Promise<ContractFunctionReturnType<PassepartoutAbi, "view" | "pure", F>>;
-  book(holder: Account, resourceId: number, start: number, end: number, recipient?: Hex): Promise<{ passId: bigint; blockNumber: bigint }>;
+  read<const F extends ViewName>(
+    functionName: F,
+    args: ContractFunctionArgs<PassepartoutAbi, "view" | "pure", F>,
+  ): Promise<ContractFunctionReturnType<PassepartoutAbi, "view" | "pure", F>>;
+  book(
+    holder: Account,
+    resourceId: number,
+    start: number,
+    end: number,
+    recipient?: Hex,
+  ): Promise<{ passId: bigint; blockNumber: bigint }>;
   chainNow(): Promise<number>;
   deployWallet(owner: Account): Promise<Hex>;
 };
@@ -48,7 +68,12 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
   const abi = passepartoutAbi;
   const transport = http(chain.rpcUrl, { retryCount: 0 });
   const pub = createPublicClient({ transport });
-  const chainDef = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } as const;
+  const chainDef = {
+    id: 31337,
+    name: "hardhat",
+    nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [chain.rpcUrl] } },
+  } as const;
   const write: Protocol["write"] = async (from, call, value) => {
     const wallet = createWalletClient({ account: privateKeyToAccount(from.privateKey), chain: chainDef, transport });
     const hash = await wallet.sendTransaction({ to: address, data: encodeFunctionData({ abi, ...call }), value });
@@ -67,7 +92,23 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
     async book(holder, resourceId, start, end, recipient) {
       const price = await read("quote", [resourceId, BigInt(start), BigInt(end)]);
       const { policyId, transferable } = await read("resource", [resourceId]);
-      const receipt = await write(holder, { functionName: "book", args: [resourceId, BigInt(start), BigInt(end), ANY_UNIT, price, recipient ?? holder.address, policyId, transferable] }, price);
+      const receipt = await write(
+        holder,
+        {
+          functionName: "book",
+          args: [
+            resourceId,
+            BigInt(start),
+            BigInt(end),
+            ANY_UNIT,
+            price,
+            recipient ?? holder.address,
+            policyId,
+            transferable,
+          ],
+        },
+        price,
+      );
       const booked = parseEventLogs({ abi, logs: receipt.logs, eventName: "Booked" });
       return { passId: booked[0].args.passId, blockNumber: receipt.blockNumber };
     },
@@ -76,7 +117,9 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
       return Number(b.timestamp);
     },
     async deployWallet(owner) {
-      const { bytecode } = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"));
+      const { bytecode } = JSON.parse(
+        readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"),
+      );
       const wallet = createWalletClient({ account: privateKeyToAccount(owner.privateKey), chain: chainDef, transport });
       const hash = await wallet.deployContract({ abi: mockErc1271WalletAbi, bytecode, args: [owner.address] });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
@@ -130,7 +173,12 @@ export type Harness = {
   stop(): Promise<void>;
 };
 
-export function lockSimulatorFor(chain: LocalChain, doors: number[], clock: () => number, rpcUrl = chain.rpcUrl): LockSimulator {
+export function lockSimulatorFor(
+  chain: LocalChain,
+  doors: number[],
+  clock: () => number,
+  rpcUrl = chain.rpcUrl,
+): LockSimulator {
   const reader = createChainReader(createChainClient(rpcUrl, 2000), chain.deployments.contracts.Passepartout.address);
   return new LockSimulator({
     chainId: 31337,
@@ -153,7 +201,10 @@ export function tempFile(name: string): string {
   return path.join(mkdtempSync(path.join(tmpdir(), "pp-relayer-")), name);
 }
 
-export async function startHarness(env: Record<string, string> = {}, opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter } = {},
+): Promise<Harness> {
   const chain = await startLocalChain();
   try {
     const p = await protocolOn(chain);
@@ -174,7 +225,12 @@ export async function startHarness(env: Record<string, string> = {}, opts: { rpc
       DAPP_ORIGIN: "http://localhost:5173",
       ...env,
     });
-    const relayer = await startRelayer(config, { clock: clock.fn, lock: opts.lock ?? new InProcessLockAdapter(sim), deployments: chain.deployments, defaultMetrics: false });
+    const relayer = await startRelayer(config, {
+      clock: clock.fn,
+      lock: opts.lock ?? new InProcessLockAdapter(sim),
+      deployments: chain.deployments,
+      defaultMetrics: false,
+    });
     return {
       chain,
       p,
@@ -207,14 +263,31 @@ export type UnlockInput = {
 };
 
 /** Fetches a challenge through the relayer, signs the unlock request, posts it (server/unlockClient.ts). */
-export async function unlock(h: Harness, u: UnlockInput): Promise<{ status: number; body: any; challenge: Challenge; challengeId: Hex }> {
+export async function unlock(
+  h: Harness,
+  u: UnlockInput,
+): Promise<{ status: number; body: any; challenge: Challenge; challengeId: Hex }> {
   const challenge = u.challenge ?? (await fetchChallenge(h.relayer.url, u.door));
   const contract = u.contract ?? h.p.address;
   const chainId = u.chainId ?? 31337;
-  const request = await signUnlockRequest({ account: u.key, chainId, contract, door: u.door, challenge, passId: u.passId, deadline: u.deadline ?? h.clock.now + 60, signer: u.signer });
+  const request = await signUnlockRequest({
+    account: u.key,
+    chainId,
+    contract,
+    door: u.door,
+    challenge,
+    passId: u.passId,
+    deadline: u.deadline ?? h.clock.now + 60,
+    signer: u.signer,
+  });
   if (u.signatureOverride) request.signature = u.signatureOverride;
   const { status, answer } = await requestUnlock(h.relayer.url, request);
-  return { status, body: answer, challenge, challengeId: toHex(createDoorHasher(31337, h.p.address).challengeDigest(challenge)) };
+  return {
+    status,
+    body: answer,
+    challenge,
+    challengeId: toHex(createDoorHasher(31337, h.p.address).challengeDigest(challenge)),
+  };
 }
 
 export { generatePrivateKey, decodeEventLog };

@@ -34,7 +34,12 @@ describe("HTTP surface", () => {
     await h?.stop();
   });
 
-  async function signIn(key: `0x${string}`, over: Partial<Parameters<typeof createSiweMessage>[0]> = {}, base = h.relayer.url, signer?: `0x${string}`) {
+  async function signIn(
+    key: `0x${string}`,
+    over: Partial<Parameters<typeof createSiweMessage>[0]> = {},
+    base = h.relayer.url,
+    signer?: `0x${string}`,
+  ) {
     const account = privateKeyToAccount(key);
     const { nonce } = (await (await fetch(`${base}/api/siwe/nonce`)).json()) as { nonce: string };
     const message = createSiweMessage({
@@ -50,9 +55,17 @@ describe("HTTP surface", () => {
       ...(signer ? { address: signer } : {}),
     });
     const signature = await account.signMessage({ message });
-    const post = () => fetch(`${base}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature }) });
+    const post = () =>
+      fetch(`${base}/api/siwe/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message, signature }),
+      });
     const res = await post();
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("pp_session="))?.split(";")[0];
+    const cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("pp_session="))
+      ?.split(";")[0];
     return { res, cookie, body: await json<SiweAnswer>(res), replay: post };
   }
 
@@ -61,12 +74,39 @@ describe("HTTP surface", () => {
       // A genuine request whose challenge is already used: every mutation of it must be denied.
       const valid = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(valid.body.reason, "granted");
-      const template = JSON.parse(JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address })) as Omit<UnlockRequest, "signature">;
+      const template = JSON.parse(
+        JSON.stringify({
+          chainId: 31337,
+          contract: h.p.address,
+          door: h.venue.street,
+          challenge: valid.challenge,
+          passId: String(passId),
+          deadline: h.clock.now + 60,
+          signer: member().address,
+        }),
+      ) as Omit<UnlockRequest, "signature">;
       const openedBefore = h.sim.log().filter((e) => e.result === "opened").length;
 
       const hostileString = fc.oneof(
         fc.string({ maxLength: 80 }),
-        fc.constantFrom("0x", "0x00", `0x${"f".repeat(40)}`, `0x${"0".repeat(130)}`, "__proto__", "constructor", "../../etc/passwd", "%00", "NaN", "-1", "1e309", "9".repeat(90), "<script>", "' OR 1=1 --", "\u0000", "💥"),
+        fc.constantFrom(
+          "0x",
+          "0x00",
+          `0x${"f".repeat(40)}`,
+          `0x${"0".repeat(130)}`,
+          "__proto__",
+          "constructor",
+          "../../etc/passwd",
+          "%00",
+          "NaN",
+          "-1",
+          "1e309",
+          "9".repeat(90),
+          "<script>",
+          "' OR 1=1 --",
+          "\u0000",
+          "💥",
+        ),
         fc.uint8Array({ maxLength: 70 }).map((b) => `0x${Buffer.from(b).toString("hex")}`),
       );
       const hostileValue = fc.oneof(
@@ -77,35 +117,98 @@ describe("HTTP surface", () => {
         fc.bigInt().map(String),
         fc.array(fc.integer(), { maxLength: 3 }),
       );
-      const field = fc.constantFrom("chainId", "contract", "door", "challenge", "passId", "deadline", "signer", "signature", "__proto__", "extra");
+      const field = fc.constantFrom(
+        "chainId",
+        "contract",
+        "door",
+        "challenge",
+        "passId",
+        "deadline",
+        "signer",
+        "signature",
+        "__proto__",
+        "extra",
+      );
       const challengeField = fc.constantFrom("door", "nonce", "time", "signature");
-      const mutatedUnlock = fc.tuple(field, hostileValue, fc.option(fc.tuple(challengeField, hostileValue)), fc.option(hostileValue)).map(([f, v, cf, sig]) => {
-        const body: Record<string, unknown> = { ...template, challenge: { ...template.challenge }, signature: sig ?? valid.body.openCommand!.signature };
-        body[f] = structuredClone(v);
-        if (cf && typeof body.challenge === "object" && body.challenge) (body.challenge as Record<string, unknown>)[cf[0]] = structuredClone(cf[1]);
-        return { method: "POST", path: "/api/unlock", body: JSON.stringify(body), type: "application/json" };
-      });
+      const mutatedUnlock = fc
+        .tuple(field, hostileValue, fc.option(fc.tuple(challengeField, hostileValue)), fc.option(hostileValue))
+        .map(([f, v, cf, sig]) => {
+          const body: Record<string, unknown> = {
+            ...template,
+            challenge: { ...template.challenge },
+            signature: sig ?? valid.body.openCommand!.signature,
+          };
+          body[f] = structuredClone(v);
+          if (cf && typeof body.challenge === "object" && body.challenge)
+            (body.challenge as Record<string, unknown>)[cf[0]] = structuredClone(cf[1]);
+          return { method: "POST", path: "/api/unlock", body: JSON.stringify(body), type: "application/json" };
+        });
       const rawUnlock = fc.oneof(
         fc.json().map((j) => ({ method: "POST", path: "/api/unlock", body: j, type: "application/json" })),
-        fc.string({ maxLength: 200 }).map((s) => ({ method: "POST", path: "/api/unlock", body: s, type: "application/json" })),
-        fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "application/json; charset=utf-7", "multipart/form-data").map((type) => ({ method: "POST", path: "/api/unlock", body: JSON.stringify(template), type })),
-        fc.integer({ min: 17_000, max: 40_000 }).map((n) => ({ method: "POST", path: "/api/unlock", body: JSON.stringify({ ...template, pad: "x".repeat(n) }), type: "application/json" })),
-        fc.constant({ method: "POST", path: "/api/unlock", body: `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`, type: "application/json" }),
+        fc
+          .string({ maxLength: 200 })
+          .map((s) => ({ method: "POST", path: "/api/unlock", body: s, type: "application/json" })),
+        fc
+          .constantFrom(
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=utf-7",
+            "multipart/form-data",
+          )
+          .map((type) => ({ method: "POST", path: "/api/unlock", body: JSON.stringify(template), type })),
+        fc.integer({ min: 17_000, max: 40_000 }).map((n) => ({
+          method: "POST",
+          path: "/api/unlock",
+          body: JSON.stringify({ ...template, pad: "x".repeat(n) }),
+          type: "application/json",
+        })),
+        fc.constant({
+          method: "POST",
+          path: "/api/unlock",
+          body: `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+          type: "application/json",
+        }),
       );
-      const seg = fc.oneof(hostileString.map(encodeURIComponent), fc.nat().map(String), fc.constantFrom("1", "2", "4294967296", "-1", "0x1", "%2e%2e", "..", "%"));
-      const gets = fc.oneof(
-        seg.map((s) => `/api/doors/${s}/challenge`),
-        fc.tuple(seg, seg, seg).map(([id, from, to]) => `/api/resources/${id}/availability?from=${from}&to=${to}`),
-        fc.tuple(seg, seg).map(([id, q]) => `/api/venues/${id}/bookings?x=${q}`),
-        seg.map((s) => `/api/venues/${s}/revenue`),
-        seg.map((s) => `/api/passes?holder=${s}&holder=${s}`),
-        seg.map((s) => `/api/audit?venue=${s}&limit=${s}`),
-        seg.map((s) => `/api/${s}`),
-        fc.constantFrom("/api/me", "/api/venues", "/healthz", "/readyz", "/openapi.json", "/api/siwe/nonce"),
-      ).map((path) => ({ method: "GET", path, body: undefined as string | undefined, type: undefined as string | undefined }));
-      const siwePosts = fc.oneof(fc.json(), fc.record({ message: hostileString, signature: hostileString }).map((o) => JSON.stringify(o))).map((body) => ({ method: "POST", path: fc.sample(fc.constantFrom("/api/siwe/verify", "/api/siwe/logout"), 1)[0], body, type: "application/json" }));
+      const seg = fc.oneof(
+        hostileString.map(encodeURIComponent),
+        fc.nat().map(String),
+        fc.constantFrom("1", "2", "4294967296", "-1", "0x1", "%2e%2e", "..", "%"),
+      );
+      const gets = fc
+        .oneof(
+          seg.map((s) => `/api/doors/${s}/challenge`),
+          fc.tuple(seg, seg, seg).map(([id, from, to]) => `/api/resources/${id}/availability?from=${from}&to=${to}`),
+          fc.tuple(seg, seg).map(([id, q]) => `/api/venues/${id}/bookings?x=${q}`),
+          seg.map((s) => `/api/venues/${s}/revenue`),
+          seg.map((s) => `/api/passes?holder=${s}&holder=${s}`),
+          seg.map((s) => `/api/audit?venue=${s}&limit=${s}`),
+          seg.map((s) => `/api/${s}`),
+          fc.constantFrom("/api/me", "/api/venues", "/healthz", "/readyz", "/openapi.json", "/api/siwe/nonce"),
+        )
+        .map((path) => ({
+          method: "GET",
+          path,
+          body: undefined as string | undefined,
+          type: undefined as string | undefined,
+        }));
+      const siwePosts = fc
+        .oneof(
+          fc.json(),
+          fc.record({ message: hostileString, signature: hostileString }).map((o) => JSON.stringify(o)),
+        )
+        .map((body) => ({
+          method: "POST",
+          path: fc.sample(fc.constantFrom("/api/siwe/verify", "/api/siwe/logout"), 1)[0],
+          body,
+          type: "application/json",
+        }));
       const request = fc.record({
-        req: fc.oneof({ weight: 5, arbitrary: mutatedUnlock }, { weight: 2, arbitrary: rawUnlock }, { weight: 3, arbitrary: gets }, { weight: 1, arbitrary: siwePosts }),
+        req: fc.oneof(
+          { weight: 5, arbitrary: mutatedUnlock },
+          { weight: 2, arbitrary: rawUnlock },
+          { weight: 3, arbitrary: gets },
+          { weight: 1, arbitrary: siwePosts },
+        ),
         cookie: fc.option(fc.oneof(hostileString, fc.constant("pp_session=eyJhIjoiMCJ9.AAAA"))),
         origin: fc.option(fc.constantFrom("http://evil.example", ORIGIN, "null")),
       });
@@ -127,14 +230,18 @@ describe("HTTP surface", () => {
           try {
             res = await fetch(`${h.relayer.url}${req.path}`, { method: req.method, headers, body: req.body });
           } catch (err) {
-            if ((err as Error).name === "TypeError" && /Invalid URL|invalid/i.test(String((err as Error).cause ?? err))) continue;
+            if ((err as Error).name === "TypeError" && /Invalid URL|invalid/i.test(String((err as Error).cause ?? err)))
+              continue;
             throw err;
           }
           const text = await res.text();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (res.status >= 500) {
             fiveHundreds++;
-            if (examples.length < 5) examples.push(`${res.status} ${req.method} ${req.path} ${String(req.body).slice(0, 300)} -> ${text.slice(0, 200)}`);
+            if (examples.length < 5)
+              examples.push(
+                `${res.status} ${req.method} ${req.path} ${String(req.body).slice(0, 300)} -> ${text.slice(0, 200)}`,
+              );
           }
           if (/"granted":true/.test(text)) grants++;
         }
@@ -147,7 +254,10 @@ describe("HTTP surface", () => {
       assert.equal(h.sim.log().filter((e) => e.result === "opened").length, openedBefore);
       assert.equal((await fetch(`${h.relayer.url}/healthz`)).status, 200);
       // The relayer still decides correctly afterwards.
-      assert.equal((await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason, "granted");
+      assert.equal(
+        (await unlock(h, { key: member().privateKey, passId, door: h.venue.street })).body.reason,
+        "granted",
+      );
     });
   });
 
@@ -155,11 +265,33 @@ describe("HTTP surface", () => {
     it("answers like the express route: same status, reason, audit and headers", async () => {
       const valid = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });
       assert.equal(valid.body.reason, "granted");
-      const body = JSON.stringify({ chainId: 31337, contract: h.p.address, door: h.venue.street, challenge: valid.challenge, passId: String(passId), deadline: h.clock.now + 60, signer: member().address, signature: valid.body.openCommand!.signature });
+      const body = JSON.stringify({
+        chainId: 31337,
+        contract: h.p.address,
+        door: h.venue.street,
+        challenge: valid.challenge,
+        passId: String(passId),
+        deadline: h.clock.now + 60,
+        signer: member().address,
+        signature: valid.body.openCommand!.signature,
+      });
       // "application/json" takes the fast path; a content type with an extra parameter is still
       // JSON for body-parser but goes through express.
-      const send = (type: string, b = body) => fetch(`${h.relayer.url}/api/unlock`, { method: "POST", headers: { "content-type": type, origin: ORIGIN }, body: b });
-      const ignored = new Set(["date", "etag", "connection", "keep-alive", "content-length", "ratelimit", "ratelimit-policy"]);
+      const send = (type: string, b = body) =>
+        fetch(`${h.relayer.url}/api/unlock`, {
+          method: "POST",
+          headers: { "content-type": type, origin: ORIGIN },
+          body: b,
+        });
+      const ignored = new Set([
+        "date",
+        "etag",
+        "connection",
+        "keep-alive",
+        "content-length",
+        "ratelimit",
+        "ratelimit-policy",
+      ]);
       const names = (r: Response) => {
         const out: string[] = [];
         r.headers.forEach((_v, k) => out.push(k));
@@ -172,7 +304,8 @@ describe("HTTP surface", () => {
         assert.equal(fast.status, slow.status, b);
         assert.equal(fb.reason, sb.reason, b);
         assert.deepEqual(names(fast), names(slow), b);
-        for (const k of names(fast)) if (k !== "content-type") assert.equal(fast.headers.get(k), slow.headers.get(k), k);
+        for (const k of names(fast))
+          if (k !== "content-type") assert.equal(fast.headers.get(k), slow.headers.get(k), k);
         assert.equal(fast.headers.get("ratelimit-policy"), slow.headers.get("ratelimit-policy"));
         for (const r of [fb, sb]) assert.equal(h.relayer.ctx.audit.query({ requestIds: [r.requestId] }).length, 1);
       }
@@ -182,8 +315,20 @@ describe("HTTP surface", () => {
   describe("rate limits", () => {
     let limited: RunningRelayer;
     before(async () => {
-      const config = loadConfig({ PORT: "0", RPC_URL: h.chain.rpcUrl, AUDIT_DB: tempFile("audit.sqlite"), LOG_LEVEL: "silent", RATE_LIMIT_IP_PER_MIN: "30", RATE_LIMIT_ADDRESS_PER_MIN: "3" });
-      limited = await startRelayer(config, { clock: h.clock.fn, lock: new InProcessLockAdapter(h.sim), deployments: h.chain.deployments, defaultMetrics: false });
+      const config = loadConfig({
+        PORT: "0",
+        RPC_URL: h.chain.rpcUrl,
+        AUDIT_DB: tempFile("audit.sqlite"),
+        LOG_LEVEL: "silent",
+        RATE_LIMIT_IP_PER_MIN: "30",
+        RATE_LIMIT_ADDRESS_PER_MIN: "3",
+      });
+      limited = await startRelayer(config, {
+        clock: h.clock.fn,
+        lock: new InProcessLockAdapter(h.sim),
+        deployments: h.chain.deployments,
+        defaultMetrics: false,
+      });
     });
     after(async () => {
       await limited?.close();
@@ -192,7 +337,8 @@ describe("HTTP surface", () => {
     it("limits unlock requests per signer address, with an audited rate_limited denial", async () => {
       const hh: Harness = { ...h, relayer: limited };
       const reasons = [];
-      for (let k = 0; k < 5; k++) reasons.push((await unlock(hh, { key: member().privateKey, passId, door: h.venue.street })).body.reason);
+      for (let k = 0; k < 5; k++)
+        reasons.push((await unlock(hh, { key: member().privateKey, passId, door: h.venue.street })).body.reason);
       assert.deepEqual(reasons.slice(0, 3), ["granted", "granted", "granted"]);
       assert.deepEqual(reasons.slice(3), ["rate_limited", "rate_limited"]);
       // Another address is not affected.
@@ -228,7 +374,10 @@ describe("HTTP surface", () => {
       assert.equal((await signIn(key, { domain: "evil.example" })).res.status, 401);
       assert.equal((await signIn(key, { uri: "https://evil.example/login" })).res.status, 401);
       assert.equal((await signIn(key, { chainId: 1 })).res.status, 401);
-      const expired = await signIn(key, { issuedAt: new Date((h.clock.now - 7200) * 1000), expirationTime: new Date((h.clock.now - 3600) * 1000) });
+      const expired = await signIn(key, {
+        issuedAt: new Date((h.clock.now - 7200) * 1000),
+        expirationTime: new Date((h.clock.now - 3600) * 1000),
+      });
       assert.equal(expired.res.status, 401);
       assert.match(expired.body.error!.message, /expired|too old/);
       const ok = await signIn(key);
@@ -255,37 +404,67 @@ describe("HTTP surface", () => {
     it("shows members only their own passes and audit records", async () => {
       assert.equal((await fetch(`${h.relayer.url}/api/passes`)).status, 401);
       const { cookie } = await signIn(member().privateKey);
-      const mine = await json<{ passes: { passId: string }[] }>(await fetch(`${h.relayer.url}/api/passes?holder=${member().address}`, { headers: { cookie: cookie! } }));
+      const mine = await json<{ passes: { passId: string }[] }>(
+        await fetch(`${h.relayer.url}/api/passes?holder=${member().address}`, { headers: { cookie: cookie! } }),
+      );
       assert.ok(mine.passes.some((p: { passId: string }) => p.passId === String(passId)));
-      assert.equal((await fetch(`${h.relayer.url}/api/passes?holder=${h.chain.accounts[3].address}`, { headers: { cookie: cookie! } })).status, 403);
-      const audit = await json<{ records: { signer: string }[] }>(await fetch(`${h.relayer.url}/api/audit`, { headers: { cookie: cookie! } }));
+      assert.equal(
+        (
+          await fetch(`${h.relayer.url}/api/passes?holder=${h.chain.accounts[3].address}`, {
+            headers: { cookie: cookie! },
+          })
+        ).status,
+        403,
+      );
+      const audit = await json<{ records: { signer: string }[] }>(
+        await fetch(`${h.relayer.url}/api/audit`, { headers: { cookie: cookie! } }),
+      );
       assert.ok(audit.records.length > 0);
       assert.ok(audit.records.every((r: { signer: string }) => r.signer === member().address.toLowerCase()));
-      assert.equal((await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } })).status, 403);
+      assert.equal(
+        (await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } }))
+          .status,
+        403,
+      );
     });
 
     it("shows operators their venue's bookings, revenue and audit records", async () => {
       const { cookie } = await signIn(h.venue.operator.privateKey);
-      const bookings = await json<{ bookings: unknown[] }>(await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } }));
+      const bookings = await json<{ bookings: unknown[] }>(
+        await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/bookings`, { headers: { cookie: cookie! } }),
+      );
       assert.ok(bookings.bookings.length >= 1);
       // Policy 0 never refunds, so the escrow is releasable at once: settle it and see it indexed.
       await h.p.write(h.chain.accounts[8], { functionName: "settle", args: [[passId]] });
-      const revenue = await json<{ totals: { booked: string; settled: string }[] }>(await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/revenue`, { headers: { cookie: cookie! } }));
+      const revenue = await json<{ totals: { booked: string; settled: string }[] }>(
+        await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}/revenue`, { headers: { cookie: cookie! } }),
+      );
       assert.ok(BigInt(revenue.totals[0].booked) > 0n);
       assert.equal(revenue.totals[0].settled, revenue.totals[0].booked);
       assert.equal(h.relayer.ctx.index.applyErrors, 0);
-      const audit = await json<{ records: { signer: string }[] }>(await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}`, { headers: { cookie: cookie! } }));
+      const audit = await json<{ records: { signer: string }[] }>(
+        await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}`, { headers: { cookie: cookie! } }),
+      );
       assert.ok(audit.records.some((r: { signer: string }) => r.signer === member().address.toLowerCase()));
     });
 
     it("serves availability without a session", async () => {
-      const res = await fetch(`${h.relayer.url}/api/resources/${h.venue.office}/availability?from=${slot0}&to=${slot0 + 4 * HOUR}`);
+      const res = await fetch(
+        `${h.relayer.url}/api/resources/${h.venue.office}/availability?from=${slot0}&to=${slot0 + 4 * HOUR}`,
+      );
       const body = await json<{ free: number[] }>(res);
       assert.equal(res.status, 200);
       assert.equal(body.free.length, 4);
       assert.equal(body.free[0], 2); // 3 units, one booked
       assert.equal(body.free[3], 3);
-      assert.equal((await fetch(`${h.relayer.url}/api/resources/${h.venue.office}/availability?from=${slot0}&to=${slot0 + 90 * 24 * HOUR}`)).status, 400);
+      assert.equal(
+        (
+          await fetch(
+            `${h.relayer.url}/api/resources/${h.venue.office}/availability?from=${slot0}&to=${slot0 + 90 * 24 * HOUR}`,
+          )
+        ).status,
+        400,
+      );
     });
   });
 
@@ -302,7 +481,19 @@ describe("HTTP surface", () => {
 
     it("serves the OpenAPI document with every route the dApp uses", async () => {
       const doc = await json<{ paths: Record<string, unknown> }>(await fetch(`${h.relayer.url}/openapi.json`));
-      for (const p of ["/api/doors/{doorId}/challenge", "/api/unlock", "/api/siwe/nonce", "/api/siwe/verify", "/api/siwe/logout", "/api/me", "/api/passes", "/api/resources/{id}/availability", "/api/venues/{id}/bookings", "/api/venues/{id}/revenue", "/api/audit"]) {
+      for (const p of [
+        "/api/doors/{doorId}/challenge",
+        "/api/unlock",
+        "/api/siwe/nonce",
+        "/api/siwe/verify",
+        "/api/siwe/logout",
+        "/api/me",
+        "/api/passes",
+        "/api/resources/{id}/availability",
+        "/api/venues/{id}/bookings",
+        "/api/venues/{id}/revenue",
+        "/api/audit",
+      ]) {
         assert.ok(doc.paths[p], p);
       }
     });

@@ -8,7 +8,10 @@ export async function json<T>(res: Response): Promise<T> {
 }
 
 /** fixture.ts's `unlock` with its answer typed as what `requestUnlock` returns: the decision. */
-export async function unlock(h: Harness, u: UnlockInput): Promise<Omit<Awaited<ReturnType<typeof fixtureUnlock>>, "body"> & { body: UnlockAnswer }> {
+export async function unlock(
+  h: Harness,
+  u: UnlockInput,
+): Promise<Omit<Awaited<ReturnType<typeof fixtureUnlock>>, "body"> & { body: UnlockAnswer }> {
   const r = await fixtureUnlock(h, u);
   return { ...r, body: r.body as UnlockAnswer };
 }

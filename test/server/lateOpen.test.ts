@@ -41,7 +41,10 @@ describe("a slow lock", () => {
             void (async () => {
               const r = await h.sim.submit(Number(m[1]), cmd);
               if (r.result === "opened") openedAt.set(cmd.challenge, Date.now());
-              if (!res.destroyed) res.writeHead(r.result === "opened" ? 200 : 403, { "content-type": "application/json" }).end(JSON.stringify(r));
+              if (!res.destroyed)
+                res
+                  .writeHead(r.result === "opened" ? 200 : 403, { "content-type": "application/json" })
+                  .end(JSON.stringify(r));
               resolve();
             })();
           }, delayMs),

@@ -20,7 +20,11 @@ const sim = new LockSimulator({
   chainId: 31337,
   contract: CONTRACT,
   doorKeys: new Map([[1, demoLockKey(1)]]),
-  trust: { doorVenue: () => Promise.resolve(1), isRelayerTrusted: (_venue, relayer) => Promise.resolve(relayer.toLowerCase() === DEMO_RELAYER_ADDRESS.toLowerCase()) },
+  trust: {
+    doorVenue: () => Promise.resolve(1),
+    isRelayerTrusted: (_venue, relayer) =>
+      Promise.resolve(relayer.toLowerCase() === DEMO_RELAYER_ADDRESS.toLowerCase()),
+  },
   trustCacheMs: 0,
 });
 const hasher = createDoorHasher(31337, CONTRACT);
@@ -28,7 +32,13 @@ const hasher = createDoorHasher(31337, CONTRACT);
 function openCommand(c: Challenge) {
   const challenge = toHex(hasher.challengeDigest(c));
   const expires = Math.floor(Date.now() / 1000) + 5;
-  return { door: c.door, challenge, expires, relayer: DEMO_RELAYER_ADDRESS, signature: signDigest(hasher.openCommandDigest({ door: c.door, challenge, expires }), DEMO_RELAYER_PRIVATE_KEY) };
+  return {
+    door: c.door,
+    challenge,
+    expires,
+    relayer: DEMO_RELAYER_ADDRESS,
+    signature: signDigest(hasher.openCommandDigest({ door: c.door, challenge, expires }), DEMO_RELAYER_PRIVATE_KEY),
+  };
 }
 
 function listen(server: http.Server): Promise<number> {
@@ -61,11 +71,20 @@ describe("HttpLockAdapter", () => {
   });
 
   it("batches concurrent commands over https as over http", async () => {
-    for (const [url, tls] of [[tlsUrl, { ca: TLS.cert }], [plainUrl, {}]] as const) {
+    for (const [url, tls] of [
+      [tlsUrl, { ca: TLS.cert }],
+      [plainUrl, {}],
+    ] as const) {
       const adapter = new HttpLockAdapter(url, 2000, tls);
-      const commands = await Promise.all([1, 2, 3, 4, 5].map(async () => openCommand((await adapter.getChallenge(1))!)));
+      const commands = await Promise.all(
+        [1, 2, 3, 4, 5].map(async () => openCommand((await adapter.getChallenge(1))!)),
+      );
       const results = await Promise.all(commands.map((c) => adapter.deliver(c)));
-      assert.deepEqual(results, commands.map(() => ({ status: "opened" })), url);
+      assert.deepEqual(
+        results,
+        commands.map(() => ({ status: "opened" })),
+        url,
+      );
     }
   });
 
@@ -83,7 +102,10 @@ describe("HttpLockAdapter", () => {
     closed.close();
     const adapter = new HttpLockAdapter(`http://127.0.0.1:${port}`, 2000);
     const started = Date.now();
-    assert.deepEqual(await adapter.deliver(openCommand(sim.issueChallenge(1)!)), { status: "unreachable", reason: "connection_failed" });
+    assert.deepEqual(await adapter.deliver(openCommand(sim.issueChallenge(1)!)), {
+      status: "unreachable",
+      reason: "connection_failed",
+    });
     assert.ok(Date.now() - started < 1000);
   });
 

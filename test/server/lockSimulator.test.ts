@@ -15,7 +15,10 @@ function setup(trusted = new Set([DEMO_RELAYER_ADDRESS.toLowerCase()])) {
     chainId: 31337,
     contract,
     doorKeys: new Map([[3, demoLockKey(3)]]),
-    trust: { doorVenue: () => Promise.resolve(1), isRelayerTrusted: (_v, r) => Promise.resolve(trusted.has(r.toLowerCase())) },
+    trust: {
+      doorVenue: () => Promise.resolve(1),
+      isRelayerTrusted: (_v, r) => Promise.resolve(trusted.has(r.toLowerCase())),
+    },
     clock: () => clock.now,
     trustCacheMs: 0,
   });
@@ -51,7 +54,10 @@ describe("lock simulator", () => {
     assert.equal((await sim.submit(3, command(`0x${"11".repeat(32)}`, clock.now + 5))).reason, "unknown_challenge");
     const forged = { ...command(id(), clock.now + 5, generatePrivateKey()), relayer: DEMO_RELAYER_ADDRESS };
     assert.equal((await sim.submit(3, forged)).reason, "bad_signature");
-    assert.equal((await sim.submit(3, command(id(), clock.now + 5, generatePrivateKey()))).reason, "relayer_not_trusted");
+    assert.equal(
+      (await sim.submit(3, command(id(), clock.now + 5, generatePrivateKey()))).reason,
+      "relayer_not_trusted",
+    );
     assert.equal((await sim.submit(3, { nonsense: true })).reason, "malformed_command");
     const old = id();
     clock.now += 121;
@@ -64,7 +70,10 @@ describe("lock simulator", () => {
     await sim.submit(3, command(sim.challengeId(sim.issueChallenge(3)!), clock.now - 5));
     const keys = new Map([[3, demoLockAddress(3)]]);
     const log = sim.log(3);
-    assert.deepEqual(log.map((e) => e.result), ["opened", "refused"]);
+    assert.deepEqual(
+      log.map((e) => e.result),
+      ["opened", "refused"],
+    );
     assert.deepEqual(verifyLockLog(log, keys, hasher), { ok: true });
     const tampered = [{ ...log[0], reason: "x" }, log[1]];
     assert.equal(verifyLockLog(tampered, keys, hasher).ok, false);

@@ -9,11 +9,30 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { createPublicClient, createWalletClient, hashTypedData, http, keccak256, parseEventLogs, stringToBytes, type Hex } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  hashTypedData,
+  http,
+  keccak256,
+  parseEventLogs,
+  stringToBytes,
+  type Hex,
+} from "viem";
 import { privateKeyToAccount, sign } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
-import { ANY_UNIT, HOUR, lockSimulatorFor, makeClock, protocolOn, seedVenue, tempFile, type Clock, type Protocol } from "./fixture.ts";
+import {
+  ANY_UNIT,
+  HOUR,
+  lockSimulatorFor,
+  makeClock,
+  protocolOn,
+  seedVenue,
+  tempFile,
+  type Clock,
+  type Protocol,
+} from "./fixture.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
@@ -64,8 +83,22 @@ describe("network description and OpenAPI", () => {
     writeFileSync(file, JSON.stringify(chain.deployments, null, 2));
     clock = makeClock(await p.chainNow());
     const sim = lockSimulatorFor(chain, [venue.street, venue.roomDoor], clock.fn);
-    const config = loadConfig({ PORT: "0", RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: dir, AUDIT_DB: tempFile("audit.sqlite"), LOG_LEVEL: "silent", INDEX_POLL_MS: "100", DAPP_ORIGIN: ORIGIN, RATE_LIMIT_IP_PER_MIN: "1000000", RATE_LIMIT_ADDRESS_PER_MIN: "1000000" });
-    relayer = await startRelayer(config, { clock: clock.fn, lock: new InProcessLockAdapter(sim), defaultMetrics: false });
+    const config = loadConfig({
+      PORT: "0",
+      RPC_URL: chain.rpcUrl,
+      DEPLOYMENTS_DIR: dir,
+      AUDIT_DB: tempFile("audit.sqlite"),
+      LOG_LEVEL: "silent",
+      INDEX_POLL_MS: "100",
+      DAPP_ORIGIN: ORIGIN,
+      RATE_LIMIT_IP_PER_MIN: "1000000",
+      RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
+    });
+    relayer = await startRelayer(config, {
+      clock: clock.fn,
+      lock: new InProcessLockAdapter(sim),
+      defaultMetrics: false,
+    });
     base = relayer.url;
     doc = await json<OpenApiDoc>(await fetch(`${base}/openapi.json`));
   });
@@ -95,23 +128,51 @@ describe("network description and OpenAPI", () => {
     response = resolveRef(doc, response);
     const schema = response.content?.["application/json"]?.schema;
     assert.ok(schema, `${method.toUpperCase()} ${template} ${status} has a JSON schema`);
-    const pointer = schema.$ref ? `openapi${schema.$ref}` : `openapi#/paths/${template.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}/content/application~1json/schema`;
+    const pointer = schema.$ref
+      ? `openapi${schema.$ref}`
+      : `openapi#/paths/${template.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}/content/application~1json/schema`;
     const validate = ajv.getSchema(pointer);
     assert.ok(validate, pointer);
-    assert.ok(validate(body), `${method.toUpperCase()} ${template} ${status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`);
+    assert.ok(
+      validate(body),
+      `${method.toUpperCase()} ${template} ${status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`,
+    );
   }
 
   // ---- a client that knows only /api/network ----
   async function networkClientUnlock(over: { deadline?: number; signature?: (sig: Hex) => Hex } = {}) {
     const n = (await getJson<NetworkAnswer>("/api/network")).body;
     const challenge = (await getJson<Challenge>(`/api/doors/${venue.street}/challenge`)).body;
-    const challengeId = hashTypedData({ domain: n.eip712.domain, types: { Challenge: n.eip712.types.Challenge }, primaryType: "Challenge", message: { door: challenge.door, nonce: challenge.nonce, time: BigInt(challenge.time) } });
+    const challengeId = hashTypedData({
+      domain: n.eip712.domain,
+      types: { Challenge: n.eip712.types.Challenge },
+      primaryType: "Challenge",
+      message: { door: challenge.door, nonce: challenge.nonce, time: BigInt(challenge.time) },
+    });
     const deadline = over.deadline ?? clock.now + 60;
-    const digest = hashTypedData({ domain: n.eip712.domain, types: { UnlockRequest: n.eip712.types.UnlockRequest }, primaryType: "UnlockRequest", message: { door: venue.street, challenge: challengeId, passId, deadline: BigInt(deadline) } });
+    const digest = hashTypedData({
+      domain: n.eip712.domain,
+      types: { UnlockRequest: n.eip712.types.UnlockRequest },
+      primaryType: "UnlockRequest",
+      message: { door: venue.street, challenge: challengeId, passId, deadline: BigInt(deadline) },
+    });
     let signature = await sign({ hash: digest, privateKey: member().privateKey, to: "hex" });
     if (over.signature) signature = over.signature(signature);
-    const body = { chainId: n.chainId, contract: n.eip712.domain.verifyingContract, door: venue.street, challenge, passId: passId.toString(), deadline, signer: member().address, signature };
-    const res = await getJson<UnlockAnswer>("/api/unlock", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const body = {
+      chainId: n.chainId,
+      contract: n.eip712.domain.verifyingContract,
+      door: venue.street,
+      challenge,
+      passId: passId.toString(),
+      deadline,
+      signer: member().address,
+      signature,
+    };
+    const res = await getJson<UnlockAnswer>("/api/unlock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { ...res, challengeId, n };
   }
 
@@ -151,11 +212,19 @@ describe("network description and OpenAPI", () => {
       conforms("/api/network/abi/{name}", "get", 200, abi.body);
       assert.deepEqual(abi.body.abi, onDisk.contracts.Passepartout.abi);
       assert.equal(abi.body.abiHash, keccak256(stringToBytes(JSON.stringify(abi.body.abi))));
-      assert.equal(abi.body.abiHash, (await getJson<NetworkAnswer>("/api/network")).body.contracts.Passepartout.abiHash);
+      assert.equal(
+        abi.body.abiHash,
+        (await getJson<NetworkAnswer>("/api/network")).body.contracts.Passepartout.abiHash,
+      );
       const all = await getJson("/api/network/deployments");
       conforms("/api/network/deployments", "get", 200, all.body);
       assert.deepEqual(all.body, onDisk);
-      for (const [route, status] of [["/api/network/abi/Nope", 404], ["/api/network/abi/constructor", 404], ["/api/network/abi/__proto__", 400], ["/api/network/abi/..%2F31337", 400]] as const) {
+      for (const [route, status] of [
+        ["/api/network/abi/Nope", 404],
+        ["/api/network/abi/constructor", 404],
+        ["/api/network/abi/__proto__", 400],
+        ["/api/network/abi/..%2F31337", 400],
+      ] as const) {
         const r = await getJson(route);
         assert.equal(r.status, status, route);
         conforms("/api/network/abi/{name}", "get", status, r.body);
@@ -171,13 +240,44 @@ describe("network description and OpenAPI", () => {
       // and the tokenId of the ERC-721 Transfer from 0x0 in the receipt.
       const price = await p.read("quote", [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR)]);
       const { policyId, transferable } = await p.read("resource", [venue.office]);
-      const args = [venue.office, BigInt(slot0), BigInt(slot0 + 2 * HOUR), ANY_UNIT, price, member().address, policyId, transferable] as const;
+      const args = [
+        venue.office,
+        BigInt(slot0),
+        BigInt(slot0 + 2 * HOUR),
+        ANY_UNIT,
+        price,
+        member().address,
+        policyId,
+        transferable,
+      ] as const;
       const transport = http(chain.rpcUrl, { retryCount: 0 });
       const pub = createPublicClient({ transport });
       const account = privateKeyToAccount(member().privateKey);
-      const { result } = await pub.simulateContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price, account });
-      const wallet = createWalletClient({ account, transport, chain: { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } } });
-      const hash = await wallet.writeContract({ address: p.address, abi: p.abi, functionName: "book", args, value: price });
+      const { result } = await pub.simulateContract({
+        address: p.address,
+        abi: p.abi,
+        functionName: "book",
+        args,
+        value: price,
+        account,
+      });
+      const wallet = createWalletClient({
+        account,
+        transport,
+        chain: {
+          id: 31337,
+          name: "hardhat",
+          nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+          rpcUrls: { default: { http: [chain.rpcUrl] } },
+        },
+      });
+      const hash = await wallet.writeContract({
+        address: p.address,
+        abi: p.abi,
+        functionName: "book",
+        args,
+        value: price,
+      });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
       const [booked] = parseEventLogs({ abi: p.abi, logs: receipt.logs, eventName: "Booked" });
       const [minted] = parseEventLogs({ abi: p.abi, logs: receipt.logs, eventName: "Transfer" });
@@ -208,7 +308,8 @@ describe("network description and OpenAPI", () => {
     });
 
     it("accepts 65-byte signatures with v 27/28 or 0/1; refuses EIP-2098 compact and high-s ones from an EOA", async () => {
-      const v01 = (sig: Hex) => `${sig.slice(0, 130)}${(parseInt(sig.slice(130), 16) - 27).toString(16).padStart(2, "0")}` as Hex;
+      const v01 = (sig: Hex) =>
+        `${sig.slice(0, 130)}${(parseInt(sig.slice(130), 16) - 27).toString(16).padStart(2, "0")}` as Hex;
       const compact = (sig: Hex) => {
         const yParity = parseInt(sig.slice(130), 16) - 27;
         const s = BigInt(`0x${sig.slice(66, 130)}`) | (BigInt(yParity) << 255n);
@@ -221,7 +322,10 @@ describe("network description and OpenAPI", () => {
       };
       assert.equal((await networkClientUnlock()).body.reason, "granted");
       assert.equal((await networkClientUnlock({ signature: v01 })).body.reason, "granted");
-      assert.equal((await networkClientUnlock({ signature: (s) => s.toUpperCase().replace("0X", "0x") as Hex })).body.reason, "granted");
+      assert.equal(
+        (await networkClientUnlock({ signature: (s) => s.toUpperCase().replace("0X", "0x") as Hex })).body.reason,
+        "granted",
+      );
       assert.equal((await networkClientUnlock({ signature: compact })).body.reason, "bad_signature");
       assert.equal((await networkClientUnlock({ signature: highS })).body.reason, "bad_signature");
     });
@@ -236,7 +340,9 @@ describe("network description and OpenAPI", () => {
         for (const layer of stack) {
           if (layer.route) {
             const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-            for (const pth of paths) for (const m of Object.keys(layer.route.methods)) out.push(`${m} ${String(pth).replace(/:(\w+)/g, "{$1}")}`);
+            for (const pth of paths)
+              for (const m of Object.keys(layer.route.methods))
+                out.push(`${m} ${String(pth).replace(/:(\w+)/g, "{$1}")}`);
           } else if (layer.handle?.stack) walk(layer.handle.stack);
         }
       };
@@ -252,7 +358,10 @@ describe("network description and OpenAPI", () => {
         assert.ok(doc.paths[template]?.[method], `${r} is in openapi.json`);
       }
       for (const [template, ops] of Object.entries(doc.paths)) {
-        assert.ok(served.some((r) => r.endsWith(` ${template}`)), `${template} is served`);
+        assert.ok(
+          served.some((r) => r.endsWith(` ${template}`)),
+          `${template} is served`,
+        );
         for (const [method, op] of Object.entries(ops))
           for (const [status, response] of Object.entries(op.responses)) {
             const resolved = resolveRef(doc, response);
@@ -266,7 +375,11 @@ describe("network description and OpenAPI", () => {
             const r = op.responses[status];
             if (!r) continue;
             const resolved = resolveRef(doc, r);
-            assert.equal(resolved.content?.["application/json"].schema?.$ref, "#/components/schemas/Error", `${method} ${template} ${status}`);
+            assert.equal(
+              resolved.content?.["application/json"].schema?.$ref,
+              "#/components/schemas/Error",
+              `${method} ${template} ${status}`,
+            );
           }
     });
 
@@ -277,30 +390,91 @@ describe("network description and OpenAPI", () => {
         return r;
       };
       assert.equal((await check("/api/venues", "/api/venues")).status, 200);
-      assert.equal((await check("/api/resources/{id}/availability", `/api/resources/${venue.office}/availability?from=${clock.now}&to=${clock.now + 86_400}`)).status, 200);
-      assert.equal((await check("/api/resources/{id}/availability", `/api/resources/999/availability?from=${clock.now}&to=${clock.now + 86_400}`)).status, 404);
-      assert.equal((await check("/api/resources/{id}/availability", `/api/resources/1/availability?from=x`)).status, 400);
+      assert.equal(
+        (
+          await check(
+            "/api/resources/{id}/availability",
+            `/api/resources/${venue.office}/availability?from=${clock.now}&to=${clock.now + 86_400}`,
+          )
+        ).status,
+        200,
+      );
+      assert.equal(
+        (
+          await check(
+            "/api/resources/{id}/availability",
+            `/api/resources/999/availability?from=${clock.now}&to=${clock.now + 86_400}`,
+          )
+        ).status,
+        404,
+      );
+      assert.equal(
+        (await check("/api/resources/{id}/availability", `/api/resources/1/availability?from=x`)).status,
+        400,
+      );
       assert.equal((await check("/api/doors/{doorId}/challenge", `/api/doors/${venue.street}/challenge`)).status, 200);
       assert.equal((await check("/api/doors/{doorId}/challenge", "/api/doors/77/challenge")).status, 404);
       assert.equal((await check("/api/doors/{doorId}/challenge", "/api/doors/x/challenge")).status, 400);
-      assert.equal((await check("/api/unlock", "/api/unlock", { method: "POST", headers: { "content-type": "application/json" }, body: "{" })).status, 400);
+      assert.equal(
+        (
+          await check("/api/unlock", "/api/unlock", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: "{",
+          })
+        ).status,
+        400,
+      );
       assert.equal((await check("/api/me", "/api/me")).status, 401);
       assert.equal((await check("/healthz", "/healthz")).status, 200);
       assert.equal((await check("/readyz", "/readyz")).status, 200);
       const { nonce } = (await check<{ nonce: string }>("/api/siwe/nonce", "/api/siwe/nonce")).body;
-      assert.equal((await check("/api/siwe/verify", "/api/siwe/verify", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status, 400);
+      assert.equal(
+        (
+          await check("/api/siwe/verify", "/api/siwe/verify", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: "{}",
+          })
+        ).status,
+        400,
+      );
 
       // The checker bites: the old two-shape 503 (a decision body) does not conform.
-      assert.throws(() => conforms("/api/unlock", "post", 503, { requestId: "r", granted: false, reason: "chain_unavailable", auditId: 1 }), /must NOT have additional properties|must have required property/);
+      assert.throws(
+        () =>
+          conforms("/api/unlock", "post", 503, {
+            requestId: "r",
+            granted: false,
+            reason: "chain_unavailable",
+            auditId: 1,
+          }),
+        /must NOT have additional properties|must have required property/,
+      );
       assert.throws(() => conforms("/api/venues", "get", 200, [{ id: "1" }]));
 
       // Signed in as the venue's operator (who also books a pass).
       const op = venue.operator;
       const account = privateKeyToAccount(op.privateKey);
-      const message = createSiweMessage({ address: account.address, domain: "localhost:5173", uri: ORIGIN, chainId: 31337, nonce, version: "1", issuedAt: new Date(clock.now * 1000) });
-      const verify = await check("/api/siwe/verify", "/api/siwe/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await account.signMessage({ message }) }) });
+      const message = createSiweMessage({
+        address: account.address,
+        domain: "localhost:5173",
+        uri: ORIGIN,
+        chainId: 31337,
+        nonce,
+        version: "1",
+        issuedAt: new Date(clock.now * 1000),
+      });
+      const verify = await check("/api/siwe/verify", "/api/siwe/verify", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message, signature: await account.signMessage({ message }) }),
+      });
       assert.equal(verify.status, 200);
-      const cookie = verify.res.headers.getSetCookie().find((c) => c.startsWith("pp_session="))!.split(";")[0];
+      const cookie = verify.res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith("pp_session="))!
+        .split(";")[0];
       const slot0 = Math.floor(clock.now / HOUR) * HOUR;
       await p.book(op, venue.room, slot0 + HOUR, slot0 + 2 * HOUR);
       const headers = { cookie };
@@ -308,9 +482,16 @@ describe("network description and OpenAPI", () => {
       const passes = await check<{ passes: unknown[] }>("/api/passes", "/api/passes", { headers });
       assert.equal(passes.body.passes.length, 1);
       assert.equal((await check("/api/passes", `/api/passes?holder=${member().address}`, { headers })).status, 403);
-      const bookings = await check<{ bookings: unknown[] }>("/api/venues/{id}/bookings", `/api/venues/${venue.venueId}/bookings`, { headers });
+      const bookings = await check<{ bookings: unknown[] }>(
+        "/api/venues/{id}/bookings",
+        `/api/venues/${venue.venueId}/bookings`,
+        { headers },
+      );
       assert.ok(bookings.body.bookings.length >= 2);
-      assert.equal((await check("/api/venues/{id}/revenue", `/api/venues/${venue.venueId}/revenue`, { headers })).status, 200);
+      assert.equal(
+        (await check("/api/venues/{id}/revenue", `/api/venues/${venue.venueId}/revenue`, { headers })).status,
+        200,
+      );
       assert.equal((await check("/api/venues/{id}/revenue", "/api/venues/99/revenue", { headers })).status, 404);
       const audit = await check<{ records: unknown[] }>("/api/audit", `/api/audit?venue=${venue.venueId}`, { headers });
       assert.ok(audit.body.records.length > 0);

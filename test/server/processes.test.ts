@@ -17,7 +17,12 @@ import type { UnlockAnswer } from "../../server/unlockClient.ts";
 import type { LockLogEntry } from "../../server/lockSimulator.ts";
 
 function run(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  return spawn(process.execPath, [path.join(ROOT, script)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
 }
 
 async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
@@ -52,8 +57,17 @@ describe("relayer processes", () => {
   it("refuses to start with one clear line when the chain is unreachable", async () => {
     const port = await freePort();
     const dir = path.dirname(tempFile("x"));
-    writeFileSync(path.join(dir, "31337.json"), JSON.stringify({ chainId: 31337, deployBlock: 1, contracts: { Passepartout: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", abi: passepartoutAbi } } }));
-    const r = await exitOf(run("server/main.ts", { RPC_URL: `http://127.0.0.1:${port}`, DEPLOYMENTS_DIR: dir, PORT: "0" }));
+    writeFileSync(
+      path.join(dir, "31337.json"),
+      JSON.stringify({
+        chainId: 31337,
+        deployBlock: 1,
+        contracts: { Passepartout: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", abi: passepartoutAbi } },
+      }),
+    );
+    const r = await exitOf(
+      run("server/main.ts", { RPC_URL: `http://127.0.0.1:${port}`, DEPLOYMENTS_DIR: dir, PORT: "0" }),
+    );
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split("\n").length, 1);
     assert.match(r.stderr, /chain unreachable at RPC_URL/);
@@ -83,7 +97,13 @@ describe("relayer processes", () => {
 
       const lockPort = await freePort();
       const lockLog = tempFile("lock-log.jsonl");
-      const lock = run("server/lockSimulatorMain.ts", { LOCK_PORT: String(lockPort), RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: deploymentsDir, LOCK_LOG_FILE: lockLog, LOG_LEVEL: "warn" });
+      const lock = run("server/lockSimulatorMain.ts", {
+        LOCK_PORT: String(lockPort),
+        RPC_URL: chain.rpcUrl,
+        DEPLOYMENTS_DIR: deploymentsDir,
+        LOCK_LOG_FILE: lockLog,
+        LOG_LEVEL: "warn",
+      });
       children.push(lock);
       await waitHttp(`http://127.0.0.1:${lockPort}/healthz`, lock);
 
@@ -117,12 +137,35 @@ describe("relayer processes", () => {
           domain: protocolDomain(31337, p.address),
           types: unlockRequestTypes,
           primaryType: "UnlockRequest",
-          message: { door: venue.street, challenge: toHex(hasher.challengeDigest(challenge)), passId, deadline: BigInt(deadline) },
+          message: {
+            door: venue.street,
+            challenge: toHex(hasher.challengeDigest(challenge)),
+            passId,
+            deadline: BigInt(deadline),
+          },
         });
-        bodies.push(JSON.stringify({ chainId: 31337, contract: p.address, door: venue.street, challenge, passId: String(passId), deadline, signer: account.address, signature }));
+        bodies.push(
+          JSON.stringify({
+            chainId: 31337,
+            contract: p.address,
+            door: venue.street,
+            challenge,
+            passId: String(passId),
+            deadline,
+            signer: account.address,
+            signature,
+          }),
+        );
       }
 
-      const answered: { requestId: string; reason: string; granted: boolean; auditId: number; lock?: { status: string }; challenge?: string }[] = [];
+      const answered: {
+        requestId: string;
+        reason: string;
+        granted: boolean;
+        auditId: number;
+        lock?: { status: string };
+        challenge?: string;
+      }[] = [];
       let failed = 0;
       let next = 0;
       let killed = false;
@@ -130,7 +173,11 @@ describe("relayer processes", () => {
         while (next < bodies.length) {
           const body = bodies[next++];
           try {
-            const res = await fetch(`${base}/api/unlock`, { method: "POST", headers: { "content-type": "application/json" }, body });
+            const res = await fetch(`${base}/api/unlock`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body,
+            });
             const json = (await res.json()) as UnlockAnswer;
             answered.push({ ...json, challenge: json.openCommand?.challenge });
             if (answered.length === 120 && !killed) {
@@ -168,7 +215,14 @@ describe("relayer processes", () => {
       assert.ok(grants.length > 50);
       assert.ok(answered.some((a) => a.reason === "not_holder_or_guest"));
       // Doors opened per the lock simulator's own log file.
-      const opened = new Set<string | null | undefined>(readFileSync(lockLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as LockLogEntry).filter((e) => e.result === "opened").map((e) => e.challenge));
+      const opened = new Set<string | null | undefined>(
+        readFileSync(lockLog, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as LockLogEntry)
+          .filter((e) => e.result === "opened")
+          .map((e) => e.challenge),
+      );
       for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
       // The restarted relayer still decides.
       const again = await fetch(`${base}/healthz`);

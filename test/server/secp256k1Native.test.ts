@@ -9,8 +9,15 @@ import { ROOT } from "../helpers/localChain.ts";
 const NO_BINDING = path.join(ROOT, "test/server/fixtures/noSecp256k1Binding.cjs");
 
 /** Runs `node --require <no binding> <args>`; resolves with its exit code and stderr. */
-function runWithoutBinding(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--require", NO_BINDING, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+function runWithoutBinding(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ["--require", NO_BINDING, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d.toString()));
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
@@ -29,7 +36,10 @@ describe("secp256k1 native binding", () => {
 
   it("refuses with one line naming the addon when it does not load", () => {
     assert.throws(
-      () => loadNativeSecp256k1(() => { throw new Error("No native build was found for platform=linux\n    at load (node-gyp-build)"); }),
+      () =>
+        loadNativeSecp256k1(() => {
+          throw new Error("No native build was found for platform=linux\n    at load (node-gyp-build)");
+        }),
       (err: unknown) =>
         err instanceof NativeBindingError &&
         err.code === "native_binding_missing" &&
@@ -46,9 +56,15 @@ describe("secp256k1 native binding", () => {
 
   it("the relayer refuses to start with one clear line when the addon does not load", async () => {
     // Before the chain check: no chain is needed to see the refusal.
-    const r = await runWithoutBinding([path.join(ROOT, "server/main.ts")], { PORT: "0", RPC_URL: "http://127.0.0.1:1" });
+    const r = await runWithoutBinding([path.join(ROOT, "server/main.ts")], {
+      PORT: "0",
+      RPC_URL: "http://127.0.0.1:1",
+    });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, /^relayer failed to start: secp256k1 native binding not loaded \(No native build was found .*simulated\).*npm rebuild secp256k1/);
+    assert.match(
+      r.stderr,
+      /^relayer failed to start: secp256k1 native binding not loaded \(No native build was found .*simulated\).*npm rebuild secp256k1/,
+    );
   });
 });

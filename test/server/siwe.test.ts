@@ -16,9 +16,18 @@ import type { RelayerContext } from "../../server/context.ts";
 
 const SECRET = "a-shared-session-secret-of-32-characters!";
 const NOW = 1_900_000_000;
-const policy: SiwePolicy = { domains: ["localhost:5173"], uriOrigins: ["http://localhost:5173"], chainId: 31337, nonceTtlS: 300, clockSkewS: 30 };
+const policy: SiwePolicy = {
+  domains: ["localhost:5173"],
+  uriOrigins: ["http://localhost:5173"],
+  chainId: 31337,
+  nonceTtlS: 300,
+  clockSkewS: 30,
+};
 /** A chain where no address holds code (every signer is an EOA). */
-const noContracts = { hasCode: () => Promise.resolve(false), isValidSignature: () => Promise.resolve(false) } as unknown as ChainReader;
+const noContracts = {
+  hasCode: () => Promise.resolve(false),
+  isValidSignature: () => Promise.resolve(false),
+} as unknown as ChainReader;
 const member = privateKeyToAccount(generatePrivateKey());
 const other = privateKeyToAccount(generatePrivateKey());
 
@@ -42,7 +51,15 @@ function message(nonce: string, over: Partial<Parameters<typeof createSiweMessag
 }
 
 async function signIn(nonces: NonceStore, text: string, signature?: `0x${string}`, requester = "203.0.113.7") {
-  return verifySiwe(text, signature ?? (await member.signMessage({ message: text })), policy, nonces, noContracts, NOW, requester);
+  return verifySiwe(
+    text,
+    signature ?? (await member.signMessage({ message: text })),
+    policy,
+    nonces,
+    noContracts,
+    NOW,
+    requester,
+  );
 }
 
 async function rejects(p: Promise<unknown>, pattern: RegExp) {
@@ -89,7 +106,10 @@ describe("SIWE verification", () => {
   it("rejects a nonce it did not issue, a used one and an expired one", async () => {
     const nonces = store();
     await rejects(signIn(nonces, message("abcdefgh12345678")), /nonce/);
-    await rejects(signIn(nonces, message(new NonceStore(300, () => NOW, "another-secret-another-secret-another!").issue())), /nonce/);
+    await rejects(
+      signIn(nonces, message(new NonceStore(300, () => NOW, "another-secret-another-secret-another!").issue())),
+      /nonce/,
+    );
     const text = message(nonces.issue());
     await signIn(nonces, text);
     await rejects(signIn(nonces, text), /nonce/);
@@ -101,7 +121,10 @@ describe("SIWE verification", () => {
     const nonces = store();
     const text = message(nonces.issue());
     await rejects(signIn(nonces, text, await other.signMessage({ message: text })), /bad signature/);
-    await rejects(signIn(nonces, text, await member.signMessage({ message: text.replace("Chain ID: 31337", "Chain ID: 31338") })), /bad signature/);
+    await rejects(
+      signIn(nonces, text, await member.signMessage({ message: text.replace("Chain ID: 31337", "Chain ID: 31338") })),
+      /bad signature/,
+    );
     await rejects(signIn(nonces, text, `0x${"11".repeat(65)}`), /bad signature/);
     await rejects(signIn(nonces, text, "0x00"), /bad signature/);
   });
@@ -133,10 +156,13 @@ describe("SIWE nonces under junk sign-ins", () => {
   it("bounds used nonces per requester: one requester at its share does not block another", async () => {
     const nonces = store({ perRequester: 3 });
     for (let i = 0; i < 3; i++) await signIn(nonces, message(nonces.issue()), undefined, "198.51.100.1");
-    await assert.rejects(signIn(nonces, message(nonces.issue()), undefined, "198.51.100.1"), (err: Error & { code?: string }) => {
-      assert.equal(err.code, "rate_limited");
-      return true;
-    });
+    await assert.rejects(
+      signIn(nonces, message(nonces.issue()), undefined, "198.51.100.1"),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, "rate_limited");
+        return true;
+      },
+    );
     const who = await signIn(nonces, message(nonces.issue()), undefined, "203.0.113.9");
     assert.equal(who.address, member.address.toLowerCase());
   });
@@ -145,12 +171,30 @@ describe("SIWE nonces under junk sign-ins", () => {
 describe("POST /api/siwe/verify", () => {
   it("keys the used-nonce share on the client IP (X-Forwarded-For behind TRUST_PROXY)", async () => {
     const nonces = store({ perRequester: 2 });
-    const config = { bodyLimitBytes: 16_384, cookieSecure: false, sessionTtlS: 3600, chainId: 31337, siweDomains: policy.domains, siweUriOrigins: policy.uriOrigins, siweNonceTtlS: 300, clockSkewS: 30 };
-    const ctx = { config, clock: () => NOW, nonces, reader: noContracts, sessions: new SessionCodec(SECRET) } as unknown as RelayerContext;
+    const config = {
+      bodyLimitBytes: 16_384,
+      cookieSecure: false,
+      sessionTtlS: 3600,
+      chainId: 31337,
+      siweDomains: policy.domains,
+      siweUriOrigins: policy.uriOrigins,
+      siweNonceTtlS: 300,
+      clockSkewS: 30,
+    };
+    const ctx = {
+      config,
+      clock: () => NOW,
+      nonces,
+      reader: noContracts,
+      sessions: new SessionCodec(SECRET),
+    } as unknown as RelayerContext;
     const app = express();
     app.set("trust proxy", true);
     app.use(authRouter(ctx));
-    app.use((err: RelayerError, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(err.status).json(errorBody(err)));
+    app.use(
+      (err: RelayerError, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+        void res.status(err.status).json(errorBody(err)),
+    );
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     try {
@@ -159,7 +203,11 @@ describe("POST /api/siwe/verify", () => {
         const { nonce } = (await (await fetch(`${base}/api/siwe/nonce`)).json()) as { nonce: string };
         const text = message(nonce);
         const body = JSON.stringify({ message: text, signature: await member.signMessage({ message: text }) });
-        return fetch(`${base}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip }, body });
+        return fetch(`${base}/api/siwe/verify`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": ip },
+          body,
+        });
       };
       assert.deepEqual([(await post("198.51.100.1")).status, (await post("198.51.100.1")).status], [200, 200]);
       const third = await post("198.51.100.1");

@@ -46,17 +46,42 @@ describe("requests that name someone they cannot prove to be", () => {
   /** A request signed by `key` that claims `signer`, with a genuine challenge of the street door. */
   function claim(key: Hex, signer: Hex) {
     const challenge = h.sim.issueChallenge(h.venue.street)!;
-    return signUnlockRequest({ account: key, chainId: 31337, contract: h.p.address, door: h.venue.street, challenge, passId, deadline: h.clock.now + 60, signer });
+    return signUnlockRequest({
+      account: key,
+      chainId: 31337,
+      contract: h.p.address,
+      door: h.venue.street,
+      challenge,
+      passId,
+      deadline: h.clock.now + 60,
+      signer,
+    });
   }
 
   async function signIn(key: Hex): Promise<string> {
     const account = privateKeyToAccount(key);
     const { nonce } = (await (await fetch(`${h.relayer.url}/api/siwe/nonce`)).json()) as { nonce: string };
-    const message = createSiweMessage({ address: account.address, domain: "localhost:5173", uri: ORIGIN, chainId: 31337, nonce, version: "1", issuedAt: new Date(h.clock.now * 1000), expirationTime: new Date((h.clock.now + 3600) * 1000) });
+    const message = createSiweMessage({
+      address: account.address,
+      domain: "localhost:5173",
+      uri: ORIGIN,
+      chainId: 31337,
+      nonce,
+      version: "1",
+      issuedAt: new Date(h.clock.now * 1000),
+      expirationTime: new Date((h.clock.now + 3600) * 1000),
+    });
     const signature = await account.signMessage({ message });
-    const res = await fetch(`${h.relayer.url}/api/siwe/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature }) });
+    const res = await fetch(`${h.relayer.url}/api/siwe/verify`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message, signature }),
+    });
     assert.equal(res.status, 200, "signed in");
-    return res.headers.getSetCookie().find((c) => c.startsWith("pp_session="))!.split(";")[0];
+    return res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("pp_session="))!
+      .split(";")[0];
   }
 
   describe("when 70 junk requests name a member", () => {
@@ -81,14 +106,27 @@ describe("requests that name someone they cannot prove to be", () => {
         assert.equal(r.claimedSigner, member().address.toLowerCase());
         assert.equal(r.reason, "bad_signature");
       }
-      assert.ok(!h.relayer.ctx.audit.query({ signer: member().address, limit: 1000 }).some((r) => junkIds.includes(r.requestId)));
+      assert.ok(
+        !h.relayer.ctx.audit
+          .query({ signer: member().address, limit: 1000 })
+          .some((r) => junkIds.includes(r.requestId)),
+      );
 
-      const mine = (await (await fetch(`${h.relayer.url}/api/audit?limit=1000`, { headers: { cookie: await signIn(member().privateKey) } })).json()) as { records: { requestId: string; signer: string; reason: string }[] };
-      assert.ok(mine.records.some((r) => r.reason === "granted"), "the member's own decisions are there");
+      const mine = (await (
+        await fetch(`${h.relayer.url}/api/audit?limit=1000`, { headers: { cookie: await signIn(member().privateKey) } })
+      ).json()) as { records: { requestId: string; signer: string; reason: string }[] };
+      assert.ok(
+        mine.records.some((r) => r.reason === "granted"),
+        "the member's own decisions are there",
+      );
       assert.ok(mine.records.every((r) => r.signer === member().address.toLowerCase()));
       assert.ok(!mine.records.some((r) => junkIds.includes(r.requestId)), "no junk in the member's history");
 
-      const venue = (await (await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}&limit=1000`, { headers: { cookie: await signIn(h.venue.operator.privateKey) } })).json()) as { records: { requestId: string; signer: string | null; claimedSigner: string | null }[] };
+      const venue = (await (
+        await fetch(`${h.relayer.url}/api/audit?venue=${h.venue.venueId}&limit=1000`, {
+          headers: { cookie: await signIn(h.venue.operator.privateKey) },
+        })
+      ).json()) as { records: { requestId: string; signer: string | null; claimedSigner: string | null }[] };
       const junkAtVenue = venue.records.filter((r) => junkIds.includes(r.requestId));
       assert.equal(junkAtVenue.length, junkIds.length, "the operator sees the attempts at the door");
       assert.ok(junkAtVenue.every((r) => r.signer === null && r.claimedSigner === member().address.toLowerCase()));
@@ -98,12 +136,23 @@ describe("requests that name someone they cannot prove to be", () => {
   describe("when the signer is a contract that burns all the gas it is given (ERC-1271)", () => {
     let burner: Hex;
     before(async () => {
-      const art = JSON.parse(readFileSync(path.join(ROOT, "artifacts/contracts/mocks/GasBurningERC1271Wallet.sol/GasBurningERC1271Wallet.json"), "utf8")) as { abi: Abi; bytecode: Hex };
+      const art = JSON.parse(
+        readFileSync(
+          path.join(ROOT, "artifacts/contracts/mocks/GasBurningERC1271Wallet.sol/GasBurningERC1271Wallet.json"),
+          "utf8",
+        ),
+      ) as { abi: Abi; bytecode: Hex };
       const transport = http(h.chain.rpcUrl, { retryCount: 0 });
-      const chain = { id: 31337, name: "hardhat", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [h.chain.rpcUrl] } } } as const;
+      const chain = {
+        id: 31337,
+        name: "hardhat",
+        nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+        rpcUrls: { default: { http: [h.chain.rpcUrl] } },
+      } as const;
       const wallet = createWalletClient({ account: privateKeyToAccount(attacker().privateKey), chain, transport });
       const hash = await wallet.deployContract({ abi: art.abi, bytecode: art.bytecode, args: [] });
-      burner = (await createPublicClient({ transport }).waitForTransactionReceipt({ hash, pollingInterval: 20 })).contractAddress!;
+      burner = (await createPublicClient({ transport }).waitForTransactionReceipt({ hash, pollingInterval: 20 }))
+        .contractAddress!;
     });
 
     it("keeps an EOA member's unlock fast while 15 such requests are in flight, and asks the burner only a few times", async () => {
@@ -111,7 +160,9 @@ describe("requests that name someone they cannot prove to be", () => {
       const callsBefore = checker.calls;
       const junk = await Promise.all(Array.from({ length: 15 }, () => claim(attacker().privateKey, burner)));
       const started = performance.now();
-      const inFlight = junk.map((body, k) => post(body, k % 2 === 1).then((r) => ({ ...r, ms: performance.now() - started })));
+      const inFlight = junk.map((body, k) =>
+        post(body, k % 2 === 1).then((r) => ({ ...r, ms: performance.now() - started })),
+      );
       await new Promise((r) => setTimeout(r, 30));
       const t0 = performance.now();
       const r = await unlock(h, { key: member().privateKey, passId, door: h.venue.street });

@@ -49,8 +49,10 @@ contract PassepartoutBookDomainTest is Fixture {
 
         // Half the runs inside the horizon on the grid, the rest anywhere in the uint64 domain.
         uint256 slotNow = block.timestamp / H;
-        uint256 start256 = startSeed % 2 == 0 ? (slotNow + (startSeed >> 1) % (uint256(horizon) + 2)) * H : startSeed >> 1;
-        uint256 end256 = lengthSeed % 2 == 0 ? start256 + (1 + (lengthSeed >> 1) % (uint256(maxHours) + 1)) * H : lengthSeed >> 1;
+        uint256 start256 =
+            startSeed % 2 == 0 ? (slotNow + ((startSeed >> 1) % (uint256(horizon) + 2))) * H : startSeed >> 1;
+        uint256 end256 =
+            lengthSeed % 2 == 0 ? start256 + (1 + ((lengthSeed >> 1) % (uint256(maxHours) + 1))) * H : lengthSeed >> 1;
         if (start256 > type(uint64).max || end256 > type(uint64).max) return;
         uint64 start = uint64(start256);
         uint64 end = uint64(end256);
@@ -64,15 +66,20 @@ contract PassepartoutBookDomainTest is Fixture {
             assertEq(got.end, end, "pass end != booked end");
             assertEq(got.resourceId, rid);
             assertFalse(p.isUnitFree(rid, got.unit, start, end), "booked window still free");
-            assertEq(uint8(p.canEnter(member, doors[0], id, start - GRACE)), uint8(IPassepartoutBase.AccessCode.Granted));
+            assertEq(
+                uint8(p.canEnter(member, doors[0], id, start - GRACE)),
+                uint8(IPassepartoutBase.AccessCode.Granted)
+            );
             assertEq(uint8(p.canEnter(member, doors[0], id, end - 1)), uint8(IPassepartoutBase.AccessCode.Granted));
             assertEq(uint8(p.canEnter(member, doors[0], id, end)), uint8(IPassepartoutBase.AccessCode.Expired));
             assertEq(
-                uint8(p.canEnter(member, doors[0], id, start - GRACE - 1)), uint8(IPassepartoutBase.AccessCode.TooEarly)
+                uint8(p.canEnter(member, doors[0], id, start - GRACE - 1)),
+                uint8(IPassepartoutBase.AccessCode.TooEarly)
             );
             // The current hour stays sellable only if it is not part of the booking.
             uint64 nowSlot = uint64(slotNow * H);
-            if (start > nowSlot && got.unit < units) assertTrue(p.isUnitFree(rid, got.unit, nowSlot, nowSlot + uint64(H)));
+            if (start > nowSlot && got.unit < units)
+                assertTrue(p.isUnitFree(rid, got.unit, nowSlot, nowSlot + uint64(H)));
         } catch {}
     }
 

@@ -18,7 +18,16 @@ contract PassepartoutEscrowTest is Fixture {
         uint64 start = uint64((block.timestamp / H) * H + 72 * H);
         uint256 price = p.quote(resIds[0], start, start + uint64(H));
         vm.prank(member);
-        uint256 id = p.book{value: price}(resIds[0], start, start + uint64(H), type(uint16).max, price, member, policyId, true);
+        uint256 id = p.book{value: price}(
+            resIds[0],
+            start,
+            start + uint64(H),
+            type(uint16).max,
+            price,
+            member,
+            policyId,
+            true
+        );
         uint64 release = p.pass(id).releaseTime;
         assertEq(release, start - 2 * H + 1, "release is the first second no refund is owed");
 
@@ -41,7 +50,16 @@ contract PassepartoutEscrowTest is Fixture {
         uint64 start = uint64((block.timestamp / H) * H + 72 * H);
         uint256 price = p.quote(resIds[0], start, start + uint64(H));
         vm.prank(member);
-        uint256 id = p.book{value: price}(resIds[0], start, start + uint64(H), type(uint16).max, price, member, policyId, true);
+        uint256 id = p.book{value: price}(
+            resIds[0],
+            start,
+            start + uint64(H),
+            type(uint16).max,
+            price,
+            member,
+            policyId,
+            true
+        );
         vm.warp(start - 2 * H + 1);
         assertEq(p.refundAt(id, uint64(block.timestamp)), 0);
         uint256[] memory ids = new uint256[](1);

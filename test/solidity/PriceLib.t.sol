@@ -12,23 +12,30 @@ contract PriceLibTest is Test {
     function _prices(uint256 seed, uint80 h, uint80 d, uint80 m) internal pure returns (uint256, uint256, uint256) {
         // Half the runs use small, comparable prices so every regime (day cheaper than 24 h, month
         // dearer than 30 days, …) is hit; the rest the full uint80 range.
-        if (seed % 2 == 0) return (uint256(h) % 1_000 + 1, uint256(d) % 30_000 + 1, uint256(m) % 900_000 + 1);
+        if (seed % 2 == 0) return ((uint256(h) % 1_000) + 1, (uint256(d) % 30_000) + 1, (uint256(m) % 900_000) + 1);
         return (uint256(h) + 1, uint256(d) + 1, uint256(m) + 1);
     }
 
-    function testFuzz_coverEqualsBruteForceCheapestCover(uint256 hours_, uint80 h, uint80 d, uint80 m, uint256 seed)
-        public
-        pure
-    {
+    function testFuzz_coverEqualsBruteForceCheapestCover(
+        uint256 hours_,
+        uint80 h,
+        uint80 d,
+        uint80 m,
+        uint256 seed
+    ) public pure {
         hours_ = bound(hours_, 1, MAX_HOURS);
         (uint256 ph, uint256 pd, uint256 pm) = _prices(seed, h, d, m);
         assertEq(PriceLib.cover(hours_, ph, pd, pm), BruteForce.cover(hours_, ph, pd, pm), "cover != brute force");
     }
 
-    function testFuzz_coverNeverDecreasesWhenTheWindowGrows(uint256 a, uint256 b, uint80 h, uint80 d, uint80 m, uint256 seed)
-        public
-        pure
-    {
+    function testFuzz_coverNeverDecreasesWhenTheWindowGrows(
+        uint256 a,
+        uint256 b,
+        uint80 h,
+        uint80 d,
+        uint80 m,
+        uint256 seed
+    ) public pure {
         a = bound(a, 0, MAX_HOURS);
         b = bound(b, a, MAX_HOURS);
         (uint256 ph, uint256 pd, uint256 pm) = _prices(seed, h, d, m);
@@ -36,10 +43,13 @@ contract PriceLibTest is Test {
         if (a < MAX_HOURS) assertLe(PriceLib.cover(a, ph, pd, pm), PriceLib.cover(a + 1, ph, pd, pm));
     }
 
-    function testFuzz_neverMoreThanAWholeDayOrMonth(uint256 hours_, uint80 h, uint80 d, uint80 m, uint256 seed)
-        public
-        pure
-    {
+    function testFuzz_neverMoreThanAWholeDayOrMonth(
+        uint256 hours_,
+        uint80 h,
+        uint80 d,
+        uint80 m,
+        uint256 seed
+    ) public pure {
         hours_ = bound(hours_, 1, MAX_HOURS);
         (uint256 ph, uint256 pd, uint256 pm) = _prices(seed, h, d, m);
         uint256 p = PriceLib.cover(hours_, ph, pd, pm);

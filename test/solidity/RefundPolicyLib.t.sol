@@ -16,11 +16,11 @@ contract RefundPolicyLibTest is Test {
     RefundPolicyHarness internal h = new RefundPolicyHarness();
 
     /// @dev A valid policy: n ≤ 4 tiers, strictly decreasing thresholds, bps ≤ 10,000.
-    function _tiers(uint256 n, uint32[4] memory secs, uint16[4] memory bps)
-        internal
-        pure
-        returns (IPassepartoutBase.RefundTier[] memory t)
-    {
+    function _tiers(
+        uint256 n,
+        uint32[4] memory secs,
+        uint16[4] memory bps
+    ) internal pure returns (IPassepartoutBase.RefundTier[] memory t) {
         n = bound(n, 0, 4);
         t = new IPassepartoutBase.RefundTier[](n);
         uint256 prev = type(uint32).max;
@@ -50,10 +50,12 @@ contract RefundPolicyLibTest is Test {
         }
     }
 
-    function testFuzz_refundBpsIsFirstApplicableTier(uint256 n, uint32[4] memory secs, uint16[4] memory bps, uint256 before)
-        public
-        view
-    {
+    function testFuzz_refundBpsIsFirstApplicableTier(
+        uint256 n,
+        uint32[4] memory secs,
+        uint16[4] memory bps,
+        uint256 before
+    ) public view {
         IPassepartoutBase.RefundTier[] memory t = _tiers(n, secs, bps);
         uint256 packed = h.pack(t);
         before = bound(before, 0, uint256(type(uint32).max) + 10);
@@ -68,10 +70,12 @@ contract RefundPolicyLibTest is Test {
 
     /// lastRefundOffset is the latest moment (seconds before start) a refund can still be owed:
     /// nothing is refunded strictly closer to the start, something is refunded exactly at it.
-    function testFuzz_lastRefundOffsetBoundsEveryRefund(uint256 n, uint32[4] memory secs, uint16[4] memory bps, uint256 before)
-        public
-        view
-    {
+    function testFuzz_lastRefundOffsetBoundsEveryRefund(
+        uint256 n,
+        uint32[4] memory secs,
+        uint16[4] memory bps,
+        uint256 before
+    ) public view {
         IPassepartoutBase.RefundTier[] memory t = _tiers(n, secs, bps);
         uint256 packed = h.pack(t);
         uint32 off = RefundPolicyLib.lastRefundOffset(packed);

@@ -53,9 +53,12 @@ contract SlotBitmapTest is Test {
     }
 
     /// Random set/clear operations, each checked against the naive model over the whole span.
-    function testFuzz_isFreeAndSetMatchNaiveModel(uint256 baseWord, uint256[8] calldata starts, uint256[8] calldata lens, uint8 clearMask)
-        public
-    {
+    function testFuzz_isFreeAndSetMatchNaiveModel(
+        uint256 baseWord,
+        uint256[8] calldata starts,
+        uint256[8] calldata lens,
+        uint8 clearMask
+    ) public {
         _base = bound(baseWord, 0, 1 << 24) * 256 + (baseWord % 256); // not word-aligned in general
         for (uint256 op; op < 8; ++op) {
             (uint256 s, uint256 e) = _range(starts[op], lens[op] % 64 == 0 ? lens[op] : lens[op] % 300);

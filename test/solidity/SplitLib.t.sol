@@ -70,7 +70,7 @@ contract SplitLibTest is Test {
         uint64[6] memory deposits
     ) public pure {
         n = bound(n, 1, SplitLib.MAX_PAYEES);
-        (uint256 packed,) = _shares(n, raw);
+        (uint256 packed, ) = _shares(n, raw);
         uint256[8] memory released;
         uint256 net;
         for (uint256 d; d < deposits.length; ++d) {

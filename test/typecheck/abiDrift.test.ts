@@ -56,12 +56,18 @@ describe("the generated ABIs type the relayer's event index", () => {
     for (const tree of ["ok", "drift"]) {
       for (const d of ["server", "protocol"]) cpSync(path.join(ROOT, d), path.join(dir, tree, d), { recursive: true });
     }
-    writeFileSync(path.join(dir, "drift", "protocol", "abis.ts"), withoutEventField(withoutEventField(ABIS, "Booked", "amount"), "DoorSet", "lockKey"));
+    writeFileSync(
+      path.join(dir, "drift", "protocol", "abis.ts"),
+      withoutEventField(withoutEventField(ABIS, "Booked", "amount"), "DoorSet", "lockKey"),
+    );
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
     const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
     const files = ["ok/server/chainIndex.ts", "drift/server/chainIndex.ts"];
-    writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"] }, files }));
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"] }, files }),
+    );
     result = await tsc(dir);
   });
 
@@ -74,20 +80,26 @@ describe("the generated ABIs type the relayer's event index", () => {
 
   it("fails, naming the field, when Booked loses the amount the index reads", () => {
     assert.ok(
-      errorsIn("drift").some((l) => /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l)),
+      errorsIn("drift").some((l) =>
+        /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l),
+      ),
       result.output,
     );
   });
 
   it("fails, naming the field, when DoorSet loses the lock key the index reads", () => {
     assert.ok(
-      errorsIn("drift").some((l) => /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l)),
+      errorsIn("drift").some((l) =>
+        /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l),
+      ),
       result.output,
     );
   });
 
   it("reports nothing but the two lost fields", () => {
-    const other = errorsIn("drift").filter((l) => /error TS/.test(l) && !/Property '(amount|lockKey)' does not exist/.test(l));
+    const other = errorsIn("drift").filter(
+      (l) => /error TS/.test(l) && !/Property '(amount|lockKey)' does not exist/.test(l),
+    );
     assert.deepEqual(other, []);
     assert.notEqual(result.code, 0);
   });

@@ -5,7 +5,14 @@ import { artifacts } from "hardhat";
 import type { Abi } from "viem";
 
 /** One state variable in solc's `storageLayout` output. */
-export type StorageEntry = { astId: number; contract: string; label: string; offset: number; slot: string; type: string };
+export type StorageEntry = {
+  astId: number;
+  contract: string;
+  label: string;
+  offset: number;
+  slot: string;
+  type: string;
+};
 /** One type of solc's `storageLayout` output (members for structs, key/value for mappings, base for arrays). */
 export type StorageType = {
   encoding: string;
@@ -43,7 +50,10 @@ export async function buildOutputOf(fqn: string): Promise<{ output: BuildOutput[
     output = readFile(path, "utf8").then((text) => JSON.parse(text) as BuildOutput);
     outputs.set(id, output);
   }
-  return { output: (await output).output, inputSourceName: artifact.inputSourceName ?? `project/${artifact.sourceName}` };
+  return {
+    output: (await output).output,
+    inputSourceName: artifact.inputSourceName ?? `project/${artifact.sourceName}`,
+  };
 }
 
 /** solc's output for the contract `fqn`. */
@@ -58,7 +68,8 @@ export async function contractOutputOf(fqn: string): Promise<ContractOutput> {
 /** solc's storage layout of `fqn` (needs `storageLayout` in the compiler's outputSelection). */
 export async function storageLayoutOf(fqn: string): Promise<StorageLayout> {
   const layout = (await contractOutputOf(fqn)).storageLayout;
-  if (layout === undefined) throw new Error(`no storageLayout for ${fqn}: add it to outputSelection in hardhat.config.ts`);
+  if (layout === undefined)
+    throw new Error(`no storageLayout for ${fqn}: add it to outputSelection in hardhat.config.ts`);
   return layout;
 }
 

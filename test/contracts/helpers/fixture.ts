@@ -53,7 +53,11 @@ export type Params = {
   transferable: boolean;
 };
 
-export const ROOM_PRICES = { hour: ethers.parseEther("0.01"), day: ethers.parseEther("0.05"), month: ethers.parseEther("1") };
+export const ROOM_PRICES = {
+  hour: ethers.parseEther("0.01"),
+  day: ethers.parseEther("0.05"),
+  month: ethers.parseEther("1"),
+};
 export const DESK_PRICES = { hour: CAD(5), day: CAD(25), month: CAD(300) };
 
 export function roomParams(overrides: Partial<Params> = {}): Params {
@@ -88,7 +92,8 @@ export function roomParams(overrides: Partial<Params> = {}): Params {
  * - door 1 the street door (every resource), door 2 the conference room door (resource 1 only).
  */
 export async function deployFixture() {
-  const [deployer, admin, treasury, operator, owner, member, other, guest, relayer, lockKey] = await ethers.getSigners();
+  const [deployer, admin, treasury, operator, owner, member, other, guest, relayer, lockKey] =
+    await ethers.getSigners();
   const year = new Date(Number(await time.latest()) * 1000).getUTCFullYear() + 1;
   const t0 = utc(year, 11, 1);
   await time.increaseTo(t0);
@@ -133,10 +138,12 @@ export async function deployFixture() {
       policyId: 2,
     }),
   );
-  await pp.connect(operator).createResource(
-    1,
-    roomParams({ name: "Studio photo", metadataURI: "ipfs://studio", kind: 3, policyId: 0, transferable: false }),
-  );
+  await pp
+    .connect(operator)
+    .createResource(
+      1,
+      roomParams({ name: "Studio photo", metadataURI: "ipfs://studio", kind: 3, policyId: 0, transferable: false }),
+    );
   await pp.connect(operator).createDoor(1, true, lockKey.address);
   await pp.connect(operator).createDoor(1, false, lockKey.address);
   await pp.connect(operator).setDoorResource(2, 1, true);
@@ -181,7 +188,12 @@ export type Fixture = Awaited<ReturnType<typeof deployFixture>>;
  * the dApp reads them from `resource()`): 1 room, 2 desks, 3 studio (soulbound), 4 the extra
  * resource some tests create with the room's defaults.
  */
-export const TERMS: Record<number, readonly [number, boolean]> = { 1: [1, true], 2: [2, true], 3: [0, false], 4: [1, true] };
+export const TERMS: Record<number, readonly [number, boolean]> = {
+  1: [1, true],
+  2: [2, true],
+  3: [0, false],
+  4: [1, true],
+};
 
 /** Books resource 1 (ETH room) `[start, end)` for `signer` at the quoted price. */
 export async function bookRoom(
@@ -194,12 +206,20 @@ export async function bookRoom(
   const price = await f.pp.quote(resourceId, start, end);
   const passId = await f.pp.nextPassId();
   const { policyId, transferable } = await f.pp.resource(resourceId); // the terms a dApp shows
-  await f.pp.connect(signer).book(resourceId, start, end, ANY_UNIT, price, signer.address, policyId, transferable, { value: price });
+  await f.pp
+    .connect(signer)
+    .book(resourceId, start, end, ANY_UNIT, price, signer.address, policyId, transferable, { value: price });
   return passId;
 }
 
 /** Books a desk (resource 2, TestCAD, approved in the fixture). */
-export async function bookDesk(f: Fixture, start: bigint, end: bigint, signer = f.member, unit = ANY_UNIT): Promise<bigint> {
+export async function bookDesk(
+  f: Fixture,
+  start: bigint,
+  end: bigint,
+  signer = f.member,
+  unit = ANY_UNIT,
+): Promise<bigint> {
   const price = await f.pp.quote(2, start, end);
   const passId = await f.pp.nextPassId();
   const { policyId, transferable } = await f.pp.resource(2);

@@ -18,7 +18,9 @@ export function interfaceId(abi: Abi, ...parents: Abi[]): string {
 }
 
 /** The ids of every interface the passes implement, from the ABIs solc compiled. */
-export async function passInterfaceIds(): Promise<Record<"IERC165" | "IERC721" | "IERC721Metadata" | "IERC4907", string>> {
+export async function passInterfaceIds(): Promise<
+  Record<"IERC165" | "IERC721" | "IERC721Metadata" | "IERC4907", string>
+> {
   const inBuild = "contracts/interfaces/IPassepartout.sol:IPassepartout"; // imports OpenZeppelin's ERC-721 interfaces
   const [erc165, erc721, metadata] = await Promise.all(
     ["IERC165", "IERC721", "IERC721Metadata"].map((name) => dependencyAbiOf(name, inBuild)),

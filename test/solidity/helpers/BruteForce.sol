@@ -4,11 +4,12 @@ pragma solidity 0.8.30;
 /// @notice Independent reference for PriceLib: the cheapest (months, days, hours) combination that
 /// covers at least `hours_` hours, found by trying every month and day count that could matter.
 library BruteForce {
-    function cover(uint256 hours_, uint256 perHour, uint256 perDay, uint256 perMonth)
-        internal
-        pure
-        returns (uint256 best)
-    {
+    function cover(
+        uint256 hours_,
+        uint256 perHour,
+        uint256 perDay,
+        uint256 perMonth
+    ) internal pure returns (uint256 best) {
         best = type(uint256).max;
         // More months or days than needed to cover the window alone never help (prices ≥ 0).
         uint256 maxMonths = (hours_ + 719) / 720;

@@ -36,22 +36,23 @@ abstract contract Fixture is Test {
         uint32 grace,
         uint32 policy
     ) internal pure returns (IPassepartoutBase.ResourceParams memory) {
-        return IPassepartoutBase.ResourceParams({
-            name: name,
-            metadataURI: "ipfs://x",
-            kind: 0,
-            units: units,
-            currency: currency,
-            pricePerHour: ph,
-            pricePerDay: pd,
-            pricePerMonth: pm,
-            minHours: 1,
-            maxHours: 800,
-            horizonHours: horizon,
-            graceSeconds: grace,
-            policyId: policy,
-            transferable: true
-        });
+        return
+            IPassepartoutBase.ResourceParams({
+                name: name,
+                metadataURI: "ipfs://x",
+                kind: 0,
+                units: units,
+                currency: currency,
+                pricePerHour: ph,
+                pricePerDay: pd,
+                pricePerMonth: pm,
+                minHours: 1,
+                maxHours: 800,
+                horizonHours: horizon,
+                graceSeconds: grace,
+                policyId: policy,
+                transferable: true
+            });
     }
 
     function _deployFixture() internal {
@@ -88,12 +89,18 @@ abstract contract Fixture is Test {
         venueB = p.createVenue("etc Saint-Germain", "ipfs://sg", payB, shB);
 
         vm.startPrank(opA);
-        resIds[0] = p.createResource(venueA, _params("Desks", 3, address(0), 1e15 + 7, 2e16 + 3, 4e17 + 1, 240, 900, policyId));
+        resIds[0] = p.createResource(
+            venueA,
+            _params("Desks", 3, address(0), 1e15 + 7, 2e16 + 3, 4e17 + 1, 240, 900, policyId)
+        );
         resIds[1] = p.createResource(venueA, _params("Studio", 1, address(0), 3e15, 1e17, 3e18, 1_000, 0, 0));
         doors[0] = p.createDoor(venueA, true, makeAddr("lockA"));
         vm.stopPrank();
         vm.startPrank(opB);
-        resIds[2] = p.createResource(venueB, _params("Nef", 2, address(cad), 10e6 + 1, 150e6, 2_000e6 + 7, 240, 3_600, policyId));
+        resIds[2] = p.createResource(
+            venueB,
+            _params("Nef", 2, address(cad), 10e6 + 1, 150e6, 2_000e6 + 7, 240, 3_600, policyId)
+        );
         doors[1] = p.createDoor(venueB, true, makeAddr("lockB"));
         vm.stopPrank();
     }

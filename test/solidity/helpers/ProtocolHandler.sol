@@ -225,9 +225,14 @@ contract ProtocolHandler is Test {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function book(uint256 actorSeed, uint256 resSeed, uint256 offsetSeed, uint256 durSeed, uint256 unitSeed, uint256 recipientSeed)
-        external
-    {
+    function book(
+        uint256 actorSeed,
+        uint256 resSeed,
+        uint256 offsetSeed,
+        uint256 durSeed,
+        uint256 unitSeed,
+        uint256 recipientSeed
+    ) external {
         uint8 ri = uint8(resSeed % 3);
         Res memory r = _res[ri];
         address payer = actors[actorSeed % 4]; // EOAs pay; the contract holder only receives
@@ -237,11 +242,11 @@ contract ProtocolHandler is Test {
         uint256 offset = offsetSeed % 4 == 0 ? offsetSeed % (uint256(r.horizonHours) + 1) : offsetSeed % 60;
         uint256 kind = durSeed % 10;
         uint256 hours_;
-        if (kind < 6) hours_ = 1 + (durSeed >> 8) % 12;
-        else if (kind == 6) hours_ = 13 + (durSeed >> 8) % 35;
-        else if (kind == 7) hours_ = 24 * (1 + (durSeed >> 8) % 5);
+        if (kind < 6) hours_ = 1 + ((durSeed >> 8) % 12);
+        else if (kind == 6) hours_ = 13 + ((durSeed >> 8) % 35);
+        else if (kind == 7) hours_ = 24 * (1 + ((durSeed >> 8) % 5));
         else if (kind == 8) hours_ = 720;
-        else hours_ = 721 + (durSeed >> 8) % 80;
+        else hours_ = 721 + ((durSeed >> 8) % 80);
 
         uint64 start = _slotStartNow() + uint64(offset * H);
         uint64 end = start + uint64(hours_ * H);
@@ -299,7 +304,8 @@ contract ProtocolHandler is Test {
                     guestExpires: 0
                 })
             );
-            if (got.splitId != _currentSplit[r.venue] || got.feeBps != fee) _violation("split or fee recorded != model");
+            if (got.splitId != _currentSplit[r.venue] || got.feeBps != fee)
+                _violation("split or fee recorded != model");
             received[r.cur] += price;
             escrowed[r.cur] += price;
         } catch (bytes memory err) {
@@ -399,7 +405,7 @@ contract ProtocolHandler is Test {
     }
 
     function claim(uint256 splitSeed, uint256 curSeed, uint256 payeeSeed) external {
-        uint32 sid = uint32(1 + splitSeed % splitCount);
+        uint32 sid = uint32(1 + (splitSeed % splitCount));
         uint8 cur = uint8(curSeed % 2);
         SplitG storage s = _splits[sid];
         uint8 idx = uint8(payeeSeed % s.n);
@@ -425,7 +431,7 @@ contract ProtocolHandler is Test {
     }
 
     function claimFees(uint256 splitSeed, uint256 curSeed) external {
-        uint32 sid = uint32(1 + splitSeed % splitCount);
+        uint32 sid = uint32(1 + (splitSeed % splitCount));
         uint8 cur = uint8(curSeed % 2);
         uint256 k = _poolKey(sid, cur);
         uint256 expected = poolFee[k] - feesClaimed[k];
@@ -470,7 +476,8 @@ contract ProtocolHandler is Test {
         vm.prank(g.holder);
         try p.transferFrom(g.holder, to, g.id) {
             calls["transfer.ok"]++;
-            if (p.userOf(g.id) != address(0) || p.getApproved(g.id) != address(0)) _violation("guest/approval survived transfer");
+            if (p.userOf(g.id) != address(0) || p.getApproved(g.id) != address(0))
+                _violation("guest/approval survived transfer");
             g.holder = to;
             g.guest = address(0);
             g.guestExpires = 0;
@@ -485,7 +492,7 @@ contract ProtocolHandler is Test {
         if (!found) return;
         PassG storage g = _passes[idx];
         address guest = guestSeed % 5 == 0 ? address(0) : makeAddr(string.concat("guest", vm.toString(guestSeed % 3)));
-        uint64 expires = guest == address(0) ? 0 : uint64(block.timestamp + 1 + durSeed % (4 days));
+        uint64 expires = guest == address(0) ? 0 : uint64(block.timestamp + 1 + (durSeed % (4 days)));
         vm.prank(g.holder);
         try p.setUser(g.id, guest, expires) {
             calls["setGuest.ok"]++;
@@ -512,7 +519,7 @@ contract ProtocolHandler is Test {
         uint256 left = 10_000;
         for (uint256 i; i < n; ++i) {
             payees[i] = makeAddr(string.concat("payee", vm.toString(splitCount + 1), "-", vm.toString(i)));
-            shares[i] = uint16(i == n - 1 ? left : 1 + (seed >> (8 * i)) % 1_200);
+            shares[i] = uint16(i == n - 1 ? left : 1 + ((seed >> (8 * i)) % 1_200));
             left -= shares[i];
         }
         vm.prank(operators[0]);
@@ -526,7 +533,7 @@ contract ProtocolHandler is Test {
     }
 
     function warp(uint256 secs) external {
-        vm.warp(block.timestamp + secs % (3 days));
+        vm.warp(block.timestamp + (secs % (3 days)));
     }
 
     /// Jumps exactly onto a boundary of a pass (release, grace, start, end, refund tiers).
@@ -535,9 +542,16 @@ contract ProtocolHandler is Test {
         if (!found) return;
         PassG storage g = _passes[idx];
         uint256 w = which % 7;
-        uint256 t = w == 0
-            ? g.release
-            : w == 1 ? g.start - _res[g.res].grace : w == 2 ? g.start : w == 3 ? g.end : g.start - _tierSecs[w - 4];
+        uint256 t =
+            w == 0
+                ? g.release
+                : w == 1
+                    ? g.start - _res[g.res].grace
+                    : w == 2
+                        ? g.start
+                        : w == 3
+                            ? g.end
+                            : g.start - _tierSecs[w - 4];
         if (t > block.timestamp) vm.warp(t);
     }
 

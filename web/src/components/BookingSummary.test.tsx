@@ -42,7 +42,9 @@ describe("BookingSummary", () => {
 
   it("spells out every refund tier with its deadline, then the no-refund step", () => {
     renderSummary({});
-    const items = within(screen.getByTestId("policy")).getAllByRole("listitem").map((li) => li.textContent);
+    const items = within(screen.getByTestId("policy"))
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
     expect(items).toHaveLength(3);
     expect(items[0]).toMatch(/^Cancel before Mon, Nov 30, 09:00.*: 100%.*\(full price\) refunded$/);
     expect(items[1]).toMatch(/^Cancel before the start \(Tue, Dec 1, 09:00.*\): 50% refunded$/);
@@ -52,7 +54,9 @@ describe("BookingSummary", () => {
   it("describes the policy relative to the start before a start is picked", () => {
     renderSummary({ start: null, end: null, price: undefined });
     expect(screen.getByTestId("window").textContent).toBe("Pick a start hour in the calendar.");
-    const items = within(screen.getByTestId("policy")).getAllByRole("listitem").map((li) => li.textContent);
+    const items = within(screen.getByTestId("policy"))
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
     expect(items[0]).toMatch(/^Cancel at least 1 d before the start: 100%/);
     expect(items[2]).toBe("Later: no refund");
   });
@@ -73,7 +77,9 @@ describe("BookingSummary", () => {
     renderSummary({}, "fr");
     expect(screen.getByTestId("price").textContent).toBe("10,00\u00a0tCAD");
     expect(screen.getByTestId("window").textContent).toMatch(/mar\. 1 déc\..*09\u00a0h\u00a000.*11\u00a0h\u00a000/);
-    const items = within(screen.getByTestId("policy")).getAllByRole("listitem").map((li) => li.textContent);
+    const items = within(screen.getByTestId("policy"))
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
     expect(items[0]).toMatch(/^Annulation avant le lun\. 30 nov\..*: 100\s%.*remboursé$/);
   });
 

@@ -18,13 +18,25 @@ export type BookingSummaryProps = {
 };
 
 /** What the member is about to buy: window, live price and the cancellation policy spelled out. */
-export function BookingSummary({ start, end, timeZone, currency, price, quoting, quoteError, tiers, now }: BookingSummaryProps) {
+export function BookingSummary({
+  start,
+  end,
+  timeZone,
+  currency,
+  price,
+  quoting,
+  quoteError,
+  tiers,
+  now,
+}: BookingSummaryProps) {
   const { t, locale } = useI18n();
   return (
     <div className="summary">
       <dl>
         <dt>{t("book.window")}</dt>
-        <dd data-testid="window">{start !== null && end !== null ? formatWindow(start, end, locale, timeZone) : t("book.pickStart")}</dd>
+        <dd data-testid="window">
+          {start !== null && end !== null ? formatWindow(start, end, locale, timeZone) : t("book.pickStart")}
+        </dd>
         <dt>{t("book.price")}</dt>
         <dd data-testid="price" aria-live="polite">
           {quoteError ? (

@@ -17,7 +17,15 @@ export function Status({ busy, message }: { busy?: boolean; message?: string | n
  * A failure, announced. `focus` moves the keyboard focus to it when it appears (the control that
  * started the flow may have been disabled or removed); `onDismiss` adds a button that closes it.
  */
-export function ErrorMessage({ error, focus, onDismiss }: { error: UiError | null; focus?: boolean; onDismiss?: () => void }) {
+export function ErrorMessage({
+  error,
+  focus,
+  onDismiss,
+}: {
+  error: UiError | null;
+  focus?: boolean;
+  onDismiss?: () => void;
+}) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -77,7 +77,11 @@ describe("PassList", () => {
       pass(9, 2, 1, { guest: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", guestExpires: NOW + 3 * HOUR }),
     ]);
     expect(within(document.querySelector('li[data-pass-id="8"]') as HTMLElement).getByText("Lent to you")).toBeTruthy();
-    expect(within(document.querySelector('li[data-pass-id="9"]') as HTMLElement).getByText(/^Guest: 0x90F7…b906 until Tue, Dec 1, 01:20/)).toBeTruthy();
+    expect(
+      within(document.querySelector('li[data-pass-id="9"]') as HTMLElement).getByText(
+        /^Guest: 0x90F7…b906 until Tue, Dec 1, 01:20/,
+      ),
+    ).toBeTruthy();
   });
 
   it("renders the actions of each pass with its phase", () => {
@@ -98,9 +102,9 @@ describe("PassList", () => {
     const mine = document.querySelector('li[data-pass-id="11"]') as HTMLElement;
     expect(mine.querySelector("p.small")!.textContent).toBe("Pass #11 · Unit 1 · Paid 5.00\u00a0tCAD");
     expect(within(mine).getByTestId("refund").textContent).toBe("Cancelled by you · refunded 5.00\u00a0tCAD");
-    expect(within(document.querySelector('li[data-pass-id="12"]') as HTMLElement).getByTestId("refund").textContent).toBe(
-      "Cancelled by the venue · refunded 0.00\u00a0tCAD",
-    );
+    expect(
+      within(document.querySelector('li[data-pass-id="12"]') as HTMLElement).getByTestId("refund").textContent,
+    ).toBe("Cancelled by the venue · refunded 0.00\u00a0tCAD");
   });
 
   it("shows no cancelled section when nothing was cancelled", () => {

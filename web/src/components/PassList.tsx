@@ -19,7 +19,15 @@ const PHASES: PassPhase[] = ["current", "upcoming", "past", "cancelled"];
  * A member's passes grouped as now / upcoming / past, then the cancelled bookings (with their
  * refund), each with its window in the venue's zone and what was paid.
  */
-export function PassList({ passes, now, actions }: { passes: PassView[]; now: number; actions?: (p: PassView, phase: PassPhase) => ReactNode }) {
+export function PassList({
+  passes,
+  now,
+  actions,
+}: {
+  passes: PassView[];
+  now: number;
+  actions?: (p: PassView, phase: PassPhase) => ReactNode;
+}) {
   const { t, locale } = useI18n();
   if (passes.length === 0) return <p data-testid="no-passes">{t("passes.empty")}</p>;
   const groups = groupPasses(passes, (p) => p.graceSeconds, now);
@@ -35,27 +43,39 @@ export function PassList({ passes, now, actions }: { passes: PassView[]; now: nu
           ) : (
             <ul className="passes">
               {groups[phase].map((p) => (
-                <li key={p.id.toString()} className="pass" data-pass-id={p.id.toString()} aria-labelledby={`pass-${p.id}`}>
+                <li
+                  key={p.id.toString()}
+                  className="pass"
+                  data-pass-id={p.id.toString()}
+                  aria-labelledby={`pass-${p.id}`}
+                >
                   <h3 id={`pass-${p.id}`}>
                     {p.resourceName} <span className="muted">· {p.venueName}</span>
                   </h3>
                   <p className="window">
-                    <time dateTime={new Date(p.start * 1000).toISOString()}>{formatWindow(p.start, p.end, locale, p.timeZone)}</time>
+                    <time dateTime={new Date(p.start * 1000).toISOString()}>
+                      {formatWindow(p.start, p.end, locale, p.timeZone)}
+                    </time>
                   </p>
                   <p className="muted small">
                     {t("passes.pass", { id: p.id.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
-                    {p.currencyInfo && ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
+                    {p.currencyInfo &&
+                      ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
                   </p>
                   {p.cancelled && (
                     <p className="small" data-testid="refund">
                       {t(p.cancelled.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
-                      {p.currencyInfo && ` · ${t("passes.refunded", { amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale) })}`}
+                      {p.currencyInfo &&
+                        ` · ${t("passes.refunded", { amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale) })}`}
                     </p>
                   )}
                   {p.asGuest && <p className="badge">{t("passes.guestBadge")}</p>}
                   {!p.asGuest && p.guest && (
                     <p className="small">
-                      {t("passes.guest", { address: shortAddress(p.guest), time: formatDateTime(p.guestExpires, locale, p.timeZone) })}
+                      {t("passes.guest", {
+                        address: shortAddress(p.guest),
+                        time: formatDateTime(p.guestExpires, locale, p.timeZone),
+                      })}
                     </p>
                   )}
                   {actions?.(p, phase)}

@@ -10,7 +10,11 @@ export function Amount({ value, currency }: { value: bigint; currency: Address }
   return <span className="amount">{formatAmount(value, c.data, locale)}</span>;
 }
 
-export function PriceList({ r }: { r: { currency: Address; pricePerHour: bigint; pricePerDay: bigint; pricePerMonth: bigint } }) {
+export function PriceList({
+  r,
+}: {
+  r: { currency: Address; pricePerHour: bigint; pricePerDay: bigint; pricePerMonth: bigint };
+}) {
   const { t, locale } = useI18n();
   const c = useCurrency(r.currency);
   if (!c.data) return null;

@@ -49,7 +49,10 @@ export function WalletPanel() {
 
   // EIP-6963 wallets announce themselves; the generic injected connector is a fallback.
   const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
-  const choices = announced.length > 0 ? announced : connectors.filter((c) => c.id === "injected" && typeof window !== "undefined" && "ethereum" in window);
+  const choices =
+    announced.length > 0
+      ? announced
+      : connectors.filter((c) => c.id === "injected" && typeof window !== "undefined" && "ethereum" in window);
 
   if (!connected || !address) {
     return (
@@ -67,7 +70,11 @@ export function WalletPanel() {
               connect.mutate({ connector: c, chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) });
             }}
           >
-            {connect.isPending ? t("wallet.connecting") : choices.length > 1 ? t("wallet.connectWith", { name: c.name }) : t("wallet.connect")}
+            {connect.isPending
+              ? t("wallet.connecting")
+              : choices.length > 1
+                ? t("wallet.connectWith", { name: c.name })
+                : t("wallet.connect")}
           </button>
         ))}
         {errorView}
@@ -82,7 +89,12 @@ export function WalletPanel() {
     setError(null);
     try {
       const nonce = await relayer.nonce();
-      const message = siweMessage({ address: address!, chainId: protocol.chain.id, nonce, statement: t("wallet.statement") });
+      const message = siweMessage({
+        address: address!,
+        chainId: protocol.chain.id,
+        nonce,
+        statement: t("wallet.statement"),
+      });
       const signature = await signText(protocol, wagmi, address!, message);
       const who = await relayer.verify(message, signature);
       rememberSession(who.address);
@@ -121,7 +133,12 @@ export function WalletPanel() {
       {wrongChain ? (
         <div className="warn" role="alert">
           {t("wallet.wrongChain")}{" "}
-          <button type="button" onClick={() => switchChain.mutate({ chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) })}>
+          <button
+            type="button"
+            onClick={() =>
+              switchChain.mutate({ chainId: protocol.chain.id }, { onError: (e) => setError(toUiError(e)) })
+            }
+          >
             {t("wallet.switch", { chain: protocol.chain.name })}
           </button>
         </div>

@@ -42,7 +42,8 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     return { past, beyond, free, selected, state, disabled: past || beyond || free === 0 };
   };
   /** Which week (0 = this one) shows slot `t0`; +12 h absorbs a DST day of 23 or 25 hours. */
-  const weekOf = (t0: number) => Math.floor((localDayStart(t0, timeZone) - localDayStart(now, timeZone) + 12 * HOUR) / (7 * DAY));
+  const weekOf = (t0: number) =>
+    Math.floor((localDayStart(t0, timeZone) - localDayStart(now, timeZone) + 12 * HOUR) / (7 * DAY));
 
   // Roving tab stop: exactly one enabled slot of the visible week takes Tab — the last one focused,
   // else the selection's start, else the first bookable slot from now on.
@@ -97,7 +98,12 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
         <h3 id="cal-title">
           {t("cal.range", { from: formatDay(days[0], locale, timeZone), to: formatDay(days[6], locale, timeZone) })}
         </h3>
-        <button type="button" onClick={() => setWeek((w) => w + 1)} disabled={week >= maxWeek} aria-label={t("cal.next")}>
+        <button
+          type="button"
+          onClick={() => setWeek((w) => w + 1)}
+          disabled={week >= maxWeek}
+          aria-label={t("cal.next")}
+        >
           ›
         </button>
       </div>
@@ -118,7 +124,13 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
               {days.map((d) => {
                 const t0 = d + h * HOUR;
                 const c = cell(t0);
-                const state = c.past ? t("cal.past") : c.beyond ? t("cal.beyond") : c.free === 0 ? t("cal.full") : t("cal.free", { n: c.free, units });
+                const state = c.past
+                  ? t("cal.past")
+                  : c.beyond
+                    ? t("cal.beyond")
+                    : c.free === 0
+                      ? t("cal.full")
+                      : t("cal.free", { n: c.free, units });
                 const cls = ["slot", c.state, c.selected ? "selected" : "", t0 === current ? "now" : ""].join(" ");
                 return (
                   <button

@@ -30,17 +30,30 @@ export function useVenues() {
 
 export function useVenue(id: number | undefined) {
   const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "venue", id], queryFn: () => loadVenue(protocol, id!), enabled: id !== undefined, retry: retryUnlessMissing });
+  return useQuery({
+    queryKey: ["chain", "venue", id],
+    queryFn: () => loadVenue(protocol, id!),
+    enabled: id !== undefined,
+    retry: retryUnlessMissing,
+  });
 }
 
 export function useResources(venueId?: number) {
   const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "resources", venueId ?? "all"], queryFn: () => loadResources(protocol, venueId) });
+  return useQuery({
+    queryKey: ["chain", "resources", venueId ?? "all"],
+    queryFn: () => loadResources(protocol, venueId),
+  });
 }
 
 export function useResource(id: number | undefined) {
   const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "resource", id], queryFn: () => loadResource(protocol, id!), enabled: id !== undefined, retry: retryUnlessMissing });
+  return useQuery({
+    queryKey: ["chain", "resource", id],
+    queryFn: () => loadResource(protocol, id!),
+    enabled: id !== undefined,
+    retry: retryUnlessMissing,
+  });
 }
 
 export function usePolicy(policyId: number | undefined) {
@@ -74,7 +87,9 @@ export function useBalances(account: Address | undefined) {
   return useQuery({
     queryKey: ["chain", "balances", account, currencies.data?.map((c) => c.address)],
     queryFn: async () =>
-      Promise.all(currencies.data!.map(async (c) => ({ currency: c, amount: await balanceOf(protocol, account!, c.address) }))),
+      Promise.all(
+        currencies.data!.map(async (c) => ({ currency: c, amount: await balanceOf(protocol, account!, c.address) })),
+      ),
     enabled: account !== undefined && currencies.data !== undefined,
     refetchInterval: 10_000,
   });

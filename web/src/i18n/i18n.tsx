@@ -24,7 +24,7 @@ export function initialLang(): Lang {
   } catch {
     // storage may be unavailable
   }
-  const prefs = typeof navigator === "undefined" ? [] : navigator.languages ?? [navigator.language];
+  const prefs = typeof navigator === "undefined" ? [] : (navigator.languages ?? [navigator.language]);
   for (const p of prefs) {
     const base = p.toLowerCase().split("-")[0];
     if ((LANGS as readonly string[]).includes(base)) return base as Lang;

@@ -4,7 +4,8 @@ import { REASONS } from "../../../protocol/reasons.ts";
 import { translator } from "./i18n.tsx";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-const forms = (t: Text): string[] => (typeof t === "string" ? [t] : Object.values(t).filter((x): x is string => x !== undefined));
+const forms = (t: Text): string[] =>
+  typeof t === "string" ? [t] : Object.values(t).filter((x): x is string => x !== undefined);
 
 describe("messages", () => {
   it("has every message in English and French with the same placeholders in every plural form", () => {

@@ -16,8 +16,14 @@ export type Entry = readonly [en: Text, fr: Text];
 const reasons = {
   "reason.granted": ["Access granted", "Accès autorisé"],
   "reason.pass_not_found": ["This pass does not exist or was cancelled", "Ce passe n’existe pas ou a été annulé"],
-  "reason.not_holder_or_guest": ["You neither hold this pass nor are its guest", "Vous n’êtes ni titulaire ni invité de ce passe"],
-  "reason.too_early": ["Too early: your booking has not started yet", "Trop tôt : votre réservation n’a pas encore commencé"],
+  "reason.not_holder_or_guest": [
+    "You neither hold this pass nor are its guest",
+    "Vous n’êtes ni titulaire ni invité de ce passe",
+  ],
+  "reason.too_early": [
+    "Too early: your booking has not started yet",
+    "Trop tôt : votre réservation n’a pas encore commencé",
+  ],
   "reason.expired": ["Your booking is over", "Votre réservation est terminée"],
   "reason.unknown_door": ["Unknown or disabled door", "Porte inconnue ou désactivée"],
   "reason.wrong_door": ["This door does not admit your booking", "Cette porte ne donne pas accès à votre réservation"],
@@ -29,7 +35,10 @@ const reasons = {
   "reason.challenge_stale": ["The door’s challenge expired; try again", "Le défi de la porte a expiré ; réessayez"],
   "reason.challenge_used": ["This challenge was already used; try again", "Ce défi a déjà servi ; réessayez"],
   "reason.deadline_expired": ["Your request expired; try again", "Votre demande a expiré ; réessayez"],
-  "reason.chain_unavailable": ["The network cannot be checked right now (denied for safety)", "Le réseau ne peut être vérifié pour l’instant (refus par sécurité)"],
+  "reason.chain_unavailable": [
+    "The network cannot be checked right now (denied for safety)",
+    "Le réseau ne peut être vérifié pour l’instant (refus par sécurité)",
+  ],
   "reason.rate_limited": ["Too many attempts; wait a moment", "Trop de tentatives ; patientez un instant"],
 } satisfies Record<`reason.${Reason}`, Entry>;
 
@@ -39,8 +48,14 @@ const m = {
   "app.configError": ["The app could not start: {message}", "L’application n’a pas pu démarrer : {message}"],
   "app.skip": ["Skip to content", "Aller au contenu"],
   "notFound.title": ["Not found", "Introuvable"],
-  "notFound.venue": ["This venue does not exist. The link may be mistyped or out of date.", "Ce lieu n’existe pas. Le lien est peut-être mal saisi ou périmé."],
-  "notFound.resource": ["This space does not exist. The link may be mistyped or out of date.", "Cet espace n’existe pas. Le lien est peut-être mal saisi ou périmé."],
+  "notFound.venue": [
+    "This venue does not exist. The link may be mistyped or out of date.",
+    "Ce lieu n’existe pas. Le lien est peut-être mal saisi ou périmé.",
+  ],
+  "notFound.resource": [
+    "This space does not exist. The link may be mistyped or out of date.",
+    "Cet espace n’existe pas. Le lien est peut-être mal saisi ou périmé.",
+  ],
   "notFound.page": ["This page does not exist.", "Cette page n’existe pas."],
   "nav.label": ["Main", "Principale"],
   "nav.venues": ["Venues", "Lieux"],
@@ -50,7 +65,10 @@ const m = {
 
   "wallet.connect": ["Connect wallet", "Connecter un portefeuille"],
   "wallet.connectWith": ["Connect {name}", "Connecter {name}"],
-  "wallet.none": ["No wallet found in this browser. Install one (MetaMask, Rabby…) to book.", "Aucun portefeuille dans ce navigateur. Installez-en un (MetaMask, Rabby…) pour réserver."],
+  "wallet.none": [
+    "No wallet found in this browser. Install one (MetaMask, Rabby…) to book.",
+    "Aucun portefeuille dans ce navigateur. Installez-en un (MetaMask, Rabby…) pour réserver.",
+  ],
   "wallet.connecting": ["Connecting…", "Connexion…"],
   "wallet.wrongChain": ["Your wallet is on another network.", "Votre portefeuille est sur un autre réseau."],
   "wallet.switch": ["Switch to {chain}", "Passer à {chain}"],
@@ -62,7 +80,10 @@ const m = {
   "wallet.account": ["Account", "Compte"],
   "wallet.balances": ["Balances", "Soldes"],
   // Signed as the SIWE statement: EIP-4361 allows printable ASCII only (no accents).
-  "wallet.statement": ["Sign in to Passepartout to see your passes and open doors.", "Connectez-vous pour voir vos passes Passepartout et ouvrir les portes."],
+  "wallet.statement": [
+    "Sign in to Passepartout to see your passes and open doors.",
+    "Connectez-vous pour voir vos passes Passepartout et ouvrir les portes.",
+  ],
   "wallet.signInFailed": ["Sign-in failed: {message}", "Échec de la connexion : {message}"],
 
   "venues.title": ["Venues in the network", "Les lieux du réseau"],
@@ -128,20 +149,38 @@ const m = {
   "book.submit": ["Book for {price}", "Réserver pour {price}"],
   "book.connectFirst": ["Connect your wallet to book.", "Connectez votre portefeuille pour réserver."],
   "book.pickStart": ["Pick a start hour in the calendar.", "Choisissez une heure de début dans le calendrier."],
-  "book.step.permit": ["Sign the payment permit in your wallet…", "Signez l’autorisation de paiement dans votre portefeuille…"],
-  "book.step.approve": ["Approve {symbol} spending in your wallet…", "Autorisez la dépense de {symbol} dans votre portefeuille…"],
+  "book.step.permit": [
+    "Sign the payment permit in your wallet…",
+    "Signez l’autorisation de paiement dans votre portefeuille…",
+  ],
+  "book.step.approve": [
+    "Approve {symbol} spending in your wallet…",
+    "Autorisez la dépense de {symbol} dans votre portefeuille…",
+  ],
   "book.step.confirm": ["Confirm the booking in your wallet…", "Confirmez la réservation dans votre portefeuille…"],
   "book.step.pending": ["Transaction sent, waiting for the network…", "Transaction envoyée, en attente du réseau…"],
   "book.done": ["Booked! Pass #{id} is in your passes.", "Réservé ! Le passe nº {id} est dans vos passes."],
   "book.seePasses": ["See my passes", "Voir mes passes"],
   "book.balance": ["Your balance: {amount}", "Votre solde : {amount}"],
-  "book.short": ["Insufficient funds: your balance is {balance}, this booking costs {price}.", "Fonds insuffisants : votre solde est de {balance}, cette réservation coûte {price}."],
+  "book.short": [
+    "Insufficient funds: your balance is {balance}, this booking costs {price}.",
+    "Fonds insuffisants : votre solde est de {balance}, cette réservation coûte {price}.",
+  ],
 
   "policy.title": ["Cancellation policy", "Politique d’annulation"],
-  "policy.none": ["Non-refundable: no refund if you cancel.", "Non remboursable : aucun remboursement en cas d’annulation."],
+  "policy.none": [
+    "Non-refundable: no refund if you cancel.",
+    "Non remboursable : aucun remboursement en cas d’annulation.",
+  ],
   "policy.tierAt": ["Cancel before {time}: {pct} refunded", "Annulation avant le {time} : {pct} remboursé"],
-  "policy.tierRel": ["Cancel at least {before} before the start: {pct} refunded", "Annulation au moins {before} avant le début : {pct} remboursé"],
-  "policy.tierStartAt": ["Cancel before the start ({time}): {pct} refunded", "Annulation avant le début ({time}) : {pct} remboursé"],
+  "policy.tierRel": [
+    "Cancel at least {before} before the start: {pct} refunded",
+    "Annulation au moins {before} avant le début : {pct} remboursé",
+  ],
+  "policy.tierStartAt": [
+    "Cancel before the start ({time}): {pct} refunded",
+    "Annulation avant le début ({time}) : {pct} remboursé",
+  ],
   "policy.tierStart": ["Cancel before the start: {pct} refunded", "Annulation avant le début : {pct} remboursé"],
   "policy.noneAfterAt": ["From {time}: no refund", "À partir du {time} : aucun remboursement"],
   "policy.noneAfter": ["Later: no refund", "Plus tard : aucun remboursement"],
@@ -160,7 +199,10 @@ const m = {
   "passes.cancelledByYou": ["Cancelled by you", "Annulée par vous"],
   "passes.cancelledByOperator": ["Cancelled by the venue", "Annulée par le lieu"],
   "passes.refunded": ["refunded {amount}", "remboursé {amount}"],
-  "passes.empty": ["No passes yet. Book a space to get one.", "Aucun passe pour l’instant. Réservez un espace pour en obtenir un."],
+  "passes.empty": [
+    "No passes yet. Book a space to get one.",
+    "Aucun passe pour l’instant. Réservez un espace pour en obtenir un.",
+  ],
   "passes.none": ["None", "Aucun"],
   "passes.pass": ["Pass #{id}", "Passe nº {id}"],
   "passes.unit": ["Unit {n}", "Unité {n}"],
@@ -183,7 +225,10 @@ const m = {
   "cancel.previewNone": ["Cancelling now refunds nothing.", "Annuler maintenant ne rembourse rien."],
   "cancel.confirm": ["Confirm cancellation", "Confirmer l’annulation"],
   "cancel.keep": ["Keep my booking", "Garder ma réservation"],
-  "cancel.done": ["Cancelled. {amount} refunded to your wallet.", "Annulé. {amount} remboursé dans votre portefeuille."],
+  "cancel.done": [
+    "Cancelled. {amount} refunded to your wallet.",
+    "Annulé. {amount} remboursé dans votre portefeuille.",
+  ],
   "cancel.started": ["Started bookings cannot be cancelled.", "Une réservation commencée ne peut être annulée."],
   "lend.button": ["Lend to a guest", "Prêter à un invité"],
   "lend.address": ["Guest address", "Adresse de l’invité"],
@@ -210,15 +255,24 @@ const m = {
 
   "op.title": ["Operator", "Exploitation"],
   "op.table": ["{name} (table)", "{name} (tableau)"],
-  "op.connect": ["Connect the operator’s or a payee’s wallet.", "Connectez le portefeuille de l’exploitant ou d’un bénéficiaire."],
-  "op.none": ["This account operates no venue and is no payee.", "Ce compte n’exploite aucun lieu et n’est bénéficiaire d’aucun."],
+  "op.connect": [
+    "Connect the operator’s or a payee’s wallet.",
+    "Connectez le portefeuille de l’exploitant ou d’un bénéficiaire.",
+  ],
+  "op.none": [
+    "This account operates no venue and is no payee.",
+    "Ce compte n’exploite aucun lieu et n’est bénéficiaire d’aucun.",
+  ],
   "op.youOperate": ["You operate this venue", "Vous exploitez ce lieu"],
   "op.youArePayee": ["You are a payee of this venue", "Vous êtes bénéficiaire de ce lieu"],
   "op.bookings": ["Bookings", "Réservations"],
   "op.noBookings": ["No bookings yet.", "Aucune réservation pour l’instant."],
   "op.occupancy": ["Occupancy today", "Occupation aujourd’hui"],
   "op.occupancyOf": ["{booked} of {total} unit-hours booked", "{booked} sur {total} unités-heures réservées"],
-  "op.revenue": ["Revenue per day (bookings, net of cancellations)", "Revenus par jour (réservations, nettes des annulations)"],
+  "op.revenue": [
+    "Revenue per day (bookings, net of cancellations)",
+    "Revenus par jour (réservations, nettes des annulations)",
+  ],
   "op.revenueTotal": ["Total: {amount}", "Total : {amount}"],
   "op.claims": ["Balances to claim", "Soldes à retirer"],
   "op.payee": ["Payee", "Bénéficiaire"],
@@ -265,7 +319,10 @@ const m = {
   "form.payeeShare": ["Payee {n} share in %", "Part du bénéficiaire {n} en %"],
   "form.addPayee": ["Add a payee", "Ajouter un bénéficiaire"],
   "form.sharesTotal": ["Total {total} % (must be 100 %)", "Total {total} % (doit faire 100 %)"],
-  "form.savePayees": ["Save payees (applies to future bookings)", "Enregistrer les bénéficiaires (réservations futures)"],
+  "form.savePayees": [
+    "Save payees (applies to future bookings)",
+    "Enregistrer les bénéficiaires (réservations futures)",
+  ],
   "form.paused": ["Paused (no new bookings)", "En pause (aucune nouvelle réservation)"],
   "form.resources": ["Resources", "Ressources"],
   "form.newResource": ["New resource", "Nouvelle ressource"],
@@ -280,7 +337,10 @@ const m = {
   "form.horizonHours": ["Bookable up to (hours ahead)", "Réservable jusqu’à (heures à l’avance)"],
   "form.graceMinutes": ["Early access (minutes)", "Accès anticipé (minutes)"],
   "form.policy": ["Cancellation policy", "Politique d’annulation"],
-  "form.policyTiers": ["Refund tiers: hours before start = % refunded, e.g. 24=100, 0=50", "Paliers : heures avant le début = % remboursé, ex. 24=100, 0=50"],
+  "form.policyTiers": [
+    "Refund tiers: hours before start = % refunded, e.g. 24=100, 0=50",
+    "Paliers : heures avant le début = % remboursé, ex. 24=100, 0=50",
+  ],
   "form.transferable": ["Passes transferable", "Passes transférables"],
   "form.doors": ["Doors", "Portes"],
   "form.newDoor": ["New door", "Nouvelle porte"],
@@ -295,11 +355,23 @@ const m = {
   "form.invalid": ["Check the highlighted fields.", "Vérifiez les champs indiqués."],
 
   "err.rejected": ["You rejected the request in your wallet.", "Vous avez refusé la demande dans votre portefeuille."],
-  "err.slotTaken": ["This window was just taken by someone else. Pick another time.", "Ce créneau vient d’être pris. Choisissez une autre heure."],
-  "err.priceChanged": ["The price changed while you were booking. Check the new quote.", "Le prix a changé pendant votre réservation. Vérifiez le nouveau prix."],
-  "err.termsChanged": ["The cancellation policy or transferability changed while you were booking. Check the new terms.", "La politique d’annulation ou la cessibilité a changé pendant votre réservation. Vérifiez les nouvelles conditions."],
+  "err.slotTaken": [
+    "This window was just taken by someone else. Pick another time.",
+    "Ce créneau vient d’être pris. Choisissez une autre heure.",
+  ],
+  "err.priceChanged": [
+    "The price changed while you were booking. Check the new quote.",
+    "Le prix a changé pendant votre réservation. Vérifiez le nouveau prix.",
+  ],
+  "err.termsChanged": [
+    "The cancellation policy or transferability changed while you were booking. Check the new terms.",
+    "La politique d’annulation ou la cessibilité a changé pendant votre réservation. Vérifiez les nouvelles conditions.",
+  ],
   "err.wrongPayment": ["The payment did not match the price.", "Le paiement ne correspond pas au prix."],
-  "err.insufficientFunds": ["Insufficient funds for this payment and its network fee.", "Fonds insuffisants pour ce paiement et ses frais de réseau."],
+  "err.insufficientFunds": [
+    "Insufficient funds for this payment and its network fee.",
+    "Fonds insuffisants pour ce paiement et ses frais de réseau.",
+  ],
   "err.allowance": ["The token allowance is too low.", "L’autorisation de dépense est insuffisante."],
   "err.inPast": ["This window has already passed.", "Ce créneau est déjà passé."],
   "err.beyondHorizon": ["This window is too far ahead to book yet.", "Ce créneau est trop lointain pour être réservé."],
@@ -308,12 +380,21 @@ const m = {
   "err.venuePaused": ["This venue takes no bookings for now.", "Ce lieu ne prend pas de réservations pour l’instant."],
   "err.networkPaused": ["The network is paused for maintenance.", "Le réseau est en pause pour maintenance."],
   "err.currencyNotAllowed": ["This currency is not accepted.", "Cette monnaie n’est pas acceptée."],
-  "err.alreadyStarted": ["The booking has started: it can no longer be cancelled.", "La réservation a commencé : elle ne peut plus être annulée."],
-  "err.alreadyEnded": ["The booking has ended: it can no longer be refunded.", "La réservation est terminée : elle ne peut plus être remboursée."],
+  "err.alreadyStarted": [
+    "The booking has started: it can no longer be cancelled.",
+    "La réservation a commencé : elle ne peut plus être annulée.",
+  ],
+  "err.alreadyEnded": [
+    "The booking has ended: it can no longer be refunded.",
+    "La réservation est terminée : elle ne peut plus être remboursée.",
+  ],
   "err.alreadySettled": ["Already settled.", "Déjà réglé."],
   "err.notHolder": ["Only the holder can do this.", "Seul le titulaire peut faire cela."],
   "err.passNotFound": ["This pass no longer exists.", "Ce passe n’existe plus."],
-  "err.notReleasable": ["Not releasable yet: a refund may still be owed.", "Pas encore libérable : un remboursement peut encore être dû."],
+  "err.notReleasable": [
+    "Not releasable yet: a refund may still be owed.",
+    "Pas encore libérable : un remboursement peut encore être dû.",
+  ],
   "err.guestInvalid": ["Invalid guest or end date.", "Invité ou date de fin invalide."],
   "err.nothingToClaim": ["Nothing to claim.", "Rien à retirer."],
   "err.notOperator": ["Only the venue’s operator can do this.", "Seul l’exploitant du lieu peut faire cela."],

@@ -33,16 +33,23 @@ function absolute(url: string, base: string): string {
 /** Validates a parsed config.json; relative URLs resolve against `base` (the page's URL). */
 export function parseConfig(raw: RawConfig, deployments: unknown, base: string): RuntimeConfig {
   const chainId = Number(raw.chainId);
-  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new ConfigError("config.json: chainId must be a positive integer");
+  if (!Number.isSafeInteger(chainId) || chainId <= 0)
+    throw new ConfigError("config.json: chainId must be a positive integer");
   if (typeof raw.rpcUrl !== "string" || raw.rpcUrl === "") throw new ConfigError("config.json: rpcUrl is required");
   const d = deployments as Deployments | undefined;
   if (!d || typeof d !== "object" || !isAddress(d.contracts?.Passepartout?.address ?? "")) {
     throw new ConfigError("config.json: deployments must name the Passepartout contract with its address");
   }
-  if (Number(d.chainId) !== chainId) throw new ConfigError(`config.json: deployments are for chain ${d.chainId}, not ${chainId}`);
+  if (Number(d.chainId) !== chainId)
+    throw new ConfigError(`config.json: deployments are for chain ${d.chainId}, not ${chainId}`);
   return {
     chainId,
-    chainName: typeof raw.chainName === "string" && raw.chainName ? raw.chainName : chainId === 31337 ? "Hardhat" : `Chain ${chainId}`,
+    chainName:
+      typeof raw.chainName === "string" && raw.chainName
+        ? raw.chainName
+        : chainId === 31337
+          ? "Hardhat"
+          : `Chain ${chainId}`,
     rpcUrl: absolute(raw.rpcUrl, base),
     relayerUrl: typeof raw.relayerUrl === "string" && raw.relayerUrl !== "" ? absolute(raw.relayerUrl, base) : "",
     deployments: { ...d, chainId: Number(d.chainId), deployBlock: Number(d.deployBlock ?? 0) },

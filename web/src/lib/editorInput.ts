@@ -19,7 +19,10 @@ export function payeesArgs(rows: readonly PayeeRow[]): [Address[], number[]] | n
 
 /** A decimal amount typed in either locale ("12.5" or "12,5") in the currency's units; null if invalid. */
 export function decimal(text: string, decimals: number): bigint | null {
-  const s = text.trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  const s = text
+    .trim()
+    .replace(/[\s\u00a0\u202f]/g, "")
+    .replace(",", ".");
   if (!/^\d+(\.\d+)?$/.test(s)) return null;
   try {
     return parseUnits(s, decimals);
@@ -30,12 +33,16 @@ export function decimal(text: string, decimals: number): bigint | null {
 
 /** Refund tiers typed as "hours before start = % refunded", comma-separated: "24=100, 0=50". */
 export function parseTiers(text: string): RefundTier[] | null {
-  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const tiers = parts.map((p) => {
     const [h, pct] = p.split("=").map((x) => Number(x.trim().replace(",", ".")));
     return { secondsBeforeStart: Math.round(h * 3600), refundBps: Math.round(pct * 100) };
   });
-  if (tiers.some((x) => !Number.isFinite(x.secondsBeforeStart) || !(x.refundBps >= 0) || x.refundBps > 10_000)) return null;
+  if (tiers.some((x) => !Number.isFinite(x.secondsBeforeStart) || !(x.refundBps >= 0) || x.refundBps > 10_000))
+    return null;
   return tiers;
 }
 

@@ -16,10 +16,15 @@ describe("toUiError", () => {
 
   it("explains a token's insufficient balance bubbled up through the booking", () => {
     const abi: Abi = [...passepartoutAbi, ...testCadAbi.filter((x) => x.type === "error")];
-    expect(toUiError(reverted(abi, "ERC20InsufficientBalance", [zeroAddress, 1n, 2n])).key).toBe("err.insufficientFunds");
+    expect(toUiError(reverted(abi, "ERC20InsufficientBalance", [zeroAddress, 1n, 2n])).key).toBe(
+      "err.insufficientFunds",
+    );
   });
 
   it("falls back to the raw name of a contract error it has no message for", () => {
-    expect(toUiError(reverted(passepartoutAbi, "TransferToZeroAddress", []))).toMatchObject({ key: "err.contract", vars: { name: "TransferToZeroAddress" } });
+    expect(toUiError(reverted(passepartoutAbi, "TransferToZeroAddress", []))).toMatchObject({
+      key: "err.contract",
+      vars: { name: "TransferToZeroAddress" },
+    });
   });
 });

@@ -1,6 +1,12 @@
 // Turns wallet and contract failures into messages a member understands. Custom errors are decoded
 // with the contract's ABI (viem does it when the ABI is given to simulate/write).
-import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, InsufficientFundsError, type ContractErrorName } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  UserRejectedRequestError,
+  InsufficientFundsError,
+  type ContractErrorName,
+} from "viem";
 import type { testCadAbi } from "../../../protocol/abis.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 

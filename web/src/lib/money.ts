@@ -20,7 +20,10 @@ export function formatAmount(amount: bigint, currency: Currency, locale: string)
   while (cut.length < minFraction) cut += "0";
   const wholeFmt = new Intl.NumberFormat(locale).format(BigInt(whole));
   const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal")?.value ?? ".";
-  const body = abs !== 0n && BigInt(whole) === 0n && /^0*$/.test(cut) ? `< 0${decimal}${"0".repeat(maxFraction - 1)}1` : `${wholeFmt}${cut ? decimal + cut : ""}`;
+  const body =
+    abs !== 0n && BigInt(whole) === 0n && /^0*$/.test(cut)
+      ? `< 0${decimal}${"0".repeat(maxFraction - 1)}1`
+      : `${wholeFmt}${cut ? decimal + cut : ""}`;
   return `${negative ? "−" : ""}${body}\u00a0${currency.symbol}`;
 }
 

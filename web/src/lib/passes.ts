@@ -20,7 +20,11 @@ export type PassInfo = Pick<Pass, "holder" | "resourceId" | "unit" | "currency" 
 export type PassPhase = "current" | "upcoming" | "past" | "cancelled";
 
 /** Doors open in `[start − grace, end)`: that is "current". */
-export function passPhase(p: { start: number; end: number; cancelled?: unknown }, graceSeconds: number, now: number): PassPhase {
+export function passPhase(
+  p: { start: number; end: number; cancelled?: unknown },
+  graceSeconds: number,
+  now: number,
+): PassPhase {
   if (p.cancelled) return "cancelled";
   if (now >= p.end) return "past";
   if (now >= p.start - graceSeconds) return "current";

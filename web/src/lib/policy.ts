@@ -17,6 +17,7 @@ export function policySteps(tiers: readonly RefundTier[], start: number | null):
     deadline: start === null ? null : start - t.secondsBeforeStart,
   }));
   const last = tiers.at(-1);
-  if (!last || last.refundBps > 0) steps.push({ kind: "none", from: last && start !== null ? start - last.secondsBeforeStart : null });
+  if (!last || last.refundBps > 0)
+    steps.push({ kind: "none", from: last && start !== null ? start - last.secondsBeforeStart : null });
   return steps;
 }

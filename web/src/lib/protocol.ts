@@ -2,7 +2,17 @@
 // whatever the contract assigns). Every call is typed by the generated `as const` ABI of
 // protocol/abis.ts; only the address (and the deploy block) come from config.json's deployments.
 import { getBalance, getContractEvents, readContract } from "viem/actions";
-import { createClient, defineChain, erc20Abi, getAddress, http, zeroAddress, type Address, type Chain, type Client } from "viem";
+import {
+  createClient,
+  defineChain,
+  erc20Abi,
+  getAddress,
+  http,
+  zeroAddress,
+  type Address,
+  type Chain,
+  type Client,
+} from "viem";
 import { passepartoutAbi } from "../../../protocol/abis.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import type {
@@ -96,12 +106,22 @@ export async function loadResource(p: Protocol, id: number): Promise<Resource> {
 }
 
 export async function loadResources(p: Protocol, venueId?: number): Promise<Resource[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "ResourceCreated", args: { venueId }, ...range(p) });
+  const logs = await getContractEvents(p.client, {
+    ...p.contract,
+    eventName: "ResourceCreated",
+    args: { venueId },
+    ...range(p),
+  });
   return Promise.all(uniq(logs.map((l) => l.args.resourceId)).map((id) => loadResource(p, id)));
 }
 
 export async function loadDoors(p: Protocol, venueId?: number): Promise<Door[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "DoorSet", args: { venueId }, ...range(p) });
+  const logs = await getContractEvents(p.client, {
+    ...p.contract,
+    eventName: "DoorSet",
+    args: { venueId },
+    ...range(p),
+  });
   return Promise.all(
     uniq(logs.map((l) => l.args.doorId)).map(async (id) => ({
       ...(await readContract(p.client, { ...p.contract, functionName: "door", args: [id] })),
@@ -132,7 +152,12 @@ export async function loadPolicies(p: Protocol): Promise<{ id: number; tiers: re
 }
 
 export async function loadRelayers(p: Protocol, venueId: number): Promise<Address[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "RelayerTrustSet", args: { venueId }, ...range(p) });
+  const logs = await getContractEvents(p.client, {
+    ...p.contract,
+    eventName: "RelayerTrustSet",
+    args: { venueId },
+    ...range(p),
+  });
   const state = new Map<Address, boolean>();
   for (const l of logs) state.set(l.args.relayer, l.args.trusted);
   return [...state].filter(([, trusted]) => trusted).map(([a]) => a);
@@ -183,7 +208,9 @@ function bookedLogs(p: Protocol, args: { resourceId?: number; passId?: bigint[] 
 
 export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise<Booking[]> {
   const booked =
-    resourceIds === undefined ? await bookedLogs(p) : (await Promise.all(resourceIds.map((resourceId) => bookedLogs(p, { resourceId })))).flat();
+    resourceIds === undefined
+      ? await bookedLogs(p)
+      : (await Promise.all(resourceIds.map((resourceId) => bookedLogs(p, { resourceId })))).flat();
   const [cancelledLogs, settledLogs] = await Promise.all([
     getContractEvents(p.client, { ...p.contract, eventName: "Cancelled", ...range(p) }),
     getContractEvents(p.client, { ...p.contract, eventName: "Settled", ...range(p) }),
@@ -196,7 +223,11 @@ export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise
       const isCancelled = cancelled.has(a.passId);
       const isSettled = settled.has(a.passId);
       const releaseTime =
-        isCancelled || isSettled ? Number.NaN : Number((await readContract(p.client, { ...p.contract, functionName: "pass", args: [a.passId] })).releaseTime);
+        isCancelled || isSettled
+          ? Number.NaN
+          : Number(
+              (await readContract(p.client, { ...p.contract, functionName: "pass", args: [a.passId] })).releaseTime,
+            );
       return {
         passId: a.passId,
         resourceId: a.resourceId,
@@ -276,7 +307,10 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
     wanted.length === 0 ? [] : bookedLogs(p, { passId: wanted }),
   ]);
   const bookedById = new Map(booked.map((l) => [l.args.passId, l.args]));
-  const live = passes.filter((x): x is PassInfo => x !== null && (sameAddress(x.holder, account) || (x.guest !== null && sameAddress(x.guest, account))));
+  const live = passes.filter(
+    (x): x is PassInfo =>
+      x !== null && (sameAddress(x.holder, account) || (x.guest !== null && sameAddress(x.guest, account))),
+  );
   for (const pass of live) {
     const b = bookedById.get(pass.id);
     if (b) pass.amount = b.amount;
@@ -309,7 +343,12 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
 export type Split = { id: number; venueId: number; payees: readonly Address[]; sharesBps: readonly number[] };
 
 export async function loadSplits(p: Protocol, venueId: number): Promise<Split[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "SplitCreated", args: { venueId }, ...range(p) });
+  const logs = await getContractEvents(p.client, {
+    ...p.contract,
+    eventName: "SplitCreated",
+    args: { venueId },
+    ...range(p),
+  });
   return logs.map((l) => ({ id: l.args.splitId, venueId, payees: l.args.payees, sharesBps: l.args.sharesBps }));
 }
 
@@ -322,7 +361,11 @@ export function claimableFees(p: Protocol, splitId: number, currency: Address): 
 }
 
 export function quote(p: Protocol, resourceId: number, start: number, end: number): Promise<bigint> {
-  return readContract(p.client, { ...p.contract, functionName: "quote", args: [resourceId, BigInt(start), BigInt(end)] });
+  return readContract(p.client, {
+    ...p.contract,
+    functionName: "quote",
+    args: [resourceId, BigInt(start), BigInt(end)],
+  });
 }
 
 export function refundAt(p: Protocol, passId: bigint, at: number): Promise<bigint> {

@@ -1,7 +1,13 @@
 // The relayer's HTTP API: SIWE session, door challenges and unlock requests.
 import { createSiweMessage } from "viem/siwe";
 import { hashTypedData, type Address, type Hex } from "viem";
-import { protocolDomain, challengeTypes, unlockRequestTypes, type Challenge, type UnlockRequest } from "../../../protocol/eip712.ts";
+import {
+  protocolDomain,
+  challengeTypes,
+  unlockRequestTypes,
+  type Challenge,
+  type UnlockRequest,
+} from "../../../protocol/eip712.ts";
 
 export class RelayerError extends Error {
   readonly code: string;
@@ -108,7 +114,14 @@ export function challengeId(chainId: number, contract: Address, c: Challenge): H
   });
 }
 
-export function unlockTypedData(chainId: number, contract: Address, door: number, challenge: Hex, passId: bigint, deadline: number) {
+export function unlockTypedData(
+  chainId: number,
+  contract: Address,
+  door: number,
+  challenge: Hex,
+  passId: bigint,
+  deadline: number,
+) {
   return {
     domain: protocolDomain(chainId, contract),
     types: unlockRequestTypes,

@@ -8,6 +8,7 @@ describe("routeId", () => {
   });
 
   it("turns anything else into null, so the app shows not found instead of a failed contract read", () => {
-    for (const bad of [undefined, "", "0", "01", "-1", "1.5", "abc", "1e3", "4294967296", "99999999999", " 2"]) expect(routeId(bad), String(bad)).toBeNull();
+    for (const bad of [undefined, "", "0", "01", "-1", "1.5", "abc", "1e3", "4294967296", "99999999999", " 2"])
+      expect(routeId(bad), String(bad)).toBeNull();
   });
 });

@@ -38,18 +38,22 @@ function unbreakable(text: string): string {
 }
 
 export function formatDateTime(t: number, locale: string, timeZone: string): string {
-  return unbreakable(new Intl.DateTimeFormat(locale, {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(t * 1000)));
+  return unbreakable(
+    new Intl.DateTimeFormat(locale, {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(new Date(t * 1000)),
+  );
 }
 
 export function formatTime(t: number, locale: string, timeZone: string): string {
-  return unbreakable(new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000)));
+  return unbreakable(
+    new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(t * 1000)),
+  );
 }
 
 /** Compact hour label for the calendar: "9 a.m." / "9 h". */

@@ -1,7 +1,15 @@
 // Transactions from the connected wallet: simulate first (decodes custom errors before anything is
 // signed), then send, then wait for the receipt.
 import { getConnectorClient, switchChain } from "wagmi/actions";
-import { getEip712Domain, readContract, signMessage, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import {
+  getEip712Domain,
+  readContract,
+  signMessage,
+  signTypedData,
+  simulateContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
 import type { Config } from "wagmi";
 import {
   erc20Abi,
@@ -25,7 +33,11 @@ type Writes = ContractFunctionName<PassepartoutAbi, "nonpayable" | "payable">;
 
 /** One call of a Passepartout function that changes state, its arguments typed by the generated ABI. */
 export type WriteCall = {
-  [F in Writes]: { functionName: F; args: ContractFunctionArgs<PassepartoutAbi, "nonpayable" | "payable", F>; value?: bigint };
+  [F in Writes]: {
+    functionName: F;
+    args: ContractFunctionArgs<PassepartoutAbi, "nonpayable" | "payable", F>;
+    value?: bigint;
+  };
 }[Writes];
 
 /** The connected wallet's client on our chain (switching the wallet's chain first if needed). */
@@ -43,19 +55,45 @@ async function mined(p: Protocol, hash: Hex, onSent?: (hash: Hex) => void): Prom
 }
 
 /** Sends `call` to Passepartout from the connected wallet and waits for its receipt. */
-export async function sendTx(p: Protocol, wagmi: Config, account: Address, call: WriteCall, onSent?: (hash: Hex) => void): Promise<TransactionReceipt> {
+export async function sendTx(
+  p: Protocol,
+  wagmi: Config,
+  account: Address,
+  call: WriteCall,
+  onSent?: (hash: Hex) => void,
+): Promise<TransactionReceipt> {
   const wallet = await walletFor(p, wagmi);
   // `call` is checked against the generated ABI where it is built (WriteCall correlates each name
   // with its arguments); viem's generics cannot follow that union, so the ABI is widened here.
   const abi: Abi = [...p.contract.abi, ...tokenErrors];
-  const { request } = await simulateContract(p.client, { address: p.address, abi, functionName: call.functionName, args: call.args, value: call.value, account });
+  const { request } = await simulateContract(p.client, {
+    address: p.address,
+    abi,
+    functionName: call.functionName,
+    args: call.args,
+    value: call.value,
+    account,
+  });
   return mined(p, await writeContract(wallet, { ...request, chain: p.chain }), onSent);
 }
 
 /** ERC-20 `approve(spender, value)` of `token` from the connected wallet. */
-export async function approve(p: Protocol, wagmi: Config, account: Address, token: Address, spender: Address, value: bigint): Promise<TransactionReceipt> {
+export async function approve(
+  p: Protocol,
+  wagmi: Config,
+  account: Address,
+  token: Address,
+  spender: Address,
+  value: bigint,
+): Promise<TransactionReceipt> {
   const wallet = await walletFor(p, wagmi);
-  const { request } = await simulateContract(p.client, { address: token, abi: [...erc20Abi, ...tokenErrors], functionName: "approve", args: [spender, value], account });
+  const { request } = await simulateContract(p.client, {
+    address: token,
+    abi: [...erc20Abi, ...tokenErrors],
+    functionName: "approve",
+    args: [spender, value],
+    account,
+  });
   return mined(p, await writeContract(wallet, { ...request, chain: p.chain }));
 }
 
@@ -77,7 +115,12 @@ export async function signPermit(
   let version = "1";
   let nonce: bigint;
   try {
-    nonce = await readContract(p.client, { address: token, abi: erc20PermitAbi, functionName: "nonces", args: [owner] });
+    nonce = await readContract(p.client, {
+      address: token,
+      abi: erc20PermitAbi,
+      functionName: "nonces",
+      args: [owner],
+    });
     try {
       ({ name, version } = (await getEip712Domain(p.client, { address: token })).domain);
     } catch {

@@ -3,7 +3,15 @@ import { isAddress, parseEventLogs, zeroAddress, type Address } from "viem";
 import { useQuery } from "@tanstack/react-query";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
-import { useAccount, useCurrencies, useDoorsFor, usePasses, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
+import {
+  useAccount,
+  useCurrencies,
+  useDoorsFor,
+  usePasses,
+  useRefreshChain,
+  useResources,
+  useVenues,
+} from "../hooks/queries.ts";
 import { useI18n, type Translate } from "../i18n/i18n.tsx";
 import { REASONS, type Reason } from "../../../protocol/reasons.ts";
 import { sameAddress } from "../../../protocol/address.ts";
@@ -76,7 +84,17 @@ export function doorLabel(d: Door, venue: Venue | undefined, t: Translate): stri
   return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
 }
 
-function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: PassPhase; resource?: Resource; venue?: Venue }) {
+function PassActions({
+  pass,
+  phase,
+  resource,
+  venue,
+}: {
+  pass: PassView;
+  phase: PassPhase;
+  resource?: Resource;
+  venue?: Venue;
+}) {
   const { t, locale } = useI18n();
   const doors = useDoorsFor(resource);
   if (phase === "past" || phase === "cancelled") return null;
@@ -86,11 +104,15 @@ function PassActions({ pass, phase, resource, venue }: { pass: PassView; phase: 
         <div className="doors">
           <h4>{t("passes.doors")}</h4>
           {doors.data?.length === 0 && <p className="muted">{t("passes.noDoor")}</p>}
-          {doors.data?.map((d) => <OpenDoor key={d.id} pass={pass} door={d} label={doorLabel(d, venue, t)} />)}
+          {doors.data?.map((d) => (
+            <OpenDoor key={d.id} pass={pass} door={d} label={doorLabel(d, venue, t)} />
+          ))}
         </div>
       )}
       {phase === "upcoming" && (
-        <p className="muted small">{t("door.opensAt", { time: formatDateTime(pass.start - pass.graceSeconds, locale, pass.timeZone) })}</p>
+        <p className="muted small">
+          {t("door.opensAt", { time: formatDateTime(pass.start - pass.graceSeconds, locale, pass.timeZone) })}
+        </p>
       )}
       {!pass.asGuest && phase === "upcoming" && <CancelPass pass={pass} />}
       {!pass.asGuest && <LendPass pass={pass} />}
@@ -200,7 +222,12 @@ function CancelPass({ pass }: { pass: PassView }) {
     }
   }
 
-  if (done !== null) return <p className="status ok" role="status" data-testid="cancel-done">{t("cancel.done", { amount: fmt(done) })}</p>;
+  if (done !== null)
+    return (
+      <p className="status ok" role="status" data-testid="cancel-done">
+        {t("cancel.done", { amount: fmt(done) })}
+      </p>
+    );
   if (!asking) {
     return (
       <button type="button" onClick={() => setAsking(true)}>
@@ -211,7 +238,11 @@ function CancelPass({ pass }: { pass: PassView }) {
   return (
     <div className="confirm" role="group" aria-label={t("cancel.button")}>
       <p data-testid="refund-preview">
-        {preview.data === undefined ? t("app.loading") : preview.data > 0n ? t("cancel.preview", { amount: fmt(preview.data) }) : t("cancel.previewNone")}
+        {preview.data === undefined
+          ? t("app.loading")
+          : preview.data > 0n
+            ? t("cancel.preview", { amount: fmt(preview.data) })
+            : t("cancel.previewNone")}
       </p>
       <button type="button" className="danger" onClick={cancel} disabled={busy || preview.data === undefined}>
         {busy ? t("common.working") : t("cancel.confirm")}
@@ -269,7 +300,15 @@ function LendPass({ pass }: { pass: PassView }) {
           }}
         >
           <label htmlFor={id}>{t("lend.address")}</label>
-          <input id={id} value={guest} onChange={(e) => setGuest(e.target.value.trim())} placeholder="0x…" spellCheck={false} autoComplete="off" required />
+          <input
+            id={id}
+            value={guest}
+            onChange={(e) => setGuest(e.target.value.trim())}
+            placeholder="0x…"
+            spellCheck={false}
+            autoComplete="off"
+            required
+          />
           <button type="submit" className="primary" disabled={busy}>
             {busy ? t("common.working") : t("lend.confirm")}
           </button>
@@ -278,7 +317,11 @@ function LendPass({ pass }: { pass: PassView }) {
           </button>
         </form>
       )}
-      {message && <p className="status ok" role="status">{message}</p>}
+      {message && (
+        <p className="status ok" role="status">
+          {message}
+        </p>
+      )}
       <ErrorMessage error={error} />
     </div>
   );

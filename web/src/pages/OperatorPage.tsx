@@ -64,7 +64,10 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
   const live = (bookings.data ?? []).filter((b) => !b.cancelled);
   const today = localDayStart(now, venue.timeZone);
   const unitHours = (resources.data ?? []).reduce((s, r) => s + r.units * 24, 0);
-  const bookedToday = live.reduce((s, b) => s + Math.max(0, Math.min(b.end, today + DAY) - Math.max(b.start, today)) / HOUR, 0);
+  const bookedToday = live.reduce(
+    (s, b) => s + Math.max(0, Math.min(b.end, today + DAY) - Math.max(b.start, today)) / HOUR,
+    0,
+  );
 
   return (
     <article className="venue-dash" aria-labelledby={`dash-${venue.id}`}>
@@ -84,7 +87,14 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
         {currencies.data
           ?.filter((c) => (bookings.data ?? []).some((b) => same(b.currency, c.address)))
           .map((c) => (
-            <RevenueChart key={c.address} currency={c} timeZone={venue.timeZone} title={t("op.revenue")} today={today} points={revenue(bookings.data ?? [], c, venue.timeZone, now)} />
+            <RevenueChart
+              key={c.address}
+              currency={c}
+              timeZone={venue.timeZone}
+              title={t("op.revenue")}
+              today={today}
+              points={revenue(bookings.data ?? [], c, venue.timeZone, now)}
+            />
           ))}
       </section>
       <Claims venue={venue} account={account} currencies={currencies.data ?? []} />
@@ -94,7 +104,12 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
           <p className="muted">{t("op.noBookings")}</p>
         ) : (
           // Scrollable on narrow screens: a keyboard stop with a name, so it can be scrolled without a mouse.
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t("op.table", { name: `${t("op.bookings")} — ${venue.name}` })}>
+          <div
+            className="table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label={t("op.table", { name: `${t("op.bookings")} — ${venue.name}` })}
+          >
             <table className="bookings">
               <thead>
                 <tr>
@@ -113,7 +128,9 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
                   .map((b) => (
                     <tr key={b.passId.toString()}>
                       <td data-label={t("op.col.pass")}>#{b.passId.toString()}</td>
-                      <td data-label={t("op.col.resource")}>{resources.data?.find((r) => r.id === b.resourceId)?.name}</td>
+                      <td data-label={t("op.col.resource")}>
+                        {resources.data?.find((r) => r.id === b.resourceId)?.name}
+                      </td>
                       <td data-label={t("op.col.window")}>{formatWindow(b.start, b.end, locale, venue.timeZone)}</td>
                       <td data-label={t("op.col.holder")} title={b.holder}>
                         {shortAddress(b.holder)}
@@ -161,7 +178,17 @@ export function revenue(bookings: Booking[], c: Currency, timeZone: string, now:
   return days.map((day) => ({ day, amount: sums.get(day)! }));
 }
 
-function Settle({ venue, bookings, now, account }: { venue: Venue; bookings: Booking[]; now: number; account: Address }) {
+function Settle({
+  venue,
+  bookings,
+  now,
+  account,
+}: {
+  venue: Venue;
+  bookings: Booking[];
+  now: number;
+  account: Address;
+}) {
   const { t } = useI18n();
   const { protocol, wagmi } = useApp();
   const refresh = useRefreshChain();
@@ -190,13 +217,25 @@ function Settle({ venue, bookings, now, account }: { venue: Venue; bookings: Boo
           {busy ? t("common.working") : t("op.settle", { n: pending.length })}
         </button>
       )}
-      {done !== null && <p className="status ok" role="status">{t("op.settled", { n: done })}</p>}
+      {done !== null && (
+        <p className="status ok" role="status">
+          {t("op.settled", { n: done })}
+        </p>
+      )}
       <ErrorMessage error={error} />
     </section>
   );
 }
 
-type ClaimRow = { splitId: number; current: boolean; payee: Address; index: number; share: number; currency: Currency; amount: bigint };
+type ClaimRow = {
+  splitId: number;
+  current: boolean;
+  payee: Address;
+  index: number;
+  share: number;
+  currency: Currency;
+  amount: bigint;
+};
 
 function Claims({ venue, account, currencies }: { venue: Venue; account: Address; currencies: Currency[] }) {
   const { t, locale } = useI18n();
@@ -219,7 +258,15 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
           const amounts = await Promise.all(s.payees.map((_, i) => claimable(protocol, s.id, c.address, i)));
           s.payees.forEach((payee, i) => {
             if (amounts[i] > 0n || (s.id === venue.splitId && c.address === currencies[0].address)) {
-              out.push({ splitId: s.id, current: s.id === venue.splitId, payee, index: i, share: s.sharesBps[i], currency: c, amount: amounts[i] });
+              out.push({
+                splitId: s.id,
+                current: s.id === venue.splitId,
+                payee,
+                index: i,
+                share: s.sharesBps[i],
+                currency: c,
+                amount: amounts[i],
+              });
             }
           });
           const fee = await claimableFees(protocol, s.id, c.address);
@@ -250,7 +297,12 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
   return (
     <section aria-labelledby={`claims-${venue.id}`}>
       <h3 id={`claims-${venue.id}`}>{t("op.claims")}</h3>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={t("op.table", { name: `${t("op.claims")} — ${venue.name}` })}>
+      <div
+        className="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={t("op.table", { name: `${t("op.claims")} — ${venue.name}` })}
+      >
         <table className="claims">
           <thead>
             <tr>
@@ -284,7 +336,11 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
                         className="primary"
                         disabled={busy !== null}
                         onClick={() =>
-                          run(key, { functionName: "claim", args: [r.splitId, r.currency.address, r.index] }, t("op.claimed", { amount }))
+                          run(
+                            key,
+                            { functionName: "claim", args: [r.splitId, r.currency.address, r.index] },
+                            t("op.claimed", { amount }),
+                          )
                         }
                       >
                         {busy === key ? t("common.working") : t("op.claim", { amount })}
@@ -303,13 +359,23 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
           <button
             type="button"
             disabled={busy !== null}
-            onClick={() => run(`fee-${f.splitId}`, { functionName: "claimFees", args: [f.splitId, f.currency.address] }, t("common.saved"))}
+            onClick={() =>
+              run(
+                `fee-${f.splitId}`,
+                { functionName: "claimFees", args: [f.splitId, f.currency.address] },
+                t("common.saved"),
+              )
+            }
           >
             {t("op.claimFees")}
           </button>
         </p>
       ))}
-      {message && <p className="status ok" role="status">{message}</p>}
+      {message && (
+        <p className="status ok" role="status">
+          {message}
+        </p>
+      )}
       <ErrorMessage error={error} />
     </section>
   );

@@ -3,7 +3,15 @@ import { useQuery } from "@tanstack/react-query";
 import { parseEventLogs } from "viem";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
-import { useAccount, useBookings, useCurrency, usePolicy, useRefreshChain, useResource, useVenue } from "../hooks/queries.ts";
+import {
+  useAccount,
+  useBookings,
+  useCurrency,
+  usePolicy,
+  useRefreshChain,
+  useResource,
+  useVenue,
+} from "../hooks/queries.ts";
 import { useI18n, type Translate } from "../i18n/i18n.tsx";
 import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
@@ -42,7 +50,15 @@ export function ResourcePage({ resourceId }: { resourceId: number }) {
   return <BookResource resource={resource.data} venueName={venue.data.name} timeZone={venue.data.timeZone} />;
 }
 
-function BookResource({ resource: r, venueName, timeZone }: { resource: Resource; venueName: string; timeZone: string }) {
+function BookResource({
+  resource: r,
+  venueName,
+  timeZone,
+}: {
+  resource: Resource;
+  venueName: string;
+  timeZone: string;
+}) {
   const { t, locale } = useI18n();
   const { protocol, wagmi } = useApp();
   const now = useNow(30_000);
@@ -103,7 +119,9 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
       let receipt;
       if (isNative(r.currency)) {
         setStep("confirm");
-        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args, value: price }, () => setStep("pending"));
+        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args, value: price }, () =>
+          setStep("pending"),
+        );
       } else if ((await allowance(protocol, r.currency, address)) >= price) {
         setStep("confirm");
         receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
@@ -159,7 +177,10 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
       </h1>
       <p className="muted">
         {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })} ·{" "}
-        {t("resource.durations", { min: durationLabel(Math.max(1, r.minHours), t), max: durationLabel(r.maxHours || 720, t) })}
+        {t("resource.durations", {
+          min: durationLabel(Math.max(1, r.minHours), t),
+          max: durationLabel(r.maxHours || 720, t),
+        })}
         {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
       </p>
       <PriceList r={r} />
@@ -202,23 +223,26 @@ function BookResource({ resource: r, venueName, timeZone }: { resource: Resource
             <p className="hint">{t("book.connectFirst")}</p>
           ) : (
             <>
-            {short && currency.data && (
-              <p className="error" id="book-short" data-testid="insufficient">
-                {t("book.short", { balance: formatAmount(balance.data!, currency.data, locale), price: formatAmount(quote.data!, currency.data, locale) })}
-              </p>
-            )}
-            <button
-              type="submit"
-              className="primary big"
-              disabled={start === null || quote.data === undefined || flow.busy || short}
-              aria-describedby={short ? "book-short" : undefined}
-            >
-              {flow.busy
-                ? t("common.working")
-                : quote.data !== undefined && currency.data
-                  ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })
-                  : t("resource.book")}
-            </button>
+              {short && currency.data && (
+                <p className="error" id="book-short" data-testid="insufficient">
+                  {t("book.short", {
+                    balance: formatAmount(balance.data!, currency.data, locale),
+                    price: formatAmount(quote.data!, currency.data, locale),
+                  })}
+                </p>
+              )}
+              <button
+                type="submit"
+                className="primary big"
+                disabled={start === null || quote.data === undefined || flow.busy || short}
+                aria-describedby={short ? "book-short" : undefined}
+              >
+                {flow.busy
+                  ? t("common.working")
+                  : quote.data !== undefined && currency.data
+                    ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })
+                    : t("resource.book")}
+              </button>
             </>
           )}
           <Status busy message={stepText} />

@@ -36,7 +36,10 @@ export function VenueList() {
                 {v.meta.description && <p>{localized(v.meta.description, lang)}</p>}
                 <p>
                   {rs.length > 0
-                    ? t("venues.resourceKinds", { n: rs.length, kinds: [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", ") })
+                    ? t("venues.resourceKinds", {
+                        n: rs.length,
+                        kinds: [...new Set(rs.map((r) => kindLabel(t, r.kind)))].join(", "),
+                      })
                     : t("venues.resources", { n: 0 })}
                 </p>
                 {cheapest && <PriceList r={cheapest} />}

@@ -18,7 +18,8 @@ export function VenuePage({ venueId }: { venueId: number }) {
   const resources = useResources(venueId);
   useTitle(venue.data?.name);
   if (venue.isPending) return <p>{t("app.loading")}</p>;
-  if (!venue.data) return isNotFound(venue.error) ? <NotFound what="venue" /> : <ErrorMessage error={toUiError(venue.error)} />;
+  if (!venue.data)
+    return isNotFound(venue.error) ? <NotFound what="venue" /> : <ErrorMessage error={toUiError(venue.error)} />;
   const v = venue.data;
   const hours = openingHours(v.meta.openingHours);
   return (
@@ -49,7 +50,11 @@ export function VenuePage({ venueId }: { venueId: number }) {
               </p>
               {r.meta.description && <p>{localized(r.meta.description, lang)}</p>}
               <PriceList r={r} />
-              <a className="button primary" href={href("resource", r.id)} aria-label={`${t("resource.book")} — ${r.name}`}>
+              <a
+                className="button primary"
+                href={href("resource", r.id)}
+                aria-label={`${t("resource.book")} — ${r.name}`}
+              >
                 {t("resource.book")}
               </a>
             </div>

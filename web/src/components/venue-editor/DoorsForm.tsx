@@ -17,7 +17,12 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
     queryKey: ["chain", "doors", venue.id, resources.map((r) => r.id)],
     queryFn: async () => {
       const ds = await loadDoors(protocol, venue.id);
-      return Promise.all(ds.map(async (d) => ({ ...d, admits: await Promise.all(resources.map((r) => doorAdmits(protocol, d.id, r.id))) })));
+      return Promise.all(
+        ds.map(async (d) => ({
+          ...d,
+          admits: await Promise.all(resources.map((r) => doorAdmits(protocol, d.id, r.id))),
+        })),
+      );
     },
   });
   const [lockKey, setLockKey] = useState("");
@@ -34,7 +39,9 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
               checked={d.active}
               disabled={tx.busy}
               label={t("form.active")}
-              onToggle={(v) => tx.run({ functionName: "updateDoor", args: [d.id, d.allResources, v, d.lockKey] }, t("common.saved"))}
+              onToggle={(v) =>
+                tx.run({ functionName: "updateDoor", args: [d.id, d.allResources, v, d.lockKey] }, t("common.saved"))
+              }
             />
             {!d.allResources && (
               <fieldset>
@@ -45,7 +52,9 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
                     checked={d.admits[i] ?? false}
                     disabled={tx.busy}
                     label={r.name}
-                    onToggle={(v) => tx.run({ functionName: "setDoorResource", args: [d.id, r.id, v] }, t("common.saved"))}
+                    onToggle={(v) =>
+                      tx.run({ functionName: "setDoorResource", args: [d.id, r.id, v] }, t("common.saved"))
+                    }
                   />
                 ))}
               </fieldset>
@@ -67,7 +76,12 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
           {t("form.allResources")}
         </label>
         <Labelled label={t("form.lockKey")}>
-          <input value={lockKey} onChange={(e) => setLockKey(e.target.value.trim())} placeholder="0x…" spellCheck={false} />
+          <input
+            value={lockKey}
+            onChange={(e) => setLockKey(e.target.value.trim())}
+            placeholder="0x…"
+            spellCheck={false}
+          />
         </Labelled>
         <button type="submit" className="primary" disabled={tx.busy}>
           {t("common.create")}

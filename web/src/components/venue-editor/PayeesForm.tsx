@@ -58,7 +58,8 @@ export function PayeesForm({ venue }: { venue: Venue }) {
   });
   const [rows, setRows] = useState<PayeeRow[] | null>(null);
   const current = split.data;
-  const payeeRows = rows ?? current?.payees.map((a, i) => ({ address: a, percent: String(current.sharesBps[i] / 100) })) ?? [];
+  const payeeRows =
+    rows ?? current?.payees.map((a, i) => ({ address: a, percent: String(current.sharesBps[i] / 100) })) ?? [];
   return (
     <form
       aria-label={t("form.payees")}

@@ -12,7 +12,10 @@ export function RelayersForm({ venue }: { venue: Venue }) {
   const { t } = useI18n();
   const { protocol } = useApp();
   const tx = useTx();
-  const relayers = useQuery({ queryKey: ["chain", "relayers", venue.id], queryFn: () => loadRelayers(protocol, venue.id) });
+  const relayers = useQuery({
+    queryKey: ["chain", "relayers", venue.id],
+    queryFn: () => loadRelayers(protocol, venue.id),
+  });
   const [addr, setAddr] = useState("");
   return (
     <section>
@@ -21,7 +24,13 @@ export function RelayersForm({ venue }: { venue: Venue }) {
         {relayers.data?.map((r) => (
           <li key={r}>
             <code>{r}</code>{" "}
-            <button type="button" disabled={tx.busy} onClick={() => void tx.run({ functionName: "setRelayerTrusted", args: [venue.id, r, false] }, t("common.saved"))}>
+            <button
+              type="button"
+              disabled={tx.busy}
+              onClick={() =>
+                void tx.run({ functionName: "setRelayerTrusted", args: [venue.id, r, false] }, t("common.saved"))
+              }
+            >
               {t("form.untrust")}
             </button>
           </li>

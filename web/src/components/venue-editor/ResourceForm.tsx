@@ -24,7 +24,15 @@ export function ResourceForm({ venue, resource }: { venue: Venue; resource?: Res
   return <ResourceFormFields venue={venue} resource={resource} currencies={currencies.data} />;
 }
 
-function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; resource?: Resource; currencies: Currency[] }) {
+function ResourceFormFields({
+  venue,
+  resource,
+  currencies,
+}: {
+  venue: Venue;
+  resource?: Resource;
+  currencies: Currency[];
+}) {
   const { t, locale, lang } = useI18n();
   const { protocol } = useApp();
   const policies = useQuery({ queryKey: ["chain", "policies"], queryFn: () => loadPolicies(protocol) });
@@ -63,7 +71,10 @@ function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; res
     }
     const params = {
       name: f.name,
-      metadataURI: metadataUri({ ...(resource?.meta ?? {}), description: withLocalized(resource?.meta.description, lang, f.description) }),
+      metadataURI: metadataUri({
+        ...(resource?.meta ?? {}),
+        description: withLocalized(resource?.meta.description, lang, f.description),
+      }),
       kind: Number(f.kind),
       units: Number(f.units),
       currency: c.address,
@@ -85,7 +96,11 @@ function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; res
         params.policyId = ev.args.policyId;
         setF((x) => ({ ...x, policy: String(params.policyId) }));
       }
-      return send(resource ? { functionName: "updateResource", args: [resource.id, params] } : { functionName: "createResource", args: [venue.id, params] });
+      return send(
+        resource
+          ? { functionName: "updateResource", args: [resource.id, params] }
+          : { functionName: "createResource", args: [venue.id, params] },
+      );
     }, t("common.saved"));
     if (receipt && !resource) setF(initial()); // ready for the next resource
   }
@@ -153,7 +168,11 @@ function ResourceFormFields({ venue, resource, currencies }: { venue: Venue; res
         </Labelled>
       )}
       <label className="check">
-        <input type="checkbox" checked={f.transferable} onChange={(e) => setF({ ...f, transferable: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={f.transferable}
+          onChange={(e) => setF({ ...f, transferable: e.target.checked })}
+        />
         {t("form.transferable")}
       </label>
       <button type="submit" className="primary" disabled={tx.busy}>

@@ -9,7 +9,14 @@ import type { Venue } from "../../lib/protocol.ts";
 import { Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
 import { PayeesFields } from "./PayeesForm.tsx";
 
-type VenueFields = { name: string; address: string; city: string; timezone: string; openingHours: string; description: string };
+type VenueFields = {
+  name: string;
+  address: string;
+  city: string;
+  timezone: string;
+  openingHours: string;
+  description: string;
+};
 
 function VenueDetails({ value, onChange }: { value: VenueFields; onChange: (v: VenueFields) => void }) {
   const { t } = useI18n();
@@ -46,7 +53,14 @@ export function CreateVenue({ account }: { account: Address }) {
   const { t, lang } = useI18n();
   const tx = useTx();
   const [open, setOpen] = useState(false);
-  const [v, setV] = useState<VenueFields>({ name: "", address: "", city: "", timezone: "America/Toronto", openingHours: "", description: "" });
+  const [v, setV] = useState<VenueFields>({
+    name: "",
+    address: "",
+    city: "",
+    timezone: "America/Toronto",
+    openingHours: "",
+    description: "",
+  });
   const [rows, setRows] = useState<PayeeRow[]>([{ address: account, percent: "100" }]);
   if (!open)
     return (
@@ -62,7 +76,9 @@ export function CreateVenue({ account }: { account: Address }) {
         e.preventDefault();
         const p = payeesArgs(rows);
         if (!p || !v.name) return tx.setError({ key: "form.invalid" });
-        void tx.run({ functionName: "createVenue", args: [v.name, venueMeta(v, lang), p[0], p[1]] }, t("common.saved")).then((r) => r && setOpen(false));
+        void tx
+          .run({ functionName: "createVenue", args: [v.name, venueMeta(v, lang), p[0], p[1]] }, t("common.saved"))
+          .then((r) => r && setOpen(false));
       }}
     >
       <h2>{t("op.newVenue")}</h2>
@@ -92,7 +108,10 @@ export function VenueForm({ venue }: { venue: Venue }) {
       aria-label={t("form.venue")}
       onSubmit={(e) => {
         e.preventDefault();
-        void tx.run({ functionName: "updateVenue", args: [venue.id, v.name, venueMeta(v, lang, venue.meta)] }, t("common.saved"));
+        void tx.run(
+          { functionName: "updateVenue", args: [venue.id, v.name, venueMeta(v, lang, venue.meta)] },
+          t("common.saved"),
+        );
       }}
     >
       <h3>{t("form.venue")}</h3>

@@ -13,7 +13,17 @@ export function Labelled({ label, children }: { label: string; children: ReactNo
 }
 
 /** A checkbox bound to chain state: shows the user's choice while its transaction is pending. */
-export function TxCheckbox({ checked, disabled, label, onToggle }: { checked: boolean; disabled: boolean; label: ReactNode; onToggle: (v: boolean) => Promise<unknown> }) {
+export function TxCheckbox({
+  checked,
+  disabled,
+  label,
+  onToggle,
+}: {
+  checked: boolean;
+  disabled: boolean;
+  label: ReactNode;
+  onToggle: (v: boolean) => Promise<unknown>;
+}) {
   const [pending, setPending] = useState<boolean | null>(null);
   return (
     <label className="check">

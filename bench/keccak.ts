@@ -1,12 +1,12 @@
 // `node bench/keccak.ts`: CPU of one door decision's crypto (challenge digest + lock-key recovery,
 // unlock digest + member recovery, open-command digest + relayer signature) with the unrolled
-// keccak of server/keccak.ts and with viem's. Decides whether the generated file earns its place
+// keccak of server/door/keccak.ts and with viem's. Decides whether the generated file earns its place
 // (issue #8: it stays if it saves at least 5 % of a whole decision's CPU; bench/relayer.ts gives that).
 import { randomBytes } from "node:crypto";
 import { keccak256 } from "viem";
 import { generatePrivateKey } from "viem/accounts";
-import { createDoorHasher, recoverSigner, signDigest, type DoorHasher, type Hex } from "../server/doorCrypto.ts";
-import { keccak256 as unrolled } from "../server/keccak.ts";
+import { createDoorHasher, recoverSigner, signDigest, type DoorHasher, type Hex } from "../server/door/doorCrypto.ts";
+import { keccak256 as unrolled } from "../server/door/keccak.ts";
 
 const contract: Hex = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const hex = (n: number): Hex => `0x${randomBytes(n).toString("hex")}`;

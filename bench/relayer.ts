@@ -30,12 +30,12 @@ import {
   parseEventLogs,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/doorCrypto.ts";
+import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/door/doorCrypto.ts";
 import { passepartoutAbi } from "../protocol/abis.ts";
 import { sameAddress } from "../protocol/address.ts";
 import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../protocol/eip712.ts";
-import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../scripts/lib/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,9 +58,9 @@ if (process.argv.includes("--naive-server")) {
 // ---------------------------------------------------------------------------------------------
 async function naiveServer(): Promise<void> {
   process.removeAllListeners("warning");
-  const { unlockRequestSchema } = await import("../server/schemas.ts");
-  const { AuditLog } = await import("../server/auditLog.ts");
-  const { createChainClient, createChainReader } = await import("../server/chain.ts");
+  const { unlockRequestSchema } = await import("../server/http/schemas.ts");
+  const { AuditLog } = await import("../server/audit/auditLog.ts");
+  const { createChainClient, createChainReader } = await import("../server/index/chain.ts");
   const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
   const [rpcUrl, deploymentsFile, auditDb, port] = process.argv.slice(3);
   const d: Deployments = JSON.parse(readFileSync(deploymentsFile, "utf8"));
@@ -330,7 +330,7 @@ async function main(): Promise<void> {
     writeFileSync(deploymentsFile, JSON.stringify(chain.deployments));
     const stamp = Date.now();
     const lockPort = await freePort();
-    const lock = spawn(process.execPath, [...clockArgs, path.join(ROOT, "server/lockSimulatorMain.ts")], {
+    const lock = spawn(process.execPath, [...clockArgs, path.join(ROOT, "server/locks/lockSimulatorMain.ts")], {
       cwd: ROOT,
       detached: true,
       stdio: "ignore",

@@ -294,7 +294,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
     const lockUrl = `http://127.0.0.1:${lockPort}`;
     log(`starting the lock simulators on ${lockUrl}…`);
-    const lock = daemon("locks", [path.join(ROOT, "server", "lockSimulatorMain.ts")], {
+    const lock = daemon("locks", [path.join(ROOT, "server", "locks", "lockSimulatorMain.ts")], {
       ...commonEnv,
       LOCK_PORT: String(lockPort),
       LOCK_LOG_FILE: path.join(runDir, "lock-log.jsonl"),

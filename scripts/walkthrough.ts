@@ -7,10 +7,10 @@ import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, pa
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { passepartoutAbi } from "../protocol/abis.ts";
-import { createDoorHasher } from "../server/doorCrypto.ts";
-import { demoLockAddress } from "../server/demoKeys.ts";
-import { verifyLockLog, type LockLogEntry } from "../server/lockSimulator.ts";
-import { fetchChallenge, requestUnlock, signUnlockRequest } from "../server/unlockClient.ts";
+import { createDoorHasher } from "../server/door/doorCrypto.ts";
+import { demoLockAddress } from "./lib/demoKeys.ts";
+import { verifyLockLog, type LockLogEntry } from "../server/locks/lockSimulator.ts";
+import { fetchChallenge, requestUnlock, signUnlockRequest } from "./lib/doorClient.ts";
 import { demoAccount, startDemo } from "./demo.ts";
 
 const HOUR = 3600;

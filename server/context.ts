@@ -2,16 +2,16 @@
 import type { Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import type { ChainIndex } from "./chainIndex.ts";
-import type { ChainReader } from "./chain.ts";
-import type { DoorHasher, Hex } from "./doorCrypto.ts";
-import type { AuditLog } from "./auditLog.ts";
+import type { ChainIndex } from "./index/chainIndex.ts";
+import type { ChainReader } from "./index/chain.ts";
+import type { DoorHasher, Hex } from "./door/doorCrypto.ts";
+import type { AuditLog } from "./audit/auditLog.ts";
 import type { RelayerMetrics } from "./metrics.ts";
-import type { LockAdapter } from "./lockAdapter.ts";
-import type { ChallengeMemory } from "./verifyUnlockRequest.ts";
-import type { ContractSignatureChecker } from "./contractSignatures.ts";
-import type { NonceStore } from "./siwe.ts";
-import type { SessionCodec } from "./session.ts";
+import type { LockAdapter } from "./locks/lockAdapter.ts";
+import type { ChallengeMemory } from "./door/verifyUnlockRequest.ts";
+import type { ContractSignatureChecker } from "./door/contractSignatures.ts";
+import type { NonceStore } from "./http/siwe.ts";
+import type { SessionCodec } from "./http/session.ts";
 import type { Deployments } from "../protocol/deployments.ts";
 
 export type RelayerContext = {

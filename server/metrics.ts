@@ -1,6 +1,6 @@
 // Prometheus metrics (one registry per relayer instance, so tests can run several).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { ChainIndex } from "./chainIndex.ts";
+import type { ChainIndex } from "./index/chainIndex.ts";
 
 export type RelayerMetrics = {
   registry: Registry;

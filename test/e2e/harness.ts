@@ -8,8 +8,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { createPublicClient, erc20Abi, http, type Abi, type Address } from "viem";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
-import { verifyLockLog, type LockLogEntry } from "../../server/lockSimulator.ts";
-import { createDoorHasher } from "../../server/doorCrypto.ts";
+import { verifyLockLog, type LockLogEntry } from "../../server/locks/lockSimulator.ts";
+import { createDoorHasher } from "../../server/door/doorCrypto.ts";
 
 export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
 

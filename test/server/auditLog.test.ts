@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AuditLog, type AuditRecord } from "../../server/auditLog.ts";
+import { AuditLog, type AuditRecord } from "../../server/audit/auditLog.ts";
 import { tempFile } from "./fixture.ts";
 
 const rec = (over: Partial<AuditRecord> = {}): AuditRecord => ({

@@ -1,11 +1,11 @@
-// The ERC-1271 lane (server/contractSignatures.ts) against a scripted chain reader: bounded
+// The ERC-1271 lane (server/door/contractSignatures.ts) against a scripted chain reader: bounded
 // concurrency and queue, shedding of code that said no while the lane is busy, and no poisoning of
 // wallet code that is known to say yes.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ChainReader } from "../../server/chain.ts";
-import { ContractSignatureChecker } from "../../server/contractSignatures.ts";
-import type { Hex } from "../../server/doorCrypto.ts";
+import type { ChainReader } from "../../server/index/chain.ts";
+import { ContractSignatureChecker } from "../../server/door/contractSignatures.ts";
+import type { Hex } from "../../server/door/doorCrypto.ts";
 
 const addr = (n: number): Hex => `0x${n.toString(16).padStart(40, "0")}`;
 const SAFE_CODE: Hex = `0x${"5a".repeat(32)}`;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { demoRelayerEnv, relayerCommand } from "../../scripts/demo.ts";
-import type { networkDescription } from "../../server/routes/network.ts";
+import type { networkDescription } from "../../server/http/routes/network.ts";
 import { json } from "./json.ts";
 
 describe("the demo's relayer restart command", () => {

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { generatePrivateKey } from "viem/accounts";
 import { HOUR, startHarness, ZERO_ADDRESS, type Harness } from "./fixture.ts";
 import { unlock } from "./json.ts";
-import { verifyLockLog } from "../../server/lockSimulator.ts";
-import { createDoorHasher, signDigest } from "../../server/doorCrypto.ts";
-import { createChainClient, createChainReader } from "../../server/chain.ts";
-import { AuditLog } from "../../server/auditLog.ts";
+import { verifyLockLog } from "../../server/locks/lockSimulator.ts";
+import { createDoorHasher, signDigest } from "../../server/door/doorCrypto.ts";
+import { createChainClient, createChainReader } from "../../server/index/chain.ts";
+import { AuditLog } from "../../server/audit/auditLog.ts";
 
 describe("door decisions on a real chain", () => {
   let h: Harness;

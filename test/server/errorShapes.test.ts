@@ -11,15 +11,20 @@ import { unlock } from "./json.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcpProxy.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
-import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
-import { signUnlockRequest, fetchChallenge, type ErrorAnswer, type UnlockAnswer } from "../../server/unlockClient.ts";
+import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
+import {
+  signUnlockRequest,
+  fetchChallenge,
+  type ErrorAnswer,
+  type UnlockAnswer,
+} from "../../scripts/lib/doorClient.ts";
 import type { UnlockRequest } from "../../protocol/eip712.ts";
 import { json } from "./json.ts";
 
 /** What the tests below read from `error.details`: the audit ids of a decision, the readiness state. */
 type ErrorDetails = { requestId: string; auditId: number; ready?: boolean } & Record<string, unknown>;
 
-const FAST = "application/json"; // served by server/unlockFastPath.ts
+const FAST = "application/json"; // served by server/http/unlockFastPath.ts
 const EXPRESS = "application/json; x=1"; // still JSON for body-parser, but goes through express
 
 /** The one error shape; returns `error.details`. */

@@ -20,15 +20,15 @@ import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { startLocalChain, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
-import { LockSimulator } from "../../server/lockSimulator.ts";
-import { InProcessLockAdapter, type LockAdapter } from "../../server/lockAdapter.ts";
-import { createChainClient, createChainReader } from "../../server/chain.ts";
-import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
+import { LockSimulator } from "../../server/locks/lockSimulator.ts";
+import { InProcessLockAdapter, type LockAdapter } from "../../server/locks/lockAdapter.ts";
+import { createChainClient, createChainReader } from "../../server/index/chain.ts";
+import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
 import { mockErc1271WalletAbi, passepartoutAbi } from "../../protocol/abis.ts";
 import type { Hex, PassepartoutAbi, PassepartoutCall } from "../../protocol/types.ts";
-import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
-import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../server/unlockClient.ts";
+import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
+import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../scripts/lib/doorClient.ts";
 
 export const HOUR = 3600;
 export const ANY_UNIT = 65535;
@@ -262,7 +262,7 @@ export type UnlockInput = {
   signatureOverride?: Hex;
 };
 
-/** Fetches a challenge through the relayer, signs the unlock request, posts it (server/unlockClient.ts). */
+/** Fetches a challenge through the relayer, signs the unlock request, posts it (scripts/lib/doorClient.ts). */
 export async function unlock(
   h: Harness,
   u: UnlockInput,

@@ -7,14 +7,14 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { HOUR, startHarness, tempFile, type Harness } from "./fixture.ts";
 import { json, unlock } from "./json.ts";
-import type { ErrorAnswer, UnlockAnswer } from "../../server/unlockClient.ts";
+import type { ErrorAnswer, UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import type { UnlockRequest } from "../../protocol/eip712.ts";
 
 /** POST /api/siwe/verify answers the session's address, or the error shape. */
 type SiweAnswer = Partial<{ address: string } & ErrorAnswer>;
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
-import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
+import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
 
 const ORIGIN = "http://localhost:5173";
 

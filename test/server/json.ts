@@ -1,6 +1,6 @@
 // Typed reads of HTTP answers in the server tests: the body is whatever the route documents, so
 // the caller names the shape it expects (the assertions then check it).
-import type { UnlockAnswer } from "../../server/unlockClient.ts";
+import type { UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import { unlock as fixtureUnlock, type Harness, type UnlockInput } from "./fixture.ts";
 
 export async function json<T>(res: Response): Promise<T> {

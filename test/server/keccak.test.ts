@@ -1,10 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { KECCAK_FILE, keccakSource } from "../../server/generateKeccak.ts";
+import { KECCAK_FILE, keccakSource } from "../../server/door/generateKeccak.ts";
 
-describe("server/keccak.ts", () => {
-  it("is exactly what its generator emits (edit server/generateKeccak.ts, then run it)", () => {
+describe("server/door/keccak.ts", () => {
+  it("is exactly what its generator emits (edit server/door/generateKeccak.ts, then run it)", () => {
     assert.equal(readFileSync(KECCAK_FILE, "utf8"), keccakSource());
   });
 });

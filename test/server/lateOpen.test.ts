@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { HOUR, startHarness, type Harness } from "./fixture.ts";
 import { unlock } from "./json.ts";
-import { HttpLockAdapter } from "../../server/lockAdapter.ts";
+import { HttpLockAdapter } from "../../server/locks/lockAdapter.ts";
 import type { OpenCommand } from "../../protocol/eip712.ts";
 
 type LockBehaviour = { delayMs: number; dropConnection?: boolean };

@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { HttpLockAdapter } from "../../server/lockAdapter.ts";
-import { LockSimulator } from "../../server/lockSimulator.ts";
-import { createLockApp } from "../../server/lockSimulatorServer.ts";
-import { createDoorHasher, signDigest, toHex, type Hex } from "../../server/doorCrypto.ts";
-import { demoLockKey, DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
+import { HttpLockAdapter } from "../../server/locks/lockAdapter.ts";
+import { LockSimulator } from "../../server/locks/lockSimulator.ts";
+import { createLockApp } from "../../server/locks/lockSimulatorServer.ts";
+import { createDoorHasher, signDigest, toHex, type Hex } from "../../server/door/doorCrypto.ts";
+import { demoLockKey, DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
 
 const CONTRACT: Hex = "0x5fbdb2315678afecb367f032d93f642f64180aa3";

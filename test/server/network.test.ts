@@ -35,13 +35,13 @@ import {
 } from "./fixture.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
-import { InProcessLockAdapter } from "../../server/lockAdapter.ts";
-import { createApp } from "../../server/app.ts";
-import { DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
-import type { networkDescription } from "../../server/routes/network.ts";
+import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
+import { createApp } from "../../server/http/app.ts";
+import { DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import type { networkDescription } from "../../server/http/routes/network.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
-import type { UnlockAnswer } from "../../server/unlockClient.ts";
+import type { UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import { json } from "./json.ts";
 
 /** The parts of openapi.json these tests walk. */

@@ -8,13 +8,13 @@ import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { freePort, killGroup, ROOT, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
-import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
-import { AuditLog } from "../../server/auditLog.ts";
-import { createDoorHasher, toHex } from "../../server/doorCrypto.ts";
+import { DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
+import { AuditLog } from "../../server/audit/auditLog.ts";
+import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
 import { passepartoutAbi } from "../../protocol/abis.ts";
-import type { UnlockAnswer } from "../../server/unlockClient.ts";
-import type { LockLogEntry } from "../../server/lockSimulator.ts";
+import type { UnlockAnswer } from "../../scripts/lib/doorClient.ts";
+import type { LockLogEntry } from "../../server/locks/lockSimulator.ts";
 
 function run(script: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, script)], {
@@ -97,7 +97,7 @@ describe("relayer processes", () => {
 
       const lockPort = await freePort();
       const lockLog = tempFile("lock-log.jsonl");
-      const lock = run("server/lockSimulatorMain.ts", {
+      const lock = run("server/locks/lockSimulatorMain.ts", {
         LOCK_PORT: String(lockPort),
         RPC_URL: chain.rpcUrl,
         DEPLOYMENTS_DIR: deploymentsDir,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { loadNativeSecp256k1, NativeBindingError } from "../../server/secp256k1Native.ts";
+import { loadNativeSecp256k1, NativeBindingError } from "../../server/door/secp256k1Native.ts";
 import { ROOT } from "../helpers/localChain.ts";
 
 const NO_BINDING = path.join(ROOT, "test/server/fixtures/noSecp256k1Binding.cjs");

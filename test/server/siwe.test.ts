@@ -4,13 +4,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSiweMessage } from "viem/siwe";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { NonceStore, verifySiwe, type SiwePolicy } from "../../server/siwe.ts";
-import type { ChainReader } from "../../server/chain.ts";
+import { NonceStore, verifySiwe, type SiwePolicy } from "../../server/http/siwe.ts";
+import type { ChainReader } from "../../server/index/chain.ts";
 import { MESSAGES } from "../../web/src/i18n/messages.ts";
 import express from "express";
 import type { AddressInfo } from "node:net";
-import { authRouter } from "../../server/routes/auth.ts";
-import { SessionCodec } from "../../server/session.ts";
+import { authRouter } from "../../server/http/routes/auth.ts";
+import { SessionCodec } from "../../server/http/session.ts";
 import { RelayerError, errorBody } from "../../server/errors.ts";
 import type { RelayerContext } from "../../server/context.ts";
 

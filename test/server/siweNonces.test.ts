@@ -1,7 +1,7 @@
 // SIWE nonces are self-authenticating so relayers behind a load balancer accept each other's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NonceStore } from "../../server/siwe.ts";
+import { NonceStore } from "../../server/http/siwe.ts";
 
 const SECRET = "a-shared-session-secret-of-32-characters!";
 const IP = "203.0.113.7";

@@ -11,7 +11,7 @@ import { createSiweMessage } from "viem/siwe";
 import { HOUR, startHarness, type Harness } from "./fixture.ts";
 import { unlock } from "./json.ts";
 import { ROOT } from "../helpers/localChain.ts";
-import { asDecision, signUnlockRequest, type ErrorAnswer, type UnlockAnswer } from "../../server/unlockClient.ts";
+import { asDecision, signUnlockRequest, type ErrorAnswer, type UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 
 const ORIGIN = "http://localhost:5173";
 

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fastUnlockRequest, parseUnlockRequest, unlockRequestSchema } from "../../server/schemas.ts";
+import { fastUnlockRequest, parseUnlockRequest, unlockRequestSchema } from "../../server/http/schemas.ts";
 
 const valid = {
   chainId: 31337,

@@ -45,7 +45,7 @@ async function tsc(dir: string): Promise<{ code: number; output: string }> {
 }
 
 describe("the generated ABIs type the relayer's event index", () => {
-  // One tsc program (viem's types load once) checks server/chainIndex.ts twice: in ok/ against the
+  // One tsc program (viem's types load once) checks server/index/chainIndex.ts twice: in ok/ against the
   // committed ABI, in drift/ against an ABI whose Booked lost `amount` and DoorSet lost `lockKey`.
   let dir: string;
   let result: { code: number; output: string };
@@ -63,7 +63,7 @@ describe("the generated ABIs type the relayer's event index", () => {
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
     const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
-    const files = ["ok/server/chainIndex.ts", "drift/server/chainIndex.ts"];
+    const files = ["ok/server/index/chainIndex.ts", "drift/server/index/chainIndex.ts"];
     writeFileSync(
       path.join(dir, "tsconfig.json"),
       JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"] }, files }),
@@ -81,7 +81,7 @@ describe("the generated ABIs type the relayer's event index", () => {
   it("fails, naming the field, when Booked loses the amount the index reads", () => {
     assert.ok(
       errorsIn("drift").some((l) =>
-        /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l),
+        /^drift\/server\/index\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l),
       ),
       result.output,
     );
@@ -90,7 +90,7 @@ describe("the generated ABIs type the relayer's event index", () => {
   it("fails, naming the field, when DoorSet loses the lock key the index reads", () => {
     assert.ok(
       errorsIn("drift").some((l) =>
-        /^drift\/server\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l),
+        /^drift\/server\/index\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l),
       ),
       result.output,
     );

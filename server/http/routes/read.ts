@@ -2,10 +2,10 @@
 // revenue, venues, and the audit log. Passes and audit records are location history: members see
 // only their own, operators only their venues' (SIWE session required).
 import express, { type Router } from "express";
-import type { RelayerContext } from "../context.ts";
-import type { IndexedPass } from "../chainIndex.ts";
+import type { RelayerContext } from "../../context.ts";
+import type { IndexedPass } from "../../index/chainIndex.ts";
 import { auditQuery, availabilityQuery, passesQuery, resourceIdParam, venueIdParam } from "../schemas.ts";
-import { RelayerError } from "../errors.ts";
+import { RelayerError } from "../../errors.ts";
 import { requireSession } from "./auth.ts";
 
 const SLOT = 3600;

@@ -13,10 +13,10 @@ import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "express-rate-limit";
 import { ipKeyGenerator } from "express-rate-limit";
-import type { RelayerContext } from "./context.ts";
+import type { RelayerContext } from "../context.ts";
 import { parseUnlockRequest } from "./schemas.ts";
 import { denyDecision, NO_WHO, partial, type Send, type UnlockCore } from "./routes/unlock.ts";
-import { RelayerError, errorBody } from "./errors.ts";
+import { RelayerError, errorBody } from "../errors.ts";
 
 /** The parts of a request and a response that helmet and cors touch when they set headers. */
 type CaptureRequest = { method?: string; headers: IncomingHttpHeaders; url?: string };

@@ -11,9 +11,9 @@
 // arrived; concurrent requests share one poll). When that is impossible the caller falls back to a
 // direct contract read, then fails closed.
 import { decodeEventLog, type Log, type PublicClient } from "viem";
-import { passepartoutAbi } from "../protocol/abis.ts";
-import type { Hex } from "../protocol/types.ts";
-import type { Reason } from "../protocol/reasons.ts";
+import { passepartoutAbi } from "../../protocol/abis.ts";
+import type { Hex } from "../../protocol/types.ts";
+import type { Reason } from "../../protocol/reasons.ts";
 
 export type IndexedVenue = { id: number; operator: Hex; name: string; metadataURI: string };
 export type IndexedResource = {

@@ -1,24 +1,24 @@
-// Starts a lock simulator process for the demo: `node server/lockSimulatorMain.ts`.
+// Starts a lock simulator process for the demo: `node server/locks/lockSimulatorMain.ts`.
 //
 // Env: LOCK_HOST (127.0.0.1), LOCK_PORT (8600), RPC_URL, CHAIN_ID (31337), DEPLOYMENTS_DIR,
 // LOCK_DOORS ("all": every door on chain whose lockKey is its demo key; or "1,2,5"),
 // LOCK_KEYS (JSON {"<doorId>": "0x<private key>"}; default: the demo key of each door, see
-// server/demoKeys.ts), LOCK_CHALLENGE_TTL_S (120), LOCK_TRUST_CACHE_MS (2000),
+// scripts/lib/demoKeys.ts), LOCK_CHALLENGE_TTL_S (120), LOCK_TRUST_CACHE_MS (2000),
 // LOCK_LOG_FILE (data/lock-log.jsonl), RPC_TIMEOUT_MS (2000).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { privateKeyToAddress } from "viem/accounts";
-import { readDeployments, DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
-import { createChainClient, createChainReader } from "./chain.ts";
-import { demoLockAddress, demoLockKey } from "./demoKeys.ts";
+import { readDeployments, DEPLOYMENTS_DIR } from "../../protocol/deployments.ts";
+import { createChainClient, createChainReader } from "../index/chain.ts";
+import { demoLockAddress, demoLockKey } from "../../scripts/lib/demoKeys.ts";
 import { LockSimulator } from "./lockSimulator.ts";
 import { createLockApp } from "./lockSimulatorServer.ts";
-import { createLogger } from "./logger.ts";
-import type { Hex } from "./doorCrypto.ts";
+import { createLogger } from "../logger.ts";
+import type { Hex } from "../door/doorCrypto.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const schema = z.object({
   LOCK_HOST: z.string().default("127.0.0.1"),

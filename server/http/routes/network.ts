@@ -9,9 +9,9 @@
 import express, { type Router } from "express";
 import { keccak256, stringToBytes } from "viem";
 import { z } from "zod";
-import type { RelayerContext } from "../context.ts";
-import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../../protocol/eip712.ts";
-import { RelayerError } from "../errors.ts";
+import type { RelayerContext } from "../../context.ts";
+import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../../../protocol/eip712.ts";
+import { RelayerError } from "../../errors.ts";
 
 /** keccak256 of the ABI's compact JSON (`JSON.stringify(abi)`, the deployments file's order). */
 export function abiHash(abi: readonly unknown[]): `0x${string}` {

@@ -1,8 +1,8 @@
 // Health, readiness (with index lag), metrics and the OpenAPI document.
 import express, { type Router } from "express";
-import type { RelayerContext } from "../context.ts";
+import type { RelayerContext } from "../../context.ts";
 import { openApiDocument } from "../openapi.ts";
-import { RelayerError, errorBody } from "../errors.ts";
+import { RelayerError, errorBody } from "../../errors.ts";
 
 export function opsRouter(ctx: RelayerContext): Router {
   const router = express.Router();

@@ -10,7 +10,7 @@
 //   again, and code that ever said "yes" is never shed: every Safe proxy has the same code, so junk
 //   naming one wallet must not lock out every other wallet built from that code.
 // EOA requests never come here (recovery matched the signer), so none of this is on their path.
-import type { ChainReader } from "./chain.ts";
+import type { ChainReader } from "../index/chain.ts";
 import type { Hex } from "./doorCrypto.ts";
 
 export type ContractCheck = "valid" | "invalid" | "no_code" | "busy";

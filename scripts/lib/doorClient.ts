@@ -7,8 +7,8 @@ import {
   type Challenge,
   type OpenCommand,
   type UnlockRequest,
-} from "../protocol/eip712.ts";
-import { createDoorHasher, toHex, type Hex } from "./doorCrypto.ts";
+} from "../../protocol/eip712.ts";
+import { createDoorHasher, toHex, type Hex } from "../../server/door/doorCrypto.ts";
 
 export type UnlockAnswer = {
   requestId: string;

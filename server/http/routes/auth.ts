@@ -1,11 +1,11 @@
 // Sign-In with Ethereum: nonce, verify (sets the session cookie), logout, me.
 import express, { type Request, type Router } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
-import type { RelayerContext } from "../context.ts";
+import type { RelayerContext } from "../../context.ts";
 import { siweVerifyBody } from "../schemas.ts";
 import { verifySiwe } from "../siwe.ts";
 import { readCookie, SESSION_COOKIE, type Session } from "../session.ts";
-import { RelayerError } from "../errors.ts";
+import { RelayerError } from "../../errors.ts";
 
 export function currentSession(ctx: RelayerContext, req: Request): Session | null {
   const s = ctx.sessions.read(readCookie(req.headers.cookie, SESSION_COOKIE), ctx.clock());

@@ -1,9 +1,9 @@
 // GET /api/doors/:doorId/challenge — forwards a fresh challenge from the door's lock (the relayer
 // adds nothing: the challenge is authenticated by the lock's own key).
 import express, { type Router } from "express";
-import type { RelayerContext } from "../context.ts";
+import type { RelayerContext } from "../../context.ts";
 import { doorIdParam } from "../schemas.ts";
-import { RelayerError } from "../errors.ts";
+import { RelayerError } from "../../errors.ts";
 
 export function challengeRouter(ctx: RelayerContext): Router {
   const router = express.Router();

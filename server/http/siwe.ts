@@ -12,10 +12,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { SiweMessage, SiweErrorType, type SiweResponse } from "siwe";
 import { hashMessage } from "viem";
-import type { ChainReader } from "./chain.ts";
-import { hexToBuf, recoverSigner, sameAddress, type Hex } from "./doorCrypto.ts";
-import { RelayerError } from "./errors.ts";
-import type { Clock } from "./clock.ts";
+import type { ChainReader } from "../index/chain.ts";
+import { hexToBuf, recoverSigner, sameAddress, type Hex } from "../door/doorCrypto.ts";
+import { RelayerError } from "../errors.ts";
+import type { Clock } from "../clock.ts";
 
 export type SiwePolicy = {
   /** Accepted `domain` values (the dApp's host[:port]). */

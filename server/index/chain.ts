@@ -3,10 +3,10 @@
 import nodeHttp, { type IncomingMessage } from "node:http";
 import nodeHttps from "node:https";
 import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, type PublicClient } from "viem";
-import { erc1271Abi, passepartoutAbi } from "../protocol/abis.ts";
-import type { Door, Hex } from "../protocol/types.ts";
-import { toHex, hexToBuf } from "./doorCrypto.ts";
-import { keccak256 } from "./keccak.ts";
+import { erc1271Abi, passepartoutAbi } from "../../protocol/abis.ts";
+import type { Door, Hex } from "../../protocol/types.ts";
+import { toHex, hexToBuf } from "../door/doorCrypto.ts";
+import { keccak256 } from "../door/keccak.ts";
 
 export const ERC1271_MAGIC = "0x1626ba7e";
 

@@ -11,7 +11,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { keccak256, stringToBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import type { Challenge, OpenCommand } from "../protocol/eip712.ts";
+import type { Challenge, OpenCommand } from "../../protocol/eip712.ts";
 import {
   createDoorHasher,
   recoverSigner,
@@ -20,8 +20,8 @@ import {
   hexToBuf,
   type DoorHasher,
   type Hex,
-} from "./doorCrypto.ts";
-import { systemClock, type Clock } from "./clock.ts";
+} from "../door/doorCrypto.ts";
+import { systemClock, type Clock } from "../clock.ts";
 
 /** What the lock needs to know from the chain (a real lock would cache it for a short time). */
 export type LockTrust = {

@@ -2,17 +2,17 @@
 //
 // The digests equal viem's `hashTypedData` for the types in protocol/eip712.ts (a test checks it),
 // but are computed with a precomputed domain separator and type hashes and a fixed-layout
-// encoding: one keccak for the struct and one for the digest (server/keccak.ts, unrolled). Recovery and signing use libsecp256k1
-// (the `secp256k1` N-API addon, loaded without its pure-JS fallback: server/secp256k1Native.ts), about
+// encoding: one keccak for the struct and one for the digest (server/door/keccak.ts, unrolled). Recovery and signing use libsecp256k1
+// (the `secp256k1` N-API addon, loaded without its pure-JS fallback: server/door/secp256k1Native.ts), about
 // 50× faster than pure-JS recovery. This is the relayer's main CPU cost, so it is kept tight.
 import { domainSeparator, keccak256, stringToBytes } from "viem";
 import { keccak256 as keccak } from "./keccak.ts";
-import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../protocol/eip712.ts";
+import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../../protocol/eip712.ts";
 import { loadNativeSecp256k1 } from "./secp256k1Native.ts";
 
 const secp256k1 = loadNativeSecp256k1();
 
-import type { Hex } from "../protocol/types.ts";
+import type { Hex } from "../../protocol/types.ts";
 
 export type { Hex };
 
@@ -158,4 +158,4 @@ export function signDigest(digest: Uint8Array, privateKey: Hex): Hex {
   return `0x${Buffer.from(signature).toString("hex")}${(27 + recid).toString(16)}`;
 }
 
-export { sameAddress } from "../protocol/address.ts";
+export { sameAddress } from "../../protocol/address.ts";

@@ -1,8 +1,8 @@
 // OpenAPI 3.1 description of the relayer's HTTP API, served at /openapi.json. Every route, every
 // request and response body, the one error shape. A test checks real answers against these schemas
 // (test/server/network.test.ts); docs/door-protocol.md is the prose for third-party clients.
-import { REASONS } from "../protocol/reasons.ts";
-import { ERROR_STATUS } from "./errors.ts";
+import { REASONS } from "../../protocol/reasons.ts";
+import { ERROR_STATUS } from "../errors.ts";
 
 const hex = (bytes: number, description?: string) => ({
   type: "string",

@@ -1,7 +1,7 @@
 // Session cookie after SIWE: `pp_session=<payload>.<hmac>` (HMAC-SHA256 with SESSION_SECRET), so
 // relayers sharing the secret accept each other's sessions. Sign-out revokes the token id here.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Hex } from "./doorCrypto.ts";
+import type { Hex } from "../door/doorCrypto.ts";
 
 export const SESSION_COOKIE = "pp_session";
 

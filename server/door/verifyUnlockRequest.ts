@@ -4,19 +4,19 @@
 // Order: chain → contract → challenge/door binding → deadline → challenge age → challenge reuse (this
 // relayer's memory; the lock enforces single use across relayers) → door and lock key (index, or a
 // direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271 on its own
-// lane, server/contractSignatures.ts) → per-signer rate limit (only now is the signer proven) → the
+// lane, server/door/contractSignatures.ts) → per-signer rate limit (only now is the signer proven) → the
 // on-chain access rule (index, or `canEnter`). Any failure to read the chain when it is needed, or
 // the chain part taking longer than `chainBudgetMs`, denies with `chain_unavailable` (fail closed).
 //
 // A decision names its signer only once the signature verified: the audit log files every earlier
 // denial as unauthenticated, so junk naming a member never enters that member's history.
-import type { OpenCommand } from "../protocol/eip712.ts";
-import { reasonFromAccessCode, type Reason } from "../protocol/reasons.ts";
-import type { ChainIndex } from "./chainIndex.ts";
-import type { ChainReader } from "./chain.ts";
+import type { OpenCommand } from "../../protocol/eip712.ts";
+import { reasonFromAccessCode, type Reason } from "../../protocol/reasons.ts";
+import type { ChainIndex } from "../index/chainIndex.ts";
+import type { ChainReader } from "../index/chain.ts";
 import type { ContractSignatureChecker } from "./contractSignatures.ts";
 import { recoverSigner, sameAddress, signDigest, toHex, type DoorHasher, type Hex } from "./doorCrypto.ts";
-import type { ParsedUnlockRequest } from "./schemas.ts";
+import type { ParsedUnlockRequest } from "../http/schemas.ts";
 
 export type UnlockPolicy = {
   chainId: number;

@@ -8,7 +8,7 @@
 import { keccak256, stringToBytes } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 
-import type { Hex } from "../protocol/types.ts";
+import type { Hex } from "../../protocol/types.ts";
 
 export type { Hex };
 

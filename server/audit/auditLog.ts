@@ -1,6 +1,6 @@
 // Durable audit log of every door decision, in an embedded SQLite file (node:sqlite, WAL,
 // synchronous=FULL). `record` resolves only after the row is committed to disk, so the relayer
-// answers after the record exists. Writes happen in a worker thread (server/auditWriter.ts) so an
+// answers after the record exists. Writes happen in a worker thread (server/audit/auditWriter.ts) so an
 // fsync never stalls the event loop; records arriving during a commit are group-committed in the
 // next transaction (one fsync for many). Reads use this thread's own connection (WAL readers).
 import { DatabaseSync } from "node:sqlite";

@@ -7,17 +7,17 @@
 // per-signer limit inside the decision once the signature verified (verifyUnlockRequest.ts).
 //
 // Two entrances share one decision core (`createUnlockCore`): the express route below, and the lean
-// fast path in server/unlockFastPath.ts that serves plain `POST /api/unlock` JSON requests without
+// fast path in server/http/unlockFastPath.ts that serves plain `POST /api/unlock` JSON requests without
 // the express stack (same headers, same limits, same validation, same audit-before-answer).
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
 import type { Store } from "express-rate-limit";
-import type { Reason } from "../../protocol/reasons.ts";
-import type { RelayerContext } from "../context.ts";
+import type { Reason } from "../../../protocol/reasons.ts";
+import type { RelayerContext } from "../../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
-import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../verifyUnlockRequest.ts";
-import { RelayerError, decisionError, errorBody, reasonStatus } from "../errors.ts";
-import type { DeliveryResult } from "../lockAdapter.ts";
+import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../../door/verifyUnlockRequest.ts";
+import { RelayerError, decisionError, errorBody, reasonStatus } from "../../errors.ts";
+import type { DeliveryResult } from "../../locks/lockAdapter.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
 /** What the request claims (unverified): door, signer and pass as named in the body. */

@@ -2,7 +2,7 @@
 // docs/relayer.md): fetch a fresh challenge for a door, and deliver an open command.
 import http from "node:http";
 import https from "node:https";
-import type { Challenge, OpenCommand } from "../protocol/eip712.ts";
+import type { Challenge, OpenCommand } from "../../protocol/eip712.ts";
 import type { LockSimulator } from "./lockSimulator.ts";
 
 export type DeliveryResult =

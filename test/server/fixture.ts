@@ -17,7 +17,7 @@ import {
   type Log,
 } from "viem";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { startLocalChain, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
+import { startLocalChain, rpcCall, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { LockSimulator } from "../../server/locks/lockSimulator.ts";
@@ -201,6 +201,13 @@ export function tempFile(name: string): string {
   return path.join(mkdtempSync(path.join(tmpdir(), "pp-relayer-")), name);
 }
 
+/** Tests book "the current hour" from the chain's time: start the chain 30 s after the next full hour,
+ * so a test run never sees the hour change under it (its first booking would become BookingInPast). */
+async function startChainAfterHour(chain: LocalChain, now: number): Promise<void> {
+  await rpcCall(chain.rpcUrl, "evm_setNextBlockTimestamp", [Math.ceil(now / HOUR) * HOUR + 30]);
+  await rpcCall(chain.rpcUrl, "evm_mine");
+}
+
 export async function startHarness(
   env: Record<string, string> = {},
   opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter } = {},
@@ -208,6 +215,7 @@ export async function startHarness(
   const chain = await startLocalChain();
   try {
     const p = await protocolOn(chain);
+    await startChainAfterHour(chain, await p.chainNow());
     const venue = await seedVenue(p, privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY).address);
     const clock = makeClock(await p.chainNow());
     const sim = lockSimulatorFor(chain, [venue.street, venue.roomDoor], clock.fn);

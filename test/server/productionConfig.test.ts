@@ -2,13 +2,13 @@
 // set; secrets can come from files (container secrets); /metrics can be closed with a token.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { generatePrivateKey } from "viem/accounts";
 import { loadConfig } from "../../server/config.ts";
 import { ConfigError } from "../../server/errors.ts";
-import { hardhatAccounts, ROOT } from "../helpers/localChain.ts";
+import { hardhatAccounts } from "../helpers/localChain.ts";
+import { exitOf, run } from "../helpers/processes.ts";
 import { DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
 import { startHarness, tempFile, type Harness } from "./fixture.ts";
 
@@ -158,27 +158,19 @@ describe("production start against a chain", () => {
     mkdirSync(dir, { recursive: true });
     // A file for 84532 while RPC_URL serves the local chain 31337: the chain id check refuses it.
     writeFileSync(path.join(dir, "84532.json"), JSON.stringify({ ...h.chain.deployments, chainId: 84532 }));
-    const child = spawn(process.execPath, [path.join(ROOT, "server/main.ts")], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, ...production(), RPC_URL: h.chain.rpcUrl, DEPLOYMENTS_DIR: dir, PORT: "0" },
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    assert.equal(code, 1);
-    assert.equal(stderr.trim().split("\n").length, 1, stderr);
-    assert.match(stderr, new RegExp(`RPC_URL=${h.chain.rpcUrl} serves chain 31337, expected CHAIN_ID=84532`));
+    const start = () =>
+      exitOf(run("server/main.ts", { ...production(), RPC_URL: h.chain.rpcUrl, DEPLOYMENTS_DIR: dir, PORT: "0" }));
+    const wrongChain = await start();
+    assert.equal(wrongChain.code, 1);
+    assert.equal(wrongChain.stderr.trim().split("\n").length, 1, wrongChain.stderr);
+    assert.match(
+      wrongChain.stderr,
+      new RegExp(`RPC_URL=${h.chain.rpcUrl} serves chain 31337, expected CHAIN_ID=84532`),
+    );
     // And a file under 84532.json written for another chain.
     writeFileSync(path.join(dir, "84532.json"), JSON.stringify(h.chain.deployments));
-    const again = spawn(process.execPath, [path.join(ROOT, "server/main.ts")], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, ...production(), RPC_URL: h.chain.rpcUrl, DEPLOYMENTS_DIR: dir, PORT: "0" },
-    });
-    let stderr2 = "";
-    again.stderr.on("data", (d: Buffer) => (stderr2 += d.toString()));
-    assert.equal(await new Promise<number | null>((resolve) => again.on("exit", resolve)), 1);
-    assert.match(stderr2.trim(), /^deployments file .*84532\.json is not for chain 84532/);
+    const otherFile = await start();
+    assert.equal(otherFile.code, 1);
+    assert.match(otherFile.stderr.trim(), /^deployments file .*84532\.json is not for chain 84532/);
   });
 });

@@ -2,8 +2,8 @@
 //
 // A page spans at most `maxBlockRange` blocks. When the provider refuses it for its size (an
 // RpcError of kind "range"), or answers `maxLogsPerResponse` logs or more (a provider that caps
-// silently looks exactly like that), the page is halved and read again; after a page comes back
-// well under the limit the range doubles again, up to `maxBlockRange`. A single block that still
+// silently looks exactly like that), the page is halved and read again; after ten pages in a row
+// came back well under the limit the range doubles again, up to `maxBlockRange`. A single block that still
 // does not fit is an error naming the setting to raise: the index never applies a partial block.
 // Logs from any other address than the protocol's (a misbehaving provider or proxy) are dropped
 // and counted.
@@ -45,6 +45,7 @@ export class LogPager {
   /** The block range of the next page (adapts to what the provider accepts). */
   range: number;
   foreignLogs = 0;
+  private goodPages = 0;
 
   constructor(opts: LogPagerOptions) {
     if (!opts.addresses.length) throw new Error("LogPager needs at least one address");
@@ -78,10 +79,6 @@ export class LogPager {
         }
         throw err;
       }
-      if (raw.length >= this.maxLogs) {
-        this.shrink(from, to, `${raw.length} logs, at or over the ${this.maxLogs} per response`);
-        continue;
-      }
       const logs: Log[] = [];
       let foreign = 0;
       for (const l of raw) {
@@ -106,10 +103,17 @@ export class LogPager {
         this.foreignLogs += foreign;
         this.onForeignLogs?.(foreign);
       }
+      if (raw.length >= this.maxLogs) {
+        this.shrink(from, to, `${raw.length} logs, at or over the ${this.maxLogs} per response`);
+        continue;
+      }
       // The index groups logs by block in order; a provider's order is not trusted.
       logs.sort((a, b) => Number(a.blockNumber! - b.blockNumber!) || a.logIndex! - b.logIndex!);
-      if (raw.length < this.maxLogs / 4 && this.range < this.maxBlockRange)
+      this.goodPages = raw.length < this.maxLogs / 4 ? this.goodPages + 1 : 0;
+      if (this.goodPages >= 10 && this.range < this.maxBlockRange) {
         this.range = Math.min(this.maxBlockRange, this.range * 2);
+        this.goodPages = 0;
+      }
       return { to, logs };
     }
   }
@@ -120,6 +124,7 @@ export class LogPager {
         `block ${from} alone exceeds the provider's log limit (${reason}): raise INDEX_MAX_LOGS_PER_RESPONSE or use another provider`,
       );
     this.range = Math.max(1, Math.floor((to - from + 1) / 2));
+    this.goodPages = 0;
     this.onRangeRefused?.({ from, to, nextRange: this.range, reason });
   }
 }

@@ -23,6 +23,8 @@ export type ProviderBehaviour = {
   /** Add a foreign log (a DoorSet of door 4242 from `foreignAddress`) to every k-th eth_getLogs answer. */
   foreignEvery?: number;
   foreignAddress?: Hex;
+  /** Answer eth_getLogs this much later (a slow provider: a sync that lasts long enough to be killed). */
+  getLogsDelayMs?: number;
 };
 
 export type ProxyOutcome = "ok" | "rangeRefused" | "tooMany" | "capped" | "http429" | "http5xx" | "truncated";
@@ -151,6 +153,7 @@ export async function startProviderProxy(
         message: e.message.replace("%N", String(b.maxRange)).replace("%R", String(toBlock! - fromBlock! + 1)),
       });
     }
+    if (filter && b.getLogsDelayMs) await new Promise((r) => setTimeout(r, b.getLogsDelayMs));
     const text = await upstream(body);
     if (fault === "truncate") {
       stats.truncated++;

@@ -88,10 +88,8 @@ describe("the index file", () => {
     await mine(chain, 5);
 
     const recording = await proxy();
-    const t0 = performance.now();
     const second = await startLogged(chain, env(recording.url));
     relayers.push(second.relayer);
-    const warmSeconds = (performance.now() - t0) / 1000;
     const froms = recording.calls.filter((c) => c.method === "eth_getLogs").map((c) => c.fromBlock!);
     assert.ok(froms.length > 0);
     assert.equal(froms[0], checkpoint + 1, "the first read starts right after the checkpoint");
@@ -99,7 +97,6 @@ describe("the index file", () => {
     assert.equal(second.lines.filter((l) => l.msg === REBUILD).length, 0, "a good file is not rebuilt");
     assert.equal(second.relayer.ctx.index.passes.get(booked.passId)?.holder, member.address.toLowerCase());
     await assertIndexEqualsChain(seeded.p, second.relayer.ctx.index);
-    process.stdout.write(`# warm restart ${warmSeconds.toFixed(2)} s\n`);
   });
 
   it("rolls back at start a reorg that happened while the relayer was down", async () => {

@@ -491,8 +491,8 @@ export class ChainIndex {
         this.load(store);
       } catch (err) {
         if (!(err instanceof IndexFileError || err instanceof SyntaxError || err instanceof TypeError)) throw err;
+        store.rebuild(`content unreadable (${err.message})`);
         this.reset();
-        store.rebuild(`content unreadable (${(err).message})`);
       }
     }
     if (!store.anchorHash()) store.setAnchorHash(anchor);

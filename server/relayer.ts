@@ -6,7 +6,7 @@ import { passepartoutAbi } from "../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
 import { abiHash } from "./http/routes/network.ts";
 import { createRequestListener } from "./http/app.ts";
-import { AuditLog } from "./audit/auditLog.ts";
+import { openAudit } from "./audit/openAudit.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./index/chain.ts";
 import { ChainIndex } from "./index/chainIndex.ts";
 import { IndexStore } from "./index/indexStore.ts";
@@ -171,7 +171,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   }
   index.start(config.indexPollMs);
 
-  const audit = new AuditLog(config.auditDb);
+  const audit = await openAudit(config.auditDb);
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
   const retention = setInterval(

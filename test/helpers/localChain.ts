@@ -10,9 +10,9 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { mnemonicToAccount } from "viem/accounts";
 import { toHex } from "viem";
 import type { Deployments } from "../../protocol/deployments.ts";
+import { HARDHAT_MNEMONIC } from "../../scripts/lib/demoKeys.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
 export type Account = { address: `0x${string}`; privateKey: `0x${string}` };
 

@@ -103,7 +103,7 @@ describe("429 and 503 answers", () => {
       const details = assertErrorShape(res.status, await res.json(), { status: 429, code: "rate_limited" });
       assert.ok(res.headers.get("retry-after"), "Retry-After");
       assert.equal(typeof details.requestId, "string");
-      const [record] = limited.ctx.audit.query({ requestIds: [details.requestId] });
+      const [record] = await limited.ctx.audit.query({ requestIds: [details.requestId] });
       assert.equal(record.id, details.auditId);
       assert.equal(record.reason, "rate_limited");
     }
@@ -144,7 +144,7 @@ describe("429 and 503 answers", () => {
       for (const [i, type] of [FAST, EXPRESS].entries()) {
         const res = await post(h.relayer.url, type, bodies[i]);
         const details = assertErrorShape(res.status, await res.json(), { status: 503, code: "chain_unavailable" });
-        assert.equal(h.relayer.ctx.audit.query({ requestIds: [details.requestId] })[0].id, details.auditId);
+        assert.equal((await h.relayer.ctx.audit.query({ requestIds: [details.requestId] }))[0].id, details.auditId);
       }
       // The client helper reads it back as a denial.
       assert.equal(

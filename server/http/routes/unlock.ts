@@ -18,6 +18,7 @@ import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
 import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../../door/verifyUnlockRequest.ts";
 import { RelayerError, decisionError, errorBody, reasonStatus } from "../../errors.ts";
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
+import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
 /** What the request claims (unverified): door, signer and pass as named in the body. */
@@ -94,23 +95,33 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     who: Who,
     now: number,
   ): Promise<void> {
-    const granted = decision.reason === "granted";
+    let granted = decision.reason === "granted";
     let auditId: number;
     const auditStart = performance.now();
+    const record = (d: Decision): AuditRecord => ({
+      time: now,
+      door: who.door,
+      venue: d.venue,
+      signer: d.signer ?? null,
+      claimedSigner: who.signer,
+      pass: who.pass,
+      decision: d.reason === "granted" ? "granted" : "denied",
+      reason: d.reason,
+      block: d.block,
+      challenge: d.challengeId,
+      requestId,
+    });
     try {
-      auditId = await ctx.audit.record({
-        time: now,
-        door: who.door,
-        venue: decision.venue,
-        signer: decision.signer ?? null,
-        claimedSigner: who.signer,
-        pass: who.pass,
-        decision: granted ? "granted" : "denied",
-        reason: decision.reason,
-        block: decision.block,
-        challenge: decision.challengeId,
-        requestId,
-      });
+      try {
+        auditId = await ctx.audit.record(record(decision));
+      } catch (err) {
+        if (!(err instanceof ChallengeAlreadyGranted)) throw err;
+        // Another relayer of the fleet (or this one before a restart) granted this challenge: the
+        // shared trail refused the second grant, so this is a replay. No open command leaves.
+        decision = { ...decision, reason: "challenge_used", openCommand: undefined };
+        granted = false;
+        auditId = await ctx.audit.record(record(decision));
+      }
     } catch (err) {
       // No audit record, no answer: fail closed.
       ctx.logger.error({ err, requestId }, "audit write failed");

@@ -4,12 +4,15 @@
 // added. The sync must end with exactly the chain's state, pass by pass, and count the foreign logs.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import pino from "pino";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { startProviderProxy, seededRandom, type ProviderProxy } from "./providerProxy.ts";
 import {
   assertIndexEqualsChain,
   indexedRelayerEnv,
   metricValue,
+  mine,
   seedHistory,
   startIndexedRelayer,
   type Seeded,
@@ -103,6 +106,38 @@ describe("sync through a provider with limits and faults", () => {
     while (relayer.ctx.index.tip < Number(blockNumber)) await relayer.ctx.index.poll();
     assert.equal(relayer.ctx.index.passes.get(passId)?.holder, member.address.toLowerCase());
     await assertIndexEqualsChain(seeded.p, relayer.ctx.index);
+  });
+
+  it("logs the progress of a long cold sync: blocks done / total, logs/s, ETA", async () => {
+    await mine(chain, 12_000);
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: "info" },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const l of chunk.toString().split("\n").filter(Boolean))
+            lines.push(JSON.parse(l) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    const cold = await startIndexedRelayer(chain, indexedRelayerEnv(chain.rpcUrl), { logger });
+    try {
+      const caughtUp = lines.filter((l) => l.msg === "index caught up");
+      assert.equal(caughtUp.length, 1);
+      const p = caughtUp[0];
+      assert.equal(p.done, cold.ctx.index.tip - (chain.deployments.deployBlock - 1));
+      assert.equal(p.total, p.done);
+      const all = await chain.rpc<unknown[]>("eth_getLogs", [
+        { address: seeded.p.address, fromBlock: `0x${chain.deployments.deployBlock.toString(16)}`, toBlock: "latest" },
+      ]);
+      assert.equal(p.logs, all.length, "every log of the protocol counted once");
+      assert.equal(typeof p.logsPerSecond, "number");
+      assert.equal(p.etaSeconds, 0);
+      await assertIndexEqualsChain(seeded.p, cold.ctx.index);
+    } finally {
+      await cold.close();
+    }
   });
 });
 

@@ -180,7 +180,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   );
   retention.unref();
 
-  const challenges = new PersistentChallengeMemory(store, clock());
+  const challenges = new PersistentChallengeMemory(store, clock(), (err) =>
+    logger.error({ err: (err as Error).message }, "used challenges not written to the index file"),
+  );
   const pruneChallenges = setInterval(() => challenges.prune(clock()), 10_000);
   pruneChallenges.unref();
 
@@ -234,6 +236,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit.close();
       await index.idle(); // let a running poll commit, then close the file
+      challenges.flush();
       store.close();
     },
   };

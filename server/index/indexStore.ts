@@ -245,8 +245,10 @@ export class IndexStore {
     ).map((r) => ({ id: r.id, until: Number(r.until) }));
   }
 
-  addUsedChallenge(id: Hex, until: number): void {
-    this.stmt.addChallenge.run(id, until);
+  /** Records used challenges in one transaction (one WAL commit for a burst of grants). */
+  addUsedChallenges(rows: { id: Hex; until: number }[]): void {
+    if (rows.length === 1) this.stmt.addChallenge.run(rows[0].id, rows[0].until);
+    else this.transaction(() => rows.forEach((r) => this.stmt.addChallenge.run(r.id, r.until)));
   }
 
   pruneUsedChallenges(now: number): void {

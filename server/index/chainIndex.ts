@@ -168,7 +168,7 @@ function clientSource(client: PublicClient, contract: Hex, maxRange: number): Ch
     async readLogs(from, maxTo) {
       const to = Math.min(maxTo, from + maxRange - 1);
       const logs = await client.getLogs({ address: contract, fromBlock: BigInt(from), toBlock: BigInt(to) });
-      return { to, logs: logs };
+      return { to, logs };
     },
     async blockHash(n) {
       const b = await client.getBlock({ blockNumber: BigInt(n) }).catch((err) => {

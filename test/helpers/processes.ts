@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ROOT } from "./localChain.ts";
 
-export function run(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, script)], {
+export function run(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, script), ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -11,13 +11,13 @@
 // the express stack (same headers, same limits, same validation, same audit-before-answer).
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
-import type { Store } from "express-rate-limit";
 import type { Reason } from "../../../protocol/reasons.ts";
 import type { RelayerContext } from "../../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
 import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../../door/verifyUnlockRequest.ts";
 import { RelayerError, decisionError, errorBody, reasonStatus } from "../../errors.ts";
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
+import type { RateLimiter } from "../policy.ts";
 import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
@@ -48,9 +48,7 @@ export type UnlockCore = {
   decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void>;
 };
 
-export type SignerLimit = { store: Store; limit: number; windowMs: number };
-
-export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit): UnlockCore {
+export function createUnlockCore(ctx: RelayerContext, signerLimiter: RateLimiter): UnlockCore {
   const { metrics } = ctx;
   // Built once: no per-request allocation of the policy, the dependencies or metric label objects.
   const deps: UnlockDeps = {
@@ -71,14 +69,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     relayerAddress: ctx.config.relayerAddress,
     challenges: ctx.challenges,
     contractSignatures: ctx.contractSignatures,
-    signerLimited: async (signer) => {
-      const { totalHits, resetTime } = await signerLimit.store.increment(`signer:${signer}`);
-      if (totalHits <= signerLimit.limit) return 0;
-      const untilReset = resetTime
-        ? Math.ceil((resetTime.getTime() - Date.now()) / 1000)
-        : Math.ceil(signerLimit.windowMs / 1000);
-      return Math.max(1, untilReset);
-    },
+    signerLimited: (signer) => signerLimiter.hit(`signer:${signer}`).retryAfterS,
     onFreshWait: (seconds) => indexPhase.observe(seconds),
   };
   const indexPhase = metrics.phaseSeconds.labels({ phase: "index" });

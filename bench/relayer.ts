@@ -359,6 +359,7 @@ async function main(): Promise<void> {
           RPC_URL: chain.rpcUrl,
           DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
           AUDIT_DB: path.join(dir, `audit-${stamp}.sqlite`),
+          INDEX_DB: path.join(dir, `index-${stamp}.sqlite`),
           LOCK_URL: process.env.BENCH_LOCK_URL ?? `http://127.0.0.1:${lockPort}`,
           CHALLENGE_MAX_AGE_S: "900",
           RATE_LIMIT_IP_PER_MIN: "100000000",

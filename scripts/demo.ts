@@ -71,6 +71,7 @@ export function demoRelayerEnv(o: {
     LOCK_URL: o.lockUrl,
     DAPP_ORIGIN: `http://127.0.0.1:${o.webPort},http://localhost:${o.webPort}`,
     AUDIT_DB: path.join(o.runDir, "audit.sqlite"),
+    INDEX_DB: path.join(o.runDir, "index.sqlite"),
     // Fixed for the demo's lifetime, so a restarted relayer keeps the members' sessions and nonces.
     SESSION_SECRET: o.sessionSecret,
   };

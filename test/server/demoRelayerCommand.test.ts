@@ -44,6 +44,7 @@ describe("the demo's relayer restart command", () => {
       "CHAIN_ID",
       "DAPP_ORIGIN",
       "DEPLOYMENTS_DIR",
+      "INDEX_DB",
       "LOCK_URL",
       "LOG_LEVEL",
       "PORT",

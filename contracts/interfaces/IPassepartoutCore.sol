@@ -50,8 +50,9 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     ) external returns (uint256 passId);
 
     /// @notice By the holder before start: refund per the booking's policy, with the taxes of the
-    /// refunded pre-tax amount, paid directly; the rest goes to the payees (its taxes to the tax pool). By the venue operator while unsettled and before the booking's end:
-    /// full refund to the holder, credited (see {withdrawCredit}) if the direct payment fails; after
+    /// refunded pre-tax amount, paid directly; the rest goes to the payees (its taxes to the tax
+    /// pool). By the venue operator while unsettled and before the booking's end: full refund with
+    /// its taxes to the holder, credited (see {withdrawCredit}) if the direct payment fails; after
     /// the end it reverts {PassAlreadyEnded}. Frees the slots, burns the pass.
     function cancel(uint256 passId) external;
 

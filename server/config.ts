@@ -110,6 +110,22 @@ export const configFields = z.object({
   // requests). A positive bound lets the index answer from a view up to that old.
   indexMaxStalenessMs: env("INDEX_MAX_STALENESS_MS", nonNegativeInt.default(0)),
   indexReorgDepth: env("INDEX_REORG_DEPTH", positiveInt.default(128)),
+  // The index file (SQLite): the projection, its reorg journal and checkpoint, the used challenges.
+  indexDb: env(
+    "INDEX_DB",
+    z
+      .string()
+      .min(1, "must be a file path")
+      .default(path.join(REPO_ROOT, "data", "index.sqlite")),
+  ),
+  // Provider limits of the sync's eth_getLogs: a page never spans more blocks, and an answer with
+  // this many logs or more is taken as refused (or silently capped) and read again in halves.
+  indexMaxBlockRange: env("INDEX_MAX_BLOCK_RANGE", positiveInt.default(2000)),
+  indexMaxLogsPerResponse: env("INDEX_MAX_LOGS_PER_RESPONSE", positiveInt.min(2, "must be at least 2").default(10_000)),
+  // Retries of the sync's RPC calls answered 429, 5xx, cut off or timed out (exponential backoff
+  // from INDEX_RPC_BACKOFF_MS, full jitter, capped at 30 s per wait).
+  indexRpcRetries: env("INDEX_RPC_RETRIES", nonNegativeInt.default(8)),
+  indexRpcBackoffMs: env("INDEX_RPC_BACKOFF_MS", positiveInt.default(250)),
   rpcTimeoutMs: env("RPC_TIMEOUT_MS", positiveInt.default(2000)),
   // A door says no within a second: the chain part of one decision (index freshness wait, direct
   // reads, contract-wallet check) gets this long, then the answer is chain_unavailable.

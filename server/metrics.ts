@@ -9,6 +9,12 @@ export type RelayerMetrics = {
   phaseSeconds: Histogram<"phase">;
   lockDeliveries: Counter<"status">;
   reorgs: Counter;
+  /** Logs an RPC answered for other addresses than the protocol's: dropped by the sync. */
+  foreignLogs: Counter;
+  /** Sync RPC calls retried after a 429, 5xx, cut-off answer or timeout. */
+  rpcRetries: Counter<"method">;
+  /** eth_getLogs pages refused for their size (or at the logs-per-answer limit) and read again halved. */
+  rangeRefusals: Counter;
 };
 
 export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMetrics {
@@ -45,6 +51,22 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
     help: "Reorgs handled by the event index",
     registers: [registry],
   });
+  const foreignLogs = new Counter({
+    name: "relayer_index_foreign_logs_total",
+    help: "Logs from other addresses than the protocol's in RPC answers, ignored by the index",
+    registers: [registry],
+  });
+  const rpcRetries = new Counter({
+    name: "relayer_index_rpc_retries_total",
+    help: "Index sync RPC calls retried after 429, 5xx, a cut-off answer or a timeout",
+    labelNames: ["method"],
+    registers: [registry],
+  });
+  const rangeRefusals = new Counter({
+    name: "relayer_index_range_refusals_total",
+    help: "eth_getLogs pages refused by the provider for their size (or at the logs limit), read again halved",
+    registers: [registry],
+  });
   new Gauge({
     name: "relayer_index_lag_blocks",
     help: "Blocks between the chain head and the index tip",
@@ -78,5 +100,15 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
       this.set(index.tip);
     },
   });
-  return { registry, decisions, decisionSeconds, phaseSeconds, lockDeliveries, reorgs };
+  return {
+    registry,
+    decisions,
+    decisionSeconds,
+    phaseSeconds,
+    lockDeliveries,
+    reorgs,
+    foreignLogs,
+    rpcRetries,
+    rangeRefusals,
+  };
 }

@@ -9,6 +9,10 @@ import { createRequestListener } from "./http/app.ts";
 import { openAudit } from "./audit/openAudit.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./index/chain.ts";
 import { ChainIndex } from "./index/chainIndex.ts";
+import { IndexStore } from "./index/indexStore.ts";
+import { LogPager } from "./index/logPager.ts";
+import { createRpcCaller, realSleep, withRetry, type Backoff } from "./index/rpc.ts";
+import { PersistentChallengeMemory } from "./index/usedChallenges.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
 import type { RelayerContext } from "./context.ts";
@@ -19,7 +23,6 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
 import { SessionCodec } from "./http/session.ts";
-import { ChallengeMemory } from "./door/verifyUnlockRequest.ts";
 import { ContractSignatureChecker } from "./door/contractSignatures.ts";
 
 export type RelayerOptions = {
@@ -29,6 +32,9 @@ export type RelayerOptions = {
   deployments?: Deployments;
   /** Skip Node's default process metrics (several relayers in one process). */
   defaultMetrics?: boolean;
+  /** Waits between sync RPC retries and their jitter (tests make them instant and seeded). */
+  sleep?: Backoff["sleep"];
+  random?: Backoff["random"];
 };
 
 export type RunningRelayer = {
@@ -84,11 +90,47 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const clock = opts.clock ?? systemClock;
   const { deployments, contract, client, reader } = await checkChain(config, opts.deployments);
 
+  // The sync's own RPC lane: provider limits, retries with backoff, foreign logs dropped.
+  const backoff: Backoff = {
+    retries: config.indexRpcRetries,
+    baseMs: config.indexRpcBackoffMs,
+    maxMs: 30_000,
+    sleep: opts.sleep,
+    random: opts.random,
+    onRetry: (r) => {
+      metrics.rpcRetries.inc({ method: r.method });
+      logger.debug(r, "index RPC call retried");
+    },
+  };
+  const call = withRetry(createRpcCaller(config.rpcUrl, config.rpcTimeoutMs), backoff);
+  const pager = new LogPager({
+    call,
+    addresses: [contract],
+    maxBlockRange: config.indexMaxBlockRange,
+    maxLogsPerResponse: config.indexMaxLogsPerResponse,
+    onForeignLogs: (n) => metrics.foreignLogs.inc(n),
+    onRangeRefused: (r) => {
+      metrics.rangeRefusals.inc();
+      logger.debug(r, "eth_getLogs page refused: halving the range");
+    },
+  });
+  const store = new IndexStore(
+    config.indexDb,
+    { chainId: config.chainId, contract, deployBlock: deployments.deployBlock },
+    (reason) => logger.warn({ file: config.indexDb, reason }, "index file unusable: rebuilding from the deploy block"),
+  );
   const index = new ChainIndex({
     client,
     contract,
     deployBlock: deployments.deployBlock,
     reorgDepth: config.indexReorgDepth,
+    store,
+    source: {
+      readLogs: (from, maxTo) => pager.read(from, maxTo),
+      blockHash: async (n) =>
+        (await call<{ hash?: Hex } | null>("eth_getBlockByNumber", [`0x${n.toString(16)}`, false]))?.hash ?? null,
+    },
+    onProgress: (p) => logger.info(p, p.final ? "index caught up" : "index sync progress"),
     latestBlock: createHeadReader(config.rpcUrl, config.rpcTimeoutMs),
     onReorg: (r) => {
       logger.warn(r, "chain reorg: index rolled back");
@@ -101,7 +143,32 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     },
   });
   const metrics = createMetrics(index, opts.defaultMetrics ?? true);
-  await index.poll(); // initial catch-up before serving
+  // Initial catch-up before serving (fail closed: no decision before the index reached the head).
+  // Every sync step is committed, so a failed poll is resumed from its checkpoint by the next.
+  const sleep = opts.sleep ?? realSleep;
+  const random = opts.random ?? Math.random;
+  try {
+    const restoreStart = performance.now();
+    await index.restore();
+    const restoredTip = index.tip;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await index.poll();
+        break;
+      } catch (err) {
+        if (attempt >= config.indexRpcRetries) throw err;
+        logger.warn({ err: (err as Error).message, tip: index.tip }, "index catch-up interrupted: resuming");
+        await sleep(Math.floor(random() * Math.min(30_000, config.indexRpcBackoffMs * 2 ** attempt)));
+      }
+    }
+    logger.info(
+      { restoredTip, tip: index.tip, seconds: Math.round(performance.now() - restoreStart) / 1000 },
+      "index ready",
+    );
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   index.start(config.indexPollMs);
 
   const audit = await openAudit(config.auditDb);
@@ -113,7 +180,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   );
   retention.unref();
 
-  const challenges = new ChallengeMemory();
+  const challenges = new PersistentChallengeMemory(store, clock(), (err) =>
+    logger.error({ err: (err as Error).message }, "used challenges not written to the index file"),
+  );
   const pruneChallenges = setInterval(() => challenges.prune(clock()), 10_000);
   pruneChallenges.unref();
 
@@ -166,6 +235,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit.close();
+      await index.idle(); // let a running poll commit, then close the file
+      challenges.flush();
+      store.close();
     },
   };
 }

@@ -6,6 +6,15 @@
 // everything after it and re-reads from there; a reorg deeper than the journal triggers a full
 // rebuild. So a cancel or transfer counts from the block it is in, and disappears with it.
 //
+// Persistence (server/index/indexStore.ts): every sync step (a page of logs, a rollback) writes
+// the entries it changed, the block-hash journal, the per-block undo rows and the checkpoint (last
+// applied block and its hash) in one SQLite transaction. At start `restore()` loads all of it back,
+// so the in-memory index is exactly the one that stopped, journal included: the first poll then
+// checks the checkpoint's hash against the chain like any poll checks its tip, and a reorg that
+// happened while the relayer was down is undone from the stored journal (deeper than the journal,
+// or a file of another chain instance: rebuilt from the deployment block). Decisions never touch
+// the file: they read the maps.
+//
 // Decisions ask for freshness with `ensureFresh(maxAgeMs)`: the answer comes from a poll that
 // started at most `maxAgeMs` before the request (0 = a poll that started after the request
 // arrived; concurrent requests share one poll). When that is impossible the caller falls back to a
@@ -14,6 +23,7 @@ import { decodeEventLog, type Log, type PublicClient } from "viem";
 import { passepartoutAbi } from "../../protocol/abis.ts";
 import type { Hex } from "../../protocol/types.ts";
 import type { Reason } from "../../protocol/reasons.ts";
+import { decodeValue, encodeValue, IndexFileError, type IndexStore, type UndoRow } from "./indexStore.ts";
 
 export type IndexedVenue = { id: number; operator: Hex; name: string; metadataURI: string };
 export type IndexedResource = {
@@ -60,13 +70,18 @@ export type VenueMoney = {
   fees: bigint;
 };
 
-type Undo = () => void;
+/** One undo step: the entry `key` of `map` had `old` (or nothing) before the block changed it. */
+type Undo = { map: JournaledMap<unknown, unknown>; key: unknown; had: boolean; old: unknown };
 
-/** A Map whose writes are recorded in the index's current block journal. */
+/** A Map whose writes are recorded in the index's current block journal, and remembered as dirty until persisted. */
 class JournaledMap<K, V> {
+  readonly name: string;
   readonly map = new Map<K, V>();
+  /** Keys changed since the last commit to the index file. */
+  readonly dirty = new Set<K>();
   private readonly journal: () => Undo[] | null;
-  constructor(journal: () => Undo[] | null) {
+  constructor(name: string, journal: () => Undo[] | null) {
+    this.name = name;
     this.journal = journal;
   }
   get(k: K): V | undefined {
@@ -89,23 +104,55 @@ class JournaledMap<K, V> {
   }
   clear(): void {
     this.map.clear();
+    this.dirty.clear();
+  }
+  /** Puts back what an undo step recorded. */
+  restore(k: K, had: boolean, old: V | undefined): void {
+    this.dirty.add(k);
+    if (had) this.map.set(k, old as V);
+    else this.map.delete(k);
   }
   private record(k: K): void {
+    this.dirty.add(k);
     const j = this.journal();
     if (!j) return;
-    const had = this.map.has(k);
-    const old = this.map.get(k);
-    j.push(had ? () => void this.map.set(k, old as V) : () => void this.map.delete(k));
+    j.push({ map: this, key: k, had: this.map.has(k), old: this.map.get(k) });
   }
 }
+
+/** Where the index reads the chain during a sync (server/index/logPager.ts and rpc.ts in the relayer). */
+export type ChainSource = {
+  /** Logs of the protocol from `from` up to at most `maxTo`, and the last block they cover. */
+  readLogs(from: number, maxTo: number): Promise<{ to: number; logs: Log[] }>;
+  /** Hash of block `n`, or null when the chain has no such block. */
+  blockHash(n: number): Promise<Hex | null>;
+};
+
+export type SyncProgress = {
+  done: number;
+  total: number;
+  logs: number;
+  seconds: number;
+  logsPerSecond: number;
+  etaSeconds: number | null;
+  final: boolean;
+};
 
 export type IndexOptions = {
   client: PublicClient;
   contract: Hex;
   deployBlock: number;
   reorgDepth?: number;
-  /** Largest getLogs range while catching up. */
+  /** Largest getLogs range while catching up (the default source only). */
   maxRange?: number;
+  /** Chain reads of the sync (default: the client, in pages of `maxRange`). */
+  source?: ChainSource;
+  /** The index file: restored by `restore()`, written at every sync step. */
+  store?: IndexStore;
+  /** A catch-up longer than this many blocks reports its progress (default 10,000). */
+  progressBlocks?: number;
+  progressEveryMs?: number;
+  onProgress?: (p: SyncProgress) => void;
   onReorg?: (info: { from: number; to: number; ancestor: number }) => void;
   onError?: (err: unknown) => void;
   /** Reads the latest block's number and hash (default: the client's getBlock). */
@@ -114,6 +161,54 @@ export type IndexOptions = {
 
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
 const lower = (a: string) => a.toLowerCase() as Hex;
+
+/** The sync's reads through a viem client, in pages of at most `maxRange` blocks. */
+function clientSource(client: PublicClient, contract: Hex, maxRange: number): ChainSource {
+  return {
+    async readLogs(from, maxTo) {
+      const to = Math.min(maxTo, from + maxRange - 1);
+      const logs = await client.getLogs({ address: contract, fromBlock: BigInt(from), toBlock: BigInt(to) });
+      return { to, logs };
+    },
+    async blockHash(n) {
+      const b = await client.getBlock({ blockNumber: BigInt(n) }).catch((err) => {
+        if ((err as { name?: string }).name === "BlockNotFoundError") return null;
+        throw err;
+      });
+      return b?.hash ?? null;
+    },
+  };
+}
+
+/** Blocks done / total, logs/s and ETA of one catch-up. */
+class ProgressMeter {
+  private readonly from: number;
+  private readonly total: number;
+  private readonly startedAt = Date.now();
+  private done = 0;
+  private logs = 0;
+  constructor(tip: number, head: number) {
+    this.from = tip;
+    this.total = head - tip;
+  }
+  add(to: number, logs: number): void {
+    this.done = to - this.from;
+    this.logs += logs;
+  }
+  report(final: boolean): SyncProgress {
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    const rate = seconds > 0 ? this.done / seconds : 0;
+    return {
+      done: this.done,
+      total: this.total,
+      logs: this.logs,
+      seconds: Math.round(seconds * 10) / 10,
+      logsPerSecond: seconds > 0 ? Math.round(this.logs / seconds) : 0,
+      etaSeconds: final ? 0 : rate > 0 ? Math.round((this.total - this.done) / rate) : null,
+      final,
+    };
+  }
+}
 
 /** A log of the Passepartout address decoded with the generated ABI, or null if it is none of its events. */
 function decodePassepartoutLog(log: Log) {
@@ -133,11 +228,13 @@ export class ChainIndex {
   readonly passes: JournaledMap<bigint, IndexedPass>;
   readonly money: JournaledMap<string, VenueMoney>;
 
-  private readonly client: PublicClient;
-  private readonly contract: Hex;
+  private readonly source: ChainSource;
+  private readonly store?: IndexStore;
   private readonly deployBlock: number;
   private readonly reorgDepth: number;
-  private readonly maxRange: number;
+  private readonly progressBlocks: number;
+  private readonly progressEveryMs: number;
+  private readonly onProgress?: IndexOptions["onProgress"];
   private readonly onReorg?: IndexOptions["onReorg"];
   private readonly onError?: IndexOptions["onError"];
   private readonly latestBlock: () => Promise<{ number: bigint; hash: Hex }>;
@@ -147,6 +244,9 @@ export class ChainIndex {
   /** Block number → undo steps of the changes applied in that block. */
   private readonly journals = new Map<number, Undo[]>();
   private currentJournal: Undo[] | null = null;
+  /** Blocks journaled since the last commit (their undo rows are not in the file yet). */
+  private readonly unsavedJournals = new Set<number>();
+  private readonly maps: JournaledMap<unknown, unknown>[];
 
   /** Last block applied. */
   tip: number;
@@ -166,24 +266,36 @@ export class ChainIndex {
 
   constructor(opts: IndexOptions) {
     const j = () => this.currentJournal;
-    this.venues = new JournaledMap(j);
-    this.resources = new JournaledMap(j);
-    this.doors = new JournaledMap(j);
-    this.doorResources = new JournaledMap(j);
-    this.trustedRelayers = new JournaledMap(j);
-    this.passes = new JournaledMap(j);
-    this.money = new JournaledMap(j);
-    this.client = opts.client;
-    this.contract = lower(opts.contract);
+    this.venues = new JournaledMap("venues", j);
+    this.resources = new JournaledMap("resources", j);
+    this.doors = new JournaledMap("doors", j);
+    this.doorResources = new JournaledMap("doorResources", j);
+    this.trustedRelayers = new JournaledMap("trustedRelayers", j);
+    this.passes = new JournaledMap("passes", j);
+    this.money = new JournaledMap("money", j);
+    this.maps = [
+      this.venues,
+      this.resources,
+      this.doors,
+      this.doorResources,
+      this.trustedRelayers,
+      this.passes,
+      this.money,
+    ] as JournaledMap<unknown, unknown>[];
+    const client = opts.client;
+    this.source = opts.source ?? clientSource(client, lower(opts.contract), opts.maxRange ?? 2000);
+    this.store = opts.store;
     this.deployBlock = opts.deployBlock;
     this.reorgDepth = opts.reorgDepth ?? 128;
-    this.maxRange = opts.maxRange ?? 2000;
+    this.progressBlocks = opts.progressBlocks ?? 10_000;
+    this.progressEveryMs = opts.progressEveryMs ?? 5_000;
+    this.onProgress = opts.onProgress;
     this.onReorg = opts.onReorg;
     this.latestBlock =
       opts.latestBlock ??
       (async () => {
-        const b = await this.client.getBlock({ blockTag: "latest" });
-        return { number: b.number!, hash: b.hash! };
+        const b = await client.getBlock({ blockTag: "latest" });
+        return { number: b.number, hash: b.hash };
       });
     this.onError = opts.onError;
     this.tip = opts.deployBlock - 1;
@@ -204,6 +316,11 @@ export class ChainIndex {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** Resolves once no poll is running (each one commits its steps to the index file). */
+  async idle(): Promise<void> {
+    while (this.inflight || this.queued) await (this.queued ?? this.inflight!.promise).catch(() => undefined);
   }
 
   /** Blocks between the chain head (last seen) and the index tip. */
@@ -262,7 +379,7 @@ export class ChainIndex {
   private async doPoll(startedAt: number): Promise<void> {
     const latest = await this.latestBlock();
     const headNumber = Number(latest.number);
-    const headHash = lower(latest.hash!);
+    const headHash = lower(latest.hash);
     // Fast path: nothing new.
     if (headNumber === this.tip && this.hashes.get(this.tip) === headHash) {
       return this.markOk(startedAt, headNumber);
@@ -273,11 +390,12 @@ export class ChainIndex {
       const onChain = headNumber === this.tip ? headHash : headNumber > this.tip ? await this.hashAt(this.tip) : null;
       if (!ours || onChain !== ours) await this.rollBack(headNumber);
     }
+    const progress = this.tip + this.progressBlocks < headNumber ? new ProgressMeter(this.tip, headNumber) : null;
+    let lastReport = Date.now();
     while (this.tip < headNumber) {
       const from = this.tip + 1;
-      const to = Math.min(headNumber, from + this.maxRange - 1);
+      const { to, logs } = await this.source.readLogs(from, headNumber);
       const deep = to < headNumber - this.reorgDepth;
-      const logs = await this.client.getLogs({ address: this.contract, fromBlock: BigInt(from), toBlock: BigInt(to) });
       const toHash = to === headNumber ? headHash : await this.hashAt(to);
       if (!toHash) throw new Error(`block ${to} vanished while indexing`);
       if (!deep) {
@@ -290,8 +408,16 @@ export class ChainIndex {
           if (onChain !== h) throw new Error(`reorg while indexing block ${n}; retrying`);
         }
       }
-      this.applyRange(logs as Log[], to, toHash, deep);
+      this.applyRange(logs, to, toHash, deep);
+      if (progress) {
+        progress.add(to, logs.length);
+        if (Date.now() - lastReport >= this.progressEveryMs) {
+          lastReport = Date.now();
+          this.onProgress?.(progress.report(false));
+        }
+      }
     }
+    if (progress) this.onProgress?.(progress.report(true));
     this.markOk(startedAt, headNumber);
   }
 
@@ -302,11 +428,8 @@ export class ChainIndex {
   }
 
   private async hashAt(n: number): Promise<Hex | null> {
-    const b = await this.client.getBlock({ blockNumber: BigInt(n) }).catch((err) => {
-      if ((err as { name?: string }).name === "BlockNotFoundError") return null;
-      throw err;
-    });
-    return b?.hash ? lower(b.hash) : null;
+    const h = await this.source.blockHash(n);
+    return h ? lower(h) : null;
   }
 
   /** Walks back to the newest block whose hash still matches and undoes everything above it. */
@@ -329,29 +452,114 @@ export class ChainIndex {
       for (const n of [...this.journals.keys()].sort((a, b) => b - a)) {
         if (n <= ancestor) break;
         const undo = this.journals.get(n)!;
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+        for (let i = undo.length - 1; i >= 0; i--) undo[i].map.restore(undo[i].key, undo[i].had, undo[i].old);
         this.journals.delete(n);
+        this.unsavedJournals.delete(n);
       }
       for (const n of known) if (n > ancestor) this.hashes.delete(n);
       this.tip = ancestor;
+      this.commit();
     }
     this.onReorg?.({ from: oldTip, to: headNumber, ancestor: ancestor ?? this.deployBlock - 1 });
   }
 
   private reset(): void {
-    for (const m of [
-      this.venues,
-      this.resources,
-      this.doors,
-      this.doorResources,
-      this.trustedRelayers,
-      this.passes,
-      this.money,
-    ])
-      m.clear();
+    for (const m of this.maps) m.clear();
     this.hashes.clear();
     this.journals.clear();
+    this.unsavedJournals.clear();
     this.tip = this.deployBlock - 1;
+    this.store?.clearState();
+  }
+
+  /**
+   * Loads the index file into memory (call once, before the first poll). A file of another chain
+   * instance (its deployment block has another hash) or with unreadable content is rebuilt.
+   */
+  async restore(): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const anchor = await this.hashAt(this.deployBlock);
+    if (!anchor) throw new Error(`the chain has no block ${this.deployBlock} (the deployment block)`);
+    const stored = store.anchorHash();
+    if (stored && stored !== anchor) {
+      store.rebuild(
+        `written for another chain instance (block ${this.deployBlock} has hash ${stored} there, ${anchor} here)`,
+      );
+    } else {
+      try {
+        this.load(store);
+      } catch (err) {
+        if (!(err instanceof IndexFileError || err instanceof SyntaxError || err instanceof TypeError)) throw err;
+        store.rebuild(`content unreadable (${err.message})`);
+        this.reset();
+      }
+    }
+    if (!store.anchorHash()) store.setAnchorHash(anchor);
+  }
+
+  private load(store: IndexStore): void {
+    const cp = store.checkpoint();
+    if (!cp) return;
+    const byName = new Map(this.maps.map((m) => [m.name, m]));
+    const mapOf = (name: string) => {
+      const m = byName.get(name);
+      if (!m) throw new IndexFileError(`unknown map ${name}`);
+      return m;
+    };
+    for (const r of store.state()) mapOf(r.map).map.set(decodeValue(r.key), decodeValue(r.value));
+    for (const [n, h] of store.blocks()) this.hashes.set(n, h);
+    for (const u of store.undo()) {
+      let j = this.journals.get(u.block);
+      if (!j) this.journals.set(u.block, (j = []));
+      j.push({
+        map: mapOf(u.map),
+        key: decodeValue(u.key),
+        had: u.old !== null,
+        old: u.old === null ? undefined : decodeValue(u.old),
+      });
+    }
+    if (this.hashes.get(cp.tip) !== cp.tipHash) throw new IndexFileError(`checkpoint ${cp.tip} has no journal entry`);
+    this.tip = cp.tip;
+    for (const m of this.maps) m.dirty.clear();
+  }
+
+  /** Writes what changed since the last commit, with the checkpoint, in one transaction. */
+  private commit(): void {
+    const store = this.store;
+    if (!store) return;
+    const upserts = [];
+    const deletes = [];
+    for (const m of this.maps) {
+      for (const k of m.dirty) {
+        const key = encodeValue(k);
+        if (m.map.has(k)) upserts.push({ map: m.name, key, value: encodeValue(m.map.get(k)) });
+        else deletes.push({ map: m.name, key });
+      }
+    }
+    const undo: UndoRow[] = [];
+    for (const n of this.unsavedJournals) {
+      const j = this.journals.get(n);
+      j?.forEach((u, seq) =>
+        undo.push({
+          block: n,
+          seq,
+          map: u.map.name,
+          key: encodeValue(u.key),
+          old: u.had ? encodeValue(u.old) : null,
+        }),
+      );
+    }
+    const tipHash = this.hashes.get(this.tip);
+    store.commit({
+      upserts,
+      deletes,
+      blocks: [...this.hashes],
+      undo,
+      checkpoint: tipHash ? { tip: this.tip, tipHash } : null,
+    });
+    for (const m of this.maps) m.dirty.clear();
+    this.unsavedJournals.clear();
   }
 
   private applyRange(logs: Log[], to: number, toHash: Hex, deep: boolean): void {
@@ -378,6 +586,7 @@ export class ChainIndex {
       }
       if (!deep) {
         this.journals.set(n, journal);
+        this.unsavedJournals.add(n);
         this.hashes.set(n, lower(logs[i - 1].blockHash!));
       }
     }
@@ -387,6 +596,7 @@ export class ChainIndex {
     const floor = to - this.reorgDepth;
     for (const n of this.journals.keys()) if (n < floor) this.journals.delete(n);
     for (const n of this.hashes.keys()) if (n < floor && n !== to) this.hashes.delete(n);
+    this.commit();
   }
 
   private applyLog(log: Log, block: number): void {

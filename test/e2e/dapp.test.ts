@@ -2,6 +2,8 @@
 // chromium, with an injected wallet per demo account. Run: npm run test:e2e
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import ICAL from "ical.js";
 import { getAddress, type Abi, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import {
@@ -124,6 +126,30 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const pass = member.page.locator(`section.current li[data-pass-id="${currentPassId}"]`);
     await pass.waitFor();
     await pass.getByText("Poste partagé").waitFor();
+    assertNoConsoleErrors(member);
+  });
+
+  test("Add to calendar downloads the pass as an .ics in the venue's time zone, with its address", async () => {
+    await member.page.getByRole("link", { name: "My passes", exact: true }).click();
+    const pass = member.page.locator(`section.current li[data-pass-id="${currentPassId}"]`);
+    const [download] = await Promise.all([
+      member.page.waitForEvent("download"),
+      pass.getByRole("button", { name: "Add to calendar" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `pass-${currentPassId}.ics`);
+    const ics = readFileSync(await download.path(), "utf8");
+    const cal = new ICAL.Component(ICAL.parse(ics) as unknown[]);
+    for (const tz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(tz);
+    const event = new ICAL.Event(cal.getFirstSubcomponent("vevent")!);
+    const [start, end] = [event.startDate.toUnixTime(), event.endDate.toUnixTime()];
+    ICAL.TimezoneService.reset();
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal(start % HOUR, 0);
+    assert.equal(end - start, HOUR, "the booked hour");
+    assert.ok(start <= now + 60 && now < end + 60, "this hour");
+    assert.match(event.summary, /Poste partagé/);
+    assert.ok(event.location.length > 0, "the venue's address");
+    assert.equal(cal.getFirstSubcomponent("vtimezone")!.getFirstPropertyValue("tzid"), "America/Toronto");
     assertNoConsoleErrors(member);
   });
 

@@ -59,6 +59,7 @@ describe("429 and 503 answers", () => {
       PORT: "0",
       RPC_URL: h.chain.rpcUrl,
       AUDIT_DB: tempFile("audit.sqlite"),
+      INDEX_DB: tempFile("index.sqlite"),
       LOG_LEVEL: "silent",
       RATE_LIMIT_IP_PER_MIN: "12",
       RATE_LIMIT_ADDRESS_PER_MIN: "1",

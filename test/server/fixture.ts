@@ -170,6 +170,7 @@ export type Harness = {
   relayer: RunningRelayer;
   venue: Awaited<ReturnType<typeof seedVenue>>;
   auditDb: string;
+  indexDb: string;
   stop(): Promise<void>;
 };
 
@@ -220,11 +221,13 @@ export async function startHarness(
     const clock = makeClock(await p.chainNow());
     const sim = lockSimulatorFor(chain, [venue.street, venue.roomDoor], clock.fn);
     const auditDb = tempFile("audit.sqlite");
+    const indexDb = tempFile("index.sqlite");
     const rpcUrl = opts.rpcUrl ? await opts.rpcUrl(chain) : chain.rpcUrl;
     const config = loadConfig({
       PORT: "0",
       RPC_URL: rpcUrl,
       AUDIT_DB: auditDb,
+      INDEX_DB: indexDb,
       LOG_LEVEL: "silent",
       INDEX_POLL_MS: "100",
       RPC_TIMEOUT_MS: "1500",
@@ -247,6 +250,7 @@ export async function startHarness(
       relayer,
       venue,
       auditDb,
+      indexDb,
       async stop() {
         await relayer.close();
         await chain.stop();

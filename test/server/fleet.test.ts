@@ -113,6 +113,7 @@ for (const store of ["sqlite", "postgres"] as const) {
           RPC_URL: chain.rpcUrl,
           DEPLOYMENTS_DIR: deploymentsDir,
           AUDIT_DB: auditDb,
+          INDEX_DB: tempFile(`index-${i}.sqlite`), // each relayer keeps its own index file
           LOCK_URL: `http://127.0.0.1:${lockPort}`,
           SESSION_SECRET: "one-secret-shared-by-the-whole-fleet-0123",
           RATE_LIMIT_IP_PER_MIN: "1000000",

@@ -320,6 +320,7 @@ describe("HTTP surface", () => {
         PORT: "0",
         RPC_URL: h.chain.rpcUrl,
         AUDIT_DB: tempFile("audit.sqlite"),
+        INDEX_DB: tempFile("index.sqlite"),
         LOG_LEVEL: "silent",
         RATE_LIMIT_IP_PER_MIN: "30",
         RATE_LIMIT_ADDRESS_PER_MIN: "3",

@@ -88,6 +88,7 @@ describe("network description and OpenAPI", () => {
       RPC_URL: chain.rpcUrl,
       DEPLOYMENTS_DIR: dir,
       AUDIT_DB: tempFile("audit.sqlite"),
+      INDEX_DB: tempFile("index.sqlite"),
       LOG_LEVEL: "silent",
       INDEX_POLL_MS: "100",
       DAPP_ORIGIN: ORIGIN,

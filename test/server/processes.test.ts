@@ -85,6 +85,7 @@ describe("relayer processes", () => {
         RPC_URL: chain.rpcUrl,
         DEPLOYMENTS_DIR: deploymentsDir,
         AUDIT_DB: auditDb,
+        INDEX_DB: tempFile("index.sqlite"),
         LOCK_URL: `http://127.0.0.1:${lockPort}`,
         RATE_LIMIT_IP_PER_MIN: "1000000",
         RATE_LIMIT_ADDRESS_PER_MIN: "1000000",

@@ -211,6 +211,7 @@ const m = {
   "passes.guestBadge": ["Lent to you", "Prêté à vous"],
   "passes.guest": ["Guest: {address} until {time}", "Invité : {address} jusqu’au {time}"],
   "passes.doors": ["Doors", "Portes"],
+  "passes.addToCalendar": ["Add to calendar", "Ajouter au calendrier"],
   "passes.noDoor": ["No door registered for this space.", "Aucune porte enregistrée pour cet espace."],
   "door.street": ["Street door #{id}", "Porte d’entrée nº {id}"],
   "door.room": ["Room door #{id}", "Porte de salle nº {id}"],

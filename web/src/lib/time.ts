@@ -6,22 +6,8 @@ export const DAY = 24 * HOUR;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export const slotStart = (t: number): number => t - (t % HOUR);
 
-/** Offset of `timeZone` from UTC at instant `t` (seconds), e.g. -14400 for EDT. */
-export function tzOffset(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(t * 1000));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) / 1000;
-  return asUtc - t;
-}
+export { tzOffset } from "../../../protocol/timeZone.ts";
+import { tzOffset } from "../../../protocol/timeZone.ts";
 
 /** Start of the local day (in `timeZone`) that contains `t`. */
 export function localDayStart(t: number, timeZone: string): number {

@@ -26,6 +26,7 @@ import { PassList, type PassView } from "../components/PassList.tsx";
 import { ErrorMessage, Status, shortAddress } from "../components/Feedback.tsx";
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
+import { passesCalendar } from "../../../protocol/ics.ts";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -114,9 +115,45 @@ function PassActions({
           {t("door.opensAt", { time: formatDateTime(pass.start - pass.graceSeconds, locale, pass.timeZone) })}
         </p>
       )}
+      <AddToCalendar pass={pass} venue={venue} doors={(doors.data ?? []).map((d) => doorLabel(d, venue, t))} />
       {!pass.asGuest && phase === "upcoming" && <CancelPass pass={pass} />}
       {!pass.asGuest && <LendPass pass={pass} />}
     </div>
+  );
+}
+
+/** Downloads the pass as an RFC 5545 .ics in the venue's time zone, with its address and doors. */
+function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; doors: string[] }) {
+  const { t } = useI18n();
+  const { protocol } = useApp();
+  const download = () => {
+    const ics = passesCalendar(
+      [
+        {
+          passId: pass.id,
+          chainId: protocol.chain.id,
+          start: pass.start,
+          end: pass.end,
+          title: [pass.resourceName, pass.venueName].filter(Boolean).join(" — "),
+          venueAddress: venue?.meta.address,
+          doors,
+          url: `${window.location.origin}${window.location.pathname}#/passes`,
+        },
+      ],
+      pass.timeZone,
+      nowSeconds(),
+    );
+    const url = URL.createObjectURL(new Blob([ics], { type: "text/calendar;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `pass-${pass.id}.ics`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <button type="button" onClick={download}>
+      {t("passes.addToCalendar")}
+    </button>
   );
 }
 

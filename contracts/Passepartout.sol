@@ -18,6 +18,7 @@ import {PriceLib} from "./libraries/PriceLib.sol";
 import {SlotBitmap} from "./libraries/SlotBitmap.sol";
 import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
 import {SplitLib} from "./libraries/SplitLib.sol";
+import {TaxLib} from "./libraries/TaxLib.sol";
 
 /// @title Passepartout
 /// @notice See {IPassepartout}. Passes are Solady ERC-721 tokens whose ownership slot also carries
@@ -46,7 +47,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         _VENUE_REGISTRY = venueRegistry_;
         _admin = admin_;
         _treasury = treasury_;
-        _config = Config({nextPassId: 1, feeBps: feeBps_, paused: false});
+        _config = Config({nextPassId: 1, feeBps: feeBps_, paused: false, gstRate: 0, qstRate: 0});
         _currencies.push(address(0));
         emit AdminChanged(address(0), admin_);
         emit TreasuryChanged(treasury_);
@@ -143,7 +144,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     }
 
     /// @dev Checks the request, takes the slots and records the escrow; the caller takes the payment
-    /// and mints. Returns the new pass id, the price, the currency to pay in and the pass's window.
+    /// and mints. Returns the new pass id, the price with taxes, the currency to pay in and the
+    /// pass's window.
     function _book(
         uint32 resourceId,
         uint64 start,
@@ -174,15 +176,23 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (hours_ < r.minHours || hours_ > r.maxHours)
             revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
 
+        uint256 preTax;
         {
             Prices memory pr = _prices[resourceId];
-            price = PriceLib.cover(hours_, pr.hour, pr.day, pr.month);
+            preTax = PriceLib.cover(hours_, pr.hour, pr.day, pr.month);
         }
-        if (price > maxPrice) revert BookingPriceAboveMax(price, maxPrice);
+        uint256 centExp = TaxLib.ETH_CENT_EXP;
         if (r.currency != 0) {
             currency = _currencies[r.currency];
-            if (!_isCurrencyAllowed(currency)) revert CurrencyNotAllowed(currency);
+            uint256 info = _currencyInfo[currency];
+            if (info & (1 << 9) == 0) revert CurrencyNotAllowed(currency);
+            centExp = (info >> 10) & 0x3f;
         }
+        // The rates in force now, snapshotted for the pass's whole life (0 for an untaxed venue).
+        uint40 tax = v.taxable ? TaxLib.terms(cfg.gstRate, cfg.qstRate, centExp) : 0;
+        (uint256 gst, uint256 qst) = TaxLib.taxes(preTax, tax);
+        price = preTax + gst + qst;
+        if (price > maxPrice) revert BookingPriceAboveMax(price, maxPrice);
 
         uint256 startSlot = start / SLOT;
         uint256 endSlot = end / SLOT;
@@ -203,18 +213,34 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         // still refunds at exactly start − N, so release is one second later; with N == 0 the holder
         // can no longer cancel at the start itself.
         // Checked casts: a truncation would store a pass whose window differs from the slots taken.
-        uint40 releaseTime;
-        if (r.releaseOffset == 0) releaseTime = SafeCastLib.toUint40(start);
-        else if (start >= r.releaseOffset) releaseTime = SafeCastLib.toUint40(start - r.releaseOffset + 1);
+        uint32 releaseTime;
+        if (r.releaseOffset == 0) releaseTime = SafeCastLib.toUint32(start);
+        else if (start >= r.releaseOffset) releaseTime = SafeCastLib.toUint32(start - r.releaseOffset + 1);
         _escrows[passId] = Escrow({
-            amount: SafeCastLib.toUint96(price), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
+            amount: SafeCastLib.toUint96(preTax), // ≤ 2^80 × MAX_BOOKING_HOURS < 2^96
             splitId: v.splitId,
             feeBps: cfg.feeBps,
             policyId: r.policyId,
             currency: r.currency,
-            releaseTime: releaseTime
+            releaseTime: releaseTime,
+            tax: tax
         });
-        emit Booked(passId, resourceId, recipient, msg.sender, unit, start, end, currency, uint96(price), v.splitId);
+        // Checked: with a 100 % rate the rounding may add half a cent, so only a token with an absurd
+        // cent could exceed 96 bits. Later taxes of this pass are of amounts ≤ its price: no larger.
+        emit Booked(
+            passId,
+            resourceId,
+            recipient,
+            msg.sender,
+            unit,
+            start,
+            end,
+            currency,
+            uint96(preTax),
+            v.splitId,
+            SafeCastLib.toUint96(gst),
+            SafeCastLib.toUint96(qst)
+        );
         // hours_ ≤ maxHours ≤ MAX_BOOKING_HOURS and unit < units ≤ MAX_UNITS were checked above.
         extra = _packExtra(resourceId, SafeCastLib.toUint32(startSlot), uint16(hours_), uint8(unit), transferable);
     }
@@ -281,6 +307,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
         uint96 refund;
         uint96 retained;
+        // The taxes of the refunded pre-tax amount go back with it; those of the retained part are
+        // settled with it. A settled record reads 0, hence no taxes.
+        uint256 gstRefund;
+        uint256 qstRefund;
         if (byOperator) {
             if (settled) revert PassAlreadySettled(passId);
             // A booking that was used is not refundable: the co-payees' shares and the network fee
@@ -288,25 +318,34 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             uint64 end = uint64(start + hours_ * SLOT);
             if (block.timestamp >= end) revert PassAlreadyEnded(passId, end);
             refund = e.amount;
+            (gstRefund, qstRefund) = TaxLib.taxes(refund, e.tax);
         } else if (!settled) {
             uint16 bps = RefundPolicyLib.refundBps(_policies[e.policyId], start - block.timestamp);
             refund = uint96((uint256(e.amount) * bps) / RefundPolicyLib.FULL_BPS);
             retained = e.amount - refund;
+            (gstRefund, qstRefund) = TaxLib.taxes(refund, e.tax);
         }
 
         _occupancy.set(resourceId, unit, startSlot, startSlot + hours_, false);
         if (!settled) delete _escrows[passId];
-        if (retained != 0) _creditPool(e.splitId, e.currency, retained, e.feeBps);
+        if (retained != 0) {
+            _creditPool(e.splitId, e.currency, retained, e.feeBps);
+            (uint256 gst, uint256 qst) = TaxLib.taxes(e.amount, e.tax);
+            // Rounding is monotone in the price, so the refunded taxes never exceed the paid ones.
+            _creditTaxes(e.splitId, e.currency, gst - gstRefund, qst - qstRefund);
+        }
         _burn(passId);
-        emit Cancelled(passId, msg.sender, byOperator, holder, refund, retained);
+        // No larger than the Booked taxes, checked to fit 96 bits in {_book}.
+        emit Cancelled(passId, msg.sender, byOperator, holder, refund, retained, uint96(gstRefund), uint96(qstRefund));
 
-        if (refund != 0) {
+        uint256 total = refund + gstRefund + qstRefund;
+        if (total != 0) {
             address currency = _currencyAt(e.currency);
             if (!byOperator) {
-                _pay(currency, holder, refund);
-            } else if (!_tryPay(currency, holder, refund)) {
-                _credits[holder][currency] += refund;
-                emit RefundCredited(holder, currency, refund);
+                _pay(currency, holder, total);
+            } else if (!_tryPay(currency, holder, total)) {
+                _credits[holder][currency] += total;
+                emit RefundCredited(holder, currency, total);
             }
         }
     }
@@ -318,9 +357,11 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         (, uint256 startSlot, , ) = _unpackExtra(_getExtraData(passId));
         uint256 start = startSlot * SLOT;
         if (e.splitId == 0 || time >= start) return 0;
-        return
+        uint256 refund =
             (uint256(e.amount) * RefundPolicyLib.refundBps(_policies[e.policyId], start - time)) /
-            RefundPolicyLib.FULL_BPS;
+                RefundPolicyLib.FULL_BPS;
+        (uint256 gst, uint256 qst) = TaxLib.taxes(refund, e.tax);
+        return refund + gst + qst;
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -341,7 +382,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             if (block.timestamp < e.releaseTime) revert PassNotReleasable(passId, e.releaseTime);
             delete _escrows[passId];
             uint96 fee = _creditPool(e.splitId, e.currency, e.amount, e.feeBps);
-            emit Settled(passId, fee);
+            (uint256 gst, uint256 qst) = TaxLib.taxes(e.amount, e.tax);
+            _creditTaxes(e.splitId, e.currency, gst, qst);
+            // No larger than the Booked taxes, checked to fit 96 bits in {_book}.
+            emit Settled(passId, fee, uint96(gst), uint96(qst));
             unchecked {
                 ++i; // bounded by the calldata length
             }
@@ -354,6 +398,15 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         unchecked {
             // See `_pools`: neither half can overflow.
             _pools[(uint256(splitId) << 8) | currency] += uint256(amount) | (uint256(fee) << 128);
+        }
+    }
+
+    /// @dev Adds settled taxes to their split's tax pool in one storage write (none when untaxed).
+    function _creditTaxes(uint32 splitId, uint8 currency, uint256 gst, uint256 qst) private {
+        if (gst | qst == 0) return;
+        unchecked {
+            // See `_taxPools`: neither half can overflow.
+            _taxPools[(uint256(splitId) << 8) | currency] += gst | (qst << 128);
         }
     }
 
@@ -371,6 +424,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         p.end = uint64((startSlot + hours_) * SLOT);
         p.currency = _currencyAt(_resources[resourceId].currency); // a resource never changes currency
         p.amount = e.amount;
+        (uint256 gst, uint256 qst) = TaxLib.taxes(e.amount, e.tax);
+        (p.gst, p.qst) = (uint96(gst), uint96(qst));
         p.splitId = e.splitId;
         p.feeBps = e.feeBps;
         p.policyId = e.policyId;
@@ -444,6 +499,29 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function pool(uint32 splitId, address currency) external view returns (uint128 gross, uint128 fee) {
         uint256 p = _pools[_poolKey(splitId, currency)];
         return (uint128(p), uint128(p >> 128));
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function claimTaxes(uint32 splitId, address currency) external nonReentrant returns (uint256 amount) {
+        uint256 key = _poolKey(splitId, currency);
+        uint256 p = _taxPools[key];
+        uint256 total = uint128(p) + (p >> 128);
+        amount = total - _taxesClaimed[key];
+        address payee = _taxPayees[_splits[splitId].venueId];
+        if (amount == 0) revert NothingToClaim(payee, currency);
+        _taxesClaimed[key] = total;
+        emit TaxesClaimed(splitId, currency, payee, amount);
+        _pay(currency, payee, amount);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function taxPool(
+        uint32 splitId,
+        address currency
+    ) external view returns (uint128 gst, uint128 qst, uint256 claimed) {
+        uint256 key = _poolKey(splitId, currency);
+        uint256 p = _taxPools[key];
+        return (uint128(p), uint128(p >> 128), _taxesClaimed[key]);
     }
 
     /// @inheritdoc IPassepartoutCore

@@ -18,24 +18,29 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     uint32 internal constant MAX_GRACE_SECONDS = 86_400;
     uint32 internal constant MAX_HORIZON_HOURS = 17_568; // 732 days
     uint256 internal constant NAME_MAX_BYTES = 32;
+    uint256 internal constant LEGAL_NAME_MAX_BYTES = 100;
+    uint256 internal constant ADDRESS_MAX_BYTES = 200;
     uint256 internal constant SLOT = 3600;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Read and written by every booking: one slot.
+    /// @dev Read and written by every booking: one slot (152 bits), so the tax rates cost no read.
     struct Config {
         uint64 nextPassId;
         uint16 feeBps;
         bool paused;
+        uint32 gstRate; // parts per 100,000 (TaxLib)
+        uint32 qstRate;
     }
 
-    /// @dev Read by every booking: one slot.
+    /// @dev Read by every booking: one slot (208 bits), taxability included.
     struct VenueData {
         address operator;
         uint32 splitId;
         bool paused;
+        bool taxable;
     }
 
     struct SplitData {
@@ -65,15 +70,17 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         uint80 month;
     }
 
-    /// @dev One slot per unsettled booking; deleted (gas refund) when settled or cancelled, so a
-    /// zero record on an existing pass means "settled". `splitId` is never 0, keeping it non-zero.
+    /// @dev One slot per unsettled booking (256 bits); deleted (gas refund) when settled or cancelled,
+    /// so a zero record on an existing pass means "settled". `splitId` is never 0, keeping it
+    /// non-zero. The taxes are not stored: `tax` snapshots their terms, from which they are derived.
     struct Escrow {
-        uint96 amount;
+        uint96 amount; // pre-tax price
         uint32 splitId;
         uint16 feeBps;
         uint32 policyId;
         uint8 currency;
-        uint40 releaseTime;
+        uint32 releaseTime; // ≤ start, which the booking horizon keeps far below 2^32 (year 2106)
+        uint40 tax; // TaxLib.terms: GST and QST rates and the currency's cent
     }
 
     struct Guest {
@@ -93,7 +100,8 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     address internal _pendingAdmin;
     address internal _treasury;
 
-    /// @dev Index 0 is native ETH. `_currencyInfo`: bits 0–7 index, bit 8 registered, bit 9 allowed.
+    /// @dev Index 0 is native ETH. `_currencyInfo`: bits 0–7 index, bit 8 registered, bit 9 allowed,
+    /// bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
     address[] internal _currencies;
     mapping(address => uint256) internal _currencyInfo;
 
@@ -136,6 +144,15 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     mapping(uint32 => mapping(uint32 => bool)) internal _doorResources;
     mapping(uint32 => mapping(address => bool)) internal _trustedRelayers;
 
+    /// @dev A venue's TaxProfile, ABI-encoded: one byte-string copy instead of four (code size).
+    mapping(uint32 => bytes) internal _taxProfiles;
+    mapping(uint32 => address) internal _taxPayees;
+    /// @dev Cumulative settled taxes of a split in one currency, keyed like `_pools`: GST in the low
+    /// 128 bits, QST in the high 128 bits (each tax < 2^96 per booking, as for `_pools`).
+    mapping(uint256 => uint256) internal _taxPools;
+    /// @dev Taxes of `_taxPools` already paid to the tax payee, same keys.
+    mapping(uint256 => uint256) internal _taxesClaimed;
+
     function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
         v = _venues[venueId];
         if (v.operator == address(0)) revert VenueNotFound(venueId);
@@ -145,9 +162,14 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     /// @dev 1–32 bytes of well-formed UTF-8 (no overlong forms, surrogates or code points past
     /// U+10FFFF), so that `tokenURI`'s JSON is valid text.
     function _checkName(string calldata name_) internal pure {
-        bytes calldata b = bytes(name_);
+        _checkText(name_, NAME_MAX_BYTES);
+    }
+
+    /// @dev 1–`maxBytes` bytes of well-formed UTF-8.
+    function _checkText(string calldata text, uint256 maxBytes) internal pure {
+        bytes calldata b = bytes(text);
         uint256 len = b.length;
-        if (len == 0 || len > NAME_MAX_BYTES) revert NameInvalid(len);
+        if (len == 0 || len > maxBytes) revert NameInvalid(len);
         for (uint256 i; i < len;) {
             uint8 c = uint8(b[i]);
             uint256 n; // continuation bytes

@@ -7,6 +7,7 @@ import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
 import {SplitLib} from "./libraries/SplitLib.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SlotBitmap} from "./libraries/SlotBitmap.sol";
+import {TaxLib} from "./libraries/TaxLib.sol";
 
 /// @title VenueRegistry — network administration, venues, payee splits, policies, resources, doors
 /// @notice A module of Passepartout, reached through its fallback by delegatecall: it writes
@@ -80,12 +81,21 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         uint256 info = _currencyInfo[token];
         if (info & (1 << 8) == 0) {
             if (_currencies.length > type(uint8).max) revert CurrencyListFull();
-            info = _currencies.length | (1 << 8);
+            info = _currencies.length | (1 << 8) | (_centExp(token) << 10);
             _currencies.push(token);
         }
         info = allowed ? info | (1 << 9) : info & ~uint256(1 << 9);
         _currencyInfo[token] = info;
         emit CurrencyAllowed(token, uint8(info), allowed);
+    }
+
+    /// @dev Exponent of a token's cent, 10^(decimals − 2) units (one unit below 2 decimals).
+    function _centExp(address token) private view returns (uint256) {
+        (bool ok, bytes memory data) = token.staticcall(abi.encodeWithSignature("decimals()"));
+        if (!ok || data.length < 32) revert CurrencyDecimalsInvalid(token);
+        uint256 decimals = abi.decode(data, (uint256));
+        if (decimals > TaxLib.MAX_CENT_EXP + 2) revert CurrencyDecimalsInvalid(token);
+        return decimals > 2 ? decimals - 2 : 0;
     }
 
     /// @inheritdoc IVenueRegistry
@@ -105,11 +115,41 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     }
 
     /// @inheritdoc IVenueRegistry
-    function quote(uint32 resourceId, uint64 start, uint64 end) public view returns (uint256) {
-        if (_resources[resourceId].venueId == 0) revert ResourceNotFound(resourceId);
+    function setTaxRates(uint32 gstRate, uint32 qstRate) external onlyAdmin {
+        TaxLib.checkRate(gstRate);
+        TaxLib.checkRate(qstRate);
+        (_config.gstRate, _config.qstRate) = (gstRate, qstRate);
+        emit TaxRatesChanged(gstRate, qstRate);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function taxRates() external view returns (uint32 gstRate, uint32 qstRate) {
+        return (_config.gstRate, _config.qstRate);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 total) {
+        (, , , total) = quoteBreakdown(resourceId, start, end);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function quoteBreakdown(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end
+    ) public view returns (uint256 preTax, uint256 gst, uint256 qst, uint256 total) {
+        ResourceData memory r = _resources[resourceId];
+        if (r.venueId == 0) revert ResourceNotFound(resourceId);
         _checkGrid(start, end);
         Prices memory pr = _prices[resourceId];
-        return PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
+        preTax = PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
+        if (_venues[r.venueId].taxable) {
+            uint256 centExp =
+                r.currency == 0 ? TaxLib.ETH_CENT_EXP : (_currencyInfo[_currencies[r.currency]] >> 10) & 0x3f;
+            Config memory cfg = _config;
+            (gst, qst) = TaxLib.taxes(preTax, TaxLib.terms(cfg.gstRate, cfg.qstRate, centExp));
+        }
+        total = preTax + gst + qst;
     }
 
     /// @inheritdoc IVenueRegistry
@@ -164,6 +204,28 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     function setVenuePaused(uint32 venueId, bool paused_) external {
         _onlyOperator(venueId).paused = paused_;
         emit VenuePauseChanged(venueId, paused_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function setVenueTaxProfile(uint32 venueId, TaxProfile calldata p) external {
+        VenueData storage v = _onlyOperator(venueId);
+        _checkText(p.legalName, LEGAL_NAME_MAX_BYTES);
+        _checkText(p.postalAddress, ADDRESS_MAX_BYTES);
+        // A registration may be recorded before it is used, but taxes need both numbers.
+        if (p.taxable || bytes(p.gstNumber).length != 0) TaxLib.checkGstNumber(p.gstNumber);
+        if (p.taxable || bytes(p.qstNumber).length != 0) TaxLib.checkQstNumber(p.qstNumber);
+        if (p.taxPayee == address(0)) revert ZeroAddress();
+        _taxProfiles[venueId] = abi.encode(p);
+        _taxPayees[venueId] = p.taxPayee;
+        v.taxable = p.taxable;
+        emit VenueTaxProfileSet(venueId, p);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function venueTaxProfile(uint32 venueId) external view returns (TaxProfile memory) {
+        if (_venues[venueId].operator == address(0)) revert VenueNotFound(venueId);
+        bytes memory b = _taxProfiles[venueId];
+        if (b.length != 0) return abi.decode(b, (TaxProfile));
     }
 
     /// @inheritdoc IVenueRegistry

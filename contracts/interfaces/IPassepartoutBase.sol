@@ -20,6 +20,11 @@ pragma solidity 0.8.30;
 /// Limits: network fee ≤ 1,000 bps (10 %); ≤ 8 payees per split; ≤ 4 refund tiers per policy;
 /// ≤ 255 units per resource; bookings ≤ 8,784 hours (366 days); booking horizon ≤ 17,568 hours
 /// (732 days); early-access grace ≤ 86,400 s; venue and resource names 1–32 bytes of valid UTF-8.
+/// Taxes (Québec): prices are before tax. A venue whose {TaxProfile} is taxable charges GST and QST
+/// at the network's rates (parts per 100,000, each ≤ 100,000), each computed on the pre-tax price and
+/// rounded half-up to the cent (10^(decimals − 2) units of the currency). A booking snapshots the rates;
+/// its taxes are escrowed with it, refunded with it (the taxes of the refunded pre-tax amount) and
+/// settled into the tax pool of its split, which {claimTaxes} pays to the venue's tax payee.
 /// `unit == 65535` (ANY_UNIT) in {book} picks a free unit.
 interface IPassepartoutBase {
     /*//////////////////////////////////////////////////////////////
@@ -95,8 +100,19 @@ interface IPassepartoutBase {
         string metadataURI;
     }
 
+    /// @notice A venue's billing identity for receipts, set by its operator with {setVenueTaxProfile}.
+    struct TaxProfile {
+        string legalName; // 1–100 bytes of UTF-8
+        string postalAddress; // 1–200 bytes of UTF-8
+        string gstNumber; // GST/HST registration, 123456789RT0001; may be empty when not taxable
+        string qstNumber; // QST registration, 1234567890TQ0001; may be empty when not taxable
+        address taxPayee; // receives the venue's settled taxes ({claimTaxes}); the operator remits them
+        bool taxable; // whether new bookings of the venue's resources charge GST and QST
+    }
+
     /// @notice A pass (booking) as stored. Once settled, `settled` is true and the escrow fields
-    /// (`amount`, `splitId`, `feeBps`, `policyId`, `releaseTime`) read 0: their record is deleted.
+    /// (`amount`, `gst`, `qst`, `splitId`, `feeBps`, `policyId`, `releaseTime`) read 0: their record
+    /// is deleted.
     struct Pass {
         address holder;
         uint32 resourceId;
@@ -104,7 +120,9 @@ interface IPassepartoutBase {
         uint64 start;
         uint64 end;
         address currency;
-        uint96 amount; // escrowed amount (what was paid)
+        uint96 amount; // escrowed pre-tax price
+        uint96 gst; // escrowed GST (at the rate in force at booking)
+        uint96 qst; // escrowed QST (at the rate in force at booking)
         uint32 splitId;
         uint16 feeBps; // network fee recorded at booking time
         uint32 policyId; // cancellation policy recorded at booking time
@@ -148,9 +166,26 @@ interface IPassepartoutBase {
     error CurrencyListFull();
     /// @notice A payment arrived short (a fee-on-transfer token).
     /// @param currency The token.
-    /// @param expected The amount transferred, the booking's price.
+    /// @param expected The amount transferred, the booking's price with taxes.
     /// @param received The amount the contract's balance grew by.
     error CurrencyTransferMismatch(address currency, uint256 expected, uint256 received);
+
+    /// @notice A token was allow-listed whose `decimals()` cannot be read or exceeds 65: its cent,
+    /// to which taxes are rounded, is unknown.
+    /// @param currency The token.
+    error CurrencyDecimalsInvalid(address currency);
+
+    /// @notice A tax rate above 100 % (100,000 parts per 100,000).
+    /// @param rate The rate asked, in parts per 100,000.
+    error TaxRateTooHigh(uint256 rate);
+    /// @notice A GST/HST registration number that is not 9 digits, "RT" and 4 digits (123456789RT0001),
+    /// or is missing for a taxable venue.
+    /// @param gstNumber The number given.
+    error GstNumberInvalid(string gstNumber);
+    /// @notice A QST registration number that is not 10 digits, "TQ" and 4 digits (1234567890TQ0001),
+    /// or is missing for a taxable venue.
+    /// @param qstNumber The number given.
+    error QstNumberInvalid(string qstNumber);
 
     /// @notice No venue has this id.
     /// @param venueId The id asked for.
@@ -166,7 +201,8 @@ interface IPassepartoutBase {
     /// @notice The venue is paused by its operator and takes no new bookings.
     /// @param venueId The venue.
     error VenueIsPaused(uint32 venueId);
-    /// @notice A venue or resource name is empty or longer than 32 bytes.
+    /// @notice A name is empty or too long: venue and resource names ≤ 32 bytes, a tax profile's
+    /// legal name ≤ 100 bytes and postal address ≤ 200 bytes.
     /// @param length The name's length in bytes.
     error NameInvalid(uint256 length);
     /// @notice A name is not well-formed UTF-8.
@@ -275,13 +311,13 @@ interface IPassepartoutBase {
     /// @param start The window's start.
     /// @param end The window's end.
     error BookingNoFreeUnit(uint32 resourceId, uint64 start, uint64 end);
-    /// @notice The price now exceeds the maximum the member accepted.
-    /// @param price The current price.
+    /// @notice The price with taxes now exceeds the maximum the member accepted.
+    /// @param price The current price, taxes included.
     /// @param maxPrice The member's maximum.
     error BookingPriceAboveMax(uint256 price, uint256 maxPrice);
     /// @notice Too little ETH for an ETH booking, or ETH sent with an ERC-20 booking.
     /// @param sent The ETH sent (0 when {bookWithPermit} meets an ETH resource).
-    /// @param price The ETH required (0 for an ERC-20 booking).
+    /// @param price The ETH required, taxes included (0 for an ERC-20 booking).
     error BookingWrongPayment(uint256 sent, uint256 price);
     /// @notice The resource's terms are no longer those the member pinned.
     /// @param resourceId The resource.
@@ -332,7 +368,8 @@ interface IPassepartoutBase {
     error DoorResourceNotInVenue(uint32 doorId, uint32 resourceId);
 
     /// @notice The claim or withdrawal would pay nothing.
-    /// @param account Who would be paid (the caller, or the treasury for {claimFees}).
+    /// @param account Who would be paid (the caller, the treasury for {claimFees}, the tax payee for
+    /// {claimTaxes}).
     /// @param currency The currency.
     error NothingToClaim(address account, address currency);
 
@@ -359,6 +396,10 @@ interface IPassepartoutBase {
     /// @param index Its permanent index in the currency list (ETH is 0).
     /// @param allowed Whether new bookings may use it.
     event CurrencyAllowed(address indexed currency, uint8 index, bool allowed);
+    /// @notice The tax rates of future bookings changed.
+    /// @param gstRate The GST rate, in parts per 100,000.
+    /// @param qstRate The QST rate, in parts per 100,000.
+    event TaxRatesChanged(uint32 gstRate, uint32 qstRate);
     /// @notice The emergency pause was switched.
     /// @param paused Whether it is now on.
     event NetworkPauseChanged(bool paused);
@@ -374,6 +415,10 @@ interface IPassepartoutBase {
     /// @param name Its new name.
     /// @param metadataURI Its new metadata.
     event VenueUpdated(uint32 indexed venueId, string name, string metadataURI);
+    /// @notice A venue's tax profile was set; its taxability applies to future bookings.
+    /// @param venueId The venue.
+    /// @param profile The profile.
+    event VenueTaxProfileSet(uint32 indexed venueId, TaxProfile profile);
     /// @notice A venue's pause was switched.
     /// @param venueId The venue.
     /// @param paused Whether it now refuses new bookings.
@@ -419,8 +464,10 @@ interface IPassepartoutBase {
     /// @param start The window's start.
     /// @param end The window's end.
     /// @param currency The payment's currency.
-    /// @param amount The price paid, now in escrow.
+    /// @param amount The pre-tax price, now in escrow.
     /// @param splitId The payee split its escrow settles into.
+    /// @param gst The GST paid, in escrow with the price (the member paid `amount + gst + qst`).
+    /// @param qst The QST paid, in escrow with the price.
     event Booked(
         uint256 indexed passId,
         uint32 indexed resourceId,
@@ -431,22 +478,29 @@ interface IPassepartoutBase {
         uint64 end,
         address currency,
         uint96 amount,
-        uint32 splitId
+        uint32 splitId,
+        uint96 gst,
+        uint96 qst
     );
     /// @notice A booking was cancelled and its pass burned.
     /// @param passId The pass.
     /// @param by The caller (the holder, or the venue's operator).
     /// @param byOperator Whether it was the operator's full-refund cancellation.
     /// @param refundTo The holder, to whom the refund went (or was credited, see {RefundCredited}).
-    /// @param refund The amount refunded.
-    /// @param retained The amount kept by the payees of the booking's split (policy penalty), already settled.
+    /// @param refund The pre-tax amount refunded (the holder got `refund + gstRefund + qstRefund`).
+    /// @param retained The pre-tax amount kept by the payees of the booking's split (policy penalty),
+    /// already settled, with its taxes into the split's tax pool.
+    /// @param gstRefund The GST refunded: the GST of `refund`, rounded to the cent like the booking's.
+    /// @param qstRefund The QST refunded: the QST of `refund`.
     event Cancelled(
         uint256 indexed passId,
         address indexed by,
         bool byOperator,
         address refundTo,
         uint96 refund,
-        uint96 retained
+        uint96 retained,
+        uint96 gstRefund,
+        uint96 qstRefund
     );
     /// @notice A refund whose direct payment failed was credited instead.
     /// @param account The refund's beneficiary, who may {withdrawCredit}.
@@ -459,10 +513,12 @@ interface IPassepartoutBase {
     /// @param amount The amount paid.
     event CreditWithdrawn(address indexed account, address indexed currency, uint256 amount);
     /// @notice A pass's escrow (the `amount` of its {Booked} event) moved into the pool of that
-    /// event's split and currency.
+    /// event's split and currency, and its taxes into the split's tax pool.
     /// @param passId The pass.
     /// @param fee The network fee part of it.
-    event Settled(uint256 indexed passId, uint96 fee);
+    /// @param gst The GST settled.
+    /// @param qst The QST settled.
+    event Settled(uint256 indexed passId, uint96 fee, uint96 gst, uint96 qst);
     /// @notice A payee withdrew its share of a split's pool.
     /// @param splitId The split.
     /// @param currency The currency.
@@ -475,6 +531,13 @@ interface IPassepartoutBase {
     /// @param treasury The treasury paid.
     /// @param amount The amount paid.
     event FeesClaimed(uint32 indexed splitId, address indexed currency, address indexed treasury, uint256 amount);
+
+    /// @notice The taxes settled in a split's tax pool were paid to its venue's tax payee.
+    /// @param splitId The split.
+    /// @param currency The currency.
+    /// @param taxPayee The venue's tax payee, paid.
+    /// @param amount The amount paid (GST and QST).
+    event TaxesClaimed(uint32 indexed splitId, address indexed currency, address indexed taxPayee, uint256 amount);
 
     /// @notice A door was registered or updated.
     /// @param doorId The door.

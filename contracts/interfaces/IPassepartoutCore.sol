@@ -14,9 +14,10 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     /// @notice Books `[start, end)` of one unit (`unit == ANY_UNIT` picks the lowest free one) and
     /// mints the pass to `recipient` (a contract recipient must accept ERC-721s, or the booking
     /// reverts with `TransferToNonERC721ReceiverImplementer` unless its hook reverted with a reason).
-    /// Pays in the resource's currency: ETH with `msg.value ≥ price` (change returned), or an
-    /// ERC-20 approved beforehand, of which exactly `price` must arrive. The member pins the terms it
-    /// was shown: reverts if the price exceeds `maxPrice` ({BookingPriceAboveMax}) or if the
+    /// Pays the price with taxes ({quote}) in the resource's currency: ETH with `msg.value ≥ total`
+    /// (change returned), or an ERC-20 approved beforehand, of which exactly `total` must arrive. The
+    /// member pins the terms it was shown: reverts if the total exceeds `maxPrice`
+    /// ({BookingPriceAboveMax}) or if the
     /// resource's cancellation policy or transferability is no longer `policyId` / `transferable`
     /// ({BookingTermsChanged}). The pass keeps that policy and transferability for its whole life.
     /// The pass id is in the {Booked} event (and the ERC-721 `Transfer` from address(0)).
@@ -48,13 +49,14 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
         bytes32 s
     ) external returns (uint256 passId);
 
-    /// @notice By the holder before start: refund per the booking's policy, paid directly; the
-    /// rest goes to the payees. By the venue operator while unsettled and before the booking's end:
-    /// full refund to the holder, credited (see {withdrawCredit}) if the direct payment fails; after
+    /// @notice By the holder before start: refund per the booking's policy, with the taxes of the
+    /// refunded pre-tax amount, paid directly; the rest goes to the payees (its taxes to the tax
+    /// pool). By the venue operator while unsettled and before the booking's end: full refund with
+    /// its taxes to the holder, credited (see {withdrawCredit}) if the direct payment fails; after
     /// the end it reverts {PassAlreadyEnded}. Frees the slots, burns the pass.
     function cancel(uint256 passId) external;
 
-    /// @notice Refund the holder would get by cancelling at `time`.
+    /// @notice Refund the holder would get by cancelling at `time`, taxes included.
     function refundAt(uint256 passId, uint64 time) external view returns (uint256 refund);
 
     /// @notice Moves each pass's escrow into its split's pool once its release time has come.
@@ -81,6 +83,14 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     function claimFees(uint32 splitId, address currency) external returns (uint256 amount);
     /// @notice Network fees accrued and not yet paid in a split's pool.
     function claimableFees(uint32 splitId, address currency) external view returns (uint256);
+    /// @notice Pays the venue's tax payee the taxes settled in a split's tax pool. Anyone may call.
+    function claimTaxes(uint32 splitId, address currency) external returns (uint256 amount);
+    /// @notice Taxes settled into a split's tax pool in `currency`, in total, and the part already
+    /// paid by {claimTaxes}.
+    function taxPool(
+        uint32 splitId,
+        address currency
+    ) external view returns (uint128 gst, uint128 qst, uint256 claimed);
     /// @notice Withdraws refunds that could not be paid directly.
     function withdrawCredit(address currency) external returns (uint256 amount);
     function credit(address account, address currency) external view returns (uint256);

@@ -39,8 +39,23 @@ interface IVenueRegistry is IPassepartoutBase {
     function setNetworkPaused(bool paused_) external;
     function networkPaused() external view returns (bool);
 
-    /// @notice Price of booking `[start, end)` (hours on the grid) at the resource's current prices.
-    function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 price);
+    /// @notice Admin only. Sets the GST and QST rates of future bookings of taxable venues, in parts
+    /// per 100,000 (GST 5 % = 5,000, QST 9.975 % = 9,975), each ≤ 100,000 ({TaxRateTooHigh}).
+    /// Existing passes keep the rates they were booked at.
+    function setTaxRates(uint32 gstRate, uint32 qstRate) external;
+    /// @notice The GST and QST rates of new bookings, in parts per 100,000.
+    function taxRates() external view returns (uint32 gstRate, uint32 qstRate);
+
+    /// @notice What booking `[start, end)` (hours on the grid) costs now, taxes included: the amount
+    /// {book} charges and its `maxPrice` is compared with.
+    function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 total);
+    /// @notice {quote} in parts: the pre-tax price at the resource's current prices, the GST and QST
+    /// at the current rates if its venue is taxable (each rounded half-up to the cent), and their sum.
+    function quoteBreakdown(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end
+    ) external view returns (uint256 preTax, uint256 gst, uint256 qst, uint256 total);
     /// @notice Whether `unit` is free over `[start, end)`.
     function isUnitFree(uint32 resourceId, uint16 unit, uint64 start, uint64 end) external view returns (bool);
 
@@ -70,6 +85,13 @@ interface IVenueRegistry is IPassepartoutBase {
     function proposeVenueOperator(uint32 venueId, address newOperator) external;
     /// @notice Step 2 of the operator hand-over, by the proposed operator.
     function acceptVenueOperator(uint32 venueId) external;
+    /// @notice Operator only. Sets the venue's billing identity and whether new bookings are taxed.
+    /// Names are valid UTF-8 (legal name 1–100 bytes, address 1–200); the GST and QST numbers must be
+    /// well-formed ({GstNumberInvalid}, {QstNumberInvalid}) when given, and both given when taxable;
+    /// the tax payee is not address(0). Existing passes keep the taxes they were booked with.
+    function setVenueTaxProfile(uint32 venueId, TaxProfile calldata profile) external;
+    /// @notice A venue's tax profile (empty until set).
+    function venueTaxProfile(uint32 venueId) external view returns (TaxProfile memory);
     function venue(uint32 venueId) external view returns (Venue memory);
     function venueCount() external view returns (uint32);
 

@@ -6,6 +6,8 @@ pragma solidity 0.8.30;
 /// `setFeeBps` can switch the fee on after allow-listing, as some real tokens can.
 contract FeeOnTransferToken {
     uint256 public feeBps = 100;
+    // solhint-disable-next-line const-name-snakecase
+    uint8 public constant decimals = 18; // the protocol reads it to round taxes to the cent
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
 

@@ -12,6 +12,8 @@ contract OddToken {
     }
 
     Mode public mode;
+    // solhint-disable-next-line const-name-snakecase
+    uint8 public constant decimals = 18; // the protocol reads it to round taxes to the cent
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
 

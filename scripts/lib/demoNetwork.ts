@@ -37,9 +37,14 @@ export type DemoResource = {
   description: { fr: string; en: string };
 };
 
+/** The network admin's tax rates, in parts per 100,000: GST 5 %, QST 9.975 % (Québec, 2026). */
+export const TAX_RATES = { gst: 5_000, qst: 9_975 };
+
 export type DemoVenue = {
   name: string;
   operator: number;
+  /** Billing identity for receipts; every demo venue is a GST and QST registrant, taxes go to its operator. */
+  tax: { legalName: string; postalAddress: string; gstNumber: string; qstNumber: string };
   payees: { account: number; role: string; shareBps: number }[];
   metadata: {
     place: string;
@@ -85,6 +90,12 @@ export const DEMO_VENUES: DemoVenue[] = [
   {
     name: "Le Lab",
     operator: 1,
+    tax: {
+      legalName: "Coopérative Le Lab de Vallée-Jonction",
+      postalAddress: "255, rue du Couvent, Vallée-Jonction (Québec) G0S 3J0",
+      gstNumber: "714356289RT0001",
+      qstNumber: "1221873645TQ0001",
+    },
     payees: [
       { account: 1, role: "operator", shareBps: 7_000 },
       { account: 2, role: "building owner", shareBps: 3_000 },
@@ -155,6 +166,12 @@ export const DEMO_VENUES: DemoVenue[] = [
   {
     name: "etc Saint-Germain",
     operator: 3,
+    tax: {
+      legalName: "Espace de travail collaboratif Saint-Germain inc.",
+      postalAddress: "276, route 230 Ouest, Saint-Germain-de-Kamouraska (Québec) G0L 3G0",
+      gstNumber: "802945613RT0001",
+      qstNumber: "1226549803TQ0001",
+    },
     payees: [
       { account: 3, role: "operator", shareBps: 8_000 },
       { account: 4, role: "fabrique (church owner)", shareBps: 2_000 },
@@ -178,6 +195,12 @@ export const DEMO_VENUES: DemoVenue[] = [
   {
     name: "L'Ancienne Caisse",
     operator: 5,
+    tax: {
+      legalName: "Cotravail L'Ancienne Caisse SENC",
+      postalAddress: "322, avenue de Gaspé Ouest, Saint-Jean-Port-Joli (Québec) G0R 3G0",
+      gstNumber: "795126834RT0001",
+      qstNumber: "1230987456TQ0001",
+    },
     payees: [
       { account: 5, role: "operator", shareBps: 6_000 },
       { account: 6, role: "building owner", shareBps: 3_500 },

@@ -4,7 +4,15 @@ import { Contract, type ContractTransactionResponse, type Signer } from "ethers"
 import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "./demoKeys.ts";
-import { DEMO_MEMBERS, DEMO_VENUES, MEMBER_CAD, POLICIES, jsonDataUri, type DemoPolicy } from "./demoNetwork.ts";
+import {
+  DEMO_MEMBERS,
+  DEMO_VENUES,
+  MEMBER_CAD,
+  POLICIES,
+  TAX_RATES,
+  jsonDataUri,
+  type DemoPolicy,
+} from "./demoNetwork.ts";
 
 export class AlreadySeededError extends Error {
   constructor(venues: number) {
@@ -31,6 +39,9 @@ export async function seedDemo(
   if (existing > 0) throw new AlreadySeededError(existing);
 
   const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
+
+  log(`tax rates: GST ${TAX_RATES.gst / 1000} %, QST ${TAX_RATES.qst / 1000} %`);
+  await mined(pp.setTaxRates(TAX_RATES.gst, TAX_RATES.qst));
 
   log("cancellation policies");
   const policyIds = {} as Record<DemoPolicy, number>;
@@ -70,6 +81,8 @@ export async function seedDemo(
         v.payees.map((p) => p.shareBps),
       ),
     );
+
+    await mined(op.setVenueTaxProfile(venueId, { ...v.tax, taxPayee: await operator.getAddress(), taxable: true }));
 
     const resources: Record<string, number> = {};
     for (const r of v.resources) {

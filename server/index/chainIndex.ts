@@ -668,6 +668,8 @@ export class ChainIndex {
           block,
         });
         const venueId = this.resources.get(a.resourceId)?.venueId;
+        // Pre-tax amounts throughout: the GST and QST of Booked, Cancelled and Settled are the venue's
+        // tax pool, not its revenue.
         if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: a.amount });
         break;
       }

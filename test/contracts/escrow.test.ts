@@ -63,7 +63,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [f.price, -f.price]);
         await expect(tx)
           .to.emit(f.pp, "Cancelled")
-          .withArgs(f.passId, f.member.address, false, f.member.address, f.price, 0);
+          .withArgs(f.passId, f.member.address, false, f.member.address, f.price, 0, 0, 0);
         await expect(tx).to.emit(f.pp, "Transfer").withArgs(f.member.address, ethers.ZeroAddress, f.passId);
         expect(await f.pp.isUnitFree(1, 0, f.start, f.start + DAY)).to.equal(true);
         expect(await f.pp.balanceOf(f.member.address)).to.equal(0);
@@ -84,7 +84,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(tx).to.changeEtherBalance(ethers, f.member, half);
         await expect(tx)
           .to.emit(f.pp, "Cancelled")
-          .withArgs(f.passId, f.member.address, false, f.member.address, half, half);
+          .withArgs(f.passId, f.member.address, false, f.member.address, half, half, 0, 0);
         const [gross, poolFee] = await f.pp.pool(1, ETH);
         expect(gross).to.equal(half);
         expect(poolFee).to.equal(fee(half));
@@ -99,7 +99,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const tx = f.pp.connect(f.member).cancel(passId);
         await expect(tx)
           .to.emit(f.pp, "Cancelled")
-          .withArgs(passId, f.member.address, false, f.member.address, 0, ROOM_PRICES.hour);
+          .withArgs(passId, f.member.address, false, f.member.address, 0, ROOM_PRICES.hour, 0, 0);
         await expect(tx).to.changeEtherBalance(ethers, f.member, 0);
         expect((await f.pp.pool(1, ETH))[0]).to.equal(ROOM_PRICES.hour);
       });
@@ -120,7 +120,9 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         const f = await withDeskBooking();
         await settled(f, [f.passId], f.start - DAY + 1n);
         const tx = f.pp.connect(f.member).cancel(f.passId);
-        await expect(tx).to.emit(f.pp, "Cancelled").withArgs(f.passId, f.member.address, false, f.member.address, 0, 0);
+        await expect(tx)
+          .to.emit(f.pp, "Cancelled")
+          .withArgs(f.passId, f.member.address, false, f.member.address, 0, 0, 0, 0);
         await expect(tx).to.changeTokenBalance(ethers, f.cad, f.member, 0);
         expect(await f.pp.isUnitFree(2, 0, f.start, f.start + 2n * HOUR)).to.equal(true);
         expect((await f.pp.pool(1, f.cadAddress))[0]).to.equal(f.price);
@@ -182,7 +184,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await expect(tx).to.changeEtherBalances(ethers, [f.member, f.address], [f.price, -f.price]);
         await expect(tx)
           .to.emit(f.pp, "Cancelled")
-          .withArgs(f.passId, f.operator.address, true, f.member.address, f.price, 0);
+          .withArgs(f.passId, f.operator.address, true, f.member.address, f.price, 0, 0, 0);
         expect(await f.pp.isUnitFree(1, 0, f.start, f.start + DAY)).to.equal(true);
       });
 
@@ -214,7 +216,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
           .withArgs(f.passId, f.operator.address);
         await expect(f.pp.connect(f.other).cancel(f.passId))
           .to.emit(f.pp, "Cancelled")
-          .withArgs(f.passId, f.other.address, true, f.member.address, f.price, 0);
+          .withArgs(f.passId, f.other.address, true, f.member.address, f.price, 0, 0, 0);
       });
     });
 
@@ -233,6 +235,8 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
             f.operator.address,
             ROOM_PRICES.hour / 2n,
             ROOM_PRICES.hour / 2n,
+            0,
+            0,
           );
       });
 
@@ -243,7 +247,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
         await time.setNextBlockTimestamp(s);
         await expect(f.pp.connect(f.operator).cancel(passId))
           .to.emit(f.pp, "Cancelled")
-          .withArgs(passId, f.operator.address, true, f.operator.address, ROOM_PRICES.hour, 0);
+          .withArgs(passId, f.operator.address, true, f.operator.address, ROOM_PRICES.hour, 0, 0, 0);
       });
     });
 
@@ -260,7 +264,7 @@ describe("Passepartout escrow, cancellation, settlement and claims", function ()
           .to.emit(f.pp, "RefundCredited")
           .withArgs(ha, ETH, ROOM_PRICES.hour)
           .and.to.emit(f.pp, "Cancelled")
-          .withArgs(1, f.operator.address, true, ha, ROOM_PRICES.hour, 0);
+          .withArgs(1, f.operator.address, true, ha, ROOM_PRICES.hour, 0, 0, 0);
         expect(await f.pp.credit(ha, ETH)).to.equal(ROOM_PRICES.hour);
         expect(await ethers.provider.getBalance(f.address)).to.equal(ROOM_PRICES.hour);
 

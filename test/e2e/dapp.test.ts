@@ -114,7 +114,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
   test("a member books the current hour in TestCAD with a permit and the pass appears", async () => {
     await openDesk(member);
     await member.page.getByRole("button", { name: "Now (this hour)" }).click();
-    await member.page.getByTestId("price").getByText("5.00 tCAD").waitFor();
+    await member.page.getByTestId("price").getByText("5.75 tCAD").waitFor();
     await member.page
       .getByTestId("policy")
       .getByText(/100%.*full price/)
@@ -190,11 +190,11 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     );
     await page.keyboard.press("Enter");
     await page.locator(`button.slot[data-t="${target}"][aria-pressed="true"]`).waitFor();
-    await page.getByTestId("price").getByText("5.00 tCAD").waitFor();
+    await page.getByTestId("price").getByText("5.75 tCAD").waitFor();
     assert.deepEqual(await unlabelledControls(page), [], "resource page");
     // Leaving the calendar (back to the form's Book button) takes one Shift+Tab per week button, not one per hour slot.
     const book = await tabTo(member, /^Book for /, 4, "Shift+Tab");
-    assert.match(book.name, /5\.00\s+tCAD/);
+    assert.match(book.name, /5\.75\s+tCAD/);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-t")), null);
 
     await page.getByRole("link", { name: "My passes", exact: true }).click();
@@ -258,18 +258,22 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await openDesk(member);
     const start = Math.floor(Date.now() / 1000 / HOUR) * HOUR + 72 * HOUR;
     await member.page.locator(`button.slot[data-t="${start}"]`).click();
-    await member.page.getByTestId("price").getByText("5.00 tCAD").waitFor();
+    await member.page.getByTestId("price").getByText("5.75 tCAD").waitFor();
     const passId = await bookSelected(member);
     const balanceBooked = await chain.cadBalance(member.address);
 
     await member.page.getByRole("link", { name: "My passes", exact: true }).click();
     const pass = member.page.locator(`section.upcoming li[data-pass-id="${passId}"]`);
     await pass.getByRole("button", { name: "Cancel booking" }).click();
-    await pass.getByTestId("refund-preview").getByText("Cancelling now refunds 5.00 tCAD.").waitFor();
+    await pass.getByTestId("refund-preview").getByText("Cancelling now refunds 5.75 tCAD.").waitFor();
     await screenshot(member.page, "5-cancel-preview");
     await pass.getByRole("button", { name: "Confirm cancellation" }).click();
-    await pass.getByTestId("cancel-done").getByText("Cancelled. 5.00 tCAD refunded to your wallet.").waitFor();
-    assert.equal((await chain.cadBalance(member.address)) - balanceBooked, 5_000_000n, "5 TestCAD back on chain");
+    await pass.getByTestId("cancel-done").getByText("Cancelled. 5.75 tCAD refunded to your wallet.").waitFor();
+    assert.equal(
+      (await chain.cadBalance(member.address)) - balanceBooked,
+      5_750_000n,
+      "5 TestCAD and its 0.75 of taxes back on chain",
+    );
     assertNoConsoleErrors(member);
   });
 
@@ -297,7 +301,8 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await claim.click();
     await dash.getByText(/^Claimed /).waitFor();
     const gained = (await chain.cadBalance(op.address)) - before;
-    // 5 TestCAD booked, 3 % network fee, 80 % share: 3.88 TestCAD.
+    // 5 TestCAD booked before tax (5.75 paid), 3 % network fee, 80 % share: 3.88 TestCAD; the
+    // 0.75 of taxes go to the tax pool, not to the payees.
     assert.equal(gained, 3_880_000n);
     assertNoConsoleErrors(op);
     await op.page.context().close();
@@ -489,7 +494,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await fr.page.getByRole("link", { name: "etc Saint-Germain" }).click();
     await fr.page.getByRole("link", { name: "Poste partagé", exact: true }).click();
     await fr.page.getByRole("button", { name: "Maintenant (cette heure-ci)" }).click();
-    await fr.page.getByTestId("price").getByText("5,00 tCAD").waitFor();
+    await fr.page.getByTestId("price").getByText("5,75 tCAD").waitFor();
     await fr.page.getByText("Connectez votre portefeuille pour réserver.").waitFor();
     await screenshot(fr.page, "7-french-booking");
     const english = await fr.page.locator("main").innerText();

@@ -71,7 +71,7 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     const before = await bookedBy(member.address);
     await openDesk(member);
     await member.page.getByRole("button", { name: "Now (this hour)" }).click();
-    await member.page.getByTestId("price").getByText("5.00 tCAD").waitFor();
+    await member.page.getByTestId("price").getByText("5.75 tCAD").waitFor();
     const sent = member.wallet.requests.length;
     await member.page.getByRole("button", { name: /^Book for / }).dblclick();
     const done = member.page.getByText(/Booked! Pass #\d+/);
@@ -104,14 +104,14 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     assert.equal(onChain.settled, true);
     await member.page.goto(`${stack.demo.url}#/passes`);
     const pass = member.page.locator(`li[data-pass-id="${passId}"]`);
-    await pass.getByText(`Pass #${passId} · Unit 1 · Paid 5.00 tCAD`).waitFor();
+    await pass.getByText(`Pass #${passId} · Unit 1 · Paid 5.75 tCAD`).waitFor();
   });
 
   test("a cancelled booking stays in the member's history with its refund", async () => {
     await openDesk(member);
     const start = Math.floor(Date.now() / 1000 / HOUR) * HOUR + 72 * HOUR;
     await member.page.locator(`button.slot[data-t="${start}"]`).click();
-    await member.page.getByTestId("price").getByText("5.00 tCAD").waitFor();
+    await member.page.getByTestId("price").getByText("5.75 tCAD").waitFor();
     await member.page.getByRole("button", { name: /^Book for / }).click();
     const passId = (await member.page.getByText(/Booked! Pass #\d+/).textContent())!.match(/#(\d+)/)![1];
     await member.page.getByRole("link", { name: "My passes", exact: true }).click();
@@ -121,8 +121,8 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     await live.getByTestId("cancel-done").waitFor();
     await member.page.reload();
     const gone = member.page.locator(`section.cancelled li[data-pass-id="${passId}"]`);
-    await gone.getByTestId("refund").getByText("Cancelled by you · refunded 5.00 tCAD").waitFor();
-    await gone.getByText(/Paid 5\.00\stCAD/).waitFor();
+    await gone.getByTestId("refund").getByText("Cancelled by you · refunded 5.75 tCAD").waitFor();
+    await gone.getByText(/Paid 5\.75\stCAD/).waitFor();
     assert.equal(await member.page.locator(`section.upcoming li[data-pass-id="${passId}"]`).count(), 0);
   });
 
@@ -142,7 +142,7 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     await openDesk(broke);
     await broke.page.getByRole("button", { name: "Now (this hour)" }).click();
     const note = broke.page.getByTestId("insufficient");
-    await note.getByText("Insufficient funds: your balance is 0.00 tCAD, this booking costs 5.00 tCAD.").waitFor();
+    await note.getByText("Insufficient funds: your balance is 0.00 tCAD, this booking costs 5.75 tCAD.").waitFor();
     const book = broke.page.getByRole("button", { name: /^Book for / });
     assert.equal(await book.isDisabled(), true);
     assert.equal(await book.getAttribute("aria-describedby"), await note.getAttribute("id"));

@@ -40,6 +40,24 @@ describe("BookingSummary", () => {
     expect(screen.getByText(/never be charged more than this quote/)).toBeTruthy();
   });
 
+  it("shows the pre-tax price, GST and QST under the total when the venue charges taxes", () => {
+    const taxes = { preTax: 10_000_000n, gst: 500_000n, qst: 1_000_000n };
+    renderSummary({ price: 11_500_000n, taxes });
+    expect(screen.getByTestId("price").textContent).toBe("11.50\u00a0tCAD");
+    expect(screen.getByTestId("taxes").textContent).toBe(
+      "10.00\u00a0tCAD before tax + GST 0.50\u00a0tCAD + QST 1.00\u00a0tCAD",
+    );
+    renderSummary({ price: 11_500_000n, taxes }, "fr");
+    expect(screen.getAllByTestId("taxes")[1].textContent).toBe(
+      "10,00\u00a0tCAD avant taxes + TPS 0,50\u00a0tCAD + TVQ 1,00\u00a0tCAD",
+    );
+  });
+
+  it("shows no tax line for an untaxed venue", () => {
+    renderSummary({ taxes: { preTax: 10_000_000n, gst: 0n, qst: 0n } });
+    expect(screen.queryByTestId("taxes")).toBeNull();
+  });
+
   it("spells out every refund tier with its deadline, then the no-refund step", () => {
     renderSummary({});
     const items = within(screen.getByTestId("policy"))

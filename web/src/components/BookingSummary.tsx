@@ -9,7 +9,10 @@ export type BookingSummaryProps = {
   end: number | null;
   timeZone: string;
   currency: Currency | undefined;
+  /** The total, taxes included. */
   price: bigint | undefined;
+  /** The quote's parts: shown when the venue charges taxes. */
+  taxes?: { preTax: bigint; gst: bigint; qst: bigint };
   quoting: boolean;
   quoteError: string | null;
   tiers: readonly RefundTier[] | undefined;
@@ -24,6 +27,7 @@ export function BookingSummary({
   timeZone,
   currency,
   price,
+  taxes,
   quoting,
   quoteError,
   tiers,
@@ -49,6 +53,15 @@ export function BookingSummary({
             "—"
           )}
         </dd>
+        {!quoteError && taxes && currency && taxes.gst + taxes.qst > 0n && (
+          <dd data-testid="taxes" className="muted small">
+            {t("book.taxes", {
+              preTax: formatAmount(taxes.preTax, currency, locale),
+              gst: formatAmount(taxes.gst, currency, locale),
+              qst: formatAmount(taxes.qst, currency, locale),
+            })}
+          </dd>
+        )}
       </dl>
       {price !== undefined && currency && (
         <p className="muted small">

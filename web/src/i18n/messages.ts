@@ -142,6 +142,7 @@ const m = {
   "book.duration": ["Duration", "Durée"],
   "book.window": ["Window", "Créneau"],
   "book.price": ["Price", "Prix"],
+  "book.taxes": ["{preTax} before tax + GST {gst} + QST {qst}", "{preTax} avant taxes + TPS {gst} + TVQ {qst}"],
   "book.quoting": ["Getting the price…", "Calcul du prix…"],
   "book.quoteFailed": ["No price for this window: {message}", "Pas de prix pour ce créneau : {message}"],
   "book.maxPrice": ["You will never be charged more than this quote.", "Vous ne paierez jamais plus que ce prix."],

@@ -238,6 +238,8 @@ export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise
         currency: a.currency,
         amount: a.amount,
         splitId: a.splitId,
+        gst: a.gst,
+        qst: a.qst,
         releaseTime,
         blockNumber,
         cancelled: isCancelled,
@@ -291,7 +293,8 @@ export async function loadPass(p: Protocol, id: bigint, viewer?: Address): Promi
 
 /**
  * Passes the account holds now, passes lent to it, and its cancelled bookings (refunded to it),
- * each with the amount paid as the Booked event recorded it: the pass's escrow reads 0 once settled.
+ * each with the amount paid, taxes included, as the Booked event recorded it (the pass's escrow
+ * reads 0 once settled), and for a cancelled one the refund with its taxes.
  */
 export async function loadPassesOf(p: Protocol, account: Address): Promise<PassInfo[]> {
   const [received, lent, cancels] = await Promise.all([
@@ -313,7 +316,7 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
   );
   for (const pass of live) {
     const b = bookedById.get(pass.id);
-    if (b) pass.amount = b.amount;
+    if (b) pass.amount = b.amount + b.gst + b.qst;
   }
   const cancelled: PassInfo[] = [];
   for (const { args: c } of mine) {
@@ -327,14 +330,14 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
       start: Number(b.start),
       end: Number(b.end),
       currency: b.currency,
-      amount: b.amount,
+      amount: b.amount + b.gst + b.qst,
       policyId: 0,
       releaseTime: 0,
       settled: false,
       guest: null,
       guestExpires: 0,
       asGuest: false,
-      cancelled: { refund: c.refund, byOperator: c.byOperator },
+      cancelled: { refund: c.refund + c.gstRefund + c.qstRefund, byOperator: c.byOperator },
     });
   }
   return [...live, ...cancelled];
@@ -360,12 +363,25 @@ export function claimableFees(p: Protocol, splitId: number, currency: Address): 
   return readContract(p.client, { ...p.contract, functionName: "claimableFees", args: [splitId, currency] });
 }
 
+/** What booking `[start, end)` costs now, taxes included: the amount `book` charges at most. */
 export function quote(p: Protocol, resourceId: number, start: number, end: number): Promise<bigint> {
   return readContract(p.client, {
     ...p.contract,
     functionName: "quote",
     args: [resourceId, BigInt(start), BigInt(end)],
   });
+}
+
+export type Quote = { preTax: bigint; gst: bigint; qst: bigint; total: bigint };
+
+/** {quote} in parts: pre-tax price, GST and QST (0 for an untaxed venue), total. */
+export async function quoteBreakdown(p: Protocol, resourceId: number, start: number, end: number): Promise<Quote> {
+  const [preTax, gst, qst, total] = await readContract(p.client, {
+    ...p.contract,
+    functionName: "quoteBreakdown",
+    args: [resourceId, BigInt(start), BigInt(end)],
+  });
+  return { preTax, gst, qst, total };
 }
 
 export function refundAt(p: Protocol, passId: bigint, at: number): Promise<bigint> {

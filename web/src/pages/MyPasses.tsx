@@ -251,7 +251,8 @@ function CancelPass({ pass }: { pass: PassView }) {
     try {
       const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
-      setDone(ev?.args.refund ?? preview.data ?? 0n);
+      // What came back: the pre-tax refund and its GST and QST.
+      setDone(ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : (preview.data ?? 0n));
       setAsking(false);
       setTimeout(() => void refresh(), 4000);
     } catch (e) {

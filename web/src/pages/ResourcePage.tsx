@@ -13,7 +13,7 @@ import {
   useVenue,
 } from "../hooks/queries.ts";
 import { useI18n, type Translate } from "../i18n/i18n.tsx";
-import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, type Resource } from "../lib/protocol.ts";
+import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, quoteBreakdown, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
 import { useTitle } from "../hooks/useTitle.ts";
@@ -78,7 +78,7 @@ function BookResource({
 
   const quote = useQuery({
     queryKey: ["chain", "quote", r.id, start, end],
-    queryFn: () => readQuote(protocol, r.id, start!, end!),
+    queryFn: () => quoteBreakdown(protocol, r.id, start!, end!),
     enabled: start !== null,
     refetchInterval: 10_000,
     retry: false,
@@ -91,7 +91,8 @@ function BookResource({
     enabled: address !== undefined,
     refetchInterval: 10_000,
   });
-  const short = quote.data !== undefined && balance.data !== undefined && balance.data < quote.data;
+  const total = quote.data?.total; // taxes included: what `book` charges
+  const short = total !== undefined && balance.data !== undefined && balance.data < total;
   const doneRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (booked !== null) doneRef.current?.focus(); // the Book button is disabled while working: keep focus on the outcome
@@ -213,7 +214,8 @@ function BookResource({
             end={end}
             timeZone={timeZone}
             currency={currency.data}
-            price={quote.data}
+            price={total}
+            taxes={quote.data}
             quoting={quote.isFetching}
             quoteError={quote.error ? (toUiError(quote.error).detail ?? quote.error.message) : null}
             tiers={policy.data}
@@ -227,20 +229,20 @@ function BookResource({
                 <p className="error" id="book-short" data-testid="insufficient">
                   {t("book.short", {
                     balance: formatAmount(balance.data!, currency.data, locale),
-                    price: formatAmount(quote.data!, currency.data, locale),
+                    price: formatAmount(total!, currency.data, locale),
                   })}
                 </p>
               )}
               <button
                 type="submit"
                 className="primary big"
-                disabled={start === null || quote.data === undefined || flow.busy || short}
+                disabled={start === null || total === undefined || flow.busy || short}
                 aria-describedby={short ? "book-short" : undefined}
               >
                 {flow.busy
                   ? t("common.working")
-                  : quote.data !== undefined && currency.data
-                    ? t("book.submit", { price: formatAmount(quote.data, currency.data, locale) })
+                  : total !== undefined && currency.data
+                    ? t("book.submit", { price: formatAmount(total, currency.data, locale) })
                     : t("resource.book")}
               </button>
             </>

@@ -53,7 +53,10 @@ export function createCors(origins: readonly string[]): Cors {
  * The client's address: the socket's peer, or, behind a trusted proxy (TRUST_PROXY), the first
  * address of X-Forwarded-For (the client as the outermost proxy saw it).
  */
-export function clientIp(req: Pick<IncomingMessage, "headers" | "socket">, trustProxy: boolean): string | undefined {
+export function clientIp(
+  req: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string } },
+  trustProxy: boolean,
+): string | undefined {
   if (trustProxy) {
     const xff = req.headers["x-forwarded-for"];
     const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();

@@ -6,7 +6,7 @@ import { RateLimiter, clientIp, createCors, ipKey } from "../../server/http/poli
 
 const req = (remoteAddress: string, xff?: string) => ({
   headers: xff === undefined ? {} : { "x-forwarded-for": xff },
-  socket: { remoteAddress } as never,
+  socket: { remoteAddress },
 });
 
 describe("HTTP policy", () => {

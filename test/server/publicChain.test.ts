@@ -9,8 +9,9 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createPublicClient, http } from "viem";
-import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
+import { createPublicClient, createWalletClient, defineChain, http } from "viem";
+import { generatePrivateKey, privateKeyToAccount, privateKeyToAddress } from "viem/accounts";
+import { readArtifact } from "../../scripts/lib/artifacts.ts";
 import { freePort, killGroup, ROOT, startHardhatNode, type HardhatNode } from "../helpers/localChain.ts";
 import { exitOf, run, waitHttp } from "../helpers/processes.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
@@ -19,7 +20,6 @@ import { venueRegistryAbi } from "../../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../../protocol/deployments.ts";
 
 const CHAIN_ID = 84532;
-const STABLECOIN = "0x000000000000000000000000000000000000Cad0";
 
 describe("deploying to a public chain with Ignition, then a relayer in production configuration", () => {
   let node: HardhatNode;
@@ -29,11 +29,12 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
   const deploymentsDir = path.dirname(tempFile("x"));
   let deployments: Deployments;
   const multisig = () => node.accounts[5];
+  let stablecoin: `0x${string}`; // the network's CAD stablecoin (a TestCAD here): allow-listing reads its decimals
 
   /** `hardhat ignition deploy` of the hand-over module (it uses the protocol's) to `baseSepolia`. */
   function ignitionDeploy() {
     const params = tempFile("parameters.json");
-    writeFileSync(params, JSON.stringify({ HandOver: { stablecoin: STABLECOIN, admin: multisig().address } }));
+    writeFileSync(params, JSON.stringify({ HandOver: { stablecoin, admin: multisig().address } }));
     return exitOf(
       run(
         "node_modules/hardhat/dist/src/cli.js",
@@ -59,6 +60,21 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
 
   before(async () => {
     node = await startHardhatNode({ chainId: CHAIN_ID });
+    const chain = defineChain({
+      id: CHAIN_ID,
+      name: "base-sepolia-sim",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [node.rpcUrl] } },
+    });
+    const issuer = createWalletClient({
+      account: privateKeyToAccount(node.accounts[6].privateKey),
+      chain,
+      transport: http(node.rpcUrl),
+    });
+    const { abi, bytecode } = readArtifact("TestCAD");
+    const hash = await issuer.deployContract({ abi, bytecode });
+    const receipt = await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash });
+    stablecoin = receipt.contractAddress!;
   });
   after(async () => {
     for (const c of children) await killGroup(c);
@@ -91,9 +107,15 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
       address: deployments.contracts.Passepartout.address,
       abi: venueRegistryAbi,
       functionName: "isCurrencyAllowed",
-      args: [STABLECOIN],
+      args: [stablecoin],
     });
     assert.equal(allowed, true, "the stablecoin is allowed");
+    const rates = await registry.readContract({
+      address: deployments.contracts.Passepartout.address,
+      abi: venueRegistryAbi,
+      functionName: "taxRates",
+    });
+    assert.deepEqual(rates, [5000, 9975], "GST 5 %, QST 9.975 %");
     assert.equal((await p.read("admin", [])).toLowerCase(), node.accounts[0].address.toLowerCase());
     await p.write(multisig(), { functionName: "acceptAdmin", args: [] });
     assert.equal((await p.read("admin", [])).toLowerCase(), multisig().address.toLowerCase());

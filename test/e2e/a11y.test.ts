@@ -86,7 +86,7 @@ const MEMBER_PAGES: Visit[] = [
       await m.page.getByRole("button", { name: /^(Now \(this hour\)|Maintenant \(cette heure-ci\))$/ }).click();
       await m.page
         .getByTestId("price")
-        .getByText(/5[.,]00/)
+        .getByText(/5[.,]75/)
         .waitFor();
     },
     title: /^Poste partagé · etc Saint-Germain — Passepartout$/,

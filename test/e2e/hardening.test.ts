@@ -150,7 +150,7 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     const [n, b] = [await note.boundingBox(), await book.boundingBox()];
     assert.ok(
       n && b && b.y - (n.y + n.height) < 24 && b.y + b.height < 900,
-      "the note sits right above the button, above the fold",
+      `the note sits right above the button, above the fold: ${JSON.stringify({ n, b })}`,
     );
     assert.ok(!broke.wallet.requests.includes("eth_sendTransaction"));
     await broke.page.context().close();

@@ -46,22 +46,27 @@ export function BookingSummary({
           {quoteError ? (
             <span className="error">{t("book.quoteFailed", { message: quoteError })}</span>
           ) : price !== undefined && currency ? (
-            <strong>{formatAmount(price, currency, locale)}</strong>
+            <>
+              <strong>{formatAmount(price, currency, locale)}</strong>
+              {taxes && taxes.gst + taxes.qst > 0n && (
+                <>
+                  {" "}
+                  <span data-testid="taxes" className="muted small">
+                    {t("book.taxes", {
+                      preTax: formatAmount(taxes.preTax, currency, locale),
+                      gst: formatAmount(taxes.gst, currency, locale),
+                      qst: formatAmount(taxes.qst, currency, locale),
+                    })}
+                  </span>
+                </>
+              )}
+            </>
           ) : quoting ? (
             t("book.quoting")
           ) : (
             "—"
           )}
         </dd>
-        {!quoteError && taxes && currency && taxes.gst + taxes.qst > 0n && (
-          <dd data-testid="taxes" className="muted small">
-            {t("book.taxes", {
-              preTax: formatAmount(taxes.preTax, currency, locale),
-              gst: formatAmount(taxes.gst, currency, locale),
-              qst: formatAmount(taxes.qst, currency, locale),
-            })}
-          </dd>
-        )}
       </dl>
       {price !== undefined && currency && (
         <p className="muted small">

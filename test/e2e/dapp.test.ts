@@ -2,7 +2,7 @@
 // chromium, with an injected wallet per demo account. Run: npm run test:e2e
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { getAddress, type Abi, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import {
   chainReader,
@@ -302,7 +302,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const { client } = chainReader(stack);
     const { address, abi } = stack.demo.deployments.contracts.Passepartout;
     const read = <T>(functionName: string, args: unknown[] = []) =>
-      client.readContract({ address, abi: abi as Abi, functionName, args }) as Promise<T>;
+      client.readContract({ address, abi, functionName, args }) as Promise<T>;
     const op = await openAs(stack, FRESH_OPERATOR);
     const coPayee = demoAccount(CO_PAYEE).address;
     const lockKey = privateKeyToAddress(`0x${"ab".repeat(32)}`);

@@ -80,20 +80,27 @@ function build(ctx: RelayerContext) {
     if (res.headersSent) return;
     res.status(e.status).json(errorBody(e));
   });
-  // Express's own `req.ip` (with the trust-proxy setting) applied to a raw request.
+  // Express's own `req.ip` (with the trust-proxy setting) applied to a raw request: its getter,
+  // found on the request prototype, read with the raw request's parts as receiver.
   let proto: object | null = app.request;
-  let ipGetter: (() => string | undefined) | undefined;
-  while (proto && !ipGetter) {
-    ipGetter = Object.getOwnPropertyDescriptor(proto, "ip")?.get;
-    proto = Object.getPrototypeOf(proto);
+  let hasIpGetter = false;
+  while (proto && !hasIpGetter) {
+    hasIpGetter = typeof Object.getOwnPropertyDescriptor(proto, "ip")?.get === "function";
+    proto = Object.getPrototypeOf(proto) as object | null;
   }
-  if (!ipGetter) throw new Error("express request has no ip getter");
-  const getIp = ipGetter;
+  if (!hasIpGetter) throw new Error("express request has no ip getter");
+  const expressRequest = app.request;
   const fast = createUnlockFastPath(ctx, core, {
     helmet: helmetMw,
     cors: corsMw,
     ipLimit: { store: ipStore, limit: ctx.config.rateLimitIpPerMin, windowMs: 60_000 },
-    clientIp: (req) => getIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }),
+    clientIp: (req) =>
+      Reflect.get(expressRequest, "ip", {
+        app,
+        headers: req.headers,
+        socket: req.socket,
+        connection: req.socket,
+      }),
   });
   return { app, fast };
 }

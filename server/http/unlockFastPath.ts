@@ -190,7 +190,7 @@ export function createUnlockFastPath(
           if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // body-parser strips a BOM
           let raw: unknown;
           try {
-            const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+            const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
             if (first !== "{" && first !== "[") throw new SyntaxError("strict JSON: object or array");
             raw = JSON.parse(text);
           } catch {

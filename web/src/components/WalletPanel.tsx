@@ -144,12 +144,12 @@ export function WalletPanel() {
         </div>
       ) : (
         !signedIn && (
-          <button type="button" className="primary" onClick={signIn} disabled={signing} ref={signInButton}>
+          <button type="button" className="primary" onClick={() => void signIn()} disabled={signing} ref={signInButton}>
             {signing ? t("wallet.signingIn") : t("wallet.signIn")}
           </button>
         )
       )}
-      <button type="button" className="link" onClick={signOut}>
+      <button type="button" className="link" onClick={() => void signOut()}>
         {signedIn ? t("wallet.signOut") : t("wallet.disconnect")}
       </button>
       {errorView}

@@ -54,7 +54,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     const slots = days.flatMap((d) => Array.from({ length: 24 }, (_, h) => d + h * HOUR)).sort((a, b) => a - b);
     return slots.find(usable) ?? Math.max(current, first);
   };
-  const focusable = usable(focused) ? focused : usable(selection?.start) ? selection!.start : firstUsable();
+  const focusable = usable(focused) ? focused : usable(selection?.start) ? selection.start : firstUsable();
   const scroller = useRef<HTMLDivElement>(null);
 
   // Open on the current hour (or the selection), not at midnight.

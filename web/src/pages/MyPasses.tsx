@@ -176,7 +176,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
 
   return (
     <div className="door">
-      <button type="button" className="primary big" onClick={open} disabled={flow.busy}>
+      <button type="button" className="primary big" onClick={() => void open()} disabled={flow.busy}>
         {t("door.open", { door: label })}
       </button>
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
@@ -244,7 +244,12 @@ function CancelPass({ pass }: { pass: PassView }) {
             ? t("cancel.preview", { amount: fmt(preview.data) })
             : t("cancel.previewNone")}
       </p>
-      <button type="button" className="danger" onClick={cancel} disabled={busy || preview.data === undefined}>
+      <button
+        type="button"
+        className="danger"
+        onClick={() => void cancel()}
+        disabled={busy || preview.data === undefined}
+      >
         {busy ? t("common.working") : t("cancel.confirm")}
       </button>
       <button type="button" onClick={() => setAsking(false)} disabled={busy}>
@@ -284,7 +289,7 @@ function LendPass({ pass }: { pass: PassView }) {
   return (
     <div className="lend">
       {pass.guest ? (
-        <button type="button" onClick={() => setUser(zeroAddress, 0)} disabled={busy}>
+        <button type="button" onClick={() => void setUser(zeroAddress, 0)} disabled={busy}>
           {t("lend.revoke")}
         </button>
       ) : !open ? (

@@ -213,7 +213,7 @@ function Settle({
       {pending.length === 0 ? (
         <p className="muted">{t("op.settleNone")}</p>
       ) : (
-        <button type="button" className="primary" onClick={settle} disabled={busy}>
+        <button type="button" className="primary" onClick={() => void settle()} disabled={busy}>
           {busy ? t("common.working") : t("op.settle", { n: pending.length })}
         </button>
       )}
@@ -336,7 +336,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
                         className="primary"
                         disabled={busy !== null}
                         onClick={() =>
-                          run(
+                          void run(
                             key,
                             { functionName: "claim", args: [r.splitId, r.currency.address, r.index] },
                             t("op.claimed", { amount }),
@@ -360,7 +360,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
             type="button"
             disabled={busy !== null}
             onClick={() =>
-              run(
+              void run(
                 `fee-${f.splitId}`,
                 { functionName: "claimFees", args: [f.splitId, f.currency.address] },
                 t("common.saved"),

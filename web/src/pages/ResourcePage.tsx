@@ -226,8 +226,8 @@ function BookResource({
               {short && currency.data && (
                 <p className="error" id="book-short" data-testid="insufficient">
                   {t("book.short", {
-                    balance: formatAmount(balance.data!, currency.data, locale),
-                    price: formatAmount(quote.data!, currency.data, locale),
+                    balance: formatAmount(balance.data, currency.data, locale),
+                    price: formatAmount(quote.data, currency.data, locale),
                   })}
                 </p>
               )}

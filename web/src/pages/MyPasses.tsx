@@ -12,7 +12,7 @@ import {
   useResources,
   useVenues,
 } from "../hooks/queries.ts";
-import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/translate.ts";
 import { REASONS, type Reason } from "../../../protocol/reasons.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
@@ -23,7 +23,8 @@ import { formatAmount } from "../lib/money.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "../components/PassList.tsx";
-import { ErrorMessage, Status, shortAddress } from "../components/Feedback.tsx";
+import { ErrorMessage, Status } from "../components/Feedback.tsx";
+import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 
@@ -78,7 +79,7 @@ export function MyPasses() {
   );
 }
 
-export function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
+function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
   const named = venue?.meta.doors?.[String(d.id)];
   if (typeof named === "string" && named) return named;
   return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });

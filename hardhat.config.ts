@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configVariable, defineConfig } from "hardhat/config";
 import { z } from "zod";
-// The plugins this project uses, not the whole toolbox: no Ignition (the deploy is an ethers
-// script, see README) and no contract verification.
+// The plugins this project uses, not the whole toolbox: Ignition deploys to public chains
+// (ignition/modules/, see README), the demo deploys with an ethers script; no contract verification.
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
+import hardhatIgnition from "@nomicfoundation/hardhat-ignition";
 import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
@@ -38,6 +39,7 @@ export default defineConfig({
   plugins: [
     hardhatEthers,
     hardhatEthersChaiMatchers,
+    hardhatIgnition,
     hardhatKeystore,
     hardhatMocha,
     hardhatNetworkHelpers,
@@ -57,12 +59,20 @@ export default defineConfig({
   typechain: { outDir: "typechain-types" },
   networks: {
     localhost: { type: "http", chainType: "l1", url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
-    // Any real network: RPC URL and deployer key come from the environment or the keystore.
+    // Real networks: RPC URL and deployer key come from the environment or the keystore
+    // (`npx hardhat keystore set DEPLOYER_PRIVATE_KEY`), never from this file.
     sepolia: {
       type: "http",
       chainType: "l1",
       url: configVariable("SEPOLIA_RPC_URL"),
-      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      chainId: 84532,
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
     },
   },
 });

@@ -1,7 +1,7 @@
 // Deploys the protocol to the network Hardhat connects to and writes deployments/<chainId>.json.
 //   npx hardhat run scripts/deploy.ts                      (in-process chain, for a dry run)
 //   npx hardhat run scripts/deploy.ts --network localhost  (a running `hardhat node`)
-//   npx hardhat run scripts/deploy.ts --network sepolia    (SEPOLIA_RPC_URL, SEPOLIA_PRIVATE_KEY)
+//   npx hardhat run scripts/deploy.ts --network sepolia    (SEPOLIA_RPC_URL, DEPLOYER_PRIVATE_KEY)
 // Env: ADMIN (multisig to hand over to), TREASURY, FEE_BPS, TEST_STABLECOIN=1 (default on chain 31337).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";

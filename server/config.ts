@@ -2,13 +2,17 @@
 // demo, validated once at start-up. Each field is declared once, with the variable it is read from;
 // `RelayerConfig` is the schema's output type. docs/relayer.md's table is checked against it.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { privateKeyToAddress } from "viem/accounts";
-import { DEMO_RELAYER_PRIVATE_KEY } from "../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY, isWellKnownDemoAddress } from "../scripts/lib/demoKeys.ts";
 import { DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { ConfigError } from "./errors.ts";
+
+/** The embedded demo chain, where the demo defaults (public keys, random secrets) are allowed. */
+export const LOCAL_CHAIN_ID = 31337;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -66,7 +70,7 @@ export const configFields = z.object({
   host: env("HOST", z.string().default("127.0.0.1")),
   port: env("PORT", port.default(8787)),
   rpcUrl: env("RPC_URL", z.url("must be a URL").default("http://127.0.0.1:8545")),
-  chainId: env("CHAIN_ID", positiveInt.default(31337)),
+  chainId: env("CHAIN_ID", positiveInt.default(LOCAL_CHAIN_ID)),
   deploymentsDir: env("DEPLOYMENTS_DIR", z.string().default(DEPLOYMENTS_DIR)),
   relayerPrivateKey: env("RELAYER_PRIVATE_KEY", privateKey.default(DEMO_RELAYER_PRIVATE_KEY)),
   // The HTTP lock adapter speaks http and https (node:http / node:https, same timeouts).
@@ -92,6 +96,8 @@ export const configFields = z.object({
       .default(() => randomBytes(32).toString("hex")),
   ),
   sessionTtlS: env("SESSION_TTL_S", positiveInt.default(86_400)),
+  // When set, GET /metrics answers only `Authorization: Bearer <token>`; required off the local chain.
+  metricsToken: env("METRICS_TOKEN", z.string().min(16, "must be at least 16 characters").optional()),
   cookieSecure: env("COOKIE_SECURE", bool.default(false)),
   auditDb: env("AUDIT_DB", z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite"))),
   auditRetentionDays: env("AUDIT_RETENTION_DAYS", positiveInt.default(90)),
@@ -160,12 +166,48 @@ export const CONFIG_ENV: Readonly<Record<keyof typeof configFields.shape, string
   Object.entries(configFields.shape).map(([key, schema]) => [key, envNames.get(schema)]),
 ) as Record<keyof typeof configFields.shape, string>;
 
+/**
+ * Off the local chain, what must be given rather than defaulted, and what must not be a demo value.
+ * Each refusal is one line naming the variable; the message never echoes a secret.
+ */
+function productionRefusal(c: RelayerConfig, given: (name: string) => boolean): string | null {
+  const on = `on chain ${c.chainId}`;
+  if (!given("RELAYER_PRIVATE_KEY"))
+    return `RELAYER_PRIVATE_KEY: must be set ${on} (the default is the public demo key)`;
+  if (isWellKnownDemoAddress(c.relayerAddress))
+    return `RELAYER_PRIVATE_KEY: is a well-known demo key (Hardhat's test mnemonic), anyone can sign with it: use a key of your own ${on}`;
+  if (!given("SESSION_SECRET"))
+    return `SESSION_SECRET: must be set ${on}, the same on every relayer (a random one per start breaks sessions across relayers and restarts)`;
+  if (!given("DAPP_ORIGIN"))
+    return `DAPP_ORIGIN: must be set ${on} to the origin the dApp is served from (the default is the local dev server)`;
+  if (!c.metricsToken) return `METRICS_TOKEN: must be set ${on} (/metrics would be open to anyone)`;
+  return null;
+}
+
+/**
+ * Reads `NAME` or, for container secrets, the file named by `NAME_FILE` (its content, without the
+ * final newline). Both set is refused: which one wins would be a guess.
+ */
+function readVariable(environment: Record<string, string | undefined>, name: string): string | undefined {
+  const direct = environment[name];
+  const file = environment[`${name}_FILE`];
+  const hasDirect = direct !== undefined && direct !== ""; // empty means unset: the default applies
+  if (file === undefined || file === "") return hasDirect ? direct : undefined;
+  if (hasDirect) throw new ConfigError(`invalid configuration: ${name} and ${name}_FILE are both set: give one`);
+  try {
+    return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new ConfigError(`invalid configuration: ${name}_FILE: cannot read ${file} (${code})`);
+  }
+}
+
 /** Parses the environment; throws a ConfigError whose message is one line naming the bad variable. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): RelayerConfig {
   const picked: Record<string, string> = {};
   for (const [key, name] of Object.entries(CONFIG_ENV)) {
-    const v = environment[name];
-    if (v !== undefined && v !== "") picked[key] = v; // empty means unset: the default applies
+    const v = readVariable(environment, name);
+    if (v !== undefined && v !== "") picked[key] = v;
   }
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {
@@ -173,6 +215,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     const field = issue.path[0] as keyof typeof CONFIG_ENV | undefined;
     const name = (field && CONFIG_ENV[field]) ?? "env";
     throw new ConfigError(`invalid configuration: ${name}: ${issue.message.split("\n")[0]}`);
+  }
+  if (parsed.data.chainId !== LOCAL_CHAIN_ID) {
+    const givenNames = new Set(Object.keys(picked).map((k) => CONFIG_ENV[k as keyof typeof CONFIG_ENV]));
+    const refusal = productionRefusal(parsed.data, (n) => givenNames.has(n));
+    if (refusal) throw new ConfigError(`refusing to start: ${refusal}`);
   }
   return parsed.data;
 }

@@ -5,7 +5,7 @@ import type { Logger } from "./logger.ts";
 import type { ChainIndex } from "./index/chainIndex.ts";
 import type { ChainReader } from "./index/chain.ts";
 import type { DoorHasher, Hex } from "./door/doorCrypto.ts";
-import type { AuditLog } from "./audit/auditLog.ts";
+import type { AuditStore } from "./audit/auditLog.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { LockAdapter } from "./locks/lockAdapter.ts";
 import type { ChallengeMemory } from "./door/verifyUnlockRequest.ts";
@@ -24,7 +24,7 @@ export type RelayerContext = {
   index: ChainIndex;
   reader: ChainReader;
   hasher: DoorHasher;
-  audit: AuditLog;
+  audit: AuditStore;
   metrics: RelayerMetrics;
   lock: LockAdapter;
   challenges: ChallengeMemory;

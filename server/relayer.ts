@@ -6,7 +6,7 @@ import { passepartoutAbi } from "../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
 import { abiHash } from "./http/routes/network.ts";
 import { createRequestListener } from "./http/app.ts";
-import { AuditLog } from "./audit/auditLog.ts";
+import { openAudit } from "./audit/openAudit.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./index/chain.ts";
 import { ChainIndex } from "./index/chainIndex.ts";
 import { systemClock, type Clock } from "./clock.ts";
@@ -104,7 +104,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   await index.poll(); // initial catch-up before serving
   index.start(config.indexPollMs);
 
-  const audit = new AuditLog(config.auditDb);
+  const audit = await openAudit(config.auditDb);
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
   const retention = setInterval(

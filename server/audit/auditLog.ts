@@ -3,6 +3,8 @@
 // answers after the record exists. Writes happen in a worker thread (server/audit/auditWriter.ts) so an
 // fsync never stalls the event loop; records arriving during a commit are group-committed in the
 // next transaction (one fsync for many). Reads use this thread's own connection (WAL readers).
+// A challenge is granted once per audit trail: a unique index refuses a second granted record of
+// it, also from another relayer process sharing the file (or the PostgreSQL trail, pgAuditLog.ts).
 import { DatabaseSync } from "node:sqlite";
 import { Worker } from "node:worker_threads";
 import { mkdirSync } from "node:fs";
@@ -28,10 +30,35 @@ export type StoredAuditRecord = AuditRecord & { id: number; recordedAt: number; 
 
 export type AuditQuery = { signer?: string; venues?: number[]; since?: number; limit?: number; requestIds?: string[] };
 
-export class AuditLog {
+/** What the relayer needs of an audit trail: SQLite here, PostgreSQL for a fleet (pgAuditLog.ts). */
+export interface AuditStore {
+  /** Resolves with the row id once committed; rejects with ChallengeAlreadyGranted for a second grant. */
+  record(rec: AuditRecord): Promise<number>;
+  query(q: AuditQuery): Promise<StoredAuditRecord[]>;
+  applyRetention(days: number, nowS?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A granted record for a challenge that the trail already holds granted (this or another relayer). */
+export class ChallengeAlreadyGranted extends Error {
+  readonly challenge: string;
+  constructor(challenge: string) {
+    super(`challenge ${challenge} was already granted`);
+    this.challenge = challenge;
+    this.name = "ChallengeAlreadyGranted";
+  }
+}
+
+/** Query limit: all asked request ids, else 1 to 1000 (100 by default). */
+export function queryLimit(q: AuditQuery): number {
+  return q.requestIds ? Math.max(q.requestIds.length, 1) : Math.min(Math.max(q.limit ?? 100, 1), 1000);
+}
+
+export class AuditLog implements AuditStore {
   private readonly db: DatabaseSync;
   private readonly writer: Worker;
   private seq = 0;
+  private readonly challenges = new Map<number, string | null>();
   private readonly waiting = new Map<number, { resolve: (v: number) => void; reject: (e: unknown) => void }>();
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -61,6 +88,8 @@ export class AuditLog {
       CREATE INDEX IF NOT EXISTS audit_venue ON audit (venue, time);
       CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
       CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id);
+      CREATE UNIQUE INDEX IF NOT EXISTS audit_granted_challenge ON audit (challenge)
+        WHERE decision = 'granted' AND challenge IS NOT NULL;
     `);
     // Files written before unauthenticated requests were told apart get the column (null there).
     const columns = this.db.prepare("PRAGMA table_info(audit)").all() as { name: string }[];
@@ -70,7 +99,12 @@ export class AuditLog {
     this.writer.on(
       "message",
       (m: { type: string; seqs?: number[]; ids?: number[]; error?: string; seq?: number; deleted?: number }) => {
-        if (m.type === "committed") m.seqs!.forEach((s, i) => this.settle(s, (w) => w.resolve(m.ids![i])));
+        if (m.type === "committed")
+          m.seqs!.forEach((s, i) => {
+            const id = m.ids![i];
+            const challenge = this.challenges.get(s) ?? "";
+            this.settle(s, (w) => (id < 0 ? w.reject(new ChallengeAlreadyGranted(challenge)) : w.resolve(id)));
+          });
         else if (m.type === "failed") m.seqs!.forEach((s) => this.settle(s, (w) => w.reject(new Error(m.error))));
         else if (m.type === "retention") this.settle(m.seq!, (w) => w.resolve(m.deleted!));
       },
@@ -83,6 +117,7 @@ export class AuditLog {
 
   private settle(seq: number, f: (w: { resolve: (v: number) => void; reject: (e: unknown) => void }) => void): void {
     const w = this.waiting.get(seq);
+    this.challenges.delete(seq);
     if (!w) return;
     this.waiting.delete(seq);
     f(w);
@@ -92,6 +127,7 @@ export class AuditLog {
   record(rec: AuditRecord): Promise<number> {
     if (this.closed) return Promise.reject(new Error("audit log closed"));
     const seq = ++this.seq;
+    if (rec.decision === "granted") this.challenges.set(seq, rec.challenge);
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       // Records of the same event-loop iteration travel to the writer in one message.
@@ -122,7 +158,11 @@ export class AuditLog {
     if (batch.length) this.writer.postMessage({ type: "insert", batch });
   };
 
-  query(q: AuditQuery): StoredAuditRecord[] {
+  query(q: AuditQuery): Promise<StoredAuditRecord[]> {
+    return Promise.resolve(this.querySync(q));
+  }
+
+  private querySync(q: AuditQuery): StoredAuditRecord[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.signer !== undefined || q.venues !== undefined) {
@@ -145,7 +185,7 @@ export class AuditLog {
       where.push(`request_id IN (${q.requestIds.map(() => "?").join(",") || "NULL"})`);
       args.push(...q.requestIds);
     }
-    const limit = q.requestIds ? Math.max(q.requestIds.length, 1) : Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const limit = queryLimit(q);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit}`;
     return (this.db.prepare(sql).all(...args) as Record<string, unknown>[]).map(rowToRecord);
   }
@@ -154,7 +194,6 @@ export class AuditLog {
     return Number((this.db.prepare("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n);
   }
 
-  /** Deletes records older than `days` (by decision time); resolves with how many. */
   applyRetention(days: number, nowS = Math.floor(Date.now() / 1000)): Promise<number> {
     if (this.closed) return Promise.resolve(0);
     const seq = ++this.seq;
@@ -182,7 +221,7 @@ export class AuditLog {
   }
 }
 
-function rowToRecord(r: Record<string, unknown>): StoredAuditRecord {
+export function rowToRecord(r: Record<string, unknown>): StoredAuditRecord {
   return {
     id: Number(r.id),
     recordedAt: Number(r.recorded_at),

@@ -19,7 +19,7 @@ const db = new DatabaseSync(file);
 db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
 const insert = db.prepare(
   `INSERT INTO audit (recorded_at, time, door, venue, signer, pass, decision, reason, block, challenge, request_id, claimed_signer)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 );
 let queue: Insert[] = [];
 let scheduled = false;
@@ -32,7 +32,11 @@ function flush(): void {
   try {
     db.exec("BEGIN IMMEDIATE");
     const now = Date.now();
-    const ids = batch.map((m) => Number(insert.run(now, ...m.row).lastInsertRowid));
+    // A conflict (this challenge is already granted in the trail) inserts nothing: id -1.
+    const ids = batch.map((m) => {
+      const r = insert.run(now, ...m.row);
+      return r.changes === 0 ? -1 : Number(r.lastInsertRowid);
+    });
     db.exec("COMMIT");
     parentPort!.postMessage({ type: "committed", seqs: batch.map((m) => m.seq), ids });
   } catch (err) {

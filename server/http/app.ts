@@ -1,9 +1,6 @@
 // The express application: security headers, strict CORS, per-IP rate limit, routes, and the one
 // place where errors become HTTP answers.
 import express, { type Request, type Response, type NextFunction } from "express";
-import helmet from "helmet";
-import cors from "cors";
-import { MemoryStore, rateLimit } from "express-rate-limit";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RelayerContext } from "../context.ts";
 import { RelayerError, errorBody } from "../errors.ts";
@@ -14,6 +11,7 @@ import { authRouter } from "./routes/auth.ts";
 import { readRouter } from "./routes/read.ts";
 import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
+import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey } from "./policy.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
 export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -30,47 +28,34 @@ export function createApp(ctx: RelayerContext): express.Express {
 function build(ctx: RelayerContext) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", ctx.config.trustProxy);
   app.set("query parser", "simple");
-  const helmetMw = helmet();
-  const corsMw = cors({
-    origin: (origin, cb) => cb(null, origin !== undefined && ctx.config.dappOrigins.includes(origin)),
-    credentials: true,
-    methods: ["GET", "POST"],
-    allowedHeaders: ["content-type"],
-    maxAge: 600,
+  const cors = createCors(ctx.config.dappOrigins);
+  const ipOf = (req: IncomingMessage) => clientIp(req, ctx.config.trustProxy);
+  // One count per client IP and one per verified signer, shared by the express routes and the fast path.
+  const ipLimiter = new RateLimiter(ctx.config.rateLimitIpPerMin, 60_000);
+  const signerLimiter = new RateLimiter(ctx.config.rateLimitAddressPerMin, 60_000);
+  app.use((req, res, next) => {
+    for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
+    if (req.method === "OPTIONS") {
+      for (const [k, v] of cors.preflight(req.headers.origin)) res.setHeader(k, v);
+      res.status(204).setHeader("Content-Length", "0");
+      res.end();
+      return;
+    }
+    for (const [k, v] of cors.headers(req.headers.origin)) res.setHeader(k, v);
+    next();
   });
-  app.use(helmetMw);
-  app.use(corsMw);
   app.use(opsRouter(ctx));
-  // The limiters' stores are shared with the unlock fast path (one count per IP, per verified signer).
-  const ipStore = new MemoryStore();
-  const addressStore = new MemoryStore();
-  app.use(
-    "/api",
-    rateLimit({
-      store: ipStore,
-      windowMs: 60_000,
-      limit: ctx.config.rateLimitIpPerMin,
-      standardHeaders: "draft-8",
-      legacyHeaders: false,
-      validate: { xForwardedForHeader: false },
-      handler: (_req, res) => {
-        res.status(429).json(errorBody(new RelayerError("rate_limited", "too many requests from this address")));
-      },
-    }),
-  );
-  // Building a limiter on the store is how express-rate-limit initialises it (its window); the
-  // unlock routes then count per signer through the store themselves.
-  rateLimit({ store: addressStore, windowMs: 60_000, limit: ctx.config.rateLimitAddressPerMin });
-  const core = createUnlockCore(ctx, {
-    store: addressStore,
-    limit: ctx.config.rateLimitAddressPerMin,
-    windowMs: 60_000,
+  app.use("/api", (req, res, next) => {
+    const r = ipLimiter.hit(ipKey(ipOf(req) ?? "unknown"));
+    for (const [k, v] of r.headers) res.setHeader(k, v);
+    if (r.limited) next(new RelayerError("rate_limited", "too many requests from this address"));
+    else next();
   });
+  const core = createUnlockCore(ctx, signerLimiter);
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
-  app.use(authRouter(ctx));
+  app.use(authRouter(ctx, ipOf));
   app.use(readRouter(ctx));
   app.use(networkRouter(ctx));
   app.use((_req, _res, next) => next(new RelayerError("not_found", "no such route")));
@@ -80,28 +65,7 @@ function build(ctx: RelayerContext) {
     if (res.headersSent) return;
     res.status(e.status).json(errorBody(e));
   });
-  // Express's own `req.ip` (with the trust-proxy setting) applied to a raw request: its getter,
-  // found on the request prototype, read with the raw request's parts as receiver.
-  let proto: object | null = app.request;
-  let hasIpGetter = false;
-  while (proto && !hasIpGetter) {
-    hasIpGetter = typeof Object.getOwnPropertyDescriptor(proto, "ip")?.get === "function";
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  if (!hasIpGetter) throw new Error("express request has no ip getter");
-  const expressRequest = app.request;
-  const fast = createUnlockFastPath(ctx, core, {
-    helmet: helmetMw,
-    cors: corsMw,
-    ipLimit: { store: ipStore, limit: ctx.config.rateLimitIpPerMin, windowMs: 60_000 },
-    clientIp: (req) =>
-      Reflect.get(expressRequest, "ip", {
-        app,
-        headers: req.headers,
-        socket: req.socket,
-        connection: req.socket,
-      }),
-  });
+  const fast = createUnlockFastPath(ctx, core, { cors, ipLimiter, clientIp: ipOf });
   return { app, fast };
 }
 

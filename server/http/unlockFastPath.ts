@@ -1,84 +1,26 @@
 // A lean entrance for `POST /api/unlock`: the hot route of the relayer, served straight from
 // node:http without the express stack (router, body-parser, zod on the common shape, res.json).
-// It reproduces what the express pipeline does for this route, in the same order:
-//   security headers (helmet's, captured once at start) → CORS (the cors middleware's answer for
-//   the request's origin, captured once per configured origin) → per-IP limit on /api (the same
-//   store as the express limiter) → body (same size limit, JSON, strict) → validation (same
-//   accepted set, see parseUnlockRequest) → decision (with the per-signer limit once the signature
-//   verified, in the shared core) → audit → answer.
+// It applies the relayer's one HTTP policy (policy.ts) as the express pipeline does, in the same
+// order: security headers → CORS for the request's origin → per-IP limit on /api (the same
+// limiter) → body (same size limit, JSON, strict) → validation (same accepted set, see
+// parseUnlockRequest) → decision (with the per-signer limit once the signature verified, in the
+// shared core) → audit → answer.
 // Requests it does not handle exactly as express would (other paths, content encodings, charsets
 // other than UTF-8, chunked or oversized bodies…) return false and go through express unchanged.
 import { randomUUID } from "node:crypto";
-import { createHash } from "node:crypto";
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import type { Store } from "express-rate-limit";
-import { ipKeyGenerator } from "express-rate-limit";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RelayerContext } from "../context.ts";
 import { parseUnlockRequest } from "./schemas.ts";
 import { denyDecision, NO_WHO, partial, type Send, type UnlockCore } from "./routes/unlock.ts";
 import { RelayerError, errorBody } from "../errors.ts";
-
-/** The parts of a request and a response that helmet and cors touch when they set headers. */
-type CaptureRequest = { method?: string; headers: IncomingHttpHeaders; url?: string };
-type CaptureResponse = {
-  statusCode: number;
-  setHeader(name: string, value: string | string[]): unknown;
-  getHeader(name: string): unknown;
-  removeHeader(name: string): void;
-  hasHeader(name: string): boolean;
-  end(): void;
-};
-/** A connect-style middleware; method syntax keeps its parameters bivariant, so helmet's and cors's
- * (IncomingMessage, ServerResponse) signatures fit it. */
-type Middleware = { handle(req: CaptureRequest, res: CaptureResponse, next: (err?: unknown) => void): void }["handle"];
-type HeaderList = [string, string | string[]][];
-
-/** Headers a connect-style middleware sets on a response (it must answer synchronously). */
-export function captureHeaders(
-  mw: Middleware,
-  req: { method: string; headers: Record<string, string>; url: string },
-): HeaderList {
-  const headers = new Map<string, [string, string | string[]]>();
-  const res = {
-    statusCode: 200,
-    setHeader(name: string, value: string | string[]) {
-      headers.set(name.toLowerCase(), [name, value]);
-      return res;
-    },
-    getHeader(name: string) {
-      return headers.get(name.toLowerCase())?.[1];
-    },
-    removeHeader(name: string) {
-      headers.delete(name.toLowerCase());
-    },
-    hasHeader(name: string) {
-      return headers.has(name.toLowerCase());
-    },
-    end() {},
-  };
-  let called = false;
-  mw(req, res, () => (called = true));
-  if (!called) throw new Error("middleware did not call next synchronously");
-  return [...headers.values()];
-}
-
-export type LimitSpec = { store: Store; limit: number; windowMs: number };
+import { SECURITY_HEADERS, ipKey, type Cors, type RateLimiter } from "./policy.ts";
 
 export type FastPathOptions = {
-  helmet: Middleware;
-  cors: Middleware;
-  ipLimit: LimitSpec;
-  /** Express's `req.ip` (trust proxy setting applied) for a raw request. */
+  cors: Cors;
+  ipLimiter: RateLimiter;
+  /** The client's address under the relayer's trust-proxy setting. */
   clientIp(req: IncomingMessage): string | undefined;
 };
-
-function policyName(limit: number, windowMs: number): string {
-  // express-rate-limit's default identifier, for windows in whole minutes (ours: 60 s).
-  const minutes = Math.floor(windowMs / 60_000);
-  return minutes >= 1 && windowMs % 60_000 === 0 && minutes < 60
-    ? `${limit}-in-${minutes}min`
-    : `${limit}-in-${Math.ceil(windowMs / 1000)}sec`;
-}
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
@@ -87,48 +29,7 @@ export function createUnlockFastPath(
   core: UnlockCore,
   o: FastPathOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const security = captureHeaders(o.helmet, { method: "POST", headers: {}, url: "/api/unlock" });
-  const corsByOrigin = new Map<string, HeaderList>();
-  for (const origin of ctx.config.dappOrigins)
-    corsByOrigin.set(origin, captureHeaders(o.cors, { method: "POST", headers: { origin }, url: "/api/unlock" }));
-  const noCors = captureHeaders(o.cors, { method: "POST", headers: {}, url: "/api/unlock" });
   const limit = ctx.config.bodyLimitBytes;
-  const partitionKeys = new Map<string, string>();
-  const partitionKey = (key: string) => {
-    let pk = partitionKeys.get(key);
-    if (pk === undefined) {
-      pk = Buffer.from(createHash("sha256").update(key).digest("hex").slice(0, 12)).toString("base64");
-      if (partitionKeys.size > 50_000) partitionKeys.clear();
-      partitionKeys.set(key, pk);
-    }
-    return pk;
-  };
-  const ipName = policyName(o.ipLimit.limit, o.ipLimit.windowMs);
-
-  /** Counts a hit; adds draft-8 headers as express-rate-limit does; true when over the limit. */
-  async function hit(
-    spec: LimitSpec,
-    name: string,
-    key: string,
-    headers: Record<string, string | string[]>,
-  ): Promise<boolean> {
-    const { totalHits, resetTime } = await spec.store.increment(key);
-    const remaining = Math.max(spec.limit - totalHits, 0);
-    const reset = resetTime
-      ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
-      : Math.ceil(spec.windowMs / 1000);
-    append(headers, "RateLimit", `"${name}"; r=${remaining}; t=${reset}`);
-    append(
-      headers,
-      "RateLimit-Policy",
-      `"${name}"; q=${spec.limit}; w=${Math.ceil(spec.windowMs / 1000)}; pk=:${partitionKey(key)}:`,
-    );
-    if (totalHits > spec.limit) {
-      headers["Retry-After"] = String(reset);
-      return true;
-    }
-    return false;
-  }
 
   return (req, res) => {
     if (req.method !== "POST" || req.url !== "/api/unlock") return false;
@@ -146,9 +47,8 @@ export function createUnlockFastPath(
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of security) headers[k] = v;
-    const origin = h.origin;
-    for (const [k, v] of (origin !== undefined && corsByOrigin.get(origin)) || noCors) headers[k] = v;
+    for (const [k, v] of SECURITY_HEADERS) headers[k] = v;
+    for (const [k, v] of o.cors.headers(h.origin)) headers[k] = v;
     const send: Send = (status, body, extra) => {
       if (res.headersSent || res.destroyed) return;
       if (extra) Object.assign(headers, extra);
@@ -174,11 +74,12 @@ export function createUnlockFastPath(
     req.on("error", () => (aborted = true));
     req.on("aborted", () => (aborted = true));
     // The per-IP limit counts the request before its body is read, as the express limiter does.
-    const limited = hit(o.ipLimit, ipName, ipKeyGenerator(ip), headers);
+    const overIp = o.ipLimiter.hit(ipKey(ip));
+    for (const [k, v] of overIp.headers) headers[k] = v;
     req.on("end", () => {
-      void limited
-        .then(async (overIp) => {
-          if (overIp) {
+      void Promise.resolve()
+        .then(async () => {
+          if (overIp.limited) {
             send(429, errorBody(new RelayerError("rate_limited", "too many requests from this address")));
             return;
           }
@@ -208,9 +109,4 @@ export function createUnlockFastPath(
     });
     return true;
   };
-}
-
-function append(headers: Record<string, string | string[]>, name: string, value: string): void {
-  const prev = headers[name];
-  headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
 }

@@ -159,8 +159,11 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
   test("a failed sign-in message can be dismissed and does not follow the member to other pages", async () => {
     const m = await openAs(stack, 14);
     await m.page.getByRole("button", { name: "Connect wallet" }).click();
+    // Arm the rejection only once connected: armed earlier, it would refuse eth_requestAccounts.
+    const signIn = m.page.getByRole("button", { name: "Sign in" });
+    await signIn.waitFor();
     m.wallet.rejectNext();
-    await m.page.getByRole("button", { name: "Sign in" }).click();
+    await signIn.click();
     const alert = m.page.locator("header [role=alert]");
     await alert.getByText(/rejected|refused|cancel/i).waitFor();
     await m.page.getByRole("link", { name: "My passes", exact: true }).click();

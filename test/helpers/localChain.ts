@@ -10,9 +10,9 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { mnemonicToAccount } from "viem/accounts";
 import { toHex } from "viem";
 import type { Deployments } from "../../protocol/deployments.ts";
+import { HARDHAT_MNEMONIC } from "../../scripts/lib/demoKeys.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
 export type Account = { address: `0x${string}`; privateKey: `0x${string}` };
 
@@ -97,7 +97,10 @@ export async function ensureCompiled(): Promise<void> {
 
 export type StartOptions = { log?: (line: string) => void };
 
-export async function startLocalChain(opts: StartOptions = {}): Promise<LocalChain> {
+/** A bare `hardhat node` (nothing deployed); `chainId` makes it pose as another network. */
+export type HardhatNode = Omit<LocalChain, "deployments">;
+
+export async function startHardhatNode(opts: { chainId?: number } = {}): Promise<HardhatNode> {
   await ensureCompiled();
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -110,6 +113,7 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
       "127.0.0.1",
       "--port",
       String(port),
+      ...(opts.chainId ? ["--chain-id", String(opts.chainId)] : []),
     ],
     {
       cwd: ROOT,
@@ -135,7 +139,17 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
         await new Promise((r) => setTimeout(r, 150));
       }
     }
-    const accounts = hardhatAccounts();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { rpcUrl, port, accounts: hardhatAccounts(), rpc: (m, p) => rpcCall(rpcUrl, m, p), stop };
+}
+
+export async function startLocalChain(opts: StartOptions = {}): Promise<LocalChain> {
+  const node = await startHardhatNode();
+  const { rpcUrl, accounts, stop } = node;
+  try {
     const { deployProtocol } = await import("../../scripts/lib/deploy.ts");
     const provider = new JsonRpcProvider(rpcUrl, undefined, {
       staticNetwork: true,
@@ -145,7 +159,7 @@ export async function startLocalChain(opts: StartOptions = {}): Promise<LocalCha
     const signer = new Wallet(accounts[0].privateKey, provider);
     const deployments: Deployments = await deployProtocol(signer, { testStablecoin: true, log: opts.log });
     provider.destroy();
-    return { rpcUrl, port, deployments, accounts, rpc: (m, p) => rpcCall(rpcUrl, m, p), stop };
+    return { ...node, deployments };
   } catch (err) {
     await stop();
     throw err;

@@ -26,7 +26,7 @@ describe("audit log", () => {
     await a.close();
     const b = new AuditLog(file);
     assert.equal(b.count(), 200);
-    assert.equal(b.query({ requestIds: ["r0", "r199"] }).length, 2);
+    assert.equal((await b.query({ requestIds: ["r0", "r199"] })).length, 2);
     await b.close();
   });
 
@@ -35,10 +35,10 @@ describe("audit log", () => {
     await a.record(rec({ signer: "0xaaaa000000000000000000000000000000000001", venue: 1 }));
     await a.record(rec({ signer: "0xbbbb000000000000000000000000000000000002", venue: 2 }));
     await a.record(rec({ signer: "0xcccc000000000000000000000000000000000003", venue: 1 }));
-    assert.equal(a.query({ signer: "0xAAAA000000000000000000000000000000000001" }).length, 1);
-    assert.equal(a.query({ venues: [1] }).length, 2);
-    assert.equal(a.query({ signer: "0xbbbb000000000000000000000000000000000002", venues: [1] }).length, 3);
-    assert.equal(a.query({ signer: "0xdddd000000000000000000000000000000000004", venues: [] }).length, 0);
+    assert.equal((await a.query({ signer: "0xAAAA000000000000000000000000000000000001" })).length, 1);
+    assert.equal((await a.query({ venues: [1] })).length, 2);
+    assert.equal((await a.query({ signer: "0xbbbb000000000000000000000000000000000002", venues: [1] })).length, 3);
+    assert.equal((await a.query({ signer: "0xdddd000000000000000000000000000000000004", venues: [] })).length, 0);
     await a.close();
   });
 

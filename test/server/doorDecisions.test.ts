@@ -253,7 +253,7 @@ describe("door decisions on a real chain", () => {
     it("every answered decision has its audit record with reason and block", async () => {
       const audit = new AuditLog(h.auditDb);
       try {
-        const rows = audit.query({ limit: 1000 });
+        const rows = await audit.query({ limit: 1000 });
         assert.ok(rows.length >= 25);
         const granted = rows.filter((r) => r.decision === "granted");
         assert.ok(granted.every((r) => r.reason === "granted" && r.venue === h.venue.venueId));

@@ -1,5 +1,5 @@
 // Every 429 and 503 of the relayer has one body shape, `{ error: { code, message, details? } }`,
-// whichever part of the relayer answers: express-rate-limit's per-IP handler, the unlock fast path's
+// whichever part of the relayer answers: the express routes' per-IP limit, the unlock fast path's
 // per-IP limit, the per-signer limit on both unlock entrances, a chain_unavailable decision on both
 // entrances, an audit log that cannot record, readiness, and a SIWE check that needs the chain.
 import { after, before, describe, it } from "node:test";
@@ -101,13 +101,13 @@ describe("429 and 503 answers", () => {
       const details = assertErrorShape(res.status, await res.json(), { status: 429, code: "rate_limited" });
       assert.ok(res.headers.get("retry-after"), "Retry-After");
       assert.equal(typeof details.requestId, "string");
-      const [record] = limited.ctx.audit.query({ requestIds: [details.requestId] });
+      const [record] = await limited.ctx.audit.query({ requestIds: [details.requestId] });
       assert.equal(record.id, details.auditId);
       assert.equal(record.reason, "rate_limited");
     }
   });
 
-  it("the per-IP limit: express-rate-limit's handler and the fast path's", async () => {
+  it("the per-IP limit: on the express routes and on the fast path", async () => {
     let status = 0;
     for (let k = 0; k < 12 && status !== 429; k++) status = (await fetch(`${limited.url}/api/venues`)).status;
     const viaExpress = await fetch(`${limited.url}/api/venues`);
@@ -142,7 +142,7 @@ describe("429 and 503 answers", () => {
       for (const [i, type] of [FAST, EXPRESS].entries()) {
         const res = await post(h.relayer.url, type, bodies[i]);
         const details = assertErrorShape(res.status, await res.json(), { status: 503, code: "chain_unavailable" });
-        assert.equal(h.relayer.ctx.audit.query({ requestIds: [details.requestId] })[0].id, details.auditId);
+        assert.equal((await h.relayer.ctx.audit.query({ requestIds: [details.requestId] }))[0].id, details.auditId);
       }
       // The client helper reads it back as a denial.
       assert.equal(

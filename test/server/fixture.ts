@@ -74,7 +74,7 @@ export function protocolOn(chain: LocalChain): Protocol {
   const transport = http(chain.rpcUrl, { retryCount: 0 });
   const pub = createPublicClient({ transport });
   const chainDef = {
-    id: 31337,
+    id: chain.deployments.chainId,
     name: "hardhat",
     nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [chain.rpcUrl] } },

@@ -307,7 +307,8 @@ describe("HTTP surface", () => {
         for (const k of names(fast))
           if (k !== "content-type") assert.equal(fast.headers.get(k), slow.headers.get(k), k);
         assert.equal(fast.headers.get("ratelimit-policy"), slow.headers.get("ratelimit-policy"));
-        for (const r of [fb, sb]) assert.equal(h.relayer.ctx.audit.query({ requestIds: [r.requestId] }).length, 1);
+        for (const r of [fb, sb])
+          assert.equal((await h.relayer.ctx.audit.query({ requestIds: [r.requestId] })).length, 1);
       }
     });
   });
@@ -344,7 +345,9 @@ describe("HTTP surface", () => {
       // Another address is not affected.
       const other = await unlock(hh, { key: h.chain.accounts[3].privateKey, passId, door: h.venue.street });
       assert.equal(other.body.reason, "not_holder_or_guest");
-      assert.ok(limited.ctx.audit.query({ limit: 100 }).filter((r) => r.reason === "rate_limited").length === 2);
+      assert.ok(
+        (await limited.ctx.audit.query({ limit: 100 })).filter((r) => r.reason === "rate_limited").length === 2,
+      );
     });
 
     it("limits all API requests per IP", async () => {

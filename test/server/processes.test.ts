@@ -2,11 +2,12 @@
 // and a SIGKILL during a burst — every request that got an answer has its audit record after restart.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
-import { freePort, killGroup, ROOT, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
+import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
+import { exitOf, run, waitHttp } from "../helpers/processes.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
 import { DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
 import { AuditLog } from "../../server/audit/auditLog.ts";
@@ -15,36 +16,6 @@ import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protoc
 import { passepartoutAbi } from "../../protocol/abis.ts";
 import type { UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import type { LockLogEntry } from "../../server/locks/lockSimulator.ts";
-
-function run(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, script)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
-}
-
-async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-  return { code, stderr };
-}
-
-async function waitHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("relayer processes", () => {
   it("refuses to start with one clear line on a bad configuration", async () => {
@@ -199,7 +170,7 @@ describe("relayer processes", () => {
       await waitHttp(`${base}/readyz`, relayer);
       const audit = new AuditLog(auditDb);
       try {
-        const rows = audit.query({ requestIds: answered.map((a) => a.requestId) });
+        const rows = await audit.query({ requestIds: answered.map((a) => a.requestId) });
         const byId = new Map(rows.map((r) => [r.requestId, r]));
         for (const a of answered) {
           const row = byId.get(a.requestId);

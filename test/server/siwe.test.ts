@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSiweMessage } from "viem/siwe";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { clientIp } from "../../server/http/policy.ts";
 import { NonceStore, verifySiwe, type SiwePolicy } from "../../server/http/siwe.ts";
 import type { ChainReader } from "../../server/index/chain.ts";
 import { MESSAGES } from "../../web/src/i18n/messages.ts";
@@ -189,8 +190,7 @@ describe("POST /api/siwe/verify", () => {
       sessions: new SessionCodec(SECRET),
     } as unknown as RelayerContext;
     const app = express();
-    app.set("trust proxy", true);
-    app.use(authRouter(ctx));
+    app.use(authRouter(ctx, (req) => clientIp(req, true)));
     app.use(
       (err: RelayerError, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
         void res.status(err.status).json(errorBody(err)),

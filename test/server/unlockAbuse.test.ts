@@ -98,7 +98,7 @@ describe("requests that name someone they cannot prove to be", () => {
     });
 
     it("audits them as unauthenticated: not in the member's door history, visible to the operator as claims", async () => {
-      const stored = h.relayer.ctx.audit.query({ requestIds: junkIds });
+      const stored = await h.relayer.ctx.audit.query({ requestIds: junkIds });
       assert.equal(stored.length, junkIds.length);
       for (const r of stored) {
         assert.equal(r.signer, null);
@@ -106,9 +106,9 @@ describe("requests that name someone they cannot prove to be", () => {
         assert.equal(r.reason, "bad_signature");
       }
       assert.ok(
-        !h.relayer.ctx.audit
-          .query({ signer: member().address, limit: 1000 })
-          .some((r) => junkIds.includes(r.requestId)),
+        !(await h.relayer.ctx.audit.query({ signer: member().address, limit: 1000 })).some((r) =>
+          junkIds.includes(r.requestId),
+        ),
       );
 
       const mine = (await (
@@ -177,7 +177,7 @@ describe("requests that name someone they cannot prove to be", () => {
       const calls = checker.calls - callsBefore;
       assert.ok(calls <= 4, `isValidSignature called ${calls} times for 15 requests`);
       // None of them is filed under the burner: its signature never verified.
-      const stored = h.relayer.ctx.audit.query({ requestIds: answers.map((a) => a.answer.requestId) });
+      const stored = await h.relayer.ctx.audit.query({ requestIds: answers.map((a) => a.answer.requestId) });
       assert.ok(stored.every((s) => s.signer === null && s.claimedSigner === burner.toLowerCase()));
     });
   });

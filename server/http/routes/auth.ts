@@ -1,11 +1,12 @@
 // Sign-In with Ethereum: nonce, verify (sets the session cookie), logout, me.
 import express, { type Request, type Router } from "express";
-import { ipKeyGenerator } from "express-rate-limit";
+import type { IncomingMessage } from "node:http";
 import type { RelayerContext } from "../../context.ts";
 import { siweVerifyBody } from "../schemas.ts";
 import { verifySiwe } from "../siwe.ts";
 import { readCookie, SESSION_COOKIE, type Session } from "../session.ts";
 import { RelayerError } from "../../errors.ts";
+import { ipKey } from "../policy.ts";
 
 export function currentSession(ctx: RelayerContext, req: Request): Session | null {
   const s = ctx.sessions.read(readCookie(req.headers.cookie, SESSION_COOKIE), ctx.clock());
@@ -18,7 +19,7 @@ export function requireSession(ctx: RelayerContext, req: Request): Session {
   return s;
 }
 
-export function authRouter(ctx: RelayerContext): Router {
+export function authRouter(ctx: RelayerContext, clientIp: (req: IncomingMessage) => string | undefined): Router {
   const router = express.Router();
   const json = express.json({ limit: ctx.config.bodyLimitBytes });
   const cookieAttrs = () => `Path=/; HttpOnly; SameSite=Lax${ctx.config.cookieSecure ? "; Secure" : ""}`;
@@ -39,7 +40,7 @@ export function authRouter(ctx: RelayerContext): Router {
       clockSkewS: ctx.config.clockSkewS,
     };
     // Used nonces are bounded per client IP (the per-IP limiter's key: IPv6 by /56), not globally.
-    const requester = ipKeyGenerator(req.ip ?? "unknown");
+    const requester = ipKey(clientIp(req) ?? "unknown");
     const who = await verifySiwe(
       body.data.message,
       body.data.signature,

@@ -1,5 +1,6 @@
 // Health, readiness (with index lag), metrics and the OpenAPI document.
-import express, { type Router } from "express";
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { type Request, type Router } from "express";
 import type { RelayerContext } from "../../context.ts";
 import { openApiDocument } from "../openapi.ts";
 import { RelayerError, errorBody } from "../../errors.ts";
@@ -26,11 +27,26 @@ export function opsRouter(ctx: RelayerContext): Router {
     if (ready) res.json(state);
     else res.status(503).json(errorBody(new RelayerError("not_ready", "event index not synced or stale", state)));
   });
-  router.get("/metrics", async (_req, res) => {
+  router.get("/metrics", async (req, res) => {
+    const token = ctx.config.metricsToken;
+    if (token !== undefined && !bearerMatches(req, token)) {
+      res
+        .status(401)
+        .set("www-authenticate", 'Bearer realm="metrics"')
+        .json(errorBody(new RelayerError("unauthorized", "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>")));
+      return;
+    }
     res.set("content-type", ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   router.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
   return router;
+}
+
+/** Compares the bearer token in constant time (digests of equal length, whatever was sent). */
+function bearerMatches(req: Request, token: string): boolean {
+  const sent = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1] ?? "";
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(sent), digest(token));
 }

@@ -151,16 +151,16 @@ export function readRouter(ctx: RelayerContext): Router {
     res.json({ venueId, totals, daily: series, asOfBlock: index.tip });
   });
 
-  router.get("/api/audit", (req, res) => {
+  router.get("/api/audit", async (req, res) => {
     const s = requireSession(ctx, req);
     const q = parseOr400(auditQuery.safeParse(req.query), "venue must be a uint32, limit 1..1000");
     const operated = index.venuesOperatedBy(s.address);
     let records;
     if (q.venue !== undefined) {
       if (!operated.includes(q.venue)) throw new RelayerError("forbidden", "operators see only their own venues");
-      records = ctx.audit.query({ venues: [q.venue], limit: q.limit });
+      records = await ctx.audit.query({ venues: [q.venue], limit: q.limit });
     } else {
-      records = ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit });
+      records = await ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit });
     }
     res.json({ records });
   });

@@ -11,13 +11,14 @@
 // the express stack (same headers, same limits, same validation, same audit-before-answer).
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
-import type { Store } from "express-rate-limit";
 import type { Reason } from "../../../protocol/reasons.ts";
 import type { RelayerContext } from "../../context.ts";
 import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
 import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../../door/verifyUnlockRequest.ts";
 import { RelayerError, decisionError, errorBody, reasonStatus } from "../../errors.ts";
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
+import type { RateLimiter } from "../policy.ts";
+import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
 /** What the request claims (unverified): door, signer and pass as named in the body. */
@@ -47,9 +48,7 @@ export type UnlockCore = {
   decide(send: Send, requestId: string, started: bigint, p: ParsedUnlockRequest): Promise<void>;
 };
 
-export type SignerLimit = { store: Store; limit: number; windowMs: number };
-
-export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit): UnlockCore {
+export function createUnlockCore(ctx: RelayerContext, signerLimiter: RateLimiter): UnlockCore {
   const { metrics } = ctx;
   // Built once: no per-request allocation of the policy, the dependencies or metric label objects.
   const deps: UnlockDeps = {
@@ -70,14 +69,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     relayerAddress: ctx.config.relayerAddress,
     challenges: ctx.challenges,
     contractSignatures: ctx.contractSignatures,
-    signerLimited: async (signer) => {
-      const { totalHits, resetTime } = await signerLimit.store.increment(`signer:${signer}`);
-      if (totalHits <= signerLimit.limit) return 0;
-      const untilReset = resetTime
-        ? Math.ceil((resetTime.getTime() - Date.now()) / 1000)
-        : Math.ceil(signerLimit.windowMs / 1000);
-      return Math.max(1, untilReset);
-    },
+    signerLimited: (signer) => signerLimiter.hit(`signer:${signer}`).retryAfterS,
     onFreshWait: (seconds) => indexPhase.observe(seconds),
   };
   const indexPhase = metrics.phaseSeconds.labels({ phase: "index" });
@@ -94,23 +86,33 @@ export function createUnlockCore(ctx: RelayerContext, signerLimit: SignerLimit):
     who: Who,
     now: number,
   ): Promise<void> {
-    const granted = decision.reason === "granted";
+    let granted = decision.reason === "granted";
     let auditId: number;
     const auditStart = performance.now();
+    const record = (d: Decision): AuditRecord => ({
+      time: now,
+      door: who.door,
+      venue: d.venue,
+      signer: d.signer ?? null,
+      claimedSigner: who.signer,
+      pass: who.pass,
+      decision: d.reason === "granted" ? "granted" : "denied",
+      reason: d.reason,
+      block: d.block,
+      challenge: d.challengeId,
+      requestId,
+    });
     try {
-      auditId = await ctx.audit.record({
-        time: now,
-        door: who.door,
-        venue: decision.venue,
-        signer: decision.signer ?? null,
-        claimedSigner: who.signer,
-        pass: who.pass,
-        decision: granted ? "granted" : "denied",
-        reason: decision.reason,
-        block: decision.block,
-        challenge: decision.challengeId,
-        requestId,
-      });
+      try {
+        auditId = await ctx.audit.record(record(decision));
+      } catch (err) {
+        if (!(err instanceof ChallengeAlreadyGranted)) throw err;
+        // Another relayer of the fleet (or this one before a restart) granted this challenge: the
+        // shared trail refused the second grant, so this is a replay. No open command leaves.
+        decision = { ...decision, reason: "challenge_used", openCommand: undefined };
+        granted = false;
+        auditId = await ctx.audit.record(record(decision));
+      }
     } catch (err) {
       // No audit record, no answer: fail closed.
       ctx.logger.error({ err, requestId }, "audit write failed");

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configVariable, defineConfig } from "hardhat/config";
+import { z } from "zod";
 // The plugins this project uses, not the whole toolbox: Ignition deploys to public chains
 // (ignition/modules/, see README), the demo deploys with an ethers script; no contract verification.
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
@@ -13,9 +14,9 @@ import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 
 // Compile offline with the pinned npm `solc` (solc-js): Hardhat never downloads a compiler.
 const solcPath = fileURLToPath(import.meta.resolve("solc/soljson.js"));
-const solcVersion: string = JSON.parse(
-  readFileSync(fileURLToPath(import.meta.resolve("solc/package.json")), "utf8"),
-).version;
+const { version: solcVersion } = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(fileURLToPath(import.meta.resolve("solc/package.json")), "utf8")));
 
 const compiler = {
   version: solcVersion,

@@ -9,9 +9,17 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import { Contract, Signature, type Signer, type ContractTransactionResponse } from "ethers";
+import {
+  Contract,
+  Signature,
+  type Signer,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+} from "ethers";
+import { z } from "zod";
 import { deployProtocol } from "../scripts/lib/deploy.ts";
 import { passepartoutAbi, testCadAbi } from "../protocol/abis.ts";
+import type { IPassepartout, TestCAD } from "../typechain-types/index.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GAS_FILE = path.join(HERE, "gas.json");
@@ -48,8 +56,9 @@ await ethers.provider.send("evm_setNextBlockTimestamp", [Number(T0)]);
 await ethers.provider.send("evm_mine", []);
 
 const dep = await deployProtocol(deployer, { testStablecoin: true, feeBps: 300 });
-const pp = new Contract(dep.contracts.Passepartout.address, passepartoutAbi, deployer);
-const cad = new Contract(dep.contracts.TestCAD.address, testCadAbi, deployer);
+// Typed by typechain (the same ABIs, from the same artifacts); only the types are imported.
+const pp = new Contract(dep.contracts.Passepartout.address, passepartoutAbi, deployer) as unknown as IPassepartout;
+const cad = new Contract(dep.contracts.TestCAD.address, testCadAbi, deployer) as unknown as TestCAD;
 const chainId = (await ethers.provider.getNetwork()).chainId;
 await (await pp.setTaxRates(5_000, 9_975)).wait();
 
@@ -72,12 +81,19 @@ async function setTime(t: bigint) {
   await ethers.provider.send("evm_setNextBlockTimestamp", [Number(t)]);
 }
 
-function eventArg(receipt: any, name: string, arg: string) {
-  for (const log of receipt.logs) {
+/** An id (uint) argument of the receipt's first `name` event from the protocol. */
+function eventArg(receipt: ContractTransactionReceipt | null, name: string, arg: string): bigint {
+  for (const log of receipt?.logs ?? []) {
+    let parsed;
     try {
-      const parsed = pp.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args[arg];
-    } catch {}
+      parsed = pp.interface.parseLog(log);
+    } catch {
+      continue; // a log this ABI cannot decode (another contract's): not the one sought
+    }
+    if (parsed?.name !== name) continue;
+    const value: unknown = parsed.args.getValue(arg);
+    if (typeof value !== "bigint") throw new Error(`${name}.${arg} is not a uint`);
+    return value;
   }
   throw new Error(`no ${name} event`);
 }
@@ -90,7 +106,7 @@ const policyId = await (async () => {
       { secondsBeforeStart: 0, refundBps: 5_000 },
     ])
   ).wait();
-  return eventArg(rc, "PolicyCreated", "policyId") as bigint;
+  return eventArg(rc, "PolicyCreated", "policyId");
 })();
 
 type Venue = { venueId: bigint; splitId: bigint; payees: Signer[]; resEth: bigint; resCad: bigint; door: bigint };
@@ -103,12 +119,12 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
       ? 10_000 - Math.floor(10_000 / payeeCount) * (payeeCount - 1)
       : Math.floor(10_000 / payeeCount),
   );
-  const op = pp.connect(operator) as Contract;
+  const op = pp.connect(operator);
   const rc = await (
     await op.createVenue(name, "ipfs://venue", await Promise.all(payees.map((p) => p.getAddress())), shares)
   ).wait();
-  const venueId = eventArg(rc, "VenueCreated", "venueId") as bigint;
-  const splitId = eventArg(rc, "SplitCreated", "splitId") as bigint;
+  const venueId = eventArg(rc, "VenueCreated", "venueId");
+  const splitId = eventArg(rc, "SplitCreated", "splitId");
   await (
     await op.setVenueTaxProfile(venueId, {
       legalName: `${name} inc.`,
@@ -163,17 +179,11 @@ async function book(
   hours: bigint,
 ): Promise<{ gas: number; passId: bigint }> {
   const price: bigint = await pp.quote(resourceId, start, start + hours * H);
-  const sent = await (pp.connect(member) as Contract).book(
-    resourceId,
-    start,
-    start + hours * H,
-    ANY_UNIT,
-    price,
-    await member.getAddress(),
-    policyId,
-    true,
-    { value: price },
-  );
+  const sent = await pp
+    .connect(member)
+    .book(resourceId, start, start + hours * H, ANY_UNIT, price, await member.getAddress(), policyId, true, {
+      value: price,
+    });
   const rc = await sent.wait();
   lastCalldata = calldataGas(sent.data);
   return { gas: Number(rc!.gasUsed), passId: eventArg(rc, "Booked", "passId") };
@@ -192,14 +202,14 @@ async function coreOps(v: Venue, dayStart: bigint, priorBookings: number) {
   const cd: Record<string, number> = { bookHourEthNewMember: lastCalldata };
   const returning = await book(member, v.resEth, dayStart + 12n * H, 1n);
   // Cancel ≥ 24 h before the start: full refund paid to the holder.
-  const cancel = await gasOf((pp.connect(member) as Contract).cancel(returning.passId));
+  const cancel = await gasOf(pp.connect(member).cancel(returning.passId));
   cd.cancelWithRefund = lastCalldata;
   // Settle: the seeder's pass first (the pool's first money), then the new member's.
   await setTime(dayStart + 11n * H);
   const settleFirst = await gasOf(pp.settle([newMember.passId - 1n]));
   const settleOne = await gasOf(pp.settle([newMember.passId]));
   cd.settleOne = lastCalldata;
-  const payee = pp.connect(v.payees[0]) as Contract;
+  const payee = pp.connect(v.payees[0]);
   const claimFirst = await gasOf(payee.claim(v.splitId, ethers.ZeroAddress, 0));
   cd.claimFirst = lastCalldata;
   // More money settles, the payee claims again.
@@ -236,18 +246,11 @@ results.claim = core.claim;
   const day = dayMain + 2n * DAY;
   for (const who of [seeder, member]) await (await cad.mint(await who.getAddress(), 10n ** 12n)).wait();
   const price: bigint = await pp.quote(main.resCad, day + 8n * H, day + 9n * H);
-  await (await (cad.connect(seeder) as Contract).approve(await pp.getAddress(), price)).wait();
+  await (await cad.connect(seeder).approve(await pp.getAddress(), price)).wait();
   await (
-    await (pp.connect(seeder) as Contract).book(
-      main.resCad,
-      day + 8n * H,
-      day + 9n * H,
-      ANY_UNIT,
-      price,
-      await seeder.getAddress(),
-      policyId,
-      true,
-    )
+    await pp
+      .connect(seeder)
+      .book(main.resCad, day + 8n * H, day + 9n * H, ANY_UNIT, price, await seeder.getAddress(), policyId, true)
   ).wait();
   const owner = await member.getAddress();
   const deadline = T0 + 400n * DAY;
@@ -267,20 +270,22 @@ results.claim = core.claim;
     ),
   );
   results.bookHourErc20Permit = await gasOf(
-    (pp.connect(member) as Contract).bookWithPermit(
-      main.resCad,
-      day + 10n * H,
-      day + 11n * H,
-      ANY_UNIT,
-      price,
-      owner,
-      policyId,
-      true,
-      deadline,
-      sig.v,
-      sig.r,
-      sig.s,
-    ),
+    pp
+      .connect(member)
+      .bookWithPermit(
+        main.resCad,
+        day + 10n * H,
+        day + 11n * H,
+        ANY_UNIT,
+        price,
+        owner,
+        policyId,
+        true,
+        deadline,
+        sig.v,
+        sig.r,
+        sig.s,
+      ),
   );
 }
 {
@@ -293,7 +298,7 @@ results.claim = core.claim;
   const { passId } = await book(holder, main.resEth, dayMain + 3n * DAY, 1n);
   const to = await freshAccount();
   results.transferPass = await gasOf(
-    (pp.connect(holder) as Contract).transferFrom(await holder.getAddress(), await to.getAddress(), passId),
+    pp.connect(holder).transferFrom(await holder.getAddress(), await to.getAddress(), passId),
   );
   results.canEnterView = Number(
     await pp.canEnter.estimateGas(await to.getAddress(), main.door, passId, dayMain + 3n * DAY),
@@ -338,8 +343,8 @@ const ORDER = [
   "transferPass",
   "canEnterView",
 ];
-const committed: Record<string, number> | undefined = existsSync(GAS_FILE)
-  ? JSON.parse(readFileSync(GAS_FILE, "utf8"))
+const committed = existsSync(GAS_FILE)
+  ? z.record(z.string(), z.number()).parse(JSON.parse(readFileSync(GAS_FILE, "utf8")))
   : undefined;
 const failures: string[] = [];
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -352,7 +357,7 @@ for (const key of ORDER) {
   const target = TARGETS[key];
   const over = target !== undefined && gas > target;
   if (over) failures.push(`${key}: ${gas} > target ${target}`);
-  let status = target === undefined ? "" : over ? "OVER" : "ok";
+  const status = target === undefined ? "" : over ? "OVER" : "ok";
   let tail = "";
   if (CHECK) {
     const was = committed?.[key];

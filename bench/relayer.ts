@@ -34,7 +34,7 @@ import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/do
 import { passepartoutAbi } from "../protocol/abis.ts";
 import { sameAddress } from "../protocol/address.ts";
 import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
-import { protocolDomain, unlockRequestTypes, type Challenge } from "../protocol/eip712.ts";
+import { protocolDomain, unlockRequestTypes, type Challenge, type UnlockRequest } from "../protocol/eip712.ts";
 import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../scripts/lib/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 
@@ -63,7 +63,7 @@ async function naiveServer(): Promise<void> {
   const { createChainClient, createChainReader } = await import("../server/index/chain.ts");
   const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
   const [rpcUrl, deploymentsFile, auditDb, port] = process.argv.slice(3);
-  const d: Deployments = JSON.parse(readFileSync(deploymentsFile, "utf8"));
+  const d = JSON.parse(readFileSync(deploymentsFile, "utf8")) as Deployments; // written by this bench
   const contract = d.contracts.Passepartout.address;
   const reader = createChainReader(createChainClient(rpcUrl, 2000), contract);
   const hasher = createDoorHasher(31337, contract);
@@ -74,8 +74,8 @@ async function naiveServer(): Promise<void> {
   for (let i = 1; i <= doorCount; i++) lockKeys.set(i, (await reader.door(i))!.lockKey);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", async () => {
+    req.on("data", (c: Buffer) => chunks.push(c));
+    const answer = async () => {
       let reason = "malformed_request";
       let body: unknown;
       try {
@@ -131,7 +131,8 @@ async function naiveServer(): Promise<void> {
       });
       res.writeHead(reason === "granted" ? 200 : 403, { "content-type": "application/json" });
       res.end(JSON.stringify({ granted: reason === "granted", reason, openCommand }));
-    });
+    };
+    req.on("end", () => void answer());
   });
   server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
 }
@@ -381,7 +382,7 @@ async function main(): Promise<void> {
       JSON.parse(
         (await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body,
       ) as Challenge;
-    const bodies: string[] = new Array(total);
+    const bodies = new Array<string>(total);
     let made = 0;
     const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600
     const build = async () => {
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
     );
 
     const runLoad = async (url: string, list: string[]) => {
-      const latencies: number[] = new Array(list.length);
+      const latencies = new Array<number>(list.length);
       const reasons = new Map<string, number>();
       let k = 0;
       const start = performance.now();
@@ -490,7 +491,7 @@ async function main(): Promise<void> {
     );
 
     // ---- bare signature verification, one core, in this process ----
-    const sample = JSON.parse(bodies[WARMUP]);
+    const sample = JSON.parse(bodies[WARMUP]) as UnlockRequest; // built above
     const challengeId = toHex(hasher.challengeDigest(sample.challenge));
     const msg = { door: sample.door, challenge: challengeId, passId: BigInt(sample.passId), deadline: sample.deadline };
     let tv = performance.now();
@@ -554,7 +555,7 @@ async function main(): Promise<void> {
       { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] },
     );
     children.push(naive);
-    await new Promise<void>((resolve) => naive.stdout!.once("data", () => resolve()));
+    await new Promise<void>((resolve) => naive.stdout.once("data", () => resolve()));
     const naiveCount = Math.min(REQUESTS, 4000);
     const naiveWarm = Math.min(500, Math.floor(REQUESTS / 4));
     await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP, WARMUP + naiveWarm));
@@ -634,7 +635,7 @@ function request(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c) => chunks.push(c));
+        res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
       },
     );

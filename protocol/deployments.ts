@@ -16,14 +16,20 @@ export function deploymentsPath(chainId: number, dir = DEPLOYMENTS_DIR): string 
 
 export function readDeployments(chainId: number, dir = DEPLOYMENTS_DIR): Deployments {
   const file = deploymentsPath(chainId, dir);
-  let parsed: Deployments;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     throw new Error(`cannot read deployments file ${file}: ${(err as Error).message}`);
   }
-  if (parsed.chainId !== chainId || !parsed.contracts?.Passepartout?.address) {
+  if (!isDeploymentsFor(parsed, chainId)) {
     throw new Error(`deployments file ${file} is not for chain ${chainId} or lacks Passepartout`);
   }
   return parsed;
+}
+
+/** The file's own chain id and a Passepartout address: what every reader relies on. */
+function isDeploymentsFor(parsed: unknown, chainId: number): parsed is Deployments {
+  const d = parsed as { chainId?: unknown; contracts?: { Passepartout?: { address?: unknown } } } | null;
+  return d?.chainId === chainId && !!d.contracts?.Passepartout?.address;
 }

@@ -9,17 +9,28 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ABIS_FILE = path.join(ROOT, "protocol", "abis.ts");
 
 type AbiItem = { type: string; name?: string };
 
+// An ABI entry is kept exactly as the compiler wrote it (every key, in its order): only its `type`
+// is checked. The artifact and build-info schemas read just the fields used here.
+const abiItem = z.custom<AbiItem>(
+  (v) => typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string",
+);
+const artifact = z.object({ abi: z.array(abiItem) });
+const buildInfoOutput = z.object({
+  output: z.object({ contracts: z.record(z.string(), z.record(z.string(), artifact)) }),
+});
+
 function artifactAbi(source: string, name: string): AbiItem[] {
   const file = path.join(ROOT, "artifacts", source, `${name}.json`);
   if (!existsSync(file))
     throw new Error(`missing artifact ${path.relative(ROOT, file)}: run \`npx hardhat compile\` first`);
-  return JSON.parse(readFileSync(file, "utf8")).abi;
+  return artifact.parse(JSON.parse(readFileSync(file, "utf8"))).abi;
 }
 
 /** The ABI of an interface from a dependency (OpenZeppelin's IERC1271, …): Hardhat writes artifacts
@@ -32,9 +43,7 @@ function dependencyAbi(sourceSuffix: string, name: string): AbiItem[] {
         .sort()
     : [];
   for (const f of outputs) {
-    const contracts: Record<string, Record<string, { abi: AbiItem[] }>> = JSON.parse(
-      readFileSync(path.join(dir, f), "utf8"),
-    ).output.contracts;
+    const { contracts } = buildInfoOutput.parse(JSON.parse(readFileSync(path.join(dir, f), "utf8"))).output;
     const source = Object.keys(contracts).find((k) => k.endsWith(sourceSuffix));
     if (source && contracts[source][name]) return contracts[source][name].abi;
   }

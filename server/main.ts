@@ -18,7 +18,7 @@ try {
   const config = loadConfig();
   const relayer = await startRelayer(config);
   const stop = () => {
-    relayer.close().finally(() => process.exit(0));
+    void relayer.close().finally(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

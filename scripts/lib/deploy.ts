@@ -3,6 +3,7 @@
 // generated ABIs of protocol/abis.ts (Passepartout's is the union users call at its address).
 import { Contract, ContractFactory, type Signer } from "ethers";
 import type { Deployments } from "../../protocol/deployments.ts";
+import type { IPassepartout } from "../../typechain-types/index.ts";
 import { passRendererAbi, passepartoutAbi, testCadAbi, venueRegistryAbi } from "../../protocol/abis.ts";
 import { readArtifact } from "./artifacts.ts";
 
@@ -51,7 +52,8 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
     },
   };
 
-  const passepartout = new Contract(main.address, passepartoutAbi, signer);
+  // Typed by typechain (the same ABI, from the same artifacts); only the types are imported.
+  const passepartout = new Contract(main.address, passepartoutAbi, signer) as unknown as IPassepartout;
   if (opts.testStablecoin) {
     log("deploying TestCAD (test stablecoin)");
     const cad = await deploy(signer, "TestCAD");

@@ -3,6 +3,7 @@
 import { Contract, type ContractTransactionResponse, type Signer } from "ethers";
 import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
+import type { IPassepartout, TestCAD as TestCADContract } from "../../typechain-types/index.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "./demoKeys.ts";
 import {
   DEMO_MEMBERS,
@@ -34,7 +35,8 @@ export async function seedDemo(
   const { Passepartout, TestCAD } = deployments.contracts;
   if (!TestCAD) throw new Error("the deployment has no TestCAD: deploy with TEST_STABLECOIN=1");
   const admin = await signer(0);
-  const pp = new Contract(Passepartout.address, passepartoutAbi, admin);
+  // Typed by typechain (the same ABI, from the same artifacts); only the types are imported.
+  const pp = new Contract(Passepartout.address, passepartoutAbi, admin) as unknown as IPassepartout;
   const existing = Number(await pp.venueCount());
   if (existing > 0) throw new AlreadySeededError(existing);
 
@@ -54,7 +56,7 @@ export async function seedDemo(
   for (const v of DEMO_VENUES) {
     log(`venue ${v.name} (${v.metadata.place})`);
     const operator = await signer(v.operator);
-    const op = pp.connect(operator) as Contract;
+    const op = pp.connect(operator);
     const payees = await Promise.all(v.payees.map(async (p) => (await signer(p.account)).getAddress()));
     // Door ids are sequential: name them in the venue's metadata before creating them.
     const firstDoorId = Number(await pp.doorCount()) + 1;
@@ -120,7 +122,7 @@ export async function seedDemo(
   }
 
   log(`funding ${DEMO_MEMBERS.length} demo members with TestCAD`);
-  const cad = new Contract(TestCAD.address, testCadAbi, admin);
+  const cad = new Contract(TestCAD.address, testCadAbi, admin) as unknown as TestCADContract;
   for (const i of DEMO_MEMBERS) {
     const member = await (await signer(i)).getAddress();
     await mined(cad.mint(member, MEMBER_CAD));

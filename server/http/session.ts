@@ -27,7 +27,8 @@ export class SessionCodec {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     let s: Session;
     try {
-      s = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+      // The MAC matched: the payload is one this codec issued.
+      s = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Session;
     } catch {
       return null;
     }

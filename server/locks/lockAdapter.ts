@@ -21,8 +21,8 @@ export class InProcessLockAdapter implements LockAdapter {
   constructor(sim: LockSimulator) {
     this.sim = sim;
   }
-  async getChallenge(doorId: number): Promise<Challenge | null> {
-    return this.sim.issueChallenge(doorId);
+  getChallenge(doorId: number): Promise<Challenge | null> {
+    return Promise.resolve(this.sim.issueChallenge(doorId));
   }
   async deliver(command: OpenCommand): Promise<DeliveryResult> {
     const r = await this.sim.submit(command.door, command);
@@ -108,7 +108,7 @@ export class HttpLockAdapter implements LockAdapter {
     let results: DeliveryResult[];
     try {
       const res = await this.request("POST", "/open-batch", JSON.stringify(batch.map((b) => b.command)));
-      let body: { result?: string; reason?: string }[] | undefined;
+      let body: unknown;
       try {
         body = JSON.parse(res.body);
       } catch {
@@ -117,7 +117,8 @@ export class HttpLockAdapter implements LockAdapter {
       // The lock got the commands but its answer is unusable: as a failure after sending.
       if (!Array.isArray(body) || body.length !== batch.length)
         throw Object.assign(new Error("bad batch answer"), { sent: true });
-      results = body.map((r) =>
+      const answers = body as ({ result?: string; reason?: string } | null)[];
+      results = answers.map((r) =>
         r?.result === "opened" ? { status: "opened" } : { status: "refused", reason: String(r?.reason ?? "unknown") },
       );
     } catch (err) {

@@ -95,9 +95,12 @@ describe("Passepartout passes", function () {
         const f = await withPass();
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await f.pp.connect(f.member).setApprovalForAll(f.owner.address, true);
-        await f.pp
-          .connect(f.owner)
-          ["safeTransferFrom(address,address,uint256)"](f.member.address, await receiver.getAddress(), f.passId);
+        const asOwner = f.pp.connect(f.owner);
+        await asOwner["safeTransferFrom(address,address,uint256)"](
+          f.member.address,
+          await receiver.getAddress(),
+          f.passId,
+        );
         expect(await f.pp.ownerOf(f.passId)).to.equal(await receiver.getAddress());
       });
     });
@@ -117,15 +120,14 @@ describe("Passepartout passes", function () {
         const f = await withPass();
         const receiver = await ethers.deployContract("ReentrantReceiver");
         await receiver.setMode(1);
+        const asMember = f.pp.connect(f.member);
         await expect(
-          f.pp
-            .connect(f.member)
-            ["safeTransferFrom(address,address,uint256,bytes)"](
-              f.member.address,
-              await receiver.getAddress(),
-              f.passId,
-              "0x1234",
-            ),
+          asMember["safeTransferFrom(address,address,uint256,bytes)"](
+            f.member.address,
+            await receiver.getAddress(),
+            f.passId,
+            "0x1234",
+          ),
         ).to.be.revertedWithCustomError(lib, "TransferToNonERC721ReceiverImplementer");
       });
     });

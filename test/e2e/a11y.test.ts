@@ -3,7 +3,7 @@
 // no page scrolls sideways; the calendar's keyboard model and the focus after each step.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createWalletClient, erc20Abi, http, type Abi } from "viem";
+import { createWalletClient, erc20Abi, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import {
@@ -35,7 +35,7 @@ async function bookOnChain(who: number, start: number, hours = 1) {
     account: privateKeyToAccount(demoAccount(who).privateKey),
   });
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const pp = { address, abi: abi as Abi };
+  const pp = { address, abi };
   const price = (await client.readContract({
     ...pp,
     functionName: "quote",

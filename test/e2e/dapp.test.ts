@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
-import { getAddress, type Abi, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import {
   chainReader,
@@ -333,7 +333,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     const { client } = chainReader(stack);
     const { address, abi } = stack.demo.deployments.contracts.Passepartout;
     const read = <T>(functionName: string, args: unknown[] = []) =>
-      client.readContract({ address, abi: abi as Abi, functionName, args }) as Promise<T>;
+      client.readContract({ address, abi, functionName, args }) as Promise<T>;
     const op = await openAs(stack, FRESH_OPERATOR);
     const coPayee = demoAccount(CO_PAYEE).address;
     const lockKey = privateKeyToAddress(`0x${"ab".repeat(32)}`);

@@ -4,7 +4,7 @@
 // stick; the operator's table fits a phone; the demo's /rpc refuses the node's test methods.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createWalletClient, http, type Abi, type Address } from "viem";
+import { createWalletClient, http, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { chainReader, demoAccount, openAs, screenshot, startStack, type MemberPage, type Stack } from "./harness.ts";
@@ -20,7 +20,7 @@ let member: MemberPage;
 
 const pp = () => {
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  return { address, abi: abi as Abi };
+  return { address, abi };
 };
 
 async function bookedBy(holder: Address): Promise<bigint[]> {

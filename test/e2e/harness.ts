@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createPublicClient, erc20Abi, http, type Abi, type Address } from "viem";
+import { createPublicClient, erc20Abi, http, type Address } from "viem";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
 import { verifyLockLog, type LockLogEntry } from "../../server/locks/lockSimulator.ts";
@@ -115,7 +115,7 @@ export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
   const client = createPublicClient({ transport: http(stack.demo.rpcUrl) });
   const keys = new Map<number, `0x${string}`>();
   for (const door of new Set(entries.map((e) => e.door))) {
-    const d = (await client.readContract({ address, abi: abi as Abi, functionName: "door", args: [door] })) as {
+    const d = (await client.readContract({ address, abi, functionName: "door", args: [door] })) as {
       lockKey: `0x${string}`;
     };
     keys.set(door, d.lockKey);

@@ -3,8 +3,7 @@
 // node removes a booking the relayer had already indexed.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { HOUR, startHarness, type Harness } from "./fixture.ts";
-import { unlock } from "./json.ts";
+import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcpProxy.ts";
 
 describe("when the chain fails", () => {

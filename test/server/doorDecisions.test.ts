@@ -3,8 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generatePrivateKey } from "viem/accounts";
-import { HOUR, startHarness, ZERO_ADDRESS, type Harness } from "./fixture.ts";
-import { unlock } from "./json.ts";
+import { HOUR, startHarness, unlock, ZERO_ADDRESS, type Harness } from "./fixture.ts";
 import { verifyLockLog } from "../../server/locks/lockSimulator.ts";
 import { createDoorHasher, signDigest } from "../../server/door/doorCrypto.ts";
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";

@@ -10,12 +10,14 @@ import {
   decodeEventLog,
   encodeFunctionData,
   http,
+  isHex,
   parseEventLogs,
   type ContractFunctionArgs,
   type ContractFunctionName,
   type ContractFunctionReturnType,
   type Log,
 } from "viem";
+import { z } from "zod";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { startLocalChain, rpcCall, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -28,7 +30,7 @@ import type { Challenge } from "../../protocol/eip712.ts";
 import { mockErc1271WalletAbi, passepartoutAbi } from "../../protocol/abis.ts";
 import type { Hex, PassepartoutAbi, PassepartoutCall } from "../../protocol/types.ts";
 import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
-import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../scripts/lib/doorClient.ts";
+import { fetchChallenge, requestUnlock, signUnlockRequest, type UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 
 export const HOUR = 3600;
 export const ANY_UNIT = 65535;
@@ -63,7 +65,10 @@ export type Protocol = {
   deployWallet(owner: Account): Promise<Hex>;
 };
 
-export async function protocolOn(chain: LocalChain): Promise<Protocol> {
+/** The part of a Hardhat artifact `deployWallet` reads. */
+const walletArtifact = z.object({ bytecode: z.custom<Hex>((v) => isHex(v)) });
+
+export function protocolOn(chain: LocalChain): Protocol {
   const address = chain.deployments.contracts.Passepartout.address;
   const abi = passepartoutAbi;
   const transport = http(chain.rpcUrl, { retryCount: 0 });
@@ -117,8 +122,13 @@ export async function protocolOn(chain: LocalChain): Promise<Protocol> {
       return Number(b.timestamp);
     },
     async deployWallet(owner) {
-      const { bytecode } = JSON.parse(
-        readFileSync(path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"), "utf8"),
+      const { bytecode } = walletArtifact.parse(
+        JSON.parse(
+          readFileSync(
+            path.join(ROOT, "artifacts/contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json"),
+            "utf8",
+          ),
+        ),
       );
       const wallet = createWalletClient({ account: privateKeyToAccount(owner.privateKey), chain: chainDef, transport });
       const hash = await wallet.deployContract({ abi: mockErc1271WalletAbi, bytecode, args: [owner.address] });
@@ -215,7 +225,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const chain = await startLocalChain();
   try {
-    const p = await protocolOn(chain);
+    const p = protocolOn(chain);
     await startChainAfterHour(chain, await p.chainNow());
     const venue = await seedVenue(p, privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY).address);
     const clock = makeClock(await p.chainNow());
@@ -278,7 +288,7 @@ export type UnlockInput = {
 export async function unlock(
   h: Harness,
   u: UnlockInput,
-): Promise<{ status: number; body: any; challenge: Challenge; challengeId: Hex }> {
+): Promise<{ status: number; body: UnlockAnswer; challenge: Challenge; challengeId: Hex }> {
   const challenge = u.challenge ?? (await fetchChallenge(h.relayer.url, u.door));
   const contract = u.contract ?? h.p.address;
   const chainId = u.chainId ?? 31337;

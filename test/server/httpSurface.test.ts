@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { HOUR, startHarness, tempFile, type Harness } from "./fixture.ts";
-import { json, unlock } from "./json.ts";
+import { HOUR, startHarness, tempFile, unlock, type Harness } from "./fixture.ts";
+import { json } from "./json.ts";
 import type { ErrorAnswer, UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import type { UnlockRequest } from "../../protocol/eip712.ts";
 

@@ -4,8 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { HOUR, startHarness, type Harness } from "./fixture.ts";
-import { unlock } from "./json.ts";
+import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
 import { HttpLockAdapter } from "../../server/locks/lockAdapter.ts";
 import type { OpenCommand } from "../../protocol/eip712.ts";
 

@@ -75,7 +75,7 @@ describe("network description and OpenAPI", () => {
 
   before(async () => {
     chain = await startLocalChain();
-    p = await protocolOn(chain);
+    p = protocolOn(chain);
     venue = await seedVenue(p, privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY).address);
     // The relayer reads the real deployments file, as in production.
     const dir = mkdtempSync(path.join(tmpdir(), "pp-deployments-"));

@@ -60,7 +60,7 @@ describe("relayer processes", () => {
     });
 
     it("has an audit record for every answered request after restart", async () => {
-      const p = await protocolOn(chain);
+      const p = protocolOn(chain);
       const venue = await seedVenue(p, DEMO_RELAYER_ADDRESS);
       const member = chain.accounts[2];
       const slot0 = Math.floor((await p.chainNow()) / HOUR) * HOUR;

@@ -19,14 +19,15 @@ function runWithoutBinding(
     env: { ...process.env, ...env },
   });
   let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
 }
 
 describe("secp256k1 native binding", () => {
   it("loads the N-API addon, not the pure-JS fallback", () => {
     const native = loadNativeSecp256k1();
-    const elliptic = createRequire(import.meta.url)("secp256k1/elliptic.js");
+    // The package's pure-JS build, which exports the same functions as the addon.
+    const elliptic = createRequire(import.meta.url)("secp256k1/elliptic.js") as Pick<typeof native, "ecdsaRecover">;
     assert.notEqual(native.ecdsaRecover, elliptic.ecdsaRecover);
     const key = new Uint8Array(32).fill(7);
     const digest = new Uint8Array(32).fill(1);

@@ -8,8 +8,7 @@ import path from "node:path";
 import { createPublicClient, createWalletClient, http, type Abi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { HOUR, startHarness, type Harness } from "./fixture.ts";
-import { unlock } from "./json.ts";
+import { HOUR, startHarness, unlock, type Harness } from "./fixture.ts";
 import { ROOT } from "../helpers/localChain.ts";
 import { asDecision, signUnlockRequest, type ErrorAnswer, type UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 

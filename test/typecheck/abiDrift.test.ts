@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { z } from "zod";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -62,7 +63,9 @@ describe("the generated ABIs type the relayer's event index", () => {
     );
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
-    const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+    const { compilerOptions } = z
+      .object({ compilerOptions: z.record(z.string(), z.unknown()) })
+      .parse(JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")));
     const files = ["ok/server/index/chainIndex.ts", "drift/server/index/chainIndex.ts"];
     writeFileSync(
       path.join(dir, "tsconfig.json"),

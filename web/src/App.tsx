@@ -1,5 +1,5 @@
 import { useRoute, href, routeId } from "./lib/route.ts";
-import { useI18n } from "./i18n/i18n.tsx";
+import { useI18n } from "./i18n/translate.ts";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 import { VenueList } from "./pages/VenueList.tsx";
 import { VenuePage } from "./pages/VenuePage.tsx";

@@ -6,7 +6,8 @@ import { loadConfig } from "./lib/config.ts";
 import { makeProtocol } from "./lib/protocol.ts";
 import { makeRelayer } from "./lib/relayer.ts";
 import { AppContext } from "./hooks/useApp.ts";
-import { I18nProvider, initialLang, translator } from "./i18n/i18n.tsx";
+import { I18nProvider } from "./i18n/i18n.tsx";
+import { initialLang, translator } from "./i18n/translate.ts";
 import { App } from "./App.tsx";
 import "./styles.css";
 

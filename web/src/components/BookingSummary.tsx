@@ -1,4 +1,4 @@
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { formatAmount, type Currency } from "../lib/money.ts";
 import type { RefundTier } from "../lib/policy.ts";
 import { formatWindow } from "../lib/time.ts";

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { UiError } from "../lib/errors.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 
 /** A polite live region for progress, an assertive one for failures. */
 export function Status({ busy, message }: { busy?: boolean; message?: string | null }) {
@@ -42,8 +42,4 @@ export function ErrorMessage({
       )}
     </div>
   );
-}
-
-export function shortAddress(a: string): string {
-  return `${a.slice(0, 6)}…${a.slice(-4)}`;
 }

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { formatAmount, type Currency } from "../lib/money.ts";
 import { groupPasses, type PassInfo, type PassPhase } from "../lib/passes.ts";
 import { formatDateTime, formatWindow } from "../lib/time.ts";
-import { shortAddress } from "./Feedback.tsx";
+import { shortAddress } from "../lib/labels.ts";
 
 export type PassView = PassInfo & {
   resourceName: string;

@@ -1,4 +1,4 @@
-import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/translate.ts";
 import { formatBps } from "../lib/money.ts";
 import { policySteps, type RefundTier } from "../lib/policy.ts";
 import { formatDateTime } from "../lib/time.ts";

@@ -1,5 +1,5 @@
 import { useCurrency } from "../hooks/queries.ts";
-import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { formatAmount } from "../lib/money.ts";
 import type { Address } from "viem";
 
@@ -26,10 +26,4 @@ export function PriceList({
       {r.pricePerMonth > 0n && <li>{t("price.month", { price: f(r.pricePerMonth) })}</li>}
     </ul>
   );
-}
-
-const KINDS = ["kind.0", "kind.1", "kind.2", "kind.3", "kind.4"] as const;
-
-export function kindLabel(t: Translate, kind: number): string {
-  return t(KINDS[kind] ?? "kind.other");
 }

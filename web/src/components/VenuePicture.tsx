@@ -15,11 +15,3 @@ export function VenuePicture({ venue }: { venue: Venue }) {
     </svg>
   );
 }
-
-export function openingHours(h: Venue["meta"]["openingHours"]): string | null {
-  if (!h) return null;
-  if (typeof h === "string") return h;
-  return Object.entries(h)
-    .map(([d, v]) => `${d} ${v}`)
-    .join(" · ");
-}

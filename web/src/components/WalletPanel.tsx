@@ -4,12 +4,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../hooks/useApp.ts";
 import { useAccount, useBalances } from "../hooks/queries.ts";
 import { rememberSession, useSession } from "../hooks/useSession.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { siweMessage } from "../lib/relayer.ts";
 import { signText } from "../lib/wallet.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
-import { ErrorMessage, shortAddress } from "./Feedback.tsx";
+import { ErrorMessage } from "./Feedback.tsx";
+import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 
 export function WalletPanel() {
@@ -144,12 +145,12 @@ export function WalletPanel() {
         </div>
       ) : (
         !signedIn && (
-          <button type="button" className="primary" onClick={signIn} disabled={signing} ref={signInButton}>
+          <button type="button" className="primary" onClick={() => void signIn()} disabled={signing} ref={signInButton}>
             {signing ? t("wallet.signingIn") : t("wallet.signIn")}
           </button>
         )
       )}
-      <button type="button" className="link" onClick={signOut}>
+      <button type="button" className="link" onClick={() => void signOut()}>
         {signedIn ? t("wallet.signOut") : t("wallet.disconnect")}
       </button>
       {errorView}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { DAY, HOUR, formatDateTime, formatDay, formatHour, localDayStart, slotStart } from "../lib/time.ts";
 
 export type WeekCalendarProps = {
@@ -54,7 +54,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     const slots = days.flatMap((d) => Array.from({ length: 24 }, (_, h) => d + h * HOUR)).sort((a, b) => a - b);
     return slots.find(usable) ?? Math.max(current, first);
   };
-  const focusable = usable(focused) ? focused : usable(selection?.start) ? selection!.start : firstUsable();
+  const focusable = usable(focused) ? focused : usable(selection?.start) ? selection.start : firstUsable();
   const scroller = useRef<HTMLDivElement>(null);
 
   // Open on the current hour (or the selection), not at midnight.
@@ -66,12 +66,14 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
   }, [week]);
 
   // A move into another week focuses its target once that week is rendered.
-  const [moveTo, setMoveTo] = useState<number | null>(null);
+  // (A ref, not state: the move already re-renders through `focused` and `week`; the effect runs
+  // after that render.)
+  const moveTo = useRef<number | null>(null);
   useEffect(() => {
-    if (moveTo === null) return;
-    grid.current?.querySelector<HTMLButtonElement>(`button[data-t="${moveTo}"]`)?.focus();
-    setMoveTo(null);
-  }, [moveTo, week]);
+    if (moveTo.current === null) return;
+    grid.current?.querySelector<HTMLButtonElement>(`button[data-t="${moveTo.current}"]`)?.focus();
+    moveTo.current = null;
+  });
 
   function onKey(e: KeyboardEvent<HTMLButtonElement>) {
     const t0 = Number(e.currentTarget.dataset.t);
@@ -85,7 +87,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     setFocused(target);
     const w = weekOf(target);
     if (w !== week) setWeek(w);
-    setMoveTo(target);
+    moveTo.current = target;
   }
 
   const hours = Array.from({ length: 24 }, (_, h) => h);

@@ -2,7 +2,7 @@
 // before vitest runs it: each `@ts-expect-error` fails the type check if its line stops being an
 // error — if "nav.nowhere" became a key, or `t` went back to accepting any string.
 import { describe, expect, it } from "vitest";
-import { translator } from "./i18n.tsx";
+import { translator } from "./translate.ts";
 import type { MessageKey } from "./messages.ts";
 
 describe("translation keys", () => {

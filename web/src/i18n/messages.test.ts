@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MESSAGES, type Text } from "./messages.ts";
 import { REASONS } from "../../../protocol/reasons.ts";
-import { translator } from "./i18n.tsx";
+import { translator } from "./translate.ts";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const forms = (t: Text): string[] =>

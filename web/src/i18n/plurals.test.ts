@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { translator } from "./i18n.tsx";
+import { translator } from "./translate.ts";
 
 describe("plurals (Intl.PluralRules)", () => {
   const en = translator("en");

@@ -4,8 +4,18 @@ import { makeRelayer, RelayerError } from "./relayer.ts";
 function answer(status: number, body: unknown) {
   vi.stubGlobal(
     "fetch",
-    vi.fn(async () => new Response(JSON.stringify(body), { status })),
+    vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status }))),
   );
+}
+
+/** The RelayerError a call rejects with; the test fails if it resolves or rejects with anything else. */
+async function rejection(call: Promise<unknown>): Promise<RelayerError> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RelayerError);
+  return err as RelayerError;
 }
 
 describe("relayer client errors", () => {
@@ -13,10 +23,7 @@ describe("relayer client errors", () => {
 
   it("reads the code and message of the relayer's { error: { code, message } } bodies", async () => {
     answer(401, { error: { code: "unauthorized", message: "sign in first" } });
-    const err = await makeRelayer("http://relayer")
-      .nonce()
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(RelayerError);
+    const err = await rejection(makeRelayer("http://relayer").nonce());
     expect(err.code).toBe("unauthorized");
     expect(err.message).toBe("sign in first");
     expect(err.status).toBe(401);
@@ -25,24 +32,18 @@ describe("relayer client errors", () => {
   it("falls back to the HTTP status when the body says nothing", async () => {
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => new Response("oops", { status: 502 })),
+      vi.fn(() => Promise.resolve(new Response("oops", { status: 502 }))),
     );
-    const err = await makeRelayer("http://relayer")
-      .nonce()
-      .catch((e) => e);
+    const err = await rejection(makeRelayer("http://relayer").nonce());
     expect(err.code).toBe("http_502");
   });
 
   it("reports an unreachable relayer", async () => {
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => {
-        throw new TypeError("connection refused");
-      }),
+      vi.fn(() => Promise.reject(new TypeError("connection refused"))),
     );
-    const err = await makeRelayer("http://relayer")
-      .nonce()
-      .catch((e) => e);
+    const err = await rejection(makeRelayer("http://relayer").nonce());
     expect(err.code).toBe("relayer_unreachable");
   });
 });

@@ -12,7 +12,7 @@ import {
   useResources,
   useVenues,
 } from "../hooks/queries.ts";
-import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/translate.ts";
 import { REASONS, type Reason } from "../../../protocol/reasons.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
@@ -23,7 +23,8 @@ import { formatAmount } from "../lib/money.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "../components/PassList.tsx";
-import { ErrorMessage, Status, shortAddress } from "../components/Feedback.tsx";
+import { ErrorMessage, Status } from "../components/Feedback.tsx";
+import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
@@ -79,7 +80,7 @@ export function MyPasses() {
   );
 }
 
-export function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
+function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
   const named = venue?.meta.doors?.[String(d.id)];
   if (typeof named === "string" && named) return named;
   return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
@@ -213,7 +214,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
 
   return (
     <div className="door">
-      <button type="button" className="primary big" onClick={open} disabled={flow.busy}>
+      <button type="button" className="primary big" onClick={() => void open()} disabled={flow.busy}>
         {t("door.open", { door: label })}
       </button>
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
@@ -282,7 +283,12 @@ function CancelPass({ pass }: { pass: PassView }) {
             ? t("cancel.preview", { amount: fmt(preview.data) })
             : t("cancel.previewNone")}
       </p>
-      <button type="button" className="danger" onClick={cancel} disabled={busy || preview.data === undefined}>
+      <button
+        type="button"
+        className="danger"
+        onClick={() => void cancel()}
+        disabled={busy || preview.data === undefined}
+      >
         {busy ? t("common.working") : t("cancel.confirm")}
       </button>
       <button type="button" onClick={() => setAsking(false)} disabled={busy}>
@@ -322,7 +328,7 @@ function LendPass({ pass }: { pass: PassView }) {
   return (
     <div className="lend">
       {pass.guest ? (
-        <button type="button" onClick={() => setUser(zeroAddress, 0)} disabled={busy}>
+        <button type="button" onClick={() => void setUser(zeroAddress, 0)} disabled={busy}>
           {t("lend.revoke")}
         </button>
       ) : !open ? (

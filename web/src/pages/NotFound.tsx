@@ -1,4 +1,4 @@
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { href } from "../lib/route.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 

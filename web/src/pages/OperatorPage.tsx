@@ -4,14 +4,15 @@ import type { Address } from "viem";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { claimable, claimableFees, loadSplits, type Booking, type Venue } from "../lib/protocol.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { sendTx, type WriteCall } from "../lib/wallet.ts";
 import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
-import { ErrorMessage, shortAddress } from "../components/Feedback.tsx";
+import { ErrorMessage } from "../components/Feedback.tsx";
+import { shortAddress } from "../lib/labels.ts";
 import { RevenueChart } from "../components/RevenueChart.tsx";
 import { VenueEditor, CreateVenue } from "../components/venue-editor/VenueEditor.tsx";
 import { useFlow } from "../hooks/useFlow.ts";
@@ -166,7 +167,7 @@ function fmt(v: bigint, currency: Address, cs: Currency[] | undefined, locale: s
 }
 
 /** Revenue per day of use over the last 14 days and the next 7: bookings net of refunds. */
-export function revenue(bookings: Booking[], c: Currency, timeZone: string, now: number) {
+function revenue(bookings: Booking[], c: Currency, timeZone: string, now: number) {
   const first = localDayStart(now, timeZone) - 13 * DAY;
   const days = Array.from({ length: 21 }, (_, i) => localDayStart(first + i * DAY + 12 * HOUR, timeZone));
   const sums = new Map(days.map((d) => [d, 0n]));
@@ -213,7 +214,7 @@ function Settle({
       {pending.length === 0 ? (
         <p className="muted">{t("op.settleNone")}</p>
       ) : (
-        <button type="button" className="primary" onClick={settle} disabled={busy}>
+        <button type="button" className="primary" onClick={() => void settle()} disabled={busy}>
           {busy ? t("common.working") : t("op.settle", { n: pending.length })}
         </button>
       )}
@@ -336,7 +337,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
                         className="primary"
                         disabled={busy !== null}
                         onClick={() =>
-                          run(
+                          void run(
                             key,
                             { functionName: "claim", args: [r.splitId, r.currency.address, r.index] },
                             t("op.claimed", { amount }),
@@ -360,7 +361,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
             type="button"
             disabled={busy !== null}
             onClick={() =>
-              run(
+              void run(
                 `fee-${f.splitId}`,
                 { functionName: "claimFees", args: [f.splitId, f.currency.address] },
                 t("common.saved"),

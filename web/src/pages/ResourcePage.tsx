@@ -12,7 +12,7 @@ import {
   useResource,
   useVenue,
 } from "../hooks/queries.ts";
-import { useI18n, type Translate } from "../i18n/i18n.tsx";
+import { useI18n, type Translate } from "../i18n/translate.ts";
 import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, quoteBreakdown, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
@@ -24,12 +24,13 @@ import { href } from "../lib/route.ts";
 import { BookingSummary } from "../components/BookingSummary.tsx";
 import { WeekCalendar } from "../components/WeekCalendar.tsx";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
-import { PriceList, kindLabel } from "../components/Price.tsx";
+import { PriceList } from "../components/Price.tsx";
+import { kindLabel } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
-export function durationLabel(hours: number, t: Translate): string {
+function durationLabel(hours: number, t: Translate): string {
   if (hours % 720 === 0) return t("dur.month", { n: hours / 720 });
   if (hours % 24 === 0) return t("dur.d", { n: hours / 24 });
   return t("dur.h", { n: hours });
@@ -103,7 +104,15 @@ function BookResource({
     return occupancy(bookings.data ?? [], from, from + (r.horizonHours + 24 * 9) * HOUR);
   }, [bookings.data, now, r.horizonHours]);
 
-  useEffect(() => setError(null), [start, hours]);
+  // A new choice of start or duration clears the last failure.
+  const pickStart = (s: number | null) => {
+    setStart(s);
+    setError(null);
+  };
+  const pickHours = (h: number) => {
+    setHours(h);
+    setError(null);
+  };
 
   // Locked from the first click until the receipt (or the failure): a double-click books once.
   const book = () => flow.run(bookNow);
@@ -196,12 +205,12 @@ function BookResource({
           }}
         >
           <h2 id="book-title">{t("book.title")}</h2>
-          <button type="button" onClick={() => setStart(slotStart(now))}>
+          <button type="button" onClick={() => pickStart(slotStart(now))}>
             {t("book.now")}
           </button>
           <label className="field">
             <span>{t("book.duration")}</span>
-            <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
+            <select value={hours} onChange={(e) => pickHours(Number(e.target.value))}>
               {durations.map((h) => (
                 <option key={h} value={h}>
                   {durationLabel(h, t)}
@@ -228,8 +237,8 @@ function BookResource({
               {short && currency.data && (
                 <p className="error" id="book-short" data-testid="insufficient">
                   {t("book.short", {
-                    balance: formatAmount(balance.data!, currency.data, locale),
-                    price: formatAmount(total!, currency.data, locale),
+                    balance: formatAmount(balance.data, currency.data, locale),
+                    price: formatAmount(total, currency.data, locale),
                   })}
                 </p>
               )}
@@ -262,7 +271,7 @@ function BookResource({
           horizonHours={r.horizonHours}
           booked={occ}
           selection={start !== null && end !== null ? { start, end } : null}
-          onPick={setStart}
+          onPick={pickStart}
         />
       </div>
     </section>

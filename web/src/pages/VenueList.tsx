@@ -1,8 +1,9 @@
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { useResources, useVenues } from "../hooks/queries.ts";
 import { href } from "../lib/route.ts";
 import { localized } from "../lib/metadata.ts";
-import { PriceList, kindLabel } from "../components/Price.tsx";
+import { PriceList } from "../components/Price.tsx";
+import { kindLabel } from "../lib/labels.ts";
 import { VenuePicture } from "../components/VenuePicture.tsx";
 import { useTitle } from "../hooks/useTitle.ts";
 import { ErrorMessage } from "../components/Feedback.tsx";

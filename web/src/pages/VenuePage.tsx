@@ -1,11 +1,12 @@
-import { useI18n } from "../i18n/i18n.tsx";
+import { useI18n } from "../i18n/translate.ts";
 import { useResources, useVenue } from "../hooks/queries.ts";
 import { href } from "../lib/route.ts";
 import { zoneName } from "../lib/time.ts";
 import { localized } from "../lib/metadata.ts";
 import { useNow } from "../hooks/useNow.ts";
-import { PriceList, kindLabel } from "../components/Price.tsx";
-import { VenuePicture, openingHours } from "../components/VenuePicture.tsx";
+import { PriceList } from "../components/Price.tsx";
+import { VenuePicture } from "../components/VenuePicture.tsx";
+import { kindLabel, openingHours } from "../lib/labels.ts";
 import { NotFound } from "./NotFound.tsx";
 import { ErrorMessage } from "../components/Feedback.tsx";
 import { isNotFound, toUiError } from "../lib/errors.ts";

@@ -4,9 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import { isAddress } from "viem";
 import { useApp } from "../../hooks/useApp.ts";
 import { useTx } from "../../hooks/useTx.ts";
-import { useI18n } from "../../i18n/i18n.tsx";
+import { useI18n } from "../../i18n/translate.ts";
 import { doorAdmits, loadDoors, type Resource, type Venue } from "../../lib/protocol.ts";
-import { shortAddress } from "../Feedback.tsx";
+import { shortAddress } from "../../lib/labels.ts";
 import { Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
 
 export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resource[] }) {

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { isAddress } from "viem";
 import { useApp } from "../../hooks/useApp.ts";
 import { useTx } from "../../hooks/useTx.ts";
-import { useI18n } from "../../i18n/i18n.tsx";
+import { useI18n } from "../../i18n/translate.ts";
 import { loadRelayers, type Venue } from "../../lib/protocol.ts";
 import { Labelled, TxFeedback } from "./fields.tsx";
 

@@ -7,13 +7,13 @@ import { sameAddress } from "../../../../protocol/address.ts";
 import { useApp } from "../../hooks/useApp.ts";
 import { useCurrencies } from "../../hooks/queries.ts";
 import { useTx } from "../../hooks/useTx.ts";
-import { useI18n } from "../../i18n/i18n.tsx";
+import { useI18n } from "../../i18n/translate.ts";
 import { decimal, describeTiers, parseTiers } from "../../lib/editorInput.ts";
 import { localized, metadataUri, withLocalized } from "../../lib/metadata.ts";
 import type { Currency } from "../../lib/money.ts";
 import type { RefundTier } from "../../lib/policy.ts";
 import { loadPolicies, type Resource, type Venue } from "../../lib/protocol.ts";
-import { kindLabel } from "../Price.tsx";
+import { kindLabel } from "../../lib/labels.ts";
 import { Labelled, TxFeedback } from "./fields.tsx";
 
 /** The resource form needs the currencies (decimals) before it can show a stored price. */

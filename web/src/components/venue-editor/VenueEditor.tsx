@@ -1,7 +1,7 @@
 // The operator's editor for one venue: one form per concern, each with its own transaction.
-import { useI18n } from "../../i18n/i18n.tsx";
+import { useI18n } from "../../i18n/translate.ts";
 import type { Resource, Venue } from "../../lib/protocol.ts";
-import { kindLabel } from "../Price.tsx";
+import { kindLabel } from "../../lib/labels.ts";
 import { DoorsForm } from "./DoorsForm.tsx";
 import { PayeesForm } from "./PayeesForm.tsx";
 import { RelayersForm } from "./RelayersForm.tsx";

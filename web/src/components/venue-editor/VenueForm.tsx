@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { Address } from "viem";
 import { useTx } from "../../hooks/useTx.ts";
-import { useI18n } from "../../i18n/i18n.tsx";
+import { useI18n } from "../../i18n/translate.ts";
 import { payeesArgs, type PayeeRow } from "../../lib/editorInput.ts";
 import { localized, metadataUri, withLocalized } from "../../lib/metadata.ts";
 import type { Venue } from "../../lib/protocol.ts";

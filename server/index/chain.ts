@@ -42,7 +42,7 @@ export type ContractCallLimits = {
 };
 
 export function createChainClient(rpcUrl: string, timeoutMs: number): PublicClient {
-  return createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) }) as PublicClient;
+  return createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) });
 }
 
 export const DEFAULT_ERC1271_GAS = 500_000n;

@@ -83,7 +83,7 @@ for (const store of ["sqlite", "postgres"] as const) {
 
     before(async () => {
       chain = await startLocalChain();
-      const p = await protocolOn(chain);
+      const p = protocolOn(chain);
       contract = p.address;
       const venue = await seedVenue(p, DEMO_RELAYER_ADDRESS);
       door = venue.street;

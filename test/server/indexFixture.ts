@@ -29,7 +29,7 @@ export async function mine(chain: LocalChain, n: number): Promise<void> {
  * deactivated and a relayer trusted then distrusted.
  */
 export async function seedHistory(chain: LocalChain, bookings = 24, gap = 60): Promise<Seeded> {
-  const p = await protocolOn(chain);
+  const p = protocolOn(chain);
   const venue = await seedVenue(p, DEMO_RELAYER_ADDRESS);
   const slot0 = Math.floor((await p.chainNow()) / HOUR) * HOUR + 2 * HOUR;
   const members = chain.accounts.slice(2, 6);

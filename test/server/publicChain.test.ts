@@ -101,7 +101,7 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
   });
 
   it("hands the admin role to the multisig, which accepts it", async () => {
-    const p = await protocolOn({ ...node, deployments });
+    const p = protocolOn({ ...node, deployments });
     const registry = createPublicClient({ transport: http(node.rpcUrl) });
     const allowed = await registry.readContract({
       address: deployments.contracts.Passepartout.address,
@@ -122,7 +122,7 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
   });
 
   it("a relayer with production configuration opens the door for the holder, not for a stranger", async () => {
-    const p = await protocolOn({ ...node, deployments });
+    const p = protocolOn({ ...node, deployments });
     const relayerKey = generatePrivateKey();
     const venue = await seedVenue(p, privateKeyToAddress(relayerKey));
     const member = node.accounts[2];

@@ -40,10 +40,10 @@ describe("BookingSummary", () => {
     expect(screen.getByText(/never be charged more than this quote/)).toBeTruthy();
   });
 
-  it("shows the pre-tax price, GST and QST under the total when the venue charges taxes", () => {
+  it("shows the pre-tax price, GST and QST beside the total when the venue charges taxes", () => {
     const taxes = { preTax: 10_000_000n, gst: 500_000n, qst: 1_000_000n };
     renderSummary({ price: 11_500_000n, taxes });
-    expect(screen.getByTestId("price").textContent).toBe("11.50\u00a0tCAD");
+    expect(screen.getByTestId("price").querySelector("strong")?.textContent).toBe("11.50\u00a0tCAD");
     expect(screen.getByTestId("taxes").textContent).toBe(
       "10.00\u00a0tCAD before tax + GST 0.50\u00a0tCAD + QST 1.00\u00a0tCAD",
     );

@@ -54,12 +54,46 @@ export function queryLimit(q: AuditQuery): number {
   return q.requestIds ? Math.max(q.requestIds.length, 1) : Math.min(Math.max(q.limit ?? 100, 1), 1000);
 }
 
+/** A pending record: its promise, and its challenge (named when a second grant is refused). */
+type Waiting = { resolve: (v: number) => void; reject: (e: unknown) => void; challenge: string | null };
+
+/** A record's values in the order of AUDIT_COLUMNS (both stores insert them so). */
+export function auditRow(rec: AuditRecord): (string | number | null)[] {
+  return [
+    rec.time,
+    rec.door,
+    rec.venue,
+    rec.signer,
+    rec.pass,
+    rec.decision,
+    rec.reason,
+    rec.block,
+    rec.challenge,
+    rec.requestId,
+    rec.claimedSigner ?? null,
+  ];
+}
+
+/** The inserted columns after `recorded_at`, in auditRow's order. */
+export const AUDIT_COLUMNS = [
+  "time",
+  "door",
+  "venue",
+  "signer",
+  "pass",
+  "decision",
+  "reason",
+  "block",
+  "challenge",
+  "request_id",
+  "claimed_signer",
+] as const;
+
 export class AuditLog implements AuditStore {
   private readonly db: DatabaseSync;
   private readonly writer: Worker;
   private seq = 0;
-  private readonly challenges = new Map<number, string | null>();
-  private readonly waiting = new Map<number, { resolve: (v: number) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, Waiting>();
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -102,8 +136,7 @@ export class AuditLog implements AuditStore {
         if (m.type === "committed")
           m.seqs!.forEach((s, i) => {
             const id = m.ids![i];
-            const challenge = this.challenges.get(s) ?? "";
-            this.settle(s, (w) => (id < 0 ? w.reject(new ChallengeAlreadyGranted(challenge)) : w.resolve(id)));
+            this.settle(s, (w) => (id < 0 ? w.reject(new ChallengeAlreadyGranted(w.challenge ?? "")) : w.resolve(id)));
           });
         else if (m.type === "failed") m.seqs!.forEach((s) => this.settle(s, (w) => w.reject(new Error(m.error))));
         else if (m.type === "retention") this.settle(m.seq!, (w) => w.resolve(m.deleted!));
@@ -115,9 +148,8 @@ export class AuditLog implements AuditStore {
     });
   }
 
-  private settle(seq: number, f: (w: { resolve: (v: number) => void; reject: (e: unknown) => void }) => void): void {
+  private settle(seq: number, f: (w: Waiting) => void): void {
     const w = this.waiting.get(seq);
-    this.challenges.delete(seq);
     if (!w) return;
     this.waiting.delete(seq);
     f(w);
@@ -127,26 +159,10 @@ export class AuditLog implements AuditStore {
   record(rec: AuditRecord): Promise<number> {
     if (this.closed) return Promise.reject(new Error("audit log closed"));
     const seq = ++this.seq;
-    if (rec.decision === "granted") this.challenges.set(seq, rec.challenge);
     return new Promise((resolve, reject) => {
-      this.waiting.set(seq, { resolve, reject });
+      this.waiting.set(seq, { resolve, reject, challenge: rec.challenge });
       // Records of the same event-loop iteration travel to the writer in one message.
-      this.outbox.push({
-        seq,
-        row: [
-          rec.time,
-          rec.door,
-          rec.venue,
-          rec.signer,
-          rec.pass,
-          rec.decision,
-          rec.reason,
-          rec.block,
-          rec.challenge,
-          rec.requestId,
-          rec.claimedSigner ?? null,
-        ],
-      });
+      this.outbox.push({ seq, row: auditRow(rec) });
       if (this.outbox.length === 1) setImmediate(this.post);
     });
   }
@@ -198,7 +214,7 @@ export class AuditLog implements AuditStore {
     if (this.closed) return Promise.resolve(0);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.waiting.set(seq, { resolve, reject });
+      this.waiting.set(seq, { resolve, reject, challenge: null });
       this.post();
       this.writer.postMessage({ type: "retention", seq, before: nowS - days * 86_400 });
     });

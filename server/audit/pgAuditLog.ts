@@ -5,7 +5,9 @@
 // by one relayer refused by every other: the second INSERT conflicts and inserts nothing.
 import pg from "pg";
 import {
+  AUDIT_COLUMNS,
   ChallengeAlreadyGranted,
+  auditRow,
   queryLimit,
   rowToRecord,
   type AuditQuery,
@@ -38,21 +40,10 @@ const SCHEMA = `
     WHERE decision = 'granted' AND challenge IS NOT NULL;
 `;
 
-/** Columns in insert order; the INSERT takes one array per column (unnest), any number of rows. */
-const COLUMNS = [
-  ["recorded_at", "bigint"],
-  ["time", "bigint"],
-  ["door", "bigint"],
-  ["venue", "bigint"],
-  ["signer", "text"],
-  ["claimed_signer", "text"],
-  ["pass", "text"],
-  ["decision", "text"],
-  ["reason", "text"],
-  ["block", "bigint"],
-  ["challenge", "text"],
-  ["request_id", "text"],
-] as const;
+/** Columns in insert order (recorded_at, then auditRow's) with their types; the INSERT takes one
+ * array per column (unnest), any number of rows. */
+const TEXT = new Set(["signer", "pass", "decision", "reason", "challenge", "request_id", "claimed_signer"]);
+const COLUMNS = (["recorded_at", ...AUDIT_COLUMNS] as const).map((c) => [c, TEXT.has(c) ? "text" : "bigint"] as const);
 const INSERT = `INSERT INTO audit (${COLUMNS.map(([c]) => c).join(", ")})
   SELECT ${COLUMNS.map(([c]) => c).join(", ")} FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) WITH ORDINALITY AS r(${COLUMNS.map(([c]) => c).join(", ")}, n)
   ORDER BY n
@@ -106,23 +97,7 @@ export class PgAuditLog implements AuditStore {
     if (batch.length === 0) return;
     const now = Date.now();
     const columns: unknown[][] = COLUMNS.map(() => []);
-    for (const { rec } of batch) {
-      const row = [
-        now,
-        rec.time,
-        rec.door,
-        rec.venue,
-        rec.signer,
-        rec.claimedSigner ?? null,
-        rec.pass,
-        rec.decision,
-        rec.reason,
-        rec.block,
-        rec.challenge,
-        rec.requestId,
-      ];
-      row.forEach((v, i) => columns[i].push(v));
-    }
+    for (const { rec } of batch) [now, ...auditRow(rec)].forEach((v, i) => columns[i].push(v));
     const done = this.pool.query<{ id: string; request_id: string }>(INSERT, columns).then(
       (r) => {
         const ids = new Map(r.rows.map((row) => [row.request_id, Number(row.id)]));

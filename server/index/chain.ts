@@ -1,12 +1,11 @@
 // Direct contract reads through the RPC: the fallback of the event index, the lock simulator's
 // trust check, ERC-1271 signature checks and the start-up sanity check.
-import nodeHttp, { type IncomingMessage } from "node:http";
-import nodeHttps from "node:https";
 import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, type PublicClient } from "viem";
 import { erc1271Abi, passepartoutAbi } from "../../protocol/abis.ts";
 import type { Door, Hex } from "../../protocol/types.ts";
 import { toHex, hexToBuf } from "../door/doorCrypto.ts";
 import { keccak256 } from "../door/keccak.ts";
+import { createRpcCaller } from "./rpc.ts";
 
 export const ERC1271_MAGIC = "0x1626ba7e";
 
@@ -115,65 +114,15 @@ export function isTransportError(err: unknown): boolean {
 export type HeadBlock = { number: bigint; hash: Hex };
 
 /**
- * `eth_getBlockByNumber("latest", false)` over a keep-alive node:http(s) connection, returning only
- * the number and hash: the event index's per-poll call, made without fetch and viem's block
- * formatting (the poll runs back to back under load). Rejects on any transport, HTTP or JSON-RPC
- * error and on an answer without a block, as viem's `getBlock` would.
+ * `eth_getBlockByNumber("latest", false)` over the index's keep-alive JSON-RPC caller (rpc.ts),
+ * returning only the number and hash: the event index's per-poll call, made without fetch and
+ * viem's block formatting (the poll runs back to back under load). Rejects on any transport, HTTP
+ * or JSON-RPC error and on an answer without a block, as viem's `getBlock` would.
  */
 export function createHeadReader(rpcUrl: string, timeoutMs: number): () => Promise<HeadBlock> {
-  const url = new URL(rpcUrl);
-  const secure = url.protocol === "https:";
-  const mod = secure ? nodeHttps : nodeHttp;
-  const agent = new mod.Agent({ keepAlive: true, maxSockets: 4 });
-  let id = 0;
+  const call = createRpcCaller(rpcUrl, timeoutMs, 1 << 20);
   return async () => {
-    const body = `{"jsonrpc":"2.0","id":${++id},"method":"eth_getBlockByNumber","params":["latest",false]}`;
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = mod.request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port || (secure ? 443 : 80),
-          path: `${url.pathname}${url.search}`,
-          method: "POST",
-          agent,
-          timeout: timeoutMs,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(body),
-            ...(url.username
-              ? {
-                  authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`,
-                }
-              : {}),
-          },
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (c: Buffer) => {
-            size += c.length;
-            if (size > 1 << 20) req.destroy(new Error("RPC answer too large"));
-            else chunks.push(c);
-          });
-          res.on("end", () =>
-            res.statusCode === 200
-              ? resolve(Buffer.concat(chunks).toString("utf8"))
-              : reject(new Error(`RPC answered HTTP ${res.statusCode}`)),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error("RPC timeout")));
-      req.on("error", reject);
-      req.end(body);
-    });
-    const msg = JSON.parse(text) as {
-      result?: { number?: string; hash?: string } | null;
-      error?: { message?: string };
-    };
-    if (msg.error) throw new Error(`RPC error: ${msg.error.message ?? "unknown"}`);
-    const b = msg.result;
+    const b = await call<{ number?: string; hash?: string } | null>("eth_getBlockByNumber", ["latest", false]);
     if (!b || typeof b.number !== "string" || typeof b.hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(b.hash))
       throw new Error("RPC answered no latest block");
     return { number: BigInt(b.number), hash: b.hash as Hex };

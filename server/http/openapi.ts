@@ -24,6 +24,24 @@ const idParam = (name: string, description: string) => ({
   description,
   schema: { type: "string", pattern: "^\\d{1,10}$" },
 });
+/** Paged lists (by start, then pass id). */
+const pageParams = [
+  {
+    name: "after",
+    in: "query",
+    required: false,
+    schema: { type: "string", pattern: "^\\d{1,15}\\.\\d{1,78}$" },
+    description: "the `next` cursor of the previous page",
+  },
+  {
+    name: "limit",
+    in: "query",
+    required: false,
+    schema: { type: "string", pattern: "^\\d{1,4}$" },
+    description: "items per page, 1..1000 (default 200)",
+  },
+];
+const nextCursor = { type: ["string", "null"], description: "`after` of the next page; null on the last page" };
 const fields = (props: Record<string, object>, required = Object.keys(props)) => ({
   type: "object",
   required,
@@ -272,12 +290,36 @@ export const openApiDocument = {
       Venue: fields({
         id: { type: "integer" },
         operator: address,
+        pendingOperator: { ...address, description: "proposed, not yet accepted; 0x0 when none" },
+        splitId: { type: "integer", description: "the payee split new bookings settle into" },
+        paused: { type: "boolean", description: "a paused venue takes no new bookings" },
+        payees: { type: "array", items: address, description: "the current split's payees" },
         name: { type: "string" },
         metadataURI: { type: "string" },
         resources: { type: "array", items: ref("Resource") },
         doors: {
           type: "array",
-          items: fields({ id: { type: "integer" }, allResources: { type: "boolean" }, active: { type: "boolean" } }),
+          items: fields({
+            id: { type: "integer" },
+            venueId: { type: "integer" },
+            allResources: { type: "boolean" },
+            active: { type: "boolean" },
+            lockKey: address,
+            admits: { type: "array", items: { type: "integer" }, description: "resource ids the door admits" },
+          }),
+        },
+      }),
+      Split: fields({
+        id: { type: "integer" },
+        venueId: { type: "integer" },
+        payees: { type: "array", items: address },
+        sharesBps: { type: "array", items: { type: "integer" } },
+      }),
+      Policy: fields({
+        id: { type: "integer" },
+        tiers: {
+          type: "array",
+          items: fields({ secondsBeforeStart: { type: "integer" }, refundBps: { type: "integer" } }),
         },
       }),
       Availability: fields({
@@ -303,8 +345,18 @@ export const openApiDocument = {
           start: unixSeconds,
           end: unixSeconds,
           currency: address,
-          amount: { ...decimal, description: "what was paid (smallest unit of the currency)" },
-          settled: { type: "boolean" },
+          status: { type: "string", enum: ["active", "cancelled"] },
+          amount: { ...decimal, description: "pre-tax price paid (smallest unit of the currency)" },
+          gst: { ...decimal, description: "GST paid with it" },
+          qst: { ...decimal, description: "QST paid with it" },
+          policyId: { type: "integer", description: "active: the refund policy the booking pinned" },
+          releaseTime: { ...unixSeconds, description: "active: from then on no refund is owed and it may be settled" },
+          byOperator: { type: "boolean", description: "cancelled: by the venue's operator (full refund)" },
+          refund: { ...decimal, description: "cancelled: pre-tax amount refunded" },
+          retained: { ...decimal, description: "cancelled: pre-tax amount kept by the payees" },
+          gstRefund: { ...decimal, description: "cancelled: GST refunded" },
+          qstRefund: { ...decimal, description: "cancelled: QST refunded" },
+          settled: { type: "boolean", description: "active: paid out to the payees" },
           guest: { anyOf: [address, { type: "null" }] },
           guestExpires: unixSeconds,
           block: { type: "integer", description: "block of the booking" },
@@ -319,10 +371,10 @@ export const openApiDocument = {
           "start",
           "end",
           "currency",
+          "status",
           "amount",
-          "settled",
-          "guest",
-          "guestExpires",
+          "gst",
+          "qst",
           "block",
         ],
       ),
@@ -519,11 +571,17 @@ export const openApiDocument = {
             schema: address,
             description: "must be the signed-in address (default)",
           },
+          ...pageParams,
         ],
         responses: {
           200: json(
-            fields({ holder: address, passes: { type: "array", items: ref("Pass") }, asOfBlock: { type: "integer" } }),
-            "passes",
+            fields({
+              holder: address,
+              passes: { type: "array", items: ref("Pass") },
+              next: nextCursor,
+              asOfBlock: { type: "integer" },
+            }),
+            "passes (standing, lent to the member, and cancelled ones refunded to it), by start",
           ),
           400: errorResponse("bad_request"),
           401: errorResponse("unauthorized: not signed in"),
@@ -535,7 +593,99 @@ export const openApiDocument = {
     "/api/venues": {
       get: {
         summary: "Venues with their resources and doors",
-        responses: { 200: json({ type: "array", items: ref("Venue") }, "venues"), ...apiErrors },
+        responses: {
+          200: json(
+            fields({ venues: { type: "array", items: ref("Venue") }, asOfBlock: { type: "integer" } }),
+            "venues",
+          ),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/venues/{id}": {
+      get: {
+        summary: "One venue with its resources and doors",
+        parameters: [idParam("id", "venue id")],
+        responses: {
+          200: json(fields({ venue: ref("Venue"), asOfBlock: { type: "integer" } }), "venue"),
+          400: errorResponse("bad_request"),
+          404: errorResponse("not_found: no such venue"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/venues/{id}/splits": {
+      get: {
+        summary: "Every payee split the venue ever had (the current one is the venue's splitId)",
+        parameters: [idParam("id", "venue id")],
+        responses: {
+          200: json(
+            fields({
+              venueId: { type: "integer" },
+              splits: { type: "array", items: ref("Split") },
+              asOfBlock: { type: "integer" },
+            }),
+            "splits",
+          ),
+          400: errorResponse("bad_request"),
+          404: errorResponse("not_found: no such venue"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/venues/{id}/relayers": {
+      get: {
+        summary: "The relayer keys the venue trusts",
+        parameters: [idParam("id", "venue id")],
+        responses: {
+          200: json(
+            fields({
+              venueId: { type: "integer" },
+              relayers: { type: "array", items: address },
+              asOfBlock: { type: "integer" },
+            }),
+            "relayers",
+          ),
+          400: errorResponse("bad_request"),
+          404: errorResponse("not_found: no such venue"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/resources/{id}": {
+      get: {
+        summary: "One resource",
+        parameters: [idParam("id", "resource id")],
+        responses: {
+          200: json(fields({ resource: ref("Resource"), asOfBlock: { type: "integer" } }), "resource"),
+          400: errorResponse("bad_request"),
+          404: errorResponse("not_found: no such resource"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/policies": {
+      get: {
+        summary: "Every refund policy (immutable once created)",
+        responses: {
+          200: json(
+            fields({ policies: { type: "array", items: ref("Policy") }, asOfBlock: { type: "integer" } }),
+            "policies",
+          ),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/currencies": {
+      get: {
+        summary: "The ERC-20 currencies the network allows now (ETH, 0x0, always)",
+        responses: {
+          200: json(
+            fields({ currencies: { type: "array", items: address }, asOfBlock: { type: "integer" } }),
+            "currencies",
+          ),
+          ...apiErrors,
+        },
       },
     },
     "/api/resources/{id}/availability": {
@@ -568,14 +718,15 @@ export const openApiDocument = {
     },
     "/api/venues/{id}/bookings": {
       get: {
-        summary: "A venue's current bookings (its operator only)",
+        summary: "A venue's bookings, standing and cancelled, by start (its operator only)",
         security: sessionSecurity,
-        parameters: [idParam("id", "venue id")],
+        parameters: [idParam("id", "venue id"), ...pageParams],
         responses: {
           200: json(
             fields({
               venueId: { type: "integer" },
               bookings: { type: "array", items: ref("Pass") },
+              next: nextCursor,
               asOfBlock: { type: "integer" },
             }),
             "bookings",

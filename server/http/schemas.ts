@@ -64,6 +64,9 @@ const instant = z.union([
 ]);
 
 export const MAX_AVAILABILITY_HOURS = 62 * 24;
+/** Items per page of a list answer (default DEFAULT_PAGE). */
+export const MAX_PAGE = 1000;
+export const DEFAULT_PAGE = 200;
 export const availabilityQuery = z
   .object({ from: instant, to: instant })
   .refine((q) => q.to > q.from, "to must be after from")
@@ -72,7 +75,25 @@ export const availabilityQuery = z
     `at most ${MAX_AVAILABILITY_HOURS} hours`,
   );
 
-export const passesQuery = z.object({ holder: address.optional() });
+/** A page of a list: `after` is the `next` cursor of the previous page (start.id of its last item). */
+const pageFields = {
+  after: z
+    .string()
+    .regex(/^\d{1,15}\.\d{1,78}$/, "cursor")
+    .transform((s) => {
+      const [start, id] = s.split(".");
+      return { start: Number(start), id: BigInt(id) };
+    })
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE))
+    .optional(),
+};
+export const passesQuery = z.object({ holder: address.optional(), ...pageFields });
+export const pageQuery = z.object(pageFields);
 export const auditQuery = z.object({
   venue: z
     .string()

@@ -25,7 +25,17 @@ import type { Hex } from "../../protocol/types.ts";
 import type { Reason } from "../../protocol/reasons.ts";
 import { decodeValue, encodeValue, IndexFileError, type IndexStore, type UndoRow } from "./indexStore.ts";
 
-export type IndexedVenue = { id: number; operator: Hex; name: string; metadataURI: string };
+export type IndexedVenue = {
+  id: number;
+  operator: Hex;
+  /** Proposed by the operator, not yet accepted (zero address when none). */
+  pendingOperator: Hex;
+  /** The payee split new bookings settle into (its latest SplitCreated). */
+  splitId: number;
+  paused: boolean;
+  name: string;
+  metadataURI: string;
+};
 export type IndexedResource = {
   id: number;
   venueId: number;
@@ -53,12 +63,42 @@ export type IndexedPass = {
   start: number;
   end: number;
   currency: Hex;
+  /** Pre-tax price in escrow (Booked.amount); the member paid amount + gst + qst. */
   amount: bigint;
+  gst: bigint;
+  qst: bigint;
+  /** The refund policy the booking pinned (the resource's at booking time). */
+  policyId: number;
+  /** First second no refund can be owed: from then on the pass may be settled. */
+  releaseTime: number;
   settled: boolean;
   guest: Hex | null;
   guestExpires: number;
   block: number;
 };
+/** A cancelled booking: its Booked terms and its Cancelled refund (the pass itself is burned). */
+export type IndexedCancellation = {
+  id: bigint;
+  /** The holder when it was cancelled, who got the refund. */
+  refundTo: Hex;
+  byOperator: boolean;
+  resourceId: number;
+  unit: number;
+  start: number;
+  end: number;
+  currency: Hex;
+  amount: bigint;
+  gst: bigint;
+  qst: bigint;
+  refund: bigint;
+  retained: bigint;
+  gstRefund: bigint;
+  qstRefund: bigint;
+  block: number;
+};
+export type IndexedPolicy = { id: number; tiers: { secondsBeforeStart: number; refundBps: number }[] };
+export type IndexedSplit = { id: number; venueId: number; payees: Hex[]; sharesBps: number[] };
+export type IndexedCurrency = { address: Hex; allowed: boolean };
 export type VenueMoney = {
   venueId: number;
   currency: Hex;
@@ -70,6 +110,23 @@ export type VenueMoney = {
   fees: bigint;
 };
 
+/** A booking as the read API lists it: a standing pass or a cancellation, never both. */
+export type IndexedBooking = {
+  start: number;
+  id: bigint;
+  pass: IndexedPass | null;
+  cancellation: IndexedCancellation | null;
+};
+export type IndexLookups = {
+  version: string;
+  byMember: Map<Hex, IndexedBooking[]>;
+  byVenue: Map<number, IndexedBooking[]>;
+};
+
+/** The read API's order of bookings: by start, then pass id. */
+export const byStartThenId = (a: { start: number; id: bigint }, b: { start: number; id: bigint }) =>
+  a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** One undo step: the entry `key` of `map` had `old` (or nothing) before the block changed it. */
 type Undo = { map: JournaledMap<unknown, unknown>; key: unknown; had: boolean; old: unknown };
 
@@ -79,6 +136,8 @@ class JournaledMap<K, V> {
   readonly map = new Map<K, V>();
   /** Keys changed since the last commit to the index file. */
   readonly dirty = new Set<K>();
+  /** Bumped by every change: derived views (ChainIndex.lookups) rebuild when it moved. */
+  version = 0;
   private readonly journal: () => Undo[] | null;
   constructor(name: string, journal: () => Undo[] | null) {
     this.name = name;
@@ -102,17 +161,23 @@ class JournaledMap<K, V> {
   values(): IterableIterator<V> {
     return this.map.values();
   }
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
   clear(): void {
+    this.version++;
     this.map.clear();
     this.dirty.clear();
   }
   /** Puts back what an undo step recorded. */
   restore(k: K, had: boolean, old: V | undefined): void {
+    this.version++;
     this.dirty.add(k);
     if (had) this.map.set(k, old as V);
     else this.map.delete(k);
   }
   private record(k: K): void {
+    this.version++;
     this.dirty.add(k);
     const j = this.journal();
     if (!j) return;
@@ -210,6 +275,18 @@ class ProgressMeter {
   }
 }
 
+/**
+ * The pass's release time as `_book` computes it: the first second after the last refunding tier
+ * of its policy (thresholds decrease, so the last tier with a refund wins); the start itself with
+ * no refunding tier; 0 when that tier reaches back before the epoch.
+ */
+export function releaseTimeOf(start: number, policy: IndexedPolicy | undefined): number {
+  let offset = 0;
+  for (const t of policy?.tiers ?? []) if (t.refundBps > 0) offset = t.secondsBeforeStart;
+  if (offset === 0) return start;
+  return start >= offset ? start - offset + 1 : 0;
+}
+
 /** A log of the Passepartout address decoded with the generated ABI, or null if it is none of its events. */
 function decodePassepartoutLog(log: Log) {
   try {
@@ -227,6 +304,10 @@ export class ChainIndex {
   readonly trustedRelayers: JournaledMap<string, true>;
   readonly passes: JournaledMap<bigint, IndexedPass>;
   readonly money: JournaledMap<string, VenueMoney>;
+  readonly cancellations: JournaledMap<bigint, IndexedCancellation>;
+  readonly policies: JournaledMap<number, IndexedPolicy>;
+  readonly splits: JournaledMap<number, IndexedSplit>;
+  readonly currencies: JournaledMap<Hex, IndexedCurrency>;
 
   private readonly source: ChainSource;
   private readonly store?: IndexStore;
@@ -273,6 +354,10 @@ export class ChainIndex {
     this.trustedRelayers = new JournaledMap("trustedRelayers", j);
     this.passes = new JournaledMap("passes", j);
     this.money = new JournaledMap("money", j);
+    this.cancellations = new JournaledMap("cancellations", j);
+    this.policies = new JournaledMap("policies", j);
+    this.splits = new JournaledMap("splits", j);
+    this.currencies = new JournaledMap("currencies", j);
     this.maps = [
       this.venues,
       this.resources,
@@ -281,6 +366,10 @@ export class ChainIndex {
       this.trustedRelayers,
       this.passes,
       this.money,
+      this.cancellations,
+      this.policies,
+      this.splits,
+      this.currencies,
     ] as JournaledMap<unknown, unknown>[];
     const client = opts.client;
     this.source = opts.source ?? clientSource(client, lower(opts.contract), opts.maxRange ?? 2000);
@@ -610,6 +699,9 @@ export class ChainIndex {
         this.venues.set(a.venueId, {
           id: a.venueId,
           operator: lower(a.operator),
+          pendingOperator: ZERO,
+          splitId: 0,
+          paused: false,
           name: a.name,
           metadataURI: a.metadataURI,
         });
@@ -624,7 +716,45 @@ export class ChainIndex {
       case "VenueOperatorChanged": {
         const a = ev.args;
         const v = this.venues.get(a.venueId);
-        if (v) this.venues.set(v.id, { ...v, operator: lower(a.newOperator) });
+        if (v) this.venues.set(v.id, { ...v, operator: lower(a.newOperator), pendingOperator: ZERO });
+        break;
+      }
+      case "VenueOperatorProposed": {
+        const a = ev.args;
+        const v = this.venues.get(a.venueId);
+        if (v) this.venues.set(v.id, { ...v, pendingOperator: lower(a.pendingOperator) });
+        break;
+      }
+      case "VenuePauseChanged": {
+        const a = ev.args;
+        const v = this.venues.get(a.venueId);
+        if (v) this.venues.set(v.id, { ...v, paused: a.paused });
+        break;
+      }
+      case "SplitCreated": {
+        const a = ev.args;
+        this.splits.set(a.splitId, {
+          id: a.splitId,
+          venueId: a.venueId,
+          payees: a.payees.map(lower),
+          sharesBps: [...a.sharesBps],
+        });
+        const v = this.venues.get(a.venueId);
+        if (v) this.venues.set(v.id, { ...v, splitId: a.splitId });
+        break;
+      }
+      case "PolicyCreated": {
+        const a = ev.args;
+        this.policies.set(a.policyId, {
+          id: a.policyId,
+          tiers: a.tiers.map((t) => ({ secondsBeforeStart: t.secondsBeforeStart, refundBps: t.refundBps })),
+        });
+        break;
+      }
+      case "CurrencyAllowed": {
+        const a = ev.args;
+        const address = lower(a.currency);
+        this.currencies.set(address, { address, allowed: a.allowed });
         break;
       }
       case "ResourceCreated":
@@ -653,6 +783,7 @@ export class ChainIndex {
       case "Booked": {
         const a = ev.args;
         const currency = lower(a.currency);
+        const policyId = this.resources.get(a.resourceId)?.policyId ?? 0;
         this.passes.set(a.passId, {
           id: a.passId,
           holder: lower(a.holder),
@@ -662,6 +793,10 @@ export class ChainIndex {
           end: Number(a.end),
           currency,
           amount: a.amount,
+          gst: a.gst,
+          qst: a.qst,
+          policyId,
+          releaseTime: releaseTimeOf(Number(a.start), this.policies.get(policyId)),
           settled: false,
           guest: null,
           guestExpires: 0,
@@ -680,6 +815,24 @@ export class ChainIndex {
           const venueId = this.resources.get(p.resourceId)?.venueId;
           if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund, retained: a.retained });
           this.passes.delete(p.id);
+          this.cancellations.set(p.id, {
+            id: p.id,
+            refundTo: lower(a.refundTo),
+            byOperator: a.byOperator,
+            resourceId: p.resourceId,
+            unit: p.unit,
+            start: p.start,
+            end: p.end,
+            currency: p.currency,
+            amount: p.amount,
+            gst: p.gst,
+            qst: p.qst,
+            refund: a.refund,
+            retained: a.retained,
+            gstRefund: a.gstRefund,
+            qstRefund: a.qstRefund,
+            block,
+          });
         }
         break;
       }
@@ -794,6 +947,40 @@ export class ChainIndex {
   venueOf(pass: IndexedPass): number | undefined {
     return this.resources.get(pass.resourceId)?.venueId;
   }
+
+  /**
+   * Bookings (standing passes and cancellations) by member (holder, guest, refunded holder) and by
+   * venue, each sorted by (start, pass id), for the read API's pages: rebuilt on the first read after
+   * a change, so a page costs a binary search and its own items.
+   */
+  lookups(): IndexLookups {
+    const version = `${this.passes.version}:${this.cancellations.version}:${this.resources.version}`;
+    if (this.cachedLookups?.version === version) return this.cachedLookups;
+    const l: IndexLookups = { version, byMember: new Map(), byVenue: new Map() };
+    const push = <K>(m: Map<K, IndexedBooking[]>, k: K, v: IndexedBooking) => {
+      const list = m.get(k);
+      if (list) list.push(v);
+      else m.set(k, [v]);
+    };
+    for (const p of this.passes.values()) {
+      const b = { start: p.start, id: p.id, pass: p, cancellation: null };
+      push(l.byMember, p.holder, b);
+      if (p.guest && p.guest !== p.holder) push(l.byMember, p.guest, b);
+      const venueId = this.venueOf(p);
+      if (venueId !== undefined) push(l.byVenue, venueId, b);
+    }
+    for (const c of this.cancellations.values()) {
+      const b = { start: c.start, id: c.id, pass: null, cancellation: c };
+      push(l.byMember, c.refundTo, b);
+      const venueId = this.resources.get(c.resourceId)?.venueId;
+      if (venueId !== undefined) push(l.byVenue, venueId, b);
+    }
+    for (const list of l.byMember.values()) list.sort(byStartThenId);
+    for (const list of l.byVenue.values()) list.sort(byStartThenId);
+    this.cachedLookups = l;
+    return l;
+  }
+  private cachedLookups: IndexLookups | null = null;
 
   /** Venues operated by `address`. */
   venuesOperatedBy(address: Hex): number[] {

@@ -1,26 +1,51 @@
-// Read API served from the event index: availability, a member's passes, a venue's bookings and
-// revenue, venues, and the audit log. Passes and audit records are location history: members see
-// only their own, operators only their venues' (SIWE session required).
+// Read API served from the event index: the read model of the whole system, which the dApp reads
+// instead of scanning logs. Every answer carries `asOfBlock`, the last block the index applied, so
+// a client that just sent a transaction waits until the stamp reaches its block. Lists are paged
+// by (start, pass id): `next` is the cursor of the following page, null on the last.
+//
+// Public: venues (with resources and doors), a resource, availability, policies, currencies, a
+// venue's splits and trusted relayers. Passes and bookings are location history: members see only
+// their own, operators only their venues' (SIWE session required).
 import express, { type Router } from "express";
 import type { RelayerContext } from "../../context.ts";
-import type { IndexedPass } from "../../index/chainIndex.ts";
-import { auditQuery, availabilityQuery, passesQuery, resourceIdParam, venueIdParam } from "../schemas.ts";
+import {
+  byStartThenId,
+  type ChainIndex,
+  type IndexedBooking,
+  type IndexedCancellation,
+  type IndexedPass,
+  type IndexedResource,
+} from "../../index/chainIndex.ts";
+import {
+  auditQuery,
+  availabilityQuery,
+  DEFAULT_PAGE,
+  pageQuery,
+  passesQuery,
+  resourceIdParam,
+  venueIdParam,
+} from "../schemas.ts";
 import { RelayerError } from "../../errors.ts";
 import { requireSession } from "./auth.ts";
 
 const SLOT = 3600;
 
-function passJson(ctx: RelayerContext, p: IndexedPass) {
+function passJson(index: ChainIndex, p: IndexedPass) {
   return {
     passId: p.id.toString(),
+    status: "active" as const,
     holder: p.holder,
     resourceId: p.resourceId,
-    venueId: ctx.index.venueOf(p) ?? null,
+    venueId: index.venueOf(p) ?? null,
     unit: p.unit,
     start: p.start,
     end: p.end,
     currency: p.currency,
     amount: p.amount.toString(),
+    gst: p.gst.toString(),
+    qst: p.qst.toString(),
+    policyId: p.policyId,
+    releaseTime: p.releaseTime,
     settled: p.settled,
     guest: p.guest,
     guestExpires: p.guestExpires,
@@ -28,9 +53,68 @@ function passJson(ctx: RelayerContext, p: IndexedPass) {
   };
 }
 
+function cancellationJson(index: ChainIndex, c: IndexedCancellation) {
+  return {
+    passId: c.id.toString(),
+    status: "cancelled" as const,
+    holder: c.refundTo,
+    resourceId: c.resourceId,
+    venueId: index.resources.get(c.resourceId)?.venueId ?? null,
+    unit: c.unit,
+    start: c.start,
+    end: c.end,
+    currency: c.currency,
+    amount: c.amount.toString(),
+    gst: c.gst.toString(),
+    qst: c.qst.toString(),
+    byOperator: c.byOperator,
+    refund: c.refund.toString(),
+    retained: c.retained.toString(),
+    gstRefund: c.gstRefund.toString(),
+    qstRefund: c.qstRefund.toString(),
+    block: c.block,
+  };
+}
+
+function resourceJson(r: IndexedResource) {
+  return { ...r };
+}
+
 function parseOr400<T>(r: { success: true; data: T } | { success: false }, message: string): T {
   if (!r.success) throw new RelayerError("bad_request", message);
   return r.data;
+}
+
+/**
+ * One page of `sorted` (the index's order) after the cursor, keeping the items `keep` maps to JSON
+ * (null drops one): the page and the cursor of the next one.
+ */
+function page<T>(
+  sorted: readonly IndexedBooking[],
+  q: { after?: { start: number; id: bigint }; limit?: number },
+  keep: (b: IndexedBooking) => T | null,
+): { items: T[]; next: string | null } {
+  const limit = q.limit ?? DEFAULT_PAGE;
+  let i = 0;
+  if (q.after) {
+    // First item strictly after the cursor.
+    let hi = sorted.length;
+    while (i < hi) {
+      const mid = (i + hi) >> 1;
+      if (byStartThenId(sorted[mid], q.after) <= 0) i = mid + 1;
+      else hi = mid;
+    }
+  }
+  const items: T[] = [];
+  let last: IndexedBooking | null = null;
+  for (; i < sorted.length && items.length < limit; i++) {
+    const item = keep(sorted[i]);
+    if (item !== null) {
+      items.push(item);
+      last = sorted[i];
+    }
+  }
+  return { items, next: i < sorted.length && last ? `${last.start}.${last.id}` : null };
 }
 
 export function readRouter(ctx: RelayerContext): Router {
@@ -41,20 +125,72 @@ export function readRouter(ctx: RelayerContext): Router {
   const fresh: express.RequestHandler = (_req, _res, next) => {
     void index.ensureFresh(0).finally(() => next());
   };
-  router.use(["/api/venues", "/api/resources", "/api/passes", "/api/audit"], fresh);
+  router.use(["/api/venues", "/api/resources", "/api/passes", "/api/audit", "/api/policies", "/api/currencies"], fresh);
+
+  const venueJson = (id: number) => {
+    const v = index.venues.get(id);
+    if (!v) return null;
+    const resources = [...index.resources.values()].filter((r) => r.venueId === id).map(resourceJson);
+    const doors = [...index.doors.values()]
+      .filter((d) => d.venueId === id)
+      .map((d) => ({
+        ...d,
+        // The resources a room door admits (a street door, allResources, admits them all).
+        admits: d.allResources
+          ? resources.map((r) => r.id)
+          : resources.filter((r) => index.doorResources.has(`${d.id}:${r.id}`)).map((r) => r.id),
+      }));
+    // The current split's payees: they share the venue's revenue and see its bookings.
+    return { ...v, payees: index.splits.get(v.splitId)?.payees ?? [], resources, doors };
+  };
+  const venueParam = (raw: string) => parseOr400(venueIdParam.safeParse(raw), "venue id must be a uint32");
+  const knownVenue = (raw: string) => {
+    const venueId = venueParam(raw);
+    if (!index.venues.has(venueId)) throw new RelayerError("not_found", "no such venue");
+    return venueId;
+  };
 
   router.get("/api/venues", (_req, res) => {
-    const resources = [...index.resources.values()];
-    const doors = [...index.doors.values()];
-    res.json(
-      [...index.venues.values()].map((v) => ({
-        ...v,
-        resources: resources.filter((r) => r.venueId === v.id),
-        doors: doors
-          .filter((d) => d.venueId === v.id)
-          .map((d) => ({ id: d.id, allResources: d.allResources, active: d.active })),
-      })),
-    );
+    const venues = [...index.venues.keys()].sort((a, b) => a - b).map((id) => venueJson(id)!);
+    res.json({ venues, asOfBlock: index.tip });
+  });
+
+  router.get("/api/venues/:id", (req, res) => {
+    const v = venueJson(knownVenue(req.params.id));
+    res.json({ venue: v, asOfBlock: index.tip });
+  });
+
+  router.get("/api/venues/:id/splits", (req, res) => {
+    const venueId = knownVenue(req.params.id);
+    const splits = [...index.splits.values()].filter((s) => s.venueId === venueId).sort((a, b) => a.id - b.id);
+    res.json({ venueId, splits, asOfBlock: index.tip });
+  });
+
+  router.get("/api/venues/:id/relayers", (req, res) => {
+    const venueId = knownVenue(req.params.id);
+    const prefix = `${venueId}:`;
+    const relayers = [...index.trustedRelayers.map.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length))
+      .sort();
+    res.json({ venueId, relayers, asOfBlock: index.tip });
+  });
+
+  router.get("/api/resources/:id", (req, res) => {
+    const id = parseOr400(resourceIdParam.safeParse(req.params.id), "resource id must be a uint32");
+    const resource = index.resources.get(id);
+    if (!resource) throw new RelayerError("not_found", "no such resource");
+    res.json({ resource: resourceJson(resource), asOfBlock: index.tip });
+  });
+
+  router.get("/api/policies", (_req, res) => {
+    const policies = [...index.policies.values()].sort((a, b) => a.id - b.id);
+    res.json({ policies, asOfBlock: index.tip });
+  });
+
+  router.get("/api/currencies", (_req, res) => {
+    const currencies = [...index.currencies.values()].filter((c) => c.allowed).map((c) => c.address);
+    res.json({ currencies, asOfBlock: index.tip });
   });
 
   router.get("/api/resources/:id/availability", (req, res) => {
@@ -69,8 +205,8 @@ export function readRouter(ctx: RelayerContext): Router {
     const to = Math.ceil(q.to / SLOT) * SLOT;
     const hours = (to - from) / SLOT;
     const taken = new Array<number>(hours).fill(0);
-    for (const p of index.passes.values()) {
-      if (p.resourceId !== id || p.end <= from || p.start >= to) continue;
+    for (const { pass: p } of index.lookups().byVenue.get(resource.venueId) ?? []) {
+      if (!p || p.resourceId !== id || p.end <= from || p.start >= to) continue;
       const a = Math.max(p.start, from);
       const b = Math.min(p.end, to);
       for (let t = a; t < b; t += SLOT) taken[(t - from) / SLOT]++;
@@ -88,36 +224,40 @@ export function readRouter(ctx: RelayerContext): Router {
 
   router.get("/api/passes", (req, res) => {
     const s = requireSession(ctx, req);
-    const q = parseOr400(passesQuery.safeParse(req.query), "holder must be an address");
+    const q = parseOr400(
+      passesQuery.safeParse(req.query),
+      "holder must be an address, after a cursor from `next`, limit 1..1000",
+    );
     const holder = q.holder ?? s.address;
     if (holder !== s.address) throw new RelayerError("forbidden", "members see only their own passes");
     const now = ctx.clock();
-    const out = [];
-    for (const p of index.passes.values()) {
-      const asGuest = p.guest === holder && p.guestExpires > now;
-      if (p.holder === holder || asGuest)
-        out.push({ ...passJson(ctx, p), role: p.holder === holder ? "holder" : "guest" });
-    }
-    out.sort((a, b) => a.start - b.start);
-    res.json({ holder, passes: out, asOfBlock: index.tip });
+    const { items, next } = page(index.lookups().byMember.get(holder) ?? [], q, ({ pass: p, cancellation: c }) => {
+      if (c) return { ...cancellationJson(index, c), role: "holder" };
+      if (p!.holder === holder) return { ...passJson(index, p!), role: "holder" };
+      // A guest sees the pass while the loan lasts.
+      return p!.guest === holder && p!.guestExpires > now ? { ...passJson(index, p!), role: "guest" } : null;
+    });
+    res.json({ holder, passes: items, next, asOfBlock: index.tip });
   });
 
+  // A venue's bookings and revenue: its operator, and the payees of its current split (the building
+  // owner paid a share of every booking), see them.
   const operatorOnly = (venueParam: string, address: string) => {
-    const venueId = parseOr400(venueIdParam.safeParse(venueParam), "venue id must be a uint32");
-    const venue = index.venues.get(venueId);
-    if (!venue) throw new RelayerError("not_found", "no such venue");
-    if (venue.operator !== address) throw new RelayerError("forbidden", "operators see only their own venues");
+    const venueId = knownVenue(venueParam);
+    const v = index.venues.get(venueId)!;
+    if (v.operator !== address && !index.splits.get(v.splitId)?.payees.includes(address as `0x${string}`))
+      throw new RelayerError("forbidden", "operators and payees see only their own venues");
     return venueId;
   };
 
   router.get("/api/venues/:id/bookings", (req, res) => {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
-    const bookings = [...index.passes.values()]
-      .filter((p) => index.venueOf(p) === venueId)
-      .map((p) => passJson(ctx, p));
-    bookings.sort((a, b) => a.start - b.start);
-    res.json({ venueId, bookings, asOfBlock: index.tip });
+    const q = parseOr400(pageQuery.safeParse(req.query), "after must be a cursor from `next`, limit 1..1000");
+    const { items, next } = page(index.lookups().byVenue.get(venueId) ?? [], q, ({ pass: p, cancellation: c }) =>
+      c ? cancellationJson(index, c) : passJson(index, p!),
+    );
+    res.json({ venueId, bookings: items, next, asOfBlock: index.tip });
   });
 
   router.get("/api/venues/:id/revenue", (req, res) => {
@@ -137,8 +277,8 @@ export function readRouter(ctx: RelayerContext): Router {
       }));
     // Daily series (by booking start day, UTC) of the bookings still standing.
     const daily = new Map<string, bigint>();
-    for (const p of index.passes.values()) {
-      if (index.venueOf(p) !== venueId) continue;
+    for (const { pass: p } of index.lookups().byVenue.get(venueId) ?? []) {
+      if (!p) continue;
       const key = `${new Date(p.start * 1000).toISOString().slice(0, 10)}|${p.currency}`;
       daily.set(key, (daily.get(key) ?? 0n) + p.amount);
     }
@@ -162,7 +302,7 @@ export function readRouter(ctx: RelayerContext): Router {
     } else {
       records = await ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit });
     }
-    res.json({ records });
+    res.json({ records, asOfBlock: index.tip });
   });
   return router;
 }

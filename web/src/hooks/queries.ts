@@ -10,6 +10,7 @@ import {
   loadBookings,
   loadCurrencies,
   loadCurrency,
+  loadOccupancy,
   loadPassesOf,
   loadPolicy,
   loadResource,
@@ -95,12 +96,13 @@ export function useBalances(account: Address | undefined) {
   });
 }
 
-export function usePasses(account: Address | undefined) {
+/** The member's passes: from the read model, once signed in (SIWE) as that account. */
+export function usePasses(account: Address | undefined, signedIn: boolean) {
   const { protocol } = useApp();
   return useQuery({
     queryKey: ["chain", "passes", account],
     queryFn: () => loadPassesOf(protocol, account!),
-    enabled: account !== undefined,
+    enabled: account !== undefined && signedIn,
     refetchInterval: 15_000,
   });
 }
@@ -114,12 +116,23 @@ export function useDoorsFor(resource: Resource | undefined) {
   });
 }
 
-export function useBookings(resourceIds: number[] | undefined) {
+/** A venue's bookings: from the read model, for its operator or a payee signed in (SIWE). */
+export function useBookings(venueId: number, signedIn: boolean) {
   const { protocol } = useApp();
   return useQuery({
-    queryKey: ["chain", "bookings", resourceIds],
-    queryFn: () => loadBookings(protocol, resourceIds),
-    enabled: resourceIds !== undefined,
+    queryKey: ["chain", "bookings", venueId],
+    queryFn: () => loadBookings(protocol, venueId),
+    enabled: signedIn,
+    refetchInterval: 15_000,
+  });
+}
+
+/** Booked units per hour slot of `[from, to)` of a resource (the relayer's availability). */
+export function useOccupancy(resource: Resource, from: number, to: number) {
+  const { protocol } = useApp();
+  return useQuery({
+    queryKey: ["chain", "occupancy", resource.id, from, to],
+    queryFn: () => loadOccupancy(protocol, resource, from, to),
     refetchInterval: 15_000,
   });
 }

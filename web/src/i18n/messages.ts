@@ -193,6 +193,14 @@ const m = {
 
   "passes.title": ["My passes", "Mes passes"],
   "passes.signIn": ["Connect your wallet to see your passes.", "Connectez votre portefeuille pour voir vos passes."],
+  "passes.signInToSee": [
+    "Sign in (button at the top) to see your passes: they are shown to you only.",
+    "Connectez-vous (bouton en haut) pour voir vos passes : ils ne sont montrés qu’à vous.",
+  ],
+  "op.signInToSee": [
+    "Sign in (button at the top) to see this venue’s bookings and revenue.",
+    "Connectez-vous (bouton en haut) pour voir les réservations et les revenus de ce lieu.",
+  ],
   "passes.current": ["Now", "En cours"],
   "passes.upcoming": ["Upcoming", "À venir"],
   "passes.past": ["Past", "Passés"],

@@ -1,7 +1,9 @@
-// Reads of the protocol contract: state through its views, lists through its events (ids are
-// whatever the contract assigns). Every call is typed by the generated `as const` ABI of
-// protocol/abis.ts; only the address (and the deploy block) come from config.json's deployments.
-import { getBalance, getContractEvents, readContract } from "viem/actions";
+// What the dApp reads: lists (venues, resources, doors, policies, splits, passes, bookings,
+// availability) from the relayer's read model (lib/readApi.ts), never by scanning the chain's logs;
+// from the contract's views only what must be exact when a transaction is prepared (quote, refund,
+// claimable, the pass being cancelled) and balances. Chain reads are typed by the generated
+// `as const` ABI of protocol/abis.ts and leave in JSON-RPC batches.
+import { getBalance, readContract } from "viem/actions";
 import {
   createClient,
   defineChain,
@@ -27,9 +29,17 @@ import type { RuntimeConfig } from "./config.ts";
 import { ETH, type Currency } from "./money.ts";
 import { readMetadata, validTimeZone, type ResourceMeta, type VenueMeta } from "./metadata.ts";
 import type { PassInfo } from "./passes.ts";
+import {
+  makeReadApi,
+  type ApiBooking,
+  type ApiDoor,
+  type ApiResource,
+  type ApiVenue,
+  type ReadApi,
+} from "./readApi.ts";
 
 /** A venue as the app shows it: the contract's struct, its id and its decoded metadata. */
-export type Venue = VenueStruct & { id: number; meta: VenueMeta; timeZone: string };
+export type Venue = VenueStruct & { id: number; meta: VenueMeta; timeZone: string; payees: readonly Address[] };
 
 /** A resource as the app shows it: the contract's struct, its id and its decoded metadata. */
 export type Resource = ResourceStruct & { id: number; meta: ResourceMeta };
@@ -55,7 +65,8 @@ export type Protocol = {
   address: Address;
   /** Spread into viem's contract actions: `{ ...p.contract, functionName, args }`. */
   contract: { address: Address; abi: PassepartoutAbi };
-  fromBlock: bigint;
+  /** The relayer's read model. */
+  api: ReadApi;
   testToken: Address | null;
 };
 
@@ -74,93 +85,113 @@ export function makeProtocol(config: RuntimeConfig): Protocol {
   return {
     config,
     chain,
-    client: createClient({ chain, transport: http(config.rpcUrl), pollingInterval: 1000 }),
+    // The reads a page fires together leave in one JSON-RPC batch.
+    client: createClient({ chain, transport: http(config.rpcUrl, { batch: { wait: 10 } }), pollingInterval: 1000 }),
     address: Passepartout.address,
     contract: { address: Passepartout.address, abi: passepartoutAbi },
-    fromBlock: BigInt(config.deployments.deployBlock ?? 0),
+    api: makeReadApi(config.relayerUrl),
     testToken: TestCAD?.address ?? null,
   };
 }
 
-/** The block range of every event query: from the deployment to the chain's head. */
-const range = (p: Protocol) => ({ fromBlock: p.fromBlock, toBlock: "latest" as const, strict: true as const });
+// --- venues, resources, doors (the read model) ------------------------------------------------
 
-const uniq = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+function toResource(r: ApiResource): ResourceStruct & { id: number } {
+  return {
+    ...r,
+    currency: getAddress(r.currency),
+    pricePerHour: BigInt(r.pricePerHour),
+    pricePerDay: BigInt(r.pricePerDay),
+    pricePerMonth: BigInt(r.pricePerMonth),
+  };
+}
 
-// --- venues, resources, doors ----------------------------------------------------------------
+function toDoor(d: ApiDoor): Door {
+  return {
+    id: d.id,
+    venueId: d.venueId,
+    allResources: d.allResources,
+    active: d.active,
+    lockKey: getAddress(d.lockKey),
+  };
+}
+
+async function toVenue(v: ApiVenue): Promise<Venue> {
+  const meta = await readMetadata<VenueMeta>(v.metadataURI);
+  return {
+    id: v.id,
+    operator: getAddress(v.operator),
+    pendingOperator: getAddress(v.pendingOperator),
+    splitId: v.splitId,
+    paused: v.paused,
+    name: v.name,
+    metadataURI: v.metadataURI,
+    payees: v.payees.map((a) => getAddress(a)),
+    meta,
+    timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
+  };
+}
+
+const withMeta = async (r: ApiResource): Promise<Resource> => ({
+  ...toResource(r),
+  meta: await readMetadata<ResourceMeta>(r.metadataURI),
+});
+
+/**
+ * One /api/venues answer serves the venues, resources and doors hooks of a page: shared while it is
+ * in flight and for a second after (keyed by the read floor, so a new transaction reads anew).
+ */
+let snapshot: { at: number; floor: number; answer: Promise<ApiVenue[]> } | null = null;
+function venuesSnapshot(p: Protocol): Promise<ApiVenue[]> {
+  const floor = p.api.floor();
+  if (snapshot && snapshot.floor === floor && Date.now() - snapshot.at < 1000) return snapshot.answer;
+  const answer = p.api.venues();
+  snapshot = { at: Date.now(), floor, answer };
+  answer.catch(() => (snapshot = null));
+  return answer;
+}
 
 export async function loadVenue(p: Protocol, id: number): Promise<Venue> {
-  const v = await readContract(p.client, { ...p.contract, functionName: "venue", args: [id] });
-  const meta = await readMetadata<VenueMeta>(v.metadataURI);
-  return { ...v, id, meta, timeZone: validTimeZone(meta.timezone ?? meta.timeZone) };
+  return toVenue(await p.api.venue(id));
 }
 
 export async function loadVenues(p: Protocol): Promise<Venue[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "VenueCreated", ...range(p) });
-  return Promise.all(uniq(logs.map((l) => l.args.venueId)).map((id) => loadVenue(p, id)));
+  return Promise.all((await venuesSnapshot(p)).map(toVenue));
 }
 
 export async function loadResource(p: Protocol, id: number): Promise<Resource> {
-  const r = await readContract(p.client, { ...p.contract, functionName: "resource", args: [id] });
-  return { ...r, id, meta: await readMetadata<ResourceMeta>(r.metadataURI) };
+  return withMeta(await p.api.resource(id));
 }
 
 export async function loadResources(p: Protocol, venueId?: number): Promise<Resource[]> {
-  const logs = await getContractEvents(p.client, {
-    ...p.contract,
-    eventName: "ResourceCreated",
-    args: { venueId },
-    ...range(p),
-  });
-  return Promise.all(uniq(logs.map((l) => l.args.resourceId)).map((id) => loadResource(p, id)));
+  const venues = (await venuesSnapshot(p)).filter((v) => venueId === undefined || v.id === venueId);
+  return Promise.all(venues.flatMap((v) => v.resources).map(withMeta));
 }
 
-export async function loadDoors(p: Protocol, venueId?: number): Promise<Door[]> {
-  const logs = await getContractEvents(p.client, {
-    ...p.contract,
-    eventName: "DoorSet",
-    args: { venueId },
-    ...range(p),
-  });
-  return Promise.all(
-    uniq(logs.map((l) => l.args.doorId)).map(async (id) => ({
-      ...(await readContract(p.client, { ...p.contract, functionName: "door", args: [id] })),
-      id,
-    })),
-  );
-}
-
-export function doorAdmits(p: Protocol, doorId: number, resourceId: number): Promise<boolean> {
-  return readContract(p.client, { ...p.contract, functionName: "doorAdmits", args: [doorId, resourceId] });
+/** Doors, each with the ids of the resources it admits. */
+export async function loadDoors(p: Protocol, venueId?: number): Promise<(Door & { admits: number[] })[]> {
+  const venues = (await venuesSnapshot(p)).filter((v) => venueId === undefined || v.id === venueId);
+  return venues.flatMap((v) => v.doors).map((d) => ({ ...toDoor(d), admits: d.admits }));
 }
 
 /** Active doors that admit `resourceId`. */
 export async function doorsFor(p: Protocol, resource: Resource): Promise<Door[]> {
-  const doors = (await loadDoors(p, resource.venueId)).filter((d) => d.active);
-  const admits = await Promise.all(doors.map((d) => doorAdmits(p, d.id, resource.id)));
-  return doors.filter((_, i) => admits[i]);
+  const venue = (await venuesSnapshot(p)).find((v) => v.id === resource.venueId);
+  return (venue?.doors ?? []).filter((d) => d.active && d.admits.includes(resource.id)).map(toDoor);
 }
 
+/** A policy's tiers: immutable, so read once from the contract. */
 export async function loadPolicy(p: Protocol, policyId: number): Promise<readonly RefundTier[]> {
   if (policyId === 0) return [];
   return readContract(p.client, { ...p.contract, functionName: "policy", args: [policyId] });
 }
 
 export async function loadPolicies(p: Protocol): Promise<{ id: number; tiers: readonly RefundTier[] }[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "PolicyCreated", ...range(p) });
-  return logs.map((l) => ({ id: l.args.policyId, tiers: l.args.tiers }));
+  return p.api.policies();
 }
 
-export async function loadRelayers(p: Protocol, venueId: number): Promise<Address[]> {
-  const logs = await getContractEvents(p.client, {
-    ...p.contract,
-    eventName: "RelayerTrustSet",
-    args: { venueId },
-    ...range(p),
-  });
-  const state = new Map<Address, boolean>();
-  for (const l of logs) state.set(l.args.relayer, l.args.trusted);
-  return [...state].filter(([, trusted]) => trusted).map(([a]) => a);
+export function loadRelayers(p: Protocol, venueId: number): Promise<Address[]> {
+  return p.api.relayers(venueId);
 }
 
 // --- currencies ------------------------------------------------------------------------------
@@ -185,11 +216,10 @@ export function loadCurrency(p: Protocol, address: Address): Promise<Currency> {
   return c;
 }
 
-/** ETH plus every ERC-20 the admin ever allowed. */
+/** ETH plus every ERC-20 the network allows. */
 export async function loadCurrencies(p: Protocol): Promise<Currency[]> {
-  const logs = await getContractEvents(p.client, { ...p.contract, eventName: "CurrencyAllowed", ...range(p) });
   const tokens = new Set<string>();
-  for (const l of logs) tokens.add(l.args.currency.toLowerCase());
+  for (const a of await p.api.currencies()) tokens.add(a.toLowerCase());
   if (p.testToken) tokens.add(p.testToken.toLowerCase());
   tokens.delete(zeroAddress);
   return [ETH, ...(await Promise.all([...tokens].map((t) => loadCurrency(p, getAddress(t)))))];
@@ -202,157 +232,86 @@ export async function balanceOf(p: Protocol, account: Address, currency: Address
 
 // --- bookings and passes ---------------------------------------------------------------------
 
-function bookedLogs(p: Protocol, args: { resourceId?: number; passId?: bigint[] } = {}) {
-  return getContractEvents(p.client, { ...p.contract, eventName: "Booked", args, ...range(p) });
-}
-
-export async function loadBookings(p: Protocol, resourceIds?: number[]): Promise<Booking[]> {
-  const booked =
-    resourceIds === undefined
-      ? await bookedLogs(p)
-      : (await Promise.all(resourceIds.map((resourceId) => bookedLogs(p, { resourceId })))).flat();
-  const [cancelledLogs, settledLogs] = await Promise.all([
-    getContractEvents(p.client, { ...p.contract, eventName: "Cancelled", ...range(p) }),
-    getContractEvents(p.client, { ...p.contract, eventName: "Settled", ...range(p) }),
-  ]);
-  const cancelled = new Map(cancelledLogs.map((l) => [l.args.passId, l.args.retained]));
-  const settled = new Set(settledLogs.map((l) => l.args.passId));
-  // The Booked event does not carry the release time: read it for the bookings still in escrow.
-  return Promise.all(
-    booked.map(async ({ args: a, blockNumber }) => {
-      const isCancelled = cancelled.has(a.passId);
-      const isSettled = settled.has(a.passId);
-      const releaseTime =
-        isCancelled || isSettled
-          ? Number.NaN
-          : Number(
-              (await readContract(p.client, { ...p.contract, functionName: "pass", args: [a.passId] })).releaseTime,
-            );
-      return {
-        passId: a.passId,
-        resourceId: a.resourceId,
-        holder: a.holder,
-        unit: a.unit,
-        start: Number(a.start),
-        end: Number(a.end),
-        currency: a.currency,
-        amount: a.amount,
-        splitId: a.splitId,
-        gst: a.gst,
-        qst: a.qst,
-        releaseTime,
-        blockNumber,
-        cancelled: isCancelled,
-        retained: cancelled.get(a.passId) ?? 0n,
-        settled: isSettled,
-      };
-    }),
-  );
-}
-
-/** Booked units per hour slot of `[from, to)` (slot index → count). */
-export function occupancy(bookings: readonly Booking[], from: number, to: number): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const b of bookings) {
-    if (b.cancelled || b.end <= from || b.start >= to) continue;
-    for (let t = Math.max(b.start, from); t < Math.min(b.end, to); t += 3600) counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  return counts;
-}
-
-export async function loadPass(p: Protocol, id: bigint, viewer?: Address): Promise<PassInfo | null> {
-  let raw;
-  try {
-    raw = await readContract(p.client, { ...p.contract, functionName: "pass", args: [id] });
-  } catch {
-    return null; // burned (cancelled) or unknown
-  }
-  if (sameAddress(raw.holder, zeroAddress)) return null;
-  const [guest, expires] = await Promise.all([
-    readContract(p.client, { ...p.contract, functionName: "userOf", args: [id] }),
-    readContract(p.client, { ...p.contract, functionName: "userExpires", args: [id] }),
-  ]);
+function toBooking(b: ApiBooking): Booking {
+  const cancelled = b.status === "cancelled";
   return {
-    id,
-    holder: raw.holder,
-    resourceId: raw.resourceId,
-    unit: raw.unit,
-    start: Number(raw.start),
-    end: Number(raw.end),
-    currency: raw.currency,
-    amount: raw.amount,
-    policyId: raw.policyId,
-    releaseTime: Number(raw.releaseTime),
-    settled: raw.settled,
-    guest: sameAddress(guest, zeroAddress) ? null : guest,
-    guestExpires: Number(expires),
-    asGuest: viewer !== undefined && !sameAddress(raw.holder, viewer),
-    cancelled: null,
+    passId: BigInt(b.passId),
+    resourceId: b.resourceId,
+    holder: getAddress(b.holder),
+    unit: b.unit,
+    start: b.start,
+    end: b.end,
+    currency: getAddress(b.currency),
+    amount: BigInt(b.amount),
+    splitId: 0,
+    gst: BigInt(b.gst),
+    qst: BigInt(b.qst),
+    releaseTime: cancelled || b.settled ? Number.NaN : (b.releaseTime ?? Number.NaN),
+    blockNumber: BigInt(b.block),
+    cancelled,
+    retained: BigInt(b.retained ?? 0),
+    settled: b.settled === true,
   };
+}
+
+/** A venue's bookings, standing and cancelled (its operator's or a payee's session). */
+export async function loadBookings(p: Protocol, venueId: number): Promise<Booking[]> {
+  return (await p.api.bookings(venueId)).map(toBooking);
+}
+
+/** Booked units per hour slot of `[from, to)` (slot start → count), from the relayer's availability. */
+export async function loadOccupancy(p: Protocol, r: Resource, from: number, to: number): Promise<Map<number, number>> {
+  const MAX = 62 * 24 * 3600; // the read API's longest range
+  const chunks: [number, number][] = [];
+  for (let a = from; a < to; a += MAX) chunks.push([a, Math.min(to, a + MAX)]);
+  const answers = await Promise.all(chunks.map(([a, b]) => p.api.availability(r.id, a, b)));
+  const counts = new Map<number, number>();
+  for (const av of answers)
+    av.free.forEach((free, i) => {
+      const taken = av.units - free;
+      if (taken > 0) counts.set(av.from + i * av.slotSeconds, taken);
+    });
+  return counts;
 }
 
 /**
  * Passes the account holds now, passes lent to it, and its cancelled bookings (refunded to it),
- * each with the amount paid, taxes included, as the Booked event recorded it (the pass's escrow
- * reads 0 once settled), and for a cancelled one the refund with its taxes.
+ * each with the amount paid, taxes included (the pass's escrow reads 0 once settled), and for a
+ * cancelled one the refund with its taxes. From the read model: needs the member's SIWE session.
  */
 export async function loadPassesOf(p: Protocol, account: Address): Promise<PassInfo[]> {
-  const [received, lent, cancels] = await Promise.all([
-    getContractEvents(p.client, { ...p.contract, eventName: "Transfer", args: { to: account }, ...range(p) }),
-    getContractEvents(p.client, { ...p.contract, eventName: "UpdateUser", args: { user: account }, ...range(p) }),
-    getContractEvents(p.client, { ...p.contract, eventName: "Cancelled", ...range(p) }),
-  ]);
-  const ids = [...new Set([...received.map((l) => l.args.tokenId), ...lent.map((l) => l.args.tokenId)])];
-  const mine = cancels.filter((l) => sameAddress(l.args.refundTo, account));
-  const wanted = [...ids, ...mine.map((l) => l.args.passId)];
-  const [passes, booked] = await Promise.all([
-    Promise.all(ids.map((id) => loadPass(p, id, account))),
-    wanted.length === 0 ? [] : bookedLogs(p, { passId: wanted }),
-  ]);
-  const bookedById = new Map(booked.map((l) => [l.args.passId, l.args]));
-  const live = passes.filter(
-    (x): x is PassInfo =>
-      x !== null && (sameAddress(x.holder, account) || (x.guest !== null && sameAddress(x.guest, account))),
-  );
-  for (const pass of live) {
-    const b = bookedById.get(pass.id);
-    if (b) pass.amount = b.amount + b.gst + b.qst;
-  }
-  const cancelled: PassInfo[] = [];
-  for (const { args: c } of mine) {
-    const b = bookedById.get(c.passId);
-    if (!b) continue;
-    cancelled.push({
-      id: c.passId,
-      holder: account,
+  return (await p.api.passes(account)).map((b) => {
+    const paid = BigInt(b.amount) + BigInt(b.gst) + BigInt(b.qst);
+    const cancelled = b.status === "cancelled";
+    return {
+      id: BigInt(b.passId),
+      holder: getAddress(b.holder),
       resourceId: b.resourceId,
       unit: b.unit,
-      start: Number(b.start),
-      end: Number(b.end),
-      currency: b.currency,
-      amount: b.amount + b.gst + b.qst,
-      policyId: 0,
-      releaseTime: 0,
-      settled: false,
-      guest: null,
-      guestExpires: 0,
-      asGuest: false,
-      cancelled: { refund: c.refund + c.gstRefund + c.qstRefund, byOperator: c.byOperator },
-    });
-  }
-  return [...live, ...cancelled];
+      start: b.start,
+      end: b.end,
+      currency: getAddress(b.currency),
+      amount: paid,
+      policyId: b.policyId ?? 0,
+      releaseTime: b.releaseTime ?? 0,
+      settled: b.settled === true,
+      guest: b.guest ? getAddress(b.guest) : null,
+      guestExpires: b.guestExpires ?? 0,
+      asGuest: b.role === "guest",
+      cancelled: cancelled
+        ? {
+            refund: BigInt(b.refund ?? 0) + BigInt(b.gstRefund ?? 0) + BigInt(b.qstRefund ?? 0),
+            byOperator: b.byOperator === true,
+          }
+        : null,
+    };
+  });
 }
 
 export type Split = { id: number; venueId: number; payees: readonly Address[]; sharesBps: readonly number[] };
 
 export async function loadSplits(p: Protocol, venueId: number): Promise<Split[]> {
-  const logs = await getContractEvents(p.client, {
-    ...p.contract,
-    eventName: "SplitCreated",
-    args: { venueId },
-    ...range(p),
-  });
-  return logs.map((l) => ({ id: l.args.splitId, venueId, payees: l.args.payees, sharesBps: l.args.sharesBps }));
+  return (await p.api.splits(venueId)).map((s) => ({ ...s, payees: s.payees.map((a) => getAddress(a)) }));
 }
 
 export function claimable(p: Protocol, splitId: number, currency: Address, index: number): Promise<bigint> {

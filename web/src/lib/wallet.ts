@@ -51,6 +51,8 @@ async function mined(p: Protocol, hash: Hex, onSent?: (hash: Hex) => void): Prom
   onSent?.(hash);
   const receipt = await waitForTransactionReceipt(p.client, { hash, pollingInterval: 500 });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  // What this tab reads next must include this transaction (read-your-writes on the read model).
+  p.api.noteMined(receipt.blockNumber);
   return receipt;
 }
 

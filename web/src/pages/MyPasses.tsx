@@ -27,13 +27,17 @@ import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
+import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
 
 export function MyPasses() {
   const { t } = useI18n();
   const now = useNow(15_000);
   const { address } = useAccount();
-  const passes = usePasses(address);
+  const session = useSession();
+  // Passes are location history: the relayer shows them to the member's own SIWE session only.
+  const signedIn = !!address && !!session.data && sameAddress(session.data, address);
+  const passes = usePasses(address, signedIn);
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
@@ -60,6 +64,10 @@ export function MyPasses() {
       <h1 id="passes-title">{t("passes.title")}</h1>
       {!address ? (
         <p>{t("passes.signIn")}</p>
+      ) : !signedIn ? (
+        <p>{session.isPending ? t("app.loading") : t("passes.signInToSee")}</p>
+      ) : passes.isError ? (
+        <ErrorMessage error={toUiError(passes.error)} />
       ) : passes.isPending || resources.isPending || venues.isPending ? (
         <p>{t("app.loading")}</p>
       ) : (

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useApp } from "../hooks/useApp.ts";
@@ -17,30 +17,18 @@ import { RevenueChart } from "../components/RevenueChart.tsx";
 import { VenueEditor, CreateVenue } from "../components/venue-editor/VenueEditor.tsx";
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
+import { useSession } from "../hooks/useSession.ts";
 
 const same = (a?: string, b?: string) => !!a && !!b && sameAddress(a, b);
 
 export function OperatorPage() {
   const { t } = useI18n();
-  const { protocol } = useApp();
   const { address } = useAccount();
   const venues = useVenues();
   useTitle(t("op.title"));
-  const payeeOf = useQuery({
-    queryKey: ["chain", "payeeVenues", address, venues.data?.map((v) => v.id)],
-    enabled: !!address && !!venues.data,
-    queryFn: async () => {
-      const ids = new Set<number>();
-      for (const v of venues.data!) {
-        const splits = await loadSplits(protocol, v.id);
-        if (splits.some((s) => s.payees.some((p) => same(p, address)))) ids.add(v.id);
-      }
-      return ids;
-    },
-  });
   if (!address) return <p>{t("op.connect")}</p>;
-  if (venues.isPending || payeeOf.isPending) return <p>{t("app.loading")}</p>;
-  const mine = (venues.data ?? []).filter((v) => same(v.operator, address) || payeeOf.data?.has(v.id));
+  if (venues.isPending) return <p>{t("app.loading")}</p>;
+  const mine = (venues.data ?? []).filter((v) => same(v.operator, address) || v.payees.some((p) => same(p, address)));
   return (
     <section aria-labelledby="op-title">
       <h1 id="op-title">{t("op.title")}</h1>
@@ -57,8 +45,10 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
   const { t, locale } = useI18n();
   const now = useNow(30_000);
   const resources = useResources(venue.id);
-  const ids = useMemo(() => resources.data?.map((r) => r.id), [resources.data]);
-  const bookings = useBookings(ids);
+  const session = useSession();
+  // Bookings are location history: the relayer shows them to the operator's and payees' sessions.
+  const signedIn = !!session.data && same(session.data, account);
+  const bookings = useBookings(venue.id, signedIn);
   const currencies = useCurrencies();
   const operator = same(venue.operator, account);
   const [manage, setManage] = useState(false);
@@ -101,7 +91,11 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
       <Claims venue={venue} account={account} currencies={currencies.data ?? []} />
       <section aria-labelledby={`bk-${venue.id}`}>
         <h3 id={`bk-${venue.id}`}>{t("op.bookings")}</h3>
-        {(bookings.data ?? []).length === 0 ? (
+        {!signedIn ? (
+          <p className="muted">{t("op.signInToSee")}</p>
+        ) : bookings.isError ? (
+          <ErrorMessage error={toUiError(bookings.error)} />
+        ) : (bookings.data ?? []).length === 0 ? (
           <p className="muted">{t("op.noBookings")}</p>
         ) : (
           // Scrollable on narrow screens: a keyboard stop with a name, so it can be scrolled without a mouse.

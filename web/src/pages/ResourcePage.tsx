@@ -5,7 +5,7 @@ import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import {
   useAccount,
-  useBookings,
+  useOccupancy,
   useCurrency,
   usePolicy,
   useRefreshChain,
@@ -13,7 +13,7 @@ import {
   useVenue,
 } from "../hooks/queries.ts";
 import { useI18n, type Translate } from "../i18n/translate.ts";
-import { ANY_UNIT, balanceOf, occupancy, quote as readQuote, quoteBreakdown, type Resource } from "../lib/protocol.ts";
+import { ANY_UNIT, balanceOf, quote as readQuote, quoteBreakdown, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
 import { useTitle } from "../hooks/useTitle.ts";
@@ -66,7 +66,6 @@ function BookResource({
   const { address, connected } = useAccount();
   const currency = useCurrency(r.currency);
   const policy = usePolicy(r.policyId);
-  const bookings = useBookings([r.id]);
   const refresh = useRefreshChain();
   const durations = DURATIONS.filter((h) => h >= Math.max(1, r.minHours) && h <= (r.maxHours || 720));
   const [start, setStart] = useState<number | null>(null);
@@ -99,10 +98,9 @@ function BookResource({
     if (booked !== null) doneRef.current?.focus(); // the Book button is disabled while working: keep focus on the outcome
   }, [booked]);
 
-  const occ = useMemo(() => {
-    const from = slotStart(now) - DAY * 2;
-    return occupancy(bookings.data ?? [], from, from + (r.horizonHours + 24 * 9) * HOUR);
-  }, [bookings.data, now, r.horizonHours]);
+  const occFrom = slotStart(now) - DAY * 2;
+  const occupancy = useOccupancy(r, occFrom, occFrom + (r.horizonHours + 24 * 9) * HOUR);
+  const occ = useMemo(() => occupancy.data ?? new Map<number, number>(), [occupancy.data]);
 
   // A new choice of start or duration clears the last failure.
   const pickStart = (s: number | null) => {

@@ -5,7 +5,7 @@ import { isAddress } from "viem";
 import { useApp } from "../../hooks/useApp.ts";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
-import { doorAdmits, loadDoors, type Resource, type Venue } from "../../lib/protocol.ts";
+import { loadDoors, type Resource, type Venue } from "../../lib/protocol.ts";
 import { shortAddress } from "../../lib/labels.ts";
 import { Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
 
@@ -15,15 +15,11 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
   const tx = useTx();
   const doors = useQuery({
     queryKey: ["chain", "doors", venue.id, resources.map((r) => r.id)],
-    queryFn: async () => {
-      const ds = await loadDoors(protocol, venue.id);
-      return Promise.all(
-        ds.map(async (d) => ({
-          ...d,
-          admits: await Promise.all(resources.map((r) => doorAdmits(protocol, d.id, r.id))),
-        })),
-      );
-    },
+    queryFn: async () =>
+      (await loadDoors(protocol, venue.id)).map((d) => ({
+        ...d,
+        admits: resources.map((r) => d.admits.includes(r.id)),
+      })),
   });
   const [lockKey, setLockKey] = useState("");
   const [street, setStreet] = useState(true);

@@ -8,17 +8,7 @@
 // The e2e tests import `startDemo` and get the same stack on free ports.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -28,6 +18,8 @@ import { JsonRpcProvider } from "ethers";
 import { mnemonicToAccount } from "viem/accounts";
 import type { Deployments } from "../protocol/deployments.ts";
 import { RPC_BODY_LIMIT, rpcGate } from "./lib/rpcGate.ts";
+import { staticFiles } from "./lib/staticFiles.ts";
+import { dappDeployments } from "../web/src/lib/config.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "web", "dist");
@@ -319,7 +311,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       chainName: "Passepartout demo (Hardhat)",
       rpcUrl: `${webOrigin}/rpc`,
       relayerUrl: "",
-      deployments,
+      deployments: dappDeployments(deployments),
     };
     const server = http.createServer((req, res) => serve(req, res, { config, relayerUrl, rpcUrl }));
     servers.push(server);
@@ -429,20 +421,19 @@ function serve(
   const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
   if (pathname.startsWith("/api/") || pathname === "/openapi.json") return proxy(req, res, ctx.relayerUrl);
   if (pathname === "/rpc") return gatedRpc(req, res, ctx.rpcUrl);
-  if (pathname === "/config.json") {
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-    return res.end(JSON.stringify(ctx.config));
-  }
+  // Revalidated at every load (a redeployment shows at once), answered 304 while unchanged.
+  if (pathname === "/config.json") return STATIC.json(req, res, ctx.config, "no-cache");
   let file = path.join(DIST, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ""));
   if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory()) file = path.join(DIST, "index.html");
   const ext = path.extname(file);
-  res.writeHead(200, {
+  STATIC.file(req, res, file, {
     "content-type": TYPES[ext] ?? "application/octet-stream",
     "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
     "x-content-type-options": "nosniff",
   });
-  createReadStream(file).pipe(res);
 }
+
+const STATIC = staticFiles();
 
 // --- CLI ----------------------------------------------------------------------------------------
 

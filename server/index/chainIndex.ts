@@ -852,7 +852,9 @@ export class ChainIndex {
         const to = lower(a.to);
         const p = this.passes.get(a.tokenId);
         if (!p) break; // a mint: Booked follows in the same transaction
-        if (to === ZERO) this.passes.delete(a.tokenId);
+        // A burn is a cancellation: `cancel` burns, then emits Cancelled, which retires the pass
+        // (and needs its terms), so the burn itself only takes the pass from its holder.
+        if (to === ZERO) this.passes.set(a.tokenId, { ...p, holder: ZERO, guest: null, guestExpires: 0 });
         else if (to !== p.holder) this.passes.set(a.tokenId, { ...p, holder: to, guest: null, guestExpires: 0 });
         break;
       }

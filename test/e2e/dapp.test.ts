@@ -34,6 +34,12 @@ let currentPassId = "";
 function assertNoConsoleErrors(m: MemberPage, allowedStatus: number[] = []) {
   const unexpected = m.consoleErrors.filter((e) => !allowedStatus.some((s) => e.includes(`status of ${s}`)));
   assert.deepEqual(unexpected, [], "console errors");
+  // Lists come from the relayer's read model: the page never scans the chain's logs.
+  assert.deepEqual(
+    m.rpcMethods.filter((x) => x === "eth_getLogs"),
+    [],
+    `no eth_getLogs from the page (it sent ${[...new Set(m.rpcMethods)].join(", ")})`,
+  );
 }
 
 async function openDesk(m: MemberPage, resource = "Poste partagé") {
@@ -205,7 +211,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
 
   test("on a phone, the member opens the door and the lock simulator logs it opened", async () => {
     const phone = await openAs(stack, MEMBER, { phone: true });
-    await phone.page.getByRole("button", { name: "Connect wallet" }).click();
+    await signIn(phone);
     await phone.page.getByRole("link", { name: "My passes", exact: true }).click();
     const pass = phone.page.locator(`section.current li[data-pass-id="${currentPassId}"]`);
     await pass.getByRole("button", { name: /^Open / }).waitFor();
@@ -235,7 +241,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await pass.getByRole("button", { name: "Lend", exact: true }).click();
     await pass.getByText(/Lent to 0x/).waitFor();
 
-    await guest.page.getByRole("button", { name: "Connect wallet" }).click();
+    await signIn(guest);
     await guest.page.getByRole("link", { name: "My passes", exact: true }).click();
     const lent = guest.page.locator(`section.current li[data-pass-id="${currentPassId}"]`);
     await lent.getByText("Lent to you").waitFor();
@@ -280,7 +286,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
   test("the operator settles the pending booking, claims its share and its on-chain balance rises", async () => {
     const chain = chainReader(stack);
     const op = await openAs(stack, OPERATOR);
-    await op.page.getByRole("button", { name: "Connect wallet" }).click();
+    await signIn(op);
     await op.page.getByRole("link", { name: "Operator" }).click();
     const dash = op.page.locator("article.venue-dash", {
       has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }),
@@ -310,7 +316,7 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
 
   test("on a French phone, the operator's revenue chart and balances fit the screen", async () => {
     const op = await openAs(stack, OPERATOR, { phone: true, locale: "fr-CA" });
-    await op.page.getByRole("button", { name: "Connecter un portefeuille" }).click();
+    await signIn(op);
     await op.page.getByRole("link", { name: "Exploitation" }).click();
     const dash = op.page.locator("article.venue-dash", {
       has: op.page.getByRole("heading", { name: /etc Saint-Germain/ }),

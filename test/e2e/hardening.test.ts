@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import { createWalletClient, http, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { chainReader, demoAccount, openAs, screenshot, startStack, type MemberPage, type Stack } from "./harness.ts";
+import {
+  chainReader,
+  demoAccount,
+  openAs,
+  screenshot,
+  signIn,
+  startStack,
+  type MemberPage,
+  type Stack,
+} from "./harness.ts";
 
 const MEMBER = 13; // demo member with TestCAD
 const OPERATOR = 3; // etc Saint-Germain
@@ -160,10 +169,10 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
     const m = await openAs(stack, 14);
     await m.page.getByRole("button", { name: "Connect wallet" }).click();
     // Arm the rejection only once connected: armed earlier, it would refuse eth_requestAccounts.
-    const signIn = m.page.getByRole("button", { name: "Sign in" });
-    await signIn.waitFor();
+    const signInButton = m.page.getByRole("button", { name: "Sign in" });
+    await signInButton.waitFor();
     m.wallet.rejectNext();
-    await signIn.click();
+    await signInButton.click();
     const alert = m.page.locator("header [role=alert]");
     await alert.getByText(/rejected|refused|cancel/i).waitFor();
     await m.page.getByRole("link", { name: "My passes", exact: true }).click();
@@ -179,7 +188,7 @@ describe("dApp hardening", { timeout: 420_000 }, () => {
 
   test("on a 390 px phone the operator's bookings show Amount and Status on screen, and no page scrolls sideways", async () => {
     const op = await openAs(stack, OPERATOR, { phone: true });
-    await op.page.getByRole("button", { name: "Connect wallet" }).click();
+    await signIn(op);
     await op.page.getByRole("link", { name: "Operator" }).click();
     const row = op.page.locator("table.bookings tbody tr").first();
     await row.waitFor();

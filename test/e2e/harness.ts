@@ -52,7 +52,14 @@ export async function startStack(): Promise<Stack> {
   };
 }
 
-export type MemberPage = { page: Page; wallet: TestWallet; address: Address; consoleErrors: string[] };
+export type MemberPage = {
+  page: Page;
+  wallet: TestWallet;
+  address: Address;
+  consoleErrors: string[];
+  /** JSON-RPC methods the page itself sent to the chain (its /rpc), in order; batches flattened. */
+  rpcMethods: string[];
+};
 
 export async function openAs(
   stack: Stack,
@@ -79,9 +86,19 @@ export async function openAs(
     if (m.type() === "error") consoleErrors.push(m.text());
   });
   page.on("pageerror", (e) => consoleErrors.push(e.message));
+  const rpcMethods: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() !== "POST" || new URL(r.url()).pathname !== "/rpc") return;
+    try {
+      const body = JSON.parse(r.postData() ?? "null") as { method?: string } | { method?: string }[];
+      for (const call of Array.isArray(body) ? body : [body]) rpcMethods.push(String(call?.method));
+    } catch {
+      rpcMethods.push("(unparsable)");
+    }
+  });
   page.setDefaultTimeout(20_000);
   await page.goto(stack.demo.url);
-  return { page, wallet, address, consoleErrors };
+  return { page, wallet, address, consoleErrors, rpcMethods };
 }
 
 /** Connects the injected wallet and signs in with Ethereum. */

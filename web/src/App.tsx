@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { useRoute, href, routeId } from "./lib/route.ts";
 import { useI18n } from "./i18n/translate.ts";
 import { WalletPanel } from "./components/WalletPanel.tsx";
@@ -5,14 +6,21 @@ import { VenueList } from "./pages/VenueList.tsx";
 import { VenuePage } from "./pages/VenuePage.tsx";
 import { ResourcePage } from "./pages/ResourcePage.tsx";
 import { MyPasses } from "./pages/MyPasses.tsx";
-import { OperatorPage } from "./pages/OperatorPage.tsx";
+// The operator's pages (dashboard, venue editor, revenue chart) load only when opened.
+const OperatorPage = lazy(() => import("./pages/OperatorPage.tsx").then((m) => ({ default: m.OperatorPage })));
 import { NotFound } from "./pages/NotFound.tsx";
 
 function Page({ page, id }: { page: string; id: string | undefined }) {
+  const { t } = useI18n();
   const n = routeId(id);
   if (page === "venues") return <VenueList />;
   if (page === "passes") return <MyPasses />;
-  if (page === "operator") return <OperatorPage />;
+  if (page === "operator")
+    return (
+      <Suspense fallback={<p>{t("app.loading")}</p>}>
+        <OperatorPage />
+      </Suspense>
+    );
   if (page === "venue") return n === null ? <NotFound what="venue" /> : <VenuePage key={n} venueId={n} />;
   if (page === "resource") return n === null ? <NotFound what="resource" /> : <ResourcePage key={n} resourceId={n} />;
   return <NotFound what="page" />;

@@ -7,9 +7,9 @@ function relayer(first: number, body: (n: number) => object = () => ({ venues: [
   const calls: string[] = [];
   vi.stubGlobal(
     "fetch",
-    vi.fn(async (url: string) => {
+    vi.fn((url: string) => {
       calls.push(url);
-      return new Response(JSON.stringify({ ...body(block), asOfBlock: block++ }), { status: 200 });
+      return Promise.resolve(new Response(JSON.stringify({ ...body(block), asOfBlock: block++ }), { status: 200 }));
     }),
   );
   return calls;
@@ -20,7 +20,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("read API client", () => {
   it("after a transaction mined in block B, reads wait until the relayer's stamp reaches B", async () => {
     const calls = relayer(5);
-    const api = makeReadApi("http://relayer", async () => undefined);
+    const api = makeReadApi("http://relayer", () => Promise.resolve());
     await api.venues();
     expect(calls).toHaveLength(1); // no floor yet: the first answer serves
     api.noteMined(9n);
@@ -37,10 +37,10 @@ describe("read API client", () => {
     const calls: string[] = [];
     vi.stubGlobal(
       "fetch",
-      vi.fn(async (url: string) => {
+      vi.fn((url: string) => {
         calls.push(url);
         const after = new URL(url).searchParams.get("after") ?? "";
-        return new Response(JSON.stringify({ ...pages[after], asOfBlock: 1 }), { status: 200 });
+        return Promise.resolve(new Response(JSON.stringify({ ...pages[after], asOfBlock: 1 }), { status: 200 }));
       }),
     );
     const api = makeReadApi("http://relayer");
@@ -53,9 +53,10 @@ describe("read API client", () => {
   it("turns the relayer's error shape into a coded error", async () => {
     vi.stubGlobal(
       "fetch",
-      vi.fn(
-        async () =>
+      vi.fn(() =>
+        Promise.resolve(
           new Response(JSON.stringify({ error: { code: "unauthorized", message: "sign in" } }), { status: 401 }),
+        ),
       ),
     );
     await expect(makeReadApi("").passes("0x0000000000000000000000000000000000000001")).rejects.toMatchObject({

@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { WagmiProvider, createConfig, http, injected } from "wagmi";
 import { loadConfig } from "./lib/config.ts";
-import { makeProtocol } from "./lib/protocol.ts";
+import { makeProtocol, prefetchVenues } from "./lib/protocol.ts";
 import { makeRelayer } from "./lib/relayer.ts";
 import { AppContext } from "./hooks/useApp.ts";
 import { I18nProvider } from "./i18n/i18n.tsx";
@@ -16,6 +16,7 @@ const root = createRoot(document.getElementById("root")!);
 async function start() {
   const config = await loadConfig();
   const protocol = makeProtocol(config);
+  prefetchVenues(protocol); // every page starts from the venues: ask while React mounts
   const wagmi = createConfig({
     chains: [protocol.chain],
     connectors: [injected()],

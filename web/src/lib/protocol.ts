@@ -146,9 +146,18 @@ function venuesSnapshot(p: Protocol): Promise<ApiVenue[]> {
   const floor = p.api.floor();
   if (snapshot && snapshot.floor === floor && Date.now() - snapshot.at < 1000) return snapshot.answer;
   const answer = p.api.venues();
-  snapshot = { at: Date.now(), floor, answer };
-  answer.catch(() => (snapshot = null));
+  const entry = { at: Number.POSITIVE_INFINITY, floor, answer }; // fresh while in flight
+  snapshot = entry;
+  answer.then(
+    () => (entry.at = Date.now()),
+    () => snapshot === entry && (snapshot = null),
+  );
   return answer;
+}
+
+/** Starts the venues answer the first page will read (errors surface where it is read). */
+export function prefetchVenues(p: Protocol): void {
+  venuesSnapshot(p).catch(() => undefined);
 }
 
 export async function loadVenue(p: Protocol, id: number): Promise<Venue> {

@@ -23,7 +23,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Hex } from "../../protocol/types.ts";
 
-const FORMAT = "1";
+// Format 2: the index keeps the receipts ledger (older files rebuild from the deploy block).
+const FORMAT = "2";
 
 export type IndexIdentity = { chainId: number; contract: Hex; deployBlock: number };
 export type Checkpoint = { tip: number; tipHash: Hex };

@@ -26,7 +26,7 @@ export type BillingDocument = {
   seller: Seller;
   /** Whether the venue's profile made the booking taxable. */
   taxable: boolean;
-  /** The member billed: the pass's holder at booking, the refund's recipient for a credit note. */
+  /** The member billed: who paid the booking for a receipt, the refund's recipient for a credit note. */
   member: Hex;
   passId: bigint;
   resourceId: number;
@@ -97,7 +97,7 @@ export function deriveDocuments(entries: Iterable<LedgerEntry>): BillingDocument
           number,
           seller: sellerOf(profile),
           taxable: profile?.taxable ?? false,
-          member: e.holder,
+          member: e.payer,
           passId: e.passId,
           resourceId: e.resourceId,
           resourceName: e.resourceName,

@@ -51,7 +51,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("settle"), pick: fc.nat() }) },
-) as fc.Arbitrary<Op>;
+);
 
 /** The CSV's `total` rows as { "label|symbol": [preTax, gst, qst, total] } in units. */
 function csvTotals(csv: string): Map<string, bigint[]> {

@@ -26,8 +26,8 @@ export type Op =
 
 /** Resource r belongs to venue ((r − 1) mod 3) + 1. */
 export const venueOfResource = (r: number): number => ((r - 1) % 3) + 1;
-export const member = (i: number): Hex => `0x${(0xa0 + i).toString(16).padStart(40, "0")}` as Hex;
-const txHash = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+export const member = (i: number): Hex => `0x${(0xa0 + i).toString(16).padStart(40, "0")}`;
+const txHash = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
 
 /** What the chain holds after the ops: its events, and per venue:currency the tax pool's content. */
 export type Chain = {

@@ -3,6 +3,7 @@
 // (test/server/network.test.ts); docs/door-protocol.md is the prose for third-party clients.
 import { REASONS } from "../../protocol/reasons.ts";
 import { ERROR_STATUS } from "../errors.ts";
+import { receiptsPaths, receiptsSchemas } from "../receipts/openapi.ts";
 
 const hex = (bytes: number, description?: string) => ({
   type: "string",
@@ -85,6 +86,7 @@ export const openApiDocument = {
       },
     },
     schemas: {
+      ...receiptsSchemas,
       Error: {
         type: "object",
         required: ["error"],
@@ -650,6 +652,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...receiptsPaths,
     "/openapi.json": { get: { summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1") } } },
   },
 } as const;

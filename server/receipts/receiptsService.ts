@@ -66,10 +66,14 @@ export class ReceiptsService {
 
   /** Every document, dated (a block time the logs lacked is read from the chain, once). */
   async documents(): Promise<BillingDocument[]> {
-    const entries = [...this.index.ledger.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const ledger = this.index.ledger.map;
     // The ledger only grows or rolls back with the tip: tip, size and reorg count identify it.
-    const key = `${this.index.tip}:${entries.length}:${this.index.reorgs}`;
-    if (this.cache?.key !== key) this.cache = { key, docs: deriveDocuments(entries.map(([, e]) => e)) };
+    const key = `${this.index.tip}:${ledger.size}:${this.index.reorgs}`;
+    if (this.cache?.key !== key) {
+      // Keys are `ledgerKey(block, logIndex)`: their order is chain order.
+      const entries = [...ledger.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.cache = { key, docs: deriveDocuments(entries.map(([, e]) => e)) };
+    }
     const docs = this.cache.docs;
     for (const d of docs) {
       if (d.time !== null) continue;

@@ -2,7 +2,6 @@
 // calendar subscription feed. Documents are derived from the index's ledger (server/receipts/):
 // a member sees the documents that bill or refund them, an operator those of their venues.
 import express, { type Request, type Router } from "express";
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import { RelayerError } from "../../errors.ts";
@@ -14,7 +13,8 @@ import type { BillingDocument } from "../../receipts/derive.ts";
 import { documentsIn, periodTotals, receiptsCsv, type Period } from "../../receipts/csv.ts";
 import { renderPdf } from "../../receipts/pdf.ts";
 import type { CurrencyInfo } from "../../receipts/money.ts";
-import { FEED_REVOKED_REASON, FeedTokenCodec, FeedTokenError } from "../../receipts/feedToken.ts";
+import { FeedTokenCodec, FeedTokenError } from "../../receipts/feedToken.ts";
+import { issuedAfter, latestRevocation, recordRevocation } from "../../receipts/feedRevocation.ts";
 import { passesCalendar, type CalendarPass } from "../../../protocol/ics.ts";
 import { tzOffset } from "../../../protocol/timeZone.ts";
 import type { Hex } from "../../../protocol/types.ts";
@@ -206,8 +206,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   /** The member's latest revocation time (fails closed when the audit trail cannot be read). */
   const revokedAt = async (address: Hex): Promise<number | null> => {
     try {
-      const [latest] = await ctx.audit.query({ signer: address, reason: FEED_REVOKED_REASON, limit: 1 });
-      return latest ? latest.time : null;
+      return await latestRevocation(ctx.audit, address);
     } catch (err) {
       ctx.logger.warn({ err }, "calendar feed: audit trail unreadable");
       throw new RelayerError("audit_unavailable", "the audit trail cannot be read now: calendar links are refused");
@@ -231,19 +230,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const now = ctx.clock();
     try {
-      await ctx.audit.record({
-        time: now,
-        door: null,
-        venue: null,
-        signer: s.address,
-        claimedSigner: s.address,
-        pass: null,
-        decision: "denied",
-        reason: FEED_REVOKED_REASON,
-        block: index.tip,
-        challenge: null,
-        requestId: randomUUID(),
-      });
+      await recordRevocation(ctx.audit, s.address, now, index.tip);
     } catch (err) {
       ctx.logger.warn({ err }, "calendar feed: revocation not recorded");
       throw new RelayerError("audit_unavailable", "the revocation could not be recorded: try again");
@@ -264,7 +251,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     if (claims.chainId !== ctx.config.chainId)
       throw new RelayerError("feed_token_invalid", "this calendar link is for another network");
     const revoked = await revokedAt(claims.address);
-    if (revoked !== null && claims.iat <= revoked)
+    if (!issuedAfter(claims.iat, revoked))
       throw new RelayerError("feed_token_revoked", "this calendar link was revoked by its member: get a new one");
     const passes = [...index.passes.values()].filter((p) => p.holder === claims.address);
     passes.sort((a, b) => a.start - b.start || Number(a.id - b.id));

@@ -2,6 +2,7 @@
 // and revocable (every link issued so far stops working, on every relayer).
 import { useState } from "react";
 import { useI18n } from "../i18n/translate.ts";
+import { relayerErrorText } from "./relayerErrorText.ts";
 import type { Relayer } from "../lib/relayer.ts";
 
 type Feed = { url: string; expiresAt: number };
@@ -17,7 +18,7 @@ export function CalendarFeed({ relayer }: { relayer: Pick<Relayer, "send"> }) {
     try {
       await action();
     } catch (err) {
-      setError((err as Error).message);
+      setError(relayerErrorText(err, t));
     }
   };
   const getLink = () =>
@@ -56,7 +57,7 @@ export function CalendarFeed({ relayer }: { relayer: Pick<Relayer, "send"> }) {
         </p>
       )}
       {revoked && <p role="status">{t("calendar.revoked")}</p>}
-      {error && <p role="alert">{t("err.generic", { message: error })}</p>}
+      {error && <p role="alert">{error}</p>}
     </section>
   );
 }

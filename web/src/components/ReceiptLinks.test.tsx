@@ -94,7 +94,7 @@ describe("ReceiptLinks", () => {
     };
     inLang("en", <ReceiptLinks relayer={refusing as never} />);
     fireEvent.click(await screen.findByRole("button", { name: "PDF in French" }));
-    expect((await screen.findByRole("alert")).textContent).toMatch(/members see only their own receipts/);
+    expect((await screen.findByRole("alert")).textContent).toBe("This document is not yours.");
     expect(saved).toEqual([]);
   });
 });
@@ -121,6 +121,18 @@ describe("CalendarFeed", () => {
 });
 
 describe("ReceiptsExport", () => {
+  it("says in French when the relayer cannot read the chain", async () => {
+    const file = vi.fn(() =>
+      Promise.reject(new RelayerError("chain_unavailable", 503, "the chain cannot be read now")),
+    );
+    inLang("fr", <ReceiptsExport relayer={{ file }} venueId={3} initialMonth="2027-12" />);
+    fireEvent.click(screen.getByRole("button", { name: "Exporter les reçus du mois (CSV)" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Le relais ne peut pas lire la chaîne pour l’instant : réessayez dans un moment.",
+    );
+    expect(saved).toEqual([]);
+  });
+
   it("exports the chosen month of the venue as CSV", async () => {
     const file = vi.fn(() => Promise.resolve(new Blob(["type,number\r\n"])));
     inLang("en", <ReceiptsExport relayer={{ file }} venueId={3} initialMonth="2027-12" />);

@@ -2,6 +2,7 @@
 // as PDF in French or in English.
 import { useEffect, useState } from "react";
 import { useI18n } from "../i18n/translate.ts";
+import { relayerErrorText } from "./relayerErrorText.ts";
 import type { BillingDocumentJson, Relayer } from "../lib/relayer.ts";
 import { RelayerError } from "../lib/relayer.ts";
 import { formatAmount } from "../lib/money.ts";
@@ -11,7 +12,7 @@ import { saveFile } from "./saveFile.ts";
 type State =
   | { status: "loading" }
   | { status: "signedOut" }
-  | { status: "failed"; message: string }
+  | { status: "failed"; error: unknown }
   | { status: "ready"; documents: BillingDocumentJson[] };
 
 export function ReceiptLinks({
@@ -33,7 +34,7 @@ export function ReceiptLinks({
       .catch((err: unknown) => {
         if (!live) return;
         if (err instanceof RelayerError && err.status === 401) setState({ status: "signedOut" });
-        else setState({ status: "failed", message: (err as Error).message });
+        else setState({ status: "failed", error: err });
       });
     return () => {
       live = false;
@@ -45,7 +46,7 @@ export function ReceiptLinks({
     try {
       saveFile(await relayer.file(`/api/receipts/${doc.id}/pdf?lang=${lang}`), `${doc.id}-${lang}.pdf`);
     } catch (err) {
-      setFailed((err as Error).message);
+      setFailed(relayerErrorText(err, t));
     }
   };
 
@@ -54,7 +55,7 @@ export function ReceiptLinks({
       <h2 id="receipts-title">{t("receipts.title")}</h2>
       {state.status === "loading" && <p>{t("app.loading")}</p>}
       {state.status === "signedOut" && <p>{t("receipts.signIn")}</p>}
-      {state.status === "failed" && <p role="alert">{t("err.generic", { message: state.message })}</p>}
+      {state.status === "failed" && <p role="alert">{relayerErrorText(state.error, t)}</p>}
       {state.status === "ready" && state.documents.length === 0 && <p className="muted">{t("receipts.none")}</p>}
       {state.status === "ready" && state.documents.length > 0 && (
         <ul>
@@ -78,7 +79,7 @@ export function ReceiptLinks({
           ))}
         </ul>
       )}
-      {failed && <p role="alert">{t("err.generic", { message: failed })}</p>}
+      {failed && <p role="alert">{failed}</p>}
     </section>
   );
 }

@@ -2,6 +2,7 @@
 // totals of taxable sales, GST and QST collected and refunded.
 import { useState } from "react";
 import { useI18n } from "../i18n/translate.ts";
+import { relayerErrorText } from "./relayerErrorText.ts";
 import type { Relayer } from "../lib/relayer.ts";
 import { saveFile } from "./saveFile.ts";
 import { monthPeriod } from "../lib/monthPeriod.ts";
@@ -28,7 +29,7 @@ export function ReceiptsExport({
         `receipts-venue-${venueId}-${month}.csv`,
       );
     } catch (err) {
-      setError((err as Error).message);
+      setError(relayerErrorText(err, t));
     }
   };
   return (
@@ -47,7 +48,7 @@ export function ReceiptsExport({
       <button type="button" onClick={() => void exportCsv()}>
         {t("receipts.export")}
       </button>
-      {error && <p role="alert">{t("err.generic", { message: error })}</p>}
+      {error && <p role="alert">{error}</p>}
     </section>
   );
 }

@@ -433,6 +433,13 @@ const m = {
     "Your calendar links are revoked: ask for a new one to subscribe again.",
     "Vos liens de calendrier sont révoqués : demandez-en un nouveau pour vous réabonner.",
   ],
+  "receipts.err.unauthorized": ["Sign in with Ethereum first.", "Connectez-vous d’abord avec Ethereum."],
+  "receipts.err.forbidden": ["This document is not yours.", "Ce document n’est pas le vôtre."],
+  "receipts.err.unavailable": [
+    "The relayer cannot read the chain right now: try again in a moment.",
+    "Le relais ne peut pas lire la chaîne pour l’instant : réessayez dans un moment.",
+  ],
+  "receipts.err.unreachable": ["The relayer cannot be reached.", "Le relais est injoignable."],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

@@ -355,4 +355,23 @@ describe("receipts API on a real chain", () => {
       h.clock.now = saved;
     }
   });
+
+  it("follows a reorg: a receipt whose block is gone disappears and its number goes to the next booking", async () => {
+    const cookieB = await signIn(b().privateKey);
+    const ids = async (cookie: string) =>
+      ((await (await get("/api/receipts", cookie)).json()) as { documents: Doc[] }).documents.map((d) => d.id);
+    const snapshot = await h.chain.rpc<string>("evm_snapshot");
+    await book(b(), slot0 + 6 * HOUR, 1);
+    assert.deepEqual(await ids(cookieB), ["1-R-000003", "1-R-000004"]);
+    assert.equal(await h.chain.rpc("evm_revert", [snapshot]), true);
+    for (let i = 0; i < 3; i++) await h.chain.rpc("evm_mine");
+    booked.pop();
+    await book(a(), slot0 + 7 * HOUR, 1);
+    assert.deepEqual(await ids(cookieB), ["1-R-000003"], "the reorged booking's receipt is gone");
+    const cookieA = await signIn(a().privateKey);
+    const mine = ((await (await get("/api/receipts", cookieA)).json()) as { documents: Doc[] }).documents;
+    const renumbered = mine.find((d) => d.id === "1-R-000004");
+    assert.ok(renumbered, "the next booking takes the number");
+    assert.equal(renumbered.txHash, booked[booked.length - 1].txHash);
+  });
 });

@@ -14,6 +14,9 @@ export const ERROR_STATUS = {
   not_ready: 503,
   lock_unavailable: 502,
   internal: 500,
+  feed_token_invalid: 401,
+  feed_token_expired: 401,
+  feed_token_revoked: 403,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

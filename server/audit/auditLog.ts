@@ -28,7 +28,15 @@ export type AuditRecord = {
 
 export type StoredAuditRecord = AuditRecord & { id: number; recordedAt: number; claimedSigner: string | null };
 
-export type AuditQuery = { signer?: string; venues?: number[]; since?: number; limit?: number; requestIds?: string[] };
+export type AuditQuery = {
+  signer?: string;
+  venues?: number[];
+  since?: number;
+  limit?: number;
+  requestIds?: string[];
+  /** Only records with this reason (e.g. `calendar_feed_revoked`, server/receipts/feedToken.ts). */
+  reason?: string;
+};
 
 /** What the relayer needs of an audit trail: SQLite here, PostgreSQL for a fleet (pgAuditLog.ts). */
 export interface AuditStore {
@@ -196,6 +204,10 @@ export class AuditLog implements AuditStore {
     if (q.since !== undefined) {
       where.push("time >= ?");
       args.push(q.since);
+    }
+    if (q.reason !== undefined) {
+      where.push("reason = ?");
+      args.push(q.reason);
     }
     if (q.requestIds) {
       where.push(`request_id IN (${q.requestIds.map(() => "?").join(",") || "NULL"})`);

@@ -124,6 +124,7 @@ export class PgAuditLog implements AuditStore {
       where.push(or.length ? `(${or.join(" OR ")})` : "false");
     }
     if (q.since !== undefined) where.push(`time >= ${arg(q.since)}`);
+    if (q.reason !== undefined) where.push(`reason = ${arg(q.reason)}`);
     if (q.requestIds) where.push(`request_id = ANY(${arg(q.requestIds)}::text[])`);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${queryLimit(q)}`;
     const r = await this.pool.query<Record<string, unknown>>(sql, args);

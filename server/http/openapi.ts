@@ -3,6 +3,7 @@
 // (test/server/network.test.ts); docs/door-protocol.md is the prose for third-party clients.
 import { REASONS } from "../../protocol/reasons.ts";
 import { ERROR_STATUS } from "../errors.ts";
+import { receiptsPaths, receiptsSchemas } from "../receipts/openapi.ts";
 
 const hex = (bytes: number, description?: string) => ({
   type: "string",
@@ -103,6 +104,7 @@ export const openApiDocument = {
       },
     },
     schemas: {
+      ...receiptsSchemas,
       Error: {
         type: "object",
         required: ["error"],
@@ -801,6 +803,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...receiptsPaths,
     "/openapi.json": { get: { summary: "This document", responses: { 200: json({ type: "object" }, "OpenAPI 3.1") } } },
   },
 } as const;

@@ -126,6 +126,63 @@ export type IndexLookups = {
 /** The read API's order of bookings: by start, then pass id. */
 export const byStartThenId = (a: { start: number; id: bigint }, b: { start: number; id: bigint }) =>
   a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Where a log sits in the chain and when its block was made: the order receipts are numbered in. */
+export type LedgerPosition = {
+  block: number;
+  logIndex: number;
+  txHash: Hex;
+  /** The block's timestamp when the log carried it (eth_getLogs `blockTimestamp`), else null. */
+  time: number | null;
+};
+/** A tax profile as a venue set it (VenueTaxProfileSet). */
+export type IndexedTaxProfile = {
+  legalName: string;
+  postalAddress: string;
+  gstNumber: string;
+  qstNumber: string;
+  taxPayee: Hex;
+  taxable: boolean;
+};
+/**
+ * The events receipts and credit notes are derived from (server/receipts/), kept in chain order:
+ * tax profiles, bookings (with the resource's name at the time), cancellations and settlements.
+ */
+export type LedgerEntry = LedgerPosition &
+  (
+    | ({ kind: "taxProfile"; venueId: number } & IndexedTaxProfile)
+    | {
+        kind: "booked";
+        passId: bigint;
+        resourceId: number;
+        venueId: number | null;
+        resourceName: string;
+        holder: Hex;
+        payer: Hex;
+        unit: number;
+        start: number;
+        end: number;
+        currency: Hex;
+        amount: bigint;
+        gst: bigint;
+        qst: bigint;
+      }
+    | {
+        kind: "cancelled";
+        passId: bigint;
+        by: Hex;
+        byOperator: boolean;
+        refundTo: Hex;
+        refund: bigint;
+        retained: bigint;
+        gstRefund: bigint;
+        qstRefund: bigint;
+      }
+    | { kind: "settled"; passId: bigint; fee: bigint; gst: bigint; qst: bigint }
+  );
+
+/** Key of a ledger entry: sorts as chain order, (block, log index). */
+export const ledgerKey = (block: number, logIndex: number): string =>
+  `${String(block).padStart(12, "0")}:${String(logIndex).padStart(6, "0")}`;
 
 /** One undo step: the entry `key` of `map` had `old` (or nothing) before the block changed it. */
 type Undo = { map: JournaledMap<unknown, unknown>; key: unknown; had: boolean; old: unknown };
@@ -308,6 +365,8 @@ export class ChainIndex {
   readonly policies: JournaledMap<number, IndexedPolicy>;
   readonly splits: JournaledMap<number, IndexedSplit>;
   readonly currencies: JournaledMap<Hex, IndexedCurrency>;
+  /** Receipt-relevant events by `ledgerKey` (chain order). */
+  readonly ledger: JournaledMap<string, LedgerEntry>;
 
   private readonly source: ChainSource;
   private readonly store?: IndexStore;
@@ -358,6 +417,7 @@ export class ChainIndex {
     this.policies = new JournaledMap("policies", j);
     this.splits = new JournaledMap("splits", j);
     this.currencies = new JournaledMap("currencies", j);
+    this.ledger = new JournaledMap("ledger", j);
     this.maps = [
       this.venues,
       this.resources,
@@ -370,6 +430,7 @@ export class ChainIndex {
       this.policies,
       this.splits,
       this.currencies,
+      this.ledger,
     ] as JournaledMap<unknown, unknown>[];
     const client = opts.client;
     this.source = opts.source ?? clientSource(client, lower(opts.contract), opts.maxRange ?? 2000);
@@ -691,6 +752,14 @@ export class ChainIndex {
   private applyLog(log: Log, block: number): void {
     const ev = decodePassepartoutLog(log);
     if (!ev) return; // not an event we know
+    const stamp = (log as { blockTimestamp?: bigint | string | number | null }).blockTimestamp;
+    const at: LedgerPosition = {
+      block,
+      logIndex: Number(log.logIndex),
+      txHash: lower(log.transactionHash!),
+      time: stamp === undefined || stamp === null ? null : Number(stamp),
+    };
+    const key = ledgerKey(block, at.logIndex);
     // `ev` is a union discriminated by eventName: each case reads its event's arguments as the
     // generated ABI types them, so a field the contract drops fails the type check here.
     switch (ev.eventName) {
@@ -757,6 +826,21 @@ export class ChainIndex {
         this.currencies.set(address, { address, allowed: a.allowed });
         break;
       }
+      case "VenueTaxProfileSet": {
+        const { venueId, profile: t } = ev.args;
+        this.ledger.set(key, {
+          ...at,
+          kind: "taxProfile",
+          venueId,
+          legalName: t.legalName,
+          postalAddress: t.postalAddress,
+          gstNumber: t.gstNumber,
+          qstNumber: t.qstNumber,
+          taxPayee: lower(t.taxPayee),
+          taxable: t.taxable,
+        });
+        break;
+      }
       case "ResourceCreated":
       case "ResourceUpdated": {
         const { resourceId: id, venueId, params: p } = ev.args;
@@ -803,6 +887,23 @@ export class ChainIndex {
           block,
         });
         const venueId = this.resources.get(a.resourceId)?.venueId;
+        this.ledger.set(key, {
+          ...at,
+          kind: "booked",
+          passId: a.passId,
+          resourceId: a.resourceId,
+          venueId: venueId ?? null,
+          resourceName: this.resources.get(a.resourceId)?.name ?? "",
+          holder: lower(a.holder),
+          payer: lower(a.payer),
+          unit: a.unit,
+          start: Number(a.start),
+          end: Number(a.end),
+          currency,
+          amount: a.amount,
+          gst: a.gst,
+          qst: a.qst,
+        });
         // Pre-tax amounts throughout: the GST and QST of Booked, Cancelled and Settled are the venue's
         // tax pool, not its revenue.
         if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: a.amount });
@@ -810,6 +911,18 @@ export class ChainIndex {
       }
       case "Cancelled": {
         const a = ev.args;
+        this.ledger.set(key, {
+          ...at,
+          kind: "cancelled",
+          passId: a.passId,
+          by: lower(a.by),
+          byOperator: a.byOperator,
+          refundTo: lower(a.refundTo),
+          refund: a.refund,
+          retained: a.retained,
+          gstRefund: a.gstRefund,
+          qstRefund: a.qstRefund,
+        });
         const p = this.passes.get(a.passId);
         if (p) {
           const venueId = this.resources.get(p.resourceId)?.venueId;
@@ -838,6 +951,7 @@ export class ChainIndex {
       }
       case "Settled": {
         const a = ev.args;
+        this.ledger.set(key, { ...at, kind: "settled", passId: a.passId, fee: a.fee, gst: a.gst, qst: a.qst });
         const p = this.passes.get(a.passId);
         if (p) {
           this.passes.set(p.id, { ...p, settled: true });

@@ -23,7 +23,9 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Hex } from "../../protocol/types.ts";
 
-const FORMAT = "2"; // 2: venues with split and pause, passes with taxes and release, cancellations, policies, splits, currencies
+// Format 2: venues with split and pause, passes with taxes and release, cancellations, policies,
+// splits, currencies, and the receipts ledger (older files rebuild from the deploy block).
+const FORMAT = "2";
 
 export type IndexIdentity = { chainId: number; contract: Hex; deployBlock: number };
 export type Checkpoint = { tip: number; tipHash: Hex };

@@ -31,6 +31,7 @@ type RawLog = {
   data: string;
   topics: string[];
   removed?: boolean;
+  blockTimestamp?: string;
 };
 
 export type LogPage = { to: number; logs: Log[] };
@@ -97,6 +98,8 @@ export class LogPager {
           data: l.data as Hex,
           topics: l.topics as [Hex, ...Hex[]],
           removed: false,
+          // Kept when the provider sends it (receipts are dated by their block's time).
+          ...(l.blockTimestamp === undefined ? {} : { blockTimestamp: BigInt(l.blockTimestamp) }),
         });
       }
       if (foreign) {

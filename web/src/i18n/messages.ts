@@ -414,6 +414,40 @@ const m = {
   "err.contract": ["The contract refused: {name}", "Le contrat a refusé : {name}"],
   "err.generic": ["Something went wrong: {message}", "Un problème est survenu : {message}"],
   "err.wrongChain": ["Switch your wallet to {chain} first.", "Passez d’abord votre portefeuille sur {chain}."],
+  "receipts.title": ["Receipts and credit notes", "Reçus et notes de crédit"],
+  "receipts.none": ["No receipt yet.", "Aucun reçu pour l’instant."],
+  "receipts.signIn": [
+    "Sign in with Ethereum to see your receipts.",
+    "Connectez-vous avec Ethereum pour voir vos reçus.",
+  ],
+  "receipts.receipt": ["Receipt {id}", "Reçu {id}"],
+  "receipts.creditNote": ["Credit note {id}", "Note de crédit {id}"],
+  "receipts.total": ["Total {amount}", "Total {amount}"],
+  "receipts.pdfFr": ["PDF in French", "PDF en français"],
+  "receipts.pdfEn": ["PDF in English", "PDF en anglais"],
+  "receipts.exportTitle": ["Accounting export", "Export comptable"],
+  "receipts.month": ["Month", "Mois"],
+  "receipts.export": ["Export the month’s receipts (CSV)", "Exporter les reçus du mois (CSV)"],
+  "calendar.title": ["Calendar subscription", "Abonnement de calendrier"],
+  "calendar.get": ["Get my private calendar link", "Obtenir mon lien de calendrier privé"],
+  "calendar.revoke": ["Revoke all my calendar links", "Révoquer tous mes liens de calendrier"],
+  "calendar.link": ["Calendar link", "Lien du calendrier"],
+  "calendar.hint": [
+    "Subscribe to this link in your calendar app. Keep it private: whoever has it sees your bookings.",
+    "Abonnez-vous à ce lien dans votre application de calendrier. Gardez-le privé : quiconque l’a voit vos réservations.",
+  ],
+  "calendar.expires": ["Valid until {date}.", "Valable jusqu’au {date}."],
+  "calendar.revoked": [
+    "Your calendar links are revoked: ask for a new one to subscribe again.",
+    "Vos liens de calendrier sont révoqués : demandez-en un nouveau pour vous réabonner.",
+  ],
+  "receipts.err.unauthorized": ["Sign in with Ethereum first.", "Connectez-vous d’abord avec Ethereum."],
+  "receipts.err.forbidden": ["This document is not yours.", "Ce document n’est pas le vôtre."],
+  "receipts.err.unavailable": [
+    "The relayer cannot read the chain right now: try again in a moment.",
+    "Le relais ne peut pas lire la chaîne pour l’instant : réessayez dans un moment.",
+  ],
+  "receipts.err.unreachable": ["The relayer cannot be reached.", "Le relais est injoignable."],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

@@ -86,8 +86,44 @@ export function makeRelayer(baseUrl: string) {
     async get<T>(path: string): Promise<T> {
       return call<T>(path);
     },
+    /** A POST or DELETE without a body worth sending (the session cookie says who). */
+    async send<T>(path: string, method: "POST" | "DELETE"): Promise<T> {
+      return call<T>(path, { method, body: "{}" });
+    },
+    /** A file the relayer serves to the session (a receipt's PDF, the CSV export). */
+    async file(path: string): Promise<Blob> {
+      let res: Response;
+      try {
+        res = await fetch(url(path), { credentials: "include" });
+      } catch {
+        throw new RelayerError("relayer_unreachable", 0);
+      }
+      if (!res.ok) {
+        const b = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        throw new RelayerError(b?.error?.code ?? `http_${res.status}`, res.status, b?.error?.message);
+      }
+      return res.blob();
+    },
   };
 }
+
+/** A receipt or credit note as GET /api/receipts answers it (docs/receipts.md). */
+export type BillingDocumentJson = {
+  id: string;
+  kind: "receipt" | "credit_note";
+  venueId: number;
+  passId: string;
+  resourceName: string;
+  start: number;
+  end: number;
+  timeZone: string;
+  currency: { address: Address; symbol: string; decimals: number };
+  preTax: string;
+  gst: string;
+  qst: string;
+  total: string;
+  time: number | null;
+};
 
 export function siweMessage(p: { address: Address; chainId: number; nonce: string; statement: string }): string {
   const now = new Date();

@@ -29,6 +29,8 @@ import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
+import { ReceiptLinks } from "../components/ReceiptLinks.tsx";
+import { CalendarFeed } from "../components/CalendarFeed.tsx";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -41,6 +43,7 @@ export function MyPasses() {
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
+  const { relayer } = useApp();
   useTitle(t("passes.title"));
 
   const views = useMemo<PassView[]>(() => {
@@ -84,6 +87,8 @@ export function MyPasses() {
           )}
         />
       )}
+      {address && <ReceiptLinks relayer={relayer} refreshKey={passes.data} />}
+      {address && <CalendarFeed relayer={relayer} />}
     </section>
   );
 }

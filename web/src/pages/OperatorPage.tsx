@@ -18,6 +18,7 @@ import { VenueEditor, CreateVenue } from "../components/venue-editor/VenueEditor
 import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
+import { ReceiptsExport } from "../components/ReceiptsExport.tsx";
 
 const same = (a?: string, b?: string) => !!a && !!b && sameAddress(a, b);
 
@@ -89,6 +90,7 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
           ))}
       </section>
       <Claims venue={venue} account={account} currencies={currencies.data ?? []} />
+      {operator && <VenueReceiptsExport venueId={venue.id} now={now} timeZone={venue.timeZone} />}
       <section aria-labelledby={`bk-${venue.id}`}>
         <h3 id={`bk-${venue.id}`}>{t("op.bookings")}</h3>
         {!signedIn ? (
@@ -374,4 +376,13 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
       <ErrorMessage error={error} />
     </section>
   );
+}
+
+/** The CSV export of the venue's receipts, opened on the current month of the venue's time zone. */
+function VenueReceiptsExport({ venueId, now, timeZone }: { venueId: number; now: number; timeZone: string }) {
+  const { relayer } = useApp();
+  const month = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" }).format(
+    new Date(now * 1000),
+  );
+  return <ReceiptsExport relayer={relayer} venueId={venueId} initialMonth={month} />;
 }

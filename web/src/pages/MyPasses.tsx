@@ -87,8 +87,8 @@ export function MyPasses() {
           )}
         />
       )}
-      {address && <ReceiptLinks relayer={relayer} refreshKey={passes.data} />}
-      {address && <CalendarFeed relayer={relayer} />}
+      {signedIn && <ReceiptLinks relayer={relayer} refreshKey={passes.data} />}
+      {signedIn && <CalendarFeed relayer={relayer} />}
     </section>
   );
 }

@@ -406,6 +406,14 @@ const m = {
   "err.contract": ["The contract refused: {name}", "Le contrat a refusé : {name}"],
   "err.generic": ["Something went wrong: {message}", "Un problème est survenu : {message}"],
   "err.wrongChain": ["Switch your wallet to {chain} first.", "Passez d’abord votre portefeuille sur {chain}."],
+  "form.followsOpeningHours": [
+    "Bookable during the venue’s opening hours only",
+    "Réservable pendant les heures d’ouverture du lieu seulement",
+  ],
+  "err.closedHours": [
+    "The venue is closed during part of this window.",
+    "Le lieu est fermé pendant une partie de ce créneau.",
+  ],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

@@ -23,6 +23,7 @@ import { DAY, HOUR, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
 import { BookingSummary } from "../components/BookingSummary.tsx";
 import { WeekCalendar } from "../components/WeekCalendar.tsx";
+import { useClosedHours } from "../hooks/useOpeningHours.ts";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { PriceList } from "../components/Price.tsx";
 import { kindLabel } from "../lib/labels.ts";
@@ -103,6 +104,8 @@ function BookResource({
     const from = slotStart(now) - DAY * 2;
     return occupancy(bookings.data ?? [], from, from + (r.horizonHours + 24 * 9) * HOUR);
   }, [bookings.data, now, r.horizonHours]);
+  // The chain's own rule (time zone, daylight time, holidays) over the span the calendar can show.
+  const closed = useClosedHours(r, slotStart(now) - DAY * 2, r.horizonHours + 24 * 9);
 
   // A new choice of start or duration clears the last failure.
   const pickStart = (s: number | null) => {
@@ -270,6 +273,7 @@ function BookResource({
           units={r.units}
           horizonHours={r.horizonHours}
           booked={occ}
+          closed={closed}
           selection={start !== null && end !== null ? { start, end } : null}
           onPick={pickStart}
         />

@@ -96,7 +96,7 @@ contract OpeningHours is IOpeningHours, PassepartoutStorage {
         open = new uint256[]((count + 255) / 256);
         for (uint256 i; i < count; ++i) {
             uint256 t = start + i * SLOT;
-            if (!r.followsOpeningHours || _firstClosedHour(r.venueId, t, t + SLOT) == 0) {
+            if (!r.followsOpeningHours || _firstClosedHour(r.venueId, t, t + SLOT) == type(uint256).max) {
                 open[i / 256] |= 1 << (i % 256);
             }
         }

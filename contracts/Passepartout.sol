@@ -177,7 +177,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
         if (r.followsOpeningHours) {
             uint256 closed = _firstClosedHour(r.venueId, start, end);
-            if (closed != 0) revert BookingOutsideOpeningHours(resourceId, uint64(closed));
+            if (closed != type(uint256).max) revert BookingOutsideOpeningHours(resourceId, uint64(closed));
         }
 
         uint256 preTax;

@@ -212,8 +212,8 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
     }
 
-    /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or 0 if it is open
-    /// throughout. An hour is open when every local hour it overlaps is (two for a :30 zone).
+    /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or
+    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps is (two for a :30 zone).
     function _firstClosedHour(uint32 venueId, uint256 start, uint256 end) internal view returns (uint256) {
         uint256 word = _openingHours[venueId];
         uint256 nextChange; // the offset is recomputed only past a transition
@@ -234,7 +234,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
                 ++hour;
             }
         }
-        return 0;
+        return type(uint256).max;
     }
 
     /// @dev `[start, end)` must be whole hours, non-empty.

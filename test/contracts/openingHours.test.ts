@@ -454,6 +454,22 @@ describe("Opening hours", function () {
       );
     });
 
+    it("answers openHours only for a real resource, on the grid, for 1 to 8,784 hours", async function () {
+      const f = await loadFixture(deployFixture);
+      const t = utc(2027, 3, 15, 12);
+      await expect(f.pp.openHours(9, t, 1))
+        .to.be.revertedWithCustomError(f.pp, "ResourceNotFound")
+        .withArgs(9);
+      await expect(f.pp.openHours(1, t + 60n, 1)).to.be.revertedWithCustomError(f.pp, "BookingNotOnGrid");
+      await expect(f.pp.openHours(1, t, 0))
+        .to.be.revertedWithCustomError(f.pp, "BookingDurationOutOfRange")
+        .withArgs(0, 1, 8784);
+      await expect(f.pp.openHours(1, t, 8785)).to.be.revertedWithCustomError(f.pp, "BookingDurationOutOfRange");
+      // 08:00 EDT open, 18:00 EDT (22:00 UTC) closed, 300 hours span two words.
+      const open = await openHours(f, 1, t, 300);
+      expect([open[0], open[10], open[24]]).to.deep.equal([true, false, true]);
+    });
+
     it("reads back the weekly hours and zone that were set", async function () {
       const f = await loadFixture(deployFixture);
       const [mask, zone] = await f.pp.openingHours(1);

@@ -124,6 +124,10 @@ function BookResource({
     setError(null);
     setBooked(null);
     try {
+      // A window running into closed hours would revert (BookingOutsideOpeningHours): say so first.
+      for (let t0 = start; t0 < end; t0 += HOUR) {
+        if (closed?.has(t0)) throw Object.assign(new Error("closed"), { ui: { key: "err.closedHours" } });
+      }
       const price = await readQuote(protocol, r.id, start, end); // fresh quote = max price
       const balance = await balanceOf(protocol, address, r.currency);
       if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });

@@ -151,6 +151,7 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
     graceSeconds: 900,
     policyId,
     transferable: true,
+    followsOpeningHours: false,
   });
   const r1 = await (await op.createResource(venueId, params(ethers.ZeroAddress))).wait();
   const r2 = await (
@@ -305,6 +306,46 @@ results.claim = core.claim;
   );
 }
 
+{
+  // A resource following its venue's opening hours (Toronto, Monday–Friday 8:00–18:00, a holiday
+  // in the same week): as bookHourEthNewMember (new member, the day already booked) plus the hours
+  // check, on Friday 12 March 2027 at 10:00 EST.
+  const v = await createVenue("Heures", 3);
+  const op = pp.connect(operator);
+  const r = await pp.resource(v.resEth);
+  await (
+    await op.updateResource(v.resEth, {
+      name: r.name,
+      metadataURI: r.metadataURI,
+      kind: r.kind,
+      units: r.units,
+      currency: r.currency,
+      pricePerHour: r.pricePerHour,
+      pricePerDay: r.pricePerDay,
+      pricePerMonth: r.pricePerMonth,
+      minHours: r.minHours,
+      maxHours: r.maxHours,
+      horizonHours: r.horizonHours,
+      graceSeconds: r.graceSeconds,
+      policyId: r.policyId,
+      transferable: r.transferable,
+      followsOpeningHours: true,
+    })
+  ).wait();
+  const weekdays = [0, 1, 2, 3, 4].map((day) => ({ day, opens: 8, closes: 18 }));
+  const toronto = {
+    standardOffset: -300,
+    daylightOffset: -240,
+    dstStart: { month: 3, week: 2, weekday: 0, hour: 2 },
+    dstEnd: { month: 11, week: 1, weekday: 0, hour: 2 },
+  };
+  await (await op.setOpeningHours(v.venueId, weekdays, toronto)).wait();
+  await (await op.setOpeningExceptions(v.venueId, [{ date: 20270308, opens: 0, closes: 0 }])).wait();
+  const day = T0 + 70n * DAY; // Friday 12 March 2027, 00:00 UTC
+  await book(await freshAccount(), v.resEth, day + 14n * H, 1n);
+  results.bookHourWithOpeningHours = (await book(await freshAccount(), v.resEth, day + 15n * H, 1n)).gas;
+}
+
 // ---- scaling: 1 vs 8 payees, 1 vs 1,000 earlier bookings ----
 const SCALED = ["bookHourEthNewMember", "cancelWithRefund", "settleOne", "claim", "claimFirst"] as const;
 type Row = Record<(typeof SCALED)[number], number>;
@@ -335,6 +376,7 @@ const ORDER = [
   "bookHourEthNewMemberFreshDay",
   "bookHourEthReturningMember",
   "bookHourErc20Permit",
+  "bookHourWithOpeningHours",
   "bookMonthEth",
   "cancelWithRefund",
   "settleOne",

@@ -251,6 +251,7 @@ async function main(): Promise<void> {
               graceSeconds: 900,
               policyId: 0,
               transferable: true,
+              followsOpeningHours: false,
             },
           ],
         });

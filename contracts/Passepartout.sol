@@ -175,6 +175,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 hours_ = (end - start) / SLOT;
         if (hours_ < r.minHours || hours_ > r.maxHours)
             revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
+        if (r.followsOpeningHours) {
+            uint256 closed = _firstClosedHour(r.venueId, start, end);
+            if (closed != type(uint256).max) revert BookingOutsideOpeningHours(resourceId, uint64(closed));
+        }
 
         uint256 preTax;
         {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IPassepartoutBase} from "./interfaces/IPassepartoutBase.sol";
+import {OpeningHoursLib} from "./libraries/OpeningHoursLib.sol";
 
 /// @title PassepartoutStorage — the state shared by Passepartout and its VenueRegistry module
 /// @notice Both contracts inherit this first, so the module, running by delegatecall, sees the same
@@ -62,6 +63,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         uint32 graceSeconds;
         uint32 policyId;
         uint32 releaseOffset; // RefundPolicyLib.lastRefundOffset of the policy, cached for booking
+        bool followsOpeningHours; // bookings must fall in its venue's opening hours
     }
 
     struct Prices {
@@ -153,6 +155,12 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     /// @dev Taxes of `_taxPools` already paid to the tax payee, same keys.
     mapping(uint256 => uint256) internal _taxesClaimed;
 
+    /// @dev A venue's weekly hours and time-zone rule in one word (OpeningHoursLib), so that a booking
+    /// of a resource following them reads one slot, plus one per local week for the exceptions.
+    mapping(uint32 => uint256) internal _openingHours;
+    /// @dev (venue, local week) → exceptions of that week (OpeningHoursLib).
+    mapping(uint32 => mapping(uint256 => uint256)) internal _openingExceptions;
+
     function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
         v = _venues[venueId];
         if (v.operator == address(0)) revert VenueNotFound(venueId);
@@ -202,6 +210,31 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     /// @dev Whether new bookings may be paid in `currency` (ETH always).
     function _isCurrencyAllowed(address currency) internal view returns (bool) {
         return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
+    }
+
+    /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or
+    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps is (two for a :30 zone).
+    function _firstClosedHour(uint32 venueId, uint256 start, uint256 end) internal view returns (uint256) {
+        uint256 word = _openingHours[venueId];
+        uint256 nextChange; // the offset is recomputed only past a transition
+        uint256 hour;
+        bool whole;
+        uint256 cachedWeek = type(uint256).max;
+        uint256 exceptions;
+        // Unchecked: instants and hours are below 2^64 (the booking grid), far from overflowing.
+        unchecked {
+            for (uint256 t = start; t < end; t += SLOT) {
+                if (t == start || t >= nextChange) (hour, whole, nextChange) = OpeningHoursLib.localHour(word, t);
+                uint256 last = whole ? hour : hour + 1;
+                for (uint256 h = hour; h <= last; ++h) {
+                    (uint256 week, uint256 hourOfWeek) = OpeningHoursLib.weekAndHour(h);
+                    if (week != cachedWeek) (cachedWeek, exceptions) = (week, _openingExceptions[venueId][week]);
+                    if (!OpeningHoursLib.isOpen(word, exceptions, hourOfWeek)) return t;
+                }
+                ++hour;
+            }
+        }
+        return type(uint256).max;
     }
 
     /// @dev `[start, end)` must be whole hours, non-empty.

@@ -17,6 +17,34 @@ import {TaxLib} from "./libraries/TaxLib.sol";
 contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     using SlotBitmap for mapping(uint256 => uint256);
 
+    /// @dev The OpeningHours module: selectors this module does not know go on to it, by delegatecall
+    /// again, so Passepartout's fallback keeps one target and its bytecode is untouched.
+    address private immutable _OPENING_HOURS;
+
+    constructor(address openingHours_) {
+        if (openingHours_ == address(0)) revert ZeroAddress();
+        _OPENING_HOURS = openingHours_;
+    }
+
+    /// @notice Opening hours are managed by the OpeningHours module (see {IOpeningHours}).
+    fallback() external {
+        address module = _OPENING_HOURS;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @notice The OpeningHours module serving the opening-hours functions at this address.
+    function openingHoursModule() external view returns (address) {
+        return _OPENING_HOURS;
+    }
+
     /*//////////////////////////////////////////////////////////////
                            NETWORK ADMINISTRATION
     //////////////////////////////////////////////////////////////*/
@@ -372,7 +400,8 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
             horizonHours: p.horizonHours,
             graceSeconds: p.graceSeconds,
             policyId: p.policyId,
-            releaseOffset: RefundPolicyLib.lastRefundOffset(_policies[p.policyId])
+            releaseOffset: RefundPolicyLib.lastRefundOffset(_policies[p.policyId]),
+            followsOpeningHours: p.followsOpeningHours
         });
         _prices[resourceId] = Prices(p.pricePerHour, p.pricePerDay, p.pricePerMonth);
         _resourceNames[resourceId] = p.name;
@@ -400,7 +429,8 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
                 graceSeconds: r.graceSeconds,
                 policyId: r.policyId,
                 name: _resourceNames[resourceId],
-                metadataURI: _resourceURIs[resourceId]
+                metadataURI: _resourceURIs[resourceId],
+                followsOpeningHours: r.followsOpeningHours
             });
     }
 

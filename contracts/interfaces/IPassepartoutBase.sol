@@ -69,6 +69,7 @@ interface IPassepartoutBase {
         uint32 graceSeconds; // early access before start (≤ MAX_GRACE_SECONDS)
         uint32 policyId; // cancellation policy (0 = never refundable); bookings pin it
         bool transferable; // false makes new passes soulbound (mint and burn only); bookings pin it
+        bool followsOpeningHours; // bookings must fall in the venue's opening hours (IOpeningHours)
     }
 
     /// @notice A resource as stored (see {ResourceParams}).
@@ -88,6 +89,7 @@ interface IPassepartoutBase {
         uint32 policyId;
         string name;
         string metadataURI;
+        bool followsOpeningHours;
     }
 
     /// @notice A venue as stored.
@@ -324,6 +326,10 @@ interface IPassepartoutBase {
     /// @param policyId Its current cancellation policy.
     /// @param transferable Its current transferability.
     error BookingTermsChanged(uint32 resourceId, uint32 policyId, bool transferable);
+    /// @notice The resource follows its venue's opening hours and the window covers a closed hour.
+    /// @param resourceId The resource.
+    /// @param closedHour The start (UTC) of the window's first closed hour.
+    error BookingOutsideOpeningHours(uint32 resourceId, uint64 closedHour);
 
     /// @notice No pass has this id: never minted, or cancelled (burned).
     /// @param passId The id asked for.

@@ -10,7 +10,8 @@ export default buildModule("Passepartout", (m) => {
   const treasury = m.getParameter("treasury", deployer);
   const feeBps = m.getParameter("feeBps", 300);
   const renderer = m.contract("PassRenderer");
-  const registry = m.contract("VenueRegistry");
+  const openingHours = m.contract("OpeningHours");
+  const registry = m.contract("VenueRegistry", [openingHours]);
   const passepartout = m.contract("Passepartout", [deployer, treasury, feeBps, renderer, registry]);
-  return { passepartout, registry, renderer };
+  return { passepartout, registry, openingHours, renderer };
 });

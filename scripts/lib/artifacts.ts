@@ -12,6 +12,7 @@ export type Artifact = { contractName: string; abi: JsonFragment[]; bytecode: `0
 const SOURCES: Record<string, string> = {
   Passepartout: "contracts/Passepartout.sol",
   VenueRegistry: "contracts/VenueRegistry.sol",
+  OpeningHours: "contracts/OpeningHours.sol",
   PassRenderer: "contracts/PassRenderer.sol",
   TestCAD: "contracts/mocks/TestCAD.sol",
 };

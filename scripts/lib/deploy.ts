@@ -31,8 +31,10 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
 
   log("deploying PassRenderer");
   const renderer = await deploy(signer, "PassRenderer");
+  log("deploying OpeningHours");
+  const openingHours = await deploy(signer, "OpeningHours");
   log("deploying VenueRegistry");
-  const registry = await deploy(signer, "VenueRegistry");
+  const registry = await deploy(signer, "VenueRegistry", [openingHours.address]);
   log("deploying Passepartout");
   // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
   const main = await deploy(signer, "Passepartout", [

@@ -103,6 +103,7 @@ export async function seedDemo(
         graceSeconds: r.graceMinutes * 60,
         policyId: policyIds[r.policy],
         transferable: r.transferable,
+        followsOpeningHours: false,
       };
       resources[r.key] = Number(await op.createResource.staticCall(venueId, params));
       await mined(op.createResource(venueId, params));

@@ -287,6 +287,7 @@ export const openApiDocument = {
         graceSeconds: { type: "integer", description: "a pass opens from start − grace" },
         policyId: { type: "integer" },
         transferable: { type: "boolean" },
+        followsOpeningHours: { type: "boolean", description: "bookings must fall in the venue's opening hours" },
         metadataURI: { type: "string" },
       }),
       Venue: fields({

@@ -52,6 +52,7 @@ export type IndexedResource = {
   graceSeconds: number;
   policyId: number;
   transferable: boolean;
+  followsOpeningHours: boolean;
   metadataURI: string;
 };
 export type IndexedDoor = { id: number; venueId: number; allResources: boolean; active: boolean; lockKey: Hex };
@@ -860,6 +861,7 @@ export class ChainIndex {
           graceSeconds: p.graceSeconds,
           policyId: p.policyId,
           transferable: p.transferable,
+          followsOpeningHours: p.followsOpeningHours,
           metadataURI: p.metadataURI,
         });
         break;

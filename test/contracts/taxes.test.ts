@@ -504,6 +504,7 @@ describe("Taxes", function () {
           graceSeconds: r.graceSeconds,
           policyId: r.policyId,
           transferable: r.transferable,
+          followsOpeningHours: r.followsOpeningHours,
         };
       };
 

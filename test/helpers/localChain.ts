@@ -76,6 +76,7 @@ export async function ensureCompiled(): Promise<void> {
   const needed = [
     "contracts/Passepartout.sol/Passepartout.json",
     "contracts/VenueRegistry.sol/VenueRegistry.json",
+    "contracts/OpeningHours.sol/OpeningHours.json",
     "contracts/PassRenderer.sol/PassRenderer.json",
     "contracts/mocks/TestCAD.sol/TestCAD.json",
     "contracts/mocks/MockERC1271Wallet.sol/MockERC1271Wallet.json",

@@ -158,6 +158,7 @@ export async function seedVenue(p: Protocol, relayerAddress: Hex) {
     graceSeconds: 900,
     policyId: 0,
     transferable: true,
+    followsOpeningHours: false,
   });
   await p.write(operator, { functionName: "createResource", args: [venueId, params("Bureau")] });
   const office = Number(await p.read("resourceCount", []));

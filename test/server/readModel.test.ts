@@ -151,6 +151,7 @@ describe("read model", () => {
           graceSeconds: params.graceSeconds,
           policyId,
           transferable: params.transferable,
+          followsOpeningHours: params.followsOpeningHours,
         },
       ],
     });

@@ -111,6 +111,7 @@ describe("receipts API on a real chain", () => {
           graceSeconds: 900,
           policyId: 0,
           transferable: true,
+          followsOpeningHours: false,
         },
       ],
     });

@@ -61,6 +61,7 @@ export type Params = {
   graceSeconds: number;
   policyId: number;
   transferable: boolean;
+  followsOpeningHours: boolean;
 };
 
 export const ROOM_PRICES = {
@@ -86,6 +87,7 @@ export function roomParams(overrides: Partial<Params> = {}): Params {
     graceSeconds: 900,
     policyId: 1,
     transferable: true,
+    followsOpeningHours: false,
     ...overrides,
   };
 }
@@ -109,7 +111,8 @@ export async function deployFixture() {
   await time.increaseTo(t0);
 
   const renderer = await ethers.deployContract("PassRenderer");
-  const registry = await ethers.deployContract("VenueRegistry");
+  const openingHours = await ethers.deployContract("OpeningHours");
+  const registry = await ethers.deployContract("VenueRegistry", [await openingHours.getAddress()]);
   const core = await ethers.deployContract("Passepartout", [
     admin.address,
     treasury.address,

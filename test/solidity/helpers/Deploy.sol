@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Passepartout} from "../../../contracts/Passepartout.sol";
 import {VenueRegistry} from "../../../contracts/VenueRegistry.sol";
+import {OpeningHours} from "../../../contracts/OpeningHours.sol";
 import {PassRenderer} from "../../../contracts/PassRenderer.sol";
 import {IPassepartout} from "../../../contracts/interfaces/IPassepartout.sol";
 
@@ -10,7 +11,7 @@ import {IPassepartout} from "../../../contracts/interfaces/IPassepartout.sol";
 library Deploy {
     function protocol(address admin, address treasury, uint16 feeBps) internal returns (IPassepartout) {
         PassRenderer renderer = new PassRenderer();
-        VenueRegistry registry = new VenueRegistry();
+        VenueRegistry registry = new VenueRegistry(address(new OpeningHours()));
         return IPassepartout(address(new Passepartout(admin, treasury, feeBps, renderer, address(registry))));
     }
 }

@@ -51,7 +51,8 @@ abstract contract Fixture is Test {
                 horizonHours: horizon,
                 graceSeconds: grace,
                 policyId: policy,
-                transferable: true
+                transferable: true,
+                followsOpeningHours: false
             });
     }
 

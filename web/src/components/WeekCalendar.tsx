@@ -9,20 +9,32 @@ export type WeekCalendarProps = {
   horizonHours: number;
   /** Booked units per slot start. */
   booked: Map<number, number>;
+  /** Slot starts outside the venue's opening hours, for a resource that follows them. */
+  closed?: ReadonlySet<number>;
   selection: { start: number; end: number } | null;
   onPick: (start: number) => void;
 };
 
-type SlotState = "past" | "beyond" | "full" | "some" | "free";
+type SlotState = "past" | "beyond" | "closed" | "full" | "some" | "free";
 
 /** What a cell shows besides its colour (WCAG 1.4.1): a tick when selected, × when full, the free count when partly booked. */
-const GLYPH: Record<SlotState, string> = { past: "", beyond: "", full: "×", some: "", free: "" };
+const GLYPH: Record<SlotState, string> = { past: "", beyond: "", closed: "–", full: "×", some: "", free: "" };
+const NONE: ReadonlySet<number> = new Set();
 
 /**
  * A week of hour slots in the venue's zone; arrow keys move between hours (↑↓) and days (←→),
  * skip hours that cannot be booked and cross into the previous or next week.
  */
-export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selection, onPick }: WeekCalendarProps) {
+export function WeekCalendar({
+  now,
+  timeZone,
+  units,
+  horizonHours,
+  booked,
+  closed = NONE,
+  selection,
+  onPick,
+}: WeekCalendarProps) {
   const { t, locale } = useI18n();
   const [week, setWeek] = useState(0);
   const grid = useRef<HTMLDivElement>(null);
@@ -38,8 +50,19 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
     const taken = booked.get(t0) ?? 0;
     const free = Math.max(0, units - taken);
     const selected = selection !== null && t0 >= selection.start && t0 < selection.end;
-    const state: SlotState = past ? "past" : beyond ? "beyond" : free === 0 ? "full" : free < units ? "some" : "free";
-    return { past, beyond, free, selected, state, disabled: past || beyond || free === 0 };
+    const shut = closed.has(t0);
+    const state: SlotState = past
+      ? "past"
+      : beyond
+        ? "beyond"
+        : shut
+          ? "closed"
+          : free === 0
+            ? "full"
+            : free < units
+              ? "some"
+              : "free";
+    return { past, beyond, free, selected, state, disabled: past || beyond || shut || free === 0 };
   };
   /** Which week (0 = this one) shows slot `t0`; +12 h absorbs a DST day of 23 or 25 hours. */
   const weekOf = (t0: number) =>
@@ -130,9 +153,11 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
                   ? t("cal.past")
                   : c.beyond
                     ? t("cal.beyond")
-                    : c.free === 0
-                      ? t("cal.full")
-                      : t("cal.free", { n: c.free, units });
+                    : c.state === "closed"
+                      ? t("cal.closed")
+                      : c.free === 0
+                        ? t("cal.full")
+                        : t("cal.free", { n: c.free, units });
                 const cls = ["slot", c.state, c.selected ? "selected" : "", t0 === current ? "now" : ""].join(" ");
                 return (
                   <button
@@ -162,6 +187,7 @@ export function WeekCalendar({ now, timeZone, units, horizonHours, booked, selec
             ["free", "", t("cal.legendFree")],
             ["some", "2", t("cal.legendSome")],
             ["full", "×", t("cal.full")],
+            ["closed", "–", t("cal.closed")],
             ["past", "", t("cal.past")],
             ["beyond", "", t("cal.beyond")],
             ["selected", "✓", t("cal.selected")],

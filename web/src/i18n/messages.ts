@@ -448,6 +448,49 @@ const m = {
     "Le relais ne peut pas lire la chaîne pour l’instant : réessayez dans un moment.",
   ],
   "receipts.err.unreachable": ["The relayer cannot be reached.", "Le relais est injoignable."],
+  "form.followsOpeningHours": [
+    "Bookable during the venue’s opening hours only",
+    "Réservable pendant les heures d’ouverture du lieu seulement",
+  ],
+  "cal.closed": ["Closed", "Fermé"],
+  "hours.title": ["Opening hours", "Heures d’ouverture"],
+  "hours.hint": [
+    "Whole hours in the venue’s time zone, e.g. 8-18 or 8-12, 13-18; empty means closed.",
+    "Heures entières dans le fuseau du lieu, p. ex. 8-18 ou 8-12, 13-18 ; vide signifie fermé.",
+  ],
+  "hours.zone": [
+    "Time zone {zone}: UTC{std}, daylight time UTC{dst} (changes set every year automatically).",
+    "Fuseau {zone} : UTC{std}, heure avancée UTC{dst} (changements appliqués chaque année automatiquement).",
+  ],
+  "hours.zoneFixed": ["Time zone {zone}: UTC{std} all year.", "Fuseau {zone} : UTC{std} toute l’année."],
+  "hours.noRule": [
+    "The changes of time zone {zone} follow no yearly rule: opening hours cannot be enforced there.",
+    "Les changements d’heure du fuseau {zone} ne suivent aucune règle annuelle : les heures d’ouverture ne peuvent y être appliquées.",
+  ],
+  "hours.exceptions": [
+    "Exceptions, one date per line (2027-12-25 closed, 2027-12-24 10-14)",
+    "Exceptions, une date par ligne (2027-12-25 fermé, 2027-12-24 10-14)",
+  ],
+  "hours.clear": [
+    "Dates back to normal hours (2027-12-25, 2027-12-26)",
+    "Dates qui reprennent l’horaire normal (2027-12-25, 2027-12-26)",
+  ],
+  "hours.syntax": ["{day}: “{text}” is not hours like 8-18.", "{day} : « {text} » n’est pas un horaire comme 8-18."],
+  "hours.outOfDay": ["{day}: “{text}” goes past 24:00.", "{day} : « {text} » dépasse 24 h."],
+  "hours.inverted": [
+    "{day}: “{text}” closes before it opens (split a night over two days).",
+    "{day} : « {text} » ferme avant d’ouvrir (répartissez une nuit sur deux jours).",
+  ],
+  "hours.overlap": [
+    "{day}: “{text}” overlaps other hours of the same day.",
+    "{day} : « {text} » chevauche d’autres heures du même jour.",
+  ],
+  "hours.badDate": ["“{day}” is not a date (YYYY-MM-DD).", "« {day} » n’est pas une date (AAAA-MM-JJ)."],
+  "hours.duplicateDate": ["{day} is given twice.", "{day} figure deux fois."],
+  "err.closedHours": [
+    "The venue is closed during part of this window.",
+    "Le lieu est fermé pendant une partie de ce créneau.",
+  ],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

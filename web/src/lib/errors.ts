@@ -29,6 +29,7 @@ const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   BookingBeyondHorizon: "err.beyondHorizon",
   BookingDurationOutOfRange: "err.duration",
   BookingNotOnGrid: "err.notOnGrid",
+  BookingOutsideOpeningHours: "err.closedHours",
   VenueIsPaused: "err.venuePaused",
   NetworkPaused: "err.networkPaused",
   CurrencyNotAllowed: "err.currencyNotAllowed",

@@ -21,6 +21,7 @@ export type ApiResource = {
   graceSeconds: number;
   policyId: number;
   transferable: boolean;
+  followsOpeningHours: boolean;
   metadataURI: string;
 };
 export type ApiDoor = {

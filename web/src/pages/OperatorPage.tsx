@@ -19,6 +19,8 @@ import { useFlow } from "../hooks/useFlow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { ReceiptsExport } from "../components/ReceiptsExport.tsx";
+import { useClosedHoursOfDay } from "../hooks/useOpeningHours.ts";
+import { openUnitHours } from "../lib/openingHours.ts";
 
 const same = (a?: string, b?: string) => !!a && !!b && sameAddress(a, b);
 
@@ -55,7 +57,12 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
   const [manage, setManage] = useState(false);
   const live = (bookings.data ?? []).filter((b) => !b.cancelled);
   const today = localDayStart(now, venue.timeZone);
-  const unitHours = (resources.data ?? []).reduce((s, r) => s + r.units * 24, 0);
+  // Occupancy counts open hours only: a resource following the venue's hours offers those of today.
+  const closedToday = useClosedHoursOfDay(resources.data, today);
+  const unitHours = (resources.data ?? []).reduce(
+    (s, r) => s + openUnitHours(r.units, today, today + DAY, closedToday.data?.get(r.id) ?? new Set()),
+    0,
+  );
   const bookedToday = live.reduce(
     (s, b) => s + Math.max(0, Math.min(b.end, today + DAY) - Math.max(b.start, today)) / HOUR,
     0,

@@ -23,6 +23,7 @@ import { DAY, HOUR, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
 import { BookingSummary } from "../components/BookingSummary.tsx";
 import { WeekCalendar } from "../components/WeekCalendar.tsx";
+import { useClosedHours } from "../hooks/useOpeningHours.ts";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { PriceList } from "../components/Price.tsx";
 import { kindLabel } from "../lib/labels.ts";
@@ -101,6 +102,8 @@ function BookResource({
   const occFrom = slotStart(now) - DAY * 2;
   const occupancy = useOccupancy(r, occFrom, occFrom + (r.horizonHours + 24 * 9) * HOUR);
   const occ = useMemo(() => occupancy.data ?? new Map<number, number>(), [occupancy.data]);
+  // The chain's own rule (time zone, daylight time, holidays) over the span the calendar can show.
+  const closed = useClosedHours(r, slotStart(now) - DAY * 2, r.horizonHours + 24 * 9);
 
   // A new choice of start or duration clears the last failure.
   const pickStart = (s: number | null) => {
@@ -119,6 +122,10 @@ function BookResource({
     setError(null);
     setBooked(null);
     try {
+      // A window running into closed hours would revert (BookingOutsideOpeningHours): say so first.
+      for (let t0 = start; t0 < end; t0 += HOUR) {
+        if (closed?.has(t0)) throw Object.assign(new Error("closed"), { ui: { key: "err.closedHours" } });
+      }
       const price = await readQuote(protocol, r.id, start, end); // fresh quote = max price
       const balance = await balanceOf(protocol, address, r.currency);
       if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
@@ -268,6 +275,7 @@ function BookResource({
           units={r.units}
           horizonHours={r.horizonHours}
           booked={occ}
+          closed={closed}
           selection={start !== null && end !== null ? { start, end } : null}
           onPick={pickStart}
         />

@@ -1,5 +1,6 @@
 // A resource's terms: kind, units, prices, durations, horizon, early access, cancellation policy
-// (an existing one, or a new one created in the same user action) and transferability.
+// (an existing one, or a new one created in the same user action), transferability and whether
+// bookings must fall in the venue's opening hours.
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { formatUnits, parseEventLogs, zeroAddress } from "viem";
@@ -56,6 +57,7 @@ function ResourceFormFields({
     policy: String(resource?.policyId ?? 0),
     tiers: "24=100, 0=50",
     transferable: resource?.transferable ?? true,
+    followsOpeningHours: resource?.followsOpeningHours ?? false,
   });
   const [f, setF] = useState(initial);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -87,6 +89,7 @@ function ResourceFormFields({
       graceSeconds: Math.round(Number(f.grace) * 60),
       policyId: Number(f.policy === "new" ? 0 : f.policy),
       transferable: f.transferable,
+      followsOpeningHours: f.followsOpeningHours,
     };
     // A new policy is created first (its id comes from the receipt), in the same user action.
     const receipt = await tx.sequence(async (send) => {
@@ -174,6 +177,14 @@ function ResourceFormFields({
           onChange={(e) => setF({ ...f, transferable: e.target.checked })}
         />
         {t("form.transferable")}
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={f.followsOpeningHours}
+          onChange={(e) => setF({ ...f, followsOpeningHours: e.target.checked })}
+        />
+        {t("form.followsOpeningHours")}
       </label>
       <button type="submit" className="primary" disabled={tx.busy}>
         {tx.busy ? t("common.working") : resource ? t("common.save") : t("common.create")}

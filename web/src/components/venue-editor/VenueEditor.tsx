@@ -3,6 +3,7 @@ import { useI18n } from "../../i18n/translate.ts";
 import type { Resource, Venue } from "../../lib/protocol.ts";
 import { kindLabel } from "../../lib/labels.ts";
 import { DoorsForm } from "./DoorsForm.tsx";
+import { OpeningHoursForm } from "./OpeningHoursForm.tsx";
 import { PayeesForm } from "./PayeesForm.tsx";
 import { RelayersForm } from "./RelayersForm.tsx";
 import { ResourceForm } from "./ResourceForm.tsx";
@@ -17,6 +18,7 @@ export function VenueEditor({ venue, resources }: { venue: Venue; resources: Res
       <VenueForm venue={venue} />
       <PauseToggle venue={venue} />
       <PayeesForm venue={venue} />
+      <OpeningHoursForm venue={venue} />
       <h3>{t("form.resources")}</h3>
       {resources.map((r) => (
         <details key={r.id}>

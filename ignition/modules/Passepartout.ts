@@ -11,6 +11,7 @@ export default buildModule("Passepartout", (m) => {
   const feeBps = m.getParameter("feeBps", 300);
   const renderer = m.contract("PassRenderer");
   const registry = m.contract("VenueRegistry");
-  const passepartout = m.contract("Passepartout", [deployer, treasury, feeBps, renderer, registry]);
-  return { passepartout, registry, renderer };
+  const forwarder = m.contract("PassepartoutForwarder");
+  const passepartout = m.contract("Passepartout", [deployer, treasury, feeBps, renderer, registry, forwarder]);
+  return { passepartout, registry, renderer, forwarder };
 });

@@ -14,6 +14,7 @@ const SOURCES: Record<string, string> = {
   VenueRegistry: "contracts/VenueRegistry.sol",
   PassRenderer: "contracts/PassRenderer.sol",
   TestCAD: "contracts/mocks/TestCAD.sol",
+  PassepartoutForwarder: "contracts/PassepartoutForwarder.sol",
 };
 
 export function readArtifact(name: string): Artifact {

@@ -14,6 +14,11 @@ export const ERROR_STATUS = {
   not_ready: 503,
   lock_unavailable: 502,
   internal: 500,
+  // Gasless calls (server/sponsor): a call that would revert, and a sponsor that cannot pay.
+  sponsor_refused: 422,
+  sponsor_out_of_funds: 503,
+  sponsor_budget_exhausted: 503,
+  sponsor_disabled: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

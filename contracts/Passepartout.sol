@@ -211,9 +211,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         return forwarder == _FORWARDER;
     }
 
-    /// @dev Takes `price` of `currency` from the caller and checks that exactly that much arrived: a
-    /// token that charges a fee on transfer (or turns one on after allow-listing) would otherwise
-    /// leave the escrow promising more than the contract holds.
+    /// @dev Takes `price` of `currency` from `from` (the acting member) and checks that exactly that
+    /// much arrived: a token that charges a fee on transfer (or turns one on after allow-listing)
+    /// would otherwise leave the escrow promising more than the contract holds.
     function _collect(address currency, address from, uint256 price) private {
         uint256 before = SafeTransferLib.balanceOf(currency, address(this));
         SafeTransferLib.safeTransferFrom(currency, from, address(this), price);

@@ -117,24 +117,32 @@ export function createSponsor(o: SponsorOptions) {
     if (fee === 0n) return { call, fee };
     // The fee is charged in the call's currency: only the sponsor's token is accepted.
     const args = decoded.args as readonly unknown[];
-    const currency =
-      call === "bookSponsored"
-        ? (
-            await o.client.readContract({
-              address: o.passepartout,
-              abi: passepartoutAbi,
-              functionName: "resource",
-              args: [Number(args[0])],
-            })
-          ).currency
-        : (
-            await o.client.readContract({
-              address: o.passepartout,
-              abi: passepartoutAbi,
-              functionName: "pass",
-              args: [args[0] as bigint],
-            })
-          ).currency;
+    let currency: Hex;
+    try {
+      currency =
+        call === "bookSponsored"
+          ? (
+              await o.client.readContract({
+                address: o.passepartout,
+                abi: passepartoutAbi,
+                functionName: "resource",
+                args: [Number(args[0])],
+              })
+            ).currency
+          : (
+              await o.client.readContract({
+                address: o.passepartout,
+                abi: passepartoutAbi,
+                functionName: "pass",
+                args: [args[0] as bigint],
+              })
+            ).currency;
+    } catch (err) {
+      // No such resource or pass: the contract's own error, as the simulation would give it.
+      const reason = revertReason(err);
+      if (reason) throw refused(reason, `the call would revert: ${reason.errorName}`);
+      throw err;
+    }
     if (o.currency === null || currency.toLowerCase() !== o.currency.toLowerCase())
       throw refused({ errorName: "currency_not_sponsored" }, "this sponsor is paid in another currency");
     return { call, fee };

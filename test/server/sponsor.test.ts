@@ -266,6 +266,12 @@ describe("sponsor of gasless calls", () => {
       await assertRefused(expired, "ERC2771ForwarderExpiredRequest", [String(slot0 - 1)]);
     });
 
+    it("refuses to cancel a pass that does not exist with the contract's PassNotFound", async () => {
+      const m = await newMember();
+      const cancel = encodeFunctionData({ abi: passepartoutAbi, functionName: "cancelSponsored", args: [999n, FEE] });
+      await assertRefused(await forward(m, cancel), "PassNotFound", ["999"]);
+    });
+
     it("refuses calls it does not sponsor and malformed bodies", async () => {
       const m = await newMember();
       const book = encodeFunctionData({

@@ -13,13 +13,15 @@ import {
   Contract,
   Signature,
   type Signer,
+  type Wallet,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
 } from "ethers";
 import { z } from "zod";
 import { deployProtocol } from "../scripts/lib/deploy.ts";
-import { passepartoutAbi, testCadAbi } from "../protocol/abis.ts";
-import type { IPassepartout, TestCAD } from "../typechain-types/index.ts";
+import { passepartoutAbi, passepartoutForwarderAbi, testCadAbi } from "../protocol/abis.ts";
+import { SPONSORED_CALL_GAS, forwardRequestTypes, forwarderDomain, permitTypes } from "../protocol/gasless.ts";
+import type { IPassepartout, PassepartoutForwarder, TestCAD } from "../typechain-types/index.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GAS_FILE = path.join(HERE, "gas.json");
@@ -60,6 +62,12 @@ const dep = await deployProtocol(deployer, { testStablecoin: true, feeBps: 300 }
 const pp = new Contract(dep.contracts.Passepartout.address, passepartoutAbi, deployer) as unknown as IPassepartout;
 const cad = new Contract(dep.contracts.TestCAD.address, testCadAbi, deployer) as unknown as TestCAD;
 const chainId = (await ethers.provider.getNetwork()).chainId;
+const forwarderAddress = dep.contracts.PassepartoutForwarder.address;
+const forwarder = new Contract(
+  forwarderAddress,
+  passepartoutForwarderAbi,
+  deployer,
+) as unknown as PassepartoutForwarder;
 await (await pp.setTaxRates(5_000, 9_975)).wait();
 
 /** Calldata part of the intrinsic gas (EIP-2028): 4 per zero byte, 16 per non-zero byte. */
@@ -290,6 +298,69 @@ results.claim = core.claim;
   );
 }
 {
+  // Gasless: a new member holding only TestCAD (0 ETH) signs one permit (price + fee) and a
+  // ForwardRequest; a sponsor that already holds CAD submits it through the forwarder and is paid
+  // its fee. Then the member cancels the same way, the fee coming out of the refund.
+  const sponsor = await freshAccount();
+  // A fixed key: signatures are deterministic (RFC 6979), so the calldata and its gas are too.
+  const member = new ethers.Wallet(ethers.id("passepartout-bench-gasless-member"), ethers.provider);
+  const owner = member.address;
+  await (await cad.mint(owner, 10n ** 12n)).wait();
+  await (await cad.mint(await sponsor.getAddress(), 1n)).wait();
+  const start = dayMain + 2n * DAY + 12n * H;
+  const price: bigint = await pp.quote(main.resCad, start, start + H);
+  const fee = 250_000n; // 0.25 CAD
+  const deadline = T0 + 400n * DAY;
+  const ppAddress = await pp.getAddress();
+  const cadDomain = { name: "Test CAD", version: "1", chainId, verifyingContract: await cad.getAddress() };
+  const permitFor = async () =>
+    Signature.from(
+      await member.signTypedData(
+        cadDomain,
+        { Permit: [...permitTypes.Permit] },
+        { owner, spender: ppAddress, value: price + fee, nonce: await cad.nonces(owner), deadline },
+      ),
+    );
+  const forwardRequest = async (signer: Wallet, data: string) => {
+    const request = { from: signer.address, to: ppAddress, value: 0n, gas: SPONSORED_CALL_GAS, deadline, data };
+    const nonce = await forwarder.nonces(signer.address);
+    const signature = await signer.signTypedData(
+      forwarderDomain(Number(chainId), forwarderAddress),
+      { ForwardRequest: [...forwardRequestTypes.ForwardRequest] },
+      { ...request, nonce },
+    );
+    return { ...request, signature };
+  };
+  const bookData = async () => {
+    const permit = await permitFor();
+    return pp.interface.encodeFunctionData("bookSponsored", [
+      main.resCad,
+      start,
+      start + H,
+      ANY_UNIT,
+      price,
+      owner,
+      policyId,
+      true,
+      fee,
+      deadline,
+      permit.v,
+      permit.r,
+      permit.s,
+    ]);
+  };
+  const relayer = forwarder.connect(sponsor);
+  const passId = await pp.nextPassId();
+  results.bookHourGasless = await gasOf(relayer.executeSponsored(await forwardRequest(member, await bookData()), fee));
+  const cancelData = pp.interface.encodeFunctionData("cancelSponsored", [passId, fee]);
+  results.cancelGasless = await gasOf(relayer.executeSponsored(await forwardRequest(member, cancelData), fee));
+  // The same member's next gasless booking: its permit and forwarder nonces are no longer fresh.
+  results.bookHourGaslessReturning = await gasOf(
+    relayer.executeSponsored(await forwardRequest(member, await bookData()), fee),
+  );
+  if ((await ethers.provider.getBalance(owner)) !== 0n) throw new Error("the gasless member spent ETH");
+}
+{
   const member = await freshAccount();
   results.bookMonthEth = (await book(member, main.resEth, T0 + 200n * DAY, 720n)).gas;
 }
@@ -384,6 +455,9 @@ const ORDER = [
   "claimFirst",
   "transferPass",
   "canEnterView",
+  "bookHourGasless",
+  "cancelGasless",
+  "bookHourGaslessReturning",
 ];
 const committed = existsSync(GAS_FILE)
   ? z.record(z.string(), z.number()).parse(JSON.parse(readFileSync(GAS_FILE, "utf8")))

@@ -14,6 +14,7 @@ import {IPassepartout} from "./interfaces/IPassepartout.sol";
 import {IERC4907} from "./interfaces/IERC4907.sol";
 import {PassepartoutStorage} from "./PassepartoutStorage.sol";
 import {IPassRenderer} from "./interfaces/IPassRenderer.sol";
+import {IPassepartoutForwarder} from "./interfaces/IPassepartoutForwarder.sol";
 import {PriceLib} from "./libraries/PriceLib.sol";
 import {SlotBitmap} from "./libraries/SlotBitmap.sol";
 import {RefundPolicyLib} from "./libraries/RefundPolicyLib.sol";
@@ -32,19 +33,30 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     IPassRenderer private immutable _RENDERER;
     address private immutable _VENUE_REGISTRY;
+    /// @dev The ERC-2771 forwarder of gasless calls: when it calls, the signer is the calldata's last 20 bytes.
+    address private immutable _FORWARDER;
 
-    constructor(address admin_, address treasury_, uint16 feeBps_, IPassRenderer renderer_, address venueRegistry_) {
+    constructor(
+        address admin_,
+        address treasury_,
+        uint16 feeBps_,
+        IPassRenderer renderer_,
+        address venueRegistry_,
+        address forwarder_
+    ) {
         if (
             admin_ == address(0) ||
             treasury_ == address(0) ||
             address(renderer_) == address(0) ||
-            venueRegistry_ == address(0)
+            venueRegistry_ == address(0) ||
+            forwarder_ == address(0)
         ) {
             revert ZeroAddress();
         }
         if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
         _RENDERER = renderer_;
         _VENUE_REGISTRY = venueRegistry_;
+        _FORWARDER = forwarder_;
         _admin = admin_;
         _treasury = treasury_;
         _config = Config({nextPassId: 1, feeBps: feeBps_, paused: false, gstRate: 0, qstRate: 0});
@@ -87,13 +99,13 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             if (msg.value < price) revert BookingWrongPayment(msg.value, price);
         } else {
             if (msg.value != 0) revert BookingWrongPayment(msg.value, 0);
-            _collect(currency, price);
+            _collect(currency, _msgSender(), price);
         }
         _mintPass(recipient, passId, extra);
         if (msg.value > price) {
             unchecked {
                 // msg.value > price was just checked.
-                SafeTransferLib.safeTransferETH(msg.sender, msg.value - price);
+                SafeTransferLib.safeTransferETH(_msgSender(), msg.value - price);
             }
         }
     }
@@ -127,18 +139,84 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             transferable
         );
         if (currency == address(0)) revert BookingWrongPayment(0, price);
+        address member = _msgSender();
         // A permit already used by a front-runner fails; the allowance it set still lets us pay.
-        try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
-        _collect(currency, price);
+        try IERC20Permit(currency).permit(member, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
+        _collect(currency, member, price);
         _mintPass(recipient, passId, extra);
     }
 
-    /// @dev Takes `price` of `currency` from the caller and checks that exactly that much arrived: a
-    /// token that charges a fee on transfer (or turns one on after allow-listing) would otherwise
-    /// leave the escrow promising more than the contract holds.
-    function _collect(address currency, uint256 price) private {
+    /// @inheritdoc IPassepartoutCore
+    function bookSponsored(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint32 policyId,
+        bool transferable,
+        uint256 maxFee,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 passId) {
+        (address sponsor, uint256 fee) = _sponsorship(maxFee);
+        uint256 price;
+        address currency;
+        uint96 extra;
+        (passId, price, currency, extra) = _book(
+            resourceId,
+            start,
+            end,
+            unit,
+            maxPrice,
+            recipient,
+            policyId,
+            transferable
+        );
+        if (currency == address(0)) revert BookingWrongPayment(0, price);
+        address member = _msgSender();
+        // One permit covers both caps the member signed; a front-run permit leaves its allowance.
+        try IERC20Permit(currency).permit(member, address(this), maxPrice + maxFee, permitDeadline, v, r, s) {} catch {
+            uint256 allowance = IERC20(currency).allowance(member, address(this));
+            if (allowance < price + fee) revert SponsorPermitInvalid(currency, member, allowance, price + fee);
+        }
+        _collect(currency, member, price);
+        if (fee != 0) SafeTransferLib.safeTransferFrom(currency, member, sponsor, fee);
+        _mintPass(recipient, passId, extra);
+    }
+
+    /// @dev The sponsor of a forwarded call and its fee, checked against the member's signed cap.
+    function _sponsorship(uint256 maxFee) private view returns (address sponsor, uint256 fee) {
+        if (msg.sender != _FORWARDER) revert SponsorNotForwarder(msg.sender);
+        (sponsor, fee) = IPassepartoutForwarder(_FORWARDER).sponsorship();
+        if (fee > maxFee) revert SponsorFeeAboveCap(fee, maxFee);
+    }
+
+    /// @dev The account acting: the signer of a request the trusted forwarder relays (ERC-2771 appends
+    /// it to the calldata), else the caller.
+    function _msgSender() private view returns (address sender) {
+        sender = msg.sender;
+        if (sender == _FORWARDER && msg.data.length >= 20) {
+            assembly ("memory-safe") {
+                sender := shr(96, calldataload(sub(calldatasize(), 20)))
+            }
+        }
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function isTrustedForwarder(address forwarder) external view returns (bool) {
+        return forwarder == _FORWARDER;
+    }
+
+    /// @dev Takes `price` of `currency` from `from` (the acting member) and checks that exactly that
+    /// much arrived: a token that charges a fee on transfer (or turns one on after allow-listing)
+    /// would otherwise leave the escrow promising more than the contract holds.
+    function _collect(address currency, address from, uint256 price) private {
         uint256 before = SafeTransferLib.balanceOf(currency, address(this));
-        SafeTransferLib.safeTransferFrom(currency, msg.sender, address(this), price);
+        SafeTransferLib.safeTransferFrom(currency, from, address(this), price);
         uint256 received = SafeTransferLib.balanceOf(currency, address(this)) - before;
         if (received != price) revert CurrencyTransferMismatch(currency, price, received);
     }
@@ -235,7 +313,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             passId,
             resourceId,
             recipient,
-            msg.sender,
+            _msgSender(),
             unit,
             start,
             end,
@@ -255,10 +333,11 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function _mintPass(address recipient, uint256 passId, uint96 extra) private {
         _mintAndSetExtraDataUnchecked(recipient, passId, extra);
         if (recipient.code.length == 0) return;
+        address operator = _msgSender();
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, 0x150b7a02) // onERC721Received(address,address,uint256,bytes)
-            mstore(add(m, 0x20), caller()) // operator
+            mstore(add(m, 0x20), operator) // the member, also when a forwarder relays the booking
             mstore(add(m, 0x40), 0) // from: a mint
             mstore(add(m, 0x60), passId)
             mstore(add(m, 0x80), 0x80)
@@ -293,6 +372,18 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     /// @inheritdoc IPassepartoutCore
     function cancel(uint256 passId) external nonReentrant {
+        _cancel(passId, address(0), 0);
+    }
+
+    /// @inheritdoc IPassepartoutCore
+    function cancelSponsored(uint256 passId, uint256 maxFee) external nonReentrant {
+        (address sponsor, uint256 fee) = _sponsorship(maxFee);
+        _cancel(passId, sponsor, fee);
+    }
+
+    /// @dev {cancel}, paying `fee` (0 unless sponsored) to `sponsor` out of the holder's own refund.
+    function _cancel(uint256 passId, address sponsor, uint256 fee) private {
+        address caller = _msgSender();
         address holder = _ownerOf(passId);
         if (holder == address(0)) revert PassNotFound(passId);
         (uint32 resourceId, uint256 startSlot, uint256 hours_, uint16 unit) = _unpackExtra(_getExtraData(passId));
@@ -303,10 +394,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         // The holder before the start gets the policy's refund; anyone else (or the holder once the
         // booking started) must be the venue operator, who refunds in full while unsettled. The
         // holder's path reads neither the resource nor the venue.
-        bool byOperator = msg.sender != holder || block.timestamp >= start;
-        if (byOperator && msg.sender != _venues[_resources[resourceId].venueId].operator) {
-            if (msg.sender == holder) revert PassAlreadyStarted(passId, start);
-            revert PassNotHolder(passId, msg.sender);
+        bool byOperator = caller != holder || block.timestamp >= start;
+        if (byOperator && caller != _venues[_resources[resourceId].venueId].operator) {
+            if (caller == holder) revert PassAlreadyStarted(passId, start);
+            revert PassNotHolder(passId, caller);
         }
 
         uint96 refund;
@@ -340,11 +431,19 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         }
         _burn(passId);
         // No larger than the Booked taxes, checked to fit 96 bits in {_book}.
-        emit Cancelled(passId, msg.sender, byOperator, holder, refund, retained, uint96(gstRefund), uint96(qstRefund));
+        emit Cancelled(passId, caller, byOperator, holder, refund, retained, uint96(gstRefund), uint96(qstRefund));
 
         uint256 total = refund + gstRefund + qstRefund;
+        // The sponsor is paid out of the canceller's own refund: a holder's, never the operator's.
+        if (fee > (byOperator ? 0 : total)) revert SponsorFeeAboveRefund(fee, byOperator ? 0 : total);
         if (total != 0) {
             address currency = _currencyAt(e.currency);
+            if (fee != 0) {
+                unchecked {
+                    total -= fee; // fee ≤ total was just checked
+                }
+                _pay(currency, sponsor, fee);
+            }
             if (!byOperator) {
                 _pay(currency, holder, total);
             } else if (!_tryPay(currency, holder, total)) {
@@ -452,12 +551,13 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 key;
         uint256 entitled;
         (key, entitled) = _entitlement(splitId, currency, payeeIndex);
-        if (_payees[splitId][payeeIndex] != msg.sender) revert SplitNotPayee(splitId, payeeIndex, msg.sender);
+        address payee = _msgSender();
+        if (_payees[splitId][payeeIndex] != payee) revert SplitNotPayee(splitId, payeeIndex, payee);
         amount = entitled - _released[key];
-        if (amount == 0) revert NothingToClaim(msg.sender, currency);
+        if (amount == 0) revert NothingToClaim(payee, currency);
         _released[key] = entitled;
-        emit Claimed(splitId, currency, msg.sender, amount);
-        _pay(currency, msg.sender, amount);
+        emit Claimed(splitId, currency, payee, amount);
+        _pay(currency, payee, amount);
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -474,7 +574,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     ) private view returns (uint256 key, uint256 entitled) {
         SplitData memory s = _splits[splitId];
         if (s.count == 0) revert SplitNotFound(splitId);
-        if (payeeIndex >= s.count) revert SplitNotPayee(splitId, payeeIndex, msg.sender);
+        if (payeeIndex >= s.count) revert SplitNotPayee(splitId, payeeIndex, _msgSender());
         uint256 cur = _currencyIndex(currency);
         key = (uint256(splitId) << 16) | (cur << 8) | payeeIndex;
         if (cur == type(uint256).max) return (key, 0);
@@ -530,11 +630,12 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     /// @inheritdoc IPassepartoutCore
     function withdrawCredit(address currency) external nonReentrant returns (uint256 amount) {
-        amount = _credits[msg.sender][currency];
-        if (amount == 0) revert NothingToClaim(msg.sender, currency);
-        delete _credits[msg.sender][currency];
-        emit CreditWithdrawn(msg.sender, currency, amount);
-        _pay(currency, msg.sender, amount);
+        address account = _msgSender();
+        amount = _credits[account][currency];
+        if (amount == 0) revert NothingToClaim(account, currency);
+        delete _credits[account][currency];
+        emit CreditWithdrawn(account, currency, amount);
+        _pay(currency, account, amount);
     }
 
     /// @inheritdoc IPassepartoutCore
@@ -582,7 +683,8 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     /// @inheritdoc IPassepartoutCore
     function setUser(uint256 tokenId, address user, uint64 expires) external {
         if (_ownerOf(tokenId) == address(0)) revert PassNotFound(tokenId);
-        if (!_isApprovedOrOwner(msg.sender, tokenId)) revert PassNotHolder(tokenId, msg.sender);
+        address caller = _msgSender();
+        if (!_isApprovedOrOwner(caller, tokenId)) revert PassNotHolder(tokenId, caller);
         if (user != address(0) && expires <= block.timestamp) revert PassGuestInvalid(user, expires);
         if (user == address(0)) expires = 0;
         _guests[tokenId] = Guest(user, expires);
@@ -629,7 +731,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Venue, resource, policy and door management lives in the VenueRegistry module.
+    /// Registry calls are not relayed: a forwarded one reverts rather than act as the forwarder.
     fallback() external {
+        if (msg.sender == _FORWARDER) revert SponsorCallNotRelayed(msg.sig);
         address module = _VENUE_REGISTRY;
         assembly ("memory-safe") {
             calldatacopy(0, 0, calldatasize())
@@ -672,14 +776,19 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     /// @dev Solady's `approve` and `transferFrom` (which both `safeTransferFrom`s call) are payable;
     /// ETH sent with them would be counted nowhere.
+    /// They and `setApprovalForAll` act for {_msgSender}, so a forwarded call acts for its signer.
     function approve(address account, uint256 id) public payable override {
         if (msg.value != 0) revert PassEtherNotAccepted(msg.value);
-        super.approve(account, id);
+        _approve(_msgSender(), account, id);
     }
 
     function transferFrom(address from, address to, uint256 id) public payable override {
         if (msg.value != 0) revert PassEtherNotAccepted(msg.value);
-        super.transferFrom(from, to, id);
+        _transfer(_msgSender(), from, to, id);
+    }
+
+    function setApprovalForAll(address operator, bool isApproved) public override {
+        _setApprovalForAll(_msgSender(), operator, isApproved);
     }
 
     /// @dev ERC-165, ERC-721 and ERC-721 Metadata come from Solady; ERC-4907 is added here.

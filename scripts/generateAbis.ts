@@ -101,6 +101,11 @@ function abis(): [string, string, AbiItem[]][] {
       "Test double: an ERC-1271 wallet that burns all gas it is given.",
       artifactAbi("contracts/mocks/GasBurningERC1271Wallet.sol", "GasBurningERC1271Wallet"),
     ],
+    [
+      "passepartoutForwarderAbi",
+      "PassepartoutForwarder: OpenZeppelin's ERC2771Forwarder plus the sponsor's fee (gasless calls).",
+      artifactAbi("contracts/PassepartoutForwarder.sol", "PassepartoutForwarder"),
+    ],
   ];
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { passRendererAbi, passepartoutAbi, venueRegistryAbi } from "../protocol/abis.ts";
+import { passRendererAbi, passepartoutAbi, passepartoutForwarderAbi, venueRegistryAbi } from "../protocol/abis.ts";
 import { DEPLOYMENTS_DIR, deploymentsPath, type Deployments } from "../protocol/deployments.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,6 +15,7 @@ const addresses = z.object({
   "Passepartout#Passepartout": address,
   "Passepartout#VenueRegistry": address,
   "Passepartout#PassRenderer": address,
+  "Passepartout#PassepartoutForwarder": address,
 });
 const journalLine = z.looseObject({
   type: z.string(),
@@ -39,6 +40,10 @@ export function deploymentsFromIgnition(dir: string): Deployments {
       Passepartout: { address: hex(a["Passepartout#Passepartout"]), abi: passepartoutAbi },
       VenueRegistry: { address: hex(a["Passepartout#VenueRegistry"]), abi: venueRegistryAbi },
       PassRenderer: { address: hex(a["Passepartout#PassRenderer"]), abi: passRendererAbi },
+      PassepartoutForwarder: {
+        address: hex(a["Passepartout#PassepartoutForwarder"]),
+        abi: passepartoutForwarderAbi,
+      },
     },
   };
 }

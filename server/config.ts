@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { privateKeyToAddress } from "viem/accounts";
-import { DEMO_RELAYER_PRIVATE_KEY, isWellKnownDemoAddress } from "../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY, DEMO_SPONSOR_PRIVATE_KEY, isWellKnownDemoAddress } from "../scripts/lib/demoKeys.ts";
 import { DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { ConfigError } from "./errors.ts";
 
@@ -149,6 +149,23 @@ export const configFields = z.object({
       )
       .default("info"),
   ),
+  // Gasless calls (server/sponsor, docs/gasless.md). The sponsor's key: on the local chain the demo
+  // key by default; elsewhere unset means no sponsor. Fees in the smallest unit of SPONSOR_CURRENCY
+  // (default the deployments' TestCAD); 0 means the network sponsors that call.
+  sponsorPrivateKey: env("SPONSOR_PRIVATE_KEY", privateKey.optional()),
+  sponsorCurrency: env(
+    "SPONSOR_CURRENCY",
+    z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a token address")
+      .transform((s) => s as `0x${string}`)
+      .optional(),
+  ),
+  sponsorBookFee: env("SPONSOR_BOOK_FEE", nonNegativeInt.default(250_000)),
+  sponsorCancelFee: env("SPONSOR_CANCEL_FEE", nonNegativeInt.default(250_000)),
+  sponsorMaxCallGas: env("SPONSOR_MAX_CALL_GAS", positiveInt.default(400_000)),
+  sponsorRatePerHour: env("SPONSOR_RATE_PER_MEMBER_PER_HOUR", positiveInt.default(20)),
+  sponsorGasBudget: env("SPONSOR_GAS_BUDGET_PER_DAY", positiveInt.default(50_000_000)),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */
@@ -173,6 +190,7 @@ export const configSchema = configFields
     // It expires at the end of second `now + ttl` (the lock accepts while its clock ≤ expires), and
     // the wait lasts at least LOCK_TIMEOUT_MS from the decision second: ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
     openCommandTtlS: Math.min(c.openCommandTtlS, Math.floor(c.lockTimeoutMs / 1000) - 1),
+    sponsorPrivateKey: c.sponsorPrivateKey ?? (c.chainId === LOCAL_CHAIN_ID ? DEMO_SPONSOR_PRIVATE_KEY : undefined),
   }));
 
 export type RelayerConfig = z.infer<typeof configSchema>;
@@ -197,6 +215,8 @@ function productionRefusal(c: RelayerConfig, given: (name: string) => boolean): 
   if (!given("DAPP_ORIGIN"))
     return `DAPP_ORIGIN: must be set ${on} to the origin the dApp is served from (the default is the local dev server)`;
   if (!c.metricsToken) return `METRICS_TOKEN: must be set ${on} (/metrics would be open to anyone)`;
+  if (c.sponsorPrivateKey && isWellKnownDemoAddress(privateKeyToAddress(c.sponsorPrivateKey)))
+    return `SPONSOR_PRIVATE_KEY: is a well-known demo key, anyone could spend the sponsor's ETH: use a key of your own ${on}`;
   return null;
 }
 

@@ -17,6 +17,11 @@ export const ERROR_STATUS = {
   feed_token_invalid: 401,
   feed_token_expired: 401,
   feed_token_revoked: 403,
+  // Gasless calls (server/sponsor): a call that would revert, and a sponsor that cannot pay.
+  sponsor_refused: 422,
+  sponsor_out_of_funds: 503,
+  sponsor_budget_exhausted: 503,
+  sponsor_disabled: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

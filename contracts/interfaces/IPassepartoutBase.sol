@@ -379,6 +379,31 @@ interface IPassepartoutBase {
     /// @param currency The currency.
     error NothingToClaim(address account, address currency);
 
+    /// @notice A sponsored function ({IPassepartoutCore-bookSponsored}, …) was called other than
+    /// through the trusted forwarder.
+    /// @param caller The direct caller.
+    error SponsorNotForwarder(address caller);
+    /// @notice The sponsor asks more than the member signed for.
+    /// @param fee The sponsor's fee.
+    /// @param maxFee The cap in the member's signed request.
+    error SponsorFeeAboveCap(uint256 fee, uint256 maxFee);
+    /// @notice The member's permit did not apply (wrong amount, deadline, signer or nonce) and the
+    /// allowance it would have set is not there.
+    /// @param currency The token of the booking.
+    /// @param member The signer of the request.
+    /// @param allowance The member's allowance to this contract.
+    /// @param needed The price with taxes plus the sponsor's fee.
+    error SponsorPermitInvalid(address currency, address member, uint256 allowance, uint256 needed);
+    /// @notice A sponsored cancellation pays the sponsor out of the canceller's own refund, which is
+    /// smaller than the fee (0 when the operator cancels).
+    /// @param fee The sponsor's fee.
+    /// @param refund The refund with its taxes owed to the canceller.
+    error SponsorFeeAboveRefund(uint256 fee, uint256 refund);
+    /// @notice Only bookings, cancellations, guests, claims and ERC-721 calls are relayed; the
+    /// registry is managed with the operator's own transactions.
+    /// @param selector The function asked for.
+    error SponsorCallNotRelayed(bytes4 selector);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/

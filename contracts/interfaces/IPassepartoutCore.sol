@@ -49,6 +49,38 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
         bytes32 s
     ) external returns (uint256 passId);
 
+    /// @notice {bookWithPermit} for a member without ETH, relayed by a sponsor through the trusted
+    /// forwarder ({isTrustedForwarder}) from the member's signed request, which also signs `maxFee`.
+    /// The member's one permit is for `maxPrice + maxFee`; the sponsor's fee (as the forwarder's
+    /// `sponsorship()` reports it, 0 when the network sponsors) is paid to the sponsor in the
+    /// booking's token. Reverts {SponsorNotForwarder} if called directly, {SponsorFeeAboveCap} if
+    /// the fee exceeds `maxFee`, {SponsorPermitInvalid} if the permit fails and no allowance covers
+    /// price and fee.
+    function bookSponsored(
+        uint32 resourceId,
+        uint64 start,
+        uint64 end,
+        uint16 unit,
+        uint256 maxPrice,
+        address recipient,
+        uint32 policyId,
+        bool transferable,
+        uint256 maxFee,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 passId);
+
+    /// @notice {cancel} relayed through the trusted forwarder: the sponsor's fee, at most `maxFee`
+    /// ({SponsorFeeAboveCap}), is paid out of the holder's refund ({SponsorFeeAboveRefund}).
+    function cancelSponsored(uint256 passId, uint256 maxFee) external;
+
+    /// @notice ERC-2771: whether `forwarder` is the trusted forwarder, whose calls act for the
+    /// signer named in their last 20 bytes of calldata (bookings, cancellations, guests, claims,
+    /// ERC-721 approvals and transfers; registry calls are refused, {SponsorCallNotRelayed}).
+    function isTrustedForwarder(address forwarder) external view returns (bool);
+
     /// @notice By the holder before start: refund per the booking's policy, with the taxes of the
     /// refunded pre-tax amount, paid directly; the rest goes to the payees (its taxes to the tax
     /// pool). By the venue operator while unsettled and before the booking's end: full refund with

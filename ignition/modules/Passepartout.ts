@@ -12,6 +12,7 @@ export default buildModule("Passepartout", (m) => {
   const renderer = m.contract("PassRenderer");
   const openingHours = m.contract("OpeningHours");
   const registry = m.contract("VenueRegistry", [openingHours]);
-  const passepartout = m.contract("Passepartout", [deployer, treasury, feeBps, renderer, registry]);
-  return { passepartout, registry, openingHours, renderer };
+  const forwarder = m.contract("PassepartoutForwarder");
+  const passepartout = m.contract("Passepartout", [deployer, treasury, feeBps, renderer, registry, forwarder]);
+  return { passepartout, registry, openingHours, renderer, forwarder };
 });

@@ -15,6 +15,7 @@ const SOURCES: Record<string, string> = {
   OpeningHours: "contracts/OpeningHours.sol",
   PassRenderer: "contracts/PassRenderer.sol",
   TestCAD: "contracts/mocks/TestCAD.sol",
+  PassepartoutForwarder: "contracts/PassepartoutForwarder.sol",
 };
 
 export function readArtifact(name: string): Artifact {

@@ -17,6 +17,9 @@ export type { Hex };
 export const DEMO_RELAYER_PRIVATE_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
 export const DEMO_RELAYER_ADDRESS: Hex = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
+/** Hardhat default account #18: pays the gas of gasless calls on the demo chain (server/sponsor). */
+export const DEMO_SPONSOR_PRIVATE_KEY: Hex = "0xde9be858da4a475276426320d5e9262ecfc3ba460bfac56360bfa6c4c28b4ee0";
+
 /** Hardhat's default mnemonic: its accounts are funded on every local node and known to everyone. */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 

@@ -4,7 +4,13 @@
 import { Contract, ContractFactory, type Signer } from "ethers";
 import type { Deployments } from "../../protocol/deployments.ts";
 import type { IPassepartout } from "../../typechain-types/index.ts";
-import { passRendererAbi, passepartoutAbi, testCadAbi, venueRegistryAbi } from "../../protocol/abis.ts";
+import {
+  passRendererAbi,
+  passepartoutAbi,
+  passepartoutForwarderAbi,
+  testCadAbi,
+  venueRegistryAbi,
+} from "../../protocol/abis.ts";
 import { readArtifact } from "./artifacts.ts";
 
 export type DeployOptions = {
@@ -35,6 +41,9 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
   const openingHours = await deploy(signer, "OpeningHours");
   log("deploying VenueRegistry");
   const registry = await deploy(signer, "VenueRegistry", [openingHours.address]);
+  // Gasless calls come through this forwarder, trusted by Passepartout from its constructor on.
+  log("deploying PassepartoutForwarder");
+  const forwarder = await deploy(signer, "PassepartoutForwarder");
   log("deploying Passepartout");
   // The deployer administers until the optional hand-over below, so it can allow-list the stablecoin.
   const main = await deploy(signer, "Passepartout", [
@@ -43,6 +52,7 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
     opts.feeBps ?? 300,
     renderer.address,
     registry.address,
+    forwarder.address,
   ]);
   const deployments: Deployments = {
     chainId,
@@ -51,6 +61,7 @@ export async function deployProtocol(signer: Signer, opts: DeployOptions = {}): 
       Passepartout: { address: main.address, abi: passepartoutAbi },
       VenueRegistry: { address: registry.address, abi: venueRegistryAbi },
       PassRenderer: { address: renderer.address, abi: passRendererAbi },
+      PassepartoutForwarder: { address: forwarder.address, abi: passepartoutForwarderAbi },
     },
   };
 

@@ -12,6 +12,7 @@ import { readRouter } from "./routes/read.ts";
 import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
+import { sponsorRouter } from "./routes/sponsor.ts";
 import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey } from "./policy.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
@@ -60,6 +61,7 @@ function build(ctx: RelayerContext) {
   app.use(readRouter(ctx));
   app.use(networkRouter(ctx));
   app.use(receiptsRouter(ctx));
+  app.use(sponsorRouter(ctx));
   app.use((_req, _res, next) => next(new RelayerError("not_found", "no such route")));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toRelayerError(err);

@@ -786,6 +786,62 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/sponsor": {
+      get: {
+        summary: "Gasless calls: the sponsor's terms (docs/gasless.md)",
+        responses: {
+          200: json(
+            fields({
+              sponsor: { type: "string" },
+              forwarder: { type: "string" },
+              currency: { type: ["string", "null"] },
+              fees: fields({ book: { type: "string" }, cancel: { type: "string" }, lend: { type: "string" } }),
+              maxCallGas: { type: "string" },
+              available: { type: "boolean" },
+              reason: { enum: ["out_of_funds", "budget_exhausted", null] },
+            }),
+            "terms",
+          ),
+          503: errorResponse("sponsor_disabled: this relayer sponsors nothing"),
+          ...apiErrors,
+        },
+      },
+    },
+    "/api/sponsor/relay": {
+      post: {
+        summary: "Relay a member's signed ForwardRequest through PassepartoutForwarder, paying its gas",
+        description:
+          "Simulates the exact transaction first: a call that would revert is refused (422 sponsor_refused, details = { errorName, args } decoded with the contract's ABI). Then the per-member rate limit, the gas budget and the sponsor's ETH.",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: fields({
+                request: fields({
+                  from: { type: "string" },
+                  to: { type: "string" },
+                  value: { type: "string" },
+                  gas: { type: "string" },
+                  deadline: { type: "integer" },
+                  data: { type: "string" },
+                  signature: { type: "string" },
+                }),
+              }),
+            },
+          },
+        },
+        responses: {
+          200: json(
+            fields({ hash: { type: "string" }, call: { type: "string" }, fee: { type: "string" } }),
+            "submitted",
+          ),
+          400: errorResponse("bad_request"),
+          422: errorResponse("sponsor_refused: the call would revert (details.errorName) or is not sponsored"),
+          503: errorResponse("sponsor_out_of_funds, sponsor_budget_exhausted or sponsor_disabled"),
+          ...apiErrors,
+        },
+      },
+    },
     "/healthz": { get: { summary: "Liveness", responses: { 200: json(fields({ ok: { const: true } }), "alive") } } },
     "/readyz": {
       get: {

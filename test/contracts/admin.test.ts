@@ -6,7 +6,7 @@ import { interfaceId, passInterfaceIds } from "./helpers/interfaceId.ts";
 describe("Passepartout network administration", function () {
   describe("when deployed", function () {
     it("records admin, treasury, fee and ETH as the first currency, and emits them", async function () {
-      const { pp, core, admin, treasury, renderer, registry } = await loadFixture(deployFixture);
+      const { pp, core, admin, treasury, renderer, registry, forwarder } = await loadFixture(deployFixture);
       expect(await pp.admin()).to.equal(admin.address);
       expect(await pp.pendingAdmin()).to.equal(ethers.ZeroAddress);
       expect(await pp.treasury()).to.equal(treasury.address);
@@ -23,6 +23,7 @@ describe("Passepartout network administration", function () {
         1_000,
         await renderer.getAddress(),
         await registry.getAddress(),
+        await forwarder.getAddress(),
       ]);
       const tx = fresh.deploymentTransaction()!;
       await expect(tx).to.emit(fresh, "AdminChanged").withArgs(ethers.ZeroAddress, admin.address);
@@ -57,25 +58,27 @@ describe("Passepartout network administration", function () {
 
     describe("when a constructor argument is invalid", function () {
       it("reverts on a zero admin, treasury, renderer or registry", async function () {
-        const { core, admin, treasury, renderer, registry } = await loadFixture(deployFixture);
+        const { core, admin, treasury, renderer, registry, forwarder } = await loadFixture(deployFixture);
         const r = await renderer.getAddress();
         const g = await registry.getAddress();
+        const w = await forwarder.getAddress();
         const Z = ethers.ZeroAddress;
         const factory = await ethers.getContractFactory("Passepartout");
         for (const args of [
-          [Z, treasury.address, 0, r, g],
-          [admin.address, Z, 0, r, g],
-          [admin.address, treasury.address, 0, Z, g],
-          [admin.address, treasury.address, 0, r, Z],
+          [Z, treasury.address, 0, r, g, w],
+          [admin.address, Z, 0, r, g, w],
+          [admin.address, treasury.address, 0, Z, g, w],
+          [admin.address, treasury.address, 0, r, Z, w],
+          [admin.address, treasury.address, 0, r, g, Z],
         ]) {
           await expect(
-            factory.deploy(...(args as [string, string, number, string, string])),
+            factory.deploy(...(args as [string, string, number, string, string, string])),
           ).to.be.revertedWithCustomError(core, "ZeroAddress");
         }
       });
 
       it("reverts on a fee above 10 %", async function () {
-        const { core, admin, treasury, renderer, registry } = await loadFixture(deployFixture);
+        const { core, admin, treasury, renderer, registry, forwarder } = await loadFixture(deployFixture);
         await expect(
           ethers.deployContract("Passepartout", [
             admin.address,
@@ -83,6 +86,7 @@ describe("Passepartout network administration", function () {
             1_001,
             await renderer.getAddress(),
             await registry.getAddress(),
+            await forwarder.getAddress(),
           ]),
         )
           .to.be.revertedWithCustomError(core, "FeeTooHigh")

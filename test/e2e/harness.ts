@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createPublicClient, erc20Abi, http, type Address } from "viem";
+import { createPublicClient, erc20Abi, http, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
 import { verifyLockLog, type LockLogEntry } from "../../server/locks/lockSimulator.ts";
@@ -61,11 +62,15 @@ export type MemberPage = {
   rpcMethods: string[];
 };
 
-export async function openAs(
-  stack: Stack,
-  accountIndex: number,
-  opts: { locale?: string; phone?: boolean; width?: number } = {},
-): Promise<MemberPage> {
+export type PageOptions = { locale?: string; phone?: boolean; width?: number };
+
+/** A page whose injected wallet holds demo account `accountIndex`. */
+export function openAs(stack: Stack, accountIndex: number, opts: PageOptions = {}): Promise<MemberPage> {
+  return openWithKey(stack, demoAccount(accountIndex).privateKey, opts);
+}
+
+/** A page whose injected wallet holds `privateKey`. */
+export async function openWithKey(stack: Stack, privateKey: Hex, opts: PageOptions = {}): Promise<MemberPage> {
   const context = await stack.browser.newContext({
     locale: opts.locale ?? "en-CA",
     timezoneId: "America/Toronto",
@@ -78,7 +83,7 @@ export async function openAs(
     hasTouch: opts.phone,
     isMobile: opts.phone,
   });
-  const { privateKey, address } = demoAccount(accountIndex);
+  const address = privateKeyToAccount(privateKey).address;
   const wallet = await installWallet(context, privateKey, stack.demo.rpcUrl);
   const page = await context.newPage();
   const consoleErrors: string[] = [];

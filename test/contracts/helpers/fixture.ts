@@ -113,12 +113,14 @@ export async function deployFixture() {
   const renderer = await ethers.deployContract("PassRenderer");
   const openingHours = await ethers.deployContract("OpeningHours");
   const registry = await ethers.deployContract("VenueRegistry", [await openingHours.getAddress()]);
+  const forwarder = await ethers.deployContract("PassepartoutForwarder");
   const core = await ethers.deployContract("Passepartout", [
     admin.address,
     treasury.address,
     300,
     await renderer.getAddress(),
     await registry.getAddress(),
+    await forwarder.getAddress(),
   ]);
   const address = await core.getAddress();
   const pp = await ethers.getContractAt("IPassepartout", address);
@@ -176,6 +178,7 @@ export async function deployFixture() {
     cad,
     renderer,
     registry,
+    forwarder,
     address,
     cadAddress,
     year,

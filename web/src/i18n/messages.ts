@@ -491,6 +491,48 @@ const m = {
     "The venue is closed during part of this window.",
     "Le lieu est fermé pendant une partie de ce créneau.",
   ],
+  // Gasless calls (docs/gasless.md): the member signs, the network's sponsor pays the gas.
+  "gasless.note": [
+    "You hold no ETH: the network’s sponsor pays the gas and charges a fee of {fee}, which you sign for.",
+    "Vous n’avez pas d’ETH : le parrain du réseau paie les frais de réseau et facture {fee}, que vous signez.",
+  ],
+  "gasless.free": [
+    "You hold no ETH: the network pays the gas for you.",
+    "Vous n’avez pas d’ETH : le réseau paie les frais de réseau pour vous.",
+  ],
+  "book.step.sponsor": [
+    "Sign the gasless booking in your wallet (sponsor’s fee {fee})…",
+    "Signez la réservation sans frais de réseau dans votre portefeuille (frais du parrain {fee})…",
+  ],
+  "passes.step.sponsor": [
+    "Sign in your wallet; the sponsor sends the transaction…",
+    "Signez dans votre portefeuille ; le parrain envoie la transaction…",
+  ],
+  "err.sponsorFeeAboveCap": [
+    "The sponsor’s fee went up since you signed: try again.",
+    "Les frais du parrain ont augmenté depuis votre signature : réessayez.",
+  ],
+  "err.sponsorFeeAboveRefund": [
+    "The refund is smaller than the sponsor’s fee: cancel with ETH instead.",
+    "Le remboursement est inférieur aux frais du parrain : annulez en payant le réseau en ETH.",
+  ],
+  "err.sponsorPermit": [
+    "The spending permit did not match the booking: sign again.",
+    "L’autorisation de dépense ne correspond pas à la réservation : signez de nouveau.",
+  ],
+  "err.sponsorOutOfFunds": [
+    "The sponsor is out of ETH and cannot pay the gas now: add ETH to your wallet or retry later.",
+    "Le parrain n’a plus d’ETH et ne peut pas payer les frais de réseau : ajoutez de l’ETH à votre portefeuille ou réessayez plus tard.",
+  ],
+  "err.sponsorBusy": [
+    "The sponsor has used its gas budget for today: retry later or pay the gas in ETH.",
+    "Le parrain a épuisé son budget de frais de réseau pour aujourd’hui : réessayez plus tard ou payez en ETH.",
+  ],
+  "err.sponsorRateLimited": [
+    "Too many gasless requests from your address: retry in a while.",
+    "Trop de demandes sans frais de réseau depuis votre adresse : réessayez dans un moment.",
+  ],
+  "err.sponsorRequest": ["The sponsor refused the request: {name}", "Le parrain a refusé la demande : {name}"],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

@@ -47,6 +47,9 @@ const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   ERC20InsufficientAllowance: "err.allowance",
   SplitSharesNotWhole: "err.sharesNotWhole",
   NameInvalid: "err.nameInvalid",
+  SponsorFeeAboveCap: "err.sponsorFeeAboveCap",
+  SponsorFeeAboveRefund: "err.sponsorFeeAboveRefund",
+  SponsorPermitInvalid: "err.sponsorPermit",
 };
 
 const messageKeyOf = (errorName: string) => Object.entries(CONTRACT_ERROR_KEYS).find(([n]) => n === errorName)?.[1];
@@ -64,6 +67,11 @@ export function isNotFound(err: unknown): boolean {
   return name === "VenueNotFound" || name === "ResourceNotFound";
 }
 
+/** A contract error known by name only (e.g. decoded by the relayer's sponsor), as the app shows it. */
+export function contractErrorUi(name: string): UiError {
+  return { key: messageKeyOf(name) ?? "err.contract", vars: { name }, detail: name };
+}
+
 export function toUiError(err: unknown): UiError {
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof UserRejectedRequestError) || /user rejected|denied/i.test(err.message)) {
@@ -73,7 +81,7 @@ export function toUiError(err: unknown): UiError {
       return { key: "err.insufficientFunds" };
     }
     const name = contractErrorName(err);
-    if (name) return { key: messageKeyOf(name) ?? "err.contract", vars: { name }, detail: name };
+    if (name) return contractErrorUi(name);
     return { key: "err.generic", vars: { message: err.shortMessage }, detail: err.shortMessage };
   }
   const code = (err as { code?: number })?.code;

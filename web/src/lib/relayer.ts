@@ -12,10 +12,13 @@ import {
 export class RelayerError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, status: number, message?: string) {
+  /** `error.details` of the answer (e.g. the sponsor's decoded contract error). */
+  readonly details?: unknown;
+  constructor(code: string, status: number, message?: string, details?: unknown) {
     super(message ?? code);
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -44,10 +47,13 @@ export function makeRelayer(baseUrl: string) {
     }
     if (!res.ok) {
       // The relayer answers errors as { error: { code, message } } and unlock denials as { reason }.
-      type ErrorBody = { reason?: string; error?: { code?: string; message?: string } | string } | null;
+      type ErrorBody = {
+        reason?: string;
+        error?: { code?: string; message?: string; details?: unknown } | string;
+      } | null;
       const b = (typeof body === "object" ? body : null) as ErrorBody;
-      const err = typeof b?.error === "object" ? b.error : { code: b?.error };
-      throw new RelayerError(b?.reason ?? err?.code ?? `http_${res.status}`, res.status, err?.message);
+      const err = typeof b?.error === "object" ? b.error : { code: b?.error, details: undefined };
+      throw new RelayerError(b?.reason ?? err?.code ?? `http_${res.status}`, res.status, err?.message, err?.details);
     }
     return body as T;
   }
@@ -103,6 +109,9 @@ export function makeRelayer(baseUrl: string) {
         throw new RelayerError(b?.error?.code ?? `http_${res.status}`, res.status, b?.error?.message);
       }
       return res.blob();
+    },
+    async post<T>(path: string, body: unknown): Promise<T> {
+      return call<T>(path, { method: "POST", body: JSON.stringify(body) });
     },
   };
 }

@@ -26,6 +26,7 @@ import { PassList, type PassView } from "../components/PassList.tsx";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
+import { gaslessFor, relaySponsored } from "../lib/gasless.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
@@ -243,7 +244,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
 
 function CancelPass({ pass }: { pass: PassView }) {
   const { t, locale } = useI18n();
-  const { protocol, wagmi } = useApp();
+  const { protocol, wagmi, relayer } = useApp();
   const { address } = useAccount();
   const refresh = useRefreshChain();
   const [asking, setAsking] = useState(false);
@@ -263,14 +264,22 @@ function CancelPass({ pass }: { pass: PassView }) {
     if (!address) return;
     setError(null);
     try {
-      const receipt = await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
+      // Without ETH, the sponsor relays the cancellation and takes its fee out of the refund.
+      const g = await gaslessFor(protocol, relayer, address, pass.currency);
+      const fee = g ? BigInt(g.terms.fees.cancel) : 0n;
+      const receipt = g
+        ? await relaySponsored(protocol, wagmi, relayer, address, g, {
+            functionName: "cancelSponsored",
+            args: [pass.id, fee],
+          })
+        : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
-      // What came back: the pre-tax refund and its GST and QST.
-      setDone(ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : (preview.data ?? 0n));
+      // What came back: the pre-tax refund and its GST and QST, less the sponsor's fee if any.
+      setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : (preview.data ?? 0n)) - fee);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);
     } catch (e) {
-      setError(toUiError(e));
+      setError((e as { ui?: UiError }).ui ?? toUiError(e));
     }
   }
 
@@ -314,7 +323,7 @@ function CancelPass({ pass }: { pass: PassView }) {
 
 function LendPass({ pass }: { pass: PassView }) {
   const { t } = useI18n();
-  const { protocol, wagmi } = useApp();
+  const { protocol, wagmi, relayer } = useApp();
   const { address } = useAccount();
   const refresh = useRefreshChain();
   const [open, setOpen] = useState(false);
@@ -328,12 +337,16 @@ function LendPass({ pass }: { pass: PassView }) {
     if (!address) return;
     setError(null);
     try {
-      await sendTx(protocol, wagmi, address, { functionName: "setUser", args: [pass.id, user, BigInt(expires)] });
+      const call = { functionName: "setUser", args: [pass.id, user, BigInt(expires)] } as const;
+      // Lending moves no money: without ETH, the sponsor relays it for free.
+      const g = await gaslessFor(protocol, relayer, address, null);
+      if (g) await relaySponsored(protocol, wagmi, relayer, address, g, call);
+      else await sendTx(protocol, wagmi, address, call);
       setMessage(user === zeroAddress ? t("lend.revoked") : t("lend.done", { address: shortAddress(user) }));
       setOpen(false);
       await refresh();
     } catch (e) {
-      setError(toUiError(e));
+      setError((e as { ui?: UiError }).ui ?? toUiError(e));
     }
   }
 

@@ -28,6 +28,7 @@ import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { PriceList } from "../components/Price.tsx";
 import { kindLabel } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
+import { gaslessFor, relaySponsored } from "../lib/gasless.ts";
 
 const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
 
@@ -37,7 +38,7 @@ function durationLabel(hours: number, t: Translate): string {
   return t("dur.h", { n: hours });
 }
 
-type Step = "permit" | "approve" | "confirm" | "pending" | null;
+type Step = "permit" | "approve" | "confirm" | "pending" | "sponsor" | null;
 
 export function ResourcePage({ resourceId }: { resourceId: number }) {
   const { t } = useI18n();
@@ -62,7 +63,7 @@ function BookResource({
   timeZone: string;
 }) {
   const { t, locale } = useI18n();
-  const { protocol, wagmi } = useApp();
+  const { protocol, wagmi, relayer } = useApp();
   const now = useNow(30_000);
   const { address, connected } = useAccount();
   const currency = useCurrency(r.currency);
@@ -92,6 +93,14 @@ function BookResource({
     enabled: address !== undefined,
     refetchInterval: 10_000,
   });
+  // A member without ETH books gaslessly when the relayer's sponsor is paid in this currency.
+  const gasless = useQuery({
+    queryKey: ["chain", "gasless", address, r.currency],
+    queryFn: () => gaslessFor(protocol, relayer, address!, r.currency).catch(() => null),
+    enabled: address !== undefined && !isNative(r.currency),
+    refetchInterval: 10_000,
+  });
+  const sponsorFee = gasless.data ? BigInt(gasless.data.terms.fees.book) : null;
   const total = quote.data?.total; // taxes included: what `book` charges
   const short = total !== undefined && balance.data !== undefined && balance.data < total;
   const doneRef = useRef<HTMLParagraphElement>(null);
@@ -132,7 +141,26 @@ function BookResource({
       // The member pins the price, cancellation policy and transferability shown on this page.
       const args = [r.id, BigInt(start), BigInt(end), ANY_UNIT, price, address, r.policyId, r.transferable] as const;
       let receipt;
-      if (isNative(r.currency)) {
+      const g = isNative(r.currency) ? null : await gaslessFor(protocol, relayer, address, r.currency);
+      if (g) {
+        // One permit for the price and the sponsor's fee, whose cap the member signs in the request.
+        const fee = BigInt(g.terms.fees.book);
+        if (balance < price + fee)
+          throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
+        setStep("sponsor");
+        const deadline = BigInt(Math.floor(Date.now() / 1000) + 1800);
+        const permit = await signPermit(protocol, wagmi, r.currency, address, protocol.address, price + fee, deadline);
+        if (!permit) throw Object.assign(new Error("no permit"), { ui: { key: "err.sponsorPermit" } });
+        receipt = await relaySponsored(
+          protocol,
+          wagmi,
+          relayer,
+          address,
+          g,
+          { functionName: "bookSponsored", args: [...args, fee, deadline, permit.v, permit.r, permit.s] },
+          () => setStep("pending"),
+        );
+      } else if (isNative(r.currency)) {
         setStep("confirm");
         receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args, value: price }, () =>
           setStep("pending"),
@@ -172,15 +200,19 @@ function BookResource({
   }
 
   const stepText =
-    step === "permit"
-      ? t("book.step.permit")
-      : step === "approve"
-        ? t("book.step.approve", { symbol: currency.data?.symbol ?? "" })
-        : step === "confirm"
-          ? t("book.step.confirm")
-          : step === "pending"
-            ? t("book.step.pending")
-            : null;
+    step === "sponsor"
+      ? t("book.step.sponsor", {
+          fee: currency.data && sponsorFee !== null ? formatAmount(sponsorFee, currency.data, locale) : "",
+        })
+      : step === "permit"
+        ? t("book.step.permit")
+        : step === "approve"
+          ? t("book.step.approve", { symbol: currency.data?.symbol ?? "" })
+          : step === "confirm"
+            ? t("book.step.confirm")
+            : step === "pending"
+              ? t("book.step.pending")
+              : null;
 
   return (
     <section aria-labelledby="resource-title">
@@ -245,6 +277,13 @@ function BookResource({
                     balance: formatAmount(balance.data, currency.data, locale),
                     price: formatAmount(total, currency.data, locale),
                   })}
+                </p>
+              )}
+              {sponsorFee !== null && currency.data && (
+                <p className="hint" data-testid="gasless-note">
+                  {sponsorFee > 0n
+                    ? t("gasless.note", { fee: formatAmount(sponsorFee, currency.data, locale) })
+                    : t("gasless.free")}
                 </p>
               )}
               <button

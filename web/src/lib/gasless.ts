@@ -1,0 +1,117 @@
+// Gasless calls from the dApp (docs/gasless.md): a member whose wallet holds no ETH signs, and the
+// relayer's sponsor sends the transaction through the trusted forwarder and pays its gas. With ETH
+// in the wallet the app keeps the normal path (the member sends its own transactions).
+import { encodeFunctionData, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
+import { getBalance, readContract, signTypedData, waitForTransactionReceipt } from "viem/actions";
+import type { Config } from "wagmi";
+import { passepartoutForwarderAbi } from "../../../protocol/abis.ts";
+import { sameAddress } from "../../../protocol/address.ts";
+import { signForwardRequest, type SponsoredFunction, type TypedDataSigner } from "../../../protocol/gasless.ts";
+import type { Protocol } from "./protocol.ts";
+import type { Relayer } from "./relayer.ts";
+import { contractErrorUi, type UiError } from "./errors.ts";
+import { walletFor, type WriteCall } from "./wallet.ts";
+
+/** GET /api/sponsor, as server/sponsor answers it. */
+export type SponsorTerms = {
+  sponsor: Address;
+  forwarder: Address;
+  currency: Address | null;
+  fees: { book: string; cancel: string; lend: string };
+  maxCallGas: string;
+  available: boolean;
+  reason: "out_of_funds" | "budget_exhausted" | null;
+};
+
+/** A gasless path for a member: the sponsor's terms and the fee it asks for this kind of call. */
+export type Gasless = { terms: SponsorTerms; forwarder: Address };
+
+/** An error with the message the app shows (the booking and pass pages display `ui`). */
+function uiError(ui: UiError): Error & { ui: UiError } {
+  return Object.assign(new Error(ui.key), { ui });
+}
+
+/**
+ * The gasless path when the member needs it: its wallet holds no ETH, this network has a forwarder
+ * and the relayer a sponsor paid in `currency` (any currency when the call is free). Null means the
+ * normal path. A sponsor that cannot pay now is an error the member is told about.
+ */
+export async function gaslessFor(
+  p: Protocol,
+  relayer: Relayer,
+  member: Address,
+  currency: Address | null,
+): Promise<Gasless | null> {
+  const forwarder = p.config.deployments.contracts.PassepartoutForwarder?.address;
+  if (!forwarder) return null;
+  if ((await getBalance(p.client, { address: member })) !== 0n) return null;
+  let terms: SponsorTerms;
+  try {
+    terms = await relayer.get<SponsorTerms>("/api/sponsor");
+  } catch {
+    return null; // no sponsor on this relayer: the normal path says what is missing
+  }
+  if (!sameAddress(terms.forwarder, forwarder)) return null; // a sponsor for another deployment
+  if (currency !== null && (terms.currency === null || !sameAddress(terms.currency, currency))) return null;
+  if (!terms.available)
+    throw uiError({ key: terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds" });
+  return { terms, forwarder };
+}
+
+/** The sponsor's answer to a refused relay, mapped to the app's messages (the contract's error names). */
+function relayError(code: string, details: { errorName?: string } | undefined): Error {
+  if (code === "sponsor_out_of_funds") return uiError({ key: "err.sponsorOutOfFunds" });
+  if (code === "sponsor_budget_exhausted") return uiError({ key: "err.sponsorBusy" });
+  if (code === "rate_limited") return uiError({ key: "err.sponsorRateLimited" });
+  const name = details?.errorName;
+  if (code === "sponsor_refused" && name && /^[A-Z]/.test(name)) return uiError(contractErrorUi(name));
+  return uiError({ key: "err.sponsorRequest", vars: { name: name ?? code }, detail: name ?? code });
+}
+
+/**
+ * Signs `call` as a ForwardRequest, has the sponsor relay it and waits for the receipt. The calldata
+ * carries the fee cap the member signs (`maxFee` of bookSponsored / cancelSponsored).
+ */
+export async function relaySponsored(
+  p: Protocol,
+  wagmi: Config,
+  relayer: Relayer,
+  member: Address,
+  g: Gasless,
+  call: Extract<WriteCall, { functionName: SponsoredFunction }>,
+  onSent?: (hash: Hex) => void,
+): Promise<TransactionReceipt> {
+  // `call` is typed by the generated ABI where it is built (WriteCall); viem's generics cannot follow
+  // that union, so the ABI is widened here, as in wallet.ts.
+  const abi: Abi = p.contract.abi;
+  const data = encodeFunctionData({ abi, functionName: call.functionName, args: call.args });
+  const nonce = await readContract(p.client, {
+    address: g.forwarder,
+    abi: passepartoutForwarderAbi,
+    functionName: "nonces",
+    args: [member],
+  });
+  const wallet = await walletFor(p, wagmi);
+  const sign: TypedDataSigner = (typedData) => signTypedData(wallet, { account: member, ...typedData });
+  const request = await signForwardRequest(sign, {
+    chainId: p.chain.id,
+    forwarder: g.forwarder,
+    from: member,
+    to: p.address,
+    data,
+    nonce,
+    deadline: Math.floor(Date.now() / 1000) + 1800,
+    gas: BigInt(g.terms.maxCallGas),
+  });
+  let hash: Hex;
+  try {
+    ({ hash } = await relayer.post<{ hash: Hex }>("/api/sponsor/relay", { request }));
+  } catch (err) {
+    const e = err as { code?: string; details?: { errorName?: string } };
+    throw relayError(e.code ?? "unknown", e.details);
+  }
+  onSent?.(hash);
+  const receipt = await waitForTransactionReceipt(p.client, { hash, pollingInterval: 500 });
+  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  return receipt;
+}

@@ -804,7 +804,7 @@ async function measureDapp(
     await context.close();
     return { ms, shown };
   };
-  await once(1); // warms the browser's and the relayer's caches the way a second visitor finds them
+  await once(1); // a first visit warms the relayer and the origin; each visit has a fresh browser context
   const plain = await once(1);
   const slow = await once(4);
   o.log(

@@ -239,10 +239,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       log("compiling contracts…");
       await run([HARDHAT_CLI, "compile", ...(instrumented() ? ["--force"] : [])], path.join(runDir, "compile.log"));
     }
-    if (webBuildStale()) {
-      log("building the dApp…");
-      await run([VITE_CLI, "build", "web"], path.join(runDir, "build.log"));
-    }
+    await buildWebIfStale(path.join(runDir, "build.log"), log);
 
     log(`starting a fresh Hardhat node on 127.0.0.1:${nodePort}…`);
     const rpcUrl = `http://127.0.0.1:${nodePort}`;
@@ -306,19 +303,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     );
 
     log(`serving the dApp on ${webOrigin}…`);
-    const config = {
-      chainId: CHAIN_ID,
-      chainName: "Passepartout demo (Hardhat)",
-      rpcUrl: `${webOrigin}/rpc`,
-      relayerUrl: "",
-      deployments: dappDeployments(deployments),
-    };
-    const server = http.createServer((req, res) => serve(req, res, { config, relayerUrl, rpcUrl }));
-    servers.push(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(webPort, "127.0.0.1", () => resolve());
-    });
+    servers.push(await serveDappOrigin({ port: webPort, relayerUrl, rpcUrl, deployments }));
 
     const roles = new Map<number, string>([
       [0, "network admin and treasury"],
@@ -350,6 +335,41 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 }
 
 // --- the dApp's origin: static files, config.json, and proxies to the relayer and the node -----
+
+/** Builds web/dist when it is missing or older than its sources (the build's output goes to `logFile`). */
+export async function buildWebIfStale(logFile: string, log: (line: string) => void = () => {}): Promise<void> {
+  if (!webBuildStale()) return;
+  log("building the dApp…");
+  await run([VITE_CLI, "build", "web"], logFile);
+}
+
+/**
+ * Serves the dApp on 127.0.0.1:`port`: web/dist, its config.json (chain reads through this
+ * origin's /rpc), /api forwarded to `relayerUrl` and /rpc (gated) to `rpcUrl`. Used by the demo and
+ * bench/scale.ts.
+ */
+export async function serveDappOrigin(o: {
+  port: number;
+  relayerUrl: string;
+  rpcUrl: string;
+  deployments: Deployments;
+}): Promise<http.Server> {
+  const config = {
+    chainId: CHAIN_ID,
+    chainName: "Passepartout demo (Hardhat)",
+    rpcUrl: `http://127.0.0.1:${o.port}/rpc`,
+    relayerUrl: "",
+    deployments: dappDeployments(o.deployments),
+  };
+  const server = http.createServer((req, res) =>
+    serve(req, res, { config, relayerUrl: o.relayerUrl, rpcUrl: o.rpcUrl }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, "127.0.0.1", () => resolve());
+  });
+  return server;
+}
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

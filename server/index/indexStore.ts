@@ -272,9 +272,26 @@ export function encodeValue(v: unknown): string {
 }
 
 export function decodeValue<T>(s: string): T {
-  return JSON.parse(s, (_k, x: unknown) =>
-    x !== null && typeof x === "object" && typeof (x as { $n?: unknown }).$n === "string"
-      ? BigInt((x as { $n: string }).$n)
-      : x,
-  ) as T;
+  // One walk after a plain JSON.parse: a reviver costs a call per value, 3.5× slower on the index's
+  // rows, and a warm restart decodes every row of the file (bench/scale.ts, warm restart).
+  return reviveBigInts(JSON.parse(s)) as T;
+}
+
+/** Replaces every `{ $n: "<digits>" }` (encodeValue's bigint) by its bigint, in place. */
+function reviveBigInts(x: unknown): unknown {
+  if (x === null || typeof x !== "object") return x;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) x[i] = reviveBigInts(x[i]);
+    return x;
+  }
+  const o = x as Record<string, unknown>;
+  if (typeof o.$n === "string") return BigInt(o.$n);
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== null && typeof v === "object") {
+      const revived = reviveBigInts(v);
+      if (revived !== v) o[k] = revived;
+    }
+  }
+  return o;
 }

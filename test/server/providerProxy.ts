@@ -18,6 +18,8 @@ export type ProviderBehaviour = {
   capAt?: number;
   /** Share of faultable calls answered 429, 500, 502, 503 or a truncated body (seeded). */
   failRate?: number;
+  /** The faults `failRate` draws from (default: all five; e.g. ["429"] for a rate-limiting provider). */
+  faults?: readonly ProxyFault[];
   /** At most this many faults in a row (so a client's retries can always get through). */
   maxConsecutiveFaults?: number;
   /** Add a foreign log (a DoorSet of door 4242 from `foreignAddress`) to every k-th eth_getLogs answer. */
@@ -26,6 +28,9 @@ export type ProviderBehaviour = {
   /** Answer eth_getLogs this much later (a slow provider: a sync that lasts long enough to be killed). */
   getLogsDelayMs?: number;
 };
+
+export type ProxyFault = "429" | "500" | "502" | "503" | "truncate";
+const ALL_FAULTS: readonly ProxyFault[] = ["429", "500", "502", "503", "truncate"];
 
 export type ProxyOutcome = "ok" | "rangeRefused" | "tooMany" | "capped" | "http429" | "http5xx" | "truncated";
 export type ProxyCall = {
@@ -129,9 +134,10 @@ export async function startProviderProxy(
     calls.push(call);
     // Faults hit the sync's calls: logs and blocks by number (not the head, not the start-up checks).
     const faultable = method === "eth_getLogs" || (method === "eth_getBlockByNumber" && params[0] !== "latest");
-    let fault: "429" | "500" | "502" | "503" | "truncate" | null = null;
+    let fault: ProxyFault | null = null;
     if (faultable && b.failRate && consecutive < (b.maxConsecutiveFaults ?? 3) && random() < b.failRate) {
-      fault = (["429", "500", "502", "503", "truncate"] as const)[Math.floor(random() * 5)];
+      const kinds = b.faults ?? ALL_FAULTS;
+      fault = kinds[Math.floor(random() * kinds.length)];
       consecutive++;
     } else if (faultable) consecutive = 0;
     if (fault === "429") {

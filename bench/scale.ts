@@ -249,6 +249,7 @@ async function main(): Promise<void> {
       graceSeconds: 900,
       policyId: 0,
       transferable: true,
+      followsOpeningHours: false,
     });
     const created = parseEventLogs({
       abi: passepartoutAbi,

@@ -90,12 +90,14 @@ async function deployFixture() {
   const renderer = await ethers.deployContract("PassRenderer");
   const module = await ethers.deployContract("OpeningHours");
   const registry = await ethers.deployContract("VenueRegistry", [await module.getAddress()]);
+  const forwarder = await ethers.deployContract("PassepartoutForwarder");
   const core = await ethers.deployContract("Passepartout", [
     admin.address,
     admin.address,
     300,
     await renderer.getAddress(),
     await registry.getAddress(),
+    await forwarder.getAddress(),
   ]);
   const pp = await ethers.getContractAt("IPassepartout", await core.getAddress());
   await pp.connect(operator).createVenue("Le Lab", "ipfs://le-lab", [operator.address], [10_000]);

@@ -8,6 +8,7 @@ import {
   type ContractErrorName,
 } from "viem";
 import type { testCadAbi } from "../../../protocol/abis.ts";
+import { ReadApiError } from "./readApi.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 
 import type { TextKey } from "../i18n/messages.ts";
@@ -62,7 +63,9 @@ export function contractErrorName(err: unknown): string | null {
 }
 
 /** The contract says the venue or resource read does not exist (a stale or mistyped link). */
+/** A venue or resource that does not exist: the read model's 404, or the contract's own error. */
 export function isNotFound(err: unknown): boolean {
+  if (err instanceof ReadApiError) return err.status === 404;
   const name = contractErrorName(err);
   return name === "VenueNotFound" || name === "ResourceNotFound";
 }
@@ -73,6 +76,11 @@ export function contractErrorUi(name: string): UiError {
 }
 
 export function toUiError(err: unknown): UiError {
+  if (err instanceof ReadApiError) {
+    if (err.status === 401) return { key: "receipts.err.unauthorized" };
+    if (err.status === 0) return { key: "receipts.err.unreachable" };
+    return { key: "err.generic", vars: { message: err.message }, detail: err.code };
+  }
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof UserRejectedRequestError) || /user rejected|denied/i.test(err.message)) {
       return { key: "err.rejected" };

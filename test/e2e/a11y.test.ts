@@ -174,7 +174,7 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     });
     assert.deepEqual(
       facts.swatches.map((s) => s.label),
-      ["Free", "Partly booked", "Full", "Past", "Not yet bookable", "Selected"],
+      ["Free", "Partly booked", "Full", "Closed", "Past", "Not yet bookable", "Selected"],
     );
     assert.equal(
       new Set(facts.swatches.map((s) => s.look)).size,

@@ -113,5 +113,6 @@ export async function relaySponsored(
   onSent?.(hash);
   const receipt = await waitForTransactionReceipt(p.client, { hash, pollingInterval: 500 });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  p.api.noteMined(receipt.blockNumber); // read-your-writes, as lib/wallet.ts does
   return receipt;
 }

@@ -112,8 +112,10 @@ async function main(): Promise<void> {
     const passes = m.take();
 
     const head = async (p: string, enc: string) => {
+      // The body's length as sent (fetch would hand back the decompressed bytes).
       const res = await fetch(new URL(p, demo.url), { headers: { "accept-encoding": enc } });
-      return { bytes: (await res.arrayBuffer()).byteLength, encoding: res.headers.get("content-encoding") };
+      await res.arrayBuffer();
+      return { bytes: Number(res.headers.get("content-length")), encoding: res.headers.get("content-encoding") };
     };
     const html = await (await fetch(demo.url)).text();
     const scripts = [...html.matchAll(/src="\.?(\/assets\/[^"]+\.js)"/g)].map((x) => x[1]);

@@ -1,11 +1,15 @@
 // End to end, gasless: a fresh account that holds only TestCAD (0 ETH) books through the dApp in
 // real chromium, opens the door, books again and cancels; the relayer's sponsor sends every
-// transaction, the wallet never sends one, and the account's ETH balance stays exactly 0.
+// transaction, the wallet never sends one, and the account's ETH balance stays exactly 0; the
+// receipt and the credit note download as PDFs that read back with the right totals.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import type { Locator } from "playwright-core";
 import { createWalletClient, defineChain, http, type Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { testCadAbi } from "../../protocol/abis.ts";
+import { pdfText } from "../server/pdfText.ts";
 import {
   chainReader,
   demoAccount,
@@ -22,6 +26,19 @@ const HOUR = 3600;
 
 let stack: Stack;
 let member: MemberPage;
+
+/** Clicks the document's PDF button and reads the downloaded file back as text lines. */
+async function downloadPdf(doc: Locator, button: string): Promise<string[]> {
+  await doc.waitFor();
+  const [download] = await Promise.all([
+    member.page.waitForEvent("download"),
+    doc.getByRole("button", { name: button }).click(),
+  ]);
+  const file = await download.path();
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(0, 5).toString(), "%PDF-");
+  return (await pdfText(bytes)).lines;
+}
 
 /** Mints `amount` TestCAD to `to` from a funded demo account (the faucet anyone may call). */
 async function mintCad(to: Address, amount: bigint) {
@@ -106,6 +123,15 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
 
     assert.ok(!member.wallet.requests.includes("eth_sendTransaction"), "the wallet sent no transaction");
     assert.equal(await chain.ethBalance(member.address), 0n, "its ETH balance is exactly 0");
+
+    // Its receipt, downloaded as the PDF a member gets, reads back with the booking's lines.
+    const receipt = member.page.locator("section.receipts li[data-document-id]", { hasText: /^Receipt / });
+    const lines = await downloadPdf(receipt.first(), "PDF in English");
+    for (const line of [/^Receipt \S+-R-\d+$/, /^Amount before tax \| 5\.00 /, /^GST \| 0\.25 /, /^Total \| 5\.75 /])
+      assert.ok(
+        lines.some((l) => line.test(l)),
+        `${line} in the receipt:\n${lines.join("\n")}`,
+      );
   });
 
   test("it books a later hour and cancels it gaslessly: refunded in full less the sponsor's fee", async () => {
@@ -127,6 +153,16 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
 
     assert.ok(!member.wallet.requests.includes("eth_sendTransaction"), "the wallet sent no transaction");
     assert.equal(await chain.ethBalance(member.address), 0n, "its ETH balance is still exactly 0");
+
+    // The refund has its credit note, in French here.
+    await member.page.reload();
+    const note = member.page.locator("section.receipts li[data-document-id]", { hasText: /^Credit note / });
+    const lines = await downloadPdf(note.first(), "PDF in French");
+    for (const line of [/^Note de crédit \S+-CN-\d+$/, /^Total remboursé \| 5,75 /])
+      assert.ok(
+        lines.some((l) => line.test(l)),
+        `${line} in the credit note:\n${lines.join("\n")}`,
+      );
     assert.deepEqual(member.consoleErrors, [], "console errors");
   });
 });

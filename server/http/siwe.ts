@@ -10,7 +10,11 @@
 // nothing; across N relayers a captured signed message could at most be replayed once per other
 // relayer, and only before the nonce expires (SIWE_NONCE_TTL_S).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { SiweMessage, SiweErrorType, type SiweResponse } from "siwe";
+import type { SiweMessage, SiweResponse } from "siwe";
+
+/** The `siwe` package (and the ethers it brings), loaded with the first sign-in, not at start. */
+let siwePackage: Promise<typeof import("siwe")> | null = null;
+const loadSiwe = () => (siwePackage ??= import("siwe"));
 import { hashMessage } from "viem";
 import type { ChainReader } from "../index/chain.ts";
 import { hexToBuf, recoverSigner, sameAddress, type Hex } from "../door/doorCrypto.ts";
@@ -100,14 +104,15 @@ const seconds = (iso: string): number => Math.floor(new Date(iso).getTime() / 10
 /** Line 2 of an EIP-4361 message: the claimed address (read before the full parse, to screen junk cheaply). */
 const CLAIMED_ADDRESS = /^[^\n]{1,512} wants you to sign in with your Ethereum account:\n(0x[0-9a-fA-F]{40})\n/;
 
-const SIWE_FAILURES: Partial<Record<string, string>> = {
-  [SiweErrorType.DOMAIN_MISMATCH]: "wrong domain",
-  [SiweErrorType.SCHEME_MISMATCH]: "wrong scheme",
-  [SiweErrorType.NONCE_MISMATCH]: "wrong nonce",
-  [SiweErrorType.EXPIRED_MESSAGE]: "message expired",
-  [SiweErrorType.NOT_YET_VALID_MESSAGE]: "message not yet valid",
-  [SiweErrorType.INVALID_SIGNATURE]: "bad signature",
-};
+/** What each `siwe` failure means for the member (from the loaded package's error types). */
+const siweFailures = (t: (typeof import("siwe"))["SiweErrorType"]): Partial<Record<string, string>> => ({
+  [t.DOMAIN_MISMATCH]: "wrong domain",
+  [t.SCHEME_MISMATCH]: "wrong scheme",
+  [t.NONCE_MISMATCH]: "wrong nonce",
+  [t.EXPIRED_MESSAGE]: "message expired",
+  [t.NOT_YET_VALID_MESSAGE]: "message not yet valid",
+  [t.INVALID_SIGNATURE]: "bad signature",
+});
 
 /**
  * Verifies a SIWE message and signature for `requester` (the client IP's rate-limit key); returns
@@ -131,6 +136,7 @@ export async function verifySiwe(
   const byEoa = recovered !== null && sameAddress(recovered, claimed);
   if (!byEoa && !(await chainRead(() => reader.hasCode(claimed)))) fail("bad signature");
 
+  const { SiweMessage, SiweErrorType } = await loadSiwe();
   let m: SiweMessage;
   try {
     m = new SiweMessage(message);
@@ -184,7 +190,7 @@ export async function verifySiwe(
     },
   );
   if (chainError) throw new RelayerError("chain_unavailable", "cannot check a contract wallet signature now");
-  if (!res.success) fail(SIWE_FAILURES[res.error?.type ?? ""] ?? "bad signature");
+  if (!res.success) fail(siweFailures(SiweErrorType)[res.error?.type ?? ""] ?? "bad signature");
 
   const used = nonces.consume(m.nonce, requester);
   if (used === "requester_full")

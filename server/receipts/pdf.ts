@@ -1,7 +1,6 @@
 // A receipt or credit note as a PDF, laid out with pdfkit. The fonts are DejaVu Sans from the
 // `dejavu-fonts-ttf` package, embedded (subset) in the file: every accent of French renders in any
 // viewer and text extraction reads it back; nothing is fetched at run time.
-import PDFDocument from "pdfkit";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BillingDocument } from "./derive.ts";
@@ -10,8 +9,15 @@ import { localAmount, type CurrencyInfo } from "./money.ts";
 import { localDateAndTime } from "./localTime.ts";
 
 const font = (file: string) => readFileSync(fileURLToPath(import.meta.resolve(`dejavu-fonts-ttf/ttf/${file}`)));
-const REGULAR = font("DejaVuSans.ttf");
-const BOLD = font("DejaVuSans-Bold.ttf");
+
+/** pdfkit and the fonts, loaded with the first PDF: a relayer that serves none starts without them. */
+let toolkit: Promise<{ PDFDocument: typeof import("pdfkit"); regular: Buffer; bold: Buffer }> | null = null;
+const loadToolkit = () =>
+  (toolkit ??= import("pdfkit").then((m) => ({
+    PDFDocument: m.default,
+    regular: font("DejaVuSans.ttf"),
+    bold: font("DejaVuSans-Bold.ttf"),
+  })));
 
 export type PdfInput = {
   doc: BillingDocument;
@@ -70,7 +76,8 @@ export function documentLines({ doc, lang, currency, timeZone }: Omit<PdfInput, 
 }
 
 /** The PDF's bytes. */
-export function renderPdf(input: PdfInput): Promise<Buffer> {
+export async function renderPdf(input: PdfInput): Promise<Buffer> {
+  const { PDFDocument, regular, bold } = await loadToolkit();
   const lines = documentLines(input);
   const pdf = new PDFDocument({
     size: "LETTER",
@@ -84,8 +91,8 @@ export function renderPdf(input: PdfInput): Promise<Buffer> {
     pdf.on("end", () => resolve(Buffer.concat(chunks)));
     pdf.on("error", reject);
   });
-  pdf.registerFont("regular", REGULAR);
-  pdf.registerFont("bold", BOLD);
+  pdf.registerFont("regular", regular);
+  pdf.registerFont("bold", bold);
   pdf.font("bold").fontSize(18).text(lines.title);
   pdf.moveDown(0.5);
   pdf.font("regular").fontSize(10);

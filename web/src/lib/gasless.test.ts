@@ -19,9 +19,11 @@ const FORWARDER = "0x00000000000000000000000000000000000000f0";
 const CAD = "0x00000000000000000000000000000000000000ca";
 const MEMBER = "0x00000000000000000000000000000000000000aa";
 
+const noteMined = vi.fn();
 const protocol = {
   config: { deployments: { contracts: { PassepartoutForwarder: { address: FORWARDER } } } },
   client: {},
+  api: { noteMined },
   chain: { id: 31337 },
   address: "0x0000000000000000000000000000000000000001",
   contract: { address: "0x0000000000000000000000000000000000000001", abi: passepartoutAbi },
@@ -47,7 +49,7 @@ beforeEach(() => {
   vi.mocked(getBalance).mockResolvedValue(0n);
   vi.mocked(readContract).mockResolvedValue(0n);
   vi.mocked(signTypedData).mockResolvedValue(`0x${"11".repeat(65)}`);
-  vi.mocked(waitForTransactionReceipt).mockResolvedValue({ status: "success", logs: [] } as never);
+  vi.mocked(waitForTransactionReceipt).mockResolvedValue({ status: "success", logs: [], blockNumber: 42n } as never);
 });
 
 describe("gaslessFor", () => {
@@ -87,6 +89,8 @@ describe("relaySponsored", () => {
     expect(typed.domain.verifyingContract).toBe(FORWARDER);
     const [path, body] = posted.mock.calls[0] as unknown as [string, { request: { from: string } }];
     expect([path, body.request.from]).toEqual(["/api/sponsor/relay", MEMBER]);
+    // The next reads of the read model wait for the block the sponsored transaction landed in.
+    expect(noteMined).toHaveBeenCalledWith(42n);
   });
 
   it("shows the contract's own error when the sponsor refuses a call that would revert", async () => {

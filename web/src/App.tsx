@@ -3,31 +3,27 @@ import { useRoute, href, routeId } from "./lib/route.ts";
 import { useI18n } from "./i18n/translate.ts";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 import { VenueList } from "./pages/VenueList.tsx";
+import { VenuePage } from "./pages/VenuePage.tsx";
+import { ResourcePage } from "./pages/ResourcePage.tsx";
+import { MyPasses } from "./pages/MyPasses.tsx";
+// The operator's pages (dashboard, venue editor, revenue chart) load only when opened.
+const OperatorPage = lazy(() => import("./pages/OperatorPage.tsx").then((m) => ({ default: m.OperatorPage })));
 import { NotFound } from "./pages/NotFound.tsx";
 
-// The landing page (the venue list) is in the first script; every other page loads when opened.
-const VenuePage = lazy(() => import("./pages/VenuePage.tsx").then((m) => ({ default: m.VenuePage })));
-const ResourcePage = lazy(() => import("./pages/ResourcePage.tsx").then((m) => ({ default: m.ResourcePage })));
-const MyPasses = lazy(() => import("./pages/MyPasses.tsx").then((m) => ({ default: m.MyPasses })));
-const OperatorPage = lazy(() => import("./pages/OperatorPage.tsx").then((m) => ({ default: m.OperatorPage })));
-
 function Page({ page, id }: { page: string; id: string | undefined }) {
+  const { t } = useI18n();
   const n = routeId(id);
   if (page === "venues") return <VenueList />;
   if (page === "passes") return <MyPasses />;
-  if (page === "operator") return <OperatorPage />;
+  if (page === "operator")
+    return (
+      <Suspense fallback={<p>{t("app.loading")}</p>}>
+        <OperatorPage />
+      </Suspense>
+    );
   if (page === "venue") return n === null ? <NotFound what="venue" /> : <VenuePage key={n} venueId={n} />;
   if (page === "resource") return n === null ? <NotFound what="resource" /> : <ResourcePage key={n} resourceId={n} />;
   return <NotFound what="page" />;
-}
-
-function LazyPage(props: { page: string; id: string | undefined }) {
-  const { t } = useI18n();
-  return (
-    <Suspense fallback={<p>{t("app.loading")}</p>}>
-      <Page {...props} />
-    </Suspense>
-  );
 }
 
 export function App() {
@@ -82,7 +78,7 @@ export function App() {
         <WalletPanel />
       </header>
       <main id="main" tabIndex={-1} className="container">
-        <LazyPage page={current} id={id} />
+        <Page page={current} id={id} />
       </main>
     </>
   );

@@ -78,25 +78,19 @@ export type IndexedPass = {
   block: number;
 };
 /** A cancelled booking: its Booked terms and its Cancelled refund (the pass itself is burned). */
-export type IndexedCancellation = {
-  id: bigint;
+export type IndexedCancellation = Pick<IndexedPass, BookedTerms> & {
   /** The holder when it was cancelled, who got the refund. */
   refundTo: Hex;
   byOperator: boolean;
-  resourceId: number;
-  unit: number;
-  start: number;
-  end: number;
-  currency: Hex;
-  amount: bigint;
-  gst: bigint;
-  qst: bigint;
   refund: bigint;
   retained: bigint;
   gstRefund: bigint;
   qstRefund: bigint;
+  /** Block of the cancellation. */
   block: number;
 };
+/** What a cancellation keeps of its pass. */
+type BookedTerms = "id" | "resourceId" | "unit" | "start" | "end" | "currency" | "amount" | "gst" | "qst";
 export type IndexedPolicy = { id: number; tiers: { secondsBeforeStart: number; refundBps: number }[] };
 export type IndexedSplit = { id: number; venueId: number; payees: Hex[]; sharesBps: number[] };
 export type IndexedCurrency = { address: Hex; allowed: boolean };
@@ -930,18 +924,19 @@ export class ChainIndex {
           const venueId = this.resources.get(p.resourceId)?.venueId;
           if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund, retained: a.retained });
           this.passes.delete(p.id);
+          const { id, resourceId, unit, start, end, currency, amount, gst, qst } = p;
           this.cancellations.set(p.id, {
-            id: p.id,
+            id,
+            resourceId,
+            unit,
+            start,
+            end,
+            currency,
+            amount,
+            gst,
+            qst,
             refundTo: lower(a.refundTo),
             byOperator: a.byOperator,
-            resourceId: p.resourceId,
-            unit: p.unit,
-            start: p.start,
-            end: p.end,
-            currency: p.currency,
-            amount: p.amount,
-            gst: p.gst,
-            qst: p.qst,
             refund: a.refund,
             retained: a.retained,
             gstRefund: a.gstRefund,

@@ -35,6 +35,8 @@ export type RelayerOptions = {
   /** Waits between sync RPC retries and their jitter (tests make them instant and seeded). */
   sleep?: Backoff["sleep"];
   random?: Backoff["random"];
+  /** Called once the port is open, before the index is restored and caught up. */
+  onListening?: (url: string) => void;
 };
 
 export type RunningRelayer = {
@@ -143,35 +145,10 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     },
   });
   const metrics = createMetrics(index, opts.defaultMetrics ?? true);
-  // Initial catch-up before serving (fail closed: no decision before the index reached the head).
-  // Every sync step is committed, so a failed poll is resumed from its checkpoint by the next.
-  const sleep = opts.sleep ?? realSleep;
-  const random = opts.random ?? Math.random;
-  try {
-    const restoreStart = performance.now();
-    await index.restore();
-    const restoredTip = index.tip;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await index.poll();
-        break;
-      } catch (err) {
-        if (attempt >= config.indexRpcRetries) throw err;
-        logger.warn({ err: (err as Error).message, tip: index.tip }, "index catch-up interrupted: resuming");
-        await sleep(Math.floor(random() * Math.min(30_000, config.indexRpcBackoffMs * 2 ** attempt)));
-      }
-    }
-    logger.info(
-      { restoredTip, tip: index.tip, seconds: Math.round(performance.now() - restoreStart) / 1000 },
-      "index ready",
-    );
-  } catch (err) {
+  const audit = await openAudit(config.auditDb).catch((err: unknown) => {
     store.close();
     throw err;
-  }
-  index.start(config.indexPollMs);
-
-  const audit = await openAudit(config.auditDb);
+  });
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
   const retention = setInterval(
@@ -209,35 +186,77 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     }),
     sessions: new SessionCodec(config.sessionSecret),
   };
+  // The port opens before the index is restored and caught up: meanwhile doors are answered from
+  // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
   const server: Server = createServer(createRequestListener(ctx));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => {
-      server.off("error", reject);
-      resolve();
+  const closeAll = async () => {
+    index.stop();
+    clearInterval(retention);
+    clearInterval(pruneChallenges);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await audit.close();
+    await index.idle(); // let a running poll commit, then close the file
+    try {
+      index.saveSnapshot(); // the next start loads the projection at once
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "index snapshot not written: the next start reads the rows");
+    }
+    challenges.flush();
+    store.close();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info(
-    { url, chainId: config.chainId, contract, relayer: config.relayerAddress, tip: index.tip },
-    "relayer listening",
+    { url, chainId: config.chainId, contract, relayer: config.relayerAddress },
+    "relayer listening (index not ready yet: doors answered from the contract)",
   );
+  opts.onListening?.(url);
+
+  // Catch-up; every sync step is committed, so a failed poll is resumed from its checkpoint by
+  // the next.
+  const sleep = opts.sleep ?? realSleep;
+  const random = opts.random ?? Math.random;
+  try {
+    const restoreStart = performance.now();
+    await index.restore();
+    const restoredTip = index.tip;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await index.poll();
+        break;
+      } catch (err) {
+        if (attempt >= config.indexRpcRetries) throw err;
+        logger.warn({ err: (err as Error).message, tip: index.tip }, "index catch-up interrupted: resuming");
+        await sleep(Math.floor(random() * Math.min(30_000, config.indexRpcBackoffMs * 2 ** attempt)));
+      }
+    }
+    logger.info(
+      { restoredTip, tip: index.tip, seconds: Math.round(performance.now() - restoreStart) / 1000 },
+      "index ready",
+    );
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  index.start(config.indexPollMs);
   return {
     url,
     port,
     ctx,
-    async close() {
-      index.stop();
-      clearInterval(retention);
-      clearInterval(pruneChallenges);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await audit.close();
-      await index.idle(); // let a running poll commit, then close the file
-      challenges.flush();
-      store.close();
-    },
+    close: closeAll,
   };
 }

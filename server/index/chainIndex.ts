@@ -17,8 +17,10 @@
 //
 // Decisions ask for freshness with `ensureFresh(maxAgeMs)`: the answer comes from a poll that
 // started at most `maxAgeMs` before the request (0 = a poll that started after the request
-// arrived; concurrent requests share one poll). When that is impossible the caller falls back to a
-// direct contract read, then fails closed.
+// arrived; concurrent requests share one poll). When that is impossible, or while the index is
+// catching up (a cold sync: the relayer already listens), the caller falls back to a direct
+// contract read, then fails closed.
+import { deserialize, serialize } from "node:v8";
 import { decodeEventLog, type Log, type PublicClient } from "viem";
 import { passepartoutAbi } from "../../protocol/abis.ts";
 import type { Hex } from "../../protocol/types.ts";
@@ -390,12 +392,20 @@ export class ChainIndex {
   /** Wall-clock ms when the last successful poll started (its view is at least that fresh). */
   lastOkStartedAt = 0;
   lastOkAt = 0;
+  /**
+   * True from construction until a poll reaches the head, and again while a poll has more than
+   * `progressBlocks` blocks to apply (a cold sync, a long outage). Meanwhile `ensureFresh` answers
+   * false at once: decisions read the contract directly instead of waiting for the sync.
+   */
+  catchingUp = true;
   reorgs = 0;
   /** Polls started (one serves every decision waiting for it). */
   polls = 0;
   /** Logs that could not be applied (unexpected event shape); logged as errors. */
   applyErrors = 0;
   private inflight: { startedAt: number; promise: Promise<void> } | null = null;
+  /** Set once `restore()` loaded the file (a snapshot of an unrestored index would be empty). */
+  private restored = false;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -483,6 +493,7 @@ export class ChainIndex {
    * the head; false when the chain cannot be read or the index is still catching up.
    */
   async ensureFresh(maxAgeMs: number): Promise<boolean> {
+    if (this.catchingUp) return false;
     const arrived = Date.now();
     if (this.synced() && arrived - this.lastOkStartedAt <= maxAgeMs && this.lastOkStartedAt > 0) return true;
     try {
@@ -536,6 +547,7 @@ export class ChainIndex {
       if (!ours || onChain !== ours) await this.rollBack(headNumber);
     }
     const progress = this.tip + this.progressBlocks < headNumber ? new ProgressMeter(this.tip, headNumber) : null;
+    if (progress) this.catchingUp = true;
     let lastReport = Date.now();
     while (this.tip < headNumber) {
       const from = this.tip + 1;
@@ -568,6 +580,7 @@ export class ChainIndex {
 
   private markOk(startedAt: number, head: number): void {
     this.head = head;
+    this.catchingUp = false;
     this.lastOkStartedAt = Math.max(this.lastOkStartedAt, startedAt);
     this.lastOkAt = Date.now();
   }
@@ -641,6 +654,7 @@ export class ChainIndex {
       }
     }
     if (!store.anchorHash()) store.setAnchorHash(anchor);
+    this.restored = true;
   }
 
   private load(store: IndexStore): void {
@@ -652,7 +666,8 @@ export class ChainIndex {
       if (!m) throw new IndexFileError(`unknown map ${name}`);
       return m;
     };
-    for (const r of store.state()) mapOf(r.map).map.set(decodeValue(r.key), decodeValue(r.value));
+    if (!this.loadSnapshot(store.snapshot(cp), mapOf))
+      for (const r of store.state()) mapOf(r.map).map.set(decodeValue(r.key), decodeValue(r.value));
     for (const [n, h] of store.blocks()) this.hashes.set(n, h);
     for (const u of store.undo()) {
       let j = this.journals.get(u.block);
@@ -667,6 +682,36 @@ export class ChainIndex {
     if (this.hashes.get(cp.tip) !== cp.tipHash) throw new IndexFileError(`checkpoint ${cp.tip} has no journal entry`);
     this.tip = cp.tip;
     for (const m of this.maps) m.dirty.clear();
+  }
+
+  /** Fills the maps from a clean stop's snapshot; false (maps left empty) when there is none or it is unusable. */
+  private loadSnapshot(body: Uint8Array | null, mapOf: (name: string) => JournaledMap<unknown, unknown>): boolean {
+    if (!body) return false;
+    try {
+      const entries = deserialize(body) as unknown;
+      if (!Array.isArray(entries)) throw new IndexFileError("snapshot is not a list of maps");
+      for (const e of entries as unknown[]) {
+        if (!Array.isArray(e) || typeof e[0] !== "string" || !(e[1] instanceof Map))
+          throw new IndexFileError("snapshot entry is not [name, Map]");
+        const target = mapOf(e[0]).map;
+        for (const [k, v] of e[1] as Map<unknown, unknown>) target.set(k, v);
+      }
+      return true;
+    } catch {
+      for (const m of this.maps) m.map.clear(); // the rows are the truth: read them instead
+      return false;
+    }
+  }
+
+  /**
+   * At a clean stop (no poll running): stores the whole projection in one blob, so the next start
+   * loads it at once instead of decoding every row (server/index/indexStore.ts, `snapshot`).
+   */
+  saveSnapshot(): void {
+    const tipHash = this.hashes.get(this.tip);
+    if (!this.store || !this.restored || this.inflight || !tipHash) return;
+    this.commit(); // nothing should be pending; if it were, the rows must have it before the snapshot
+    this.store.writeSnapshot({ tip: this.tip, tipHash }, serialize(this.maps.map((m) => [m.name, m.map])));
   }
 
   /** Writes what changed since the last commit, with the checkpoint, in one transaction. */

@@ -9,7 +9,12 @@
 // - `undo`: per block within the reorg depth, the previous value of every entry that block changed.
 //   With `blocks`, this is exactly the in-memory journal, so a reorg that happened while the relayer
 //   was down is rolled back at start as a live one would be (deeper than the journal: rebuild);
-// - `used_challenges`: unlock challenges granted, until they expire (a replay after kill -9 is refused).
+// - `used_challenges`: unlock challenges granted, until they expire (a replay after kill -9 is refused);
+// - `snapshot`: at most one row, written by a clean stop: the whole projection serialized in one
+//   blob (v8 structured serialization) with the checkpoint it was taken at. A start loads it
+//   instead of decoding every `state` row (100,000 passes: ≈ 0.6 s instead of 1.3 s) when its
+//   checkpoint is still the file's. Every commit deletes it, so it can never describe a state
+//   older than the rows; the rows stay the truth (a kill -9 leaves no snapshot: rows are read).
 //
 // Everything one sync step applied (a page of logs, a rollback) is written in one transaction
 // together with the checkpoint, so the file always holds a state the index had at some block.
@@ -67,6 +72,7 @@ export class IndexStore {
     pruneUndo: StatementSync;
     addChallenge: StatementSync;
     pruneChallenges: StatementSync;
+    dropSnapshot: StatementSync;
   };
   /** Why the file was rebuilt at open (null when it was used as found or is new). */
   rebuiltBecause: string | null = null;
@@ -102,6 +108,7 @@ export class IndexStore {
         CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS undo (block INTEGER NOT NULL, seq INTEGER NOT NULL, map TEXT NOT NULL, key TEXT NOT NULL, old TEXT, PRIMARY KEY (block, seq)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS used_challenges (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS snapshot (tip INTEGER NOT NULL, tip_hash TEXT NOT NULL, body BLOB NOT NULL);
       `);
     } catch (err) {
       db.close();
@@ -124,6 +131,7 @@ export class IndexStore {
         "INSERT INTO used_challenges (id, until) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET until = MAX(until, excluded.until)",
       ),
       pruneChallenges: db.prepare("DELETE FROM used_challenges WHERE until < ?"),
+      dropSnapshot: db.prepare("DELETE FROM snapshot"),
     };
     const format = this.meta("format");
     if (format === null) {
@@ -216,6 +224,7 @@ export class IndexStore {
   /** Writes one sync step and its checkpoint atomically. */
   commit(b: IndexBatch): void {
     this.transaction(() => {
+      this.stmt.dropSnapshot.run(); // the rows move on: a snapshot would describe an older state
       for (const r of b.upserts) this.stmt.upsert.run(r.map, r.key, r.value);
       for (const r of b.deletes) this.stmt.delete.run(r.map, r.key);
       this.stmt.clearBlocks.run();
@@ -229,11 +238,26 @@ export class IndexStore {
     });
   }
 
+  /** Stores the serialized projection taken at `cp` (a clean stop), replacing any earlier one. */
+  writeSnapshot(cp: Checkpoint, body: Uint8Array): void {
+    this.transaction(() => {
+      this.stmt.dropSnapshot.run();
+      this.db.prepare("INSERT INTO snapshot (tip, tip_hash, body) VALUES (?, ?, ?)").run(cp.tip, cp.tipHash, body);
+    });
+  }
+
+  /** The snapshot taken at `cp`, if the file holds one (any other is stale and ignored). */
+  snapshot(cp: Checkpoint): Uint8Array | null {
+    const row = this.db.prepare("SELECT tip, tip_hash, body FROM snapshot").get() as
+      { tip: number; tip_hash: string; body: Uint8Array } | undefined;
+    return row && Number(row.tip) === cp.tip && row.tip_hash === cp.tipHash ? row.body : null;
+  }
+
   /** Forgets the whole projection (a reorg deeper than the journal); used challenges stay. */
   clearState(): void {
     this.transaction(() => {
       this.db.exec(
-        "DELETE FROM state; DELETE FROM blocks; DELETE FROM undo; DELETE FROM meta WHERE key IN ('tip', 'tipHash')",
+        "DELETE FROM state; DELETE FROM blocks; DELETE FROM undo; DELETE FROM snapshot; DELETE FROM meta WHERE key IN ('tip', 'tipHash')",
       );
     });
   }

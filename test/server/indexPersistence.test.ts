@@ -178,6 +178,48 @@ describe("the index file", () => {
     await assertIndexEqualsChain(seeded.p, resumed.ctx.index);
   });
 
+  it("loads a clean stop's snapshot; without a usable one (damaged, or older than the rows) it reads the rows", async () => {
+    const identity = { chainId: 31337, contract: seeded.p.address, deployBlock: chain.deployments.deployBlock };
+    const env = (indexDb: string) => indexedRelayerEnv(chain.rpcUrl, { INDEX_DB: indexDb });
+    const withFile = <T>(indexDb: string, f: (db: DatabaseSync, store: IndexStore) => T): T => {
+      const store = new IndexStore(indexDb, identity, () => assert.fail("rebuilt"));
+      try {
+        return f(new DatabaseSync(indexDb), store);
+      } finally {
+        store.close();
+      }
+    };
+    const snapshotOf = (indexDb: string) => withFile(indexDb, (_db, store) => store.snapshot(store.checkpoint()!));
+
+    // A clean stop writes one; the next start uses it: with the pass rows deleted behind the
+    // relayer's back, the index still holds every pass.
+    const used = tempFile("index.sqlite");
+    await (await startIndexedRelayer(chain, env(used))).close();
+    assert.ok(snapshotOf(used), "a snapshot after a clean stop");
+    withFile(used, (db) => db.exec("DELETE FROM state WHERE map = 'passes'"));
+    const fromSnapshot = await startIndexedRelayer(chain, env(used));
+    relayers.push(fromSnapshot);
+    await assertIndexEqualsChain(seeded.p, fromSnapshot.ctx.index);
+
+    // A damaged snapshot: the rows are read.
+    const damaged = tempFile("index.sqlite");
+    await (await startIndexedRelayer(chain, env(damaged))).close();
+    withFile(damaged, (db) => db.exec("UPDATE snapshot SET body = x'ff00ff00'"));
+    const fromRows = await startIndexedRelayer(chain, env(damaged));
+    relayers.push(fromRows);
+    await assertIndexEqualsChain(seeded.p, fromRows.ctx.index);
+
+    // Any commit of the rows drops the snapshot, so it can never be older than them.
+    const stale = tempFile("index.sqlite");
+    await (await startIndexedRelayer(chain, env(stale))).close();
+    withFile(stale, (_db, store) => {
+      const cp = store.checkpoint()!;
+      assert.ok(store.snapshot(cp));
+      store.commit({ upserts: [], deletes: [], blocks: store.blocks(), undo: [], checkpoint: cp });
+      assert.equal(store.snapshot(cp), null);
+    });
+  });
+
   describe("when the file cannot be used", () => {
     const identity = () => ({ chainId: 31337, contract: seeded.p.address, deployBlock: chain.deployments.deployBlock });
 
@@ -188,8 +230,10 @@ describe("the index file", () => {
       assert.equal(rebuilt.length, 1, "one log line");
       assert.match(rebuilt[0].reason!, reason);
       assert.equal(rebuilt[0].level, 40, "a warning");
-      const listening = lines.findIndex((l) => l.msg === "relayer listening");
-      assert.ok(lines.indexOf(rebuilt[0]) < listening, "rebuilt before serving anything");
+      // Doors may be answered from the contract while the index loads; the index serves nothing
+      // before it is ready.
+      const ready = lines.findIndex((l) => l.msg === "index ready");
+      assert.ok(lines.indexOf(rebuilt[0]) < ready, "rebuilt before the index serves anything");
       await assertIndexEqualsChain(seeded.p, relayer.ctx.index);
       await relayer.close();
       // The rebuilt file is good: the next start uses it as it is.
@@ -302,5 +346,84 @@ describe("used challenges across a restart", () => {
       deadline: h.clock.now + 60,
     });
     assert.equal((await requestUnlock(second.url, fresh)).answer.reason, "granted");
+  });
+});
+
+describe("a relayer whose index is catching up", () => {
+  let h: Harness;
+  let slow: ProviderProxy;
+  let relayer: RunningRelayer | undefined;
+  before(async () => {
+    h = await startHarness();
+    slow = await startProviderProxy(h.chain.rpcUrl, { getLogsDelayMs: 150 });
+  });
+  after(async () => {
+    await relayer?.close();
+    await slow?.close();
+    await h?.stop();
+  });
+
+  it("already listens: doors are decided from the contract, reads and /readyz answer 503", async () => {
+    const slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR;
+    const member = h.chain.accounts[2];
+    const { passId } = await h.p.book(member, h.venue.office, slot0, slot0 + 2 * HOUR);
+    h.clock.now = slot0 + 600;
+    await h.relayer.close();
+    await mine(h.chain, 40); // a cold sync of several slow pages (4 blocks each)
+
+    let url = "";
+    let caughtUp: Promise<RunningRelayer> | undefined;
+    const listening = new Promise<void>((resolve) => {
+      const config = loadConfig(indexedRelayerEnv(slow.url, { INDEX_MAX_BLOCK_RANGE: "4" }));
+      const started = startRelayer(config, {
+        clock: h.clock.fn,
+        lock: new InProcessLockAdapter(h.sim),
+        deployments: h.chain.deployments,
+        defaultMetrics: false,
+        onListening: (u) => {
+          url = u;
+          resolve();
+        },
+      });
+      void started.then((r) => (relayer = r));
+      caughtUp = started;
+    });
+    await listening;
+
+    const ready = await fetch(`${url}/readyz`);
+    assert.equal(ready.status, 503);
+    const venues = await fetch(`${url}/api/venues`);
+    assert.equal(venues.status, 503);
+    assert.equal(((await venues.json()) as { error: { code: string } }).error.code, "not_ready");
+    assert.equal(venues.headers.get("retry-after"), "5");
+
+    const sign = async (account: Hex, door: number) =>
+      signUnlockRequest({
+        account,
+        chainId: 31337,
+        contract: h.p.address,
+        door,
+        challenge: await fetchChallenge(url, door),
+        passId,
+        deadline: h.clock.now + 60,
+      });
+    const granted = await sign(member.privateKey, h.venue.street);
+    assert.equal((await requestUnlock(url, granted)).answer.reason, "granted");
+    const stranger = await sign(h.chain.accounts[3].privateKey, h.venue.street);
+    assert.equal((await requestUnlock(url, stranger)).answer.reason, "not_holder_or_guest");
+    assert.equal(relayer, undefined, "the index was still catching up");
+    assert.equal((await fetch(`${url}/readyz`)).status, 503);
+
+    const r = await caughtUp!;
+    assert.equal(r.ctx.index.catchingUp, false);
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    assert.equal((await fetch(`${url}/api/venues`)).status, 200);
+    // Both decisions were made from direct contract reads (no index block), and audited.
+    const records = await r.ctx.audit.query({ limit: 10 });
+    const decided = records.filter((x) => x.reason === "granted" || x.reason === "not_holder_or_guest");
+    assert.equal(decided.length, 2);
+    for (const x of decided) assert.equal(x.block, null);
+    // The challenge granted during the sync stays used.
+    assert.equal((await requestUnlock(url, granted)).answer.reason, "challenge_used");
   });
 });

@@ -6,6 +6,7 @@
 // Public: venues (with resources and doors), a resource, availability, policies, currencies, a
 // venue's splits and trusted relayers. Passes and bookings are location history: members see only
 // their own, operators only their venues' (SIWE session required).
+import { freshIndex } from "./freshIndex.ts";
 import express, { type Router } from "express";
 import type { RelayerContext } from "../../context.ts";
 import {
@@ -120,12 +121,10 @@ function page<T>(
 export function readRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const { index } = ctx;
-  // Read-your-writes for the dApp: answer from a poll that started after the request when the
-  // chain is reachable (stale but labelled with `asOfBlock` when it is not).
-  const fresh: express.RequestHandler = (_req, _res, next) => {
-    void index.ensureFresh(0).finally(() => next());
-  };
-  router.use(["/api/venues", "/api/resources", "/api/passes", "/api/audit", "/api/policies", "/api/currencies"], fresh);
+  router.use(
+    ["/api/venues", "/api/resources", "/api/passes", "/api/audit", "/api/policies", "/api/currencies"],
+    freshIndex(index),
+  );
 
   const venueJson = (id: number) => {
     const v = index.venues.get(id);

@@ -1,6 +1,7 @@
 // Receipts and credit notes (JSON, PDF), the operator's CSV export, and the member's private
 // calendar subscription feed. Documents are derived from the index's ledger (server/receipts/):
 // a member sees the documents that bill or refund them, an operator those of their venues.
+import { freshIndex } from "./freshIndex.ts";
 import express, { type Request, type Router } from "express";
 import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
@@ -83,11 +84,8 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   const feeds = new FeedTokenCodec(ctx.config.sessionSecret);
   const pdfCache = new Map<string, Buffer>();
   const timeZoneOf = (venueId: number) => venueFacts(index.venues.get(venueId)).timeZone;
-  const fresh: express.RequestHandler = (_req, _res, next) => {
-    void index.ensureFresh(0).finally(() => next());
-  };
   // (/api/venues/… is made fresh by the read router, mounted before this one.)
-  router.use(["/api/receipts", "/api/calendar"], fresh);
+  router.use(["/api/receipts", "/api/calendar"], freshIndex(index));
 
   /** The documents, dated; a chain that cannot be read for a missing block time fails the request. */
   const documents = async () => {

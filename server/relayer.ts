@@ -90,7 +90,17 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
 export async function startRelayer(config: RelayerConfig, opts: RelayerOptions = {}): Promise<RunningRelayer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const { deployments, contract, client, reader } = await checkChain(config, opts.deployments);
+  // The audit log's writer thread starts on the other core while the chain is checked.
+  const auditOpening = openAudit(config.auditDb);
+  auditOpening.catch(() => undefined); // its failure is reported where it is awaited, below
+  let checked: Awaited<ReturnType<typeof checkChain>>;
+  try {
+    checked = await checkChain(config, opts.deployments);
+  } catch (err) {
+    await auditOpening.then((a) => a.close()).catch(() => undefined);
+    throw err;
+  }
+  const { deployments, contract, client, reader } = checked;
 
   // The sync's own RPC lane: provider limits, retries with backoff, foreign logs dropped.
   const backoff: Backoff = {
@@ -145,7 +155,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     },
   });
   const metrics = createMetrics(index, opts.defaultMetrics ?? true);
-  const audit = await openAudit(config.auditDb).catch((err: unknown) => {
+  const audit = await auditOpening.catch((err: unknown) => {
     store.close();
     throw err;
   });

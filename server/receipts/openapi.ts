@@ -12,7 +12,9 @@ const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" };
 const apiErrors = {
   429: { $ref: "#/components/responses/RateLimited" },
   500: errorResponse("internal: an unexpected error (logged)"),
-  503: errorResponse("chain_unavailable: a block time or a token's decimals cannot be read now"),
+  503: errorResponse(
+    "chain_unavailable: a block time or a token's decimals cannot be read now; not_ready: the event index is still syncing (Retry-After)",
+  ),
 };
 const documentId = {
   name: "id",

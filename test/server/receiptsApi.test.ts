@@ -357,6 +357,36 @@ describe("receipts API on a real chain", () => {
     }
   });
 
+  it("lists a pass lent to the member while the loan lasts, ending with the loan", async () => {
+    const guest = h.chain.accounts[4];
+    const lent = booked[0].passId; // a's standing pass, [slot0, slot0 + 2 h)
+    await h.p.write(a(), { functionName: "setUser", args: [lent, guest.address, BigInt(slot0 + HOUR)] });
+    const cookie = await signIn(guest.privateKey);
+    const { path } = (await (
+      await fetch(`${h.relayer.url}/api/calendar/feed`, { method: "POST", headers: { cookie } })
+    ).json()) as { path: string };
+    const eventsOf = async () => {
+      const res = await get(path);
+      assert.equal(res.status, 200);
+      const cal = new ICAL.Component(ICAL.parse(await res.text()) as unknown[]);
+      return cal.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
+    };
+    const saved = h.clock.now;
+    try {
+      h.clock.now = slot0 - 60;
+      const events = await eventsOf();
+      assert.equal(events.length, 1);
+      assert.equal(events[0].uid, `pass-${lent}-chain-31337@passepartout`);
+      assert.equal(events[0].startDate.toUnixTime(), slot0);
+      assert.equal(events[0].endDate.toUnixTime(), slot0 + HOUR, "the event ends with the loan");
+      h.clock.now = slot0 + HOUR; // the loan is over
+      assert.equal((await eventsOf()).length, 0);
+    } finally {
+      h.clock.now = saved;
+      await h.p.write(a(), { functionName: "setUser", args: [lent, ZERO_ADDRESS, 0n] });
+    }
+  });
+
   it("follows a reorg: a receipt whose block is gone disappears and its number goes to the next booking", async () => {
     const cookieB = await signIn(b().privateKey);
     const ids = async (cookie: string) =>

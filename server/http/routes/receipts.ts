@@ -263,9 +263,16 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const revoked = await revokedAt(claims.address);
     if (!issuedAfter(claims.iat, revoked))
       throw new RelayerError("feed_token_revoked", "this calendar link was revoked by its member: get a new one");
-    const passes = [...index.passes.values()].filter((p) => p.holder === claims.address);
-    passes.sort((a, b) => a.start - b.start || Number(a.id - b.id));
-    const events: CalendarPass[] = passes.map((p) => {
+    // The member's standing passes, and those lent to it while the loan lasts (its event ends
+    // with the loan), in the read model's order (start, then id).
+    const now = ctx.clock();
+    const passes = (index.lookups().byMember.get(claims.address) ?? []).flatMap(({ pass: p }) => {
+      if (!p) return []; // a cancellation
+      if (p.holder === claims.address) return [{ p, end: p.end }];
+      const end = Math.min(p.end, p.guestExpires);
+      return p.guest === claims.address && p.guestExpires > now && end > p.start ? [{ p, end }] : [];
+    });
+    const events: CalendarPass[] = passes.map(({ p, end }) => {
       const resource = index.resources.get(p.resourceId);
       const venue = resource ? index.venues.get(resource.venueId) : undefined;
       const facts = venueFacts(venue);
@@ -276,14 +283,14 @@ export function receiptsRouter(ctx: RelayerContext): Router {
         passId: p.id,
         chainId: ctx.config.chainId,
         start: p.start,
-        end: p.end,
+        end,
         title: [resource?.name ?? `#${p.resourceId}`, venue?.name].filter(Boolean).join(" — "),
         venueAddress: facts.address ?? undefined,
         doors,
       };
     });
     // One VTIMEZONE per calendar: the first pass's venue's (instants stay exact for the others).
-    const first = passes[0] && index.resources.get(passes[0].resourceId);
+    const first = passes[0] && index.resources.get(passes[0].p.resourceId);
     const timeZone = first ? timeZoneOf(first.venueId) : DEFAULT_TIME_ZONE;
     res
       .set("content-type", "text/calendar; charset=utf-8")

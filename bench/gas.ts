@@ -266,15 +266,7 @@ results.claim = core.claim;
   const sig = Signature.from(
     await member.signTypedData(
       { name: "Test CAD", version: "1", chainId, verifyingContract: await cad.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      { Permit: [...permitTypes.Permit] },
       { owner, spender: await pp.getAddress(), value: price, nonce: await cad.nonces(owner), deadline },
     ),
   );

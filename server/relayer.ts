@@ -231,8 +231,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info(
-    { url, chainId: config.chainId, contract, relayer: config.relayerAddress },
-    "relayer listening (index not ready yet: doors answered from the contract)",
+    // The index is not ready yet: doors are answered from the contract until "index ready".
+    { url, chainId: config.chainId, contract, relayer: config.relayerAddress, index: "restoring" },
+    "relayer listening",
   );
   opts.onListening?.(url);
 

@@ -79,6 +79,11 @@ export type IndexedPass = {
   guestExpires: number;
   block: number;
 };
+/** Whether `who` holds `pass` on loan at `time` (ERC-4907 user, until its expiry): the one loan rule. */
+export function onLoanTo(pass: IndexedPass, who: Hex, time: number): boolean {
+  return who !== ZERO && pass.guest === who && time < pass.guestExpires;
+}
+
 /** A cancelled booking: its Booked terms and its Cancelled refund (the pass itself is burned). */
 export type IndexedCancellation = Pick<IndexedPass, BookedTerms> & {
   /** The holder when it was cancelled, who got the refund. */
@@ -1082,9 +1087,7 @@ export class ChainIndex {
     if (!pass) return "pass_not_found";
     if (!this.doorAdmits(door, pass.resourceId)) return "wrong_door";
     const w = lower(who);
-    if (w !== pass.holder) {
-      if (w === ZERO || pass.guest !== w || time >= pass.guestExpires) return "not_holder_or_guest";
-    }
+    if (w !== pass.holder && !onLoanTo(pass, w, time)) return "not_holder_or_guest";
     const grace = this.resources.get(pass.resourceId)?.graceSeconds ?? 0;
     if (time + grace < pass.start) return "too_early";
     if (time >= pass.end) return "expired";

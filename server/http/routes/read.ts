@@ -6,7 +6,6 @@
 // Public: venues (with resources and doors), a resource, availability, policies, currencies, a
 // venue's splits and trusted relayers. Passes and bookings are location history: members see only
 // their own, operators only their venues' (SIWE session required).
-import { freshIndex } from "./freshIndex.ts";
 import express, { type Router } from "express";
 import type { RelayerContext } from "../../context.ts";
 import {
@@ -16,6 +15,7 @@ import {
   type IndexedCancellation,
   type IndexedPass,
   type IndexedResource,
+  onLoanTo,
 } from "../../index/chainIndex.ts";
 import {
   auditQuery,
@@ -28,6 +28,7 @@ import {
 } from "../schemas.ts";
 import { RelayerError } from "../../errors.ts";
 import { requireSession } from "./auth.ts";
+import { freshIndex } from "./freshIndex.ts";
 
 const SLOT = 3600;
 
@@ -234,7 +235,7 @@ export function readRouter(ctx: RelayerContext): Router {
       if (c) return { ...cancellationJson(index, c), role: "holder" };
       if (p!.holder === holder) return { ...passJson(index, p!), role: "holder" };
       // A guest sees the pass while the loan lasts.
-      return p!.guest === holder && p!.guestExpires > now ? { ...passJson(index, p!), role: "guest" } : null;
+      return onLoanTo(p!, holder, now) ? { ...passJson(index, p!), role: "guest" } : null;
     });
     res.json({ holder, passes: items, next, asOfBlock: index.tip });
   });

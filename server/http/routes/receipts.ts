@@ -1,14 +1,15 @@
 // Receipts and credit notes (JSON, PDF), the operator's CSV export, and the member's private
 // calendar subscription feed. Documents are derived from the index's ledger (server/receipts/):
 // a member sees the documents that bill or refund them, an operator those of their venues.
-import { freshIndex } from "./freshIndex.ts";
 import express, { type Request, type Router } from "express";
 import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import { RelayerError } from "../../errors.ts";
 import { requireSession } from "./auth.ts";
+import { freshIndex } from "./freshIndex.ts";
 import { venueIdParam } from "../schemas.ts";
 import { createChainClient } from "../../index/chain.ts";
+import { onLoanTo } from "../../index/chainIndex.ts";
 import { ReceiptsService, venueFacts, DEFAULT_TIME_ZONE } from "../../receipts/receiptsService.ts";
 import type { BillingDocument } from "../../receipts/derive.ts";
 import { documentsIn, periodTotals, receiptsCsv, type Period } from "../../receipts/csv.ts";
@@ -270,7 +271,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
       if (!p) return []; // a cancellation
       if (p.holder === claims.address) return [{ p, end: p.end }];
       const end = Math.min(p.end, p.guestExpires);
-      return p.guest === claims.address && p.guestExpires > now && end > p.start ? [{ p, end }] : [];
+      return onLoanTo(p, claims.address, now) && end > p.start ? [{ p, end }] : [];
     });
     const events: CalendarPass[] = passes.map(({ p, end }) => {
       const resource = index.resources.get(p.resourceId);

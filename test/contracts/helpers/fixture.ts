@@ -1,5 +1,6 @@
 // Shared deployment fixture, time grid and helpers of the contract behaviour tests.
 import { network } from "hardhat";
+import { permitTypes } from "../../../protocol/gasless.ts";
 import type { BaseContract, ContractTransactionResponse, Signature } from "ethers";
 
 export const connection = await network.getOrCreate();
@@ -255,15 +256,7 @@ export async function signPermit(
   const nonce = await f.cad.nonces(owner.address);
   const sig = await owner.signTypedData(
     { name: "Test CAD", version: "1", chainId, verifyingContract: f.cadAddress },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    { Permit: [...permitTypes.Permit] },
     { owner: owner.address, spender, value, nonce, deadline },
   );
   return ethers.Signature.from(sig);

@@ -23,6 +23,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { erc20PermitAbi, testCadAbi } from "../../../protocol/abis.ts";
+import { permitTypes } from "../../../protocol/gasless.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 import type { Protocol } from "./protocol.ts";
 
@@ -135,15 +136,7 @@ export async function signPermit(
   const signature = await signTypedData(wallet, {
     account: owner,
     domain: { name, version, chainId: p.chain.id, verifyingContract: token },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: permitTypes,
     primaryType: "Permit",
     message: { owner, spender, value, nonce, deadline },
   });

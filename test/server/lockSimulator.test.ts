@@ -9,7 +9,7 @@ import {
   DEMO_RELAYER_PRIVATE_KEY,
   demoLockAddress,
   demoLockKey,
-} from "../../scripts/lib/demoKeys.ts";
+} from "../../server/demoKeys.ts";
 
 const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const hasher = createDoorHasher(31337, contract);

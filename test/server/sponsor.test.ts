@@ -15,7 +15,7 @@ import {
   type TypedDataSigner,
 } from "../../protocol/gasless.ts";
 import type { Hex } from "../../protocol/types.ts";
-import { DEMO_SPONSOR_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_SPONSOR_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import { createSponsor, type SponsorOptions } from "../../server/sponsor/sponsor.ts";
 import { GasBudget } from "../../server/sponsor/gasBudget.ts";
 import { createLogger } from "../../server/logger.ts";

@@ -7,6 +7,7 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export const slotStart = (t: number): number => t - (t % HOUR);
 
 export { localDayStart, tzOffset } from "../../../protocol/timeZone.ts";
+import { localDayStart } from "../../../protocol/timeZone.ts";
 
 /** Keeps "10 h 00" and "10:00 a.m." on one line (no break inside a time). */
 function unbreakable(text: string): string {

@@ -20,7 +20,6 @@ import { sameAddress } from "../../../protocol/address.ts";
 import type {
   Door as DoorStruct,
   PassepartoutAbi,
-  PassepartoutEventArgs,
   RefundTier,
   Resource as ResourceStruct,
   Venue as VenueStruct,
@@ -28,7 +27,6 @@ import type {
 import type { RuntimeConfig } from "./config.ts";
 import { ETH, type Currency } from "./money.ts";
 import { readMetadata, validTimeZone, type ResourceMeta, type VenueMeta } from "./metadata.ts";
-import type { PassInfo } from "./passes.ts";
 import type { Booking, MemberPass } from "../../../protocol/api/read.ts";
 import { makeReadApi, type ApiDoor, type ApiResource, type ApiVenue, type ReadApi, type Revenue } from "./readApi.ts";
 

@@ -107,4 +107,3 @@ export const decisionAnswer = z
   })
   .strict()
   .meta({ id: "Decision" });
-export type DecisionAnswer = z.infer<typeof decisionAnswer>;

@@ -21,4 +21,3 @@ export function errorAnswerOf<C extends z.ZodType<string>>(code: C) {
 
 /** Any error answer, as a client reads it (the relayer's document names the codes). */
 export const errorAnswer = errorAnswerOf(z.string());
-export type ErrorAnswer = z.infer<typeof errorAnswer>;

@@ -52,7 +52,6 @@ export const networkDescription = z
     }),
   })
   .meta({ id: "NetworkDescription" });
-export type NetworkDescription = z.infer<typeof networkDescription>;
 
 export const deployments = z
   .object({

@@ -5,6 +5,7 @@
 // transaction of this tab mined in block B (`noteMined`), a read waits until the relayer's stamp
 // reaches B, so the page never flashes the state from before.
 import type { z } from "zod";
+import { errorAnswer } from "../../../protocol/api/errors.ts";
 import {
   availability,
   bookingsAnswer,
@@ -54,13 +55,12 @@ export function makeReadApi(baseUrl: string, sleep = (ms: number) => new Promise
     } catch {
       throw new ReadApiError("relayer_unreachable", 0, "the relayer did not answer");
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const body: unknown = await res.json().catch(() => null);
     if (!res.ok || body === null) {
-      throw new ReadApiError(
-        body?.error?.code ?? `http_${res.status}`,
-        res.status,
-        body?.error?.message ?? `HTTP ${res.status}`,
-      );
+      const e = errorAnswer.safeParse(body);
+      throw e.success
+        ? new ReadApiError(e.data.error.code, res.status, e.data.error.message)
+        : new ReadApiError(`http_${res.status}`, res.status, `HTTP ${res.status}`);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ReadApiError("bad_answer", res.status, `unexpected answer from ${path}`);

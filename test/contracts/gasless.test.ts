@@ -489,7 +489,9 @@ describe("Gasless calls through the trusted forwarder", function () {
         const { passId, price } = await bookGasless(g, g.at(5, 9));
         const before = await snapshot(g);
         await expect(
-          g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.operator, cancelData(g, passId, 0n)), 0n),
+          g.forwarder
+            .connect(g.sponsor)
+            .executeSponsored(await signRequest(g, g.operator, cancelData(g, passId, 0n)), 0n),
         )
           .to.emit(g.pp, "Cancelled")
           .withArgs(passId, g.operator.address, true, g.member0.address, price, 0, 0, 0);

@@ -65,7 +65,9 @@ describe("Function selectors of Passepartout and its delegatecall modules", func
 
   it("reports a function of the surface that no contract serves", function () {
     const trimmed = chain.map((m) =>
-      m.name === "OpeningHours" ? { name: m.name, abi: m.abi.filter((x) => !("name" in x) || x.name !== "setOpeningHours") } : m,
+      m.name === "OpeningHours"
+        ? { name: m.name, abi: m.abi.filter((x) => !("name" in x) || x.name !== "setOpeningHours") }
+        : m,
     );
     expect(unservedFunctions(surface, trimmed)).to.have.length(1);
     expect(unservedFunctions(surface, trimmed)[0]).to.match(/^setOpeningHours\(/);

@@ -198,7 +198,11 @@ describe("sponsor of gasless calls", () => {
     await pub.waitForTransactionReceipt({ hash: lent.body.hash, pollingInterval: 20 });
     assert.equal(await h.p.read("userOf", [passId]), h.chain.accounts[5].address);
 
-    const cancel = encodeFunctionData({ abi: passepartoutAbi, functionName: "cancelSponsored", args: [passId, ZERO_ADDRESS, FEE, 0n] });
+    const cancel = encodeFunctionData({
+      abi: passepartoutAbi,
+      functionName: "cancelSponsored",
+      args: [passId, ZERO_ADDRESS, FEE, 0n],
+    });
     const beforeCancel = await cadOf(m.address);
     const cancelled = await relay(await forward(m, cancel));
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
@@ -270,7 +274,11 @@ describe("sponsor of gasless calls", () => {
 
     it("refuses to cancel a pass that does not exist with the contract's PassNotFound", async () => {
       const m = await newMember();
-      const cancel = encodeFunctionData({ abi: passepartoutAbi, functionName: "cancelSponsored", args: [999n, ZERO_ADDRESS, FEE, 0n] });
+      const cancel = encodeFunctionData({
+        abi: passepartoutAbi,
+        functionName: "cancelSponsored",
+        args: [999n, ZERO_ADDRESS, FEE, 0n],
+      });
       await assertRefused(await forward(m, cancel), "PassNotFound", ["999"]);
     });
 

@@ -267,10 +267,14 @@ function CancelPass({ pass }: { pass: PassView }) {
       // Without ETH, the sponsor relays the cancellation and takes its fee out of the refund.
       const g = await gaslessFor(protocol, relayer, address, pass.currency);
       const fee = g ? BigInt(g.terms.fees.cancel) : 0n;
+      // The member signs the refund it was shown (less the fee): held past a refund deadline, the
+      // request reverts (SponsorRefundBelowMin) instead of paying less.
+      const shown = preview.data ?? 0n;
+      const minRefund = shown > fee ? shown - fee : 0n;
       const receipt = g
         ? await relaySponsored(protocol, wagmi, relayer, address, g, {
             functionName: "cancelSponsored",
-            args: [pass.passId, fee],
+            args: [pass.passId, g.terms.sponsor, fee, minRefund],
           })
         : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.passId] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });

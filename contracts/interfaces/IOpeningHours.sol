@@ -71,6 +71,13 @@ interface IOpeningHours is IPassepartoutBase {
     /// @notice Exceptions must come in date order (so that a date's intervals are checked together).
     /// @param index The first exception out of order.
     error OpeningExceptionsUnsorted(uint256 index);
+    /// @notice Closing these hours would leave a paid booking in them: a unit of a resource following
+    /// the hours is booked in an hour that was open and that the change closes. The operator cancels
+    /// such bookings first (a full refund, {IPassepartoutCore-cancel}), then closes the date.
+    /// @param resourceId The booked resource.
+    /// @param unit The booked unit.
+    /// @param hour The first such hour found (UTC, on the grid).
+    error OpeningClosureHasBookings(uint32 resourceId, uint16 unit, uint64 hour);
     /// @notice There is no exception on this date to clear.
     /// @param date The date (YYYYMMDD).
     error OpeningExceptionNotFound(uint32 date);
@@ -95,8 +102,11 @@ interface IOpeningHours is IPassepartoutBase {
     function setOpeningHours(uint32 venueId, OpeningInterval[] calldata weekly, TimeZoneRule calldata zone) external;
     /// @notice Operator only. Gives dates (in date order) their own hours; a date given again is
     /// replaced. Bad dates, unsorted, inverted or overlapping intervals revert with a named error.
+    /// Refused ({OpeningClosureHasBookings}) if an hour it closes, not yet over, holds a booking of a
+    /// resource following the hours: those are cancelled first, so no paid booking is left in a closure.
     function setOpeningExceptions(uint32 venueId, OpeningException[] calldata exceptions) external;
-    /// @notice Operator only. Returns dates to their weekday's hours ({OpeningExceptionNotFound}).
+    /// @notice Operator only. Returns dates to their weekday's hours ({OpeningExceptionNotFound});
+    /// refused like {setOpeningExceptions} if that closes booked hours ({OpeningClosureHasBookings}).
     function clearOpeningExceptions(uint32 venueId, uint32[] calldata dates) external;
 
     /// @notice A venue's weekly hours (bit `24 × day + hour`, day 0 Monday, local) and time zone.

@@ -48,10 +48,13 @@ contract OpeningHours is IOpeningHours, PassepartoutStorage {
             if (e.date < previous) revert OpeningExceptionsUnsorted(i);
             (uint256 week, uint256 day) = _weekAndDay(e.date);
             mapping(uint256 => uint256) storage byWeek = _openingExceptions[venueId];
-            if (e.date != previous) dayOpen[dates++] = _dayOpenSlots(venueId, e.date);
             uint256 w = byWeek[week];
             // The first interval of a date replaces what the date had; the next ones add to it.
-            if (e.date != previous) w = (w & ~(uint256(0xffffff) << (24 * day))) | (1 << (168 + day));
+            if (e.date != previous) {
+                dayOpen[dates] = _dayOpenSlots(venueId, e.date);
+                ++dates;
+                w = (w & ~(uint256(0xffffff) << (24 * day))) | (1 << (168 + day));
+            }
             uint256 mask;
             if (e.opens != 0 || e.closes != 0) {
                 if (e.closes > 24) revert OpeningHoursOutOfDay(EXCEPTION_DAY, e.opens, e.closes);

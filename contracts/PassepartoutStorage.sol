@@ -230,8 +230,9 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
         // a local instant is an instant plus an offset of at most 14 h after 1970.
         unchecked {
             for (uint256 t = start; t < end; t += SLOT) {
-                for (uint256 from = t; from < t + SLOT; ) {
-                    if (from == start || from >= nextChange) (offset, nextChange) = OpeningHoursLib.offsetAt(word, from);
+                for (uint256 from = t; from < t + SLOT;) {
+                    if (from == start || from >= nextChange)
+                        (offset, nextChange) = OpeningHoursLib.offsetAt(word, from);
                     uint256 to = nextChange < t + SLOT ? nextChange : t + SLOT;
                     uint256 last = uint256(int256(to - 1) + offset) / 3600;
                     for (uint256 h = uint256(int256(from) + offset) / 3600; h <= last; ++h) {

@@ -10,7 +10,9 @@ import {IPassepartoutBase} from "./IPassepartoutBase.sol";
 /// ({BookingOutsideOpeningHours}). The time zone is a rule (standard and daylight offsets and the
 /// POSIX `Mm.w.d/h` rules of the daylight-time changes, the form tzdata itself uses for future
 /// years), so it holds every year without being published again; the dApp derives it from an IANA
-/// zone name such as America/Toronto. Docs: docs/opening-hours.md.
+/// zone name such as America/Toronto. A booking of 24 hours or more (a day or 30-day pass) of such a
+/// resource must start at an open hour and covers the open hours of its days. Docs:
+/// docs/opening-hours.md.
 interface IOpeningHours is IPassepartoutBase {
     /// @notice Hours `[opens, closes)` of a weekday, local time.
     struct OpeningInterval {
@@ -113,8 +115,9 @@ interface IOpeningHours is IPassepartoutBase {
     function openingHours(uint32 venueId) external view returns (uint256 weeklyMask, TimeZoneRule memory zone);
     /// @notice Whether a date has its own hours, and those hours (bit `hour`, local).
     function openingException(uint32 venueId, uint32 date) external view returns (bool set, uint24 hoursMask);
-    /// @notice Which of `count` hours from `start` (on the grid) a booking of the resource may cover:
-    /// bit `i % 256` of word `i / 256` for the hour at `start + 3600 i`. All set for a resource that
-    /// does not follow the hours. What the dApp's calendar and occupancy show.
+    /// @notice Which of `count` hours from `start` (on the grid) are open for the resource — those a
+    /// booking under a day may cover, and a day or longer pass may start at: bit `i % 256` of word
+    /// `i / 256` for the hour at `start + 3600 i`. All set for a resource that does not follow the
+    /// hours. What the dApp's calendar and occupancy show.
     function openHours(uint32 resourceId, uint64 start, uint256 count) external view returns (uint256[] memory open);
 }

@@ -151,7 +151,8 @@ async function booked(f: Fixture, tx: Promise<{ wait: () => Promise<unknown> }>)
   const receipt = (await (await tx).wait()) as { logs: readonly { topics: string[]; data: string }[] };
   for (const log of receipt.logs) {
     const parsed = f.pp.interface.parseLog(log);
-    if (parsed?.name === "Booked") return { passId: parsed.args.passId as bigint, amount: parsed.args.amount as bigint };
+    if (parsed?.name === "Booked")
+      return { passId: parsed.args.passId as bigint, amount: parsed.args.amount as bigint };
   }
   throw new Error("no Booked event");
 }
@@ -421,11 +422,7 @@ describe("Opening hours", function () {
         .to.be.revertedWithCustomError(f.pp, "OpeningClosureHasBookings")
         .withArgs(1, 0, utc(2027, 5, 24, 14));
       expect(await f.pp.openingException(1, 20270524)).to.deep.equal([false, 0n]);
-      await expect(f.pp.connect(f.operator).cancel(passId)).to.changeEtherBalance(
-        ethers,
-        f.member,
-        PRICE * 2n,
-      );
+      await expect(f.pp.connect(f.operator).cancel(passId)).to.changeEtherBalance(ethers, f.member, PRICE * 2n);
       await expect(close(f, 20270524)).to.emit(f.pp, "OpeningExceptionsSet");
     });
 

@@ -499,11 +499,13 @@ const m = {
   "hours.caught": [
     {
       one: "{n} booking falls in the hours you are closing. The chain refuses the closure while it stands: cancel it with a full refund, then save.",
-      other: "{n} bookings fall in the hours you are closing. The chain refuses the closure while they stand: cancel them with a full refund, then save.",
+      other:
+        "{n} bookings fall in the hours you are closing. The chain refuses the closure while they stand: cancel them with a full refund, then save.",
     },
     {
       one: "{n} réservation tombe dans les heures que vous fermez. La chaîne refuse la fermeture tant qu’elle existe : annulez-la avec remboursement complet, puis enregistrez.",
-      other: "{n} réservations tombent dans les heures que vous fermez. La chaîne refuse la fermeture tant qu’elles existent : annulez-les avec remboursement complet, puis enregistrez.",
+      other:
+        "{n} réservations tombent dans les heures que vous fermez. La chaîne refuse la fermeture tant qu’elles existent : annulez-les avec remboursement complet, puis enregistrez.",
     },
   ],
   "hours.caughtRow": ["Pass #{id}: {resource}, {window}", "Passe no {id} : {resource}, {window}"],
@@ -526,10 +528,7 @@ const m = {
   ],
   "form.err.payeeAddress": ["Payee {n}: not an address (0x…).", "Bénéficiaire {n} : pas une adresse (0x…)."],
   "form.err.payeeShare": ["Payee {n}: the share must be above 0 %.", "Bénéficiaire {n} : la part doit dépasser 0 %."],
-  "form.err.sharesTotal": [
-    "The shares add up to {total} %, not 100 %.",
-    "Les parts totalisent {total} %, pas 100 %.",
-  ],
+  "form.err.sharesTotal": ["The shares add up to {total} %, not 100 %.", "Les parts totalisent {total} %, pas 100 %."],
   "form.err.units": ["Units: a whole number from {min} to {max}.", "Unités : un nombre entier de {min} à {max}."],
   "form.err.priceHour": ["Price per hour: an amount above 0.", "Prix par heure : un montant supérieur à 0."],
   "form.err.priceDay": ["Price per day: an amount above 0.", "Prix par jour : un montant supérieur à 0."],

@@ -135,10 +135,7 @@ export function dayMaskOf(mask: bigint, day: number): number {
 
 /** The contract's weekly mask of a list of intervals (bit 24 × day + hour). */
 export function weeklyMaskOf(intervals: readonly OpeningInterval[]): bigint {
-  return intervals.reduce(
-    (m, w) => m | (BigInt((2 ** w.closes - 1) ^ (2 ** w.opens - 1)) << BigInt(24 * w.day)),
-    0n,
-  );
+  return intervals.reduce((m, w) => m | (BigInt((2 ** w.closes - 1) ^ (2 ** w.opens - 1)) << BigInt(24 * w.day)), 0n);
 }
 
 /** A day's text back from the contract's weekly mask (bit 24 × day + hour). */
@@ -168,14 +165,15 @@ export function weekSummary(mask: bigint, locale: string): { days: string; hours
   if (mask === 0n) return [];
   const names = weekdayNames(locale);
   const rows: { days: string; hours: string | null }[] = [];
-  for (let first = 0; first < 7; ) {
+  for (let first = 0; first < 7;) {
     const m = dayMaskOf(mask, first);
     let last = first;
     while (last + 1 < 7 && dayMaskOf(mask, last + 1) === m) last++;
     const runs = runsOf(m);
     rows.push({
       days: first === last ? names[first] : `${names[first]} – ${names[last]}`,
-      hours: runs.length === 0 ? null : runs.map(([o, c]) => `${hourText(o, locale)}–${hourText(c, locale)}`).join(", "),
+      hours:
+        runs.length === 0 ? null : runs.map(([o, c]) => `${hourText(o, locale)}–${hourText(c, locale)}`).join(", "),
     });
     first = last + 1;
   }
@@ -288,7 +286,9 @@ export function bookingsInClosure<B extends BookingLike>(
   const openBefore = (date: number, hour: number) =>
     change.cleared.includes(date) ? true : ((dayMaskOf(change.weekly, weekdayOf(date)) >> hour) & 1) === 1;
   const openAfter = (date: number, hour: number) => {
-    const mask = change.cleared.includes(date) ? dayMaskOf(change.weekly, weekdayOf(date)) : exceptionMask(change.exceptions, date);
+    const mask = change.cleared.includes(date)
+      ? dayMaskOf(change.weekly, weekdayOf(date))
+      : exceptionMask(change.exceptions, date);
     return ((mask >> hour) & 1) === 1;
   };
   const open = (t: number, rule: (date: number, hour: number) => boolean) =>

@@ -110,6 +110,7 @@ function ResourceFormFields({
   );
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       aria-label={resource ? `${t("common.edit")} ${resource.name}` : t("form.newResource")}
       onSubmit={(e) => {
         e.preventDefault();

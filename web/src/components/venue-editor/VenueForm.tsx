@@ -76,6 +76,7 @@ export function CreateVenue({ account }: { account: Address }) {
     );
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       className="editor"
       aria-label={t("op.newVenue")}
       onSubmit={(e) => {
@@ -117,6 +118,7 @@ export function VenueForm({ venue }: { venue: Venue }) {
   const [invalid, setInvalid] = useState<FieldError[]>([]);
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       aria-label={t("form.venue")}
       onSubmit={(e) => {
         e.preventDefault();

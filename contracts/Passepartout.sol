@@ -263,7 +263,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (hours_ < r.minHours || hours_ > r.maxHours)
             revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
         if (r.followsOpeningHours) {
-            uint256 closed = _firstClosedHour(r.venueId, start, end);
+            // Under a day, every hour must be open; a day or month pass (24 h or more) covers the open
+            // hours of its days and must start at one (docs/opening-hours.md).
+            uint256 closed = _firstClosedHour(r.venueId, start, hours_ < 24 ? end : start + SLOT);
             if (closed != type(uint256).max) revert BookingOutsideOpeningHours(resourceId, uint64(closed));
         }
 

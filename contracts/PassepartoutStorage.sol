@@ -170,6 +170,10 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     mapping(uint32 => uint256) internal _openingHours;
     /// @dev (venue, local week) → exceptions of that week (OpeningHoursLib).
     mapping(uint32 => mapping(uint256 => uint256)) internal _openingExceptions;
+    /// @dev A venue's resources that have followed its opening hours (each listed once, also after it
+    /// stops following), so that closing a date can check their bookings; `_followerListed` marks them.
+    mapping(uint32 => uint32[]) internal _openingFollowers;
+    mapping(uint32 => bool) internal _followerListed;
 
     function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
         v = _venues[venueId];
@@ -243,25 +247,31 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     }
 
     /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or
-    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps is (two for a :30 zone).
+    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps
+    /// is: two for a :30 zone, and across a daylight-time change the local hours on both sides of it
+    /// (the UTC hour is cut at the change, each piece read at its own offset).
     function _firstClosedHour(uint32 venueId, uint256 start, uint256 end) internal view returns (uint256) {
         uint256 word = _openingHours[venueId];
         uint256 nextChange; // the offset is recomputed only past a transition
-        uint256 hour;
-        bool whole;
+        int256 offset;
         uint256 cachedWeek = type(uint256).max;
         uint256 exceptions;
-        // Unchecked: instants and hours are below 2^64 (the booking grid), far from overflowing.
+        // Unchecked: instants and hours are below 2^64 (the booking grid), far from overflowing, and
+        // a local instant is an instant plus an offset of at most 14 h after 1970.
         unchecked {
             for (uint256 t = start; t < end; t += SLOT) {
-                if (t == start || t >= nextChange) (hour, whole, nextChange) = OpeningHoursLib.localHour(word, t);
-                uint256 last = whole ? hour : hour + 1;
-                for (uint256 h = hour; h <= last; ++h) {
-                    (uint256 week, uint256 hourOfWeek) = OpeningHoursLib.weekAndHour(h);
-                    if (week != cachedWeek) (cachedWeek, exceptions) = (week, _openingExceptions[venueId][week]);
-                    if (!OpeningHoursLib.isOpen(word, exceptions, hourOfWeek)) return t;
+                for (uint256 from = t; from < t + SLOT;) {
+                    if (from == start || from >= nextChange)
+                        (offset, nextChange) = OpeningHoursLib.offsetAt(word, from);
+                    uint256 to = nextChange < t + SLOT ? nextChange : t + SLOT;
+                    uint256 last = uint256(int256(to - 1) + offset) / 3600;
+                    for (uint256 h = uint256(int256(from) + offset) / 3600; h <= last; ++h) {
+                        (uint256 week, uint256 hourOfWeek) = OpeningHoursLib.weekAndHour(h);
+                        if (week != cachedWeek) (cachedWeek, exceptions) = (week, _openingExceptions[venueId][week]);
+                        if (!OpeningHoursLib.isOpen(word, exceptions, hourOfWeek)) return t;
+                    }
+                    from = to;
                 }
-                ++hour;
             }
         }
         return type(uint256).max;

@@ -422,6 +422,10 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
             releaseOffset: RefundPolicyLib.lastRefundOffset(_policies[p.policyId]),
             followsOpeningHours: p.followsOpeningHours
         });
+        if (p.followsOpeningHours && !_followerListed[resourceId]) {
+            _followerListed[resourceId] = true;
+            _openingFollowers[venueId].push(resourceId);
+        }
         _prices[resourceId] = Prices(p.pricePerHour, p.pricePerDay, p.pricePerMonth);
         _resourceNames[resourceId] = p.name;
         _resourceURIs[resourceId] = p.metadataURI;

@@ -28,6 +28,7 @@ export const passepartoutAbi = [
   {"inputs":[{"internalType":"address","name":"caller","type":"address"}],"name":"NotAdmin","type":"error"},
   {"inputs":[{"internalType":"address","name":"caller","type":"address"}],"name":"NotPendingAdmin","type":"error"},
   {"inputs":[{"internalType":"address","name":"account","type":"address"},{"internalType":"address","name":"currency","type":"address"}],"name":"NothingToClaim","type":"error"},
+  {"inputs":[{"internalType":"uint32","name":"resourceId","type":"uint32"},{"internalType":"uint16","name":"unit","type":"uint16"},{"internalType":"uint64","name":"hour","type":"uint64"}],"name":"OpeningClosureHasBookings","type":"error"},
   {"inputs":[{"internalType":"uint32","name":"date","type":"uint32"}],"name":"OpeningExceptionDateInvalid","type":"error"},
   {"inputs":[{"internalType":"uint32","name":"date","type":"uint32"}],"name":"OpeningExceptionNotFound","type":"error"},
   {"inputs":[{"internalType":"uint256","name":"index","type":"uint256"}],"name":"OpeningExceptionsUnsorted","type":"error"},

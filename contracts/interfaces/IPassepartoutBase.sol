@@ -334,7 +334,8 @@ interface IPassepartoutBase {
     /// @param policyId Its current cancellation policy.
     /// @param transferable Its current transferability.
     error BookingTermsChanged(uint32 resourceId, uint32 policyId, bool transferable);
-    /// @notice The resource follows its venue's opening hours and the window covers a closed hour.
+    /// @notice The resource follows its venue's opening hours and the window, under a day, covers a
+    /// closed hour — or, a day or longer (which covers the open hours of its days), starts at one.
     /// @param resourceId The resource.
     /// @param closedHour The start (UTC) of the window's first closed hour.
     error BookingOutsideOpeningHours(uint32 resourceId, uint64 closedHour);

@@ -31,6 +31,7 @@ const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   BookingDurationOutOfRange: "err.duration",
   BookingNotOnGrid: "err.notOnGrid",
   BookingOutsideOpeningHours: "err.closedHours",
+  OpeningClosureHasBookings: "err.closureHasBookings",
   VenueIsPaused: "err.venuePaused",
   NetworkPaused: "err.networkPaused",
   CurrencyNotAllowed: "err.currencyNotAllowed",

@@ -302,6 +302,7 @@ export const openApiDocument = {
         splitId: { type: "integer", description: "the payee split new bookings settle into" },
         paused: { type: "boolean", description: "a paused venue takes no new bookings" },
         payees: { type: "array", items: address, description: "the current split's payees" },
+        taxPayee: { ...address, description: "who claimTaxes pays; 0x0 before a tax profile is set" },
         name: { type: "string" },
         metadataURI: { type: "string" },
         resources: { type: "array", items: ref("Resource") },
@@ -406,6 +407,30 @@ export const openApiDocument = {
           items: fields({ day: { type: "string", format: "date" }, currency: address, amount: decimal }),
         },
         asOfBlock: { type: "integer" },
+      }),
+      Taxes: fields({
+        venueId: { type: "integer" },
+        taxes: {
+          type: "array",
+          description: "per currency, GST and QST apart, summed over the venue's splits",
+          items: fields({
+            currency: address,
+            gst: ref("TaxFigures"),
+            qst: ref("TaxFigures"),
+            splits: {
+              type: "array",
+              description: "splits whose tax pool holds taxes not claimed yet (claimTaxes)",
+              items: fields({ splitId: { type: "integer" }, toClaim: decimal }),
+            },
+          }),
+        },
+        asOfBlock: { type: "integer" },
+      }),
+      TaxFigures: fields({
+        collected: { ...decimal, description: "charged on bookings" },
+        refunded: { ...decimal, description: "given back with refunds" },
+        settled: { ...decimal, description: "moved into the tax pools (taxPool)" },
+        claimed: { ...decimal, description: "paid to the venue's tax payee (claimTaxes)" },
       }),
       AuditRecord: fields({
         id: { type: "integer" },
@@ -757,6 +782,21 @@ export const openApiDocument = {
           400: errorResponse("bad_request"),
           401: errorResponse("unauthorized"),
           403: errorResponse("forbidden: not the operator"),
+          404: errorResponse("not_found: no such venue"),
+          ...readErrors,
+        },
+      },
+    },
+    "/api/venues/{id}/taxes": {
+      get: {
+        summary: "A venue's GST and QST per currency: collected, refunded, settled, claimed (its operator and payees)",
+        security: sessionSecurity,
+        parameters: [idParam("id", "venue id")],
+        responses: {
+          200: json(ref("Taxes"), "taxes"),
+          400: errorResponse("bad_request"),
+          401: errorResponse("unauthorized"),
+          403: errorResponse("forbidden: not the operator or a payee"),
           404: errorResponse("not_found: no such venue"),
           ...readErrors,
         },

@@ -34,12 +34,20 @@ import {
   type ApiBooking,
   type ApiDoor,
   type ApiResource,
+  type ApiTaxFigures,
   type ApiVenue,
   type ReadApi,
 } from "./readApi.ts";
 
 /** A venue as the app shows it: the contract's struct, its id and its decoded metadata. */
-export type Venue = VenueStruct & { id: number; meta: VenueMeta; timeZone: string; payees: readonly Address[] };
+export type Venue = VenueStruct & {
+  id: number;
+  meta: VenueMeta;
+  timeZone: string;
+  payees: readonly Address[];
+  /** Who claimTaxes pays (the zero address before the venue sets a tax profile). */
+  taxPayee: Address;
+};
 
 /** A resource as the app shows it: the contract's struct, its id and its decoded metadata. */
 export type Resource = ResourceStruct & { id: number; meta: ResourceMeta };
@@ -127,6 +135,7 @@ async function toVenue(v: ApiVenue): Promise<Venue> {
     name: v.name,
     metadataURI: v.metadataURI,
     payees: v.payees.map((a) => getAddress(a)),
+    taxPayee: getAddress(v.taxPayee),
     meta,
     timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
   };
@@ -329,6 +338,41 @@ export function claimable(p: Protocol, splitId: number, currency: Address, index
 
 export function claimableFees(p: Protocol, splitId: number, currency: Address): Promise<bigint> {
   return readContract(p.client, { ...p.contract, functionName: "claimableFees", args: [splitId, currency] });
+}
+
+export type TaxFigures = { collected: bigint; refunded: bigint; settled: bigint; claimed: bigint };
+/** A venue's GST and QST in one currency, and the splits whose tax pool can be claimed. */
+export type VenueTaxes = {
+  currency: Address;
+  gst: TaxFigures;
+  qst: TaxFigures;
+  splits: { splitId: number; toClaim: bigint }[];
+};
+
+/** A venue's taxes per currency, from the read model (its operator's or a payee's session). */
+export async function loadTaxes(p: Protocol, venueId: number): Promise<VenueTaxes[]> {
+  const figures = (f: ApiTaxFigures): TaxFigures => ({
+    collected: BigInt(f.collected),
+    refunded: BigInt(f.refunded),
+    settled: BigInt(f.settled),
+    claimed: BigInt(f.claimed),
+  });
+  return (await p.api.taxes(venueId)).map((t) => ({
+    currency: getAddress(t.currency),
+    gst: figures(t.gst),
+    qst: figures(t.qst),
+    splits: t.splits.map((s) => ({ splitId: s.splitId, toClaim: BigInt(s.toClaim) })),
+  }));
+}
+
+/** What {claimTaxes} would pay the venue's tax payee now from a split's tax pool (the contract's taxPool). */
+export async function claimableTaxes(p: Protocol, splitId: number, currency: Address): Promise<bigint> {
+  const [gst, qst, claimed] = await readContract(p.client, {
+    ...p.contract,
+    functionName: "taxPool",
+    args: [splitId, currency],
+  });
+  return gst + qst - claimed;
 }
 
 /** What booking `[start, end)` costs now, taxes included: the amount `book` charges at most. */

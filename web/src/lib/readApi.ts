@@ -41,6 +41,8 @@ export type ApiVenue = {
   name: string;
   metadataURI: string;
   payees: string[];
+  /** Who claimTaxes pays (zero address before a tax profile is set). */
+  taxPayee: string;
   resources: ApiResource[];
   doors: ApiDoor[];
 };
@@ -71,6 +73,15 @@ export type ApiBooking = {
   retained?: string;
   gstRefund?: string;
   qstRefund?: string;
+};
+/** One tax of a venue in one currency (server/http/routes/read.ts, /api/venues/:id/taxes). */
+export type ApiTaxFigures = { collected: string; refunded: string; settled: string; claimed: string };
+export type ApiTaxes = {
+  currency: string;
+  gst: ApiTaxFigures;
+  qst: ApiTaxFigures;
+  /** Splits whose tax pool holds taxes not claimed yet. */
+  splits: { splitId: number; toClaim: string }[];
 };
 export type ApiSplit = { id: number; venueId: number; payees: string[]; sharesBps: number[] };
 export type ApiPolicy = { id: number; tiers: { secondsBeforeStart: number; refundBps: number }[] };
@@ -166,5 +177,8 @@ export function makeReadApi(baseUrl: string, sleep = (ms: number) => new Promise
     passes: (holder: string) => all<ApiBooking, "passes">(`/api/passes?holder=${holder.toLowerCase()}`, "passes"),
     /** A venue's bookings (its operator's SIWE session). */
     bookings: (venueId: number) => all<ApiBooking, "bookings">(`/api/venues/${venueId}/bookings`, "bookings"),
+    /** A venue's GST and QST per currency (its operator's or a payee's session). */
+    taxes: async (venueId: number) =>
+      (await get<Stamped & { taxes: ApiTaxes[] }>(`/api/venues/${venueId}/taxes`)).taxes,
   };
 }

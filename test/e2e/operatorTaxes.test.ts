@@ -6,11 +6,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createWalletClient, defineChain, http, parseEventLogs, type Address } from "viem";
+import { createWalletClient, defineChain, http, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { passepartoutAbi as abi, testCadAbi } from "../../protocol/abis.ts";
 import { readCsv, units } from "../server/receiptsLedger.ts";
-import { chainReader, demoAccount, openAs, screenshot, signIn, startStack, type Stack } from "./harness.ts";
+import { chainReader, demoAccount, openAs, screenshot, startStack, type Stack } from "./harness.ts";
 
 const OPERATOR = 3; // Hardhat #3: operator and tax payee of etc Saint-Germain (venue 2)
 const MEMBER = 12; // Hardhat #12: a demo member with TestCAD
@@ -108,7 +108,7 @@ describe("the operator's taxes in the dApp", { timeout: 300_000 }, () => {
   test("before sign-in the dashboard shows the real occupancy and asks to sign in for the rest; then settles and claims the taxes", async () => {
     const op = await openAs(stack, OPERATOR);
     const { page } = op;
-    const operator = op.address as Address;
+    const operator = op.address;
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByRole("link", { name: "Operator" }).click();
     const dash = page.locator("article.venue-dash", { has: page.getByRole("heading", { name: /etc Saint-Germain/ }) });

@@ -88,7 +88,7 @@ describe("a venue's taxes: read API, claimTaxes and the month CSV", { timeout: 1
 
   before(async () => {
     h = await startHarness({ LOG_LEVEL: "silent" });
-    token = h.chain.deployments.contracts.TestCAD!.address;
+    token = h.chain.deployments.contracts.TestCAD.address;
     const op = h.venue.operator;
     await h.p.write(h.chain.accounts[0], { functionName: "setTaxRates", args: [5_000, 9_975] });
     await h.p.write(op, {

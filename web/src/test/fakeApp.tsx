@@ -29,7 +29,7 @@ export const PASSEPARTOUT: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3
 export const TOKEN: Address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
 /** Handlers of the contract's views by function name: arguments in, the ABI's result out. */
-export type ChainViews = Record<string, (...args: never[]) => unknown>;
+export type ChainViews = Record<string, (...args: readonly never[]) => unknown>;
 
 let floors = 0;
 
@@ -44,17 +44,17 @@ export function fakeProtocol(api: Partial<ReadApi>, views: ChainViews): Protocol
   const client = createClient({
     chain,
     transport: custom({
-      async request({ method, params }: { method: string; params: [{ to: Address; data: Hex }] }) {
-        if (method === "eth_chainId") return "0x7a69";
-        if (method !== "eth_call") throw new Error(`unexpected ${method}`);
+      request({ method, params }: { method: string; params: [{ to: Address; data: Hex }] }) {
+        if (method === "eth_chainId") return Promise.resolve("0x7a69");
+        if (method !== "eth_call") return Promise.reject(new Error(`unexpected ${method}`));
         const { to, data } = params[0];
         const abi = (sameAddress(to, TOKEN) ? erc20Abi : passepartoutAbi) as Abi;
         const handlers = sameAddress(to, TOKEN) ? token : views;
         const { functionName, args } = decodeFunctionData({ abi, data });
         const handler = handlers[functionName];
-        if (!handler) throw new Error(`no fake for ${functionName}`);
-        const result = handler(...((args ?? []) as never[]));
-        return encodeFunctionResult({ abi, functionName, result } as never);
+        if (!handler) return Promise.reject(new Error(`no fake for ${functionName}`));
+        const result = handler(...((args ?? []) as readonly never[]));
+        return Promise.resolve(encodeFunctionResult({ abi, functionName, result } as never));
       },
     }),
   });
@@ -69,7 +69,7 @@ export function fakeProtocol(api: Partial<ReadApi>, views: ChainViews): Protocol
     api: {
       floor: () => floor,
       noteMined: () => undefined,
-      currencies: async () => [TOKEN],
+      currencies: () => Promise.resolve([TOKEN]),
       ...api,
     } as ReadApi,
     testToken: null,
@@ -88,8 +88,8 @@ export function withApp(
     // no storage in this environment
   }
   const relayer = {
-    me: async () => me,
-    file: async () => new Blob([]),
+    me: () => Promise.resolve(me),
+    file: () => Promise.resolve(new Blob([])),
   } as unknown as Relayer;
   const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return (

@@ -54,7 +54,7 @@ export function fakeProtocol(api: Partial<ReadApi>, views: ChainViews): Protocol
         const handler = handlers[functionName];
         if (!handler) return Promise.reject(new Error(`no fake for ${functionName}`));
         const result = handler(...((args ?? []) as readonly never[]));
-        return Promise.resolve(encodeFunctionResult({ abi, functionName, result } as never));
+        return Promise.resolve(encodeFunctionResult({ abi, functionName, result }));
       },
     }),
   });

@@ -241,12 +241,15 @@ describe("a venue's taxes: read API, claimTaxes and the month CSV", { timeout: 1
     assert.deepEqual(early.slice(1), []);
   });
 
-  it("refuses the figures without a session (401) and to a member who is neither operator nor payee (403)", async () => {
+  it("refuses the figures without a session (401) and to a member who is neither operator, payee nor tax payee (403)", async () => {
     assert.equal((await get(`/api/venues/${h.venue.venueId}/taxes`)).status, 401);
     const cookie = await sessionCookie(h.relayer.url, member().privateKey, h.clock.now);
     const denied = await get<{ error: { code: string } }>(`/api/venues/${h.venue.venueId}/taxes`, cookie);
     assert.equal(denied.status, 403);
     assert.equal(denied.body!.error.code, "forbidden");
     assert.equal((await get(`/api/venues/99/taxes`, cookie)).status, 404);
+    // The tax payee, neither operator nor payee, sees the taxes it receives.
+    const payee = await sessionCookie(h.relayer.url, taxPayee().privateKey, h.clock.now);
+    assert.equal((await get(`/api/venues/${h.venue.venueId}/taxes`, payee)).status, 200);
   });
 });

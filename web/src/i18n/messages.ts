@@ -275,6 +275,7 @@ const m = {
   ],
   "op.youOperate": ["You operate this venue", "Vous exploitez ce lieu"],
   "op.youArePayee": ["You are a payee of this venue", "Vous êtes bénéficiaire de ce lieu"],
+  "op.youAreTaxPayee": ["You receive this venue’s taxes", "Vous recevez les taxes de ce lieu"],
   "op.bookings": ["Bookings", "Réservations"],
   "op.noBookings": ["No bookings yet.", "Aucune réservation pour l’instant."],
   "op.occupancy": ["Occupancy today", "Occupation aujourd’hui"],

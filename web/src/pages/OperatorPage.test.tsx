@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { getAddress, zeroAddress, type Address } from "viem";
 import { VenueDashboard } from "./OperatorPage.tsx";
 import { PayeesFields } from "../components/venue-editor/PayeesForm.tsx";
@@ -98,7 +98,12 @@ async function dashboard(opts: { me: Address | null; lang?: "en" | "fr"; api?: P
   );
 }
 
-describe("the operator dashboard before sign-in", () => {
+// A dashboard renders many sections and chains several queries: on a loaded machine it takes
+// seconds to settle, so waits and tests get room (a wait still fails on what never appears).
+const SLOW = { timeout: 30_000 };
+configure({ asyncUtilTimeout: 8_000 });
+
+describe("the operator dashboard before sign-in", SLOW, () => {
   it("shows today's real occupancy from the public availability and says what needs a sign-in: never a false zero", async () => {
     const bookings = vi.fn(async () => []);
     await dashboard({ me: null, api: api({ bookings }) });
@@ -116,8 +121,7 @@ describe("the operator dashboard before sign-in", () => {
       me: null,
       api: api({ availability: () => new Promise(() => undefined) }),
     });
-    await screen.findByRole("heading", { name: "Occupancy today" });
-    const occupancy = screen.getByRole("heading", { name: "Occupancy today" }).closest("section")!;
+    const occupancy = (await screen.findByText("Occupancy today")).closest("section")!;
     await within(occupancy).findByText("Loading…");
     expect(within(occupancy).queryByText(/unit-hours booked/)).toBeNull();
   });
@@ -152,7 +156,7 @@ describe("the operator dashboard before sign-in", () => {
   });
 });
 
-describe("the claims table", () => {
+describe("the claims table", SLOW, () => {
   it("lists no ETH row for a venue priced only in the stablecoin", async () => {
     await dashboard({ me: OPERATOR, api: api() });
     await screen.findByTestId(`claim-row-${OPERATOR.toLowerCase()}-tCAD`);
@@ -203,7 +207,7 @@ describe("the claims table", () => {
   });
 });
 
-describe("taxes to remit", () => {
+describe("taxes to remit", SLOW, () => {
   const taxes: ApiTaxes[] = [
     {
       currency: TOKEN.toLowerCase(),

@@ -75,7 +75,16 @@ export function VenueDashboard({ venue, account, now: fixedNow }: { venue: Venue
   return (
     <article className="venue-dash" aria-labelledby={`dash-${venue.id}`}>
       <h2 id={`dash-${venue.id}`}>
-        {venue.name} <span className="badge">{operator ? t("op.youOperate") : t("op.youArePayee")}</span>
+        {venue.name}{" "}
+        <span className="badge">
+          {t(
+            operator
+              ? "op.youOperate"
+              : venue.payees.some((p) => same(p, account))
+                ? "op.youArePayee"
+                : "op.youAreTaxPayee",
+          )}
+        </span>
       </h2>
       <div className="dash-grid">
         <Occupancy venue={venue} resources={resources.data} today={today} />

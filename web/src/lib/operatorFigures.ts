@@ -2,7 +2,9 @@
 // unit-hours from the relayer's public availability, and the lines of "Taxes to remit".
 import type { Address } from "viem";
 import { sameAddress } from "../../../protocol/address.ts";
-import type { TaxFigures, VenueTaxes } from "./protocol.ts";
+import type { VenueTaxes } from "./protocol.ts";
+
+type TaxFigures = VenueTaxes["gst"];
 
 /** What a claims row needs for the decision: its split, its currency and its balance. */
 export type ClaimCandidate = { current: boolean; currency: { address: Address }; amount: bigint };

@@ -4,7 +4,15 @@ import { getAddress, zeroAddress, type Address } from "viem";
 import { VenueDashboard } from "./OperatorPage.tsx";
 import { PayeesFields } from "../components/venue-editor/PayeesForm.tsx";
 import { fakeProtocol, TOKEN, withApp, type ChainViews } from "../test/fakeApp.tsx";
-import type { ApiResource, ApiTaxes, ApiVenue, ReadApi } from "../lib/readApi.ts";
+import type { ReadApi } from "../lib/readApi.ts";
+import {
+  availability as availabilityAnswer,
+  bookingsAnswer,
+  revenue,
+  splitsAnswer,
+  taxesAnswer,
+  venueAnswer,
+} from "../../../protocol/api/read.ts";
 import { loadVenue } from "../lib/protocol.ts";
 import { localDayStart } from "../lib/time.ts";
 
@@ -26,7 +34,8 @@ const NOW = Date.UTC(2026, 11, 6, 16, 30) / 1000; // 11:30 in Toronto
 const TODAY = localDayStart(NOW, TZ);
 const HOUR = 3600;
 
-const desk: ApiResource = {
+// The read model's answers as they travel (JSON), parsed with the schemas the dApp parses them with.
+const desk = {
   id: 5,
   venueId: 2,
   name: "Poste partagé",
@@ -45,7 +54,7 @@ const desk: ApiResource = {
   followsOpeningHours: false,
   metadataURI: "",
 };
-const apiVenue: ApiVenue = {
+const venueWire = {
   id: 2,
   operator: OPERATOR.toLowerCase(),
   pendingOperator: zeroAddress,
@@ -59,24 +68,42 @@ const apiVenue: ApiVenue = {
   doors: [],
 };
 
+const apiVenue = venueAnswer.parse({ venue: venueWire, asOfBlock: 1 }).venue;
+
 /** Two members booked this morning's 9:00 and 10:00 hours: 2 unit-hours of 12 × 24. */
-const availability: ReadApi["availability"] = async (_id, from, to) => ({
-  from,
-  to,
-  units: 12,
-  slotSeconds: HOUR,
-  free: Array.from({ length: (to - from) / HOUR }, (_, i) => (i === 9 || i === 10 ? 11 : 12)),
-  asOfBlock: 1,
-});
+const availability: ReadApi["availability"] = (resourceId, from, to) =>
+  Promise.resolve(
+    availabilityAnswer.parse({
+      resourceId,
+      from,
+      to,
+      units: 12,
+      slotSeconds: HOUR,
+      free: Array.from({ length: (to - from) / HOUR }, (_, i) => (i === 9 || i === 10 ? 11 : 12)),
+      asOfBlock: 1,
+    }),
+  );
+
+const bookingsOf = (bookings: unknown[]) =>
+  Promise.resolve(bookingsAnswer.parse({ venueId: 2, bookings, next: null, asOfBlock: 1 }).bookings);
+const taxesOf = (taxes: unknown[]) => Promise.resolve(taxesAnswer.parse({ venueId: 2, taxes, asOfBlock: 1 }).taxes);
 
 function api(over: Partial<ReadApi> = {}): Partial<ReadApi> {
   return {
-    venues: async () => [apiVenue],
-    venue: async () => apiVenue,
+    venues: () => Promise.resolve([apiVenue]),
+    venue: () => Promise.resolve(apiVenue),
     availability,
-    splits: async () => [{ id: 2, venueId: 2, payees: [OPERATOR, OWNER], sharesBps: [8000, 2000] }],
-    bookings: async () => [],
-    taxes: async () => [],
+    splits: () =>
+      Promise.resolve(
+        splitsAnswer.parse({
+          venueId: 2,
+          splits: [{ id: 2, venueId: 2, payees: [OPERATOR, OWNER], sharesBps: [8000, 2000] }],
+          asOfBlock: 1,
+        }).splits,
+      ),
+    bookings: () => bookingsOf([]),
+    revenue: () => Promise.resolve(revenue.parse({ venueId: 2, timeZone: TZ, totals: [], daily: [], asOfBlock: 1 })),
+    taxes: () => taxesOf([]),
     ...over,
   };
 }
@@ -105,7 +132,7 @@ configure({ asyncUtilTimeout: 8_000 });
 
 describe("the operator dashboard before sign-in", SLOW, () => {
   it("shows today's real occupancy from the public availability and says what needs a sign-in: never a false zero", async () => {
-    const bookings = vi.fn(async () => []);
+    const bookings = vi.fn(() => bookingsOf([]));
     await dashboard({ me: null, api: api({ bookings }) });
     await screen.findByText("2 of 288 unit-hours booked");
     expect(screen.queryByText(/^0 of/)).toBeNull();
@@ -144,11 +171,13 @@ describe("the operator dashboard before sign-in", SLOW, () => {
       policyId: 1,
       releaseTime: start,
       settled: false,
+      guest: null,
+      guestExpires: 0,
     });
     await dashboard({
       me: OPERATOR,
       api: api({
-        bookings: async () => [booking("1", TODAY + 9 * HOUR), booking("2", TODAY + 10 * HOUR)],
+        bookings: () => bookingsOf([booking("1", TODAY + 9 * HOUR), booking("2", TODAY + 10 * HOUR)]),
       }),
     });
     await screen.findByRole("button", { name: "Settle 2 pending bookings" });
@@ -208,7 +237,7 @@ describe("the claims table", SLOW, () => {
 });
 
 describe("taxes to remit", SLOW, () => {
-  const taxes: ApiTaxes[] = [
+  const taxes = [
     {
       currency: TOKEN.toLowerCase(),
       gst: { collected: "1250000", refunded: "250000", settled: "750000", claimed: "250000" },
@@ -220,7 +249,7 @@ describe("taxes to remit", SLOW, () => {
   it("shows GST and QST apart — collected, refunded, in escrow, claimed, to claim — and the tax payee claims the taxPool", async () => {
     await dashboard({
       me: OPERATOR,
-      api: api({ taxes: async () => taxes }),
+      api: api({ taxes: () => taxesOf(taxes) }),
       views: views({ taxPool: () => [750_000n, 1_500_000n, 750_000n] }),
     });
     const table = await screen.findByRole("table", { name: "Taxes in tCAD" });

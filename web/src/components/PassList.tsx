@@ -11,6 +11,8 @@ export type PassView = PassInfo & {
   timeZone: string;
   graceSeconds: number;
   currencyInfo: Currency | undefined;
+  /** The sponsor's fee paid with a gasless booking (taken from the refund once cancelled), if any. */
+  serviceFee?: bigint;
 };
 
 const PHASES: PassPhase[] = ["current", "upcoming", "past", "cancelled"];
@@ -60,13 +62,29 @@ export function PassList({
                   <p className="muted small">
                     {t("passes.pass", { id: p.id.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
                     {p.currencyInfo &&
-                      ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
+                      ` · ${
+                        !p.cancelled && p.serviceFee
+                          ? t("passes.paidWithFee", {
+                              amount: formatAmount(p.amount, p.currencyInfo, locale),
+                              fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
+                            })
+                          : t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })
+                      }`}
                   </p>
                   {p.cancelled && (
                     <p className="small" data-testid="refund">
                       {t(p.cancelled.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
                       {p.currencyInfo &&
-                        ` · ${t("passes.refunded", { amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale) })}`}
+                        ` · ${
+                          p.serviceFee
+                            ? t("passes.refundedWithFee", {
+                                amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale),
+                                fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
+                              })
+                            : t("passes.refunded", {
+                                amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale),
+                              })
+                        }`}
                     </p>
                   )}
                   {p.asGuest && <p className="badge">{t("passes.guestBadge")}</p>}

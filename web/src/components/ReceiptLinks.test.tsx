@@ -90,7 +90,9 @@ describe("ReceiptLinks", () => {
 
     const refusing = {
       get: vi.fn(() => Promise.resolve({ documents: [doc({})] })),
-      file: vi.fn(() => Promise.reject(new RelayerRequestError("forbidden", 403, "members see only their own receipts"))),
+      file: vi.fn(() =>
+        Promise.reject(new RelayerRequestError("forbidden", 403, "members see only their own receipts")),
+      ),
     };
     inLang("en", <ReceiptLinks relayer={refusing as never} />);
     fireEvent.click(await screen.findByRole("button", { name: "PDF in French" }));

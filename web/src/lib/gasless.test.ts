@@ -106,7 +106,9 @@ describe("relaySponsored", () => {
   });
 
   it("says so when the sponsor runs out of ETH while relaying", async () => {
-    const { relayer } = relayerWith(terms(), () => Promise.reject(new RelayerRequestError("sponsor_out_of_funds", 503)));
+    const { relayer } = relayerWith(terms(), () =>
+      Promise.reject(new RelayerRequestError("sponsor_out_of_funds", 503)),
+    );
     const g = (await gaslessFor(protocol, relayer, MEMBER, CAD))!;
     await expect(relaySponsored(protocol, {} as never, relayer, MEMBER, g, call)).rejects.toMatchObject({
       key: "err.sponsorOutOfFunds",

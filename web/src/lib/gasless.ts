@@ -55,7 +55,8 @@ export function gaslessPath(o: {
   if (!forwarder || o.ethBalance !== 0n || !terms) return null;
   if (!sameAddress(terms.forwarder, forwarder)) return null; // a sponsor for another deployment
   if (currency !== null && (terms.currency === null || !sameAddress(terms.currency, currency))) return null;
-  if (!terms.available) throw new UiError(terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds");
+  if (!terms.available)
+    throw new UiError(terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds");
   return { terms, forwarder };
 }
 

@@ -39,21 +39,23 @@ function receiptFor(passId: bigint): TransactionReceipt {
 function fakeWallet(o: { allowance?: bigint; permits?: boolean } = {}) {
   const calls: { what: string; args: unknown[] }[] = [];
   const wallet: BookingWallet = {
-    allowance: async (token) => (calls.push({ what: "allowance", args: [token] }), o.allowance ?? 0n),
-    signPermit: async (token, value, deadline) => {
+    allowance: (token) => (calls.push({ what: "allowance", args: [token] }), Promise.resolve(o.allowance ?? 0n)),
+    signPermit: (token, value, deadline) => {
       calls.push({ what: "signPermit", args: [token, value, deadline] });
-      return o.permits === false ? null : { v: 27, r: `0x${"01".repeat(32)}`, s: `0x${"02".repeat(32)}` };
+      return Promise.resolve(
+        o.permits === false ? null : { v: 27, r: `0x${"01".repeat(32)}` as const, s: `0x${"02".repeat(32)}` as const },
+      );
     },
-    approve: async (token, value) => calls.push({ what: "approve", args: [token, value] }),
-    send: async (call, onSent) => {
+    approve: (token, value) => Promise.resolve(calls.push({ what: "approve", args: [token, value] })),
+    send: (call, onSent) => {
       calls.push({ what: "send", args: [call.functionName, call.args, call.value] });
       onSent();
-      return receiptFor(7n);
+      return Promise.resolve(receiptFor(7n));
     },
-    relay: async (_g, call, onSent) => {
+    relay: (_g, call, onSent) => {
       calls.push({ what: "relay", args: [call.functionName, call.args] });
       onSent();
-      return receiptFor(8n);
+      return Promise.resolve(receiptFor(8n));
     },
     now: () => 1_000,
   };
@@ -112,12 +114,26 @@ describe("payAndBook", () => {
     const { wallet, calls } = fakeWallet();
     const steps: string[] = [];
     const booked = await payAndBook(wallet, order({ gasless }), (s) => steps.push(s));
-    expect(booked).toEqual({ passId: 8n, path: "sponsored", cost: { price: 5_750_000n, fee: 250_000n, total: 6_000_000n } });
+    expect(booked).toEqual({
+      passId: 8n,
+      path: "sponsored",
+      cost: { price: 5_750_000n, fee: 250_000n, total: 6_000_000n },
+    });
     expect(calls.map((c) => c.what)).toEqual(["signPermit", "relay"]);
     expect(calls[0].args).toEqual([CAD, 6_000_000n, 2_800n]);
     const [fn, args] = calls[1].args as [string, readonly unknown[]];
     expect(fn).toBe("bookSponsored");
-    expect(args.slice(0, 9)).toEqual([5, BigInt(START), BigInt(START + 2 * H), 0xffff, 5_750_000n, MEMBER, 1, true, 250_000n]);
+    expect(args.slice(0, 9)).toEqual([
+      5,
+      BigInt(START),
+      BigInt(START + 2 * H),
+      0xffff,
+      5_750_000n,
+      MEMBER,
+      1,
+      true,
+      250_000n,
+    ]);
     expect(steps).toEqual(["sponsor", "pending"]);
   });
 

@@ -27,7 +27,11 @@ export type BookingWallet = {
   signPermit(token: Address, value: bigint, deadline: bigint): Promise<Permit | null>;
   approve(token: Address, value: bigint): Promise<unknown>;
   send(call: WriteCall, onSent: () => void): Promise<TransactionReceipt>;
-  relay(g: Gasless, call: Extract<WriteCall, { functionName: "bookSponsored" }>, onSent: () => void): Promise<TransactionReceipt>;
+  relay(
+    g: Gasless,
+    call: Extract<WriteCall, { functionName: "bookSponsored" }>,
+    onSent: () => void,
+  ): Promise<TransactionReceipt>;
   /** Wall-clock seconds (permit deadlines). */
   now(): number;
 };
@@ -60,7 +64,9 @@ export function bookingCost(price: bigint, gasless: Gasless | null): BookingCost
 }
 
 /** Why the booking cannot go through, said before anything is signed; null when it can. */
-export function bookingProblem(o: Pick<BookingOrder, "start" | "end" | "price" | "balance" | "gasless" | "closed">): UiError | null {
+export function bookingProblem(
+  o: Pick<BookingOrder, "start" | "end" | "price" | "balance" | "gasless" | "closed">,
+): UiError | null {
   for (let t = o.start; t < o.end; t += HOUR) if (o.closed?.has(t)) return new UiError("err.closedHours");
   if (o.balance < bookingCost(o.price, o.gasless).total) return new UiError("err.insufficientFunds");
   return null;

@@ -307,6 +307,7 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
       guest: b.guest ? getAddress(b.guest) : null,
       guestExpires: b.guestExpires ?? 0,
       asGuest: b.role === "guest",
+      block: b.block,
       cancelled: cancelled
         ? {
             refund: BigInt(b.refund ?? 0) + BigInt(b.gstRefund ?? 0) + BigInt(b.qstRefund ?? 0),

@@ -57,7 +57,12 @@ export function makeRelayer(baseUrl: string) {
       } | null;
       const b = (typeof body === "object" ? body : null) as ErrorBody;
       const err = typeof b?.error === "object" ? b.error : { code: b?.error, details: undefined };
-      throw new RelayerRequestError(b?.reason ?? err?.code ?? `http_${res.status}`, res.status, err?.message, err?.details);
+      throw new RelayerRequestError(
+        b?.reason ?? err?.code ?? `http_${res.status}`,
+        res.status,
+        err?.message,
+        err?.details,
+      );
     }
     return body as T;
   }

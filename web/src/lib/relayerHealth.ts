@@ -70,12 +70,12 @@ export function createRelayerHealth(o: { probe: () => Promise<unknown>; onRecove
 
   return {
     get: () => state,
-    subscribe(l: () => void): () => void {
+    subscribe: (l: () => void): (() => void) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
     /** A read failed: when the relayer is the reason, mark it down and start retrying. */
-    report(err: unknown): void {
+    report: (err: unknown): void => {
       if (!isRelayerUnavailable(err) || state.down) return;
       set({ down: true, retryAt: null, attempts: 0 });
       schedule();

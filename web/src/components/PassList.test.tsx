@@ -27,7 +27,6 @@ function pass(id: number, startOffsetH: number, hours: number, over: Partial<Pas
     guestExpires: 0,
     asGuest: false,
     cancelled: null,
-    block: 1,
     resourceName: "Poste partagé",
     venueName: "etc Saint-Germain",
     timeZone: "America/Toronto",

@@ -15,8 +15,6 @@ export type PassInfo = Pick<Pass, "holder" | "resourceId" | "unit" | "currency" 
   asGuest: boolean;
   /** Set when the booking was cancelled (the pass burned): what came back to the member. */
   cancelled: { refund: bigint; byOperator: boolean } | null;
-  /** The block of its booking (of its cancellation once cancelled). */
-  block: number;
 };
 
 export type PassPhase = "current" | "upcoming" | "past" | "cancelled";

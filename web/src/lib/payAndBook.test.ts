@@ -1,6 +1,13 @@
 // The booking's payment path, decided from what the page shows, against a fake wallet.
 import { describe, expect, it } from "vitest";
-import { encodeEventTopics, encodeAbiParameters, zeroAddress, type Address, type TransactionReceipt } from "viem";
+import {
+  encodeEventTopics,
+  encodeAbiParameters,
+  erc20Abi,
+  zeroAddress,
+  type Address,
+  type TransactionReceipt,
+} from "viem";
 import { passepartoutAbi } from "../../../protocol/abis.ts";
 import { bookingCost, bookingProblem, payAndBook, type BookingOrder, type BookingWallet } from "./payAndBook.ts";
 import type { Gasless } from "./gasless.ts";
@@ -11,8 +18,11 @@ const MEMBER: Address = "0x00000000000000000000000000000000000000aa";
 const H = 3600;
 const START = 1_800_000_000 - (1_800_000_000 % H);
 
-/** A receipt carrying the Booked event of pass `passId`. */
-function receiptFor(passId: bigint): TransactionReceipt {
+const CONTRACT: Address = "0x0000000000000000000000000000000000000001";
+const SPONSOR: Address = "0x00000000000000000000000000000000000000bb";
+
+/** A receipt carrying the Booked event of pass `passId` (and the fee's transfer to the sponsor, if any). */
+function receiptFor(passId: bigint, fee = 0n): TransactionReceipt {
   const topics = encodeEventTopics({
     abi: passepartoutAbi,
     eventName: "Booked",
@@ -32,13 +42,22 @@ function receiptFor(passId: bigint): TransactionReceipt {
     ],
     [MEMBER, 0, BigInt(START), BigInt(START + H), CAD, 5_000_000n, 1, 250_000n, 0n],
   );
-  return { status: "success", logs: [{ address: zeroAddress, topics, data }] } as unknown as TransactionReceipt;
+  const feeLog = {
+    address: CAD,
+    topics: encodeEventTopics({ abi: erc20Abi, eventName: "Transfer", args: { from: MEMBER, to: SPONSOR } }),
+    data: encodeAbiParameters([{ type: "uint256" }], [fee]),
+  };
+  return {
+    status: "success",
+    logs: [{ address: CONTRACT, topics, data }, ...(fee > 0n ? [feeLog] : [])],
+  } as unknown as TransactionReceipt;
 }
 
 /** A wallet that records every call; `permits` says whether the token signs EIP-2612 permits. */
-function fakeWallet(o: { allowance?: bigint; permits?: boolean } = {}) {
+function fakeWallet(o: { allowance?: bigint; permits?: boolean; feeCharged?: bigint } = {}) {
   const calls: { what: string; args: unknown[] }[] = [];
   const wallet: BookingWallet = {
+    contract: CONTRACT,
     allowance: (token) => (calls.push({ what: "allowance", args: [token] }), Promise.resolve(o.allowance ?? 0n)),
     signPermit: (token, value, deadline) => {
       calls.push({ what: "signPermit", args: [token, value, deadline] });
@@ -55,7 +74,7 @@ function fakeWallet(o: { allowance?: bigint; permits?: boolean } = {}) {
     relay: (_g, call, onSent) => {
       calls.push({ what: "relay", args: [call.functionName, call.args] });
       onSent();
-      return Promise.resolve(receiptFor(8n));
+      return Promise.resolve(receiptFor(8n, o.feeCharged ?? 250_000n));
     },
     now: () => 1_000,
   };
@@ -118,6 +137,7 @@ describe("payAndBook", () => {
       passId: 8n,
       path: "sponsored",
       cost: { price: 5_750_000n, fee: 250_000n, total: 6_000_000n },
+      feePaid: 250_000n,
     });
     expect(calls.map((c) => c.what)).toEqual(["signPermit", "relay"]);
     expect(calls[0].args).toEqual([CAD, 6_000_000n, 2_800n]);
@@ -188,5 +208,10 @@ describe("payAndBook", () => {
       key: "err.closedHours",
     });
     expect(calls).toEqual([]);
+  });
+
+  it("reports the fee the sponsor actually took (below the signed cap) from the receipt", async () => {
+    const { wallet } = fakeWallet({ feeCharged: 100_000n });
+    expect((await payAndBook(wallet, order({ gasless }))).feePaid).toBe(100_000n);
   });
 });

@@ -12,6 +12,7 @@ import { isNative } from "./money.ts";
 import { ANY_UNIT, type Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
 import { HOUR } from "./time.ts";
+import { feeInReceipt } from "./sponsorFees.ts";
 import { allowance, approve, sendTx, signPermit, type WriteCall } from "./wallet.ts";
 
 export type PaymentPath = "sponsored" | "native" | "allowance" | "permit" | "approve";
@@ -23,6 +24,8 @@ export type Permit = { v: number; r: Hex; s: Hex };
 
 /** The wallet and chain calls a booking may need (the real ones: {bookingWallet}). */
 export type BookingWallet = {
+  /** The Passepartout contract paid into. */
+  contract: Address;
   allowance(token: Address): Promise<bigint>;
   signPermit(token: Address, value: bigint, deadline: bigint): Promise<Permit | null>;
   approve(token: Address, value: bigint): Promise<unknown>;
@@ -75,7 +78,8 @@ export function bookingProblem(
 /** Permits and sponsored requests stay valid this long. */
 const DEADLINE_SECONDS = 1800;
 
-export type Booked = { passId: bigint; path: PaymentPath; cost: BookingCost };
+/** The booking made: its pass, the path taken, what was shown and the sponsor's fee actually paid. */
+export type Booked = { passId: bigint; path: PaymentPath; cost: BookingCost; feePaid: bigint };
 
 /** Pays and books `order` by the one path that fits, reporting each step; throws a {UiError} or the wallet's error. */
 export async function payAndBook(
@@ -144,12 +148,22 @@ export async function payAndBook(
   }
   const [booked] = parseEventLogs({ abi: passepartoutAbi, logs: receipt.logs, eventName: "Booked" });
   if (!booked) throw new UiError("err.generic", { message: "no Booked event in the receipt" });
-  return { passId: booked.args.passId, path, cost };
+  const feePaid =
+    path === "sponsored"
+      ? feeInReceipt(receipt, {
+          token: order.currency,
+          payer: order.member,
+          contract: wallet.contract,
+          member: order.member,
+        })
+      : 0n;
+  return { passId: booked.args.passId, path, cost, feePaid };
 }
 
 /** The real wallet and chain calls for `member`'s connected wallet. */
 export function bookingWallet(p: Protocol, wagmi: Config, relayer: Relayer, member: Address): BookingWallet {
   return {
+    contract: p.address,
     allowance: (token) => allowance(p, token, member),
     signPermit: (token, value, deadline) => signPermit(p, wagmi, token, member, p.address, value, deadline),
     approve: (token, value) => approve(p, wagmi, member, token, p.address, value),

@@ -307,7 +307,6 @@ export async function loadPassesOf(p: Protocol, account: Address): Promise<PassI
       guest: b.guest ? getAddress(b.guest) : null,
       guestExpires: b.guestExpires ?? 0,
       asGuest: b.role === "guest",
-      block: b.block,
       cancelled: cancelled
         ? {
             refund: BigInt(b.refund ?? 0) + BigInt(b.gstRefund ?? 0) + BigInt(b.qstRefund ?? 0),
@@ -330,15 +329,6 @@ export function claimable(p: Protocol, splitId: number, currency: Address, index
 
 export function claimableFees(p: Protocol, splitId: number, currency: Address): Promise<bigint> {
   return readContract(p.client, { ...p.contract, functionName: "claimableFees", args: [splitId, currency] });
-}
-
-/** What booking `[start, end)` costs now, taxes included: the amount `book` charges at most. */
-export function quote(p: Protocol, resourceId: number, start: number, end: number): Promise<bigint> {
-  return readContract(p.client, {
-    ...p.contract,
-    functionName: "quote",
-    args: [resourceId, BigInt(start), BigInt(end)],
-  });
 }
 
 export type Quote = { preTax: bigint; gst: bigint; qst: bigint; total: bigint };

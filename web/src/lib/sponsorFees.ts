@@ -1,63 +1,73 @@
-// The sponsor's fee a gasless booking or cancellation moved, read from that transaction's token
-// transfers: the pass then says "paid 5.75 + 0.25 service fee". The read model gives the block of
-// the pass's booking (or cancellation); two one-block log reads find the transaction and its
-// transfers — no scan of the chain.
-import { getLogs } from "viem/actions";
-import { erc20Abi, getAbiItem, type Address } from "viem";
-import { passepartoutAbi } from "../../../protocol/abis.ts";
+// The sponsor's fee a gasless booking or cancellation moved, so that the pass can say "paid 5.75 +
+// 0.25 service fee". The fee is not in the protocol's events (it is a token transfer to the sponsor
+// in the same transaction), and the page never scans the chain's logs: it is read from the receipt
+// of the member's own transaction and kept in this browser, per chain, contract and pass.
+import { erc20Abi, parseEventLogs, type Address, type TransactionReceipt } from "viem";
 import { sameAddress } from "../../../protocol/address.ts";
-import { isNative } from "./money.ts";
-import type { PassInfo } from "./passes.ts";
-import type { Protocol } from "./protocol.ts";
 
-type Transfer = { transactionHash: string | null; from: Address; to: Address; value: bigint };
+type Transfer = { from: Address; to: Address; value: bigint };
 
 /**
- * The fee in the transaction `tx`: what went from `payer` (the member who booked, or the contract
- * paying a refund) to anyone but the contract and the member — the sponsor.
+ * The fee among a transaction's token transfers: what went from `payer` (the member who booked, or
+ * the contract paying a refund) to anyone but the contract and the member — the sponsor.
  */
-export function feeInTransaction(
-  transfers: readonly Transfer[],
-  tx: string,
-  o: { payer: Address; contract: Address; member: Address },
-): bigint {
+export function feeAmong(transfers: readonly Transfer[], o: { payer: Address; contract: Address; member: Address }) {
   return transfers
-    .filter((t) => t.transactionHash === tx && sameAddress(t.from, o.payer))
+    .filter((t) => sameAddress(t.from, o.payer))
     .filter((t) => !sameAddress(t.to, o.contract) && !sameAddress(t.to, o.member))
     .reduce((sum, t) => sum + t.value, 0n);
 }
 
-const transferEvent = getAbiItem({ abi: erc20Abi, name: "Transfer" });
-const bookedEvent = getAbiItem({ abi: passepartoutAbi, name: "Booked" });
-const cancelledEvent = getAbiItem({ abi: passepartoutAbi, name: "Cancelled" });
+/** The sponsor's fee in `receipt`: of a booking (`payer` = the member) or a cancellation (`payer` = the contract). */
+export function feeInReceipt(
+  receipt: Pick<TransactionReceipt, "logs">,
+  o: { token: Address; payer: Address; contract: Address; member: Address },
+): bigint {
+  const logs = receipt.logs.filter((l) => sameAddress(l.address, o.token));
+  const transfers = parseEventLogs({ abi: erc20Abi, logs, eventName: "Transfer" }).map((l) => l.args);
+  return feeAmong(transfers, o);
+}
 
-/** The service fee paid with `pass`'s booking, or taken from its refund once cancelled (0 when none). */
-export async function sponsorFeeOf(p: Protocol, pass: PassInfo): Promise<bigint> {
-  if (isNative(pass.currency) || pass.asGuest) return 0n;
-  const block = BigInt(pass.block);
-  const range = { fromBlock: block, toBlock: block };
-  const cancelled = pass.cancelled !== null;
-  const [events, transfers] = await Promise.all([
-    cancelled
-      ? getLogs(p.client, { address: p.address, event: cancelledEvent, args: { passId: pass.id }, ...range })
-      : getLogs(p.client, { address: p.address, event: bookedEvent, args: { passId: pass.id }, ...range }),
-    getLogs(p.client, {
-      address: pass.currency,
-      event: transferEvent,
-      args: { from: cancelled ? p.address : pass.holder },
-      ...range,
-    }),
-  ]);
-  const tx = events[0]?.transactionHash;
-  if (!tx) return 0n;
-  return feeInTransaction(
-    transfers.map((t) => ({
-      transactionHash: t.transactionHash,
-      from: t.args.from!,
-      to: t.args.to!,
-      value: t.args.value!,
-    })),
-    tx,
-    { payer: cancelled ? p.address : pass.holder, contract: p.address, member: pass.holder },
-  );
+export type FeeKind = "book" | "cancel";
+export type FeeStore = Pick<Storage, "getItem" | "setItem">;
+
+const keyOf = (chainId: number, contract: Address, passId: bigint) =>
+  `passepartout:sponsorFee:${chainId}:${contract.toLowerCase()}:${passId}`;
+
+/** Remembers the fee paid for `passId`'s booking or cancellation (0 is not recorded). */
+export function rememberSponsorFee(
+  store: FeeStore,
+  at: { chainId: number; contract: Address },
+  passId: bigint,
+  kind: FeeKind,
+  fee: bigint,
+): void {
+  if (fee === 0n) return;
+  const key = keyOf(at.chainId, at.contract, passId);
+  const fees = { ...readFees(store, key), [kind]: fee.toString() };
+  try {
+    store.setItem(key, JSON.stringify(fees));
+  } catch {
+    // storage full or disabled: the pass shows the price alone
+  }
+}
+
+/** The fee recorded for `passId`'s booking or cancellation in this browser, if any. */
+export function rememberedSponsorFee(
+  store: FeeStore,
+  at: { chainId: number; contract: Address },
+  passId: bigint,
+  kind: FeeKind,
+): bigint | undefined {
+  const v = readFees(store, keyOf(at.chainId, at.contract, passId))[kind];
+  return v && /^\d+$/.test(v) ? BigInt(v) : undefined;
+}
+
+function readFees(store: FeeStore, key: string): Partial<Record<FeeKind, string>> {
+  try {
+    const v = JSON.parse(store.getItem(key) ?? "{}") as unknown;
+    return typeof v === "object" && v !== null ? v : {};
+  } catch {
+    return {};
+  }
 }

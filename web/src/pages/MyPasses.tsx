@@ -27,7 +27,7 @@ import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { gaslessFor, relaySponsored, sponsorFee } from "../lib/gasless.ts";
 import { CancelDialog } from "../components/CancelDialog.tsx";
-import { sponsorFeeOf } from "../lib/sponsorFees.ts";
+import { feeInReceipt, rememberSponsorFee, rememberedSponsorFee } from "../lib/sponsorFees.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
@@ -47,16 +47,6 @@ export function MyPasses() {
   const currencies = useCurrencies();
   const { relayer, protocol } = useApp();
   useTitle(t("passes.title"));
-  // The sponsor's fee of each gasless booking or cancellation (a pass's fee never changes).
-  const fees = useQuery({
-    queryKey: ["sponsorFees", address, passes.data?.map((p) => `${p.id}:${p.block}`)],
-    queryFn: async () =>
-      new Map(
-        await Promise.all((passes.data ?? []).map(async (p) => [p.id, await sponsorFeeOf(protocol, p)] as const)),
-      ),
-    enabled: passes.data !== undefined,
-    staleTime: Infinity,
-  });
 
   const views = useMemo<PassView[]>(() => {
     if (!passes.data || !resources.data || !venues.data) return [];
@@ -70,10 +60,16 @@ export function MyPasses() {
         timeZone: v?.timeZone ?? "UTC",
         graceSeconds: r?.graceSeconds ?? 0,
         currencyInfo: currencies.data?.find((c) => sameAddress(c.address, p.currency)),
-        serviceFee: fees.data?.get(p.id),
+        // The sponsor's fee this browser paid for the booking (taken from the refund once cancelled).
+        serviceFee: rememberedSponsorFee(
+          localStorage,
+          { chainId: protocol.chain.id, contract: protocol.address },
+          p.id,
+          p.cancelled ? "cancel" : "book",
+        ),
       };
     });
-  }, [passes.data, resources.data, venues.data, currencies.data, fees.data]);
+  }, [passes.data, resources.data, venues.data, currencies.data, protocol]);
 
   return (
     <section aria-labelledby="passes-title">
@@ -292,8 +288,23 @@ function CancelPass({ pass }: { pass: PassView }) {
           })
         : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
-      // What came back: the pre-tax refund and its GST and QST, less the sponsor's fee if any.
-      setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : preview.data.refund) - fee);
+      // What came back: the pre-tax refund and its GST and QST, less the fee the sponsor took.
+      const taken = gasless
+        ? feeInReceipt(receipt, {
+            token: pass.currency,
+            payer: protocol.address,
+            contract: protocol.address,
+            member: address,
+          })
+        : 0n;
+      rememberSponsorFee(
+        localStorage,
+        { chainId: protocol.chain.id, contract: protocol.address },
+        pass.id,
+        "cancel",
+        taken,
+      );
+      setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : preview.data.refund) - taken);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);
     } catch (e) {

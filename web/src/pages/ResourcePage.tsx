@@ -31,6 +31,7 @@ import { kindLabel } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { forwarderOf, gaslessPath, type Gasless } from "../lib/gasless.ts";
 import { bookingCost, bookingWallet, payAndBook, type BookingStep } from "../lib/payAndBook.ts";
+import { rememberSponsorFee } from "../lib/sponsorFees.ts";
 import { MONTH_HOURS, durationChoices, firstBookableHour } from "../lib/bookingWindow.ts";
 
 function durationLabel(hours: number, t: Translate): string {
@@ -150,7 +151,7 @@ function BookResource({
     setBooked(null);
     try {
       if (sponsorship.error) throw sponsorship.error;
-      const { passId } = await payAndBook(
+      const { passId, feePaid } = await payAndBook(
         bookingWallet(protocol, wagmi, relayer, address),
         {
           resourceId: r.id,
@@ -166,6 +167,14 @@ function BookResource({
           closed,
         },
         setStep,
+      );
+      // The pass will say what the sponsor took (the fee is not in the protocol's events).
+      rememberSponsorFee(
+        localStorage,
+        { chainId: protocol.chain.id, contract: protocol.address },
+        passId,
+        "book",
+        feePaid,
       );
       setBooked(passId);
       setStart(null);

@@ -538,8 +538,8 @@ const m = {
     "Le service réseau ne répond pas ; nouvel essai en cours…",
   ],
   "relayer.downDetail": [
-    "Venues and prices are read from the chain meanwhile; bookings lists, sign-in and gasless payments wait for it.",
-    "Les lieux et les prix sont lus sur la chaîne en attendant ; listes de réservations, connexion et paiements sans gaz l’attendent.",
+    "Venues and prices are read from the chain meanwhile; availability, your passes, sign-in and gasless payments wait for it.",
+    "Les lieux et les prix sont lus sur la chaîne en attendant ; disponibilités, vos passes, connexion et paiements sans gaz l’attendent.",
   ],
   "relayer.retry": ["Retry now", "Réessayer maintenant"],
   "book.nextOpen": ["Next open hour ({time})", "Prochaine heure d’ouverture ({time})"],

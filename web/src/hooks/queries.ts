@@ -8,6 +8,7 @@ import {
   balanceOf,
   doorsFor,
   loadBookings,
+  loadRevenue,
   loadCurrencies,
   loadCurrency,
   loadOccupancy,
@@ -28,7 +29,7 @@ import {
   venueFromChain,
   venuesFromChain,
 } from "../lib/chainFallback.ts";
-import { sponsorTerms } from "../lib/gasless.ts";
+import { loadSponsorTerms } from "../lib/gasless.ts";
 
 /** A missing venue or resource will not appear on a second try: show "not found" at once. */
 const retryUnlessMissing = (failures: number, err: unknown) => failures < 1 && !isNotFound(err);
@@ -160,7 +161,7 @@ export function useSponsorTerms(enabled: boolean) {
   const { relayer } = useApp();
   return useQuery({
     queryKey: ["sponsor"],
-    queryFn: () => sponsorTerms(relayer),
+    queryFn: () => loadSponsorTerms(relayer),
     enabled,
     staleTime: 60_000,
   });
@@ -192,6 +193,17 @@ export function useBookings(venueId: number, signedIn: boolean) {
   return useQuery({
     queryKey: ["chain", "bookings", venueId],
     queryFn: () => loadBookings(protocol, venueId),
+    enabled: signedIn,
+    refetchInterval: 15_000,
+  });
+}
+
+/** A venue's revenue per currency and local day, computed by the relayer (its operator's or a payee's session). */
+export function useRevenue(venueId: number, signedIn: boolean) {
+  const { protocol } = useApp();
+  return useQuery({
+    queryKey: ["chain", "revenue", venueId],
+    queryFn: () => loadRevenue(protocol, venueId),
     enabled: signedIn,
     refetchInterval: 15_000,
   });

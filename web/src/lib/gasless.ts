@@ -1,39 +1,32 @@
 // Gasless calls from the dApp (docs/gasless.md): a member whose wallet holds no ETH signs, and the
 // relayer's sponsor sends the transaction through the trusted forwarder and pays its gas. With ETH
 // in the wallet the app keeps the normal path (the member sends its own transactions).
-import { encodeFunctionData, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
+import { encodeFunctionData, getAddress, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
 import { getBalance, readContract, signTypedData, waitForTransactionReceipt } from "viem/actions";
 import type { Config } from "wagmi";
 import { passepartoutForwarderAbi } from "../../../protocol/abis.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { signForwardRequest, type SponsoredFunction, type TypedDataSigner } from "../../../protocol/gasless.ts";
+import { sponsorTerms, type SponsorTerms } from "../../../protocol/api/sponsor.ts";
 import type { Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
 import { contractErrorUi, UiError } from "./errors.ts";
 import { walletFor, type WriteCall } from "./wallet.ts";
 
-/** GET /api/sponsor, as server/sponsor answers it. */
-export type SponsorTerms = {
-  sponsor: Address;
-  forwarder: Address;
-  currency: Address | null;
-  fees: { book: string; cancel: string; lend: string };
-  maxCallGas: string;
-  available: boolean;
-  reason: "out_of_funds" | "budget_exhausted" | null;
-};
+/** GET /api/sponsor (protocol/api/sponsor.ts). */
+export type { SponsorTerms };
 
 /** A gasless path for a member: the sponsor's terms and the fee it asks for this kind of call. */
-export type Gasless = { terms: SponsorTerms; forwarder: Address };
+export type Gasless = { terms: SponsorTerms; forwarder: Address; sponsor: Address };
 
 /** The forwarder of this deployment, if it has one (no forwarder: no gasless path). */
 export const forwarderOf = (p: Protocol): Address | undefined =>
   p.config.deployments.contracts.PassepartoutForwarder?.address;
 
 /** The relayer's sponsor terms, or null when this relayer has no sponsor (or does not answer). */
-export async function sponsorTerms(relayer: Relayer): Promise<SponsorTerms | null> {
+export async function loadSponsorTerms(relayer: Relayer): Promise<SponsorTerms | null> {
   try {
-    return await relayer.get<SponsorTerms>("/api/sponsor");
+    return sponsorTerms.parse(await relayer.get<unknown>("/api/sponsor"));
   } catch {
     return null; // no sponsor on this relayer: the normal path says what is missing
   }
@@ -57,7 +50,7 @@ export function gaslessPath(o: {
   if (currency !== null && (terms.currency === null || !sameAddress(terms.currency, currency))) return null;
   if (!terms.available)
     throw new UiError(terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds");
-  return { terms, forwarder };
+  return { terms, forwarder, sponsor: getAddress(terms.sponsor) };
 }
 
 /** {gaslessPath} with the member's ETH balance and the sponsor's terms read now. */
@@ -71,7 +64,7 @@ export async function gaslessFor(
   if (!forwarder) return null;
   const ethBalance = await getBalance(p.client, { address: member });
   if (ethBalance !== 0n) return null;
-  return gaslessPath({ forwarder, ethBalance, terms: await sponsorTerms(relayer), currency });
+  return gaslessPath({ forwarder, ethBalance, terms: await loadSponsorTerms(relayer), currency });
 }
 
 /** The sponsor's fee for a call of this kind on the gasless path (0 on the normal path). */

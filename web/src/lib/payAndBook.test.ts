@@ -83,6 +83,7 @@ function fakeWallet(o: { allowance?: bigint; permits?: boolean; feeCharged?: big
 
 const gasless: Gasless = {
   forwarder: "0x00000000000000000000000000000000000000f0",
+  sponsor: SPONSOR,
   terms: {
     sponsor: "0x00000000000000000000000000000000000000bb",
     forwarder: "0x00000000000000000000000000000000000000f0",
@@ -143,7 +144,8 @@ describe("payAndBook", () => {
     expect(calls[0].args).toEqual([CAD, 6_000_000n, 2_800n]);
     const [fn, args] = calls[1].args as [string, readonly unknown[]];
     expect(fn).toBe("bookSponsored");
-    expect(args.slice(0, 9)).toEqual([
+    // The terms the page showed, the sponsor the member names, the fee cap it signs.
+    expect(args.slice(0, 10)).toEqual([
       5,
       BigInt(START),
       BigInt(START + 2 * H),
@@ -152,6 +154,7 @@ describe("payAndBook", () => {
       MEMBER,
       1,
       true,
+      SPONSOR,
       250_000n,
     ]);
     expect(steps).toEqual(["sponsor", "pending"]);

@@ -11,7 +11,7 @@ import { relaySponsored, sponsorFee, type Gasless } from "./gasless.ts";
 import { isNative } from "./money.ts";
 import { ANY_UNIT, type Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
-import { HOUR } from "./time.ts";
+import { firstClosedHour } from "./openingHours.ts";
 import { feeInReceipt } from "./sponsorFees.ts";
 import { allowance, approve, sendTx, signPermit, type WriteCall } from "./wallet.ts";
 
@@ -70,7 +70,8 @@ export function bookingCost(price: bigint, gasless: Gasless | null): BookingCost
 export function bookingProblem(
   o: Pick<BookingOrder, "start" | "end" | "price" | "balance" | "gasless" | "closed">,
 ): UiError | null {
-  for (let t = o.start; t < o.end; t += HOUR) if (o.closed?.has(t)) return new UiError("err.closedHours");
+  // The contract's rule: every hour of a window under a day, the first hour of a day or month pass.
+  if (o.closed && firstClosedHour(o.start, o.end, o.closed) !== null) return new UiError("err.closedHours");
   if (o.balance < bookingCost(o.price, o.gasless).total) return new UiError("err.insufficientFunds");
   return null;
 }
@@ -116,7 +117,11 @@ export async function payAndBook(
     if (!permit) throw new UiError("err.sponsorPermit");
     receipt = await wallet.relay(
       order.gasless,
-      { functionName: "bookSponsored", args: [...args, cost.fee, until, permit.v, permit.r, permit.s] },
+      // The request names its sponsor: no one else can relay it and take the fee.
+      {
+        functionName: "bookSponsored",
+        args: [...args, order.gasless.sponsor, cost.fee, until, permit.v, permit.r, permit.s],
+      },
       pending,
     );
   } else if (isNative(order.currency)) {

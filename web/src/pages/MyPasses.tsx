@@ -64,8 +64,8 @@ export function MyPasses() {
         serviceFee: rememberedSponsorFee(
           localStorage,
           { chainId: protocol.chain.id, contract: protocol.address },
-          p.id,
-          p.cancelled ? "cancel" : "book",
+          p.passId,
+          p.status === "cancelled" ? "cancel" : "book",
         ),
       };
     });
@@ -139,8 +139,8 @@ function PassActions({
         </p>
       )}
       <AddToCalendar pass={pass} venue={venue} doors={(doors.data ?? []).map((d) => doorLabel(d, venue, t))} />
-      {!pass.asGuest && phase === "upcoming" && <CancelPass pass={pass} />}
-      {!pass.asGuest && <LendPass pass={pass} />}
+      {pass.role === "holder" && phase === "upcoming" && <CancelPass pass={pass} />}
+      {pass.role === "holder" && pass.status === "active" && <LendPass pass={pass} />}
     </div>
   );
 }
@@ -153,7 +153,7 @@ function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; 
     const ics = passesCalendar(
       [
         {
-          passId: pass.id,
+          passId: pass.passId,
           chainId: protocol.chain.id,
           start: pass.start,
           end: pass.end,
@@ -169,7 +169,7 @@ function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; 
     const url = URL.createObjectURL(new Blob([ics], { type: "text/calendar;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
-    a.download = `pass-${pass.id}.ics`;
+    a.download = `pass-${pass.passId}.ics`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
@@ -211,7 +211,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       setState("signing");
       const signature = await signTyped(protocol, wagmi, {
         account: address,
-        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.id, deadline),
+        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.passId, deadline),
       });
       setState("asking");
       setResult(
@@ -220,7 +220,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
           contract: protocol.address,
           door: door.id,
           challenge,
-          passId: pass.id.toString(),
+          passId: pass.passId.toString(),
           deadline,
           signer: address,
           signature,
@@ -261,10 +261,10 @@ function CancelPass({ pass }: { pass: PassView }) {
   // The refund the policy gives now and, without ETH, the sponsor's fee taken out of it: the amount
   // announced is the amount that arrives. Read while the confirmation is open.
   const preview = useQuery({
-    queryKey: ["chain", "cancelPreview", pass.id.toString(), address],
+    queryKey: ["chain", "cancelPreview", pass.passId.toString(), address],
     queryFn: async () => {
       const [refund, gasless] = await Promise.all([
-        refundAt(protocol, pass.id, nowSeconds()),
+        refundAt(protocol, pass.passId, nowSeconds()),
         gaslessFor(protocol, relayer, address!, pass.currency),
       ]);
       return { refund, fee: sponsorFee(gasless, "cancel"), gasless };
@@ -280,13 +280,16 @@ function CancelPass({ pass }: { pass: PassView }) {
     setError(null);
     try {
       // Without ETH, the sponsor relays the cancellation and takes its fee out of the refund.
-      const { gasless, fee } = preview.data;
+      const { gasless, fee, refund } = preview.data;
+      // The member signs the refund it was shown (less the fee): held past a refund deadline, the
+      // request reverts (SponsorRefundBelowMin) instead of paying less.
+      const minRefund = refund > fee ? refund - fee : 0n;
       const receipt = gasless
         ? await relaySponsored(protocol, wagmi, relayer, address, gasless, {
             functionName: "cancelSponsored",
-            args: [pass.id, fee],
+            args: [pass.passId, gasless.sponsor, fee, minRefund],
           })
-        : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
+        : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.passId] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
       // What came back: the pre-tax refund and its GST and QST, less the fee the sponsor took.
       const taken = gasless
@@ -300,7 +303,7 @@ function CancelPass({ pass }: { pass: PassView }) {
       rememberSponsorFee(
         localStorage,
         { chainId: protocol.chain.id, contract: protocol.address },
-        pass.id,
+        pass.passId,
         "cancel",
         taken,
       );
@@ -330,7 +333,7 @@ function CancelPass({ pass }: { pass: PassView }) {
   );
 }
 
-function LendPass({ pass }: { pass: PassView }) {
+function LendPass({ pass }: { pass: Extract<PassView, { status: "active" }> }) {
   const { t } = useI18n();
   const { protocol, wagmi, relayer } = useApp();
   const { address } = useAccount();
@@ -346,7 +349,7 @@ function LendPass({ pass }: { pass: PassView }) {
     if (!address) return;
     setError(null);
     try {
-      const call = { functionName: "setUser", args: [pass.id, user, BigInt(expires)] } as const;
+      const call = { functionName: "setUser", args: [pass.passId, user, BigInt(expires)] } as const;
       // Lending moves no money: without ETH, the sponsor relays it for free.
       const g = await gaslessFor(protocol, relayer, address, null);
       if (g) await relaySponsored(protocol, wagmi, relayer, address, g, call);

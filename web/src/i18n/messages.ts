@@ -664,6 +664,26 @@ const m = {
     "Too many gasless requests from your address: retry in a while.",
     "Trop de demandes sans frais de réseau depuis votre adresse : réessayez dans un moment.",
   ],
+  // The relayer (read model, sign-in, sponsor) does not answer: said once, in a banner, with retries.
+  "relayer.down": [
+    "The network service is not answering; retrying…",
+    "Le service réseau ne répond pas ; nouvel essai en cours…",
+  ],
+  "relayer.downDetail": [
+    "Venues and prices are read from the chain meanwhile; availability, your passes, sign-in and gasless payments wait for it.",
+    "Les lieux et les prix sont lus sur la chaîne en attendant ; disponibilités, vos passes, connexion et paiements sans gaz l’attendent.",
+  ],
+  "relayer.retry": ["Retry now", "Réessayer maintenant"],
+  "book.nextOpen": ["Next open hour ({time})", "Prochaine heure d’ouverture ({time})"],
+  "book.noneOpen": ["No open hour to book", "Aucune heure ouverte à réserver"],
+  "book.fee": ["Service fee (gasless)", "Frais de service (sans gaz)"],
+  "book.total": ["Total to pay", "Total à payer"],
+  "passes.paidWithFee": ["Paid {amount} + {fee} service fee", "Payé {amount} + {fee} de frais de service"],
+  "passes.refundedWithFee": ["refunded {amount} − {fee} service fee", "remboursé {amount} − {fee} de frais de service"],
+  "cancel.previewWithFee": [
+    "Cancelling now refunds {amount} ({refund} less the {fee} service fee).",
+    "Annuler maintenant rembourse {amount} ({refund} moins {fee} de frais de service).",
+  ],
   "err.sponsorRequest": ["The sponsor refused the request: {name}", "Le parrain a refusé la demande : {name}"],
 } satisfies Record<string, Entry>;
 

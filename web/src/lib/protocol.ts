@@ -280,15 +280,6 @@ export async function claimableTaxes(p: Protocol, splitId: number, currency: Add
   return gst + qst - claimed;
 }
 
-/** What booking `[start, end)` costs now, taxes included: the amount `book` charges at most. */
-export function quote(p: Protocol, resourceId: number, start: number, end: number): Promise<bigint> {
-  return readContract(p.client, {
-    ...p.contract,
-    functionName: "quote",
-    args: [resourceId, BigInt(start), BigInt(end)],
-  });
-}
-
 export type Quote = { preTax: bigint; gst: bigint; qst: bigint; total: bigint };
 
 /** {quote} in parts: pre-tax price, GST and QST (0 for an untaxed venue), total. */

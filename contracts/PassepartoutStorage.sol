@@ -23,6 +23,14 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     uint256 internal constant ADDRESS_MAX_BYTES = 200;
     uint256 internal constant SLOT = 3600;
 
+    /// @dev `_currencyInfo` word: bits 0–7 the currency's index, bit 8 registered, bit 9 allowed for
+    /// new bookings, bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
+    uint256 internal constant CURRENCY_INDEX_MASK = 0xff;
+    uint256 internal constant CURRENCY_REGISTERED = 1 << 8;
+    uint256 internal constant CURRENCY_ALLOWED = 1 << 9;
+    uint256 internal constant CURRENCY_CENT_SHIFT = 10;
+    uint256 internal constant CURRENCY_CENT_MASK = 0x3f;
+
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -102,8 +110,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     address internal _pendingAdmin;
     address internal _treasury;
 
-    /// @dev Index 0 is native ETH. `_currencyInfo`: bits 0–7 index, bit 8 registered, bit 9 allowed,
-    /// bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
+    /// @dev Index 0 is native ETH. `_currencyInfo` is laid out as the CURRENCY_* constants say.
     address[] internal _currencies;
     mapping(address => uint256) internal _currencyInfo;
 
@@ -148,7 +155,10 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
 
     /// @dev A venue's TaxProfile, ABI-encoded: one byte-string copy instead of four (code size).
     mapping(uint32 => bytes) internal _taxProfiles;
-    mapping(uint32 => address) internal _taxPayees;
+    /// @dev The tax payee of each split: the venue's tax payee when the split took effect. A new tax
+    /// payee starts a new split (same payees and shares), so taxes are always paid to the payee in
+    /// force when they were collected.
+    mapping(uint32 => address) internal _splitTaxPayees;
     /// @dev Cumulative settled taxes of a split in one currency, keyed like `_pools`: GST in the low
     /// 128 bits, QST in the high 128 bits (each tax < 2^96 per booking, as for `_pools`).
     mapping(uint256 => uint256) internal _taxPools;
@@ -213,7 +223,27 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
 
     /// @dev Whether new bookings may be paid in `currency` (ETH always).
     function _isCurrencyAllowed(address currency) internal view returns (bool) {
-        return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
+        return currency == address(0) || _currencyInfo[currency] & CURRENCY_ALLOWED != 0;
+    }
+
+    /// @dev Exponent of the cent of a currency's info word, to which its taxes are rounded.
+    function _centExpOf(uint256 info) internal pure returns (uint256) {
+        return (info >> CURRENCY_CENT_SHIFT) & CURRENCY_CENT_MASK;
+    }
+
+    /// @dev Runs the current call on `module` by delegatecall (in this contract's storage) and ends
+    /// with its answer: the fallback of Passepartout (to VenueRegistry) and of VenueRegistry (to
+    /// OpeningHours). test/contracts/selectors.test.ts checks that no selector is served twice.
+    function _delegate(address module) internal {
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
     }
 
     /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or

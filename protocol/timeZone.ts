@@ -47,6 +47,16 @@ export function offsetChanges(
   return changes;
 }
 
+/** Start of the local day (in `timeZone`) that contains `t` (UNIX seconds). */
+export function localDayStart(t: number, timeZone: string): number {
+  const DAY = 86_400;
+  const local = t + tzOffset(t, timeZone);
+  const midnightLocal = local - (((local % DAY) + DAY) % DAY);
+  const guess = midnightLocal - tzOffset(t, timeZone);
+  // Across a DST change the offset at midnight differs from the offset at t.
+  return midnightLocal - tzOffset(guess, timeZone);
+}
+
 /*//////////////////////////////////////////////////////////////
               THE CONTRACT'S TIME-ZONE RULE (IOpeningHours)
 //////////////////////////////////////////////////////////////*/

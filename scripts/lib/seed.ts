@@ -5,7 +5,7 @@ import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
 import { zoneRule } from "../../protocol/timeZone.ts";
 import type { IPassepartout, TestCAD as TestCADContract } from "../../typechain-types/index.ts";
-import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "./demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 import {
   DEMO_MEMBERS,
   DEMO_VENUES,

@@ -605,6 +605,18 @@ const m = {
     "The refund is smaller than the sponsor’s fee: cancel with ETH instead.",
     "Le remboursement est inférieur aux frais du parrain : annulez en payant le réseau en ETH.",
   ],
+  "err.sponsorRefundBelowMin": [
+    "The refund dropped below the amount you were shown (a refund deadline passed): check the new amount and cancel again.",
+    "Le remboursement est passé sous le montant affiché (une échéance de remboursement est passée) : vérifiez le nouveau montant et annulez de nouveau.",
+  ],
+  "err.sponsorNotNamed": [
+    "Another relayer than the sponsor you chose sent this request: nothing was charged. Try again.",
+    "Un autre relais que le parrain choisi a envoyé cette demande : rien n’a été débité. Réessayez.",
+  ],
+  "err.taxCurrency": [
+    "A taxable venue prices its resources in a currency with cents (the CAD stablecoin), not in ETH.",
+    "Un lieu taxable fixe ses prix dans une monnaie à cents (le jeton CAD), pas en ETH.",
+  ],
   "err.sponsorPermit": [
     "The spending permit did not match the booking: sign again.",
     "L’autorisation de dépense ne correspond pas à la réservation : signez de nouveau.",

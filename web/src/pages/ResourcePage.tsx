@@ -143,7 +143,8 @@ function BookResource({
       let receipt;
       const g = isNative(r.currency) ? null : await gaslessFor(protocol, relayer, address, r.currency);
       if (g) {
-        // One permit for the price and the sponsor's fee, whose cap the member signs in the request.
+        // One permit for the price and the sponsor's fee, whose cap the member signs in the request,
+        // with the sponsor it names (no one else can relay it and take the fee).
         const fee = BigInt(g.terms.fees.book);
         if (balance < price + fee)
           throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
@@ -157,7 +158,10 @@ function BookResource({
           relayer,
           address,
           g,
-          { functionName: "bookSponsored", args: [...args, fee, deadline, permit.v, permit.r, permit.s] },
+          {
+            functionName: "bookSponsored",
+            args: [...args, g.terms.sponsor, fee, deadline, permit.v, permit.r, permit.s],
+          },
           () => setStep("pending"),
         );
       } else if (isNative(r.currency)) {

@@ -24,6 +24,7 @@ import type { Lang } from "../i18n/messages.ts";
 import type { Protocol } from "../lib/protocol.ts";
 import type { ReadApi } from "../lib/readApi.ts";
 import type { Relayer } from "../lib/relayer.ts";
+import { createRelayerHealth } from "../lib/relayerHealth.ts";
 
 export const PASSEPARTOUT: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 export const TOKEN: Address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -92,10 +93,11 @@ export function withApp(
     file: () => Promise.resolve(new Blob([])),
   } as unknown as Relayer;
   const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const health = createRelayerHealth({ probe: () => Promise.resolve(), onRecovered: () => {} });
   return (
     <QueryClientProvider client={queries}>
       <I18nProvider lang={lang}>
-        <AppContext.Provider value={{ protocol, relayer, wagmi: {} as Config }}>{ui}</AppContext.Provider>
+        <AppContext.Provider value={{ protocol, relayer, wagmi: {} as Config, health }}>{ui}</AppContext.Provider>
       </I18nProvider>
     </QueryClientProvider>
   );

@@ -166,6 +166,17 @@ export const configFields = z.object({
   sponsorMaxCallGas: env("SPONSOR_MAX_CALL_GAS", positiveInt.default(400_000)),
   sponsorRatePerHour: env("SPONSOR_RATE_PER_MEMBER_PER_HOUR", positiveInt.default(20)),
   sponsorGasBudget: env("SPONSOR_GAS_BUDGET_PER_DAY", positiveInt.default(50_000_000)),
+  // One member's fair share of the day's budget, in basis points (500: 5 %, about a dozen bookings).
+  sponsorMemberShareBps: env(
+    "SPONSOR_MEMBER_SHARE_BPS",
+    positiveInt.max(10_000, "must be at most 10000 (100 %)").default(500),
+  ),
+  // Free calls (lending; everything when the fees are 0) per pass and per member per day.
+  sponsorFreeCallsPerPass: env("SPONSOR_FREE_CALLS_PER_PASS_PER_DAY", positiveInt.default(10)),
+  sponsorFreeCallsPerMember: env("SPONSOR_FREE_CALLS_PER_MEMBER_PER_DAY", positiveInt.default(30)),
+  // The sponsor's store (lease, budget, limits): a SQLite file, or postgres://… for a fleet on
+  // several hosts; default: sponsor.sqlite beside a file AUDIT_DB, or AUDIT_DB's PostgreSQL.
+  sponsorDb: env("SPONSOR_DB", z.string().min(1, "must be a file path or a postgres:// URL").optional()),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */
@@ -191,6 +202,11 @@ export const configSchema = configFields
     // the wait lasts at least LOCK_TIMEOUT_MS from the decision second: ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
     openCommandTtlS: Math.min(c.openCommandTtlS, Math.floor(c.lockTimeoutMs / 1000) - 1),
     sponsorPrivateKey: c.sponsorPrivateKey ?? (c.chainId === LOCAL_CHAIN_ID ? DEMO_SPONSOR_PRIVATE_KEY : undefined),
+    sponsorDb:
+      c.sponsorDb ??
+      (/^postgres(ql)?:\/\//.test(c.auditDb) || c.auditDb === ":memory:"
+        ? c.auditDb
+        : path.join(path.dirname(c.auditDb), "sponsor.sqlite")),
   }));
 
 export type RelayerConfig = z.infer<typeof configSchema>;

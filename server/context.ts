@@ -13,6 +13,7 @@ import type { ContractSignatureChecker } from "./door/contractSignatures.ts";
 import type { NonceStore } from "./http/siwe.ts";
 import type { SessionCodec } from "./http/session.ts";
 import type { Deployments } from "../protocol/deployments.ts";
+import type { SponsorStore } from "./sponsor/sponsorStore.ts";
 
 export type RelayerContext = {
   config: RelayerConfig;
@@ -31,4 +32,6 @@ export type RelayerContext = {
   contractSignatures: ContractSignatureChecker;
   nonces: NonceStore;
   sessions: SessionCodec;
+  /** The sponsor's shared store (lease, budget, limits); null when this relayer sponsors nothing. */
+  sponsorStore: SponsorStore | null;
 };

@@ -24,6 +24,7 @@ import { createMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
 import { SessionCodec } from "./http/session.ts";
 import { ContractSignatureChecker } from "./door/contractSignatures.ts";
+import { openSponsorStore } from "./sponsor/sponsorStore.ts";
 
 export type RelayerOptions = {
   clock?: Clock;
@@ -159,6 +160,14 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     store.close();
     throw err;
   });
+  // The sponsor's lease, budget and limits, shared with the relayers using the same key.
+  const sponsorStore = config.sponsorPrivateKey
+    ? await openSponsorStore(config.sponsorDb).catch(async (err: unknown) => {
+        store.close();
+        await audit.close();
+        throw err;
+      })
+    : null;
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
   const retention = setInterval(
@@ -195,6 +204,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       perRequester: config.siweSigninsPerIp,
     }),
     sessions: new SessionCodec(config.sessionSecret),
+    sponsorStore,
   };
   // The port opens before the index is restored and caught up: meanwhile doors are answered from
   // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
@@ -206,6 +216,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await audit.close();
+    await sponsorStore?.close();
     await index.idle(); // let a running poll commit, then close the file
     try {
       index.saveSnapshot(); // the next start loads the projection at once

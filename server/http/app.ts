@@ -13,6 +13,7 @@ import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
+import { compressJson } from "./compressJson.ts";
 import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey } from "./policy.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
@@ -54,6 +55,7 @@ function build(ctx: RelayerContext) {
     if (r.limited) next(new RelayerError("rate_limited", "too many requests from this address"));
     else next();
   });
+  app.use("/api", compressJson);
   const core = createUnlockCore(ctx, signerLimiter);
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));

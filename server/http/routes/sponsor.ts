@@ -3,8 +3,10 @@
 //                             it can pay for a request now (`available`, else `reason`)
 //   POST /api/sponsor/relay   { request: ForwardRequestData } → { hash, call, fee } once submitted;
 //                             422 sponsor_refused { errorName, args } when the call would revert,
-//                             429 per member, 503 sponsor_out_of_funds / sponsor_budget_exhausted /
-//                             sponsor_disabled
+//                             409 sponsor_request_pending, 429 rate_limited /
+//                             sponsor_share_exhausted / sponsor_free_calls_exhausted per member,
+//                             503 sponsor_out_of_funds / sponsor_budget_exhausted / sponsor_disabled /
+//                             sponsor_unavailable (never 500: a send error is retryable)
 import express, { type Router } from "express";
 import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
@@ -42,7 +44,7 @@ const relayBody = z.object({
 function sponsorOf(ctx: RelayerContext): Sponsor | null {
   const c = ctx.config;
   const forwarder = ctx.deployments.contracts.PassepartoutForwarder?.address;
-  if (!c.sponsorPrivateKey || !forwarder) return null;
+  if (!c.sponsorPrivateKey || !forwarder || !ctx.sponsorStore) return null;
   const currency = c.sponsorCurrency ?? ctx.deployments.contracts.TestCAD?.address ?? null;
   return createSponsor({
     client: ctx.reader.client,
@@ -55,7 +57,11 @@ function sponsorOf(ctx: RelayerContext): Sponsor | null {
     maxCallGas: BigInt(c.sponsorMaxCallGas),
     ratePerHour: c.sponsorRatePerHour,
     gasBudget: BigInt(c.sponsorGasBudget),
+    memberShareBps: c.sponsorMemberShareBps,
     budgetWindowS: 86_400,
+    freeCallsPerPass: c.sponsorFreeCallsPerPass,
+    freeCallsPerMember: c.sponsorFreeCallsPerMember,
+    store: ctx.sponsorStore,
     clock: ctx.clock,
     logger: ctx.logger,
   });

@@ -10,6 +10,7 @@ import { privateKeyToAddress } from "viem/accounts";
 import { DEMO_RELAYER_PRIVATE_KEY, DEMO_SPONSOR_PRIVATE_KEY, isWellKnownDemoAddress } from "../scripts/lib/demoKeys.ts";
 import { DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { ConfigError } from "./errors.ts";
+import { isProxyTrustEntry, type ProxyTrust } from "./http/policy.ts";
 
 /** The embedded demo chain, where the demo defaults (public keys, random secrets) are allowed. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -87,6 +88,7 @@ export const configFields = z.object({
   siweUriOrigins: env("SIWE_URI_ORIGIN", list.optional()), // comma-separated origins; default: DAPP_ORIGIN
   siweNonceTtlS: env("SIWE_NONCE_TTL_S", positiveInt.default(300)),
   siweSigninsPerIp: env("SIWE_SIGNINS_PER_IP", positiveInt.default(100)),
+  siweSigninsPerAddress: env("SIWE_SIGNINS_PER_ADDRESS", positiveInt.default(10)),
   // Random per start by default: sessions then do not survive a restart nor cross relayers.
   sessionSecret: env(
     "SESSION_SECRET",
@@ -101,6 +103,9 @@ export const configFields = z.object({
   cookieSecure: env("COOKIE_SECURE", bool.default(false)),
   auditDb: env("AUDIT_DB", z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite"))),
   auditRetentionDays: env("AUDIT_RETENTION_DAYS", positiveInt.default(90)),
+  // Longest a decision's record may wait for the audit store (a lock held by another process):
+  // past it the record is not written and the answer is 503 audit_unavailable.
+  auditTimeoutMs: env("AUDIT_TIMEOUT_MS", positiveInt.default(5000)),
   challengeMaxAgeS: env("CHALLENGE_MAX_AGE_S", positiveInt.default(60)),
   clockSkewS: env("CLOCK_SKEW_S", nonNegativeInt.default(30)),
   openCommandTtlS: env("OPEN_COMMAND_TTL_S", positiveInt.default(5)),
@@ -139,7 +144,31 @@ export const configFields = z.object({
   rateLimitIpPerMin: env("RATE_LIMIT_IP_PER_MIN", positiveInt.default(1200)),
   rateLimitAddressPerMin: env("RATE_LIMIT_ADDRESS_PER_MIN", positiveInt.default(60)),
   bodyLimitBytes: env("BODY_LIMIT_BYTES", positiveInt.max(1_000_000, "must be at most 1000000").default(16_384)),
-  trustProxy: env("TRUST_PROXY", bool.default(false)),
+  // Whose X-Forwarded-For is believed: false (none), true (every peer), or the proxies' addresses:
+  // a comma-separated list of IPs, CIDR ranges and `loopback` (docs/relayer.md, "Behind a proxy").
+  trustProxy: env(
+    "TRUST_PROXY",
+    z
+      .string()
+      .default("false")
+      .transform((s, ctx): ProxyTrust => {
+        if (["true", "1"].includes(s)) return true;
+        if (["false", "0"].includes(s)) return false;
+        const entries = s
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean);
+        const bad = entries.find((e) => !isProxyTrustEntry(e));
+        if (bad !== undefined || entries.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `must be true, false, or a comma-separated list of proxy addresses, CIDR ranges and loopback${bad === undefined ? "" : ` (not one: ${bad})`}`,
+          });
+          return z.NEVER;
+        }
+        return entries;
+      }),
+  ),
   logLevel: env(
     "LOG_LEVEL",
     z

@@ -92,7 +92,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   // The audit log's writer thread starts on the other core while the chain is checked.
-  const auditOpening = openAudit(config.auditDb);
+  const auditOpening = openAudit(config.auditDb, { timeoutMs: config.auditTimeoutMs });
   auditOpening.catch(() => undefined); // its failure is reported where it is awaited, below
   let checked: Awaited<ReturnType<typeof checkChain>>;
   try {
@@ -202,6 +202,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     }),
     nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, {
       perRequester: config.siweSigninsPerIp,
+      perAddress: config.siweSigninsPerAddress,
     }),
     sessions: new SessionCodec(config.sessionSecret),
     sponsorStore,

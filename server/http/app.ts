@@ -14,7 +14,7 @@ import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
 import { compressJson } from "./compressJson.ts";
-import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey } from "./policy.ts";
+import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey, trustedProxies } from "./policy.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
 export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -33,7 +33,8 @@ function build(ctx: RelayerContext) {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   const cors = createCors(ctx.config.dappOrigins);
-  const ipOf = (req: IncomingMessage) => clientIp(req, ctx.config.trustProxy);
+  const trusted = trustedProxies(ctx.config.trustProxy);
+  const ipOf = (req: IncomingMessage) => clientIp(req, trusted);
   // One count per client IP and one per verified signer, shared by the express routes and the fast path.
   const ipLimiter = new RateLimiter(ctx.config.rateLimitIpPerMin, 60_000);
   const signerLimiter = new RateLimiter(ctx.config.rateLimitAddressPerMin, 60_000);

@@ -139,17 +139,18 @@ export function openSqliteSponsorStore(file: string): SponsorStore {
     if (!s) statements.set(sql, (s = db.prepare(sql.replace(/\$(\d+)/g, "?$1"))));
     return s;
   };
-  const exec: Exec = async (sql, args) => {
+  // node:sqlite is synchronous; the store's contract is a promise (PostgreSQL's is not).
+  const exec: Exec = (sql, args) => {
     const s = prepared(sql);
     const values = args as (string | number | null)[];
-    if (/^\s*SELECT/i.test(sql)) return { rows: s.all(...values) as Row[], changes: 0 };
-    return { rows: [], changes: Number(s.run(...values).changes) };
+    if (/^\s*SELECT/i.test(sql)) return Promise.resolve({ rows: s.all(...values), changes: 0 });
+    return Promise.resolve({ rows: [], changes: Number(s.run(...values).changes) });
   };
   let closed = false;
-  return storeOver(exec, async () => {
-    if (closed) return;
+  return storeOver(exec, () => {
+    if (!closed) db.close();
     closed = true;
-    db.close();
+    return Promise.resolve();
   });
 }
 

@@ -154,7 +154,9 @@ describe("documentation that shows code", () => {
       },
     )!;
     const host = ts.createCompilerHost(config.options);
-    const { getSourceFile, fileExists, readFile } = host;
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
     host.getSourceFile = (f, lang, ...rest) =>
       files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile(f, lang, ...rest);
     host.fileExists = (f) => files.has(f) || fileExists(f);

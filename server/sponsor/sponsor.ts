@@ -154,7 +154,10 @@ export function createSponsor(o: SponsorOptions) {
       o.client.getBalance({ address: account.address }),
       worstCaseCost(),
       budget.remaining(),
-    ]);
+    ]).catch((err: unknown) => {
+      o.logger.warn({ err: (err as Error).message }, "sponsor terms unreadable");
+      throw new RelayerError("chain_unavailable", "the sponsor's balance or budget cannot be read now; retry");
+    });
     const reason = balance < cost ? "out_of_funds" : left < o.maxCallGas ? "budget_exhausted" : null;
     return {
       sponsor: account.address,

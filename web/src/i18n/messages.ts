@@ -532,6 +532,10 @@ const m = {
     "Too many gasless requests from your address: retry in a while.",
     "Trop de demandes sans frais de réseau depuis votre adresse : réessayez dans un moment.",
   ],
+  "err.sponsorRetry": [
+    "The sponsor cannot send your request right now: retry in a moment.",
+    "Le parrain ne peut pas envoyer votre demande pour l’instant : réessayez dans un moment.",
+  ],
   "err.sponsorRequest": ["The sponsor refused the request: {name}", "Le parrain a refusé la demande : {name}"],
 } satisfies Record<string, Entry>;
 

@@ -62,7 +62,11 @@ export async function gaslessFor(
 function relayError(code: string, details: { errorName?: string } | undefined): Error {
   if (code === "sponsor_out_of_funds") return uiError({ key: "err.sponsorOutOfFunds" });
   if (code === "sponsor_budget_exhausted") return uiError({ key: "err.sponsorBusy" });
-  if (code === "rate_limited") return uiError({ key: "err.sponsorRateLimited" });
+  // Per member: the hourly limit, its share of the day's gas budget, its free calls (lending).
+  if (code === "rate_limited" || code === "sponsor_share_exhausted" || code === "sponsor_free_calls_exhausted")
+    return uiError({ key: "err.sponsorRateLimited" });
+  // Busy with another relayer, a send that failed, or the member's previous request still pending.
+  if (code === "sponsor_unavailable" || code === "sponsor_request_pending") return uiError({ key: "err.sponsorRetry" });
   const name = details?.errorName;
   if (code === "sponsor_refused" && name && /^[A-Z]/.test(name)) return uiError(contractErrorUi(name));
   return uiError({ key: "err.sponsorRequest", vars: { name: name ?? code }, detail: name ?? code });

@@ -25,9 +25,11 @@ export function pickEncoding(accept: string | undefined): "br" | "gzip" | null {
 export function compressJson(req: Request, res: Response, next: NextFunction): void {
   const json = res.json.bind(res);
   res.json = (value: unknown) => {
-    res.vary("Accept-Encoding");
     const raw = Buffer.from(JSON.stringify(value) ?? "null");
-    const encoding = raw.length >= COMPRESS_MIN_BYTES ? pickEncoding(req.headers["accept-encoding"]) : null;
+    // A small answer is always sent as is: it does not vary with the client's encodings.
+    if (raw.length < COMPRESS_MIN_BYTES) return json(value);
+    res.vary("Accept-Encoding");
+    const encoding = pickEncoding(req.headers["accept-encoding"]);
     if (!encoding) return json(value);
     // Quality 5: most of brotli's gain at a few milliseconds for the largest lists.
     const body =

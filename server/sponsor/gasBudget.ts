@@ -12,22 +12,28 @@ export type BudgetLimits = {
   /** Most of `perWindow` one member may use, in basis points. */
   memberShareBps: number;
   windowS: number;
+  /** Prefix of the budget's counters (the sponsor's address: keys sharing a store keep their own). */
+  scope?: string;
 };
 
 export type Reservation = { window: number; member: string; gas: number };
-
-const TOTAL = "gas";
-const memberKey = (member: string) => `gas:${member.toLowerCase()}`;
 
 export class GasBudget {
   readonly limits: BudgetLimits;
   private readonly store: SponsorStore;
   private readonly clock: Clock;
 
+  private readonly total: string;
+
   constructor(store: SponsorStore, limits: BudgetLimits, clock: Clock) {
     this.store = store;
     this.limits = limits;
     this.clock = clock;
+    this.total = limits.scope === undefined ? "gas" : `${limits.scope}:gas`;
+  }
+
+  private memberKey(member: string): string {
+    return `${this.total}:${member.toLowerCase()}`;
   }
 
   /** Start of the current window (UNIX seconds). */
@@ -42,7 +48,7 @@ export class GasBudget {
 
   /** Gas used (reserved for pending transactions, used for mined ones) in the current window. */
   async used(member?: string): Promise<number> {
-    return this.store.used(this.window(), member === undefined ? TOTAL : memberKey(member));
+    return this.store.used(this.window(), member === undefined ? this.total : this.memberKey(member));
   }
 
   /** Gas left in the current window. */
@@ -57,10 +63,10 @@ export class GasBudget {
    */
   async reserve(member: string, gas: number): Promise<Reservation | "budget_exhausted" | "share_exhausted"> {
     const window = this.window();
-    if ((await this.store.used(window, TOTAL)) + gas > this.limits.perWindow) return "budget_exhausted";
-    if ((await this.store.used(window, memberKey(member))) + gas > this.memberCap()) return "share_exhausted";
-    if (!(await this.store.take(window, TOTAL, gas, this.limits.perWindow))) return "budget_exhausted";
-    await this.store.add(window, memberKey(member), gas);
+    if ((await this.store.used(window, this.total)) + gas > this.limits.perWindow) return "budget_exhausted";
+    if ((await this.store.used(window, this.memberKey(member))) + gas > this.memberCap()) return "share_exhausted";
+    if (!(await this.store.take(window, this.total, gas, this.limits.perWindow))) return "budget_exhausted";
+    await this.store.add(window, this.memberKey(member), gas);
     return { window, member, gas };
   }
 
@@ -68,8 +74,8 @@ export class GasBudget {
   async settle(r: Reservation, used: number): Promise<void> {
     const delta = used - r.gas;
     if (delta === 0) return;
-    await this.store.add(r.window, TOTAL, delta);
-    await this.store.add(r.window, memberKey(r.member), delta);
+    await this.store.add(r.window, this.total, delta);
+    await this.store.add(r.window, this.memberKey(r.member), delta);
   }
 
   /** Seconds until the budget refills. */

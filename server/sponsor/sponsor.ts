@@ -97,9 +97,16 @@ export function createSponsor(o: SponsorOptions) {
   const account = privateKeyToAccount(o.privateKey);
   const wallet = createWalletClient({ account, transport: http(o.rpcUrl, { retryCount: 0 }) });
   const store = o.store;
+  /** Everything in the store is filed under this key's address (other keys may share the store). */
+  const self = account.address.toLowerCase();
   const budget = new GasBudget(
     store,
-    { perWindow: Number(o.gasBudget), memberShareBps: o.memberShareBps ?? 10_000, windowS: o.budgetWindowS },
+    {
+      perWindow: Number(o.gasBudget),
+      memberShareBps: o.memberShareBps ?? 10_000,
+      windowS: o.budgetWindowS,
+      scope: self,
+    },
     o.clock,
   );
   const freePerPass = o.freeCallsPerPass ?? Number.MAX_SAFE_INTEGER;
@@ -120,7 +127,7 @@ export function createSponsor(o: SponsorOptions) {
   };
   const underLease = <T>(task: (nonce: number) => Promise<{ value: T; sent: boolean }>): Promise<T> =>
     serialized(async () => {
-      for (let waited = 0; !(await store.acquireLease(holder, o.clock() * 1000, leaseTtlMs)); waited += 25) {
+      for (let waited = 0; !(await store.acquireLease(self, holder, o.clock() * 1000, leaseTtlMs)); waited += 25) {
         if (waited >= leaseWaitMs)
           throw new RelayerError("sponsor_unavailable", "the sponsor is busy sending for another relayer; retry", {
             retryAfterS: 1,
@@ -133,13 +140,13 @@ export function createSponsor(o: SponsorOptions) {
         // The chain's count of the key's transactions, pending included; or the nonce the previous
         // sender left, when its node has not seen the last transaction yet (a minute at most).
         const onChain = await o.client.getTransactionCount({ address: account.address, blockTag: "pending" });
-        const left = await store.nextNonce();
+        const left = await store.nextNonce(self);
         nonce = left && left.nonce > onChain && o.clock() * 1000 - left.atMs < 60_000 ? left.nonce : onChain;
         const r = await task(nonce);
         sent = r.sent;
         return r.value;
       } finally {
-        await store.releaseLease(holder, sent && nonce !== null ? nonce + 1 : null, o.clock() * 1000);
+        await store.releaseLease(self, holder, sent && nonce !== null ? nonce + 1 : null, o.clock() * 1000);
       }
     });
 
@@ -262,9 +269,11 @@ export function createSponsor(o: SponsorOptions) {
     if (request.gas > o.maxCallGas)
       throw refused({ errorName: "gas_too_high" }, `the request asks more than ${o.maxCallGas} gas`);
     const from = request.from.toLowerCase();
+    /** The member's last submitted request, filed under this key. */
+    const pendingKey = `${self}:${from}`;
     const digest = digestOf(request);
     // Already submitted (by this relayer or another sharing the key): the same answer, no second send.
-    const prior = await store.pending(from);
+    const prior = await store.pending(pendingKey);
     if (prior?.digest === digest) return answerOf(prior);
     const { call, fee, member, passId } = await classify(request);
     const data = encodeFunctionData({
@@ -283,21 +292,21 @@ export function createSponsor(o: SponsorOptions) {
     }
     if (reason && REQUEST_ERRORS.has(reason.errorName)) {
       // Sent meanwhile by another relayer (the nonce moved on): its answer.
-      const sent = await store.pending(from);
+      const sent = await store.pending(pendingKey);
       if (sent?.digest === digest) return answerOf(sent);
       throw refused(reason, `the forwarder refuses this request: ${reason.errorName}`);
     }
     const hour = Math.floor(o.clock() / 3600) * 3600;
-    if (!(await store.take(hour, `rate:${member}`, 1, o.ratePerHour)))
+    if (!(await store.take(hour, `${self}:rate:${member}`, 1, o.ratePerHour)))
       throw new RelayerError("rate_limited", "too many sponsored requests for this member; retry later", {
         retryAfterS: Math.max(1, hour + 3600 - o.clock()),
       });
     if (reason) throw refused(reason, `the call would revert: ${reason.errorName}`);
 
     return underLease(async (nonce) => {
-      const p = await store.pending(from);
+      const p = await store.pending(pendingKey);
       if (p?.digest === digest) return { value: answerOf(p), sent: false };
-      if (p && !p.mined && !(await isMined(from, p)))
+      if (p && !p.mined && !(await isMined(pendingKey, p)))
         throw new RelayerError(
           "sponsor_request_pending",
           "this member's previous sponsored request is not mined yet; retry once it is",
@@ -352,12 +361,12 @@ export function createSponsor(o: SponsorOptions) {
         });
       }
       if (free) {
-        await store.add(window, `free:${member}`, 1);
-        if (passId !== null) await store.add(window, `free:pass:${passId}`, 1);
+        await store.add(window, `${self}:free:${member}`, 1);
+        if (passId !== null) await store.add(window, `${self}:free:pass:${passId}`, 1);
       }
       const answer: RelayAnswer = { hash, call, fee: fee.toString() };
-      await store.setPending(from, { digest, ...answer, mined: false });
-      track(from, digest, answer, reserved);
+      await store.setPending(pendingKey, { digest, ...answer, mined: false });
+      track(pendingKey, digest, answer, reserved);
       o.logger.info({ from, member, call, fee: answer.fee, hash, nonce }, "sponsored request submitted");
       return { value: answer, sent: true };
     });
@@ -370,11 +379,11 @@ export function createSponsor(o: SponsorOptions) {
   });
 
   /** Whether a member's last submitted transaction is mined (then it no longer blocks the next). */
-  async function isMined(from: string, p: PendingRequest): Promise<boolean> {
+  async function isMined(pendingKey: string, p: PendingRequest): Promise<boolean> {
     const receipt = await o.client.getTransactionReceipt({ hash: p.hash }).catch(() => null);
     // A transaction the node no longer knows was dropped: it blocks nothing either.
     const done = receipt !== null || (await o.client.getTransaction({ hash: p.hash }).catch(() => null)) === null;
-    if (done) await store.setPending(from, { ...p, mined: true });
+    if (done) await store.setPending(pendingKey, { ...p, mined: true });
     return done;
   }
 
@@ -382,8 +391,8 @@ export function createSponsor(o: SponsorOptions) {
   async function checkFreeCalls(window: number, member: string, passId: bigint | null): Promise<void> {
     const over = async (key: string, cap: number) => (await store.used(window, key)) >= cap;
     if (
-      (passId !== null && (await over(`free:pass:${passId}`, freePerPass))) ||
-      (await over(`free:${member}`, freePerMember))
+      (passId !== null && (await over(`${self}:free:pass:${passId}`, freePerPass))) ||
+      (await over(`${self}:free:${member}`, freePerMember))
     )
       throw new RelayerError(
         "sponsor_free_calls_exhausted",
@@ -393,7 +402,7 @@ export function createSponsor(o: SponsorOptions) {
   }
 
   /** Once mined, the budget is charged the gas the receipt says was used instead of the gas limit. */
-  function track(from: string, digest: string, answer: RelayAnswer, reserved: Reservation): void {
+  function track(pendingKey: string, digest: string, answer: RelayAnswer, reserved: Reservation): void {
     const done = (async () => {
       try {
         const receipt = await o.client.waitForTransactionReceipt({
@@ -402,7 +411,7 @@ export function createSponsor(o: SponsorOptions) {
           timeout: 180_000,
         });
         await budget.settle(reserved, Number(receipt.gasUsed));
-        await store.setPending(from, { digest, ...answer, mined: true });
+        await store.setPending(pendingKey, { digest, ...answer, mined: true });
         if (receipt.status !== "success")
           o.logger.warn({ hash: answer.hash, gasUsed: String(receipt.gasUsed) }, "sponsored transaction reverted");
       } catch (err) {

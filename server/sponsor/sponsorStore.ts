@@ -1,7 +1,8 @@
 // What the sponsor keeps between requests, in a store every relayer sharing its key reads: the
 // sender lease (one relayer sends with the key at a time, with the next nonce it must use), counters
 // per window (gas spent, per-member shares, rate limits, free calls) and the last request submitted
-// per member (so the same signed request sent to two relayers becomes one transaction). A SQLite
+// per member (so the same signed request sent to two relayers becomes one transaction). Everything
+// is filed under the sponsor's address: relayers with keys of their own may share one store. A SQLite
 // file on one host (the default, beside the audit trail), PostgreSQL for a fleet on several hosts
 // (SPONSOR_DB=postgres://…). Everything survives a restart.
 import { DatabaseSync } from "node:sqlite";
@@ -13,13 +14,13 @@ import pg from "pg";
 export type PendingRequest = { digest: string; hash: `0x${string}`; call: string; fee: string; mined: boolean };
 
 export interface SponsorStore {
-  /** Takes (or renews) the sender lease for `holder` until `nowMs + ttlMs`; false while another
-   * holder's lease runs. */
-  acquireLease(holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
-  /** Ends `holder`'s lease and records the next nonce it leaves to the next sender. */
-  releaseLease(holder: string, nextNonce: number | null, nowMs: number): Promise<void>;
-  /** The next nonce the last sender recorded, with when it did (ms), if any. */
-  nextNonce(): Promise<{ nonce: number; atMs: number } | null>;
+  /** Takes (or renews) the lease of the key `sponsor` (its address) for `holder` until
+   * `nowMs + ttlMs`; false while another holder's lease runs. */
+  acquireLease(sponsor: string, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  /** Ends `holder`'s lease and records the next nonce it leaves to the key's next sender. */
+  releaseLease(sponsor: string, holder: string, nextNonce: number | null, nowMs: number): Promise<void>;
+  /** The key's next nonce its last sender recorded, with when it did (ms), if any. */
+  nextNonce(sponsor: string): Promise<{ nonce: number; atMs: number } | null>;
   /** Adds `amount` to the counter `key` of `window` unless the result would pass `cap`; whether added. */
   take(window: number, key: string, amount: number, cap: number): Promise<boolean>;
   /** Adds `delta` (negative to give back) to the counter `key` of `window`. */
@@ -33,8 +34,8 @@ export interface SponsorStore {
 }
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS sponsor_lease (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
+  CREATE TABLE IF NOT EXISTS sponsor_leases (
+    sponsor TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
     until_ms BIGINT NOT NULL,
     next_nonce BIGINT,
@@ -58,13 +59,13 @@ const SCHEMA = `
 
 // The same statements for both stores ($n placeholders; SQLite reads them as numbered parameters).
 const SQL = {
-  lease: `INSERT INTO sponsor_lease (id, holder, until_ms) VALUES (1, $1, $2)
-    ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
-    WHERE sponsor_lease.until_ms < $3 OR sponsor_lease.holder = excluded.holder`,
-  release: `UPDATE sponsor_lease SET until_ms = 0, next_nonce = COALESCE(CAST($2 AS BIGINT), next_nonce),
+  lease: `INSERT INTO sponsor_leases (sponsor, holder, until_ms) VALUES ($4, $1, $2)
+    ON CONFLICT (sponsor) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+    WHERE sponsor_leases.until_ms < $3 OR sponsor_leases.holder = excluded.holder`,
+  release: `UPDATE sponsor_leases SET until_ms = 0, next_nonce = COALESCE(CAST($2 AS BIGINT), next_nonce),
     nonce_at_ms = CASE WHEN CAST($2 AS BIGINT) IS NULL THEN nonce_at_ms ELSE CAST($3 AS BIGINT) END
-    WHERE holder = $1`,
-  nextNonce: `SELECT next_nonce, nonce_at_ms FROM sponsor_lease WHERE id = 1 AND next_nonce IS NOT NULL`,
+    WHERE holder = $1 AND sponsor = $4`,
+  nextNonce: `SELECT next_nonce, nonce_at_ms FROM sponsor_leases WHERE sponsor = $1 AND next_nonce IS NOT NULL`,
   take: `INSERT INTO sponsor_counter (window_start, key, used) VALUES ($1, $2, $3)
     ON CONFLICT (window_start, key) DO UPDATE SET used = sponsor_counter.used + excluded.used
     WHERE sponsor_counter.used + excluded.used <= $4`,
@@ -93,14 +94,14 @@ function storeOver(exec: Exec, close: () => Promise<void>): SponsorStore {
         }
       : null;
   return {
-    async acquireLease(holder, nowMs, ttlMs) {
-      return (await exec(SQL.lease, [holder, nowMs + ttlMs, nowMs])).changes > 0;
+    async acquireLease(sponsor, holder, nowMs, ttlMs) {
+      return (await exec(SQL.lease, [holder, nowMs + ttlMs, nowMs, sponsor.toLowerCase()])).changes > 0;
     },
-    async releaseLease(holder, nextNonce, nowMs) {
-      await exec(SQL.release, [holder, nextNonce, nowMs]);
+    async releaseLease(sponsor, holder, nextNonce, nowMs) {
+      await exec(SQL.release, [holder, nextNonce, nowMs, sponsor.toLowerCase()]);
     },
-    async nextNonce() {
-      const [r] = (await exec(SQL.nextNonce, [])).rows;
+    async nextNonce(sponsor) {
+      const [r] = (await exec(SQL.nextNonce, [sponsor.toLowerCase()])).rows;
       return r ? { nonce: Number(r.next_nonce), atMs: Number(r.nonce_at_ms) } : null;
     },
     async take(window, key, amount, cap) {

@@ -504,13 +504,13 @@ describe("HTTP surface", () => {
       for (const path of ["/api/network/deployments", "/api/venues"]) {
         const plain = await raw(path);
         assert.equal(plain.headers["content-encoding"], undefined, path);
-        assert.match(String(plain.headers.vary), /accept-encoding/i);
         const br = await raw(path, "gzip, deflate, br");
         const gz = await raw(path, "gzip;q=1, br;q=0");
         if (plain.body.length < 1024) {
           assert.equal(br.headers["content-encoding"], undefined, `${path}: small answers go as they are`);
           continue;
         }
+        assert.match(String(plain.headers.vary), /accept-encoding/i);
         assert.equal(br.headers["content-encoding"], "br", path);
         assert.equal(gz.headers["content-encoding"], "gzip", path);
         assert.match(String(br.headers["content-type"]), /^application\/json/);

@@ -401,6 +401,22 @@ describe("sponsor of gasless calls", () => {
       assert.equal(await budget.remaining(), 200_000);
     });
 
+    it("files its lease, nonce and budget under its key: relayers with keys of their own may share a store", async () => {
+      const st = store();
+      assert.equal(await st.acquireLease("0xa", "relayer1", 0, 30_000), true);
+      assert.equal(await st.acquireLease("0xa", "relayer2", 1, 30_000), false, "one sender per key");
+      assert.equal(await st.acquireLease("0xb", "relayer2", 1, 30_000), true, "another key, another lease");
+      assert.equal(await st.acquireLease("0xa", "relayer2", 30_001, 30_000), true, "a lease that ran out is taken");
+      await st.releaseLease("0xa", "relayer2", 7, 30_002);
+      assert.deepEqual(await st.nextNonce("0xa"), { nonce: 7, atMs: 30_002 });
+      assert.equal(await st.nextNonce("0xb"), null, "no nonce of another key");
+      const limits = { perWindow: 100, memberShareBps: 10_000, windowS: 60 };
+      const a = new GasBudget(st, { ...limits, scope: "0xa" }, () => 0);
+      const b = new GasBudget(st, { ...limits, scope: "0xb" }, () => 0);
+      assert.equal(typeof (await a.reserve("0xm", 100)), "object");
+      assert.equal(await b.remaining(), 100, "each key its own budget");
+    });
+
     it("gives each member a share of the budget and charges what was used, not what was reserved", async () => {
       const budget = new GasBudget(
         store(),

@@ -125,7 +125,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
         // Each relayer settles its transactions from their receipts in the background.
         for (let i = 0; i < 200 && used !== Number(spent); i++) {
           await new Promise((r) => setTimeout(r, 50));
-          used = await store.used(window, "gas");
+          used = await store.used(window, `${sponsor.toLowerCase()}:gas`);
         }
       } finally {
         await store.close();

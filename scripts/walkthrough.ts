@@ -8,7 +8,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { passepartoutAbi } from "../protocol/abis.ts";
 import { createDoorHasher } from "../server/door/doorCrypto.ts";
-import { demoLockAddress } from "./lib/demoKeys.ts";
+import { demoLockAddress } from "../server/demoKeys.ts";
 import { verifyLockLog, type LockLogEntry } from "../server/locks/lockSimulator.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "./lib/doorClient.ts";
 import { demoAccount, startDemo } from "./demo.ts";

@@ -3,7 +3,7 @@
 // Env: LOCK_HOST (127.0.0.1), LOCK_PORT (8600), RPC_URL, CHAIN_ID (31337), DEPLOYMENTS_DIR,
 // LOCK_DOORS ("all": every door on chain whose lockKey is its demo key; or "1,2,5"),
 // LOCK_KEYS (JSON {"<doorId>": "0x<private key>"}; default: the demo key of each door, see
-// scripts/lib/demoKeys.ts), LOCK_CHALLENGE_TTL_S (120), LOCK_TRUST_CACHE_MS (2000),
+// server/demoKeys.ts), LOCK_CHALLENGE_TTL_S (120), LOCK_TRUST_CACHE_MS (2000),
 // LOCK_LOG_FILE (data/lock-log.jsonl), RPC_TIMEOUT_MS (2000).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { z } from "zod";
 import { privateKeyToAddress } from "viem/accounts";
 import { readDeployments, DEPLOYMENTS_DIR } from "../../protocol/deployments.ts";
 import { createChainClient, createChainReader } from "../index/chain.ts";
-import { demoLockAddress, demoLockKey } from "../../scripts/lib/demoKeys.ts";
+import { demoLockAddress, demoLockKey } from "../demoKeys.ts";
 import { LockSimulator } from "./lockSimulator.ts";
 import { createLockApp } from "./lockSimulatorServer.ts";
 import { createLogger } from "../logger.ts";

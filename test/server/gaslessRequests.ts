@@ -88,6 +88,7 @@ export function gaslessKit(h: Harness, pub: PublicClient) {
         m.address,
         0,
         true,
+        "0x0000000000000000000000000000000000000000", // any sponsor may relay it
         SPONSOR_FEE,
         deadline,
         permit.v,

@@ -9,7 +9,7 @@ import { HttpLockAdapter } from "../../server/locks/lockAdapter.ts";
 import { LockSimulator } from "../../server/locks/lockSimulator.ts";
 import { createLockApp } from "../../server/locks/lockSimulatorServer.ts";
 import { createDoorHasher, signDigest, toHex, type Hex } from "../../server/door/doorCrypto.ts";
-import { demoLockKey, DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { demoLockKey, DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
 
 const CONTRACT: Hex = "0x5fbdb2315678afecb367f032d93f642f64180aa3";

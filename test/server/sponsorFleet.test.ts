@@ -14,7 +14,7 @@ import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
 import { openSponsorStore } from "../../server/sponsor/sponsorStore.ts";
-import { DEMO_SPONSOR_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_SPONSOR_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 type Answer = { status: number; body: { hash?: Hex; error?: { code: string } } };

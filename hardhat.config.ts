@@ -67,6 +67,10 @@ export default defineConfig({
   },
   typechain: { outDir: "typechain-types" },
   networks: {
+    // The demo's chain (`hardhat --network demo node`, scripts/demo.ts): blocks mined within one
+    // second share its timestamp, so a burst of transactions does not carry chain time ahead of the
+    // wall clock (the door decides on wall time, the sponsor's simulation on chain time).
+    demo: { type: "edr-simulated", chainType: "l1", allowBlocksWithSameTimestamp: true },
     localhost: { type: "http", chainType: "l1", url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
     // Real networks: RPC URL and deployer key come from the environment or the keystore
     // (`npx hardhat keystore set DEPLOYER_PRIVATE_KEY`), never from this file.

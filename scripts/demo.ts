@@ -26,6 +26,8 @@ const DIST = path.join(ROOT, "web", "dist");
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const VITE_CLI = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
 const MNEMONIC = "test test test test test test test test test test test junk";
+/** The demo's chain in hardhat.config.ts: its time stays on the wall clock under bursts of blocks. */
+export const DEMO_NETWORK = "demo";
 const CHAIN_ID = 31337;
 /** The probe address Hardhat's coverage instrumentation calls (c0be…c0be). */
 const COVERAGE_MARKER = "c0bec0bec0bec0bec0bec0bec0bec0bec0bec0be";
@@ -66,6 +68,10 @@ export function demoRelayerEnv(o: {
     INDEX_DB: path.join(o.runDir, "index.sqlite"),
     // Fixed for the demo's lifetime, so a restarted relayer keeps the members' sessions and nonces.
     SESSION_SECRET: o.sessionSecret,
+    // The dApp origin's /api proxy (serveDappOrigin) is on this host and sets X-Forwarded-For: each
+    // browser is counted under its own address, not all under the proxy's. The relayer listens on
+    // 127.0.0.1 only, so no peer outside this host is trusted.
+    TRUST_PROXY: "loopback",
   };
 }
 
@@ -243,7 +249,16 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
     log(`starting a fresh Hardhat node on 127.0.0.1:${nodePort}…`);
     const rpcUrl = `http://127.0.0.1:${nodePort}`;
-    const node = daemon("hardhat-node", [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(nodePort)]);
+    const node = daemon("hardhat-node", [
+      HARDHAT_CLI,
+      "--network",
+      DEMO_NETWORK,
+      "node",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(nodePort),
+    ]);
     await waitFor(
       "the Hardhat node",
       async () => (await rpc(rpcUrl, "eth_chainId")) === "0x7a69",

@@ -10,6 +10,7 @@ import { privateKeyToAddress } from "viem/accounts";
 import { DEMO_RELAYER_PRIVATE_KEY, DEMO_SPONSOR_PRIVATE_KEY, isWellKnownDemoAddress } from "./demoKeys.ts";
 import { DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { ConfigError } from "./errors.ts";
+import { isProxyTrustEntry, type ProxyTrust } from "./http/policy.ts";
 
 /** The embedded demo chain, where the demo defaults (public keys, random secrets) are allowed. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -87,6 +88,7 @@ export const configFields = z.object({
   siweUriOrigins: env("SIWE_URI_ORIGIN", list.optional()), // comma-separated origins; default: DAPP_ORIGIN
   siweNonceTtlS: env("SIWE_NONCE_TTL_S", positiveInt.default(300)),
   siweSigninsPerIp: env("SIWE_SIGNINS_PER_IP", positiveInt.default(100)),
+  siweSigninsPerAddress: env("SIWE_SIGNINS_PER_ADDRESS", positiveInt.default(10)),
   // Random per start by default: sessions then do not survive a restart nor cross relayers.
   sessionSecret: env(
     "SESSION_SECRET",
@@ -101,6 +103,9 @@ export const configFields = z.object({
   cookieSecure: env("COOKIE_SECURE", bool.default(false)),
   auditDb: env("AUDIT_DB", z.string().default(path.join(REPO_ROOT, "data", "audit.sqlite"))),
   auditRetentionDays: env("AUDIT_RETENTION_DAYS", positiveInt.default(90)),
+  // Longest a decision's record may wait for the audit store (a lock held by another process):
+  // past it the record is not written and the answer is 503 audit_unavailable.
+  auditTimeoutMs: env("AUDIT_TIMEOUT_MS", positiveInt.default(5000)),
   challengeMaxAgeS: env("CHALLENGE_MAX_AGE_S", positiveInt.default(60)),
   clockSkewS: env("CLOCK_SKEW_S", nonNegativeInt.default(30)),
   openCommandTtlS: env("OPEN_COMMAND_TTL_S", positiveInt.default(5)),
@@ -139,7 +144,31 @@ export const configFields = z.object({
   rateLimitIpPerMin: env("RATE_LIMIT_IP_PER_MIN", positiveInt.default(1200)),
   rateLimitAddressPerMin: env("RATE_LIMIT_ADDRESS_PER_MIN", positiveInt.default(60)),
   bodyLimitBytes: env("BODY_LIMIT_BYTES", positiveInt.max(1_000_000, "must be at most 1000000").default(16_384)),
-  trustProxy: env("TRUST_PROXY", bool.default(false)),
+  // Whose X-Forwarded-For is believed: false (none), true (every peer), or the proxies' addresses:
+  // a comma-separated list of IPs, CIDR ranges and `loopback` (docs/relayer.md, "Behind a proxy").
+  trustProxy: env(
+    "TRUST_PROXY",
+    z
+      .string()
+      .default("false")
+      .transform((s, ctx): ProxyTrust => {
+        if (["true", "1"].includes(s)) return true;
+        if (["false", "0"].includes(s)) return false;
+        const entries = s
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean);
+        const bad = entries.find((e) => !isProxyTrustEntry(e));
+        if (bad !== undefined || entries.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `must be true, false, or a comma-separated list of proxy addresses, CIDR ranges and loopback${bad === undefined ? "" : ` (not one: ${bad})`}`,
+          });
+          return z.NEVER;
+        }
+        return entries;
+      }),
+  ),
   logLevel: env(
     "LOG_LEVEL",
     z
@@ -166,6 +195,17 @@ export const configFields = z.object({
   sponsorMaxCallGas: env("SPONSOR_MAX_CALL_GAS", positiveInt.default(400_000)),
   sponsorRatePerHour: env("SPONSOR_RATE_PER_MEMBER_PER_HOUR", positiveInt.default(20)),
   sponsorGasBudget: env("SPONSOR_GAS_BUDGET_PER_DAY", positiveInt.default(50_000_000)),
+  // One member's fair share of the day's budget, in basis points (500: 5 %, about a dozen bookings).
+  sponsorMemberShareBps: env(
+    "SPONSOR_MEMBER_SHARE_BPS",
+    positiveInt.max(10_000, "must be at most 10000 (100 %)").default(500),
+  ),
+  // Free calls (lending; everything when the fees are 0) per pass and per member per day.
+  sponsorFreeCallsPerPass: env("SPONSOR_FREE_CALLS_PER_PASS_PER_DAY", positiveInt.default(10)),
+  sponsorFreeCallsPerMember: env("SPONSOR_FREE_CALLS_PER_MEMBER_PER_DAY", positiveInt.default(30)),
+  // The sponsor's store (lease, budget, limits): a SQLite file, or postgres://… for a fleet on
+  // several hosts; default: sponsor.sqlite beside a file AUDIT_DB, or AUDIT_DB's PostgreSQL.
+  sponsorDb: env("SPONSOR_DB", z.string().min(1, "must be a file path or a postgres:// URL").optional()),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */
@@ -191,6 +231,11 @@ export const configSchema = configFields
     // the wait lasts at least LOCK_TIMEOUT_MS from the decision second: ttl ≤ ⌊LOCK_TIMEOUT_MS / 1000⌋ − 1.
     openCommandTtlS: Math.min(c.openCommandTtlS, Math.floor(c.lockTimeoutMs / 1000) - 1),
     sponsorPrivateKey: c.sponsorPrivateKey ?? (c.chainId === LOCAL_CHAIN_ID ? DEMO_SPONSOR_PRIVATE_KEY : undefined),
+    sponsorDb:
+      c.sponsorDb ??
+      (/^postgres(ql)?:\/\//.test(c.auditDb) || c.auditDb === ":memory:"
+        ? c.auditDb
+        : path.join(path.dirname(c.auditDb), "sponsor.sqlite")),
   }));
 
 export type RelayerConfig = z.infer<typeof configSchema>;

@@ -24,6 +24,13 @@ export const ERROR_STATUS = {
   sponsor_out_of_funds: 503,
   sponsor_budget_exhausted: 503,
   sponsor_disabled: 503,
+  // The sponsor's key is busy with another relayer, or a send failed: retry (details.retryAfterS).
+  sponsor_unavailable: 503,
+  // The member's previous sponsored request is not mined yet (its forwarder nonce would collide).
+  sponsor_request_pending: 409,
+  // The member's fair share of the day's gas budget, or the free calls of a pass or member, are spent.
+  sponsor_share_exhausted: 429,
+  sponsor_free_calls_exhausted: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -26,6 +26,7 @@ import { SessionCodec } from "./http/session.ts";
 import { ContractSignatureChecker } from "./door/contractSignatures.ts";
 import type { AuditStore } from "./audit/auditLog.ts";
 import { createSponsor, type Sponsor } from "./sponsor/sponsor.ts";
+import { openSponsorStore, type SponsorStore } from "./sponsor/sponsorStore.ts";
 import { ReceiptsService } from "./receipts/receiptsService.ts";
 import type { PublicClient } from "viem";
 
@@ -98,7 +99,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics(opts.defaultMetrics ?? true);
   // The audit log's writer thread starts on the other core while the chain is checked.
-  const auditOpening = openAudit(config.auditDb);
+  const auditOpening = openAudit(config.auditDb, { timeoutMs: config.auditTimeoutMs });
   auditOpening.catch(() => undefined); // its failure is reported where it is awaited, below
   let checked: Checked;
   try {
@@ -113,12 +114,21 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     store.close();
     throw err;
   });
+  // The sponsor's lease, budget and limits, shared with the relayers using the same key.
+  const sponsorStore = config.sponsorPrivateKey
+    ? await openSponsorStore(config.sponsorDb).catch(async (err: unknown) => {
+        store.close();
+        await audit.close();
+        throw err;
+      })
+    : null;
   const timers = await startHousekeeping(config, clock, logger, audit, store);
   const ctx = createContext(
     config,
     checked,
     { clock, logger, index, audit, metrics, challenges: timers.challenges },
     opts,
+    sponsorStore,
   );
 
   // The port opens before the index is restored and caught up: meanwhile doors are answered from
@@ -130,6 +140,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await audit.close();
+    await sponsorStore?.close();
     await index.idle(); // let a running poll commit, then close the file
     try {
       index.saveSnapshot(); // the next start loads the projection at once
@@ -259,6 +270,7 @@ function createContext(
   { deployments, contract, client, reader }: Checked,
   parts: Pick<RelayerContext, "clock" | "logger" | "index" | "audit" | "metrics" | "challenges">,
   opts: RelayerOptions,
+  sponsorStore: SponsorStore | null,
 ): RelayerContext {
   return {
     ...parts,
@@ -275,9 +287,10 @@ function createContext(
     }),
     nonces: new NonceStore(config.siweNonceTtlS, parts.clock, config.sessionSecret, {
       perRequester: config.siweSigninsPerIp,
+      perAddress: config.siweSigninsPerAddress,
     }),
     sessions: new SessionCodec(config.sessionSecret),
-    sponsor: createSponsorOf(config, deployments, client, parts.clock, parts.logger),
+    sponsor: sponsorStore && createSponsorOf(config, deployments, client, parts.clock, parts.logger, sponsorStore),
     receipts: new ReceiptsService(parts.index, client),
   };
 }
@@ -289,6 +302,7 @@ function createSponsorOf(
   client: PublicClient,
   clock: Clock,
   logger: Logger,
+  store: SponsorStore,
 ): Sponsor | null {
   const forwarder = d.contracts.PassepartoutForwarder?.address;
   if (!c.sponsorPrivateKey || !forwarder) return null;
@@ -303,7 +317,11 @@ function createSponsorOf(
     maxCallGas: BigInt(c.sponsorMaxCallGas),
     ratePerHour: c.sponsorRatePerHour,
     gasBudget: BigInt(c.sponsorGasBudget),
+    memberShareBps: c.sponsorMemberShareBps,
     budgetWindowS: 86_400,
+    freeCallsPerPass: c.sponsorFreeCallsPerPass,
+    freeCallsPerMember: c.sponsorFreeCallsPerMember,
+    store,
     clock,
     logger,
   });

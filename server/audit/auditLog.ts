@@ -57,6 +57,9 @@ export class ChallengeAlreadyGranted extends Error {
   }
 }
 
+/** How long a record waits for the store by default (AUDIT_TIMEOUT_MS). */
+export const DEFAULT_AUDIT_TIMEOUT_MS = 5000;
+
 /** Query limit: all asked request ids, else 1 to 1000 (100 by default). */
 export function queryLimit(q: AuditQuery): number {
   return q.requestIds ? Math.max(q.requestIds.length, 1) : Math.min(Math.max(q.limit ?? 100, 1), 1000);
@@ -105,13 +108,18 @@ export class AuditLog implements AuditStore {
   private closed = false;
   private closing: Promise<void> | null = null;
 
-  constructor(file: string) {
+  /** How long a record may wait for the file (another process's lock, earlier batches): past it,
+   * the record is not written and `record` rejects, so no answer waits longer than this. */
+  private readonly timeoutMs: number;
+
+  constructor(file: string, opts: { timeoutMs?: number } = {}) {
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS;
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     // This connection creates the schema and serves reads; the worker thread does every write.
     this.db = new DatabaseSync(file);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA busy_timeout = 5000;
+      PRAGMA busy_timeout = ${this.timeoutMs};
       CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         recorded_at INTEGER NOT NULL,
@@ -170,12 +178,12 @@ export class AuditLog implements AuditStore {
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject, challenge: rec.challenge });
       // Records of the same event-loop iteration travel to the writer in one message.
-      this.outbox.push({ seq, row: auditRow(rec) });
+      this.outbox.push({ seq, row: auditRow(rec), deadline: Date.now() + this.timeoutMs });
       if (this.outbox.length === 1) setImmediate(this.post);
     });
   }
 
-  private outbox: { seq: number; row: (string | number | null)[] }[] = [];
+  private outbox: { seq: number; row: (string | number | null)[]; deadline: number }[] = [];
   private readonly post = (): void => {
     const batch = this.outbox;
     this.outbox = [];

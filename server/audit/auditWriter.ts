@@ -11,7 +11,8 @@ process.on("warning", (w) => {
 });
 const { DatabaseSync } = await import("node:sqlite");
 
-type Insert = { seq: number; row: (string | number | null)[] };
+/** A record and the time (ms) past which it must not be written: its answer has given up. */
+type Insert = { seq: number; row: (string | number | null)[]; deadline: number };
 type Msg = { type: "insert"; batch: Insert[] } | { type: "retention"; seq: number; before: number } | { type: "close" };
 
 const { file } = workerData as { file: string };
@@ -24,17 +25,31 @@ const insert = db.prepare(
 let queue: Insert[] = [];
 let scheduled = false;
 
+/** Waits for another connection's lock at most `ms` (SQLite's busy handler). */
+const waitAtMost = (ms: number) => db.exec(`PRAGMA busy_timeout = ${Math.max(1, Math.ceil(ms))}`);
+
 function flush(): void {
   scheduled = false;
-  const batch = queue;
+  const now = Date.now();
+  // Records whose deadline passed while earlier batches waited for a lock are not written: each
+  // record is either committed before its deadline or refused, never both.
+  const late = queue.filter((m) => m.deadline <= now);
+  const batch = queue.filter((m) => m.deadline > now);
   queue = [];
+  if (late.length)
+    parentPort!.postMessage({
+      type: "failed",
+      seqs: late.map((m) => m.seq),
+      error: "audit store busy: the record could not be written in time",
+    });
   if (batch.length === 0) return;
   try {
+    waitAtMost(Math.min(...batch.map((m) => m.deadline)) - now);
     db.exec("BEGIN IMMEDIATE");
-    const now = Date.now();
+    const recordedAt = Date.now();
     // A conflict (this challenge is already granted in the trail) inserts nothing: id -1.
     const ids = batch.map((m) => {
-      const r = insert.run(now, ...m.row);
+      const r = insert.run(recordedAt, ...m.row);
       return r.changes === 0 ? -1 : Number(r.lastInsertRowid);
     });
     db.exec("COMMIT");
@@ -58,6 +73,7 @@ parentPort!.on("message", (msg: Msg) => {
     }
   } else if (msg.type === "retention") {
     flush();
+    waitAtMost(5000);
     const r = db.prepare("DELETE FROM audit WHERE time < ?").run(msg.before);
     parentPort!.postMessage({ type: "retention", seq: msg.seq, deleted: Number(r.changes) });
   } else if (msg.type === "close") {

@@ -7,6 +7,7 @@ export function isPostgresUrl(spec: string): boolean {
   return /^postgres(ql)?:\/\//.test(spec);
 }
 
-export async function openAudit(spec: string): Promise<AuditStore> {
-  return isPostgresUrl(spec) ? PgAuditLog.open(spec) : new AuditLog(spec);
+/** `timeoutMs` bounds how long a record waits for the store before it is refused (AUDIT_TIMEOUT_MS). */
+export async function openAudit(spec: string, opts: { timeoutMs?: number } = {}): Promise<AuditStore> {
+  return isPostgresUrl(spec) ? PgAuditLog.open(spec, opts) : new AuditLog(spec, opts);
 }

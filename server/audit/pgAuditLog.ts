@@ -6,6 +6,7 @@
 import pg from "pg";
 import {
   AUDIT_COLUMNS,
+  DEFAULT_AUDIT_TIMEOUT_MS,
   ChallengeAlreadyGranted,
   auditRow,
   queryLimit,
@@ -63,8 +64,16 @@ export class PgAuditLog implements AuditStore {
   }
 
   /** Connects and creates the schema; rejects (one line) when the server cannot be reached. */
-  static async open(url: string): Promise<PgAuditLog> {
-    const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5000 });
+  static async open(url: string, opts: { timeoutMs?: number } = {}): Promise<PgAuditLog> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS;
+    // A statement that waits for a lock longer than the timeout is cancelled by the server (nothing
+    // committed), and a connection not had within it is given up: no answer waits longer.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 8,
+      connectionTimeoutMillis: timeoutMs,
+      statement_timeout: timeoutMs,
+    });
     pool.on("error", () => undefined); // an idle client's error: the next query reports it
     try {
       // Several relayers may start at once: serialise their CREATE … IF NOT EXISTS.

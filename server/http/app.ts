@@ -14,7 +14,8 @@ import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
-import { SECURITY_HEADERS, clientIp, createCors, ipKey } from "./policy.ts";
+import { compressJson } from "./compressJson.ts";
+import { SECURITY_HEADERS, clientIp, createCors, ipKey, trustedProxies } from "./policy.ts";
 import { RateLimiter } from "../rateLimiter.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
@@ -34,7 +35,8 @@ function build(ctx: RelayerContext) {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   const cors = createCors(ctx.config.dappOrigins);
-  const ipOf = (req: IncomingMessage) => clientIp(req, ctx.config.trustProxy);
+  const trusted = trustedProxies(ctx.config.trustProxy);
+  const ipOf = (req: IncomingMessage) => clientIp(req, trusted);
   // One count per client IP and one per verified signer, shared by the express routes and the fast path.
   const ipLimiter = new RateLimiter(ctx.config.rateLimitIpPerMin, 60_000);
   const signerLimiter = new RateLimiter(ctx.config.rateLimitAddressPerMin, 60_000);
@@ -56,6 +58,7 @@ function build(ctx: RelayerContext) {
     if (r.limited) next(new RelayerError("rate_limited", "too many requests from this address"));
     else next();
   });
+  app.use("/api", compressJson);
   const core = createUnlockCore(ctx, signerLimiter);
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));

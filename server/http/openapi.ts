@@ -351,9 +351,11 @@ const routes: Routes = {
       responses: {
         200: relayed,
         400: "bad_request",
+        409: "sponsor_request_pending: the member's previous sponsored request is not mined yet",
         422: "sponsor_refused: the call would revert (details.errorName) or is not sponsored",
-        503: "sponsor_out_of_funds, sponsor_budget_exhausted or sponsor_disabled",
+        503: "sponsor_out_of_funds, sponsor_budget_exhausted, sponsor_disabled or sponsor_unavailable (busy or a send failed: retry, details.retryAfterS)",
         ...apiErrors,
+        429: "rate_limited, sponsor_share_exhausted or sponsor_free_calls_exhausted (per member; details.retryAfterS)",
       },
     },
   },

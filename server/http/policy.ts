@@ -2,7 +2,7 @@
 // counted, used alike by the express routes (app.ts) and the unlock fast path (unlockFastPath.ts):
 // security headers, CORS for the configured dApp origins, the client's address (behind a trusted
 // proxy or not); the fixed-window rate limits (IETF draft-8 `RateLimit` headers) are server/rateLimiter.ts.
-import { isIPv6 } from "node:net";
+import { BlockList, isIP, isIPv6 } from "node:net";
 import type { IncomingMessage } from "node:http";
 
 import type { HeaderList } from "../rateLimiter.ts";
@@ -49,19 +49,65 @@ export function createCors(origins: readonly string[]): Cors {
 }
 
 /**
- * The client's address: the socket's peer, or, behind a trusted proxy (TRUST_PROXY), the first
- * address of X-Forwarded-For (the client as the outermost proxy saw it).
+ * Which peers are proxies whose X-Forwarded-For is believed (TRUST_PROXY): none (`false`), every
+ * peer (`true`, only when the relayer is reachable through its proxy alone), or a list of
+ * addresses and CIDR ranges, `loopback` naming 127.0.0.0/8 and ::1 (a proxy on the same host).
+ */
+export type ProxyTrust = boolean | readonly string[];
+
+/** A predicate over peer addresses for `trust` (IPv4-mapped IPv6 addresses read as IPv4). */
+export function trustedProxies(trust: ProxyTrust): (address: string) => boolean {
+  if (typeof trust === "boolean") return () => trust;
+  const list = new BlockList();
+  for (const entry of trust) {
+    if (entry === "loopback") {
+      list.addSubnet("127.0.0.0", 8, "ipv4");
+      list.addAddress("::1", "ipv6");
+      continue;
+    }
+    const [ip, bits] = entry.split("/");
+    const family = isIPv6(ip) ? "ipv6" : "ipv4";
+    if (bits === undefined) list.addAddress(ip, family);
+    else list.addSubnet(ip, Number(bits), family);
+  }
+  return (address) => {
+    const ip = unmapped(address);
+    return isIP(ip) !== 0 && list.check(ip, isIPv6(ip) ? "ipv6" : "ipv4");
+  };
+}
+
+/** Whether `entry` is a TRUST_PROXY list item: `loopback`, an IP address, or a CIDR range. */
+export function isProxyTrustEntry(entry: string): boolean {
+  if (entry === "loopback") return true;
+  const [ip, bits, extra] = entry.split("/");
+  if (extra !== undefined || isIP(ip) === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIPv6(ip) ? 128 : 32);
+}
+
+const unmapped = (ip: string) => /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? ip;
+
+/**
+ * The client's address: the socket's peer; when that peer is a trusted proxy, the X-Forwarded-For
+ * chain is walked from the right (the nearest hop) past every trusted proxy, and the first address
+ * that is not one is the client. A client cannot pick its own key: what it writes into the header
+ * sits left of the addresses the trusted proxies appended.
  */
 export function clientIp(
   req: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string } },
-  trustProxy: boolean,
+  trust: ProxyTrust | ((address: string) => boolean),
 ): string | undefined {
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress;
+  const trusted = typeof trust === "function" ? trust : trustedProxies(trust);
+  const peer = req.socket.remoteAddress;
+  if (peer === undefined || !trusted(peer)) return peer;
+  const xff = req.headers["x-forwarded-for"];
+  const hops = (Array.isArray(xff) ? xff.join(",") : (xff ?? ""))
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  let client = peer;
+  while (hops.length && trusted(client)) client = hops.pop()!;
+  return client;
 }
 
 /**

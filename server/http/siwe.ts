@@ -34,15 +34,19 @@ export type SiwePolicy = {
 export type NonceLimits = {
   /** Used nonces kept per requester (client IP) until they expire; beyond, that requester waits. */
   perRequester: number;
+  /** The same per signed-in address: one address cannot use up its network's share (an office
+   * behind one NAT address can then be given a large per-IP share). */
+  perAddress?: number;
 };
 
 export type ConsumeResult = "consumed" | "unusable" | "requester_full";
 
 export class NonceStore {
-  /** Nonces consumed here, until they expire, with the requester that used each. */
-  private readonly used = new Map<string, { until: number; requester: string }>();
-  /** Live used nonces per requester: memory grows with requesters, never one requester's flood. */
-  private readonly perRequester = new Map<string, number>();
+  /** Nonces consumed here, until they expire, with the requester and address that used each. */
+  private readonly used = new Map<string, { until: number; keys: string[] }>();
+  /** Live used nonces per requester (`ip:`) and per address (`address:`): memory grows with
+   * requesters, never with one requester's flood. */
+  private readonly live = new Map<string, number>();
   private readonly ttlS: number;
   private readonly clock: Clock;
   private readonly secret: string;
@@ -68,14 +72,17 @@ export class NonceStore {
     if (!timingSafeEqual(Buffer.from(nonce.slice(32), "hex"), Buffer.from(this.mac(payload), "hex"))) return false;
     return Buffer.from(payload, "hex").readUInt32BE(12) >= this.clock() && !this.used.has(nonce);
   }
-  /** Uses up a nonce for a verified sign-in by `requester`: once, and within that requester's share. */
-  consume(nonce: string, requester: string): ConsumeResult {
+  /** Uses up a nonce for a verified sign-in by `requester` (and `address`): once, and within the
+   * requester's share and the address's. */
+  consume(nonce: string, requester: string, address?: string): ConsumeResult {
     if (!this.usable(nonce)) return "unusable";
     this.prune(this.clock());
-    const count = this.perRequester.get(requester) ?? 0;
-    if (count >= this.limits.perRequester) return "requester_full";
-    this.used.set(nonce, { until: Buffer.from(nonce.slice(0, 32), "hex").readUInt32BE(12), requester });
-    this.perRequester.set(requester, count + 1);
+    const keys = [`ip:${requester}`];
+    if (address !== undefined) keys.push(`address:${address.toLowerCase()}`);
+    const caps = [this.limits.perRequester, this.limits.perAddress ?? Number.MAX_SAFE_INTEGER];
+    if (keys.some((k, i) => (this.live.get(k) ?? 0) >= caps[i])) return "requester_full";
+    this.used.set(nonce, { until: Buffer.from(nonce.slice(0, 32), "hex").readUInt32BE(12), keys });
+    for (const k of keys) this.live.set(k, (this.live.get(k) ?? 0) + 1);
     return "consumed";
   }
   private mac(payload: string): string {
@@ -85,12 +92,14 @@ export class NonceStore {
   private prune(now: number): void {
     if (now === this.prunedAt) return;
     this.prunedAt = now;
-    for (const [n, { until, requester }] of this.used) {
+    for (const [n, { until, keys }] of this.used) {
       if (until >= now) continue;
       this.used.delete(n);
-      const left = (this.perRequester.get(requester) ?? 1) - 1;
-      if (left > 0) this.perRequester.set(requester, left);
-      else this.perRequester.delete(requester);
+      for (const k of keys) {
+        const left = (this.live.get(k) ?? 1) - 1;
+        if (left > 0) this.live.set(k, left);
+        else this.live.delete(k);
+      }
     }
   }
 }
@@ -192,9 +201,12 @@ export async function verifySiwe(
   if (chainError) throw new RelayerError("chain_unavailable", "cannot check a contract wallet signature now");
   if (!res.success) fail(siweFailures(SiweErrorType)[res.error?.type ?? ""] ?? "bad signature");
 
-  const used = nonces.consume(m.nonce, requester);
+  const used = nonces.consume(m.nonce, requester, claimed);
   if (used === "requester_full")
-    throw new RelayerError("rate_limited", "too many sign-ins from this network address; retry in a few minutes");
+    throw new RelayerError(
+      "rate_limited",
+      "too many sign-ins from this network address or for this account; retry in a few minutes",
+    );
   if (used !== "consumed") fail("unknown, expired or used nonce");
   return {
     address: claimed.toLowerCase() as Hex,

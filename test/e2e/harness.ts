@@ -39,6 +39,7 @@ export async function startStack(): Promise<Stack> {
     });
   } catch (err) {
     await demo.stop();
+    if (!process.env.E2E_KEEP_LOGS) rmSync(demo.runDir, { recursive: true, force: true });
     throw err;
   }
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -101,7 +101,7 @@ export type StartOptions = { log?: (line: string) => void };
 /** A bare `hardhat node` (nothing deployed); `chainId` makes it pose as another network. */
 export type HardhatNode = Omit<LocalChain, "deployments">;
 
-export async function startHardhatNode(opts: { chainId?: number } = {}): Promise<HardhatNode> {
+export async function startHardhatNode(opts: { chainId?: number; network?: string } = {}): Promise<HardhatNode> {
   await ensureCompiled();
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -109,6 +109,7 @@ export async function startHardhatNode(opts: { chainId?: number } = {}): Promise
     process.execPath,
     [
       path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
+      ...(opts.network ? ["--network", opts.network] : []),
       "node",
       "--hostname",
       "127.0.0.1",

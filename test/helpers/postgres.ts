@@ -2,8 +2,8 @@
 // loopback port, stopped (and its folder removed) by stop(). PostgreSQL refuses to run as root, so
 // as root the cluster belongs to the `postgres` user (see TOOLCHAIN.md); otherwise to the caller.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { tempDir } from "./tempDirs.ts";
 import path from "node:path";
 import { freePort } from "./localChain.ts";
 
@@ -21,7 +21,7 @@ function pgBin(name: string): string {
 
 export async function startPostgres(): Promise<PgCluster> {
   const root = process.getuid?.() === 0;
-  const dir = mkdtempSync(path.join(tmpdir(), "pp-pg-"));
+  const dir = tempDir("pp-pg-");
   chmodSync(dir, 0o777);
   const data = path.join(dir, "data");
   const port = await freePort();

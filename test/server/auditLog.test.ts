@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { AuditLog, type AuditRecord } from "../../server/audit/auditLog.ts";
 import { tempFile } from "./fixture.ts";
 
@@ -50,5 +51,41 @@ describe("audit log", () => {
     assert.equal(await a.applyRetention(30, now), 1);
     assert.equal(a.count(), 1);
     await a.close();
+  });
+
+  it("bounds a record's wait for a locked store by its timeout, for every queued record", async () => {
+    const file = tempFile("audit.sqlite");
+    const log = new AuditLog(file, { timeoutMs: 600 });
+    await log.record(rec({ requestId: "before" }));
+    // Another process holds the write lock for 4 s (longer than the timeout, shorter than 5 s).
+    const locker = new DatabaseSync(file);
+    locker.exec("BEGIN IMMEDIATE; DELETE FROM audit WHERE request_id = 'nothing'");
+    const release = setTimeout(() => locker.exec("COMMIT"), 4_000);
+    try {
+      const t0 = performance.now();
+      const settledAt = (p: Promise<unknown>) =>
+        p.then(
+          () => ({ ok: true, ms: performance.now() - t0 }),
+          () => ({ ok: false, ms: performance.now() - t0 }),
+        );
+      const first = settledAt(log.record(rec({ requestId: "a" })));
+      await new Promise((r) => setTimeout(r, 300));
+      // Queued behind the first, still answered within its own timeout of its arrival.
+      const second = settledAt(log.record(rec({ requestId: "b" })));
+      const [a, b] = await Promise.all([first, second]);
+      assert.equal(a.ok, false, "not recorded: refused");
+      assert.equal(b.ok, false);
+      // Well before the lock is gone (a loaded machine adds some scheduling delay to the 600 ms).
+      assert.ok(a.ms < 2_000, `first answered after ${Math.round(a.ms)} ms`);
+      assert.ok(b.ms < 300 + 2_000, `second answered after ${Math.round(b.ms)} ms`);
+    } finally {
+      await new Promise((r) => setTimeout(r, 4_100));
+      clearTimeout(release);
+      locker.close();
+    }
+    // A refused record was not written; the store works again once the lock is gone.
+    assert.equal((await log.query({ requestIds: ["a", "b"] })).length, 0);
+    assert.ok((await log.record(rec({ requestId: "after" }))) > 0);
+    await log.close();
   });
 });

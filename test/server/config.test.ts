@@ -48,6 +48,22 @@ describe("relayer configuration", () => {
     assert.equal(loadConfig({ LOCK_TIMEOUT_MS: "60000" }).openCommandTtlS, 5, "OPEN_COMMAND_TTL_S still bounds it");
   });
 
+  it("reads TRUST_PROXY as none, every peer, or a list of proxies", () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: "true" }).trustProxy, true);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8,2001:db8::1" }).trustProxy, [
+      "loopback",
+      "10.0.0.0/8",
+      "2001:db8::1",
+    ]);
+  });
+
+  it("keeps the sponsor's store beside a file audit trail, or in its PostgreSQL", () => {
+    assert.equal(loadConfig({ AUDIT_DB: "/var/lib/pp/audit.sqlite" }).sponsorDb, "/var/lib/pp/sponsor.sqlite");
+    assert.equal(loadConfig({ AUDIT_DB: "postgres://pp@db/pp" }).sponsorDb, "postgres://pp@db/pp");
+    assert.equal(loadConfig({ SPONSOR_DB: "/tmp/s.sqlite" }).sponsorDb, "/tmp/s.sqlite");
+  });
+
   it("derives SIWE domains and URI origins from every dApp origin", () => {
     const c = loadConfig({ DAPP_ORIGIN: "http://127.0.0.1:5173,https://app.example" });
     assert.deepEqual(c.siweDomains, ["127.0.0.1:5173", "app.example"]);
@@ -63,7 +79,8 @@ describe("relayer configuration, malformed values", () => {
     ["CLOCK_SKEW_S", "-1", "must be an integer, 0 or more"],
     ["BODY_LIMIT_BYTES", "2000000", "must be at most 1000000"],
     ["LOG_LEVEL", "loud", "must be one of fatal, error, warn, info, debug, trace, silent"],
-    ["TRUST_PROXY", "maybe", "must be true, false, 1 or 0"],
+    ["TRUST_PROXY", "maybe", "must be true, false, or a comma-separated list of proxy addresses"],
+    ["TRUST_PROXY", "loopback,10.0.0.0/40", "must be true, false, or a comma-separated list of proxy addresses"],
     ["DAPP_ORIGIN", "http://localhost:5173,not an origin", "must be comma-separated origins"],
     ["DAPP_ORIGIN", " , ", "must name at least one origin"],
   ] as const) {

@@ -3,8 +3,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { tempDir } from "../helpers/tempDirs.ts";
 import path from "node:path";
 import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { demoRelayerEnv, relayerCommand } from "../../scripts/demo.ts";
@@ -28,7 +28,7 @@ describe("the demo's relayer restart command", () => {
   });
 
   it("starts a relayer on the demo's port, chain and deployments", async () => {
-    const runDir = mkdtempSync(path.join(tmpdir(), "passepartout-demo-"));
+    const runDir = tempDir("passepartout-demo-");
     writeFileSync(path.join(runDir, "31337.json"), JSON.stringify(chain.deployments));
     const port = await freePort();
     const env = demoRelayerEnv({
@@ -50,6 +50,7 @@ describe("the demo's relayer restart command", () => {
       "PORT",
       "RPC_URL",
       "SESSION_SECRET",
+      "TRUST_PROXY",
     ]);
     child = spawn("sh", ["-c", relayerCommand(env)], { detached: true, stdio: "ignore" });
     let network: ReturnType<typeof networkDescription> | undefined;

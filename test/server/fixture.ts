@@ -1,8 +1,7 @@
 // Shared set-up for the relayer's integration tests: a real hardhat node with the real contracts,
 // a small venue (street door 1 admits everything, room door 2 admits only the meeting room),
 // an in-process lock simulator, and a relayer whose clock the test controls.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   createPublicClient,
@@ -20,6 +19,7 @@ import {
 import { z } from "zod";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
 import { startLocalChain, rpcCall, ROOT, type LocalChain, type Account } from "../helpers/localChain.ts";
+import { tempDir } from "../helpers/tempDirs.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { LockSimulator } from "../../server/locks/lockSimulator.ts";
@@ -210,7 +210,7 @@ export function lockSimulatorFor(
 }
 
 export function tempFile(name: string): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), "pp-relayer-")), name);
+  return path.join(tempDir("pp-relayer-"), name);
 }
 
 /** Tests book "the current hour" from the chain's time: start the chain 30 s after the next full hour,

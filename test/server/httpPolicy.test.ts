@@ -2,7 +2,7 @@
 // fixed-window limits with their headers, CORS answers.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { clientIp, createCors, ipKey } from "../../server/http/policy.ts";
+import { clientIp, createCors, ipKey, isProxyTrustEntry } from "../../server/http/policy.ts";
 import { RateLimiter } from "../../server/rateLimiter.ts";
 
 const req = (remoteAddress: string, xff?: string) => ({
@@ -24,6 +24,24 @@ describe("HTTP policy", () => {
     assert.equal(clientIp(req("10.0.0.2", "198.51.100.9, 10.0.0.1"), true), "198.51.100.9");
     assert.equal(clientIp(req("10.0.0.2", "198.51.100.9"), false), "10.0.0.2", "a client cannot pick its own key");
     assert.equal(clientIp(req("10.0.0.2"), true), "10.0.0.2");
+  });
+
+  it("believes X-Forwarded-For only from the listed proxies, walking past them from the nearest hop", () => {
+    const local = ["loopback"];
+    assert.equal(clientIp(req("127.0.0.1", "198.51.100.9"), local), "198.51.100.9", "the demo's own proxy");
+    assert.equal(clientIp(req("::ffff:127.0.0.1", "198.51.100.9"), local), "198.51.100.9", "IPv4-mapped");
+    assert.equal(clientIp(req("::1", "198.51.100.9"), local), "198.51.100.9");
+    assert.equal(clientIp(req("203.0.113.5", "198.51.100.9"), local), "203.0.113.5", "not a listed proxy");
+    // A client's own header sits left of what the trusted proxies appended: it is never the key.
+    const lb = ["10.0.0.0/8"];
+    assert.equal(clientIp(req("10.0.0.2", "6.6.6.6, 198.51.100.9, 10.0.0.7"), lb), "198.51.100.9");
+    assert.equal(clientIp(req("10.0.0.2", "6.6.6.6, 198.51.100.9"), ["10.0.0.2"]), "198.51.100.9");
+    assert.equal(clientIp(req("10.0.0.2"), lb), "10.0.0.2", "no header: the peer");
+    assert.equal(clientIp(req("2001:db8::5", "198.51.100.9"), ["2001:db8::/32"]), "198.51.100.9");
+    assert.equal(isProxyTrustEntry("loopback"), true);
+    assert.equal(isProxyTrustEntry("10.0.0.0/8"), true);
+    assert.equal(isProxyTrustEntry("10.0.0.0/33"), false);
+    assert.equal(isProxyTrustEntry("proxy.example"), false);
   });
 
   it("limits per key in fixed windows, with draft-8 headers and Retry-After", () => {

@@ -3,6 +3,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import http from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { HOUR, startHarness, tempFile, unlock, type Harness } from "./fixture.ts";
@@ -481,6 +483,42 @@ describe("HTTP surface", () => {
       assert.equal(evil.headers.get("access-control-allow-origin"), null);
       assert.ok(good.headers.get("content-security-policy"));
       assert.equal(good.headers.get("x-content-type-options"), "nosniff");
+    });
+
+    it("compresses the read API's JSON when the client accepts it, and only then", async () => {
+      /** The raw answer (node:http does not decode), as a client sending `accept-encoding` gets it. */
+      const raw = (path: string, accept?: string) =>
+        new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          http
+            .get(
+              `${h.relayer.url}${path}`,
+              { headers: accept === undefined ? {} : { "accept-encoding": accept } },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+              },
+            )
+            .on("error", reject);
+        });
+      for (const path of ["/api/network/deployments", "/api/venues"]) {
+        const plain = await raw(path);
+        assert.equal(plain.headers["content-encoding"], undefined, path);
+        const br = await raw(path, "gzip, deflate, br");
+        const gz = await raw(path, "gzip;q=1, br;q=0");
+        if (plain.body.length < 1024) {
+          assert.equal(br.headers["content-encoding"], undefined, `${path}: small answers go as they are`);
+          continue;
+        }
+        assert.match(String(plain.headers.vary), /accept-encoding/i);
+        assert.equal(br.headers["content-encoding"], "br", path);
+        assert.equal(gz.headers["content-encoding"], "gzip", path);
+        assert.match(String(br.headers["content-type"]), /^application\/json/);
+        assert.ok(br.body.length < plain.body.length / 3, `${path}: ${br.body.length} of ${plain.body.length} bytes`);
+        assert.deepEqual(JSON.parse(brotliDecompressSync(br.body).toString()), JSON.parse(plain.body.toString()));
+        assert.deepEqual(JSON.parse(gunzipSync(gz.body).toString()), JSON.parse(plain.body.toString()));
+        assert.equal((await raw(path, "identity")).headers["content-encoding"], undefined);
+      }
     });
 
     it("serves the OpenAPI document with every route the dApp uses", async () => {

@@ -5,8 +5,8 @@
 // answers conform to the OpenAPI schemas.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tempDir } from "../helpers/tempDirs.ts";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import {
@@ -78,7 +78,7 @@ describe("network description and OpenAPI", () => {
     p = protocolOn(chain);
     venue = await seedVenue(p, privateKeyToAccount(DEMO_RELAYER_PRIVATE_KEY).address);
     // The relayer reads the real deployments file, as in production.
-    const dir = mkdtempSync(path.join(tmpdir(), "pp-deployments-"));
+    const dir = tempDir("pp-deployments-");
     file = path.join(dir, "31337.json");
     writeFileSync(file, JSON.stringify(chain.deployments, null, 2));
     clock = makeClock(await p.chainNow());

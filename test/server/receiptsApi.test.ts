@@ -223,10 +223,12 @@ describe("receipts API on a real chain", () => {
       ],
     );
     const other = await get("/api/receipts/1-R-000003", cookie);
-    assert.equal(other.status, 403, "another member's receipt");
-    assert.equal(((await other.json()) as ErrorBody).error.code, "forbidden");
-    assert.equal((await get("/api/receipts/1-R-000003/pdf", cookie)).status, 403);
-    assert.equal((await get("/api/receipts/1-R-000099", cookie)).status, 404);
+    // Another member's receipt answers exactly as a missing one: numbers cannot be enumerated.
+    const missing = await get("/api/receipts/1-R-000099", cookie);
+    assert.equal(other.status, 404, "another member's receipt");
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await other.json(), await missing.json());
+    assert.equal((await get("/api/receipts/1-R-000003/pdf", cookie)).status, 404);
     assert.equal((await get("/api/receipts/..%2F1", cookie)).status, 400);
     assert.equal((await get("/api/venues/1/receipts.csv", cookie)).status, 403, "a member is not the operator");
   });
@@ -284,6 +286,12 @@ describe("receipts API on a real chain", () => {
     const empty = readCsv(await (await get("/api/venues/1/receipts.csv?from=0&to=1000", cookie)).text());
     assert.equal(empty.length, 1, "header only");
     assert.equal((await get("/api/venues/1/receipts.csv?from=2027-13-45", cookie)).status, 400);
+    for (const impossible of ["2026-02-31", "2026-02-29", "2026-04-31"]) {
+      const r = await get(`/api/venues/1/receipts.csv?from=${impossible}`, cookie);
+      assert.equal(r.status, 400, impossible);
+      assert.equal(((await r.json()) as ErrorBody).error.code, "bad_request");
+    }
+    assert.equal((await get("/api/venues/1/receipts.csv?from=2028-02-29", cookie)).status, 200, "a leap day");
     assert.equal((await get("/api/venues/1/receipts.csv?from=100&to=50", cookie)).status, 400);
     assert.equal((await get("/api/venues/99/receipts.csv", cookie)).status, 404);
     const json = (await (await get("/api/venues/1/receipts", cookie)).json()) as { documents: Doc[] };
@@ -339,6 +347,15 @@ describe("receipts API on a real chain", () => {
     assert.notEqual(renewed.path, path);
     assert.equal((await get(renewed.path, undefined, second.url)).status, 200);
     assert.equal((await get(path)).status, 403, "the old one stays revoked");
+    // Revoked again within the same second (the test clock stands still): the renewed link dies too.
+    const again = await fetch(`${second.url}/api/calendar/feed`, { method: "DELETE", headers: { cookie } });
+    assert.equal(again.status, 200);
+    for (const base of [h.relayer.url, second.url])
+      assert.equal((await get(renewed.path, undefined, base)).status, 403, `second revocation on ${base}`);
+    const third = (await (
+      await fetch(`${h.relayer.url}/api/calendar/feed`, { method: "POST", headers: { cookie } })
+    ).json()) as { path: string };
+    assert.equal((await get(third.path)).status, 200, "a link issued after both revocations works");
   });
 
   it("refuses an expired feed link", async () => {

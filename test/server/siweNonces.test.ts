@@ -44,3 +44,15 @@ test("a requester's share of used nonces frees up as they expire, and other requ
   now += 301;
   assert.equal(a.consume(a.issue(), IP), "consumed");
 });
+
+test("one address cannot use up its network address's share of sign-ins", () => {
+  let now = 1_000_000;
+  // An office behind one NAT address: a large share per IP, a small one per signed-in address.
+  const a = new NonceStore(300, () => now, SECRET, { perRequester: 100, perAddress: 3 });
+  for (let i = 0; i < 3; i++) assert.equal(a.consume(a.issue(), IP, "0xAAAA"), "consumed");
+  assert.equal(a.consume(a.issue(), IP, "0xaaaa"), "requester_full", "the address's share (any case)");
+  assert.equal(a.consume(a.issue(), "198.51.100.4", "0xaaaa"), "requester_full", "from any network address");
+  assert.equal(a.consume(a.issue(), IP, "0xbbbb"), "consumed", "a colleague behind the same address signs in");
+  now += 301;
+  assert.equal(a.consume(a.issue(), IP, "0xaaaa"), "consumed", "freed as the nonces expire");
+});

@@ -4,7 +4,14 @@
 // and says when it is out of ETH.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createPublicClient, encodeFunctionData, http, parseEventLogs, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  parseEventLogs,
+  type PublicClient,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { HOUR, ZERO_ADDRESS, startHarness, type Harness } from "./fixture.ts";
 import { passepartoutAbi, passepartoutForwarderAbi, testCadAbi } from "../../protocol/abis.ts";
@@ -16,8 +23,10 @@ import {
 } from "../../protocol/gasless.ts";
 import type { Hex } from "../../protocol/types.ts";
 import { DEMO_SPONSOR_PRIVATE_KEY } from "../../server/demoKeys.ts";
-import { createSponsor, type SponsorOptions } from "../../server/sponsor/sponsor.ts";
+import { createSponsor, type Sponsor, type SponsorOptions } from "../../server/sponsor/sponsor.ts";
+import { freePort } from "../helpers/localChain.ts";
 import { GasBudget } from "../../server/sponsor/gasBudget.ts";
+import { openSqliteSponsorStore, type SponsorStore } from "../../server/sponsor/sponsorStore.ts";
 import { createLogger } from "../../server/logger.ts";
 import { RelayerError } from "../../server/errors.ts";
 
@@ -259,7 +268,15 @@ describe("sponsor of gasless calls", () => {
       const ok = await relay(request);
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       await pub.waitForTransactionReceipt({ hash: ok.body.hash, pollingInterval: 20 });
-      await assertRefused(request, "ERC2771ForwarderInvalidSigner"); // replay: the nonce moved on
+      // A replay of a relayed request answers its transaction again and sends nothing (the same request
+      // may reach two relayers of a fleet).
+      const nonce = await sponsorNonce();
+      const replayed = await relay(request);
+      assert.deepEqual([replayed.status, replayed.body.hash], [200, ok.body.hash]);
+      assert.equal(await sponsorNonce(), nonce, "nothing was sent");
+      // Another request with the spent nonce is the forwarder's refusal.
+      const later = await bookingRequest(m, 8);
+      await assertRefused(await forward(m, later.request.data, { nonce: 0n }), "ERC2771ForwarderInvalidSigner");
       const expired = await signForwardRequest(sign(m), {
         chainId: 31337,
         forwarder,
@@ -301,6 +318,15 @@ describe("sponsor of gasless calls", () => {
   });
 
   describe("its limits", () => {
+    const stores: SponsorStore[] = [];
+    const store = () => {
+      const st = openSqliteSponsorStore(":memory:");
+      stores.push(st);
+      return st;
+    };
+    after(async () => {
+      for (const st of stores) await st.close();
+    });
     const options = (over: Partial<SponsorOptions>): SponsorOptions => ({
       client: pub,
       rpcUrl: h.chain.rpcUrl,
@@ -315,6 +341,7 @@ describe("sponsor of gasless calls", () => {
       budgetWindowS: 86_400,
       clock: h.clock.fn,
       logger: createLogger("silent"),
+      store: store(),
       ...over,
     });
     const codeOf = async (p: Promise<unknown>) => {
@@ -365,18 +392,55 @@ describe("sponsor of gasless calls", () => {
       );
     });
 
-    it("refills its gas budget when the window has passed (injected clock)", () => {
-      const clock = { now: 1_000 };
-      const budget = new GasBudget(500_000n, 3_600, () => clock.now);
-      assert.equal(budget.reserve(300_000n), true);
-      assert.equal(budget.reserve(300_000n), false, "over the budget: nothing taken");
-      assert.equal(budget.remaining(), 200_000n);
-      assert.equal(budget.resetInS(), 3_600);
-      clock.now += 3_599;
-      assert.equal(budget.reserve(300_000n), false);
+    it("refills its gas budget when the window has passed (injected clock)", async () => {
+      const clock = { now: 36_000 + 1_000 };
+      const budget = new GasBudget(
+        store(),
+        { perWindow: 500_000, memberShareBps: 10_000, windowS: 3_600 },
+        () => clock.now,
+      );
+      assert.equal(typeof (await budget.reserve("0xa", 300_000)), "object");
+      assert.equal(await budget.reserve("0xa", 300_000), "budget_exhausted", "over the budget: nothing taken");
+      assert.equal(await budget.remaining(), 200_000);
+      assert.equal(budget.resetInS(), 2_600, "windows are aligned on the clock");
+      clock.now += 2_599;
+      assert.equal(await budget.reserve("0xa", 300_000), "budget_exhausted");
       clock.now += 1;
-      assert.equal(budget.reserve(300_000n), true);
-      assert.equal(budget.remaining(), 200_000n);
+      assert.equal(typeof (await budget.reserve("0xa", 300_000)), "object");
+      assert.equal(await budget.remaining(), 200_000);
+    });
+
+    it("files its lease, nonce and budget under its key: relayers with keys of their own may share a store", async () => {
+      const st = store();
+      assert.equal(await st.acquireLease("0xa", "relayer1", 0, 30_000), true);
+      assert.equal(await st.acquireLease("0xa", "relayer2", 1, 30_000), false, "one sender per key");
+      assert.equal(await st.acquireLease("0xb", "relayer2", 1, 30_000), true, "another key, another lease");
+      assert.equal(await st.acquireLease("0xa", "relayer2", 30_001, 30_000), true, "a lease that ran out is taken");
+      await st.releaseLease("0xa", "relayer2", 7, 30_002);
+      assert.deepEqual(await st.nextNonce("0xa"), { nonce: 7, atMs: 30_002 });
+      assert.equal(await st.nextNonce("0xb"), null, "no nonce of another key");
+      const limits = { perWindow: 100, memberShareBps: 10_000, windowS: 60 };
+      const a = new GasBudget(st, { ...limits, scope: "0xa" }, () => 0);
+      const b = new GasBudget(st, { ...limits, scope: "0xb" }, () => 0);
+      assert.equal(typeof (await a.reserve("0xm", 100)), "object");
+      assert.equal(await b.remaining(), 100, "each key its own budget");
+    });
+
+    it("gives each member a share of the budget and charges what was used, not what was reserved", async () => {
+      const budget = new GasBudget(
+        store(),
+        { perWindow: 1_000_000, memberShareBps: 4_000, windowS: 86_400 },
+        () => 1_000,
+      );
+      const first = await budget.reserve("0xa", 300_000);
+      assert.equal(typeof first, "object");
+      assert.equal(await budget.reserve("0xa", 300_000), "share_exhausted", "400,000 is a's share");
+      assert.equal(await budget.used(), 300_000, "a refusal takes nothing");
+      assert.equal(typeof (await budget.reserve("0xb", 300_000)), "object", "b has its own share");
+      if (typeof first !== "object") return;
+      await budget.settle(first, 90_000); // the receipt said 90,000
+      assert.deepEqual([await budget.used("0xa"), await budget.used()], [90_000, 390_000]);
+      assert.equal(typeof (await budget.reserve("0xa", 300_000)), "object", "the unused gas is a's again");
     });
 
     it("stops at its gas budget", async () => {
@@ -393,6 +457,131 @@ describe("sponsor of gasless calls", () => {
         (await h.p.read("ownerOf", [(await h.p.read("nextPassId", [])) - 1n])).toLowerCase(),
         m.address.toLowerCase(),
       );
+    });
+
+    /** A member holding a pass, with ETH to approve `operators` for all its passes. */
+    async function holderWithPass(hoursAhead: number, operators: PrivateKeyAccount[]) {
+      const m = await newMember();
+      const big = createSponsor(options({}));
+      const { request } = await bookingRequest(m, hoursAhead);
+      const booked = await big.relay({ ...request, value: 0n, gas: BigInt(request.gas) });
+      const receipt = await pub.waitForTransactionReceipt({ hash: booked.hash, pollingInterval: 20 });
+      const [event] = parseEventLogs({ abi: passepartoutAbi, logs: receipt.logs, eventName: "Booked" });
+      const funded = await h.chain.rpc<Hex>("eth_sendTransaction", [
+        { from: h.chain.accounts[0].address, to: m.address, value: "0x2386f26fc10000" },
+      ]);
+      await pub.waitForTransactionReceipt({ hash: funded, pollingInterval: 20 });
+      const wallet = createWalletClient({ account: m, transport: http(h.chain.rpcUrl, { retryCount: 0 }) });
+      for (const op of operators) {
+        const hash = await wallet.sendTransaction({
+          to: h.p.address,
+          data: encodeFunctionData({
+            abi: passepartoutAbi,
+            functionName: "setApprovalForAll",
+            args: [op.address, true],
+          }),
+          chain: null,
+        });
+        await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      }
+      return { m, passId: event.args.passId };
+    }
+    const lendBy = async (s: Sponsor, who: PrivateKeyAccount, passId: bigint, guest = h.chain.accounts[6].address) => {
+      const data = encodeFunctionData({
+        abi: passepartoutAbi,
+        functionName: "setUser",
+        args: [passId, guest, BigInt(slot0 + 20 * HOUR)],
+      });
+      const signed = await forward(who, data);
+      return codeOf(
+        s.relay({ ...signed, value: 0n, gas: BigInt(signed.gas) }).then(async (r) => {
+          await pub.waitForTransactionReceipt({ hash: r.hash, pollingInterval: 20 });
+        }),
+      );
+    };
+
+    it("counts the lends of a holder's operators against the holder, not per operator address", async () => {
+      const ops = [0, 1, 2].map(() => privateKeyToAccount(generatePrivateKey()));
+      const { passId } = await holderWithPass(13, ops);
+      const s = createSponsor(options({ ratePerHour: 2 }));
+      assert.equal(await lendBy(s, ops[0], passId), "ok");
+      assert.equal(await lendBy(s, ops[1], passId), "ok");
+      assert.equal(await lendBy(s, ops[2], passId), "rate_limited", "a third operator address gets no new quota");
+    });
+
+    it("caps free calls per pass and per member (operators included)", async () => {
+      const ops = [0, 1].map(() => privateKeyToAccount(generatePrivateKey()));
+      const { m, passId } = await holderWithPass(14, ops);
+      const s = createSponsor(options({ freeCallsPerPass: 2, freeCallsPerMember: 3 }));
+      assert.equal(await lendBy(s, m, passId), "ok");
+      assert.equal(await lendBy(s, ops[0], passId), "ok");
+      const nonce = await sponsorNonce();
+      assert.equal(await lendBy(s, ops[1], passId), "sponsor_free_calls_exhausted", "two free calls per pass");
+      assert.equal(await sponsorNonce(), nonce, "nothing was sent");
+      // A second pass of the same holder: one more free call for the member, then none.
+      const big = createSponsor(options({}));
+      const { request } = await bookingRequest(m, 15);
+      const booked = await big.relay({ ...request, value: 0n, gas: BigInt(request.gas) });
+      const receipt = await pub.waitForTransactionReceipt({ hash: booked.hash, pollingInterval: 20 });
+      const [event] = parseEventLogs({ abi: passepartoutAbi, logs: receipt.logs, eventName: "Booked" });
+      assert.equal(await lendBy(s, ops[0], event.args.passId), "ok");
+      assert.equal(await lendBy(s, ops[1], event.args.passId), "sponsor_free_calls_exhausted", "three per member");
+      // Another member's free calls are untouched.
+      const other = await holderWithPass(16, []);
+      assert.equal(await lendBy(s, other.m, other.passId), "ok");
+    });
+
+    it("charges its budget the gas the receipt says was used, not the gas limit it reserved", async () => {
+      const s = createSponsor(options({}));
+      const m = await newMember();
+      const { request } = await bookingRequest(m, 17);
+      const relayed = await s.relay({ ...request, value: 0n, gas: BigInt(request.gas) });
+      const receipt = await pub.waitForTransactionReceipt({ hash: relayed.hash, pollingInterval: 20 });
+      const tx = await pub.getTransaction({ hash: relayed.hash });
+      await s.settled();
+      const spent = await s.budget(m.address);
+      assert.ok(receipt.gasUsed < tx.gas, `${receipt.gasUsed} used of ${tx.gas} reserved`);
+      assert.equal(BigInt(spent.used), receipt.gasUsed);
+      assert.equal(BigInt((await s.budget()).used), receipt.gasUsed);
+      assert.equal(BigInt((await s.budget()).remaining), 10_000_000n - receipt.gasUsed);
+    });
+
+    it("gives each member a fair share of the day's budget: one member cannot starve the others", async () => {
+      // Calibration: the gas a first gasless booking reserves (limit) and uses.
+      const probe = createSponsor(options({}));
+      const first = await bookingRequest(await newMember(), 18);
+      const probed = await probe.relay({ ...first.request, value: 0n, gas: BigInt(first.request.gas) });
+      const used = (await pub.waitForTransactionReceipt({ hash: probed.hash, pollingInterval: 20 })).gasUsed;
+      const limit = (await pub.getTransaction({ hash: probed.hash })).gas;
+      // A share that holds one booking but not two; a budget of ten shares.
+      const share = used + limit / 2n;
+      const s = createSponsor(options({ gasBudget: share * 10n, memberShareBps: 1_000 }));
+      const [greedy, other] = [await newMember(), await newMember()];
+      const one = await bookingRequest(greedy, 19);
+      const ok = await s.relay({ ...one.request, value: 0n, gas: BigInt(one.request.gas) });
+      await pub.waitForTransactionReceipt({ hash: ok.hash, pollingInterval: 20 });
+      await s.settled();
+      const two = await bookingRequest(greedy, 20);
+      assert.equal(
+        await codeOf(s.relay({ ...two.request, value: 0n, gas: BigInt(two.request.gas) })),
+        "sponsor_share_exhausted",
+      );
+      const theirs = await bookingRequest(other, 20);
+      assert.equal(await codeOf(s.relay({ ...theirs.request, value: 0n, gas: BigInt(theirs.request.gas) })), "ok");
+      assert.equal((await s.terms()).available, true, "the sponsor itself still has budget");
+    });
+
+    it("answers a failed send as a retryable 503, with nothing charged", async () => {
+      // Reads and simulation work; the send goes to a node that does not answer.
+      const s = createSponsor(options({ rpcUrl: `http://127.0.0.1:${await freePort()}` }));
+      const m = await newMember();
+      const { request } = await bookingRequest(m, 21);
+      let err: unknown;
+      await s.relay({ ...request, value: 0n, gas: BigInt(request.gas) }).catch((e: unknown) => (err = e));
+      assert.ok(err instanceof RelayerError, String(err));
+      assert.equal(err.code, "sponsor_unavailable");
+      assert.equal(err.status, 503);
+      assert.equal((await s.budget()).used, 0, "the reservation was given back");
     });
 
     it("charges nothing and relays for free when the network sponsors (fee 0)", async () => {

@@ -7,8 +7,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tempDir } from "../helpers/tempDirs.ts";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -53,7 +53,7 @@ describe("the generated ABIs type the relayer's event index", () => {
   const errorsIn = (tree: string) => result.output.split("\n").filter((l) => l.startsWith(`${tree}/`));
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "pp-abi-drift-"));
+    dir = tempDir("pp-abi-drift-");
     for (const tree of ["ok", "drift"]) {
       for (const d of ["server", "protocol"]) cpSync(path.join(ROOT, d), path.join(dir, tree, d), { recursive: true });
     }
@@ -124,7 +124,7 @@ describe("generateAbis --check", () => {
   });
 
   it("fails with one line naming the file when it is stale", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "pp-abi-stale-"));
+    const dir = tempDir("pp-abi-stale-");
     try {
       const stale = path.join(dir, "abis.ts");
       writeFileSync(stale, withoutEventField(ABIS, "Booked", "amount"));

@@ -38,7 +38,9 @@ const feedTokenParam = z.string().regex(/^[A-Za-z0-9_-]{1,300}\.[A-Za-z0-9_-]{43
 /** Midnight of `date` (YYYY-MM-DD) in `timeZone`, as UNIX seconds. */
 function localMidnight(date: string, timeZone: string): number {
   const utc = Date.parse(`${date}T00:00:00Z`) / 1000;
-  if (!Number.isFinite(utc)) throw new RelayerError("bad_request", `${date} is not a date`);
+  // Date.parse rolls 2026-02-31 over to March 3rd: a date must read back as itself.
+  if (!Number.isFinite(utc) || new Date(utc * 1000).toISOString().slice(0, 10) !== date)
+    throw new RelayerError("bad_request", `${date} is not a date`);
   const guess = utc - tzOffset(utc, timeZone);
   return utc - tzOffset(guess, timeZone);
 }
@@ -128,15 +130,15 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     if (venue.operator !== address) throw new RelayerError("forbidden", "operators see only their own venues");
     return v.data;
   };
-  /** One document, if the signed-in address is its member or its venue's operator. */
+  /** One document, if the signed-in address is its member or its venue's operator. Another's
+   * document answers 404 like a missing one, so document numbers cannot be enumerated. */
   const visibleDocument = async (req: Request) => {
     const s = requireSession(ctx, req);
     const id = documentIdParam.safeParse(req.params.id);
     if (!id.success) throw new RelayerError("bad_request", "document id must look like 1-R-000001 or 1-CN-000001");
     const doc = (await documents()).find((d) => d.id === id.data);
-    if (!doc) throw new RelayerError("not_found", "no such receipt or credit note");
-    if (doc.member !== s.address && index.venues.get(doc.venueId)?.operator !== s.address)
-      throw new RelayerError("forbidden", "members see only their own receipts, operators their venues'");
+    if (!doc || (doc.member !== s.address && index.venues.get(doc.venueId)?.operator !== s.address))
+      throw new RelayerError("not_found", "no such receipt or credit note");
     return doc;
   };
 
@@ -256,14 +258,16 @@ export function receiptsRouter(ctx: RelayerContext): Router {
 
   router.delete("/api/calendar/feed", async (req, res) => {
     const s = requireSession(ctx, req);
-    const now = ctx.clock();
+    // Revocation times only grow: a link issued after the previous revocation (dated one second
+    // after it, see above) is revoked by this one even within the same second.
+    const at = Math.max(ctx.clock(), ((await revokedAt(s.address)) ?? -1) + 1);
     try {
-      await recordRevocation(ctx.audit, s.address, now, index.tip);
+      await recordRevocation(ctx.audit, s.address, at, index.tip);
     } catch (err) {
       ctx.logger.warn({ err }, "calendar feed: revocation not recorded");
       throw new RelayerError("audit_unavailable", "the revocation could not be recorded: try again");
     }
-    res.set("cache-control", "no-store").json(feedRevoked.encode({ revokedAt: now }));
+    res.set("cache-control", "no-store").json(feedRevoked.encode({ revokedAt: at }));
   });
 
   router.get("/api/calendar/:token/passes.ics", async (req, res) => {

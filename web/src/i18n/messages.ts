@@ -684,6 +684,10 @@ const m = {
     "Cancelling now refunds {amount} ({refund} less the {fee} service fee).",
     "Annuler maintenant rembourse {amount} ({refund} moins {fee} de frais de service).",
   ],
+  "err.sponsorRetry": [
+    "The sponsor cannot send your request right now: retry in a moment.",
+    "Le parrain ne peut pas envoyer votre demande pour l’instant : réessayez dans un moment.",
+  ],
   "err.sponsorRequest": ["The sponsor refused the request: {name}", "Le parrain a refusé la demande : {name}"],
 } satisfies Record<string, Entry>;
 

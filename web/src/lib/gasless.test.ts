@@ -108,6 +108,21 @@ describe("relaySponsored", () => {
     });
   });
 
+  it("maps the sponsor's per-member limits and retryable refusals to messages, not raw codes", async () => {
+    for (const [code, status, key] of [
+      ["sponsor_share_exhausted", 429, "err.sponsorRateLimited"],
+      ["sponsor_free_calls_exhausted", 429, "err.sponsorRateLimited"],
+      ["sponsor_unavailable", 503, "err.sponsorRetry"],
+      ["sponsor_request_pending", 409, "err.sponsorRetry"],
+    ] as const) {
+      const { relayer } = relayerWith(terms(), () => Promise.reject(new RelayerRequestError(code, status)));
+      const g = (await gaslessFor(protocol, relayer, MEMBER, CAD))!;
+      await expect(relaySponsored(protocol, {} as never, relayer, MEMBER, g, call)).rejects.toMatchObject({
+        key,
+      });
+    }
+  });
+
   it("says so when the sponsor runs out of ETH while relaying", async () => {
     const { relayer } = relayerWith(terms(), () =>
       Promise.reject(new RelayerRequestError("sponsor_out_of_funds", 503)),

@@ -76,7 +76,11 @@ export function sponsorFee(g: Gasless | null, kind: keyof SponsorTerms["fees"]):
 function relayError(code: string, details: { errorName?: string } | undefined): UiError {
   if (code === "sponsor_out_of_funds") return new UiError("err.sponsorOutOfFunds");
   if (code === "sponsor_budget_exhausted") return new UiError("err.sponsorBusy");
-  if (code === "rate_limited") return new UiError("err.sponsorRateLimited");
+  // Per member: the hourly limit, its share of the day's gas budget, its free calls (lending).
+  if (code === "rate_limited" || code === "sponsor_share_exhausted" || code === "sponsor_free_calls_exhausted")
+    return new UiError("err.sponsorRateLimited");
+  // Busy with another relayer, a send that failed, or the member's previous request still pending.
+  if (code === "sponsor_unavailable" || code === "sponsor_request_pending") return new UiError("err.sponsorRetry");
   const name = details?.errorName;
   if (code === "sponsor_refused" && name && /^[A-Z]/.test(name)) return contractErrorUi(name);
   return new UiError("err.sponsorRequest", { name: name ?? code }, name ?? code);

@@ -1,7 +1,8 @@
 // Gasless calls (docs/gasless.md): the sponsor's terms (GET /api/sponsor) and the answer of a relay.
 import { z } from "zod";
 
-const hexString = z.string().regex(/^0x[0-9a-fA-F]*$/);
+/** Hex typed `0x…` (the schema is a plain string pattern). */
+const hexString = z.string().regex(/^0x[0-9a-fA-F]*$/) as unknown as z.ZodType<`0x${string}`, `0x${string}`>;
 const decimalString = z.string().regex(/^\d{1,78}$/);
 
 export const sponsorTerms = z

@@ -18,7 +18,8 @@ import type { RelayerConfig } from "./config.ts";
 import type { RelayerContext } from "./context.ts";
 import { createDoorHasher, type Hex } from "./door/doorCrypto.ts";
 import { ConfigError } from "./errors.ts";
-import { HttpLockAdapter, type LockAdapter } from "./locks/lockAdapter.ts";
+import type { LockAdapter } from "./locks/lockAdapter.ts";
+import { createBrokerLockAdapter } from "./locks/mqttLockAdapter.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
@@ -184,7 +185,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     hasher: createDoorHasher(config.chainId, contract),
     audit,
     metrics,
-    lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
+    lock: opts.lock ?? createBrokerLockAdapter(config, { index, reader, contract, logger }),
     challenges,
     contractSignatures: new ContractSignatureChecker(reader, {
       concurrency: config.erc1271Concurrency,
@@ -205,6 +206,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     clearInterval(pruneChallenges);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await ctx.lock.close?.();
     await audit.close();
     await index.idle(); // let a running poll commit, then close the file
     try {

@@ -13,8 +13,7 @@
 //
 // A door is online when its own retained status says so AND its agent's status says online.
 // An open command's correlation id is its challenge id, which the relayer's EIP-712 signature covers.
-import { hashTypedData } from "viem";
-import { protocolDomain, type Challenge, type OpenCommand } from "./eip712.ts";
+import type { Challenge, OpenCommand } from "./eip712.ts";
 
 export const DOOR_MQTT_VERSION = 1;
 /** MQTT protocol level: 4 = MQTT 3.1.1, accepted by aedes and Mosquitto alike. */
@@ -125,6 +124,8 @@ export type DoorAnswer = ChallengeAnswer | OpenAnswer;
  * or operator page): the answer's fields and lock signature, plus the relayer that sent the command. */
 export type DoorDecisionEvent = Omit<OpenAnswer, "type"> & { type: "decision"; relayer: Hex };
 
+/** The lock signs OpenAnswer(door, challenge, result, reason, time) under the protocol domain
+ * (protocol/doorAnswer.ts computes its digest with viem; the agent with its own small encoder). */
 export const openAnswerTypes = {
   OpenAnswer: [
     { name: "door", type: "uint32" },
@@ -134,21 +135,6 @@ export const openAnswerTypes = {
     { name: "time", type: "uint64" },
   ],
 } as const;
-
-/** The EIP-712 digest the lock signs for an answer (protocol domain, like every door message);
- * `id` is the open request's id, the challenge id without its 0x. */
-export function openAnswerDigest(
-  chainId: number,
-  contract: Hex,
-  a: { door: number; id: string; result: OpenResult; reason: string; time: number },
-): Hex {
-  return hashTypedData({
-    domain: protocolDomain(chainId, contract),
-    types: openAnswerTypes,
-    primaryType: "OpenAnswer",
-    message: { door: a.door, challenge: `0x${a.id}`, result: a.result, reason: a.reason, time: BigInt(a.time) },
-  });
-}
 
 // ---- retained status ------------------------------------------------------------------------
 

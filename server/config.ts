@@ -91,7 +91,7 @@ export const configFields = z.object({
     z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 letters, digits, - or _")
-      .default(() => `r-${randomBytes(6).toString("hex")}`),
+      .default(() => `relayer-${randomBytes(18).toString("hex")}`),
   ),
   lockTimeoutMs: env("LOCK_TIMEOUT_MS", positiveInt.default(2000)),
   dappOrigins: env("DAPP_ORIGIN", origins.default(["http://localhost:5173"])),

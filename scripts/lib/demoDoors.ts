@@ -14,13 +14,13 @@ import { connect, type MqttClient } from "mqtt";
 import { recoverAddress } from "viem";
 import {
   MQTT_PROTOCOL_VERSION,
-  openAnswerDigest,
   parseDoorEvent,
   parseDoorStatus,
   topics,
   type DoorDecisionEvent,
 } from "../../protocol/doorMqtt.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
+import { openAnswerDigest } from "../../protocol/doorAnswer.ts";
 import { brokerAcl, RELAYER_USER, venueUser } from "../../server/broker/acl.ts";
 import { startEmbeddedBroker } from "../../server/broker/embeddedBroker.ts";
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";

@@ -13,7 +13,6 @@ import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import {
   MQTT_PROTOCOL_VERSION,
   encodeDoorMessage,
-  openAnswerDigest,
   openRequestId,
   parseDoorAnswer,
   parseDoorTopic,
@@ -21,6 +20,7 @@ import {
   type DoorAnswer,
 } from "../../protocol/doorMqtt.ts";
 import type { Challenge, OpenCommand } from "../../protocol/eip712.ts";
+import { openAnswerDigest } from "../../protocol/doorAnswer.ts";
 import { hexToBuf, recoverSigner, sameAddress, type Hex } from "../door/doorCrypto.ts";
 import { readFileSync } from "node:fs";
 import type { RelayerConfig } from "../config.ts";

@@ -11,6 +11,8 @@ import { DriverError, type DriverReading, type LockDriver } from "./driver.ts";
 import { abortable, httpRequest } from "./http.ts";
 
 export const NUKI_MIN_GAP_MS = 500;
+/** What the driver leaves between calls: the bridge's 0.5 s plus a margin for network jitter. */
+const SPACING_MS = NUKI_MIN_GAP_MS + 100;
 
 export type NukiOptions = {
   url: string;
@@ -23,18 +25,23 @@ export type NukiOptions = {
   now?: () => number;
 };
 
-/** One queue per bridge: requests one at a time, starts at least NUKI_MIN_GAP_MS apart. */
+/** One queue per bridge: requests one at a time, starts at least SPACING_MS apart (and after the previous answer). */
 class BridgeQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private lastStart = 0;
+  private lastEnd = 0;
   private readonly usedRnr = new Set<number>();
   run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       if (signal.aborted) throw new Error("aborted");
-      const wait = this.lastStart + NUKI_MIN_GAP_MS - Date.now();
+      const wait = Math.max(this.lastStart + SPACING_MS, this.lastEnd + 50) - Date.now();
       if (wait > 0) await abortable(wait, signal);
       this.lastStart = Date.now();
-      return task();
+      try {
+        return await task();
+      } finally {
+        this.lastEnd = Date.now();
+      }
     });
     this.tail = next.catch(() => undefined);
     return next;

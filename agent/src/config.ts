@@ -68,7 +68,7 @@ export const agentConfigSchema = z.object({
     passwordFile: optionalString,
   }),
   doors: z.array(doorSchema).min(1).max(256),
-  challengeTtlS: z.number().int().min(10).max(600).default(120),
+  challengeTtlS: z.number().int().min(10).max(3600).default(120),
   driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
   statusIntervalMs: z.number().int().min(0).default(60_000),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -3,6 +3,7 @@
 // (or `node agent/src/main.ts --config …`). Checks the config and the chain (each door's on-chain
 // venue and lock key must match its configured key), connects to the broker, and runs until
 // SIGTERM / SIGINT, when it marks its doors offline and disconnects. A bad start exits 1 with one line.
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,8 +20,16 @@ function die(message: string): never {
   process.exit(1);
 }
 
-const { values } = parseArgs({ options: { config: { type: "string" } } });
-if (!values.config) die("usage: passepartout-door-agent --config <file.json>");
+const { values } = parseArgs({ options: { config: { type: "string" }, "new-key": { type: "boolean" } } });
+if (values["new-key"]) {
+  // Pairing: a fresh lock key for a door; the operator registers its address on chain as the door's lockKey.
+  const key: Hex = `0x${randomBytes(32).toString("hex")}`;
+  process.stdout.write(
+    `lock key (keep it secret, put it in lockKeyFile): ${key}\naddress (give it to the operator): ${addressOf(key)}\n`,
+  );
+  process.exit(0);
+}
+if (!values.config) die("usage: passepartout-door-agent --config <file.json>  |  --new-key");
 let config;
 try {
   config = loadAgentConfig(values.config);

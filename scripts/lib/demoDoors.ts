@@ -48,6 +48,10 @@ export async function startDemoDoors(o: {
   children: ChildProcess[];
   /** Listen with TLS (a throwaway CA in runDir): mqtts://, as production. */
   tls?: boolean;
+  /** Extra Node arguments for the agent processes (the benchmarks' shared clock). */
+  nodeArgs?: string[];
+  /** How long the agents' challenges can be answered (default 120 s). */
+  challengeTtlS?: number;
 }): Promise<DemoDoors> {
   const contract = o.deployments.contracts.Passepartout.address;
   const reader = createChainReader(createChainClient(o.rpcUrl, 5000), contract);
@@ -111,6 +115,7 @@ export async function startDemoDoors(o: {
           },
           doors: mine.map((id) => ({ id, lockKey: demoLockKey(id), pulseSeconds: 5, driver: { type: "simulator" } })),
           statusIntervalMs: 10_000,
+          ...(o.challengeTtlS ? { challengeTtlS: o.challengeTtlS } : {}),
         },
         null,
         2,
@@ -119,11 +124,15 @@ export async function startDemoDoors(o: {
     );
     const logFile = path.join(o.runDir, `agent-venue-${venue}.log`);
     const out = openSync(logFile, "a");
-    const child = spawn(process.execPath, [path.join(ROOT, "agent", "src", "main.ts"), "--config", config], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", out, out],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(o.nodeArgs ?? []), path.join(ROOT, "agent", "src", "main.ts"), "--config", config],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", out, out],
+      },
+    );
     o.children.push(child);
     agents.push({ venue, doors: mine, pid: child.pid, config });
   }

@@ -98,7 +98,7 @@ function startWorker(spec: object): Promise<Worker> {
   const child = spawn(process.execPath, [path.join(ROOT, "bench", "doorAgentWorker.ts"), JSON.stringify(spec)], {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const waiting: ((l: string) => void)[] = [];
   lines.on("line", (l) => waiting.shift()?.(l));
   const next = () => new Promise<string>((r) => waiting.push(r));
@@ -108,7 +108,7 @@ function startWorker(spec: object): Promise<Worker> {
       child,
       async stats() {
         const p = next();
-        child.stdin!.write("\n");
+        child.stdin.write("\n");
         return JSON.parse((await p).slice(6)) as { opened: number; refused: number; connects: number };
       },
     };
@@ -182,7 +182,8 @@ async function main() {
       timeoutMs: 2000,
       chainId: CHAIN_ID,
       contract: CONTRACT,
-      door: async (id) => ({ venueId: Math.floor((id - 1) / DOORS_PER_AGENT) + 1, lockKey: demoLockAddress(id) }),
+      door: (id) =>
+        Promise.resolve({ venueId: Math.floor((id - 1) / DOORS_PER_AGENT) + 1, lockKey: demoLockAddress(id) }),
       logger: createLogger("silent"),
     });
     await adapter.start();

@@ -32,7 +32,7 @@ const agents = spec.agents.map(
       contract: spec.contract,
       broker: { url: spec.brokerUrl, username: a.username, password: a.password, ca },
       doors: a.doors.map((id) => ({ id, key: demoLockKey(id), driver: new SimulatorDriver(), pulseSeconds: 1 })),
-      trust: { isRelayerTrusted: async (_door, relayer) => relayer.toLowerCase() === trusted },
+      trust: { isRelayerTrusted: (_door, relayer) => Promise.resolve(relayer.toLowerCase() === trusted) },
       clock: () => Math.floor(Date.now() / 1000),
       logger: createAgentLogger("error"),
       statusIntervalMs: 0,

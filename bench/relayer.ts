@@ -379,9 +379,7 @@ async function main(): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const total = REQUESTS + WARMUP;
     const challengeFor = async (door: number) =>
-      JSON.parse(
-        (await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body,
-      ) as Challenge;
+      JSON.parse((await request(agent, `${base}/api/doors/${door}/challenge`, "GET")).body) as Challenge;
     const bodies = new Array<string>(total);
     let made = 0;
     const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600

@@ -285,9 +285,9 @@ export function parseDoorStatus(payload: Uint8Array | string): Parsed<DoorStatus
       online: m.online,
       since: m.since,
       state: m.state as LockState,
-      contact: m.contact as DoorStatus["contact"],
-      lastOpening: m.lastOpening as number | null,
-      battery: m.battery as number | null,
+      contact: m.contact,
+      lastOpening: m.lastOpening,
+      battery: m.battery,
       time: m.time,
     },
   };
@@ -299,7 +299,7 @@ export function parseAgentStatus(payload: Uint8Array | string): Parsed<AgentStat
   const m = d.value;
   if (!isStr(m.agent, ID) || typeof m.online !== "boolean" || !isUint(m.since)) return MALFORMED;
   if (!Array.isArray(m.doors) || m.doors.length > 256 || !m.doors.every((x) => isUint(x, 0xffffffff))) return MALFORMED;
-  return { ok: true, value: { v: 1, agent: m.agent, online: m.online, since: m.since, doors: m.doors as number[] } };
+  return { ok: true, value: { v: 1, agent: m.agent, online: m.online, since: m.since, doors: m.doors } };
 }
 
 /** A decision event as a watcher reads it from an evt topic (its signature is checked by the reader). */

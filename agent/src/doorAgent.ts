@@ -137,8 +137,7 @@ export class DoorAgent {
     client.on("close", () => this.onClose());
     client.on("error", (err) => o.logger.warn({ err: err.message }, "broker connection error"));
     client.on("message", (topic, payload) => void this.receive(topic, payload));
-    if (o.statusIntervalMs)
-      this.statusTimer = setInterval(() => void this.refreshAll(), o.statusIntervalMs).unref() as NodeJS.Timeout;
+    if (o.statusIntervalMs) this.statusTimer = setInterval(() => void this.refreshAll(), o.statusIntervalMs).unref();
     return new Promise((resolve) => this.connectedWaiters.push(resolve));
   }
 

@@ -83,9 +83,9 @@ export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
 }
 
 /** A 65-byte r‖s‖v signature (v 27/28, low s) of a 32-byte digest. */
-export async function signDigest(digest: Hex, key: Hex): Promise<Hex> {
+export function signDigest(digest: Hex, key: Hex): Promise<Hex> {
   const sig = secp256k1.sign(fromHex(digest), fromHex(key), { lowS: true });
-  return toHex(concat(sig.toCompactRawBytes(), new Uint8Array([27 + sig.recovery])));
+  return Promise.resolve(toHex(concat(sig.toCompactRawBytes(), new Uint8Array([27 + sig.recovery]))));
 }
 
 function addressOfPoint(uncompressed: Uint8Array): Hex {
@@ -93,7 +93,11 @@ function addressOfPoint(uncompressed: Uint8Array): Hex {
 }
 
 /** The signer of a 65-byte signature, or null when it does not recover. */
-export async function recoverSigner(digest: Hex, signature: Hex): Promise<Hex | null> {
+export function recoverSigner(digest: Hex, signature: Hex): Promise<Hex | null> {
+  return Promise.resolve(recover(digest, signature));
+}
+
+function recover(digest: Hex, signature: Hex): Hex | null {
   try {
     const bytes = fromHex(signature);
     if (bytes.length !== 65) return null;

@@ -90,7 +90,8 @@ export async function startDemoDoors(o: {
       if (e.ok) decisions.push(e.value);
     } else {
       const s = parseDoorStatus(payload);
-      if (s.ok) s.value.online ? online.add(s.value.door) : online.delete(s.value.door);
+      if (s.ok && s.value.online) online.add(s.value.door);
+      else if (s.ok) online.delete(s.value.door);
     }
   });
   await new Promise<void>((resolve) => watcher.once("connect", () => resolve()));

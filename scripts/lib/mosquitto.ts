@@ -146,7 +146,7 @@ export async function startMosquitto(o: {
     const launch = async () => {
       writeFileSync(logFile, "");
       const c = spawn(MOSQUITTO, ["-c", conf], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
-      c.stderr!.on("data", (d: Buffer) => writeFileSync(logFile, d, { flag: "a" }));
+      c.stderr.on("data", (d: Buffer) => writeFileSync(logFile, d, { flag: "a" }));
       child = c;
       await waitPort(port, c, logFile);
     };
@@ -167,7 +167,7 @@ export async function startMosquitto(o: {
       url: `mqtts://127.0.0.1:${port}`,
       port,
       ca: readFileSync(certs.ca, "utf8"),
-      pid: () => (child as ChildProcess | null)?.pid,
+      pid: () => child?.pid,
       async restart() {
         await kill();
         await launch();

@@ -256,7 +256,7 @@ export function createBrokerLockAdapter(
     contract: d.contract,
     async door(id) {
       const door = d.index.doors.get(id) ?? (await d.reader.door(id));
-      return door && door.active ? { venueId: door.venueId, lockKey: door.lockKey as Hex } : null;
+      return door && door.active ? { venueId: door.venueId, lockKey: door.lockKey } : null;
     },
     logger: d.logger,
   });

@@ -12,7 +12,7 @@ import type { LockDriver } from "../../agent/src/drivers/driver.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
 import { brokerAcl, RELAYER_USER, venueUser } from "../../server/broker/acl.ts";
 import { startEmbeddedBroker } from "../../server/broker/embeddedBroker.ts";
-import { createDoorHasher, signDigest, type Hex } from "../../server/door/doorCrypto.ts";
+import { createDoorHasher, signDigest, toHex, type Hex } from "../../server/door/doorCrypto.ts";
 import { createLogger } from "../../server/logger.ts";
 import { MqttLockAdapter } from "../../server/locks/mqttLockAdapter.ts";
 import { makeTestCertificates, startMosquitto } from "../../scripts/lib/mosquitto.ts";
@@ -80,7 +80,7 @@ export function startAgent(
     contract: CONTRACT,
     broker: { url: broker.url, username, password: PASSWORDS.get(username), ca: broker.ca },
     doors: [...drivers].map(([id, driver]) => ({ id, key: lockKey(id), driver, pulseSeconds: 1 })),
-    trust: { isRelayerTrusted: async (_door, relayer) => trusted.has(relayer.toLowerCase()) },
+    trust: { isRelayerTrusted: (_door, relayer) => Promise.resolve(trusted.has(relayer.toLowerCase())) },
     clock: opts.clock ?? (() => Math.floor(Date.now() / 1000)),
     logger: createAgentLogger("error", () => undefined),
     reconnect: { minMs: 100, maxMs: 1000 },
@@ -102,9 +102,9 @@ export async function startAdapter(broker: Broker, timeoutMs = 2000): Promise<Mq
     timeoutMs,
     chainId: CHAIN_ID,
     contract: CONTRACT,
-    door: async (id) => {
+    door: (id) => {
       const d = DOORS.find((x) => x.id === id);
-      return d ? { venueId: d.venueId, lockKey: privateKeyToAddress(lockKey(id)) } : null;
+      return Promise.resolve(d ? { venueId: d.venueId, lockKey: privateKeyToAddress(lockKey(id)) } : null);
     },
     logger: createLogger("silent"),
   });
@@ -119,9 +119,9 @@ export function openCommand(
   challenge: { door: number; nonce: Hex; time: number },
   o: { ttl?: number; key?: Hex; door?: number; now?: number } = {},
 ): OpenCommand {
-  const challengeId = `0x${Buffer.from(hasher.challengeDigest(challenge)).toString("hex")}` as Hex;
+  const challengeId = toHex(hasher.challengeDigest(challenge));
   const key = o.key ?? relayerKey;
-  const cmd = {
+  const cmd: { door: number; challenge: Hex; expires: number } = {
     door: o.door ?? challenge.door,
     challenge: challengeId,
     expires: (o.now ?? Math.floor(Date.now() / 1000)) + (o.ttl ?? 1),

@@ -36,15 +36,15 @@ async function deadPort(): Promise<number> {
 }
 
 const subjects: Record<string, () => Promise<Subject>> = {
-  async simulator() {
+  simulator() {
     const driver = new SimulatorDriver();
-    return {
+    return Promise.resolve({
       driver,
       pulses: () => driver.pulses.map((p) => p.seconds),
       hang: () => (driver.options.hang = true),
       unreachable: () => new SimulatorDriver({ hang: true }),
-      cleanup: async () => driver.close(),
-    };
+      cleanup: () => Promise.resolve(driver.close()),
+    });
   },
   async shelly() {
     const fake = await startFakeShelly({ password: "s3cret-relay" });
@@ -68,14 +68,14 @@ const subjects: Record<string, () => Promise<Subject>> = {
       cleanup: () => fake.close(),
     };
   },
-  async command() {
+  command() {
     const gpio = makeFakeGpio();
     const open = [gpio.gpioset, "--mode=time", "--sec={seconds}", "--background", "gpiochip0", "17=1"];
     const hangScript = ["/bin/sleep", "30"];
     let hung = false;
     const driver = new CommandDriver({ door: 1, open, status: [gpio.gpioget, "gpiochip0", "17"] });
     const hanging = new CommandDriver({ door: 1, open: hangScript, status: hangScript });
-    return {
+    return Promise.resolve({
       driver: {
         kind: "command",
         pulse: (s, signal) => (hung ? hanging : driver).pulse(s, signal),
@@ -84,8 +84,8 @@ const subjects: Record<string, () => Promise<Subject>> = {
       pulses: () => gpio.calls().map((c) => Number(/--sec=(\d+)/.exec(c)?.[1] ?? NaN)),
       hang: () => (hung = true),
       unreachable: () => new CommandDriver({ door: 1, open: ["/nonexistent/gpioset", "x"] }),
-      cleanup: async () => gpio.remove(),
-    };
+      cleanup: () => Promise.resolve(gpio.remove()),
+    });
   },
 };
 

@@ -22,7 +22,11 @@ const key: Hex = `0x${"4c".repeat(32)}`;
 
 describe("the agent's lock cryptography", () => {
   it("hashes Challenge, OpenCommand and OpenAnswer exactly as viem does", () => {
-    const ch = { door: 7, nonce: `0x${"ab".repeat(16)}` as Hex, time: 1_764_650_000 };
+    const ch: { door: number; nonce: Hex; time: number } = {
+      door: 7,
+      nonce: `0x${"ab".repeat(16)}`,
+      time: 1_764_650_000,
+    };
     assert.equal(
       c.challengeDigest(ch),
       hashTypedData({
@@ -32,7 +36,11 @@ describe("the agent's lock cryptography", () => {
         message: { ...ch, time: BigInt(ch.time) },
       }),
     );
-    const oc = { door: 4294967295, challenge: `0x${"cd".repeat(32)}` as Hex, expires: 1_764_650_005 };
+    const oc: { door: number; challenge: Hex; expires: number } = {
+      door: 4294967295,
+      challenge: `0x${"cd".repeat(32)}`,
+      expires: 1_764_650_005,
+    };
     assert.equal(
       c.openCommandDigest(oc),
       hashTypedData({

@@ -13,7 +13,6 @@ import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
 import { createLogger } from "../../server/logger.ts";
 import { demoLockKey } from "../../scripts/lib/demoKeys.ts";
-import type { Hex } from "../../server/door/doorCrypto.ts";
 
 describe("a slow lock behind the broker", () => {
   let h: Harness;
@@ -26,14 +25,14 @@ describe("a slow lock behind the broker", () => {
   before(async () => {
     broker = await startEmbeddedBroker();
     // The relayer starts before the contract address is known: it reaches the adapter through this.
-    let adapter: MqttLockAdapter | undefined;
+    const ref: { adapter?: MqttLockAdapter } = {};
     const lockAdapter: LockAdapter = {
-      getChallenge: (door) => adapter!.getChallenge(door),
-      deliver: (command) => adapter!.deliver(command),
-      close: () => adapter!.close(),
+      getChallenge: (door) => ref.adapter!.getChallenge(door),
+      deliver: (command) => ref.adapter!.deliver(command),
+      close: () => ref.adapter!.close(),
     };
     h = await startHarness({ LOCK_TIMEOUT_MS: "2000" }, { lock: lockAdapter });
-    adapter = new MqttLockAdapter({
+    const adapter = new MqttLockAdapter({
       url: broker.url,
       instanceId: "late-open",
       timeoutMs: 2000,
@@ -41,11 +40,12 @@ describe("a slow lock behind the broker", () => {
       contract: h.p.address,
       door: async (id) => {
         const d = await h.relayer.ctx.reader.door(id);
-        return d ? { venueId: d.venueId, lockKey: d.lockKey as Hex } : null;
+        return d ? { venueId: d.venueId, lockKey: d.lockKey } : null;
       },
       logger: createLogger("silent"),
     });
     await adapter.start();
+    ref.adapter = adapter;
     const slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR;
     passId = (await h.p.book(member(), h.venue.office, slot0, slot0 + 3 * HOUR)).passId;
     // Real seconds, shifted into the booking: same sub-second phase as the system clock.

@@ -31,6 +31,15 @@ const compiler = {
   },
 };
 
+// The VenueRegistry module (administration, registry and quote views: no booking path) is compiled for
+// size, not gas: it holds more code than Passepartout and must stay under EIP-170's 24,576 bytes
+// (test/contracts/codeSize.test.ts; margins in README.md). Storage layouts do not depend on it.
+const registryCompiler = {
+  ...compiler,
+  settings: { ...compiler.settings, optimizer: { enabled: true, runs: 200 } },
+};
+const profile = { compilers: [compiler], overrides: { "contracts/VenueRegistry.sol": registryCompiler } };
+
 // Heavier fuzz/invariant campaigns in CI (CI=true) or on demand (FUZZ_PROFILE=ci); FUZZ_PROFILE=quick
 // keeps the quick local profile even in CI.
 const heavy = process.env.FUZZ_PROFILE ? process.env.FUZZ_PROFILE === "ci" : process.env.CI === "true";
@@ -46,7 +55,7 @@ export default defineConfig({
     hardhatTypechain,
   ],
   solidity: {
-    profiles: { default: compiler, production: compiler },
+    profiles: { default: profile, production: profile },
   },
   paths: { tests: { mocha: "test/contracts", solidity: "test/solidity" } },
   test: {

@@ -21,7 +21,7 @@ import { brokerAcl, RELAYER_USER, venueUser } from "../server/broker/acl.ts";
 import { createDoorHasher, signDigest, toHex, type Hex } from "../server/door/doorCrypto.ts";
 import { createLogger } from "../server/logger.ts";
 import { MqttLockAdapter } from "../server/locks/mqttLockAdapter.ts";
-import { demoLockAddress } from "../scripts/lib/demoKeys.ts";
+import { demoLockAddress } from "../server/demoKeys.ts";
 import { startMosquitto, type Mosquitto } from "../scripts/lib/mosquitto.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

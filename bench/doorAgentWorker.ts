@@ -10,7 +10,7 @@ import { SimulatorDriver } from "../agent/src/drivers/simulator.ts";
 import { createAgentLogger } from "../agent/src/log.ts";
 import { bytesToHex, keccak256 } from "../agent/src/lockCrypto.ts";
 
-// scripts/lib/demoKeys.ts's demoLockKey, without loading viem into the agents' process.
+// server/demoKeys.ts's demoLockKey, without loading viem into the agents' process.
 const demoLockKey = (door: number) => bytesToHex(keccak256(new TextEncoder().encode(`passepartout-demo-lock:${door}`)));
 type Spec = {
   brokerUrl: string;

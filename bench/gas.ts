@@ -32,12 +32,14 @@ const DAY = 24n * H;
 const ANY_UNIT = 0xffff;
 const T0 = 1_798_761_600n; // 2027-01-01 00:00 UTC: fixed clock, so figures are reproducible
 
-// Every venue is taxable at GST 5 % / QST 9.975 %, so these figures include taxes (issue 10:
-// booking ≤ 125,000 and a refunding cancel ≤ 65,000 with taxes). Settling writes the tax pool too.
+// The network charges GST 5 % / QST 9.975 %. ETH has no cent to round taxes to, so a taxable venue
+// cannot price in ETH (TaxCurrencyWithoutCent): the ETH rows book an untaxed venue; the CAD rows
+// (permit, gasless) book a taxable one and include taxes. Targets of issue 10: booking ≤ 125,000,
+// a refunding cancel ≤ 65,000.
 const TARGETS: Record<string, number> = {
   bookHourEthNewMember: 125_000,
   cancelWithRefund: 65_000,
-  settleOne: 37_000, // 29,793 before taxes: the tax pool is a second cold slot (~5,000 gas)
+  settleOne: 37_000, // an untaxed settlement; a taxed one also writes the tax pool (~5,000 gas)
   claim: 50_000,
 };
 
@@ -49,7 +51,7 @@ let nextSigner = 2;
 async function freshAccount(): Promise<Signer> {
   if (nextSigner < signers.length) return signers[nextSigner++];
   const w = ethers.Wallet.createRandom().connect(ethers.provider);
-  // Taxed ETH prices are whole cents (0.1 ETH an hour): 1,000 bookings need more than 100 ETH.
+  // At 0.1 ETH an hour, 1,000 bookings need more than 100 ETH.
   await ethers.provider.send("hardhat_setBalance", [w.address, ethers.toQuantity(ethers.parseEther("10000"))]);
   return w;
 }
@@ -117,6 +119,8 @@ const policyId = await (async () => {
   return eventArg(rc, "PolicyCreated", "policyId");
 })();
 
+/** An untaxed venue with an ETH resource and a door, and a taxable sibling with the same payees whose
+ * resource is priced in TestCAD (`resCad`). */
 type Venue = { venueId: bigint; splitId: bigint; payees: Signer[]; resEth: bigint; resCad: bigint; door: bigint };
 
 async function createVenue(name: string, payeeCount: number): Promise<Venue> {
@@ -128,13 +132,17 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
       : Math.floor(10_000 / payeeCount),
   );
   const op = pp.connect(operator);
-  const rc = await (
-    await op.createVenue(name, "ipfs://venue", await Promise.all(payees.map((p) => p.getAddress())), shares)
-  ).wait();
+  const payeeAddresses = await Promise.all(payees.map((p) => p.getAddress()));
+  const rc = await (await op.createVenue(name, "ipfs://venue", payeeAddresses, shares)).wait();
   const venueId = eventArg(rc, "VenueCreated", "venueId");
   const splitId = eventArg(rc, "SplitCreated", "splitId");
+  const taxed = eventArg(
+    await (await op.createVenue(`${name} (CAD)`, "ipfs://venue", payeeAddresses, shares)).wait(),
+    "VenueCreated",
+    "venueId",
+  );
   await (
-    await op.setVenueTaxProfile(venueId, {
+    await op.setVenueTaxProfile(taxed, {
       legalName: `${name} inc.`,
       postalAddress: "5333 av. Casgrain, Montréal QC H2T 1X3",
       gstNumber: "123456789RT0001",
@@ -149,8 +157,7 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
     kind: 0,
     units: 12,
     currency,
-    // 0.1 ETH an hour: whole ETH cents (10^16 wei) of tax, so the taxes are not rounded to 0.
-    pricePerHour: 10n ** 17n,
+    pricePerHour: 10n ** 17n, // 0.1 ETH
     pricePerDay: 8n * 10n ** 17n,
     pricePerMonth: 10n ** 19n,
     minHours: 1,
@@ -163,7 +170,7 @@ async function createVenue(name: string, payeeCount: number): Promise<Venue> {
   });
   const r1 = await (await op.createResource(venueId, params(ethers.ZeroAddress))).wait();
   const r2 = await (
-    await op.createResource(venueId, {
+    await op.createResource(taxed, {
       ...params(await cad.getAddress()),
       pricePerHour: 5_000_000n,
       pricePerDay: 30_000_000n,
@@ -334,6 +341,7 @@ results.claim = core.claim;
       owner,
       policyId,
       true,
+      await sponsor.getAddress(), // only this sponsor may relay it
       fee,
       deadline,
       permit.v,
@@ -344,7 +352,13 @@ results.claim = core.claim;
   const relayer = forwarder.connect(sponsor);
   const passId = await pp.nextPassId();
   results.bookHourGasless = await gasOf(relayer.executeSponsored(await forwardRequest(member, await bookData()), fee));
-  const cancelData = pp.interface.encodeFunctionData("cancelSponsored", [passId, fee]);
+  // The member signs the refund it is shown, less the fee (full refund: ≥ 24 h before the start).
+  const cancelData = pp.interface.encodeFunctionData("cancelSponsored", [
+    passId,
+    await sponsor.getAddress(),
+    fee,
+    price - fee,
+  ]);
   results.cancelGasless = await gasOf(relayer.executeSponsored(await forwardRequest(member, cancelData), fee));
   // The same member's next gasless booking: its permit and forwarder nonces are no longer fresh.
   results.bookHourGaslessReturning = await gasOf(

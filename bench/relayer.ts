@@ -35,7 +35,7 @@ import { passepartoutAbi } from "../protocol/abis.ts";
 import { sameAddress } from "../protocol/address.ts";
 import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge, type UnlockRequest } from "../protocol/eip712.ts";
-import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 import { startDemoDoors } from "../scripts/lib/demoDoors.ts";
 
@@ -59,7 +59,7 @@ if (process.argv.includes("--naive-server")) {
 // ---------------------------------------------------------------------------------------------
 async function naiveServer(): Promise<void> {
   process.removeAllListeners("warning");
-  const { unlockRequestSchema } = await import("../server/http/schemas.ts");
+  const { unlockRequest: unlockRequestSchema } = await import("../protocol/api/door.ts");
   const { AuditLog } = await import("../server/audit/auditLog.ts");
   const { createChainClient, createChainReader } = await import("../server/index/chain.ts");
   const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
@@ -377,7 +377,11 @@ async function main(): Promise<void> {
     // ---- requests: 80 % granted, 10 % stranger, 5 % wrong door, 5 % forged signature ----
     const hasher = createDoorHasher(31337, contract);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const total = REQUESTS + WARMUP;
+    // Beside the measured run: the unlock route through express alone, then the fast path again
+    // (fast, express, fast in one run), each on fresh bodies: does unlockFastPath.ts earn its place?
+    const ENTRANCE = Number(process.env.BENCH_ENTRANCE_REQUESTS ?? 6000);
+    const ENTRANCE_WARMUP = Math.min(500, ENTRANCE);
+    const total = REQUESTS + WARMUP + 2 * (ENTRANCE + ENTRANCE_WARMUP);
     const challengeFor = async (door: number) =>
       JSON.parse((await request(agent, `${base}/api/doors/${door}/challenge`, "GET")).body) as Challenge;
     const bodies = new Array<string>(total);
@@ -419,7 +423,7 @@ async function main(): Promise<void> {
       `pre-signed ${total} unlock requests with fresh lock challenges in ${((performance.now() - tb) / 1000).toFixed(1)} s`,
     );
 
-    const runLoad = async (url: string, list: string[]) => {
+    const runLoad = async (url: string, list: string[], headers: Record<string, string> = {}) => {
       const latencies = new Array<number>(list.length);
       const reasons = new Map<string, number>();
       let k = 0;
@@ -429,7 +433,7 @@ async function main(): Promise<void> {
           while (k < list.length) {
             const i = k++;
             const t = performance.now();
-            const res = await request(agent, url, "POST", list[i]);
+            const res = await request(agent, url, "POST", list[i], headers);
             latencies[i] = performance.now() - t;
             const reason = /"reason":"([a-z_]+)"/.exec(res.body)?.[1] ?? `http_${res.status}`;
             reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
@@ -457,7 +461,7 @@ async function main(): Promise<void> {
         .map((a) => cpuSplit(a.pid!))
         .reduce<[number, number]>(([u, k], [a, b]) => [u + a, k + b], [0, 0]);
     const lockSplit0 = agentsSplit();
-    const main = await runLoad(`${base}/api/unlock`, bodies.slice(WARMUP));
+    const main = await runLoad(`${base}/api/unlock`, bodies.slice(WARMUP, WARMUP + REQUESTS));
     const cpu1 = cpuTicks(relayer.pid!);
     const split1 = cpuSplit(relayer.pid!);
     const lockSplit1 = agentsSplit();
@@ -492,6 +496,44 @@ async function main(): Promise<void> {
     log(
       `  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); door agents: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`,
     );
+
+    // ---- the two entrances of POST /api/unlock: `Content-Encoding: identity` is served by express
+    // (body-parser accepts it), the fast path leaves any request with a content encoding to express.
+    const entranceCpu = async (list: string[], headers?: Record<string, string>) => {
+      const c0 = cpuTicks(relayer.pid!);
+      const r = await runLoad(`${base}/api/unlock`, list, headers);
+      return { ...r, cpuUs: ((cpuTicks(relayer.pid!) - c0) * 10_000) / list.length };
+    };
+    let next = REQUESTS + WARMUP;
+    const take = (n: number) => bodies.slice(next, (next += n));
+    const viaExpressHeaders = { "content-encoding": "identity" };
+    // Each entrance warmed up on its own (the main warm-up went through the fast path), then measured.
+    await runLoad(`${base}/api/unlock`, take(ENTRANCE_WARMUP), viaExpressHeaders);
+    await runLoad(`${base}/api/unlock`, take(ENTRANCE_WARMUP));
+    const viaExpress = await entranceCpu(take(ENTRANCE), viaExpressHeaders);
+    const viaFast = await entranceCpu(take(ENTRANCE));
+    const entrances = {
+      requests: ENTRANCE,
+      fastPath: {
+        decisionsPerSecond: Math.round(viaFast.rate),
+        p99Ms: round(viaFast.p99),
+        cpuMicrosPerDecision: Math.round(viaFast.cpuUs),
+      },
+      expressOnly: {
+        decisionsPerSecond: Math.round(viaExpress.rate),
+        p99Ms: round(viaExpress.p99),
+        cpuMicrosPerDecision: Math.round(viaExpress.cpuUs),
+      },
+    };
+    log(
+      `unlock entrances (${ENTRANCE} requests each after ${ENTRANCE_WARMUP} of warm-up, express then fast path): express alone ${entrances.expressOnly.decisionsPerSecond}/s, ${entrances.expressOnly.cpuMicrosPerDecision} µs CPU, p99 ${entrances.expressOnly.p99Ms} ms; fast path ${entrances.fastPath.decisionsPerSecond}/s, ${entrances.fastPath.cpuMicrosPerDecision} µs CPU, p99 ${entrances.fastPath.p99Ms} ms (main run above: fast path ${main.rate.toFixed(0)}/s)`,
+    );
+    for (const r of [viaExpress, viaFast]) {
+      const odd = [...r.reasons.keys()].filter(
+        (x) => !["granted", "not_holder_or_guest", "wrong_door", "bad_signature"].includes(x),
+      );
+      if (odd.length) throw new Error(`unexpected decisions in the entrance runs: ${odd.join(", ")}`);
+    }
 
     // ---- bare signature verification, one core, in this process ----
     const sample = JSON.parse(bodies[WARMUP]) as UnlockRequest; // built above
@@ -597,6 +639,7 @@ async function main(): Promise<void> {
       hourSlotsBooked: slots.length,
       doors: doors.length,
       reasons: Object.fromEntries(main.reasons),
+      entrances,
       machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
     };
     writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
@@ -627,6 +670,7 @@ function request(
   url: string,
   method: string,
   body?: string,
+  extra: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -634,7 +678,9 @@ function request(
       {
         method,
         agent,
-        headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {},
+        headers: body
+          ? { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...extra }
+          : {},
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -33,7 +33,7 @@ import { passepartoutAbi } from "../protocol/abis.ts";
 import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import type { Challenge } from "../protocol/eip712.ts";
 import { createDoorHasher, signDigest, toHex } from "../server/door/doorCrypto.ts";
-import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../server/demoKeys.ts";
 import { startDemoDoors } from "../scripts/lib/demoDoors.ts";
 import { MqttLockAdapter } from "../server/locks/mqttLockAdapter.ts";
 import { RELAYER_USER } from "../server/broker/acl.ts";

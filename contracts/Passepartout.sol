@@ -71,37 +71,45 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
                                 BOOKINGS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The terms every booking function takes first, {book}'s eight arguments: in the calldata
+    /// of {book}, {bookWithPermit} and {bookSponsored} alike they are eight static words right after
+    /// the selector, laid out as this struct is in memory. One definition, copied by {_terms}, and
+    /// one path for their checks, {_book}.
+    struct BookingTerms {
+        uint32 resourceId;
+        uint64 start;
+        uint64 end;
+        uint16 unit;
+        uint256 maxPrice;
+        address recipient;
+        uint32 policyId;
+        bool transferable;
+    }
+
     /// @inheritdoc IPassepartoutCore
+    /// @dev The arguments are read through {_terms}.
     function book(
-        uint32 resourceId,
-        uint64 start,
-        uint64 end,
-        uint16 unit,
-        uint256 maxPrice,
-        address recipient,
-        uint32 policyId,
-        bool transferable
+        uint32,
+        uint64,
+        uint64,
+        uint16,
+        uint256,
+        address,
+        uint32,
+        bool
     ) external payable nonReentrant returns (uint256 passId) {
+        BookingTerms memory t = _terms();
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) = _book(
-            resourceId,
-            start,
-            end,
-            unit,
-            maxPrice,
-            recipient,
-            policyId,
-            transferable
-        );
+        (passId, price, currency, extra) = _book(t);
         if (currency == address(0)) {
             if (msg.value < price) revert BookingWrongPayment(msg.value, price);
         } else {
             if (msg.value != 0) revert BookingWrongPayment(msg.value, 0);
             _collect(currency, _msgSender(), price);
         }
-        _mintPass(recipient, passId, extra);
+        _mintPass(t.recipient, passId, extra);
         if (msg.value > price) {
             unchecked {
                 // msg.value > price was just checked.
@@ -112,86 +120,89 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
 
     /// @inheritdoc IPassepartoutCore
     function bookWithPermit(
-        uint32 resourceId,
-        uint64 start,
-        uint64 end,
-        uint16 unit,
-        uint256 maxPrice,
-        address recipient,
-        uint32 policyId,
-        bool transferable,
+        uint32,
+        uint64,
+        uint64,
+        uint16,
+        uint256,
+        address,
+        uint32,
+        bool,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256 passId) {
-        uint256 price;
-        address currency;
-        uint96 extra;
-        (passId, price, currency, extra) = _book(
-            resourceId,
-            start,
-            end,
-            unit,
-            maxPrice,
-            recipient,
-            policyId,
-            transferable
-        );
-        if (currency == address(0)) revert BookingWrongPayment(0, price);
-        address member = _msgSender();
-        // A permit already used by a front-runner fails; the allowance it set still lets us pay.
-        try IERC20Permit(currency).permit(member, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
-        _collect(currency, member, price);
-        _mintPass(recipient, passId, extra);
+    ) external returns (uint256) {
+        return _bookWithPermit(false, address(0), 0, 0, permitDeadline, v, r, s);
     }
 
     /// @inheritdoc IPassepartoutCore
     function bookSponsored(
-        uint32 resourceId,
-        uint64 start,
-        uint64 end,
-        uint16 unit,
-        uint256 maxPrice,
-        address recipient,
-        uint32 policyId,
-        bool transferable,
+        uint32,
+        uint64,
+        uint64,
+        uint16,
+        uint256,
+        address,
+        uint32,
+        bool,
+        address sponsor,
         uint256 maxFee,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256 passId) {
-        (address sponsor, uint256 fee) = _sponsorship(maxFee);
+    ) external returns (uint256) {
+        (address paid, uint256 fee) = _sponsorship(sponsor, maxFee);
+        return _bookWithPermit(true, paid, fee, maxFee, permitDeadline, v, r, s);
+    }
+
+    /// @dev {bookWithPermit}, or {bookSponsored} when `sponsored`: one permit for `maxPrice + maxFee`,
+    /// the price into escrow and `fee` to `sponsor`, both from the member.
+    function _bookWithPermit(
+        bool sponsored,
+        address sponsor,
+        uint256 fee,
+        uint256 maxFee,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) private nonReentrant returns (uint256 passId) {
+        BookingTerms memory t = _terms();
         uint256 price;
         address currency;
         uint96 extra;
-        (passId, price, currency, extra) = _book(
-            resourceId,
-            start,
-            end,
-            unit,
-            maxPrice,
-            recipient,
-            policyId,
-            transferable
-        );
+        (passId, price, currency, extra) = _book(t);
         if (currency == address(0)) revert BookingWrongPayment(0, price);
         address member = _msgSender();
-        // One permit covers both caps the member signed; a front-run permit leaves its allowance.
-        try IERC20Permit(currency).permit(member, address(this), maxPrice + maxFee, permitDeadline, v, r, s) {} catch {
-            uint256 allowance = IERC20(currency).allowance(member, address(this));
-            if (allowance < price + fee) revert SponsorPermitInvalid(currency, member, allowance, price + fee);
+        // A permit already used by a front-runner fails; the allowance it set still lets us pay. A
+        // sponsored booking names a shortfall (the fee included) rather than fail in a transfer.
+        try IERC20Permit(currency).permit(member, address(this), t.maxPrice + maxFee, deadline, v, r, s) {} catch {
+            if (sponsored) {
+                uint256 allowance = IERC20(currency).allowance(member, address(this));
+                if (allowance < price + fee) revert SponsorPermitInvalid(currency, member, allowance, price + fee);
+            }
         }
         _collect(currency, member, price);
         if (fee != 0) SafeTransferLib.safeTransferFrom(currency, member, sponsor, fee);
-        _mintPass(recipient, passId, extra);
+        _mintPass(t.recipient, passId, extra);
     }
 
-    /// @dev The sponsor of a forwarded call and its fee, checked against the member's signed cap.
-    function _sponsorship(uint256 maxFee) private view returns (address sponsor, uint256 fee) {
+    /// @dev The {BookingTerms} at the head of the calldata (see there), copied as they are: the
+    /// external function already ABI-decoded and validated these words as its first eight arguments.
+    function _terms() private pure returns (BookingTerms memory t) {
+        assembly ("memory-safe") {
+            calldatacopy(t, 4, 0x100)
+        }
+    }
+
+    /// @dev The sponsor of a forwarded call and its fee, checked against the sponsor the member named
+    /// (address(0): anyone, the network included) and the fee cap it signed.
+    function _sponsorship(address named, uint256 maxFee) private view returns (address sponsor, uint256 fee) {
         if (msg.sender != _FORWARDER) revert SponsorNotForwarder(msg.sender);
         (sponsor, fee) = IPassepartoutForwarder(_FORWARDER).sponsorship();
+        if (named != address(0) && named != sponsor) revert SponsorNotNamed(sponsor, named);
         if (fee > maxFee) revert SponsorFeeAboveCap(fee, maxFee);
     }
 
@@ -225,24 +236,22 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     /// and mints. Returns the new pass id, the price with taxes, the currency to pay in and the
     /// pass's window.
     function _book(
-        uint32 resourceId,
-        uint64 start,
-        uint64 end,
-        uint16 unit,
-        uint256 maxPrice,
-        address recipient,
-        uint32 policyId,
-        bool transferable
+        BookingTerms memory t
     ) private returns (uint256 passId, uint256 price, address currency, uint96 extra) {
         Config memory cfg = _config;
         if (cfg.paused) revert NetworkPaused();
-        if (recipient == address(0)) revert ZeroAddress();
+        if (t.recipient == address(0)) revert ZeroAddress();
+        uint32 resourceId = t.resourceId;
+        uint64 start = t.start;
+        uint64 end = t.end;
+        uint16 unit = t.unit;
+        bool transferable = t.transferable;
         ResourceData memory r = _resources[resourceId];
         if (r.venueId == 0) revert ResourceNotFound(resourceId);
         VenueData memory v = _venues[r.venueId];
         if (v.paused) revert VenueIsPaused(r.venueId);
         // Pinned terms: no front-running with a stricter (immutable) policy or soulbound passes.
-        if (policyId != r.policyId || transferable != r.transferable) {
+        if (t.policyId != r.policyId || transferable != r.transferable) {
             revert BookingTermsChanged(resourceId, r.policyId, r.transferable);
         }
         _checkGrid(start, end);
@@ -254,7 +263,9 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         if (hours_ < r.minHours || hours_ > r.maxHours)
             revert BookingDurationOutOfRange(hours_, r.minHours, r.maxHours);
         if (r.followsOpeningHours) {
-            uint256 closed = _firstClosedHour(r.venueId, start, end);
+            // Under a day, every hour must be open; a day or month pass (24 h or more) covers the open
+            // hours of its days and must start at one (docs/opening-hours.md).
+            uint256 closed = _firstClosedHour(r.venueId, start, hours_ < 24 ? end : start + SLOT);
             if (closed != type(uint256).max) revert BookingOutsideOpeningHours(resourceId, uint64(closed));
         }
 
@@ -263,18 +274,22 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             Prices memory pr = _prices[resourceId];
             preTax = PriceLib.cover(hours_, pr.hour, pr.day, pr.month);
         }
-        uint256 centExp = TaxLib.ETH_CENT_EXP;
+        uint256 info;
         if (r.currency != 0) {
             currency = _currencies[r.currency];
-            uint256 info = _currencyInfo[currency];
-            if (info & (1 << 9) == 0) revert CurrencyNotAllowed(currency);
-            centExp = (info >> 10) & 0x3f;
+            info = _currencyInfo[currency];
+            if (info & CURRENCY_ALLOWED == 0) revert CurrencyNotAllowed(currency);
         }
         // The rates in force now, snapshotted for the pass's whole life (0 for an untaxed venue).
-        uint40 tax = v.taxable ? TaxLib.terms(cfg.gstRate, cfg.qstRate, centExp) : 0;
+        uint40 tax;
+        if (v.taxable) {
+            // Taxes are rounded to the currency's cent, and ETH has none.
+            if (r.currency == 0) revert TaxCurrencyWithoutCent(address(0));
+            tax = TaxLib.terms(cfg.gstRate, cfg.qstRate, _centExpOf(info));
+        }
         (uint256 gst, uint256 qst) = TaxLib.taxes(preTax, tax);
         price = preTax + gst + qst;
-        if (price > maxPrice) revert BookingPriceAboveMax(price, maxPrice);
+        if (price > t.maxPrice) revert BookingPriceAboveMax(price, t.maxPrice);
 
         uint256 startSlot = start / SLOT;
         uint256 endSlot = end / SLOT;
@@ -312,7 +327,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         emit Booked(
             passId,
             resourceId,
-            recipient,
+            t.recipient,
             _msgSender(),
             unit,
             start,
@@ -371,18 +386,19 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     }
 
     /// @inheritdoc IPassepartoutCore
-    function cancel(uint256 passId) external nonReentrant {
-        _cancel(passId, address(0), 0);
+    function cancel(uint256 passId) external {
+        _cancel(passId, address(0), 0, 0);
     }
 
     /// @inheritdoc IPassepartoutCore
-    function cancelSponsored(uint256 passId, uint256 maxFee) external nonReentrant {
-        (address sponsor, uint256 fee) = _sponsorship(maxFee);
-        _cancel(passId, sponsor, fee);
+    function cancelSponsored(uint256 passId, address sponsor, uint256 maxFee, uint256 minRefund) external {
+        (address paid, uint256 fee) = _sponsorship(sponsor, maxFee);
+        _cancel(passId, paid, fee, minRefund);
     }
 
-    /// @dev {cancel}, paying `fee` (0 unless sponsored) to `sponsor` out of the holder's own refund.
-    function _cancel(uint256 passId, address sponsor, uint256 fee) private {
+    /// @dev {cancel}, paying `fee` (0 unless sponsored) to `sponsor` out of the holder's own refund,
+    /// of which at least `minRefund` must remain for the canceller.
+    function _cancel(uint256 passId, address sponsor, uint256 fee, uint256 minRefund) private nonReentrant {
         address caller = _msgSender();
         address holder = _ownerOf(passId);
         if (holder == address(0)) revert PassNotFound(passId);
@@ -420,6 +436,15 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             retained = e.amount - refund;
             (gstRefund, qstRefund) = TaxLib.taxes(refund, e.tax);
         }
+        uint256 total = refund + gstRefund + qstRefund;
+        // The sponsor is paid out of the canceller's own refund: a holder's, never the operator's
+        // (who is refunded nothing). Checked before anything changes.
+        uint256 own = byOperator ? 0 : total;
+        if (fee > own) revert SponsorFeeAboveRefund(fee, own);
+        unchecked {
+            // fee ≤ own was just checked.
+            if (own - fee < minRefund) revert SponsorRefundBelowMin(own - fee, minRefund);
+        }
 
         _occupancy.set(resourceId, unit, startSlot, startSlot + hours_, false);
         if (!settled) delete _escrows[passId];
@@ -433,9 +458,6 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         // No larger than the Booked taxes, checked to fit 96 bits in {_book}.
         emit Cancelled(passId, caller, byOperator, holder, refund, retained, uint96(gstRefund), uint96(qstRefund));
 
-        uint256 total = refund + gstRefund + qstRefund;
-        // The sponsor is paid out of the canceller's own refund: a holder's, never the operator's.
-        if (fee > (byOperator ? 0 : total)) revert SponsorFeeAboveRefund(fee, byOperator ? 0 : total);
         if (total != 0) {
             address currency = _currencyAt(e.currency);
             if (fee != 0) {
@@ -611,7 +633,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
         uint256 p = _taxPools[key];
         uint256 total = uint128(p) + (p >> 128);
         amount = total - _taxesClaimed[key];
-        address payee = _taxPayees[_splits[splitId].venueId];
+        address payee = _splitTaxPayees[splitId];
         if (amount == 0) revert NothingToClaim(payee, currency);
         _taxesClaimed[key] = total;
         emit TaxesClaimed(splitId, currency, payee, amount);
@@ -653,7 +675,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     function _currencyIndex(address currency) private view returns (uint256) {
         if (currency == address(0)) return 0;
         uint256 info = _currencyInfo[currency];
-        return info & (1 << 8) == 0 ? type(uint256).max : uint8(info);
+        return info & CURRENCY_REGISTERED == 0 ? type(uint256).max : info & CURRENCY_INDEX_MASK;
     }
 
     /// @dev Currency address of an index; ETH (index 0) without a storage read.
@@ -734,16 +756,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
     /// Registry calls are not relayed: a forwarded one reverts rather than act as the forwarder.
     fallback() external {
         if (msg.sender == _FORWARDER) revert SponsorCallNotRelayed(msg.sig);
-        address module = _VENUE_REGISTRY;
-        assembly ("memory-safe") {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+        _delegate(_VENUE_REGISTRY);
     }
 
     /// @notice The VenueRegistry module serving the registry functions at this address.

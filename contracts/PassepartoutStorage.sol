@@ -23,6 +23,14 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     uint256 internal constant ADDRESS_MAX_BYTES = 200;
     uint256 internal constant SLOT = 3600;
 
+    /// @dev `_currencyInfo` word: bits 0–7 the currency's index, bit 8 registered, bit 9 allowed for
+    /// new bookings, bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
+    uint256 internal constant CURRENCY_INDEX_MASK = 0xff;
+    uint256 internal constant CURRENCY_REGISTERED = 1 << 8;
+    uint256 internal constant CURRENCY_ALLOWED = 1 << 9;
+    uint256 internal constant CURRENCY_CENT_SHIFT = 10;
+    uint256 internal constant CURRENCY_CENT_MASK = 0x3f;
+
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -102,8 +110,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     address internal _pendingAdmin;
     address internal _treasury;
 
-    /// @dev Index 0 is native ETH. `_currencyInfo`: bits 0–7 index, bit 8 registered, bit 9 allowed,
-    /// bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
+    /// @dev Index 0 is native ETH. `_currencyInfo` is laid out as the CURRENCY_* constants say.
     address[] internal _currencies;
     mapping(address => uint256) internal _currencyInfo;
 
@@ -148,7 +155,10 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
 
     /// @dev A venue's TaxProfile, ABI-encoded: one byte-string copy instead of four (code size).
     mapping(uint32 => bytes) internal _taxProfiles;
-    mapping(uint32 => address) internal _taxPayees;
+    /// @dev The tax payee of each split: the venue's tax payee when the split took effect. A new tax
+    /// payee starts a new split (same payees and shares), so taxes are always paid to the payee in
+    /// force when they were collected.
+    mapping(uint32 => address) internal _splitTaxPayees;
     /// @dev Cumulative settled taxes of a split in one currency, keyed like `_pools`: GST in the low
     /// 128 bits, QST in the high 128 bits (each tax < 2^96 per booking, as for `_pools`).
     mapping(uint256 => uint256) internal _taxPools;
@@ -160,6 +170,10 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     mapping(uint32 => uint256) internal _openingHours;
     /// @dev (venue, local week) → exceptions of that week (OpeningHoursLib).
     mapping(uint32 => mapping(uint256 => uint256)) internal _openingExceptions;
+    /// @dev A venue's resources that have followed its opening hours (each listed once, also after it
+    /// stops following), so that closing a date can check their bookings; `_followerListed` marks them.
+    mapping(uint32 => uint32[]) internal _openingFollowers;
+    mapping(uint32 => bool) internal _followerListed;
 
     function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
         v = _venues[venueId];
@@ -209,29 +223,55 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
 
     /// @dev Whether new bookings may be paid in `currency` (ETH always).
     function _isCurrencyAllowed(address currency) internal view returns (bool) {
-        return currency == address(0) || _currencyInfo[currency] & (1 << 9) != 0;
+        return currency == address(0) || _currencyInfo[currency] & CURRENCY_ALLOWED != 0;
+    }
+
+    /// @dev Exponent of the cent of a currency's info word, to which its taxes are rounded.
+    function _centExpOf(uint256 info) internal pure returns (uint256) {
+        return (info >> CURRENCY_CENT_SHIFT) & CURRENCY_CENT_MASK;
+    }
+
+    /// @dev Runs the current call on `module` by delegatecall (in this contract's storage) and ends
+    /// with its answer: the fallback of Passepartout (to VenueRegistry) and of VenueRegistry (to
+    /// OpeningHours). test/contracts/selectors.test.ts checks that no selector is served twice.
+    function _delegate(address module) internal {
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
+            return(0, returndatasize())
+        }
     }
 
     /// @dev The first hour of `[start, end)` (on the grid) when the venue is closed, or
-    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps is (two for a :30 zone).
+    /// type(uint256).max if it is open throughout. An hour is open when every local hour it overlaps
+    /// is: two for a :30 zone, and across a daylight-time change the local hours on both sides of it
+    /// (the UTC hour is cut at the change, each piece read at its own offset).
     function _firstClosedHour(uint32 venueId, uint256 start, uint256 end) internal view returns (uint256) {
         uint256 word = _openingHours[venueId];
         uint256 nextChange; // the offset is recomputed only past a transition
-        uint256 hour;
-        bool whole;
+        int256 offset;
         uint256 cachedWeek = type(uint256).max;
         uint256 exceptions;
-        // Unchecked: instants and hours are below 2^64 (the booking grid), far from overflowing.
+        // Unchecked: instants and hours are below 2^64 (the booking grid), far from overflowing, and
+        // a local instant is an instant plus an offset of at most 14 h after 1970.
         unchecked {
             for (uint256 t = start; t < end; t += SLOT) {
-                if (t == start || t >= nextChange) (hour, whole, nextChange) = OpeningHoursLib.localHour(word, t);
-                uint256 last = whole ? hour : hour + 1;
-                for (uint256 h = hour; h <= last; ++h) {
-                    (uint256 week, uint256 hourOfWeek) = OpeningHoursLib.weekAndHour(h);
-                    if (week != cachedWeek) (cachedWeek, exceptions) = (week, _openingExceptions[venueId][week]);
-                    if (!OpeningHoursLib.isOpen(word, exceptions, hourOfWeek)) return t;
+                for (uint256 from = t; from < t + SLOT;) {
+                    if (from == start || from >= nextChange)
+                        (offset, nextChange) = OpeningHoursLib.offsetAt(word, from);
+                    uint256 to = nextChange < t + SLOT ? nextChange : t + SLOT;
+                    uint256 last = uint256(int256(to - 1) + offset) / 3600;
+                    for (uint256 h = uint256(int256(from) + offset) / 3600; h <= last; ++h) {
+                        (uint256 week, uint256 hourOfWeek) = OpeningHoursLib.weekAndHour(h);
+                        if (week != cachedWeek) (cachedWeek, exceptions) = (week, _openingExceptions[venueId][week]);
+                        if (!OpeningHoursLib.isOpen(word, exceptions, hourOfWeek)) return t;
+                    }
+                    from = to;
                 }
-                ++hour;
             }
         }
         return type(uint256).max;

@@ -28,16 +28,7 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
 
     /// @notice Opening hours are managed by the OpeningHours module (see {IOpeningHours}).
     fallback() external {
-        address module = _OPENING_HOURS;
-        assembly ("memory-safe") {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+        _delegate(_OPENING_HOURS);
     }
 
     /// @notice The OpeningHours module serving the opening-hours functions at this address.
@@ -107,14 +98,14 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     function setCurrencyAllowed(address token, bool allowed) external onlyAdmin {
         if (token == address(0)) revert ZeroAddress();
         uint256 info = _currencyInfo[token];
-        if (info & (1 << 8) == 0) {
-            if (_currencies.length > type(uint8).max) revert CurrencyListFull();
-            info = _currencies.length | (1 << 8) | (_centExp(token) << 10);
+        if (info & CURRENCY_REGISTERED == 0) {
+            if (_currencies.length > CURRENCY_INDEX_MASK) revert CurrencyListFull();
+            info = _currencies.length | CURRENCY_REGISTERED | (_centExp(token) << CURRENCY_CENT_SHIFT);
             _currencies.push(token);
         }
-        info = allowed ? info | (1 << 9) : info & ~uint256(1 << 9);
+        info = allowed ? info | CURRENCY_ALLOWED : info & ~CURRENCY_ALLOWED;
         _currencyInfo[token] = info;
-        emit CurrencyAllowed(token, uint8(info), allowed);
+        emit CurrencyAllowed(token, uint8(info & CURRENCY_INDEX_MASK), allowed);
     }
 
     /// @dev Exponent of a token's cent, 10^(decimals − 2) units (one unit below 2 decimals).
@@ -172,8 +163,9 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         Prices memory pr = _prices[resourceId];
         preTax = PriceLib.cover((end - start) / SLOT, pr.hour, pr.day, pr.month);
         if (_venues[r.venueId].taxable) {
-            uint256 centExp =
-                r.currency == 0 ? TaxLib.ETH_CENT_EXP : (_currencyInfo[_currencies[r.currency]] >> 10) & 0x3f;
+            // As {Passepartout-_book}: taxes are rounded to the currency's cent, and ETH has none.
+            if (r.currency == 0) revert TaxCurrencyWithoutCent(address(0));
+            uint256 centExp = _centExpOf(_currencyInfo[_currencies[r.currency]]);
             Config memory cfg = _config;
             (gst, qst) = TaxLib.taxes(preTax, TaxLib.terms(cfg.gstRate, cfg.qstRate, centExp));
         }
@@ -206,7 +198,7 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         _venueNames[venueId] = name_;
         _venueURIs[venueId] = metadataURI;
         emit VenueCreated(venueId, msg.sender, name_, metadataURI);
-        _setSplit(venueId, payees, sharesBps);
+        _setSplit(venueId, payees, sharesBps, address(0));
     }
 
     /// @inheritdoc IVenueRegistry
@@ -224,8 +216,9 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         address[] calldata payees,
         uint16[] calldata sharesBps
     ) external returns (uint32 splitId) {
-        _onlyOperator(venueId);
-        return _setSplit(venueId, payees, sharesBps);
+        VenueData storage v = _onlyOperator(venueId);
+        // The new split keeps the venue's tax payee.
+        return _setSplit(venueId, payees, sharesBps, _splitTaxPayees[v.splitId]);
     }
 
     /// @inheritdoc IVenueRegistry
@@ -244,9 +237,21 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         if (p.taxable || bytes(p.qstNumber).length != 0) TaxLib.checkQstNumber(p.qstNumber);
         if (p.taxPayee == address(0)) revert ZeroAddress();
         _taxProfiles[venueId] = abi.encode(p);
-        _taxPayees[venueId] = p.taxPayee;
         v.taxable = p.taxable;
         emit VenueTaxProfileSet(venueId, p);
+        uint32 splitId = v.splitId;
+        address current = _splitTaxPayees[splitId];
+        if (current == p.taxPayee) return;
+        if (current == address(0)) {
+            // A split without a tax payee never collected taxes (they need a profile): it takes this one.
+            _splitTaxPayees[splitId] = p.taxPayee;
+            emit SplitTaxPayeeSet(splitId, p.taxPayee);
+        } else {
+            // The taxes already collected stay with the payee named then: the new one gets a new
+            // split with the same payees and shares (≤ MAX_PAYEES: bounded).
+            (, address[] memory payees, uint16[] memory sharesBps) = split(splitId);
+            _setSplit(venueId, payees, sharesBps, p.taxPayee);
+        }
     }
 
     /// @inheritdoc IVenueRegistry
@@ -298,7 +303,7 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
     /// @inheritdoc IVenueRegistry
     function split(
         uint32 splitId
-    ) external view returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps) {
+    ) public view returns (uint32 venueId, address[] memory payees, uint16[] memory sharesBps) {
         SplitData memory s = _splits[splitId];
         if (s.count == 0) revert SplitNotFound(splitId);
         payees = new address[](s.count);
@@ -310,10 +315,18 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         venueId = s.venueId;
     }
 
+    /// @inheritdoc IVenueRegistry
+    function splitTaxPayee(uint32 splitId) external view returns (address) {
+        if (_splits[splitId].count == 0) revert SplitNotFound(splitId);
+        return _splitTaxPayees[splitId];
+    }
+
+    /// @dev A new split of `venueId`, applied to its future bookings, whose taxes go to `taxPayee`.
     function _setSplit(
         uint32 venueId,
-        address[] calldata payees,
-        uint16[] calldata sharesBps
+        address[] memory payees,
+        uint16[] memory sharesBps,
+        address taxPayee
     ) private returns (uint32 splitId) {
         uint256 n = payees.length;
         if (n == 0 || n > SplitLib.MAX_PAYEES) revert SplitInvalidPayeeCount(n, SplitLib.MAX_PAYEES);
@@ -336,6 +349,10 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         _splits[splitId] = SplitData(venueId, uint8(n), uint128(packed));
         _venues[venueId].splitId = splitId;
         emit SplitCreated(splitId, venueId, payees, sharesBps);
+        if (taxPayee != address(0)) {
+            _splitTaxPayees[splitId] = taxPayee;
+            emit SplitTaxPayeeSet(splitId, taxPayee);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -389,12 +406,14 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         if (p.horizonHours > MAX_HORIZON_HOURS) revert ResourceHorizonTooLong(p.horizonHours, MAX_HORIZON_HOURS);
         if (p.policyId > _policyCount) revert PolicyNotFound(p.policyId);
         if (!_isCurrencyAllowed(p.currency)) revert CurrencyNotAllowed(p.currency);
+        // Taxes are rounded to the currency's cent, and ETH has none.
+        if (p.currency == address(0) && _venues[venueId].taxable) revert TaxCurrencyWithoutCent(address(0));
         _resources[resourceId] = ResourceData({
             venueId: venueId,
             units: p.units,
             kind: p.kind,
             transferable: p.transferable,
-            currency: uint8(_currencyInfo[p.currency]),
+            currency: uint8(_currencyInfo[p.currency] & CURRENCY_INDEX_MASK),
             minHours: p.minHours,
             maxHours: p.maxHours,
             horizonHours: p.horizonHours,
@@ -403,6 +422,10 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
             releaseOffset: RefundPolicyLib.lastRefundOffset(_policies[p.policyId]),
             followsOpeningHours: p.followsOpeningHours
         });
+        if (p.followsOpeningHours && !_followerListed[resourceId]) {
+            _followerListed[resourceId] = true;
+            _openingFollowers[venueId].push(resourceId);
+        }
         _prices[resourceId] = Prices(p.pricePerHour, p.pricePerDay, p.pricePerMonth);
         _resourceNames[resourceId] = p.name;
         _resourceURIs[resourceId] = p.metadataURI;

@@ -55,17 +55,6 @@ export type SignedForwardRequest = {
   signature: Hex;
 };
 
-/** What the sponsor answers before the member signs: its fee and the gas it will pay for. */
-export type SponsorQuote = {
-  /** The fee in the smallest unit of the call's currency (0: the network sponsors). */
-  fee: string;
-  /** The currency the fee is charged in (the booking's token); null when the call pays none. */
-  currency: Hex | null;
-  forwarder: Hex;
-  /** The member's next forwarder nonce, to sign. */
-  nonce: string;
-};
-
 /** Signs EIP-712 typed data: a viem local account's or a wallet client's `signTypedData`. */
 export type TypedDataSigner = (typedData: {
   domain: { name: string; version: string; chainId: number; verifyingContract: Hex };

@@ -46,3 +46,83 @@ export function offsetChanges(
   }
   return changes;
 }
+
+/** Start of the local day (in `timeZone`) that contains `t` (UNIX seconds). */
+export function localDayStart(t: number, timeZone: string): number {
+  const DAY = 86_400;
+  const local = t + tzOffset(t, timeZone);
+  const midnightLocal = local - (((local % DAY) + DAY) % DAY);
+  const guess = midnightLocal - tzOffset(t, timeZone);
+  // Across a DST change the offset at midnight differs from the offset at t.
+  return midnightLocal - tzOffset(guess, timeZone);
+}
+
+/*//////////////////////////////////////////////////////////////
+              THE CONTRACT'S TIME-ZONE RULE (IOpeningHours)
+//////////////////////////////////////////////////////////////*/
+
+export type DstTransition = { month: number; week: number; weekday: number; hour: number };
+export type TimeZoneRule = {
+  standardOffset: number;
+  daylightOffset: number;
+  dstStart: DstTransition;
+  dstEnd: DstTransition;
+};
+
+const HOUR = 3600;
+
+const NO_DST: DstTransition = { month: 0, week: 0, weekday: 0, hour: 0 };
+
+/** The POSIX `Mm.w.d/h` rule of a change, read on the wall clock before it; null past whole hours. */
+function ruleOf(at: number, wallOffset: number): DstTransition | null {
+  const wall = new Date((at + wallOffset) * 1000);
+  if (wall.getUTCMinutes() !== 0 || wall.getUTCSeconds() !== 0) return null;
+  const day = wall.getUTCDate();
+  const daysInMonth = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth() + 1, 0)).getUTCDate();
+  return {
+    month: wall.getUTCMonth() + 1,
+    week: day + 7 > daysInMonth ? 5 : Math.ceil(day / 7),
+    weekday: wall.getUTCDay(),
+    hour: wall.getUTCHours(),
+  };
+}
+
+/** The UTC instant of `rule` in `year`, its hour read at `offset` seconds (the contract's rule). */
+function ruleInstant(rule: DstTransition, year: number, offset: number): number {
+  const first = Date.UTC(year, rule.month - 1, 1) / 1000;
+  const firstWeekday = new Date(first * 1000).getUTCDay();
+  let day = 1 + ((rule.weekday - firstWeekday + 7) % 7) + (rule.week - 1) * 7;
+  const daysInMonth = new Date(Date.UTC(year, rule.month, 0)).getUTCDate();
+  if (day > daysInMonth) day -= 7;
+  return first + (day - 1) * 86_400 + rule.hour * HOUR - offset;
+}
+
+/**
+ * The contract's time-zone rule for an IANA zone, read from the platform's database for `year` and
+ * checked against its next three years; null when the zone's changes follow no such yearly rule.
+ */
+export function zoneRule(timeZone: string, year: number): TimeZoneRule | null {
+  const from = Date.UTC(year, 0, 1) / 1000;
+  const yearChanges = (y: number) => offsetChanges(timeZone, Date.UTC(y, 0, 1) / 1000, Date.UTC(y + 1, 0, 1) / 1000);
+  const changes = yearChanges(year);
+  if (changes.length === 0) {
+    const offset = tzOffset(from, timeZone) / 60;
+    return { standardOffset: offset, daylightOffset: offset, dstStart: NO_DST, dstEnd: NO_DST };
+  }
+  if (changes.length !== 2) return null;
+  const start = changes.find((c) => c.after > c.before);
+  const end = changes.find((c) => c.after < c.before);
+  if (!start || !end) return null;
+  const dstStart = ruleOf(start.at, start.before);
+  const dstEnd = ruleOf(end.at, end.before);
+  if (!dstStart || !dstEnd) return null;
+  const rule = { standardOffset: start.before / 60, daylightOffset: start.after / 60, dstStart, dstEnd };
+  for (let y = year + 1; y <= year + 3; y++) {
+    const expected = yearChanges(y)
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    const computed = [ruleInstant(dstStart, y, start.before), ruleInstant(dstEnd, y, end.before)].sort((a, b) => a - b);
+    if (expected.join() !== computed.join()) return null;
+  }
+  return rule;
+}

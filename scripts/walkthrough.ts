@@ -7,7 +7,7 @@ import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, pa
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { passepartoutAbi } from "../protocol/abis.ts";
-import { demoLockAddress } from "./lib/demoKeys.ts";
+import { demoLockAddress } from "../server/demoKeys.ts";
 import { verifyDoorLog } from "./lib/demoDoors.ts";
 import type { DoorDecisionEvent } from "../protocol/doorMqtt.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "./lib/doorClient.ts";

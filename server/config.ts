@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { privateKeyToAddress } from "viem/accounts";
-import { DEMO_RELAYER_PRIVATE_KEY, DEMO_SPONSOR_PRIVATE_KEY, isWellKnownDemoAddress } from "../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY, DEMO_SPONSOR_PRIVATE_KEY, isWellKnownDemoAddress } from "./demoKeys.ts";
 import { DEPLOYMENTS_DIR } from "../protocol/deployments.ts";
 import { ConfigError } from "./errors.ts";
 

@@ -1,4 +1,5 @@
-// Everything a route needs, built once by createRelayer().
+// Everything a route needs, built once at the relayer's start-up (server/relayer.ts): routers use
+// these services, they never build one.
 import type { Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -13,6 +14,8 @@ import type { ContractSignatureChecker } from "./door/contractSignatures.ts";
 import type { NonceStore } from "./http/siwe.ts";
 import type { SessionCodec } from "./http/session.ts";
 import type { Deployments } from "../protocol/deployments.ts";
+import type { Sponsor } from "./sponsor/sponsor.ts";
+import type { ReceiptsService } from "./receipts/receiptsService.ts";
 
 export type RelayerContext = {
   config: RelayerConfig;
@@ -31,4 +34,8 @@ export type RelayerContext = {
   contractSignatures: ContractSignatureChecker;
   nonces: NonceStore;
   sessions: SessionCodec;
+  /** Gasless calls: null when this relayer sponsors none (no key, or no forwarder deployed). */
+  sponsor: Sponsor | null;
+  /** Receipts and credit notes derived from the index's ledger. */
+  receipts: ReceiptsService;
 };

@@ -1,4 +1,6 @@
 // Typed errors: a short message and a machine-readable code. HTTP statuses are mapped here, once.
+import { z } from "zod";
+import { errorAnswerOf } from "../protocol/api/errors.ts";
 
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -25,6 +27,9 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The relayer's error answer (protocol/api/errors.ts), with the codes it uses. */
+export const errorAnswer = errorAnswerOf(z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]));
 
 export class RelayerError extends Error {
   readonly code: ErrorCode;

@@ -15,9 +15,11 @@ export type RelayerMetrics = {
   rpcRetries: Counter<"method">;
   /** eth_getLogs pages refused for their size (or at the logs-per-answer limit) and read again halved. */
   rangeRefusals: Counter;
+  /** Adds the gauges read from the event index (lag, last sync, polls, tip). */
+  watchIndex(index: ChainIndex): void;
 };
 
-export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMetrics {
+export function createMetrics(withDefaults = true): RelayerMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry });
   const decisions = new Counter({
@@ -67,6 +69,22 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
     help: "eth_getLogs pages refused by the provider for their size (or at the logs limit), read again halved",
     registers: [registry],
   });
+  const watchIndex = (index: ChainIndex) => indexGauges(registry, index);
+  return {
+    registry,
+    decisions,
+    decisionSeconds,
+    phaseSeconds,
+    lockDeliveries,
+    reorgs,
+    foreignLogs,
+    rpcRetries,
+    rangeRefusals,
+    watchIndex,
+  };
+}
+
+function indexGauges(registry: Registry, index: ChainIndex): void {
   new Gauge({
     name: "relayer_index_lag_blocks",
     help: "Blocks between the chain head and the index tip",
@@ -100,15 +118,4 @@ export function createMetrics(index: ChainIndex, withDefaults = true): RelayerMe
       this.set(index.tip);
     },
   });
-  return {
-    registry,
-    decisions,
-    decisionSeconds,
-    phaseSeconds,
-    lockDeliveries,
-    reorgs,
-    foreignLogs,
-    rpcRetries,
-    rangeRefusals,
-  };
 }

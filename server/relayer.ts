@@ -21,10 +21,14 @@ import { ConfigError } from "./errors.ts";
 import type { LockAdapter } from "./locks/lockAdapter.ts";
 import { createBrokerLockAdapter } from "./locks/mqttLockAdapter.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics, type RelayerMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
 import { SessionCodec } from "./http/session.ts";
 import { ContractSignatureChecker } from "./door/contractSignatures.ts";
+import type { AuditStore } from "./audit/auditLog.ts";
+import { createSponsor, type Sponsor } from "./sponsor/sponsor.ts";
+import { ReceiptsService } from "./receipts/receiptsService.ts";
+import type { PublicClient } from "viem";
 
 export type RelayerOptions = {
   clock?: Clock;
@@ -88,22 +92,86 @@ export async function checkChain(config: RelayerConfig, deployments?: Deployment
   return { deployments: d, contract, client, reader };
 }
 
+type Checked = Awaited<ReturnType<typeof checkChain>>;
+
 export async function startRelayer(config: RelayerConfig, opts: RelayerOptions = {}): Promise<RunningRelayer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics(opts.defaultMetrics ?? true);
   // The audit log's writer thread starts on the other core while the chain is checked.
   const auditOpening = openAudit(config.auditDb);
   auditOpening.catch(() => undefined); // its failure is reported where it is awaited, below
-  let checked: Awaited<ReturnType<typeof checkChain>>;
+  let checked: Checked;
   try {
     checked = await checkChain(config, opts.deployments);
   } catch (err) {
     await auditOpening.then((a) => a.close()).catch(() => undefined);
     throw err;
   }
-  const { deployments, contract, client, reader } = checked;
+  const { index, store } = openIndex(config, checked, metrics, logger, opts);
+  metrics.watchIndex(index);
+  const audit = await auditOpening.catch((err: unknown) => {
+    store.close();
+    throw err;
+  });
+  const timers = await startHousekeeping(config, clock, logger, audit, store);
+  const ctx = createContext(
+    config,
+    checked,
+    { clock, logger, index, audit, metrics, challenges: timers.challenges },
+    opts,
+  );
 
-  // The sync's own RPC lane: provider limits, retries with backoff, foreign logs dropped.
+  // The port opens before the index is restored and caught up: meanwhile doors are answered from
+  // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
+  const server: Server = createServer(createRequestListener(ctx));
+  const closeAll = async () => {
+    index.stop();
+    timers.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await ctx.lock.close?.();
+    await audit.close();
+    await index.idle(); // let a running poll commit, then close the file
+    try {
+      index.saveSnapshot(); // the next start loads the projection at once
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "index snapshot not written: the next start reads the rows");
+    }
+    timers.challenges.flush();
+    store.close();
+  };
+  let url: string;
+  try {
+    url = await listen(server, config);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  logger.info(
+    // The index is not ready yet: doors are answered from the contract until "index ready".
+    { url, chainId: config.chainId, contract: checked.contract, relayer: config.relayerAddress, index: "restoring" },
+    "relayer listening",
+  );
+  opts.onListening?.(url);
+  try {
+    await catchUp(index, config, logger, opts);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  index.start(config.indexPollMs);
+  return { url, port: (server.address() as AddressInfo).port, ctx, close: closeAll };
+}
+
+/** The event index over its own RPC lane: provider limits, retries with backoff, foreign logs dropped. */
+function openIndex(
+  config: RelayerConfig,
+  { deployments, contract, client }: Checked,
+  metrics: RelayerMetrics,
+  logger: Logger,
+  opts: RelayerOptions,
+): { index: ChainIndex; store: IndexStore } {
   const backoff: Backoff = {
     retries: config.indexRpcRetries,
     baseMs: config.indexRpcBackoffMs,
@@ -155,11 +223,17 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
       else logger.debug({ err: message }, "index poll failed");
     },
   });
-  const metrics = createMetrics(index, opts.defaultMetrics ?? true);
-  const audit = await auditOpening.catch((err: unknown) => {
-    store.close();
-    throw err;
-  });
+  return { index, store };
+}
+
+/** Audit retention (now, then hourly) and the used-challenge memory (pruned every 10 s). */
+async function startHousekeeping(
+  config: RelayerConfig,
+  clock: Clock,
+  logger: Logger,
+  audit: AuditStore,
+  store: IndexStore,
+): Promise<{ challenges: PersistentChallengeMemory; stop(): void }> {
   const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
   if (pruned) logger.info({ pruned }, "audit retention applied");
   const retention = setInterval(
@@ -167,109 +241,110 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     3_600_000,
   );
   retention.unref();
-
   const challenges = new PersistentChallengeMemory(store, clock(), (err) =>
     logger.error({ err: (err as Error).message }, "used challenges not written to the index file"),
   );
   const pruneChallenges = setInterval(() => challenges.prune(clock()), 10_000);
   pruneChallenges.unref();
+  return {
+    challenges,
+    stop() {
+      clearInterval(retention);
+      clearInterval(pruneChallenges);
+    },
+  };
+}
 
-  const ctx: RelayerContext = {
+/** Every service the routes use, built once. */
+function createContext(
+  config: RelayerConfig,
+  { deployments, contract, client, reader }: Checked,
+  parts: Pick<RelayerContext, "clock" | "logger" | "index" | "audit" | "metrics" | "challenges">,
+  opts: RelayerOptions,
+): RelayerContext {
+  return {
+    ...parts,
     config,
     deployments,
     contract,
-    clock,
-    logger,
-    index,
     reader,
     hasher: createDoorHasher(config.chainId, contract),
-    audit,
-    metrics,
-    lock: opts.lock ?? createBrokerLockAdapter(config, { index, reader, contract, logger }),
-    challenges,
+    lock: opts.lock ?? createBrokerLockAdapter(config, { index: parts.index, reader, contract, logger: parts.logger }),
     contractSignatures: new ContractSignatureChecker(reader, {
       concurrency: config.erc1271Concurrency,
       queue: config.erc1271Queue,
       negativeTtlMs: config.erc1271NegativeTtlS * 1000,
     }),
-    nonces: new NonceStore(config.siweNonceTtlS, clock, config.sessionSecret, {
+    nonces: new NonceStore(config.siweNonceTtlS, parts.clock, config.sessionSecret, {
       perRequester: config.siweSigninsPerIp,
     }),
     sessions: new SessionCodec(config.sessionSecret),
+    sponsor: createSponsorOf(config, deployments, client, parts.clock, parts.logger),
+    receipts: new ReceiptsService(parts.index, client),
   };
-  // The port opens before the index is restored and caught up: meanwhile doors are answered from
-  // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
-  const server: Server = createServer(createRequestListener(ctx));
-  const closeAll = async () => {
-    index.stop();
-    clearInterval(retention);
-    clearInterval(pruneChallenges);
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await ctx.lock.close?.();
-    await audit.close();
-    await index.idle(); // let a running poll commit, then close the file
-    try {
-      index.saveSnapshot(); // the next start loads the projection at once
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, "index snapshot not written: the next start reads the rows");
-    }
-    challenges.flush();
-    store.close();
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
+}
+
+/** The relayer's sponsor of gasless calls, or null when it has none (no key, no forwarder deployed). */
+function createSponsorOf(
+  c: RelayerConfig,
+  d: Deployments,
+  client: PublicClient,
+  clock: Clock,
+  logger: Logger,
+): Sponsor | null {
+  const forwarder = d.contracts.PassepartoutForwarder?.address;
+  if (!c.sponsorPrivateKey || !forwarder) return null;
+  return createSponsor({
+    client,
+    rpcUrl: c.rpcUrl,
+    privateKey: c.sponsorPrivateKey,
+    passepartout: d.contracts.Passepartout.address,
+    forwarder,
+    currency: c.sponsorCurrency ?? d.contracts.TestCAD?.address ?? null,
+    fees: { book: BigInt(c.sponsorBookFee), cancel: BigInt(c.sponsorCancelFee) },
+    maxCallGas: BigInt(c.sponsorMaxCallGas),
+    ratePerHour: c.sponsorRatePerHour,
+    gasBudget: BigInt(c.sponsorGasBudget),
+    budgetWindowS: 86_400,
+    clock,
+    logger,
+  });
+}
+
+/** Opens the port; the relayer's URL. */
+async function listen(server: Server, config: RelayerConfig): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
     });
-  } catch (err) {
-    await closeAll();
-    throw err;
-  }
+  });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info(
-    // The index is not ready yet: doors are answered from the contract until "index ready".
-    { url, chainId: config.chainId, contract, relayer: config.relayerAddress, index: "restoring" },
-    "relayer listening",
-  );
-  opts.onListening?.(url);
+  return `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+}
 
-  // Catch-up; every sync step is committed, so a failed poll is resumed from its checkpoint by
-  // the next.
+/** Restores the index and catches up with the chain; every sync step is committed, so a failed
+ * poll is resumed from its checkpoint by the next. */
+async function catchUp(index: ChainIndex, config: RelayerConfig, logger: Logger, opts: RelayerOptions): Promise<void> {
   const sleep = opts.sleep ?? realSleep;
   const random = opts.random ?? Math.random;
-  try {
-    const restoreStart = performance.now();
-    await index.restore();
-    const restoredTip = index.tip;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await index.poll();
-        break;
-      } catch (err) {
-        if (attempt >= config.indexRpcRetries) throw err;
-        logger.warn({ err: (err as Error).message, tip: index.tip }, "index catch-up interrupted: resuming");
-        await sleep(Math.floor(random() * Math.min(30_000, config.indexRpcBackoffMs * 2 ** attempt)));
-      }
+  const restoreStart = performance.now();
+  await index.restore();
+  const restoredTip = index.tip;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await index.poll();
+      break;
+    } catch (err) {
+      if (attempt >= config.indexRpcRetries) throw err;
+      logger.warn({ err: (err as Error).message, tip: index.tip }, "index catch-up interrupted: resuming");
+      await sleep(Math.floor(random() * Math.min(30_000, config.indexRpcBackoffMs * 2 ** attempt)));
     }
-    logger.info(
-      { restoredTip, tip: index.tip, seconds: Math.round(performance.now() - restoreStart) / 1000 },
-      "index ready",
-    );
-  } catch (err) {
-    await closeAll();
-    throw err;
   }
-  index.start(config.indexPollMs);
-  return {
-    url,
-    port,
-    ctx,
-    close: closeAll,
-  };
+  logger.info(
+    { restoredTip, tip: index.tip, seconds: Math.round(performance.now() - restoreStart) / 1000 },
+    "index ready",
+  );
 }

@@ -10,7 +10,9 @@ import {IPassepartoutBase} from "./IPassepartoutBase.sol";
 /// ({BookingOutsideOpeningHours}). The time zone is a rule (standard and daylight offsets and the
 /// POSIX `Mm.w.d/h` rules of the daylight-time changes, the form tzdata itself uses for future
 /// years), so it holds every year without being published again; the dApp derives it from an IANA
-/// zone name such as America/Toronto. Docs: docs/opening-hours.md.
+/// zone name such as America/Toronto. A booking of 24 hours or more (a day or 30-day pass) of such a
+/// resource must start at an open hour and covers the open hours of its days. Docs:
+/// docs/opening-hours.md.
 interface IOpeningHours is IPassepartoutBase {
     /// @notice Hours `[opens, closes)` of a weekday, local time.
     struct OpeningInterval {
@@ -71,6 +73,13 @@ interface IOpeningHours is IPassepartoutBase {
     /// @notice Exceptions must come in date order (so that a date's intervals are checked together).
     /// @param index The first exception out of order.
     error OpeningExceptionsUnsorted(uint256 index);
+    /// @notice Closing these hours would leave a paid booking in them: a unit of a resource following
+    /// the hours is booked in an hour that was open and that the change closes. The operator cancels
+    /// such bookings first (a full refund, {IPassepartoutCore-cancel}), then closes the date.
+    /// @param resourceId The booked resource.
+    /// @param unit The booked unit.
+    /// @param hour The first such hour found (UTC, on the grid).
+    error OpeningClosureHasBookings(uint32 resourceId, uint16 unit, uint64 hour);
     /// @notice There is no exception on this date to clear.
     /// @param date The date (YYYYMMDD).
     error OpeningExceptionNotFound(uint32 date);
@@ -95,16 +104,20 @@ interface IOpeningHours is IPassepartoutBase {
     function setOpeningHours(uint32 venueId, OpeningInterval[] calldata weekly, TimeZoneRule calldata zone) external;
     /// @notice Operator only. Gives dates (in date order) their own hours; a date given again is
     /// replaced. Bad dates, unsorted, inverted or overlapping intervals revert with a named error.
+    /// Refused ({OpeningClosureHasBookings}) if an hour it closes, not yet over, holds a booking of a
+    /// resource following the hours: those are cancelled first, so no paid booking is left in a closure.
     function setOpeningExceptions(uint32 venueId, OpeningException[] calldata exceptions) external;
-    /// @notice Operator only. Returns dates to their weekday's hours ({OpeningExceptionNotFound}).
+    /// @notice Operator only. Returns dates to their weekday's hours ({OpeningExceptionNotFound});
+    /// refused like {setOpeningExceptions} if that closes booked hours ({OpeningClosureHasBookings}).
     function clearOpeningExceptions(uint32 venueId, uint32[] calldata dates) external;
 
     /// @notice A venue's weekly hours (bit `24 × day + hour`, day 0 Monday, local) and time zone.
     function openingHours(uint32 venueId) external view returns (uint256 weeklyMask, TimeZoneRule memory zone);
     /// @notice Whether a date has its own hours, and those hours (bit `hour`, local).
     function openingException(uint32 venueId, uint32 date) external view returns (bool set, uint24 hoursMask);
-    /// @notice Which of `count` hours from `start` (on the grid) a booking of the resource may cover:
-    /// bit `i % 256` of word `i / 256` for the hour at `start + 3600 i`. All set for a resource that
-    /// does not follow the hours. What the dApp's calendar and occupancy show.
+    /// @notice Which of `count` hours from `start` (on the grid) are open for the resource — those a
+    /// booking under a day may cover, and a day or longer pass may start at: bit `i % 256` of word
+    /// `i / 256` for the hour at `start + 3600 i`. All set for a resource that does not follow the
+    /// hours. What the dApp's calendar and occupancy show.
     function openHours(uint32 resourceId, uint64 start, uint256 count) external view returns (uint256[] memory open);
 }

@@ -22,9 +22,11 @@ pragma solidity 0.8.30;
 /// (732 days); early-access grace ≤ 86,400 s; venue and resource names 1–32 bytes of valid UTF-8.
 /// Taxes (Québec): prices are before tax. A venue whose {TaxProfile} is taxable charges GST and QST
 /// at the network's rates (parts per 100,000, each ≤ 100,000), each computed on the pre-tax price and
-/// rounded half-up to the cent (10^(decimals − 2) units of the currency). A booking snapshots the rates;
-/// its taxes are escrowed with it, refunded with it (the taxes of the refunded pre-tax amount) and
-/// settled into the tax pool of its split, which {claimTaxes} pays to the venue's tax payee.
+/// rounded half-up to the cent (10^(decimals − 2) units of the currency). Native ETH has no cent: a
+/// taxable venue prices its resources in an allow-listed token ({TaxCurrencyWithoutCent}). A booking
+/// snapshots the rates; its taxes are escrowed with it, refunded with it (the taxes of the refunded
+/// pre-tax amount) and settled into the tax pool of its split, which {claimTaxes} pays to the tax
+/// payee the venue had named when the split took effect (a new tax payee starts a new split).
 /// `unit == 65535` (ANY_UNIT) in {book} picks a free unit.
 interface IPassepartoutBase {
     /*//////////////////////////////////////////////////////////////
@@ -108,7 +110,7 @@ interface IPassepartoutBase {
         string postalAddress; // 1–200 bytes of UTF-8
         string gstNumber; // GST/HST registration, 123456789RT0001; may be empty when not taxable
         string qstNumber; // QST registration, 1234567890TQ0001; may be empty when not taxable
-        address taxPayee; // receives the venue's settled taxes ({claimTaxes}); the operator remits them
+        address taxPayee; // receives the taxes of bookings made from now on ({claimTaxes}); remits them
         bool taxable; // whether new bookings of the venue's resources charge GST and QST
     }
 
@@ -180,6 +182,12 @@ interface IPassepartoutBase {
     /// @notice A tax rate above 100 % (100,000 parts per 100,000).
     /// @param rate The rate asked, in parts per 100,000.
     error TaxRateTooHigh(uint256 rate);
+    /// @notice Taxes are rounded to the currency's cent, and native ETH has none: a taxable venue
+    /// prices its resources in an allow-listed token (a CAD stablecoin). Raised when a taxable venue
+    /// creates or updates an ETH resource, and when an ETH resource of a venue that became taxable
+    /// later is booked or quoted.
+    /// @param currency The currency without a cent (address(0), native ETH).
+    error TaxCurrencyWithoutCent(address currency);
     /// @notice A GST/HST registration number that is not 9 digits, "RT" and 4 digits (123456789RT0001),
     /// or is missing for a taxable venue.
     /// @param gstNumber The number given.
@@ -326,7 +334,8 @@ interface IPassepartoutBase {
     /// @param policyId Its current cancellation policy.
     /// @param transferable Its current transferability.
     error BookingTermsChanged(uint32 resourceId, uint32 policyId, bool transferable);
-    /// @notice The resource follows its venue's opening hours and the window covers a closed hour.
+    /// @notice The resource follows its venue's opening hours and the window, under a day, covers a
+    /// closed hour — or, a day or longer (which covers the open hours of its days), starts at one.
     /// @param resourceId The resource.
     /// @param closedHour The start (UTC) of the window's first closed hour.
     error BookingOutsideOpeningHours(uint32 resourceId, uint64 closedHour);
@@ -399,6 +408,16 @@ interface IPassepartoutBase {
     /// @param fee The sponsor's fee.
     /// @param refund The refund with its taxes owed to the canceller.
     error SponsorFeeAboveRefund(uint256 fee, uint256 refund);
+    /// @notice The member's signed request names another sponsor than the one relaying it (a request
+    /// naming address(0) may be relayed by anyone).
+    /// @param sponsor The account relaying the request (the forwarder's caller).
+    /// @param named The sponsor the member named.
+    error SponsorNotNamed(address sponsor, address named);
+    /// @notice A sponsored cancellation would pay the canceller less than the minimum it signed: the
+    /// refund dropped (a refund deadline passed) since the member was shown it.
+    /// @param refund What the canceller would receive: the refund with its taxes, less the sponsor's fee.
+    /// @param minRefund The minimum the member signed.
+    error SponsorRefundBelowMin(uint256 refund, uint256 minRefund);
     /// @notice Only bookings, cancellations, guests, claims and ERC-721 calls are relayed; the
     /// registry is managed with the operator's own transactions.
     /// @param selector The function asked for.
@@ -563,10 +582,16 @@ interface IPassepartoutBase {
     /// @param amount The amount paid.
     event FeesClaimed(uint32 indexed splitId, address indexed currency, address indexed treasury, uint256 amount);
 
-    /// @notice The taxes settled in a split's tax pool were paid to its venue's tax payee.
+    /// @notice A split's tax payee was recorded: the venue's tax payee when the split took effect, to
+    /// whom {claimTaxes} pays the taxes collected in that split.
+    /// @param splitId The split.
+    /// @param taxPayee Its tax payee.
+    event SplitTaxPayeeSet(uint32 indexed splitId, address indexed taxPayee);
+
+    /// @notice The taxes settled in a split's tax pool were paid to the split's tax payee.
     /// @param splitId The split.
     /// @param currency The currency.
-    /// @param taxPayee The venue's tax payee, paid.
+    /// @param taxPayee The split's tax payee ({SplitTaxPayeeSet}), paid.
     /// @param amount The amount paid (GST and QST).
     event TaxesClaimed(uint32 indexed splitId, address indexed currency, address indexed taxPayee, uint256 amount);
 

@@ -50,12 +50,14 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     ) external returns (uint256 passId);
 
     /// @notice {bookWithPermit} for a member without ETH, relayed by a sponsor through the trusted
-    /// forwarder ({isTrustedForwarder}) from the member's signed request, which also signs `maxFee`.
-    /// The member's one permit is for `maxPrice + maxFee`; the sponsor's fee (as the forwarder's
-    /// `sponsorship()` reports it, 0 when the network sponsors) is paid to the sponsor in the
-    /// booking's token. Reverts {SponsorNotForwarder} if called directly, {SponsorFeeAboveCap} if
-    /// the fee exceeds `maxFee`, {SponsorPermitInvalid} if the permit fails and no allowance covers
-    /// price and fee.
+    /// forwarder ({isTrustedForwarder}) from the member's signed request, which also signs `sponsor`
+    /// and `maxFee`. Only `sponsor` may relay it (address(0): anyone), so a copier of the signed
+    /// request cannot take the fee ({SponsorNotNamed}). The member's one permit is for
+    /// `maxPrice + maxFee`; the sponsor's fee (as the forwarder's `sponsorship()` reports it, 0 when
+    /// the network sponsors) is paid to the sponsor in the booking's token. A permit that applies
+    /// replaces the member's earlier allowance to this contract (EIP-2612 sets, it does not add).
+    /// Reverts {SponsorNotForwarder} if called directly, {SponsorFeeAboveCap} if the fee exceeds
+    /// `maxFee`, {SponsorPermitInvalid} if the permit fails and no allowance covers price and fee.
     function bookSponsored(
         uint32 resourceId,
         uint64 start,
@@ -65,6 +67,7 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
         address recipient,
         uint32 policyId,
         bool transferable,
+        address sponsor,
         uint256 maxFee,
         uint256 permitDeadline,
         uint8 v,
@@ -72,9 +75,13 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
         bytes32 s
     ) external returns (uint256 passId);
 
-    /// @notice {cancel} relayed through the trusted forwarder: the sponsor's fee, at most `maxFee`
-    /// ({SponsorFeeAboveCap}), is paid out of the holder's refund ({SponsorFeeAboveRefund}).
-    function cancelSponsored(uint256 passId, uint256 maxFee) external;
+    /// @notice {cancel} relayed through the trusted forwarder by `sponsor` (address(0): anyone,
+    /// else {SponsorNotNamed}): the sponsor's fee, at most `maxFee` ({SponsorFeeAboveCap}), is paid
+    /// out of the holder's refund ({SponsorFeeAboveRefund}; always when the operator cancels, who is
+    /// refunded nothing). The canceller must receive at least `minRefund` (refund with taxes, less
+    /// the fee), the amount it was shown, else {SponsorRefundBelowMin}: a relayer cannot hold the
+    /// request past a refund deadline. Every check runs before anything changes.
+    function cancelSponsored(uint256 passId, address sponsor, uint256 maxFee, uint256 minRefund) external;
 
     /// @notice ERC-2771: whether `forwarder` is the trusted forwarder, whose calls act for the
     /// signer named in their last 20 bytes of calldata (bookings, cancellations, guests, claims,
@@ -115,7 +122,8 @@ interface IPassepartoutCore is IPassepartoutBase, IERC4907 {
     function claimFees(uint32 splitId, address currency) external returns (uint256 amount);
     /// @notice Network fees accrued and not yet paid in a split's pool.
     function claimableFees(uint32 splitId, address currency) external view returns (uint256);
-    /// @notice Pays the venue's tax payee the taxes settled in a split's tax pool. Anyone may call.
+    /// @notice Pays the split's tax payee (the venue's tax payee when the split took effect, see
+    /// {IVenueRegistry-splitTaxPayee}) the taxes settled in the split's tax pool. Anyone may call.
     function claimTaxes(uint32 splitId, address currency) external returns (uint256 amount);
     /// @notice Taxes settled into a split's tax pool in `currency`, in total, and the part already
     /// paid by {claimTaxes}.

@@ -51,6 +51,7 @@ interface IVenueRegistry is IPassepartoutBase {
     function quote(uint32 resourceId, uint64 start, uint64 end) external view returns (uint256 total);
     /// @notice {quote} in parts: the pre-tax price at the resource's current prices, the GST and QST
     /// at the current rates if its venue is taxable (each rounded half-up to the cent), and their sum.
+    /// Reverts {TaxCurrencyWithoutCent} for an ETH resource of a taxable venue, as booking would.
     function quoteBreakdown(
         uint32 resourceId,
         uint64 start,
@@ -88,12 +89,19 @@ interface IVenueRegistry is IPassepartoutBase {
     /// @notice Operator only. Sets the venue's billing identity and whether new bookings are taxed.
     /// Names are valid UTF-8 (legal name 1–100 bytes, address 1–200); the GST and QST numbers must be
     /// well-formed ({GstNumberInvalid}, {QstNumberInvalid}) when given, and both given when taxable;
-    /// the tax payee is not address(0). Existing passes keep the taxes they were booked with.
+    /// the tax payee is not address(0). Existing passes keep the taxes they were booked with. A new
+    /// tax payee takes effect through a new split with the same payees and shares ({SplitCreated},
+    /// {SplitTaxPayeeSet}): the taxes of earlier bookings stay with the payee named when they were
+    /// collected. A taxable venue's ETH resources can no longer be booked ({TaxCurrencyWithoutCent}).
     function setVenueTaxProfile(uint32 venueId, TaxProfile calldata profile) external;
     /// @notice A venue's tax profile (empty until set).
     function venueTaxProfile(uint32 venueId) external view returns (TaxProfile memory);
     function venue(uint32 venueId) external view returns (Venue memory);
     function venueCount() external view returns (uint32);
+
+    /// @notice The tax payee of a split, to whom {IPassepartoutCore-claimTaxes} pays its taxes
+    /// (address(0) until its venue names one).
+    function splitTaxPayee(uint32 splitId) external view returns (address);
 
     /// @notice Payees and shares of a split.
     function split(
@@ -108,7 +116,8 @@ interface IVenueRegistry is IPassepartoutBase {
     function createPolicy(RefundTier[] calldata tiers) external returns (uint32 policyId);
     function policy(uint32 policyId) external view returns (RefundTier[] memory tiers);
 
-    /// @notice Operator only.
+    /// @notice Operator only. A taxable venue's resources are priced in a token, not ETH
+    /// ({TaxCurrencyWithoutCent}, also on update).
     function createResource(uint32 venueId, ResourceParams calldata params) external returns (uint32 resourceId);
     /// @notice Operator only. Applies to future bookings; existing passes keep price and policy.
     /// Units may only grow; the currency cannot change (create a new resource instead).

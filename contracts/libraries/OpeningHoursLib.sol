@@ -20,17 +20,6 @@ library OpeningHoursLib {
     uint256 internal constant WEEK_MASK = (1 << 168) - 1;
     uint256 internal constant QUARTER_HOUR = 900;
 
-    /// @dev The local wall-clock hour (hours since 1970-01-01 00:00 local) an instant falls in, and
-    /// whether the instant is on a local hour (false for zones with a :30 or :45 offset).
-    function localHour(uint256 word, uint256 t) internal pure returns (uint256 hour, bool whole, uint256 nextChange) {
-        unchecked {
-            int256 offset;
-            (offset, nextChange) = offsetAt(word, t);
-            uint256 local = uint256(int256(t) + offset);
-            return (local / 3600, local % 3600 == 0, nextChange);
-        }
-    }
-
     /// @dev Local week (weeks since Monday 1969-12-29) and hour of that week of a local hour.
     function weekAndHour(uint256 hour) internal pure returns (uint256 week, uint256 hourOfWeek) {
         unchecked {

@@ -24,7 +24,7 @@ import { openAnswerDigest } from "../../protocol/doorAnswer.ts";
 import { brokerAcl, RELAYER_USER, venueUser } from "../../server/broker/acl.ts";
 import { startEmbeddedBroker } from "../../server/broker/embeddedBroker.ts";
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";
-import { demoLockAddress, demoLockKey } from "./demoKeys.ts";
+import { demoLockAddress, demoLockKey } from "../../server/demoKeys.ts";
 import { makeTestCertificates } from "./mosquitto.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");

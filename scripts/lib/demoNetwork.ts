@@ -35,6 +35,8 @@ export type DemoResource = {
   policy: DemoPolicy;
   transferable: boolean;
   description: { fr: string; en: string };
+  /** Bookable only in the venue's opening hours (set on chain); false: around the clock. */
+  followsOpeningHours: boolean;
 };
 
 /** The network admin's tax rates, in parts per 100,000: GST 5 %, QST 9.975 % (Québec, 2026). */
@@ -46,11 +48,15 @@ export type DemoVenue = {
   /** Billing identity for receipts; every demo venue is a GST and QST registrant, taxes go to its operator. */
   tax: { legalName: string; postalAddress: string; gstNumber: string; qstNumber: string };
   payees: { account: number; role: string; shareBps: number }[];
+  /** Weekly opening hours in the venue's zone (`metadata.timezone`), set on chain: day 0 = Monday,
+   * whole hours `[opens, closes)`. The venue page shows these; the resources that follow them can be
+   * booked only then. Every venue keeps one resource bookable around the clock, so that the demo can
+   * always book "now". */
+  hours: { day: number; opens: number; closes: number }[];
   metadata: {
     place: string;
     address: string;
     timezone: string;
-    openingHours: string;
     description: { fr: string; en: string };
     picture: string; // data: URI, no external host
   };
@@ -68,7 +74,17 @@ function picture(label: string, hue: number): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
 }
 
-// A resource: the shared desk of etc Saint-Germain unless `over` says otherwise.
+/** Opening hours Monday to Friday, and on Saturday and Sunday if given, as `[opens, closes)`. */
+function week(h: { weekdays: [number, number]; saturday?: [number, number]; sunday?: [number, number] }) {
+  const days: [number, [number, number] | undefined][] = [
+    ...[0, 1, 2, 3, 4].map((d): [number, [number, number]] => [d, h.weekdays]),
+    [5, h.saturday],
+    [6, h.sunday],
+  ];
+  return days.flatMap(([day, r]) => (r ? [{ day, opens: r[0], closes: r[1] }] : []));
+}
+
+// A resource: the shared desk of etc Saint-Germain (bookable around the clock) unless `over` says otherwise.
 const resource = (over: Partial<DemoResource>): DemoResource => ({
   key: "desk",
   name: "Poste partagé",
@@ -83,6 +99,7 @@ const resource = (over: Partial<DemoResource>): DemoResource => ({
   policy: "flexible",
   transferable: true,
   description: { fr: "Poste de travail partagé", en: "Shared desk" },
+  followsOpeningHours: false,
   ...over,
 });
 
@@ -100,11 +117,11 @@ export const DEMO_VENUES: DemoVenue[] = [
       { account: 1, role: "operator", shareBps: 7_000 },
       { account: 2, role: "building owner", shareBps: 3_000 },
     ],
+    hours: week({ weekdays: [7, 22], saturday: [9, 17] }),
     metadata: {
       place: "Vallée-Jonction",
       address: "Vallée-Jonction, QC",
       timezone: "America/Toronto",
-      openingHours: "Mo-Fr 07:00-22:00; Sa 09:00-17:00",
       description: {
         fr: "Bureaux privés, salles de conférence, studio photo et salle de banquet dans un ancien couvent.",
         en: "Private offices, conference rooms, a photo studio and a banquet hall in a former convent.",
@@ -124,6 +141,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       }),
       resource({
         key: "conference",
+        followsOpeningHours: true,
         name: "Salle de conférence",
         kind: 2,
         units: 2,
@@ -134,6 +152,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       }),
       resource({
         key: "studio",
+        followsOpeningHours: true,
         name: "Studio photo",
         kind: 3,
         units: 1,
@@ -144,6 +163,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       }),
       resource({
         key: "hall",
+        followsOpeningHours: true,
         name: "Salle de banquet",
         kind: 4,
         units: 1,
@@ -176,11 +196,11 @@ export const DEMO_VENUES: DemoVenue[] = [
       { account: 3, role: "operator", shareBps: 8_000 },
       { account: 4, role: "fabrique (church owner)", shareBps: 2_000 },
     ],
+    hours: week({ weekdays: [6, 23], saturday: [6, 23], sunday: [6, 23] }),
     metadata: {
       place: "Saint-Germain-de-Kamouraska",
       address: "Saint-Germain-de-Kamouraska, QC",
       timezone: "America/Toronto",
-      openingHours: "Mo-Su 06:00-23:00",
       description: {
         fr: "Postes partagés à l'heure, au jour ou au mois dans l'église du village.",
         en: "Shared desks by the hour, day or month in the village church.",
@@ -206,11 +226,11 @@ export const DEMO_VENUES: DemoVenue[] = [
       { account: 6, role: "building owner", shareBps: 3_500 },
       { account: 7, role: "municipality", shareBps: 500 },
     ],
+    hours: week({ weekdays: [8, 20] }),
     metadata: {
       place: "Saint-Jean-Port-Joli",
       address: "Saint-Jean-Port-Joli, QC",
       timezone: "America/Toronto",
-      openingHours: "Mo-Fr 08:00-20:00",
       description: {
         fr: "Une ancienne succursale bancaire devenue espace de cotravail; la voûte est une salle de réunion.",
         en: "A former bank branch turned coworking space; the vault is a meeting room.",
@@ -221,6 +241,7 @@ export const DEMO_VENUES: DemoVenue[] = [
       resource({ units: 8, prices: { hour: 4n * CAD, day: 20n * CAD, month: 220n * CAD } }),
       resource({
         key: "vault",
+        followsOpeningHours: true,
         name: "La Voûte",
         kind: 2,
         units: 1,

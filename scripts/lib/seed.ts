@@ -3,8 +3,9 @@
 import { Contract, type ContractTransactionResponse, type Signer } from "ethers";
 import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
+import { zoneRule } from "../../protocol/timeZone.ts";
 import type { IPassepartout, TestCAD as TestCADContract } from "../../typechain-types/index.ts";
-import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "./demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 import {
   DEMO_MEMBERS,
   DEMO_VENUES,
@@ -40,6 +41,7 @@ export async function seedDemo(
   const existing = Number(await pp.venueCount());
   if (existing > 0) throw new AlreadySeededError(existing);
 
+  const chainNow = (await admin.provider!.getBlock("latest"))!.timestamp;
   const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
 
   log(`tax rates: GST ${TAX_RATES.gst / 1000} %, QST ${TAX_RATES.qst / 1000} %`);
@@ -86,6 +88,11 @@ export async function seedDemo(
 
     await mined(op.setVenueTaxProfile(venueId, { ...v.tax, taxPayee: await operator.getAddress(), taxable: true }));
 
+    // The hours the venue page shows are the ones the chain enforces for the resources following them.
+    const zone = zoneRule(v.metadata.timezone, new Date(chainNow * 1000).getUTCFullYear());
+    if (!zone) throw new Error(`time zone ${v.metadata.timezone} follows no yearly rule`);
+    await mined(op.setOpeningHours(venueId, v.hours, zone));
+
     const resources: Record<string, number> = {};
     for (const r of v.resources) {
       const params = {
@@ -103,7 +110,7 @@ export async function seedDemo(
         graceSeconds: r.graceMinutes * 60,
         policyId: policyIds[r.policy],
         transferable: r.transferable,
-        followsOpeningHours: false,
+        followsOpeningHours: r.followsOpeningHours,
       };
       resources[r.key] = Number(await op.createResource.staticCall(venueId, params));
       await mined(op.createResource(venueId, params));

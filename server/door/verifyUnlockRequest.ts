@@ -16,7 +16,7 @@ import type { ChainIndex } from "../index/chainIndex.ts";
 import type { ChainReader } from "../index/chain.ts";
 import type { ContractSignatureChecker } from "./contractSignatures.ts";
 import { recoverSigner, sameAddress, signDigest, toHex, type DoorHasher, type Hex } from "./doorCrypto.ts";
-import type { ParsedUnlockRequest } from "../http/schemas.ts";
+import type { ParsedUnlockRequest } from "../../protocol/api/door.ts";
 
 export type UnlockPolicy = {
   chainId: number;

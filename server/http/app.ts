@@ -9,11 +9,13 @@ import { createUnlockFastPath } from "./unlockFastPath.ts";
 import { challengeRouter } from "./routes/challenge.ts";
 import { authRouter } from "./routes/auth.ts";
 import { readRouter } from "./routes/read.ts";
+import { freshIndex, INDEX_READS } from "./routes/freshIndex.ts";
 import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
-import { SECURITY_HEADERS, RateLimiter, clientIp, createCors, ipKey } from "./policy.ts";
+import { SECURITY_HEADERS, clientIp, createCors, ipKey } from "./policy.ts";
+import { RateLimiter } from "../rateLimiter.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
 export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -58,6 +60,7 @@ function build(ctx: RelayerContext) {
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
   app.use(authRouter(ctx, ipOf));
+  app.use(INDEX_READS, freshIndex(ctx.index));
   app.use(readRouter(ctx));
   app.use(networkRouter(ctx));
   app.use(receiptsRouter(ctx));

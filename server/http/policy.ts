@@ -1,12 +1,11 @@
 // The relayer's own HTTP policy, one place for what every answer carries and how requests are
 // counted, used alike by the express routes (app.ts) and the unlock fast path (unlockFastPath.ts):
 // security headers, CORS for the configured dApp origins, the client's address (behind a trusted
-// proxy or not) and fixed-window rate limits with IETF draft-8 `RateLimit` headers.
-import { createHash } from "node:crypto";
+// proxy or not); the fixed-window rate limits (IETF draft-8 `RateLimit` headers) are server/rateLimiter.ts.
 import { isIPv6 } from "node:net";
 import type { IncomingMessage } from "node:http";
 
-export type HeaderList = [string, string][];
+import type { HeaderList } from "../rateLimiter.ts";
 
 /** A JSON API: nothing to frame, embed or run; HTTPS remembered once seen. */
 export const SECURITY_HEADERS: HeaderList = [
@@ -84,54 +83,4 @@ export function ipKey(ip: string): string {
     .slice(0, 3)
     .map((g) => g.toString(16))
     .join(":")}:${(bits[3] & 0xff00).toString(16)}::/56`;
-}
-
-export type LimitResult = { limited: boolean; retryAfterS: number; headers: HeaderList };
-
-/** Fixed windows per key, in memory; `now` is injectable (milliseconds). */
-export class RateLimiter {
-  private readonly windows = new Map<string, { hits: number; resetAt: number }>();
-  private readonly policy: string;
-  private readonly name: string;
-  readonly limit: number;
-  readonly windowMs: number;
-  private readonly now: () => number;
-
-  constructor(limit: number, windowMs: number, now: () => number = Date.now) {
-    this.limit = limit;
-    this.windowMs = windowMs;
-    this.now = now;
-    const windowS = Math.ceil(windowMs / 1000);
-    this.name =
-      windowMs % 60_000 === 0 && windowMs < 3_600_000
-        ? `${limit}-in-${windowMs / 60_000}min`
-        : `${limit}-in-${windowS}sec`;
-    this.policy = `"${this.name}"; q=${limit}; w=${windowS}`;
-  }
-
-  /** Counts one hit for `key`; `limited` once the window holds more than `limit`. */
-  hit(key: string): LimitResult {
-    const now = this.now();
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      if (this.windows.size >= 100_000) this.prune(now);
-      w = { hits: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, w);
-    }
-    w.hits++;
-    const reset = Math.max(0, Math.ceil((w.resetAt - now) / 1000));
-    const limited = w.hits > this.limit;
-    // The partition key names the client's bucket without revealing its address.
-    const pk = createHash("sha256").update(key).digest("base64").slice(0, 16);
-    const headers: HeaderList = [
-      ["RateLimit", `"${this.name}"; r=${Math.max(this.limit - w.hits, 0)}; t=${reset}`],
-      ["RateLimit-Policy", `${this.policy}; pk=:${pk}:`],
-    ];
-    if (limited) headers.push(["Retry-After", String(Math.max(reset, 1))]);
-    return { limited, retryAfterS: limited ? Math.max(reset, 1) : 0, headers };
-  }
-
-  private prune(now: number): void {
-    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-  }
 }

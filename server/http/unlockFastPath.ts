@@ -2,18 +2,19 @@
 // node:http without the express stack (router, body-parser, zod on the common shape, res.json).
 // It applies the relayer's one HTTP policy (policy.ts) as the express pipeline does, in the same
 // order: security headers → CORS for the request's origin → per-IP limit on /api (the same
-// limiter) → body (same size limit, JSON, strict) → validation (same accepted set, see
-// parseUnlockRequest) → decision (with the per-signer limit once the signature verified, in the
+// limiter) → body (same size limit, JSON, strict) → validation (the one schema of the unlock
+// request, protocol/api/door.ts) → decision (with the per-signer limit once the signature verified, in the
 // shared core) → audit → answer.
 // Requests it does not handle exactly as express would (other paths, content encodings, charsets
 // other than UTF-8, chunked or oversized bodies…) return false and go through express unchanged.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RelayerContext } from "../context.ts";
-import { parseUnlockRequest } from "./schemas.ts";
+import { unlockRequest } from "../../protocol/api/door.ts";
 import { denyDecision, NO_WHO, partial, type Send, type UnlockCore } from "./routes/unlock.ts";
 import { RelayerError, errorBody } from "../errors.ts";
-import { SECURITY_HEADERS, ipKey, type Cors, type RateLimiter } from "./policy.ts";
+import { SECURITY_HEADERS, ipKey, type Cors } from "./policy.ts";
+import type { RateLimiter } from "../rateLimiter.ts";
 
 export type FastPathOptions = {
   cors: Cors;
@@ -98,12 +99,12 @@ export function createUnlockFastPath(
             await core.answer(send, requestId, started, denyDecision("malformed_request"), NO_WHO, ctx.clock());
             return;
           }
-          const parsed = parseUnlockRequest(raw);
-          if (!parsed) {
+          const parsed = unlockRequest.safeParse(raw);
+          if (!parsed.success) {
             await core.answer(send, requestId, started, denyDecision("malformed_request"), partial(raw), ctx.clock());
             return;
           }
-          await core.decide(send, requestId, started, parsed);
+          await core.decide(send, requestId, started, parsed.data);
         })
         .catch(fail);
     });

@@ -46,7 +46,7 @@ export function venueFacts(venue: IndexedVenue | undefined): VenueFacts {
   const meta = onChainMetadata(venue?.metadataURI ?? "");
   const doors = asObject(meta.doors);
   return {
-    timeZone: validTimeZone(meta.timezone),
+    timeZone: validTimeZone(meta.timezone ?? meta.timeZone), // as the dApp reads it (web/src/lib/protocol.ts)
     address: typeof meta.address === "string" && meta.address ? meta.address : null,
     doors: Object.fromEntries(Object.entries(doors).filter(([, v]) => typeof v === "string")) as Record<string, string>,
   };

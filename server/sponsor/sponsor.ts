@@ -8,10 +8,11 @@ import { privateKeyToAccount } from "viem/accounts";
 import { passepartoutAbi, passepartoutForwarderAbi } from "../../protocol/abis.ts";
 import { SPONSORED_FUNCTIONS, type SponsoredFunction } from "../../protocol/gasless.ts";
 import type { Hex } from "../../protocol/types.ts";
+import type { SponsorTerms } from "../../protocol/api/sponsor.ts";
 import type { Clock } from "../clock.ts";
 import { RelayerError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { RateLimiter } from "../http/policy.ts";
+import { RateLimiter } from "../rateLimiter.ts";
 import { GasBudget } from "./gasBudget.ts";
 import { revertReason, type RevertReason } from "./revertReason.ts";
 
@@ -42,17 +43,6 @@ export type SponsorOptions = {
   budgetWindowS: number;
   clock: Clock;
   logger: Logger;
-};
-
-export type SponsorTerms = {
-  sponsor: Hex;
-  forwarder: Hex;
-  currency: Hex | null;
-  fees: { book: string; cancel: string; lend: string };
-  maxCallGas: string;
-  /** False when the sponsor cannot pay for one more request (out of ETH or of gas budget). */
-  available: boolean;
-  reason: "out_of_funds" | "budget_exhausted" | null;
 };
 
 /** The forwarder's own refusals: the signature, nonce or deadline is wrong (not the member's doing

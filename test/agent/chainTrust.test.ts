@@ -9,7 +9,7 @@ import { ChainTrust } from "../../agent/src/chainTrust.ts";
 import { exitOf, run } from "../helpers/processes.ts";
 import { freePort, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { protocolOn, seedVenue } from "../server/fixture.ts";
-import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 
 describe("agent chain trust", () => {
   let chain: LocalChain;

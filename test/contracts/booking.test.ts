@@ -234,6 +234,30 @@ describe("Passepartout bookings", function () {
     });
 
     describe("when the request is invalid", function () {
+      it("reverts without data when a term's word has dirty high bits (the ABI decoder checks each one)", async function () {
+        const f = await loadFixture(deployFixture);
+        const s = f.at(2);
+        const data = f.pp.interface.encodeFunctionData("book", [
+          1,
+          s,
+          s + HOUR,
+          ANY_UNIT,
+          ROOM_PRICES.hour,
+          f.member.address,
+          ...TERMS[1],
+        ]);
+        // Each of the eight static words (after the 4-byte selector), with a bit set above its type.
+        const word = (i: number) => 10 + 64 * i;
+        const dirty = [0, 1, 2, 3, 5, 6, 7].map((i) => data.slice(0, word(i)) + "01" + data.slice(word(i) + 2));
+        for (const d of dirty)
+          await expect(
+            f.member.sendTransaction({ to: f.address, data: d, value: ROOM_PRICES.hour }),
+          ).to.be.revertedWithoutReason(ethers);
+        expect(await f.pp.nextPassId()).to.equal(1n);
+        await f.member.sendTransaction({ to: f.address, data, value: ROOM_PRICES.hour });
+        expect(await f.pp.nextPassId()).to.equal(2n);
+      });
+
       it("reverts ZeroAddress for the zero recipient", async function () {
         const f = await loadFixture(deployFixture);
         const s = f.at(2);

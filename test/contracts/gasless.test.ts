@@ -75,7 +75,7 @@ async function signRequest(
 async function bookDeskData(
   g: G,
   start: bigint,
-  opts: { maxFee?: bigint; permitValue?: bigint; signer?: HardhatEthersSigner } = {},
+  opts: { maxFee?: bigint; permitValue?: bigint; signer?: HardhatEthersSigner; sponsor?: string } = {},
 ) {
   const signer = opts.signer ?? g.member0;
   const price = await g.pp.quote(2, start, start + HOUR);
@@ -90,6 +90,7 @@ async function bookDeskData(
     price,
     signer.address,
     ...TERMS[2],
+    opts.sponsor ?? ethers.ZeroAddress, // anyone may relay unless the member names a sponsor
     maxFee,
     deadline,
     sig.v,
@@ -111,6 +112,16 @@ async function snapshot(g: G) {
     forwarderNonce: await g.forwarder.nonces(g.member0.address),
     memberEth: await ethers.provider.getBalance(g.member0.address),
   };
+}
+
+/** `cancelSponsored` calldata: any sponsor unless named, the fee cap, the minimum refund (0 unless given). */
+function cancelData(g: G, passId: bigint, maxFee: bigint, opts: { sponsor?: string; minRefund?: bigint } = {}) {
+  return g.pp.interface.encodeFunctionData("cancelSponsored", [
+    passId,
+    opts.sponsor ?? ethers.ZeroAddress,
+    maxFee,
+    opts.minRefund ?? 0n,
+  ]);
 }
 
 /** Books a desk hour gaslessly for the 0-ETH member; returns the pass id and the price. */
@@ -290,6 +301,79 @@ describe("Gasless calls through the trusted forwarder", function () {
       });
     });
 
+    describe("when the member names its sponsor", function () {
+      it("lets the named sponsor relay it and be paid", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { data, price } = await bookDeskData(g, g.at(3, 9), { sponsor: g.sponsor.address });
+        const before = await snapshot(g);
+        const passId = await g.pp.nextPassId();
+        await g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE);
+        expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
+        expect(await g.cad.balanceOf(g.sponsor.address)).to.equal(before.sponsorCad + FEE);
+        expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad - price - FEE);
+      });
+
+      it("refuses a copier who relays the signed request first, with SponsorNotNamed, and changes nothing", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const copier = g.other;
+        const { data } = await bookDeskData(g, g.at(3, 9), { sponsor: g.sponsor.address });
+        const request = await signRequest(g, g.member0, data);
+        const before = await snapshot(g);
+        const copierCad = await g.cad.balanceOf(copier.address);
+        await expect(g.forwarder.connect(copier).executeSponsored(request, FEE))
+          .to.be.revertedWithCustomError(g.pp, "SponsorNotNamed")
+          .withArgs(copier.address, g.sponsor.address);
+        // Nor may it be relayed for free through plain `execute` (the network as sponsor).
+        await expect(g.forwarder.connect(copier).execute(request)).to.be.revertedWithCustomError(
+          g.forwarder,
+          "FailedCall",
+        );
+        expect(await snapshot(g)).to.deep.equal(before);
+        expect(await g.cad.balanceOf(copier.address)).to.equal(copierCad);
+        // The request is still good for the sponsor the member chose.
+        await g.forwarder.connect(g.sponsor).executeSponsored(request, FEE);
+        expect(await g.cad.balanceOf(g.sponsor.address)).to.equal(before.sponsorCad + FEE);
+      });
+
+      it("lets anyone relay a request naming no sponsor (address(0))", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { data } = await bookDeskData(g, g.at(3, 9));
+        const before = await g.cad.balanceOf(g.other.address);
+        await g.forwarder.connect(g.other).executeSponsored(await signRequest(g, g.member0, data), FEE);
+        expect(await g.cad.balanceOf(g.other.address)).to.equal(before + FEE);
+      });
+    });
+
+    describe("when the member already has an allowance", function () {
+      it("names the shortfall with SponsorPermitInvalid when the allowance covers the price but not the fee", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const s = g.at(3, 9);
+        const price = await g.pp.quote(2, s, s + HOUR);
+        // The permit fails (signed for another amount); the standing allowance pays the price only.
+        await networkHelpers.setBalance(g.member0.address, 10n ** 18n);
+        await g.cad.connect(g.member0).approve(g.address, price);
+        await networkHelpers.setBalance(g.member0.address, 0);
+        const { data } = await bookDeskData(g, s, { permitValue: price });
+        const request = await signRequest(g, g.member0, data);
+        const before = await snapshot(g);
+        await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, FEE))
+          .to.be.revertedWithCustomError(g.pp, "SponsorPermitInvalid")
+          .withArgs(g.cadAddress, g.member0.address, price, price + FEE);
+        expect(await snapshot(g)).to.deep.equal(before);
+      });
+
+      it("replaces that allowance with the permit's (EIP-2612 sets it, it does not add to it)", async function () {
+        const g = await loadFixture(gaslessFixture);
+        await networkHelpers.setBalance(g.member0.address, 10n ** 18n);
+        await g.cad.connect(g.member0).approve(g.address, CAD(500));
+        await networkHelpers.setBalance(g.member0.address, 0);
+        const { data } = await bookDeskData(g, g.at(3, 9));
+        await g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE);
+        // The permit was for exactly price + fee, all spent: nothing is left of the 500 CAD approved.
+        expect(await g.cad.allowance(g.member0.address, g.address)).to.equal(0n);
+      });
+    });
+
     describe("when the sponsor is out of ETH", function () {
       it("cannot submit: the node refuses the transaction and nothing changes", async function () {
         const g = await loadFixture(gaslessFixture);
@@ -321,7 +405,7 @@ describe("Gasless calls through the trusted forwarder", function () {
       const { passId } = await bookGasless(g, g.at(5, 9));
       const refund = await g.pp.refundAt(passId, await time.latest());
       const before = await snapshot(g);
-      const data = g.pp.interface.encodeFunctionData("cancelSponsored", [passId, FEE]);
+      const data = cancelData(g, passId, FEE);
       await expect(g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE))
         .to.emit(g.pp, "Cancelled")
         .withArgs(passId, g.member0.address, false, g.member0.address, CAD(5), 0, 0, 0);
@@ -334,7 +418,7 @@ describe("Gasless calls through the trusted forwarder", function () {
       const g = await loadFixture(gaslessFixture);
       const { passId } = await bookGasless(g, g.at(5, 9));
       const refund = await g.pp.refundAt(passId, await time.latest());
-      const data = g.pp.interface.encodeFunctionData("cancelSponsored", [passId, refund + 1n]);
+      const data = cancelData(g, passId, refund + 1n);
       const request = await signRequest(g, g.member0, data);
       const before = await snapshot(g);
       await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, refund + 1n))
@@ -344,10 +428,91 @@ describe("Gasless calls through the trusted forwarder", function () {
       expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
     });
 
+    describe("with the minimum refund the member was shown", function () {
+      it("cancels when the refund less the fee is exactly that minimum", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { passId } = await bookGasless(g, g.at(5, 9));
+        const net = (await g.pp.refundAt(passId, BigInt(await time.latest()) + 1n)) - FEE;
+        const before = await snapshot(g);
+        const data = cancelData(g, passId, FEE, { minRefund: net });
+        await g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE);
+        expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad + net);
+      });
+
+      it("refuses one unit above it with SponsorRefundBelowMin and changes nothing", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { passId } = await bookGasless(g, g.at(5, 9));
+        const net = (await g.pp.refundAt(passId, BigInt(await time.latest()) + 2n)) - FEE;
+        const request = await signRequest(g, g.member0, cancelData(g, passId, FEE, { minRefund: net + 1n }));
+        const before = await snapshot(g);
+        await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, FEE))
+          .to.be.revertedWithCustomError(g.pp, "SponsorRefundBelowMin")
+          .withArgs(net, net + 1n);
+        expect(await snapshot(g)).to.deep.equal(before);
+        expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
+      });
+
+      it("refuses a request held past a refund deadline: the refund shown is no longer owed", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const start = g.at(5, 9);
+        const { passId, price } = await bookGasless(g, start);
+        // Signed 49 h before the start (full refund), relayed 47 h before (desk policy: 50 %).
+        await time.increaseTo(start - 49n * HOUR);
+        const shown = (await g.pp.refundAt(passId, start - 49n * HOUR)) - FEE;
+        expect(shown).to.equal(price - FEE);
+        const request = await signRequest(g, g.member0, cancelData(g, passId, FEE, { minRefund: shown }));
+        await time.increaseTo(start - 47n * HOUR);
+        const now = (await g.pp.refundAt(passId, start - 47n * HOUR + 1n)) - FEE;
+        const before = await snapshot(g);
+        await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, FEE))
+          .to.be.revertedWithCustomError(g.pp, "SponsorRefundBelowMin")
+          .withArgs(now, shown);
+        expect(await snapshot(g)).to.deep.equal(before);
+      });
+    });
+
+    describe("when the operator cancels through a sponsor", function () {
+      it("refuses any fee with SponsorFeeAboveRefund (the operator is refunded nothing) and changes nothing", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { passId } = await bookGasless(g, g.at(5, 9));
+        const request = await signRequest(g, g.operator, cancelData(g, passId, FEE));
+        const before = await snapshot(g);
+        await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, FEE))
+          .to.be.revertedWithCustomError(g.pp, "SponsorFeeAboveRefund")
+          .withArgs(FEE, 0n);
+        expect(await snapshot(g)).to.deep.equal(before);
+        expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
+      });
+
+      it("refunds the holder in full when the sponsor asks nothing", async function () {
+        const g = await loadFixture(gaslessFixture);
+        const { passId, price } = await bookGasless(g, g.at(5, 9));
+        const before = await snapshot(g);
+        await expect(
+          g.forwarder
+            .connect(g.sponsor)
+            .executeSponsored(await signRequest(g, g.operator, cancelData(g, passId, 0n)), 0n),
+        )
+          .to.emit(g.pp, "Cancelled")
+          .withArgs(passId, g.operator.address, true, g.member0.address, price, 0, 0, 0);
+        expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad + price);
+      });
+    });
+
+    it("refuses a request naming another sponsor with SponsorNotNamed", async function () {
+      const g = await loadFixture(gaslessFixture);
+      const { passId } = await bookGasless(g, g.at(5, 9));
+      const request = await signRequest(g, g.member0, cancelData(g, passId, FEE, { sponsor: g.sponsor.address }));
+      await expect(g.forwarder.connect(g.other).executeSponsored(request, FEE))
+        .to.be.revertedWithCustomError(g.pp, "SponsorNotNamed")
+        .withArgs(g.other.address, g.sponsor.address);
+      expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
+    });
+
     it("rejects a fee above the cap with SponsorFeeAboveCap", async function () {
       const g = await loadFixture(gaslessFixture);
       const { passId } = await bookGasless(g, g.at(5, 9));
-      const data = g.pp.interface.encodeFunctionData("cancelSponsored", [passId, FEE]);
+      const data = cancelData(g, passId, FEE);
       const request = await signRequest(g, g.member0, data);
       await expect(g.forwarder.connect(g.sponsor).executeSponsored(request, FEE + 1n))
         .to.be.revertedWithCustomError(g.pp, "SponsorFeeAboveCap")
@@ -358,7 +523,7 @@ describe("Gasless calls through the trusted forwarder", function () {
     it("refuses another member's pass with PassNotHolder naming the signer", async function () {
       const g = await loadFixture(gaslessFixture);
       const { passId } = await bookGasless(g, g.at(5, 9));
-      const data = g.pp.interface.encodeFunctionData("cancelSponsored", [passId, FEE]);
+      const data = cancelData(g, passId, FEE);
       await expect(g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.other, data), FEE))
         .to.be.revertedWithCustomError(g.pp, "PassNotHolder")
         .withArgs(passId, g.other.address);

@@ -50,14 +50,22 @@ const WEEK = [...[0, 1, 2, 3, 4].map((day) => ({ day, opens: 8, closes: 18 })), 
 const openLocally = (day: number, hour: number) =>
   day < 5 ? hour >= 8 && hour < 18 : day === 5 && hour >= 10 && hour < 14;
 
+/** The local hours (hours since 1970-01-01 local) that the UTC hour starting at `t` covers, by the
+ * platform's IANA database: every local hour of each of its quarter hours (offsets and their changes
+ * fall on quarter hours), so a :30 zone gives two, and the hour of a daylight-time change those on both
+ * sides of the jump. */
+function localHoursOf(t: number, timeZone: string): number[] {
+  const hours = new Set<number>();
+  for (let q = t; q < t + HOUR; q += 900) hours.add(Math.floor((q + tzOffset(q, timeZone)) / HOUR));
+  return [...hours];
+}
+
 /** What the platform's IANA database says about the hour starting at UTC `t`: open iff every local
- * hour it overlaps is open in {WEEK}. */
-function expectedOpen(t: number, timeZone: string): boolean {
-  const local = t + tzOffset(t, timeZone);
-  const hours = local % HOUR === 0 ? [local] : [local - (local % HOUR), local - (local % HOUR) + HOUR];
-  return hours.every((h) => {
-    const d = new Date(h * 1000);
-    return openLocally((d.getUTCDay() + 6) % 7, d.getUTCHours());
+ * hour it overlaps is open in `schedule` ({WEEK} by default). */
+function expectedOpen(t: number, timeZone: string, schedule = openLocally): boolean {
+  return localHoursOf(t, timeZone).every((h) => {
+    const d = new Date(h * HOUR * 1000);
+    return schedule((d.getUTCDay() + 6) % 7, d.getUTCHours());
   });
 }
 
@@ -138,6 +146,17 @@ async function hoursOf(f: Fixture, venueId: number) {
   return [mask, z.standardOffset, z.daylightOffset, t(z.dstStart), t(z.dstEnd)];
 }
 
+/** The pass id and pre-tax amount of the booking a transaction made. */
+async function booked(f: Fixture, tx: Promise<{ wait: () => Promise<unknown> }>) {
+  const receipt = (await (await tx).wait()) as { logs: readonly { topics: string[]; data: string }[] };
+  for (const log of receipt.logs) {
+    const parsed = f.pp.interface.parseLog(log);
+    if (parsed?.name === "Booked")
+      return { passId: parsed.args.passId as bigint, amount: parsed.args.amount as bigint };
+  }
+  throw new Error("no Booked event");
+}
+
 describe("Opening hours", function () {
   describe("when a venue is open 8:00–18:00 local in America/Toronto", function () {
     it("accepts 8:00 and refuses 7:00 local on the Monday before 14 March 2027 (EST, UTC−5)", async function () {
@@ -198,10 +217,10 @@ describe("Opening hours", function () {
       const f = await loadFixture(deployFixture);
       await expect(book(f, 1, utc(2027, 3, 21, 15))).to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours");
       await expect(book(f, 1, utc(2027, 3, 17, 7))).to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours");
-      await expect(book(f, 1, utc(2027, 3, 15, 12), 168)).to.be.revertedWithCustomError(
-        f.pp,
-        "BookingOutsideOpeningHours",
-      );
+      // A week from a closed hour (Sunday 23:00 EDT): refused, as a week pass starts at an open hour.
+      await expect(book(f, 1, utc(2027, 3, 22, 3), 168))
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 3, 22, 3));
     });
 
     it("lets the 24/7 resource that does not follow the hours be booked on Sunday at 3:00 and for a month", async function () {
@@ -315,6 +334,132 @@ describe("Opening hours", function () {
       await f.pp.connect(f.operator).setOpeningExceptions(1, [{ date: 20271224, opens: 10, closes: 12 }]);
       await f.pp.connect(f.operator).setOpeningExceptions(1, [{ date: 20271224, opens: 11, closes: 14 }]);
       expect(await f.pp.openingException(1, 20271224)).to.deep.equal([true, 0b11100000000000n]);
+    });
+  });
+
+  describe("when the UTC hour of a daylight-time change straddles two local hours (St. John's, :30)", function () {
+    // Sunday 14 March 2027: 2:00 NST (UTC−3:30) jumps to 3:00 NDT at 05:30 UTC, so the UTC hour
+    // 05:00–06:00 is 1:30–2:00 NST then 3:00–3:30 NDT: local hours 1 and 3, never 2.
+    // Sunday 7 November 2027: 2:00 NDT falls back to 1:00 NST at 04:30 UTC, so 04:00–05:00 is
+    // 1:30–2:00 NDT then 1:00–1:30 NST: local hour 1 twice, never 2.
+    const sundayWithout = (hour: number) => [
+      { day: 6, opens: 0, closes: hour },
+      { day: 6, opens: hour + 1, closes: 24 },
+    ];
+
+    it("refuses the hour of the spring change when the local hour after the jump (3:00) is closed", async function () {
+      const f = await loadFixture(deployFixture);
+      await f.pp.connect(f.operator).setOpeningHours(1, sundayWithout(3), ST_JOHNS);
+      await expect(book(f, 1, utc(2027, 3, 14, 5)))
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 3, 14, 5));
+      await expect(book(f, 1, utc(2027, 3, 14, 4))).to.emit(f.pp, "Booked"); // 0:30–1:30 NST
+    });
+
+    it("accepts the hour of each change when only the local hour the change skips or does not reach (2:00) is closed", async function () {
+      const f = await loadFixture(deployFixture);
+      await f.pp.connect(f.operator).setOpeningHours(1, sundayWithout(2), ST_JOHNS);
+      await expect(book(f, 1, utc(2027, 3, 14, 5))).to.emit(f.pp, "Booked"); // 1:30 NST – 3:30 NDT
+      await expect(book(f, 1, utc(2027, 11, 7, 4))).to.emit(f.pp, "Booked"); // 1:30 NDT – 1:30 NST
+      await expect(book(f, 1, utc(2027, 11, 7, 5))) // 1:30–2:30 NST
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 11, 7, 5));
+    });
+
+    it("matches the IANA database hour by hour around both 2027 changes with Sunday hours at night", async function () {
+      const f = await loadFixture(deployFixture);
+      for (const closedHour of [1, 2, 3]) {
+        await f.pp.connect(f.operator).setOpeningHours(1, sundayWithout(closedHour), ST_JOHNS);
+        const schedule = (day: number, hour: number) => day === 6 && hour !== closedHour;
+        for (const start of [utc(2027, 3, 13, 12), utc(2027, 11, 6, 12)]) {
+          const open = await openHours(f, 1, start, 48);
+          const expected = open.map((_, i) => expectedOpen(Number(start) + i * HOUR, "America/St_Johns", schedule));
+          expect(open, `closed ${closedHour}:00, from ${start}`).to.deep.equal(expected);
+        }
+      }
+    });
+  });
+
+  describe("when a resource following the hours is booked by the day or the 30 days", function () {
+    it("sells a day pass from an open hour at the day price, across the closed night", async function () {
+      const f = await loadFixture(deployFixture);
+      // Monday 15 March 2027 8:00 EDT to Tuesday 8:00 EDT: Monday's open hours, the night closed.
+      const { amount } = await booked(f, book(f, 1, utc(2027, 3, 15, 12), 24));
+      expect(amount).to.equal(PRICE * 10n);
+      expect(await f.pp.quote(1, utc(2027, 3, 15, 12), utc(2027, 3, 16, 12))).to.equal(PRICE * 10n);
+    });
+
+    it("sells a 30-day pass from an open hour at the month price, Sundays and nights included", async function () {
+      const f = await loadFixture(deployFixture);
+      const { amount } = await booked(f, book(f, 1, utc(2027, 4, 5, 12), 720)); // Monday 5 April, 8:00 EDT
+      expect(amount).to.equal(PRICE * 100n);
+      // Its slots are taken, closed ones included: another day pass inside it finds the unit busy.
+      await expect(book(f, 1, utc(2027, 4, 12, 12), 24)).to.be.revertedWithCustomError(f.pp, "BookingNoFreeUnit");
+    });
+
+    it("refuses a day pass starting at a closed hour, and a shorter window running into the night", async function () {
+      const f = await loadFixture(deployFixture);
+      await expect(book(f, 1, utc(2027, 3, 15, 11), 24)) // 7:00 EDT
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 3, 15, 11));
+      await expect(book(f, 1, utc(2027, 3, 15, 12), 23)) // 23 hours: billed by the hour, must be open
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 3, 15, 22));
+      await expect(book(f, 1, utc(2027, 3, 21, 14), 24)) // Sunday, closed all day
+        .to.be.revertedWithCustomError(f.pp, "BookingOutsideOpeningHours")
+        .withArgs(1, utc(2027, 3, 21, 14));
+    });
+  });
+
+  describe("when the operator closes a date that holds bookings", function () {
+    const close = (f: Fixture, date: number, opens = 0, closes = 0) =>
+      f.pp.connect(f.operator).setOpeningExceptions(1, [{ date, opens, closes }]);
+
+    it("refuses to close Monday 24 May 2027 over a paid booking, then closes it once the booking is cancelled", async function () {
+      const f = await loadFixture(deployFixture);
+      const { passId } = await booked(f, book(f, 1, utc(2027, 5, 24, 14), 2)); // 10:00–12:00 EDT
+      await expect(close(f, 20270524))
+        .to.be.revertedWithCustomError(f.pp, "OpeningClosureHasBookings")
+        .withArgs(1, 0, utc(2027, 5, 24, 14));
+      expect(await f.pp.openingException(1, 20270524)).to.deep.equal([false, 0n]);
+      await expect(f.pp.connect(f.operator).cancel(passId)).to.changeEtherBalance(ethers, f.member, PRICE * 2n);
+      await expect(close(f, 20270524)).to.emit(f.pp, "OpeningExceptionsSet");
+    });
+
+    it("refuses shorter hours that leave a booking outside them, and accepts those that keep it inside", async function () {
+      const f = await loadFixture(deployFixture);
+      await book(f, 1, utc(2027, 5, 25, 19)); // Tuesday 15:00 EDT
+      await expect(close(f, 20270525, 10, 14))
+        .to.be.revertedWithCustomError(f.pp, "OpeningClosureHasBookings")
+        .withArgs(1, 0, utc(2027, 5, 25, 19));
+      await expect(close(f, 20270525, 12, 18)).to.emit(f.pp, "OpeningExceptionsSet");
+    });
+
+    it("ignores the 24/7 resource's bookings, and a day pass's closed night on the next date", async function () {
+      const f = await loadFixture(deployFixture);
+      await book(f, 2, utc(2027, 5, 26, 14)); // resource 2 does not follow the hours
+      await book(f, 1, utc(2027, 5, 25, 12), 24); // Tuesday 8:00 → Wednesday 8:00 EDT
+      await expect(close(f, 20270526)).to.emit(f.pp, "OpeningExceptionsSet");
+      await expect(close(f, 20270525))
+        .to.be.revertedWithCustomError(f.pp, "OpeningClosureHasBookings")
+        .withArgs(1, 0, utc(2027, 5, 25, 12));
+    });
+
+    it("refuses to clear an exception that opened a Sunday now booked", async function () {
+      const f = await loadFixture(deployFixture);
+      await close(f, 20270530, 12, 16); // Sunday 30 May opens 12:00–16:00
+      await book(f, 1, utc(2027, 5, 30, 17)); // 13:00 EDT
+      await expect(f.pp.connect(f.operator).clearOpeningExceptions(1, [20270530]))
+        .to.be.revertedWithCustomError(f.pp, "OpeningClosureHasBookings")
+        .withArgs(1, 0, utc(2027, 5, 30, 17));
+      expect(await f.pp.openingException(1, 20270530)).to.deep.equal([true, 0b1111n << 12n]);
+    });
+
+    it("does not count hours already over", async function () {
+      const f = await loadFixture(deployFixture);
+      await book(f, 1, utc(2027, 3, 1, 13)); // Monday 1 March, 8:00 EST, the chain's first day
+      await networkHelpers.time.increaseTo(utc(2027, 3, 1, 14));
+      await expect(close(f, 20270301)).to.emit(f.pp, "OpeningExceptionsSet");
     });
   });
 

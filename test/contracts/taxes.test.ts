@@ -2,12 +2,14 @@
 // snapshotted per pass, taxes refunded with the refund, settled to the venue's tax payee.
 import { expect } from "chai";
 import type { ContractTransactionReceipt } from "ethers";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import {
   ANY_UNIT,
   CAD,
   DAY,
   ETH,
   HOUR,
+  TERMS,
   MONTH,
   deployFixture,
   ethers,
@@ -20,7 +22,6 @@ import {
 const GST = 5_000n; // 5 % in parts per 100,000
 const QST = 9_975n; // 9.975 %
 const CAD_CENT = 10n ** 4n; // TestCAD has 6 decimals
-const ETH_CENT = 10n ** 16n;
 
 /** The contract's rule, restated: price × rate / 100,000, rounded half-up to the cent. */
 function taxOf(price: bigint, rate: bigint, cent: bigint): bigint {
@@ -208,12 +209,12 @@ describe("Taxes", function () {
         CAD("5.75"),
       ]);
       expect(await f.pp.quote(2, start, start + HOUR)).to.equal(CAD("5.75"));
-      // ETH: a cent is 10^16 wei. One month of the room, 1 ETH: GST 0.05, QST 0.09975 → 0.10.
-      expect(await f.pp.quoteBreakdown(1, start, start + MONTH)).to.deep.equal([
-        ethers.parseEther("1"),
-        ethers.parseEther("0.05"),
-        ethers.parseEther("0.1"),
-        ethers.parseEther("1.15"),
+      // One month of the desk, 300 CAD: GST 15, QST 29.925 → 29.93.
+      expect(await f.pp.quoteBreakdown(2, start, start + MONTH)).to.deep.equal([
+        CAD(300),
+        CAD(15),
+        CAD("29.93"),
+        CAD("344.93"),
       ]);
     });
 
@@ -255,17 +256,16 @@ describe("Taxes", function () {
       }
     });
 
-    it("rounds ETH taxes to the ETH cent, 10^16 wei", async function () {
+    it("refuses to quote an ETH resource of a taxable venue with TaxCurrencyWithoutCent", async function () {
       const f = await loadFixture(taxedFixture);
       const start = f.at(10, 0);
-      // 10 days of the room, 0.5 ETH: GST 0.025 → 0.03, QST 0.049875 → 0.05.
-      const [preTax, gst, qst] = await f.pp.quoteBreakdown(1, start, start + 10n * DAY);
-      expect([preTax, gst, qst]).to.deep.equal([
-        ethers.parseEther("0.5"),
-        ethers.parseEther("0.03"),
-        ethers.parseEther("0.05"),
-      ]);
-      expect(gst).to.equal(taxOf(preTax, GST, ETH_CENT));
+      // ETH has no cent: 10 days of the room (0.5 ETH) used to be taxed 0.03 + 0.05 "ETH cents".
+      await expect(f.pp.quoteBreakdown(1, start, start + 10n * DAY))
+        .to.be.revertedWithCustomError(f.pp, "TaxCurrencyWithoutCent")
+        .withArgs(ETH);
+      await expect(f.pp.quote(1, start, start + HOUR))
+        .to.be.revertedWithCustomError(f.pp, "TaxCurrencyWithoutCent")
+        .withArgs(ETH);
     });
 
     it("charges no tax for a venue that is not taxable", async function () {
@@ -312,22 +312,16 @@ describe("Taxes", function () {
       expect([p.amount, p.gst, p.qst]).to.deep.equal([CAD(5), CAD("0.25"), CAD("0.50")]);
     });
 
-    it("takes the total in ETH and returns the change", async function () {
+    it("takes a month's total in the venue's token: the 30-day price with its taxes", async function () {
       const f = await loadFixture(taxedFixture);
       const start = f.at(10, 0);
-      const total = ethers.parseEther("1.15");
+      const total = CAD(345); // 300 + GST 15 + QST 29.925 → 29.93, rounded to the cent: 344.93
       const passId = await f.pp.nextPassId();
-      await expect(
-        f.pp
-          .connect(f.member)
-          .book(1, start, start + MONTH, ANY_UNIT, total, f.member.address, 1, true, { value: total + 7n }),
-      ).to.changeEtherBalances(ethers, [f.member, f.address], [-total, total], { includeFee: false });
+      const before = await f.cad.balanceOf(f.member.address);
+      await f.pp.connect(f.member).book(2, start, start + MONTH, ANY_UNIT, total, f.member.address, 2, true);
       const p = await f.pp.pass(passId);
-      expect([p.amount, p.gst, p.qst]).to.deep.equal([
-        ethers.parseEther("1"),
-        ethers.parseEther("0.05"),
-        ethers.parseEther("0.1"),
-      ]);
+      expect([p.amount, p.gst, p.qst]).to.deep.equal([CAD(300), CAD(15), CAD("29.93")]);
+      expect(before - (await f.cad.balanceOf(f.member.address))).to.equal(CAD("344.93"));
     });
 
     it("applies the max-price guard to the total: the pre-tax price as maximum is refused", async function () {
@@ -364,6 +358,104 @@ describe("Taxes", function () {
     });
   });
 
+  describe("when the currency has no cent (ETH)", function () {
+    it("refuses to book an ETH resource of a venue that became taxable, and changes nothing", async function () {
+      const f = await loadFixture(taxedFixture);
+      const start = f.at(10, 9);
+      const next = await f.pp.nextPassId();
+      // The audit's cases: a 0.01 ETH hour and a 0.05 ETH day collected 0 GST and 0 QST.
+      for (const end of [start + HOUR, start + DAY]) {
+        await expect(
+          f.pp
+            .connect(f.member)
+            .book(1, start, end, ANY_UNIT, ethers.parseEther("1"), f.member.address, 1, true, { value: 10n ** 18n }),
+        )
+          .to.be.revertedWithCustomError(f.pp, "TaxCurrencyWithoutCent")
+          .withArgs(ETH);
+      }
+      expect(await f.pp.nextPassId()).to.equal(next);
+      expect(await f.pp.isUnitFree(1, 0, start, start + DAY)).to.equal(true);
+    });
+
+    it("books the same ETH resource, untaxed, once the venue is no longer taxable", async function () {
+      const f = await loadFixture(taxedFixture);
+      await f.pp.connect(f.operator).setVenueTaxProfile(1, { ...f.profile, taxable: false });
+      const start = f.at(10, 9);
+      const price = ethers.parseEther("0.01");
+      const passId = await f.pp.nextPassId();
+      await f.pp.connect(f.member).book(1, start, start + HOUR, ANY_UNIT, price, f.member.address, 1, true, {
+        value: price,
+      });
+      const p = await f.pp.pass(passId);
+      expect([p.amount, p.gst, p.qst]).to.deep.equal([price, 0n, 0n]);
+    });
+
+    it("refuses to create or update an ETH resource of a taxable venue", async function () {
+      const f = await loadFixture(taxedFixture);
+      const count = await f.pp.resourceCount();
+      await expect(f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle ETH" })))
+        .to.be.revertedWithCustomError(f.pp, "TaxCurrencyWithoutCent")
+        .withArgs(ETH);
+      await expect(f.pp.connect(f.operator).updateResource(1, roomParams({ pricePerHour: 1n })))
+        .to.be.revertedWithCustomError(f.pp, "TaxCurrencyWithoutCent")
+        .withArgs(ETH);
+      expect(await f.pp.resourceCount()).to.equal(count);
+      expect((await f.pp.resource(1)).pricePerHour).to.equal(ethers.parseEther("0.01"));
+    });
+
+    it("accepts a token resource at a taxable venue and an ETH resource at an untaxed one", async function () {
+      const f = await loadFixture(taxedFixture);
+      await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Salle CAD", currency: f.cadAddress }));
+      await f.pp.connect(f.other).createVenue("Autre", "ipfs://x", [f.other.address], [10_000]);
+      await f.pp.connect(f.other).createResource(2, roomParams({ name: "Salle ETH" }));
+      expect(await f.pp.resourceCount()).to.equal(5n);
+    });
+  });
+
+  describe("when the venue is not taxable", function () {
+    it("collects no GST or QST on any booking, refund or settlement, whatever the rates", async function () {
+      const f = await loadFixture(deployFixture);
+      await f.pp.connect(f.admin).setTaxRates(GST, QST);
+      const untaxed = { ...PROFILE, gstNumber: "", qstNumber: "", taxPayee: f.owner.address, taxable: false };
+      await f.pp.connect(f.operator).setVenueTaxProfile(1, untaxed);
+      const windows: [number, bigint, bigint][] = [
+        [1, f.at(10, 9), f.at(10, 10)],
+        [2, f.at(11, 9), f.at(11, 10)],
+        [2, f.at(12), f.at(13)],
+        [1, f.at(20), f.at(50)],
+        [3, f.at(14, 9), f.at(14, 12)],
+      ];
+      const passIds: bigint[] = [];
+      for (const [id, start, end] of windows) {
+        const [preTax, gst, qst, total] = await f.pp.quoteBreakdown(id, start, end);
+        expect([gst, qst, total]).to.deep.equal([0n, 0n, preTax]);
+        const passId = await f.pp.nextPassId();
+        const value = id === 2 ? 0n : total;
+        await expect(
+          f.pp.connect(f.member).book(id, start, end, ANY_UNIT, total, f.member.address, ...TERMS[id], { value }),
+        )
+          .to.emit(f.pp, "Booked")
+          .withArgs(passId, id, f.member.address, f.member.address, anyValue, start, end, anyValue, preTax, 1, 0, 0);
+        passIds.push(passId);
+      }
+      // A partial refund (desk, 30 h before: 50 %) refunds no tax and retains none.
+      await time.increaseTo(f.at(11, 9) - 30n * HOUR);
+      await expect(f.pp.connect(f.member).cancel(passIds[1]))
+        .to.emit(f.pp, "Cancelled")
+        .withArgs(passIds[1], f.member.address, false, f.member.address, CAD("2.5"), CAD("2.5"), 0, 0);
+      await time.increaseTo(f.at(60));
+      const settled = passIds.filter((_, i) => i !== 1);
+      const rc = await (await f.pp.settle(settled)).wait();
+      const taxes = rc!.logs
+        .map((l) => f.pp.interface.parseLog(l))
+        .filter((e) => e?.name === "Settled")
+        .map((e) => [e!.args.gst, e!.args.qst]);
+      expect(taxes).to.deep.equal(settled.map(() => [0n, 0n]));
+      for (const currency of [ETH, f.cadAddress]) expect(await f.pp.taxPool(1, currency)).to.deep.equal([0n, 0n, 0n]);
+      await expect(f.pp.claimTaxes(1, f.cadAddress)).to.be.revertedWithCustomError(f.pp, "NothingToClaim");
+    });
+  });
+
   describe("cancel", function () {
     it("refunds the taxes of the refunded pre-tax amount and settles the rest with the penalty", async function () {
       const f = await loadFixture(taxedFixture);
@@ -396,17 +488,21 @@ describe("Taxes", function () {
     it("credits the whole refund, taxes included, when the operator's payment fails", async function () {
       const f = await loadFixture(taxedFixture);
       const start = f.at(10, 9);
-      const rejecting = await ethers.deployContract("RevertingPayee");
-      await rejecting.setRejecting(true);
-      const total = ethers.parseEther("1.15");
+      // A token with a deny list (6 decimals would be the CAD cent; 18 here: cent = 10^16 units).
+      const blk = await ethers.deployContract("BlockableToken");
+      const token = await blk.getAddress();
+      await f.pp.connect(f.admin).setCurrencyAllowed(token, true);
+      await f.pp.connect(f.operator).createResource(1, roomParams({ name: "Cabine", currency: token }));
+      await blk.mint(f.member.address, ethers.parseEther("10"));
+      await blk.connect(f.member).approve(f.address, ethers.MaxUint256);
+      const total = ethers.parseEther("1.15"); // 1 + GST 0.05 + QST 0.09975 → 0.10
       const passId = await f.pp.nextPassId();
-      await f.pp
-        .connect(f.member)
-        .book(1, start, start + MONTH, ANY_UNIT, total, await rejecting.getAddress(), 1, true, { value: total });
+      await f.pp.connect(f.member).book(4, start, start + MONTH, ANY_UNIT, total, f.member.address, 1, true);
+      await blk.setBlocked(f.member.address, true);
       await expect(f.pp.connect(f.operator).cancel(passId))
         .to.emit(f.pp, "RefundCredited")
-        .withArgs(await rejecting.getAddress(), ETH, total);
-      expect(await f.pp.credit(await rejecting.getAddress(), ETH)).to.equal(total);
+        .withArgs(f.member.address, token, total);
+      expect(await f.pp.credit(f.member.address, token)).to.equal(total);
     });
   });
 
@@ -449,13 +545,80 @@ describe("Taxes", function () {
       expect(await f.cad.balanceOf(f.address)).to.equal(0n);
     });
 
-    it("pays a new tax payee what was settled before the change", async function () {
-      const f = await loadFixture(taxedFixture);
-      await settledDesk(f);
-      await f.pp.connect(f.operator).setVenueTaxProfile(1, { ...f.profile, taxPayee: f.guest.address });
-      await expect(f.pp.claimTaxes(1, f.cadAddress))
-        .to.emit(f.pp, "TaxesClaimed")
-        .withArgs(1, f.cadAddress, f.guest.address, CAD("0.75"));
+    describe("when the venue names a new tax payee", function () {
+      it("pays the taxes settled before the change to the payee in force when they were collected", async function () {
+        const f = await loadFixture(taxedFixture);
+        await settledDesk(f);
+        await expect(f.pp.connect(f.operator).setVenueTaxProfile(1, { ...f.profile, taxPayee: f.guest.address }))
+          .to.emit(f.pp, "SplitCreated")
+          .withArgs(2, 1, [f.operator.address, f.owner.address], [7_000, 3_000])
+          .and.to.emit(f.pp, "SplitTaxPayeeSet")
+          .withArgs(2, f.guest.address);
+        await expect(f.pp.connect(f.guest).claimTaxes(1, f.cadAddress))
+          .to.emit(f.pp, "TaxesClaimed")
+          .withArgs(1, f.cadAddress, f.taxPayee.address, CAD("0.75"));
+        expect(await f.cad.balanceOf(f.guest.address)).to.equal(0n);
+        expect(await f.pp.splitTaxPayee(1)).to.equal(f.taxPayee.address);
+        expect(await f.pp.splitTaxPayee(2)).to.equal(f.guest.address);
+      });
+
+      it("sends the taxes of later bookings to the new payee, through a split with the same payees", async function () {
+        const f = await loadFixture(taxedFixture);
+        await f.pp.connect(f.operator).setVenueTaxProfile(1, { ...f.profile, taxPayee: f.guest.address });
+        expect((await f.pp.venue(1)).splitId).to.equal(2n);
+        expect(await f.pp.split(2)).to.deep.equal([1n, [f.operator.address, f.owner.address], [7_000n, 3_000n]]);
+        const start = f.at(10, 9);
+        const { passId } = await bookDesk(f, start, start + HOUR);
+        expect((await f.pp.pass(passId)).splitId).to.equal(2n);
+        await time.increaseTo(start);
+        await f.pp.settle([passId]);
+        await expect(f.pp.claimTaxes(2, f.cadAddress))
+          .to.emit(f.pp, "TaxesClaimed")
+          .withArgs(2, f.cadAddress, f.guest.address, CAD("0.75"));
+        await expect(f.pp.claimTaxes(1, f.cadAddress))
+          .to.be.revertedWithCustomError(f.pp, "NothingToClaim")
+          .withArgs(f.taxPayee.address, f.cadAddress);
+      });
+
+      it("keeps the old payee's taxes with it after the venue changes hands", async function () {
+        const f = await loadFixture(taxedFixture);
+        const passId = await settledDesk(f);
+        await f.pp.connect(f.operator).proposeVenueOperator(1, f.other.address);
+        await f.pp.connect(f.other).acceptVenueOperator(1);
+        // The new operator registers its own numbers and payee; then someone claims the old taxes.
+        const theirs = { ...f.profile, gstNumber: "987654321RT0001", qstNumber: "9876543210TQ0001" };
+        await f.pp.connect(f.other).setVenueTaxProfile(1, { ...theirs, taxPayee: f.other.address });
+        expect((await f.pp.pass(passId)).settled).to.equal(true);
+        await expect(f.pp.connect(f.other).claimTaxes(1, f.cadAddress))
+          .to.emit(f.pp, "TaxesClaimed")
+          .withArgs(1, f.cadAddress, f.taxPayee.address, CAD("0.75"));
+      });
+
+      it("keeps the split when the profile changes but the payee does not", async function () {
+        const f = await loadFixture(taxedFixture);
+        await expect(
+          f.pp.connect(f.operator).setVenueTaxProfile(1, { ...f.profile, legalName: "Le Lab coop" }),
+        ).to.not.emit(f.pp, "SplitCreated");
+        expect((await f.pp.venue(1)).splitId).to.equal(1n);
+      });
+
+      it("gives a split the venue's tax payee when the operator changes the payees", async function () {
+        const f = await loadFixture(taxedFixture);
+        await expect(f.pp.connect(f.operator).setVenuePayees(1, [f.operator.address], [10_000]))
+          .to.emit(f.pp, "SplitTaxPayeeSet")
+          .withArgs(2, f.taxPayee.address);
+        expect(await f.pp.splitTaxPayee(2)).to.equal(f.taxPayee.address);
+      });
+
+      it("records the first tax payee on the venue's split itself (no taxes were collected before)", async function () {
+        const f = await loadFixture(deployFixture);
+        expect(await f.pp.splitTaxPayee(1)).to.equal(ethers.ZeroAddress);
+        await expect(f.pp.connect(f.operator).setVenueTaxProfile(1, { ...PROFILE, taxPayee: f.owner.address }))
+          .to.emit(f.pp, "SplitTaxPayeeSet")
+          .withArgs(1, f.owner.address)
+          .and.to.not.emit(f.pp, "SplitCreated");
+        await expect(f.pp.splitTaxPayee(9)).to.be.revertedWithCustomError(f.pp, "SplitNotFound").withArgs(9);
+      });
     });
   });
 

@@ -356,7 +356,6 @@ describe("Passepartout dApp", { timeout: 360_000 }, () => {
     await create.getByLabel("Name (≤ 32 bytes, on chain)").fill("La Caisse Pop");
     await create.getByLabel("Street address").fill("12 rue Principale");
     await create.getByLabel("City").fill("Saint-Pacôme");
-    await create.getByLabel("Opening hours").fill("Mon–Fri 8:00–18:00");
     await create.getByLabel("Description").fill("Ancienne caisse populaire devenue espace de travail.");
     await create.getByLabel("Payee 1 share in %").fill("70");
     await create.getByRole("button", { name: "Add a payee" }).click();

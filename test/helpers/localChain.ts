@@ -10,7 +10,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { mnemonicToAccount } from "viem/accounts";
 import { toHex } from "viem";
 import type { Deployments } from "../../protocol/deployments.ts";
-import { HARDHAT_MNEMONIC } from "../../scripts/lib/demoKeys.ts";
+import { HARDHAT_MNEMONIC } from "../../server/demoKeys.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { CONFIG_ENV, configFields, loadConfig } from "../../server/config.ts";
 import { ConfigError } from "../../server/errors.ts";
-import { DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 
 describe("relayer configuration", () => {
   it("has working demo defaults", () => {

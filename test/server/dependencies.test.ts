@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { dependencyUsage, type DepsInput, type Manifest } from "../../scripts/lib/checkDeps.ts";
 import { ROOT } from "../helpers/localChain.ts";
+import { layerViolations } from "../../scripts/lib/checkLayers.ts";
 
 function input(over: Partial<DepsInput> & { deps: string[]; manifests?: Record<string, Manifest> }): DepsInput {
   return {
@@ -77,5 +78,54 @@ describe("dependency check", () => {
     const files = [{ path: "a.ts", text: 'import "hardhat-mocha"; import "vitest";' }];
     const i = input({ deps: ["hardhat-mocha", "mocha", "vitest", "jsdom", "unused", "chai"], files, manifests });
     assert.deepEqual(unused(i), ["jsdom", "unused", "chai"]);
+  });
+});
+
+describe("import layers (dependencies point down)", () => {
+  const flagged = (files: { path: string; text: string }[]) =>
+    layerViolations(files).map((v) => `${v.file} → ${v.target}`);
+
+  it("flags the server importing scripts/, door/ and sponsor/ importing http/, routers building services", () => {
+    // The imports and constructs issue 18 found, as they were written.
+    const files = [
+      { path: "server/config.ts", text: 'import { DEMO_RELAYER_PRIVATE_KEY } from "../scripts/lib/demoKeys.ts";' },
+      {
+        path: "server/locks/lockSimulatorMain.ts",
+        text: 'import { demoLockKey } from "../../scripts/lib/demoKeys.ts";',
+      },
+      {
+        path: "server/door/verifyUnlockRequest.ts",
+        text: 'import type { ParsedUnlockRequest } from "../http/schemas.ts";',
+      },
+      { path: "server/sponsor/sponsor.ts", text: 'import { RateLimiter } from "../http/policy.ts";' },
+      { path: "server/http/routes/sponsor.ts", text: "return createSponsor({ client });" },
+      {
+        path: "server/http/routes/receipts.ts",
+        text: "const service = new ReceiptsService(index, createChainClient(url, ms));",
+      },
+      { path: "protocol/api/read.ts", text: 'import type { ChainIndex } from "../../server/index/chainIndex.ts";' },
+      { path: "web/src/lib/x.ts", text: 'const m = await import("../../../server/errors.ts");' },
+    ];
+    assert.deepEqual(flagged(files), [
+      "server/config.ts → scripts/lib/demoKeys.ts",
+      "server/locks/lockSimulatorMain.ts → scripts/lib/demoKeys.ts",
+      "server/door/verifyUnlockRequest.ts → server/http/schemas.ts",
+      "server/sponsor/sponsor.ts → server/http/policy.ts",
+      "server/http/routes/sponsor.ts → createSponsor(",
+      "server/http/routes/receipts.ts → new ReceiptsService",
+      "protocol/api/read.ts → server/index/chainIndex.ts",
+      "web/src/lib/x.ts → server/errors.ts",
+    ]);
+  });
+
+  it("allows imports that point down: scripts → server, server → protocol, http → services, web → protocol", () => {
+    const files = [
+      { path: "scripts/lib/seed.ts", text: 'import { demoLockAddress } from "../../server/demoKeys.ts";' },
+      { path: "server/config.ts", text: 'import { DEMO_RELAYER_PRIVATE_KEY } from "./demoKeys.ts";' },
+      { path: "server/door/verifyUnlockRequest.ts", text: 'import type { P } from "../../protocol/api/door.ts";' },
+      { path: "server/http/routes/sponsor.ts", text: 'import type { Sponsor } from "../../sponsor/sponsor.ts";' },
+      { path: "web/src/lib/readApi.ts", text: 'import { venuesAnswer } from "../../../protocol/api/read.ts";' },
+    ];
+    assert.deepEqual(flagged(files), []);
   });
 });

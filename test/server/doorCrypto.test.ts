@@ -6,7 +6,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import fc from "fast-check";
 import { createDoorHasher, recoverSigner, signDigest, toHex } from "../../server/door/doorCrypto.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../../protocol/eip712.ts";
-import { DEMO_RELAYER_PRIVATE_KEY, DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY, DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 
 const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const domain = protocolDomain(31337, contract);

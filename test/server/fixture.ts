@@ -25,7 +25,7 @@ import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { LockSimulator } from "../../server/locks/lockSimulator.ts";
 import { InProcessLockAdapter, type LockAdapter } from "../../server/locks/lockAdapter.ts";
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";
-import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
 import { mockErc1271WalletAbi, passepartoutAbi } from "../../protocol/abis.ts";
 import type { Hex, PassepartoutAbi, PassepartoutCall } from "../../protocol/types.ts";

@@ -15,7 +15,7 @@ import { freePort, killGroup, startLocalChain, type LocalChain } from "../helper
 import { run, waitHttp } from "../helpers/processes.ts";
 import { startPostgres, type PgCluster } from "../helpers/postgres.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
-import { DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 import { startDemoDoors, type DemoDoors } from "../../scripts/lib/demoDoors.ts";
 import {
   asDecision,

@@ -2,7 +2,8 @@
 // fixed-window limits with their headers, CORS answers.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RateLimiter, clientIp, createCors, ipKey } from "../../server/http/policy.ts";
+import { clientIp, createCors, ipKey } from "../../server/http/policy.ts";
+import { RateLimiter } from "../../server/rateLimiter.ts";
 
 const req = (remoteAddress: string, xff?: string) => ({
   headers: xff === undefined ? {} : { "x-forwarded-for": xff },

@@ -8,7 +8,7 @@ import { HOUR, ZERO_ADDRESS, protocolOn, seedVenue, tempFile, type Protocol } fr
 import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RelayerOptions, type RunningRelayer } from "../../server/relayer.ts";
 import type { ChainIndex } from "../../server/index/chainIndex.ts";
-import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 export type Seeded = {

@@ -12,7 +12,7 @@ import { ChainTrust } from "../../agent/src/chainTrust.ts";
 import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
 import { createLogger } from "../../server/logger.ts";
-import { demoLockKey } from "../../scripts/lib/demoKeys.ts";
+import { demoLockKey } from "../../server/demoKeys.ts";
 
 describe("a slow lock behind the broker", () => {
   let h: Harness;

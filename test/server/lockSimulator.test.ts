@@ -4,12 +4,7 @@ import assert from "node:assert/strict";
 import { generatePrivateKey, privateKeyToAddress } from "viem/accounts";
 import { LockSimulator, verifyLockLog } from "../../server/locks/lockSimulator.ts";
 import { createDoorHasher, signDigest, toHex } from "../../server/door/doorCrypto.ts";
-import {
-  DEMO_RELAYER_ADDRESS,
-  DEMO_RELAYER_PRIVATE_KEY,
-  demoLockAddress,
-  demoLockKey,
-} from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress, demoLockKey } from "../../server/demoKeys.ts";
 
 const contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const hasher = createDoorHasher(31337, contract);

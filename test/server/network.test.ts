@@ -37,7 +37,7 @@ import { loadConfig } from "../../server/config.ts";
 import { startRelayer, type RunningRelayer } from "../../server/relayer.ts";
 import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
 import { createApp } from "../../server/http/app.ts";
-import { DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { networkDescription } from "../../server/http/routes/network.ts";
 import type { Deployments } from "../../protocol/deployments.ts";
 import type { Challenge } from "../../protocol/eip712.ts";

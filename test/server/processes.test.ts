@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { exitOf, run, waitHttp } from "../helpers/processes.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
-import { DEMO_RELAYER_ADDRESS } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 import { AuditLog } from "../../server/audit/auditLog.ts";
 import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";

@@ -9,7 +9,7 @@ import { loadConfig } from "../../server/config.ts";
 import { ConfigError } from "../../server/errors.ts";
 import { hardhatAccounts } from "../helpers/localChain.ts";
 import { exitOf, run } from "../helpers/processes.ts";
-import { DEMO_RELAYER_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import { startHarness, tempFile, type Harness } from "./fixture.ts";
 
 /** A complete production configuration for chain 84532 (Base Sepolia). */

@@ -9,8 +9,10 @@ import { parseEventLogs } from "viem";
 import { HOUR, startHarness, type Harness } from "./fixture.ts";
 import { json } from "./json.ts";
 import { sessionCookie } from "./siweSession.ts";
+import { localDayStart, tzOffset } from "../../protocol/timeZone.ts";
 
 type Stamped = { asOfBlock: number };
+const ZERO = "0x0000000000000000000000000000000000000000";
 type Booking = {
   passId: string;
   status: "active" | "cancelled";
@@ -263,5 +265,39 @@ describe("read model", () => {
     );
     assert.equal((await get<object>(path, await signIn(h.chain.accounts[11].privateKey))).status, 403, "a stranger");
     assert.equal((await get<object>("/api/venues/4242/bookings", await signIn(payee().privateKey))).status, 404);
+  });
+
+  it("counts revenue per venue-local day of use, a cancelled booking by what its payees retained", async () => {
+    // 02:00 UTC is the evening before in the venue's zone (America/Toronto: no zone in its metadata).
+    const zone = "America/Toronto";
+    const evening = Math.floor(slot0 / 86_400) * 86_400 + 10 * 86_400 + 2 * HOUR;
+    const { passId: kept } = await h.p.book(member(), h.venue.office, evening, evening + HOUR);
+    const { passId: gone } = await h.p.book(member(), h.venue.office, evening + 24 * HOUR, evening + 25 * HOUR);
+    // The office's policy 0 is never refundable: the payees keep the whole price.
+    const cancelled = await h.p.write(member(), { functionName: "cancel", args: [gone] });
+    const [ev] = parseEventLogs({ abi: h.p.abi, logs: cancelled.logs, eventName: "Cancelled" });
+    assert.ok(ev.args.retained > 0n);
+    const opCookie = await signIn(h.venue.operator.privateKey);
+    const bookings = (await get<{ bookings: Booking[] }>(`/api/venues/${h.venue.venueId}/bookings`, opCookie)).body
+      .bookings;
+    const keptAmount = bookings.find((b) => b.passId === String(kept))!.amount;
+    type Day = { day: string; dayStart: number; currency: string; amount: string };
+    const revenue = (await get<{ timeZone: string; daily: Day[] }>(`/api/venues/${h.venue.venueId}/revenue`, opCookie))
+      .body;
+    assert.equal(revenue.timeZone, zone);
+    const localDate = (t: number) => new Date((t + tzOffset(t, zone)) * 1000).toISOString().slice(0, 10);
+    assert.notEqual(localDate(evening), new Date(evening * 1000).toISOString().slice(0, 10), "a day apart from UTC");
+    const on = (t: number) => revenue.daily.filter((d) => d.day === localDate(t));
+    assert.deepEqual(on(evening), [
+      { day: localDate(evening), dayStart: localDayStart(evening, zone), currency: ZERO, amount: keptAmount },
+    ]);
+    assert.deepEqual(on(evening + 24 * HOUR), [
+      {
+        day: localDate(evening + 24 * HOUR),
+        dayStart: localDayStart(evening + 24 * HOUR, zone),
+        currency: ZERO,
+        amount: String(ev.args.retained),
+      },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicClient, encodeFunctionData, http, parseEventLogs, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { HOUR, startHarness, type Harness } from "./fixture.ts";
+import { HOUR, ZERO_ADDRESS, startHarness, type Harness } from "./fixture.ts";
 import { passepartoutAbi, passepartoutForwarderAbi, testCadAbi } from "../../protocol/abis.ts";
 import {
   signForwardRequest,
@@ -15,7 +15,7 @@ import {
   type TypedDataSigner,
 } from "../../protocol/gasless.ts";
 import type { Hex } from "../../protocol/types.ts";
-import { DEMO_SPONSOR_PRIVATE_KEY } from "../../scripts/lib/demoKeys.ts";
+import { DEMO_SPONSOR_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import { createSponsor, type SponsorOptions } from "../../server/sponsor/sponsor.ts";
 import { GasBudget } from "../../server/sponsor/gasBudget.ts";
 import { createLogger } from "../../server/logger.ts";
@@ -133,6 +133,7 @@ describe("sponsor of gasless calls", () => {
         m.address,
         1,
         true,
+        ZERO_ADDRESS, // any sponsor may relay it
         maxFee,
         deadline,
         permit.v,
@@ -197,7 +198,11 @@ describe("sponsor of gasless calls", () => {
     await pub.waitForTransactionReceipt({ hash: lent.body.hash, pollingInterval: 20 });
     assert.equal(await h.p.read("userOf", [passId]), h.chain.accounts[5].address);
 
-    const cancel = encodeFunctionData({ abi: passepartoutAbi, functionName: "cancelSponsored", args: [passId, FEE] });
+    const cancel = encodeFunctionData({
+      abi: passepartoutAbi,
+      functionName: "cancelSponsored",
+      args: [passId, ZERO_ADDRESS, FEE, 0n],
+    });
     const beforeCancel = await cadOf(m.address);
     const cancelled = await relay(await forward(m, cancel));
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
@@ -269,7 +274,11 @@ describe("sponsor of gasless calls", () => {
 
     it("refuses to cancel a pass that does not exist with the contract's PassNotFound", async () => {
       const m = await newMember();
-      const cancel = encodeFunctionData({ abi: passepartoutAbi, functionName: "cancelSponsored", args: [999n, FEE] });
+      const cancel = encodeFunctionData({
+        abi: passepartoutAbi,
+        functionName: "cancelSponsored",
+        args: [999n, ZERO_ADDRESS, FEE, 0n],
+      });
       await assertRefused(await forward(m, cancel), "PassNotFound", ["999"]);
     });
 

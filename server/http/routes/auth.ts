@@ -2,7 +2,7 @@
 import express, { type Request, type Router } from "express";
 import type { IncomingMessage } from "node:http";
 import type { RelayerContext } from "../../context.ts";
-import { siweVerifyBody } from "../schemas.ts";
+import { me, nonceAnswer, okAnswer, signedIn, siweVerifyBody } from "../../../protocol/api/session.ts";
 import { verifySiwe } from "../siwe.ts";
 import { readCookie, SESSION_COOKIE, type Session } from "../session.ts";
 import { RelayerError } from "../../errors.ts";
@@ -25,7 +25,7 @@ export function authRouter(ctx: RelayerContext, clientIp: (req: IncomingMessage)
   const cookieAttrs = () => `Path=/; HttpOnly; SameSite=Lax${ctx.config.cookieSecure ? "; Secure" : ""}`;
 
   router.get("/api/siwe/nonce", (_req, res) => {
-    res.set("cache-control", "no-store").json({ nonce: ctx.nonces.issue() });
+    res.set("cache-control", "no-store").json(nonceAnswer.encode({ nonce: ctx.nonces.issue() }));
   });
 
   router.post("/api/siwe/verify", json, async (req, res) => {
@@ -53,24 +53,26 @@ export function authRouter(ctx: RelayerContext, clientIp: (req: IncomingMessage)
     const exp = Math.min(now + ctx.config.sessionTtlS, who.expiresAt ?? Number.MAX_SAFE_INTEGER);
     const token = ctx.sessions.issue(who.address, who.chainId, exp);
     res.set("set-cookie", `${SESSION_COOKIE}=${token}; Max-Age=${exp - now}; ${cookieAttrs()}`);
-    res.json({ address: who.address, chainId: who.chainId, expiresAt: exp });
+    res.json(signedIn.encode({ address: who.address, chainId: who.chainId, expiresAt: exp }));
   });
 
   router.post("/api/siwe/logout", (req, res) => {
     const s = currentSession(ctx, req);
     if (s) ctx.sessions.revoke(s);
     res.set("set-cookie", `${SESSION_COOKIE}=; Max-Age=0; ${cookieAttrs()}`);
-    res.json({ ok: true });
+    res.json(okAnswer.encode({ ok: true }));
   });
 
   router.get("/api/me", (req, res) => {
     const s = requireSession(ctx, req);
-    res.json({
-      address: s.address,
-      chainId: s.chainId,
-      expiresAt: s.exp,
-      operatorOf: ctx.index.venuesOperatedBy(s.address),
-    });
+    res.json(
+      me.encode({
+        address: s.address,
+        chainId: s.chainId,
+        expiresAt: s.exp,
+        operatorOf: ctx.index.venuesOperatedBy(s.address),
+      }),
+    );
   });
   return router;
 }

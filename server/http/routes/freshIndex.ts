@@ -5,6 +5,18 @@ import type express from "express";
 import type { ChainIndex } from "../../index/chainIndex.ts";
 import { RelayerError, errorBody } from "../../errors.ts";
 
+/** The routes answered from the index (the read API, receipts, the calendar feed). */
+export const INDEX_READS = [
+  "/api/venues",
+  "/api/resources",
+  "/api/passes",
+  "/api/audit",
+  "/api/policies",
+  "/api/currencies",
+  "/api/receipts",
+  "/api/calendar",
+];
+
 export function freshIndex(index: ChainIndex): express.RequestHandler {
   return (_req, res, next) => {
     if (index.catchingUp) {

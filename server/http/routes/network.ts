@@ -12,6 +12,11 @@ import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import { challengeTypes, openCommandTypes, protocolDomain, unlockRequestTypes } from "../../../protocol/eip712.ts";
 import { RelayerError } from "../../errors.ts";
+import {
+  contractAbi,
+  deployments,
+  networkDescription as networkDescriptionSchema,
+} from "../../../protocol/api/network.ts";
 
 /** keccak256 of the ABI's compact JSON (`JSON.stringify(abi)`, the deployments file's order). */
 export function abiHash(abi: readonly unknown[]): `0x${string}` {
@@ -23,7 +28,7 @@ const contractName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
 export function networkDescription(ctx: RelayerContext) {
   const d = ctx.deployments;
   const c = ctx.config;
-  return {
+  return networkDescriptionSchema.encode({
     chainId: d.chainId,
     deployBlock: d.deployBlock,
     contracts: Object.fromEntries(
@@ -45,19 +50,20 @@ export function networkDescription(ctx: RelayerContext) {
       bodyLimitBytes: c.bodyLimitBytes,
       siweNonceTtlSeconds: c.siweNonceTtlS,
     },
-  };
+  });
 }
 
 export function networkRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const description = networkDescription(ctx);
+  const deploymentsJson = deployments.encode(ctx.deployments);
   // The relayer may restart on another deployment: clients revalidate (express sets an ETag).
   const revalidate = (res: express.Response) => res.set("cache-control", "no-cache");
   router.get("/api/network", (_req, res) => {
     revalidate(res).json(description);
   });
   router.get("/api/network/deployments", (_req, res) => {
-    revalidate(res).json(ctx.deployments);
+    revalidate(res).json(deploymentsJson);
   });
   router.get("/api/network/abi/:name", (req, res) => {
     const name = contractName.safeParse(req.params.name);
@@ -65,7 +71,7 @@ export function networkRouter(ctx: RelayerContext): Router {
     if (!Object.hasOwn(ctx.deployments.contracts, name.data))
       throw new RelayerError("not_found", "no such contract in this network's deployments");
     const { address, abi } = ctx.deployments.contracts[name.data];
-    revalidate(res).json({ name: name.data, address, abiHash: abiHash(abi), abi });
+    revalidate(res).json(contractAbi.encode({ name: name.data, address, abiHash: abiHash(abi), abi }));
   });
   return router;
 }

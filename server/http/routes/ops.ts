@@ -3,12 +3,14 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Request, type Router } from "express";
 import type { RelayerContext } from "../../context.ts";
 import { openApiDocument } from "../openapi.ts";
+import { okAnswer } from "../../../protocol/api/session.ts";
+import { readiness } from "../../../protocol/api/ops.ts";
 import { RelayerError, errorBody } from "../../errors.ts";
 
 export function opsRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
+    res.json(okAnswer.encode({ ok: true }));
   });
   router.get("/readyz", (_req, res) => {
     const { index } = ctx;
@@ -24,7 +26,7 @@ export function opsRouter(ctx: RelayerContext): Router {
       lastSyncAgeMs: ageMs,
       reorgs: index.reorgs,
     };
-    if (ready) res.json(state);
+    if (ready) res.json(readiness.encode(state));
     else res.status(503).json(errorBody(new RelayerError("not_ready", "event index not synced or stale", state)));
   });
   router.get("/metrics", async (req, res) => {
@@ -39,7 +41,7 @@ export function opsRouter(ctx: RelayerContext): Router {
     res.set("content-type", ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   router.get("/openapi.json", (_req, res) => {
-    res.json(openApiDocument);
+    res.json(openApiDocument());
   });
   return router;
 }

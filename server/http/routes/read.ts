@@ -7,6 +7,7 @@
 // venue's splits and trusted relayers. Passes and bookings are location history: members see only
 // their own, operators only their venues' (SIWE session required).
 import express, { type Router } from "express";
+import type { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import {
   byStartThenId,
@@ -27,15 +28,35 @@ import {
   venueIdParam,
 } from "../schemas.ts";
 import { RelayerError } from "../../errors.ts";
+import {
+  auditAnswer,
+  availability,
+  bookingsAnswer,
+  currenciesAnswer,
+  passesAnswer,
+  policiesAnswer,
+  relayersAnswer,
+  resourceAnswer,
+  revenue,
+  splitsAnswer,
+  venueAnswer,
+  venuesAnswer,
+  type activeBooking,
+  type cancelledBooking,
+} from "../../../protocol/api/read.ts";
+import { venueRevenue } from "../../receipts/revenue.ts";
+import type { Hex } from "../../../protocol/types.ts";
 import { requireSession } from "./auth.ts";
-import { freshIndex } from "./freshIndex.ts";
 
 const SLOT = 3600;
+type ActiveBooking = z.output<typeof activeBooking>;
+type CancelledBooking = z.output<typeof cancelledBooking>;
 
-function passJson(index: ChainIndex, p: IndexedPass) {
+/** A standing pass as the read API lists it (protocol/api/read.ts `activeBooking`, decoded). */
+function passOut(index: ChainIndex, p: IndexedPass): ActiveBooking {
   return {
-    passId: p.id.toString(),
-    status: "active" as const,
+    passId: p.id,
+    status: "active",
     holder: p.holder,
     resourceId: p.resourceId,
     venueId: index.venueOf(p) ?? null,
@@ -43,9 +64,9 @@ function passJson(index: ChainIndex, p: IndexedPass) {
     start: p.start,
     end: p.end,
     currency: p.currency,
-    amount: p.amount.toString(),
-    gst: p.gst.toString(),
-    qst: p.qst.toString(),
+    amount: p.amount,
+    gst: p.gst,
+    qst: p.qst,
     policyId: p.policyId,
     releaseTime: p.releaseTime,
     settled: p.settled,
@@ -55,10 +76,10 @@ function passJson(index: ChainIndex, p: IndexedPass) {
   };
 }
 
-function cancellationJson(index: ChainIndex, c: IndexedCancellation) {
+function cancellationOut(index: ChainIndex, c: IndexedCancellation): CancelledBooking {
   return {
-    passId: c.id.toString(),
-    status: "cancelled" as const,
+    passId: c.id,
+    status: "cancelled",
     holder: c.refundTo,
     resourceId: c.resourceId,
     venueId: index.resources.get(c.resourceId)?.venueId ?? null,
@@ -66,20 +87,25 @@ function cancellationJson(index: ChainIndex, c: IndexedCancellation) {
     start: c.start,
     end: c.end,
     currency: c.currency,
-    amount: c.amount.toString(),
-    gst: c.gst.toString(),
-    qst: c.qst.toString(),
+    amount: c.amount,
+    gst: c.gst,
+    qst: c.qst,
     byOperator: c.byOperator,
-    refund: c.refund.toString(),
-    retained: c.retained.toString(),
-    gstRefund: c.gstRefund.toString(),
-    qstRefund: c.qstRefund.toString(),
+    refund: c.refund,
+    retained: c.retained,
+    gstRefund: c.gstRefund,
+    qstRefund: c.qstRefund,
     block: c.block,
   };
 }
 
-function resourceJson(r: IndexedResource) {
-  return { ...r };
+function resourceOut(r: IndexedResource) {
+  return {
+    ...r,
+    pricePerHour: BigInt(r.pricePerHour),
+    pricePerDay: BigInt(r.pricePerDay),
+    pricePerMonth: BigInt(r.pricePerMonth),
+  };
 }
 
 function parseOr400<T>(r: { success: true; data: T } | { success: false }, message: string): T {
@@ -122,15 +148,11 @@ function page<T>(
 export function readRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const { index } = ctx;
-  router.use(
-    ["/api/venues", "/api/resources", "/api/passes", "/api/audit", "/api/policies", "/api/currencies"],
-    freshIndex(index),
-  );
 
   const venueJson = (id: number) => {
     const v = index.venues.get(id);
     if (!v) return null;
-    const resources = [...index.resources.values()].filter((r) => r.venueId === id).map(resourceJson);
+    const resources = [...index.resources.values()].filter((r) => r.venueId === id).map(resourceOut);
     const doors = [...index.doors.values()]
       .filter((d) => d.venueId === id)
       .map((d) => ({
@@ -152,18 +174,18 @@ export function readRouter(ctx: RelayerContext): Router {
 
   router.get("/api/venues", (_req, res) => {
     const venues = [...index.venues.keys()].sort((a, b) => a - b).map((id) => venueJson(id)!);
-    res.json({ venues, asOfBlock: index.tip });
+    res.json(venuesAnswer.encode({ venues, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id", (req, res) => {
     const v = venueJson(knownVenue(req.params.id));
-    res.json({ venue: v, asOfBlock: index.tip });
+    res.json(venueAnswer.encode({ venue: v!, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/splits", (req, res) => {
     const venueId = knownVenue(req.params.id);
     const splits = [...index.splits.values()].filter((s) => s.venueId === venueId).sort((a, b) => a.id - b.id);
-    res.json({ venueId, splits, asOfBlock: index.tip });
+    res.json(splitsAnswer.encode({ venueId, splits, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/relayers", (req, res) => {
@@ -173,24 +195,24 @@ export function readRouter(ctx: RelayerContext): Router {
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length))
       .sort();
-    res.json({ venueId, relayers, asOfBlock: index.tip });
+    res.json(relayersAnswer.encode({ venueId, relayers: relayers as Hex[], asOfBlock: index.tip }));
   });
 
   router.get("/api/resources/:id", (req, res) => {
     const id = parseOr400(resourceIdParam.safeParse(req.params.id), "resource id must be a uint32");
     const resource = index.resources.get(id);
     if (!resource) throw new RelayerError("not_found", "no such resource");
-    res.json({ resource: resourceJson(resource), asOfBlock: index.tip });
+    res.json(resourceAnswer.encode({ resource: resourceOut(resource), asOfBlock: index.tip }));
   });
 
   router.get("/api/policies", (_req, res) => {
     const policies = [...index.policies.values()].sort((a, b) => a.id - b.id);
-    res.json({ policies, asOfBlock: index.tip });
+    res.json(policiesAnswer.encode({ policies, asOfBlock: index.tip }));
   });
 
   router.get("/api/currencies", (_req, res) => {
     const currencies = [...index.currencies.values()].filter((c) => c.allowed).map((c) => c.address);
-    res.json({ currencies, asOfBlock: index.tip });
+    res.json(currenciesAnswer.encode({ currencies, asOfBlock: index.tip }));
   });
 
   router.get("/api/resources/:id/availability", (req, res) => {
@@ -211,15 +233,17 @@ export function readRouter(ctx: RelayerContext): Router {
       const b = Math.min(p.end, to);
       for (let t = a; t < b; t += SLOT) taken[(t - from) / SLOT]++;
     }
-    res.json({
-      resourceId: id,
-      units: resource.units,
-      from,
-      to,
-      slotSeconds: SLOT,
-      free: taken.map((n) => Math.max(0, resource.units - n)),
-      asOfBlock: index.tip,
-    });
+    res.json(
+      availability.encode({
+        resourceId: id,
+        units: resource.units,
+        from,
+        to,
+        slotSeconds: SLOT,
+        free: taken.map((n) => Math.max(0, resource.units - n)),
+        asOfBlock: index.tip,
+      }),
+    );
   });
 
   router.get("/api/passes", (req, res) => {
@@ -232,12 +256,12 @@ export function readRouter(ctx: RelayerContext): Router {
     if (holder !== s.address) throw new RelayerError("forbidden", "members see only their own passes");
     const now = ctx.clock();
     const { items, next } = page(index.lookups().byMember.get(holder) ?? [], q, ({ pass: p, cancellation: c }) => {
-      if (c) return { ...cancellationJson(index, c), role: "holder" };
-      if (p!.holder === holder) return { ...passJson(index, p!), role: "holder" };
+      if (c) return { ...cancellationOut(index, c), role: "holder" as const };
+      if (p!.holder === holder) return { ...passOut(index, p!), role: "holder" as const };
       // A guest sees the pass while the loan lasts.
-      return onLoanTo(p!, holder, now) ? { ...passJson(index, p!), role: "guest" } : null;
+      return onLoanTo(p!, holder, now) ? { ...passOut(index, p!), role: "guest" as const } : null;
     });
-    res.json({ holder, passes: items, next, asOfBlock: index.tip });
+    res.json(passesAnswer.encode({ holder, passes: items, next, asOfBlock: index.tip }));
   });
 
   // A venue's bookings and revenue: its operator, and the payees of its current split (the building
@@ -255,40 +279,15 @@ export function readRouter(ctx: RelayerContext): Router {
     const venueId = operatorOnly(req.params.id, s.address);
     const q = parseOr400(pageQuery.safeParse(req.query), "after must be a cursor from `next`, limit 1..1000");
     const { items, next } = page(index.lookups().byVenue.get(venueId) ?? [], q, ({ pass: p, cancellation: c }) =>
-      c ? cancellationJson(index, c) : passJson(index, p!),
+      c ? cancellationOut(index, c) : passOut(index, p!),
     );
-    res.json({ venueId, bookings: items, next, asOfBlock: index.tip });
+    res.json(bookingsAnswer.encode({ venueId, bookings: items, next, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/revenue", (req, res) => {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
-    const totals = [...index.money.values()]
-      .filter((m) => m.venueId === venueId)
-      .map((m) => ({
-        currency: m.currency,
-        bookings: m.bookings,
-        booked: m.booked.toString(),
-        refunded: m.refunded.toString(),
-        retained: m.retained.toString(),
-        net: (m.booked - m.refunded).toString(),
-        settled: m.settled.toString(),
-        fees: m.fees.toString(),
-      }));
-    // Daily series (by booking start day, UTC) of the bookings still standing.
-    const daily = new Map<string, bigint>();
-    for (const { pass: p } of index.lookups().byVenue.get(venueId) ?? []) {
-      if (!p) continue;
-      const key = `${new Date(p.start * 1000).toISOString().slice(0, 10)}|${p.currency}`;
-      daily.set(key, (daily.get(key) ?? 0n) + p.amount);
-    }
-    const series = [...daily.entries()]
-      .map(([k, amount]) => {
-        const [day, currency] = k.split("|");
-        return { day, currency, amount: amount.toString() };
-      })
-      .sort((a, b) => a.day.localeCompare(b.day));
-    res.json({ venueId, totals, daily: series, asOfBlock: index.tip });
+    res.json(revenue.encode({ venueId, ...venueRevenue(index, venueId), asOfBlock: index.tip }));
   });
 
   router.get("/api/audit", async (req, res) => {
@@ -302,7 +301,7 @@ export function readRouter(ctx: RelayerContext): Router {
     } else {
       records = await ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit });
     }
-    res.json({ records, asOfBlock: index.tip });
+    res.json(auditAnswer.encode({ records, asOfBlock: index.tip }));
   });
   return router;
 }

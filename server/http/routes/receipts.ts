@@ -6,11 +6,16 @@ import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import { RelayerError } from "../../errors.ts";
 import { requireSession } from "./auth.ts";
-import { freshIndex } from "./freshIndex.ts";
 import { venueIdParam } from "../schemas.ts";
-import { createChainClient } from "../../index/chain.ts";
+import {
+  billingDocument,
+  calendarFeed,
+  feedRevoked,
+  memberReceipts,
+  venueReceipts,
+} from "../../../protocol/api/receipts.ts";
 import { onLoanTo } from "../../index/chainIndex.ts";
-import { ReceiptsService, venueFacts, DEFAULT_TIME_ZONE } from "../../receipts/receiptsService.ts";
+import { venueFacts, DEFAULT_TIME_ZONE } from "../../receipts/receiptsService.ts";
 import type { BillingDocument } from "../../receipts/derive.ts";
 import { documentsIn, periodTotals, receiptsCsv, type Period } from "../../receipts/csv.ts";
 import { renderPdf } from "../../receipts/pdf.ts";
@@ -49,7 +54,7 @@ function parsePeriod(query: unknown, timeZone: string): Period {
   return period;
 }
 
-function documentJson(d: BillingDocument, currency: CurrencyInfo, timeZone: string) {
+function documentOut(d: BillingDocument, currency: CurrencyInfo, timeZone: string): z.output<typeof billingDocument> {
   return {
     id: d.id,
     kind: d.kind,
@@ -58,18 +63,18 @@ function documentJson(d: BillingDocument, currency: CurrencyInfo, timeZone: stri
     seller: d.seller,
     taxable: d.taxable,
     member: d.member,
-    passId: d.passId.toString(),
+    passId: d.passId,
     resourceId: d.resourceId,
     resourceName: d.resourceName,
     start: d.start,
     end: d.end,
     timeZone,
     currency,
-    preTax: d.preTax.toString(),
-    gst: d.gst.toString(),
-    qst: d.qst.toString(),
-    total: d.total.toString(),
-    retained: d.retained.toString(),
+    preTax: d.preTax,
+    gst: d.gst,
+    qst: d.qst,
+    total: d.total,
+    retained: d.retained,
     refersTo: d.refersTo,
     txHash: d.txHash,
     block: d.block,
@@ -81,12 +86,10 @@ function documentJson(d: BillingDocument, currency: CurrencyInfo, timeZone: stri
 export function receiptsRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const { index } = ctx;
-  const service = new ReceiptsService(index, createChainClient(ctx.config.rpcUrl, ctx.config.rpcTimeoutMs));
+  const service = ctx.receipts;
   const feeds = new FeedTokenCodec(ctx.config.sessionSecret);
   const pdfCache = new Map<string, Buffer>();
   const timeZoneOf = (venueId: number) => venueFacts(index.venues.get(venueId)).timeZone;
-  // (/api/venues/… is made fresh by the read router, mounted before this one.)
-  router.use(["/api/receipts", "/api/calendar"], freshIndex(index));
 
   /** The documents, dated; a chain that cannot be read for a missing block time fails the request. */
   const documents = async () => {
@@ -132,17 +135,19 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const mine = (await documents()).filter((d) => d.member === s.address);
     const book = await currencies(mine);
-    res.json({
-      member: s.address,
-      documents: mine.map((d) => documentJson(d, book(d.currency), timeZoneOf(d.venueId))),
-      asOfBlock: index.tip,
-    });
+    res.json(
+      memberReceipts.encode({
+        member: s.address,
+        documents: mine.map((d) => documentOut(d, book(d.currency), timeZoneOf(d.venueId))),
+        asOfBlock: index.tip,
+      }),
+    );
   });
 
   router.get("/api/receipts/:id", async (req, res) => {
     const doc = await visibleDocument(req);
     const book = await currencies([doc]);
-    res.json(documentJson(doc, book(doc.currency), timeZoneOf(doc.venueId)));
+    res.json(billingDocument.encode(documentOut(doc, book(doc.currency), timeZoneOf(doc.venueId))));
   });
 
   router.get("/api/receipts/:id/pdf", async (req, res) => {
@@ -185,22 +190,24 @@ export function receiptsRouter(ctx: RelayerContext): Router {
 
   router.get("/api/venues/:id/receipts", async (req, res) => {
     const { venueId, timeZone, period, docs, book } = await venuePeriod(req);
-    res.json({
-      venueId,
-      from: period.from,
-      to: period.to,
-      documents: docs.map((d) => documentJson(d, book(d.currency), timeZone)),
-      totals: periodTotals(docs).map((t) => ({
-        ...t,
-        currency: book(t.currency),
-        ...Object.fromEntries(
-          Object.entries(t)
-            .filter(([, v]) => typeof v === "bigint")
-            .map(([k, v]) => [k, String(v)]),
-        ),
-      })),
-      asOfBlock: index.tip,
-    });
+    res.json(
+      venueReceipts.encode({
+        venueId,
+        from: period.from,
+        to: period.to,
+        documents: docs.map((d) => documentOut(d, book(d.currency), timeZone)),
+        totals: periodTotals(docs).map((t) => ({
+          ...t,
+          currency: book(t.currency),
+          ...Object.fromEntries(
+            Object.entries(t)
+              .filter(([, v]) => typeof v === "bigint")
+              .map(([k, v]) => [k, String(v)]),
+          ),
+        })),
+        asOfBlock: index.tip,
+      }),
+    );
   });
 
   router.get("/api/venues/:id/receipts.csv", async (req, res) => {
@@ -234,7 +241,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const path = `/api/calendar/${token}/passes.ics`;
     res
       .set("cache-control", "no-store")
-      .json({ url: `${req.protocol}://${req.get("host")}${path}`, path, expiresAt: exp });
+      .json(calendarFeed.encode({ url: `${req.protocol}://${req.get("host")}${path}`, path, expiresAt: exp }));
   });
 
   router.delete("/api/calendar/feed", async (req, res) => {
@@ -246,7 +253,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
       ctx.logger.warn({ err }, "calendar feed: revocation not recorded");
       throw new RelayerError("audit_unavailable", "the revocation could not be recorded: try again");
     }
-    res.set("cache-control", "no-store").json({ revokedAt: now });
+    res.set("cache-control", "no-store").json(feedRevoked.encode({ revokedAt: now }));
   });
 
   router.get("/api/calendar/:token/passes.ics", async (req, res) => {

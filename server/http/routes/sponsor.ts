@@ -6,70 +6,20 @@
 //                             429 per member, 503 sponsor_out_of_funds / sponsor_budget_exhausted /
 //                             sponsor_disabled
 import express, { type Router } from "express";
-import { z } from "zod";
 import type { RelayerContext } from "../../context.ts";
 import { RelayerError } from "../../errors.ts";
-import { createSponsor, type Sponsor } from "../../sponsor/sponsor.ts";
-import type { Hex } from "../../../protocol/types.ts";
-
-const hex = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "must be 0x-prefixed hex bytes");
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")
-  .transform((s) => s as Hex);
-const uint = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer")
-  .transform((s) => BigInt(s));
-
-const relayBody = z.object({
-  request: z.object({
-    from: address,
-    to: address,
-    value: uint,
-    gas: uint,
-    deadline: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 48 - 1),
-    data: hex.transform((s) => s as Hex),
-    signature: hex.transform((s) => s as Hex),
-  }),
-});
-
-/** The sponsor of this relayer, or null when it has none (no key, no forwarder in the deployments). */
-function sponsorOf(ctx: RelayerContext): Sponsor | null {
-  const c = ctx.config;
-  const forwarder = ctx.deployments.contracts.PassepartoutForwarder?.address;
-  if (!c.sponsorPrivateKey || !forwarder) return null;
-  const currency = c.sponsorCurrency ?? ctx.deployments.contracts.TestCAD?.address ?? null;
-  return createSponsor({
-    client: ctx.reader.client,
-    rpcUrl: c.rpcUrl,
-    privateKey: c.sponsorPrivateKey,
-    passepartout: ctx.deployments.contracts.Passepartout.address,
-    forwarder,
-    currency,
-    fees: { book: BigInt(c.sponsorBookFee), cancel: BigInt(c.sponsorCancelFee) },
-    maxCallGas: BigInt(c.sponsorMaxCallGas),
-    ratePerHour: c.sponsorRatePerHour,
-    gasBudget: BigInt(c.sponsorGasBudget),
-    budgetWindowS: 86_400,
-    clock: ctx.clock,
-    logger: ctx.logger,
-  });
-}
+import type { Sponsor } from "../../sponsor/sponsor.ts";
+import { relayBody, relayed, sponsorTerms } from "../../../protocol/api/sponsor.ts";
 
 export function sponsorRouter(ctx: RelayerContext): Router {
   const router = express.Router();
-  const sponsor = sponsorOf(ctx);
+  const { sponsor } = ctx;
   const enabled = (): Sponsor => {
     if (!sponsor) throw new RelayerError("sponsor_disabled", "this relayer sponsors no gasless calls");
     return sponsor;
   };
   router.get("/api/sponsor", async (_req, res) => {
-    res.set("cache-control", "no-store").json(await enabled().terms());
+    res.set("cache-control", "no-store").json(sponsorTerms.parse(await enabled().terms()));
   });
   router.post("/api/sponsor/relay", express.json({ limit: ctx.config.bodyLimitBytes }), async (req, res) => {
     const s = enabled();
@@ -78,7 +28,7 @@ export function sponsorRouter(ctx: RelayerContext): Router {
       const issue = body.error.issues[0];
       throw new RelayerError("bad_request", `${issue.path.join(".")}: ${issue.message}`);
     }
-    res.json(await s.relay(body.data.request));
+    res.json(relayed.parse(await s.relay(body.data.request)));
   });
   return router;
 }

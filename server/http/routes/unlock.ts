@@ -13,11 +13,11 @@ import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
 import type { Reason } from "../../../protocol/reasons.ts";
 import type { RelayerContext } from "../../context.ts";
-import { unlockRequestSchema, type ParsedUnlockRequest } from "../schemas.ts";
+import { decisionAnswer, unlockRequest, type ParsedUnlockRequest } from "../../../protocol/api/door.ts";
 import { verifyUnlockRequest, type Decision, type UnlockDeps } from "../../door/verifyUnlockRequest.ts";
 import { RelayerError, decisionError, errorBody, reasonStatus } from "../../errors.ts";
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
-import type { RateLimiter } from "../policy.ts";
+import type { RateLimiter } from "../../rateLimiter.ts";
 import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
@@ -26,13 +26,19 @@ export type Who = { door: number | null; signer: string | null; pass: string | n
 /** Sends the JSON answer (status, body object). */
 export type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
+/** The fields of a rejected body that pass their own check of the unlock request schema. */
 export function partial(raw: unknown): Who {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const door =
-    typeof r.door === "number" && Number.isSafeInteger(r.door) && r.door >= 0 && r.door <= 0xffffffff ? r.door : null;
-  const signer = typeof r.signer === "string" && /^0x[0-9a-fA-F]{40}$/.test(r.signer) ? r.signer.toLowerCase() : null;
-  const pass = typeof r.passId === "string" && /^\d{1,78}$/.test(r.passId) ? r.passId : null;
-  return { door, signer, pass };
+  const field = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: unknown) => {
+    const x = schema.safeParse(v);
+    return x.success ? x.data : null;
+  };
+  const { door, signer, passId } = unlockRequest.shape;
+  return {
+    door: field(door, r.door),
+    signer: field(signer, r.signer),
+    pass: field(passId, r.passId) === null ? null : (r.passId as string), // as named, not normalised
+  };
 }
 
 export const NO_WHO: Who = { door: null, signer: null, pass: null };
@@ -142,14 +148,14 @@ export function createUnlockCore(ctx: RelayerContext, signerLimiter: RateLimiter
       reasonStatus(decision.reason),
       asError
         ? errorBody(asError)
-        : {
+        : decisionAnswer.encode({
             requestId,
             granted,
             reason: decision.reason,
             auditId,
             ...(decision.openCommand ? { openCommand: decision.openCommand } : {}),
             ...(lock ? { lock } : {}),
-          },
+          }),
       headers,
     );
   }
@@ -190,7 +196,7 @@ export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
   };
 
   const validate = (req: Request, res: Response, next: NextFunction) => {
-    const parsed = unlockRequestSchema.safeParse(req.body);
+    const parsed = unlockRequest.safeParse(req.body);
     if (!parsed.success) {
       void answer(res, denyDecision("malformed_request"), partial(req.body), ctx.clock()).catch(next);
       return;

@@ -26,6 +26,13 @@ function describeEntry(e: StorageEntry, types: StorageLayout["types"]): string {
 export type Named = { name: string; layout: StorageLayout };
 
 /**
+ * A state variable's identity: its name, unique in a contract and its bases (Solidity forbids
+ * shadowing state variables). Unlike solc's AST id it is the same in every build, so contracts
+ * compiled in separate jobs (VenueRegistry has its own optimizer settings) compare.
+ */
+export const variableKey = (e: StorageEntry): string => e.label;
+
+/**
  * What is wrong with two contracts' layouts for sharing storage by delegatecall; empty when fine.
  * Both must start with exactly the variables of `shared` (the storage contract both inherit first:
  * nothing declared before it or in between), and agree on every variable, slot, offset and type (in
@@ -34,7 +41,7 @@ export type Named = { name: string; layout: StorageLayout };
  */
 export function layoutMismatches(a: Named, b: Named, shared: Named): string[] {
   const problems: string[] = [];
-  const sharedIds = shared.layout.storage.map((e) => e.astId);
+  const sharedIds = shared.layout.storage.map(variableKey);
   for (const { name, layout } of [a, b]) {
     for (const [i, id] of sharedIds.entries()) {
       const e = layout.storage[i];
@@ -42,7 +49,7 @@ export function layoutMismatches(a: Named, b: Named, shared: Named): string[] {
         problems.push(`${name} lacks ${shared.name}'s \`${shared.layout.storage[i].label}\``);
         break;
       }
-      if (e.astId !== id) {
+      if (variableKey(e) !== id) {
         problems.push(
           `${name} declares \`${e.label}\` at slot ${e.slot} (offset ${e.offset}) where ${shared.name} has ` +
             `\`${shared.layout.storage[i].label}\`, before the shared storage ends`,

@@ -9,29 +9,68 @@ const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
 const HOUR = 3600;
 const NOW = Date.UTC(2026, 11, 1, 15, 20) / 1000; // Tue Dec 1, 10:20 in Québec
 
-function pass(id: number, startOffsetH: number, hours: number, over: Partial<PassView> = {}): PassView {
+type Active = Extract<PassView, { status: "active" }>;
+type Cancelled = Extract<PassView, { status: "cancelled" }>;
+const view = {
+  resourceName: "Poste partagé",
+  venueName: "etc Saint-Germain",
+  timeZone: "America/Toronto",
+  graceSeconds: 15 * 60,
+  currencyInfo: CAD,
+};
+
+/** A standing pass as GET /api/passes lists it (decoded), with its view. */
+function pass(id: number, startOffsetH: number, hours: number, over: Partial<Active> = {}): PassView {
   const start = Date.UTC(2026, 11, 1, 15) / 1000 + startOffsetH * HOUR;
   return {
-    id: BigInt(id),
+    passId: BigInt(id),
+    status: "active",
+    role: "holder",
     holder: ME,
     resourceId: 1,
+    venueId: 1,
     unit: 0,
     start,
     end: start + hours * HOUR,
     currency: CAD.address,
     amount: 5_000_000n * BigInt(hours),
+    gst: 0n,
+    qst: 0n,
     policyId: 1,
     releaseTime: start,
     settled: false,
     guest: null,
     guestExpires: 0,
-    asGuest: false,
-    cancelled: null,
-    resourceName: "Poste partagé",
-    venueName: "etc Saint-Germain",
-    timeZone: "America/Toronto",
-    graceSeconds: 15 * 60,
-    currencyInfo: CAD,
+    block: 1,
+    ...view,
+    ...over,
+  };
+}
+
+/** A cancelled booking as GET /api/passes lists it (decoded), with its view. */
+function cancelled(id: number, startOffsetH: number, hours: number, over: Partial<Cancelled>): PassView {
+  const start = Date.UTC(2026, 11, 1, 15) / 1000 + startOffsetH * HOUR;
+  return {
+    passId: BigInt(id),
+    status: "cancelled",
+    role: "holder",
+    holder: ME,
+    resourceId: 1,
+    venueId: 1,
+    unit: 0,
+    start,
+    end: start + hours * HOUR,
+    currency: CAD.address,
+    amount: 5_000_000n * BigInt(hours),
+    gst: 0n,
+    qst: 0n,
+    byOperator: false,
+    refund: 0n,
+    retained: 0n,
+    gstRefund: 0n,
+    qstRefund: 0n,
+    block: 2,
+    ...view,
     ...over,
   };
 }
@@ -51,7 +90,7 @@ describe("PassList", () => {
     renderList([
       pass(1, 0, 2), // 10:00–12:00: current
       pass(2, 1, 1), // 11:00 starts in 40 min: upcoming
-      pass(3, 1, 1, { id: 3n, start: NOW + 10 * 60, end: NOW + 70 * 60 }), // starts in 10 min, grace 15: current
+      pass(3, 1, 1, { passId: 3n, start: NOW + 10 * 60, end: NOW + 70 * 60 }), // starts in 10 min, grace 15: current
       pass(4, -3, 2), // 07:00–09:00: past
       pass(5, 48, 24), // in two days: upcoming
     ]);
@@ -73,7 +112,7 @@ describe("PassList", () => {
 
   it("marks passes lent to the viewer and names the guest of a lent pass", () => {
     renderList([
-      pass(8, 0, 1, { asGuest: true, holder: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" }),
+      pass(8, 0, 1, { role: "guest", holder: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" }),
       pass(9, 2, 1, { guest: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", guestExpires: NOW + 3 * HOUR }),
     ]);
     expect(within(document.querySelector('li[data-pass-id="8"]') as HTMLElement).getByText("Lent to you")).toBeTruthy();
@@ -85,15 +124,17 @@ describe("PassList", () => {
   });
 
   it("renders the actions of each pass with its phase", () => {
-    renderList([pass(1, 0, 2), pass(2, 5, 1)], (p, phase) => <button type="button">{`act ${p.id} ${phase}`}</button>);
+    renderList([pass(1, 0, 2), pass(2, 5, 1)], (p, phase) => (
+      <button type="button">{`act ${p.passId} ${phase}`}</button>
+    ));
     expect(screen.getByRole("button", { name: "act 1 current" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "act 2 upcoming" })).toBeTruthy();
   });
 
   it("keeps cancelled bookings in the history with what was paid and what was refunded", () => {
     renderList([
-      pass(11, 72, 1, { cancelled: { refund: 5_000_000n, byOperator: false } }),
-      pass(12, 96, 2, { cancelled: { refund: 0n, byOperator: true } }),
+      cancelled(11, 72, 1, { refund: 5_000_000n, byOperator: false }),
+      cancelled(12, 96, 2, { refund: 0n, byOperator: true }),
       pass(13, 5, 1),
     ]);
     expect(idsIn("upcoming")).toEqual(["13"]);

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useI18n } from "../i18n/translate.ts";
 import { formatAmount, type Currency } from "../lib/money.ts";
-import { groupPasses, type PassInfo, type PassPhase } from "../lib/passes.ts";
+import { groupPasses, paidFor, refundedFor, type PassInfo, type PassPhase } from "../lib/passes.ts";
 import { formatDateTime, formatWindow } from "../lib/time.ts";
 import { shortAddress } from "../lib/labels.ts";
 
@@ -44,12 +44,12 @@ export function PassList({
             <ul className="passes">
               {groups[phase].map((p) => (
                 <li
-                  key={p.id.toString()}
+                  key={p.passId.toString()}
                   className="pass"
-                  data-pass-id={p.id.toString()}
-                  aria-labelledby={`pass-${p.id}`}
+                  data-pass-id={p.passId.toString()}
+                  aria-labelledby={`pass-${p.passId}`}
                 >
-                  <h3 id={`pass-${p.id}`}>
+                  <h3 id={`pass-${p.passId}`}>
                     {p.resourceName} <span className="muted">· {p.venueName}</span>
                   </h3>
                   <p className="window">
@@ -58,19 +58,19 @@ export function PassList({
                     </time>
                   </p>
                   <p className="muted small">
-                    {t("passes.pass", { id: p.id.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
+                    {t("passes.pass", { id: p.passId.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
                     {p.currencyInfo &&
-                      ` · ${t("passes.paid", { amount: formatAmount(p.amount, p.currencyInfo, locale) })}`}
+                      ` · ${t("passes.paid", { amount: formatAmount(paidFor(p), p.currencyInfo, locale) })}`}
                   </p>
-                  {p.cancelled && (
+                  {p.status === "cancelled" && (
                     <p className="small" data-testid="refund">
-                      {t(p.cancelled.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
+                      {t(p.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
                       {p.currencyInfo &&
-                        ` · ${t("passes.refunded", { amount: formatAmount(p.cancelled.refund, p.currencyInfo, locale) })}`}
+                        ` · ${t("passes.refunded", { amount: formatAmount(refundedFor(p), p.currencyInfo, locale) })}`}
                     </p>
                   )}
-                  {p.asGuest && <p className="badge">{t("passes.guestBadge")}</p>}
-                  {!p.asGuest && p.guest && (
+                  {p.role === "guest" && <p className="badge">{t("passes.guestBadge")}</p>}
+                  {p.role === "holder" && p.status === "active" && p.guest && (
                     <p className="small">
                       {t("passes.guest", {
                         address: shortAddress(p.guest),

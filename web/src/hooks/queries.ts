@@ -8,6 +8,7 @@ import {
   balanceOf,
   doorsFor,
   loadBookings,
+  loadRevenue,
   loadCurrencies,
   loadCurrency,
   loadOccupancy,
@@ -122,6 +123,17 @@ export function useBookings(venueId: number, signedIn: boolean) {
   return useQuery({
     queryKey: ["chain", "bookings", venueId],
     queryFn: () => loadBookings(protocol, venueId),
+    enabled: signedIn,
+    refetchInterval: 15_000,
+  });
+}
+
+/** A venue's revenue per currency and local day, computed by the relayer (its operator's or a payee's session). */
+export function useRevenue(venueId: number, signedIn: boolean) {
+  const { protocol } = useApp();
+  return useQuery({
+    queryKey: ["chain", "revenue", venueId],
+    queryFn: () => loadRevenue(protocol, venueId),
     enabled: signedIn,
     refetchInterval: 15_000,
   });

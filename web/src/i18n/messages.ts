@@ -328,7 +328,6 @@ const m = {
   "form.address": ["Street address", "Adresse"],
   "form.city": ["City", "Ville"],
   "form.timezone": ["Time zone", "Fuseau horaire"],
-  "form.hours": ["Opening hours", "Heures d’ouverture"],
   "form.description": ["Description", "Description"],
   "form.payees": ["Payees and shares (%)", "Bénéficiaires et parts (%)"],
   "form.payeeAddress": ["Payee {n} address", "Adresse du bénéficiaire {n}"],
@@ -493,6 +492,96 @@ const m = {
   ],
   "hours.badDate": ["“{day}” is not a date (YYYY-MM-DD).", "« {day} » n’est pas une date (AAAA-MM-JJ)."],
   "hours.duplicateDate": ["{day} is given twice.", "{day} figure deux fois."],
+  "hours.closedOn": ["closed", "fermé"],
+  "hours.notSet": [
+    "No opening hours set: the resources that follow them cannot be booked.",
+    "Aucune heure d’ouverture : les ressources qui les suivent ne peuvent être réservées.",
+  ],
+  "hours.follows": [
+    "During opening hours; a day or 30-day pass covers the open hours of its days",
+    "Pendant les heures d’ouverture ; un passe jour ou 30 jours couvre les heures d’ouverture de ses jours",
+  ],
+  "hours.aroundTheClock": ["Bookable around the clock", "Réservable 24 h sur 24"],
+  "hours.caught": [
+    {
+      one: "{n} booking falls in the hours you are closing. The chain refuses the closure while it stands: cancel it with a full refund, then save.",
+      other:
+        "{n} bookings fall in the hours you are closing. The chain refuses the closure while they stand: cancel them with a full refund, then save.",
+    },
+    {
+      one: "{n} réservation tombe dans les heures que vous fermez. La chaîne refuse la fermeture tant qu’elle existe : annulez-la avec remboursement complet, puis enregistrez.",
+      other:
+        "{n} réservations tombent dans les heures que vous fermez. La chaîne refuse la fermeture tant qu’elles existent : annulez-les avec remboursement complet, puis enregistrez.",
+    },
+  ],
+  "hours.caughtRow": ["Pass #{id}: {resource}, {window}", "Passe no {id} : {resource}, {window}"],
+  "hours.cancelAndSave": [
+    "Cancel these bookings (full refund) and save",
+    "Annuler ces réservations (remboursement complet) et enregistrer",
+  ],
+  "hours.bookingsUnreadable": [
+    "The bookings of this venue cannot be read (sign in with Ethereum): the chain will still refuse a closure over a booking.",
+    "Les réservations du lieu ne peuvent être lues (connectez-vous avec Ethereum) : la chaîne refusera tout de même une fermeture sur une réservation.",
+  ],
+  "err.closureHasBookings": [
+    "A booking falls in the hours being closed: cancel it first (full refund).",
+    "Une réservation tombe dans les heures fermées : annulez-la d’abord (remboursement complet).",
+  ],
+  "form.err.name": ["Name: 1 to {max} bytes.", "Nom : de 1 à {max} octets."],
+  "form.err.timezone": [
+    "Time zone: “{zone}” is not an IANA time zone (e.g. America/Toronto).",
+    "Fuseau horaire : « {zone} » n’est pas un fuseau IANA (p. ex. America/Toronto).",
+  ],
+  "form.err.payeeAddress": ["Payee {n}: not an address (0x…).", "Bénéficiaire {n} : pas une adresse (0x…)."],
+  "form.err.payeeShare": ["Payee {n}: the share must be above 0 %.", "Bénéficiaire {n} : la part doit dépasser 0 %."],
+  "form.err.sharesTotal": ["The shares add up to {total} %, not 100 %.", "Les parts totalisent {total} %, pas 100 %."],
+  "form.err.units": ["Units: a whole number from {min} to {max}.", "Unités : un nombre entier de {min} à {max}."],
+  "form.err.priceHour": ["Price per hour: an amount above 0.", "Prix par heure : un montant supérieur à 0."],
+  "form.err.priceDay": ["Price per day: an amount above 0.", "Prix par jour : un montant supérieur à 0."],
+  "form.err.priceMonth": ["Price per 30 days: an amount above 0.", "Prix par 30 jours : un montant supérieur à 0."],
+  "form.err.minHours": [
+    "Minimum hours: a whole number from {min} to {max}.",
+    "Heures minimum : un nombre entier de {min} à {max}.",
+  ],
+  "form.err.maxHours": [
+    "Maximum hours: a whole number from {min} (the minimum) to {max}.",
+    "Heures maximum : un nombre entier de {min} (le minimum) à {max}.",
+  ],
+  "form.err.horizon": [
+    "Bookable up to: a whole number of hours from {min} to {max}.",
+    "Réservable jusqu’à : un nombre entier d’heures de {min} à {max}.",
+  ],
+  "form.err.grace": ["Early access: 0 to {max} minutes.", "Accès anticipé : de 0 à {max} minutes."],
+  "form.err.tiers": [
+    "Cancellation tiers: write them as 24=100, 0=50 (hours before = % refunded).",
+    "Paliers d’annulation : écrivez-les 24=100, 0=50 (heures avant = % remboursé).",
+  ],
+  "form.err.lockKey": ["Lock key: not an address (0x…).", "Clé de la serrure : pas une adresse (0x…)."],
+  "form.err.relayer": ["Relayer: not an address (0x…).", "Relais : pas une adresse (0x…)."],
+  "form.invalidFields": [
+    { one: "{n} field to correct:", other: "{n} fields to correct:" },
+    { one: "{n} champ à corriger :", other: "{n} champs à corriger :" },
+  ],
+  "form.followsRule": [
+    "Bookings under a day must fall in open hours; a day or 30-day pass starts at an open hour and covers the open hours of its days.",
+    "Les réservations de moins d’un jour doivent tomber dans les heures d’ouverture ; un passe jour ou 30 jours commence à une heure d’ouverture et couvre les heures d’ouverture de ses jours.",
+  ],
+  "form.warn.noHours": [
+    "The venue has no opening hours yet: this resource could not be booked at all.",
+    "Le lieu n’a pas encore d’heures d’ouverture : cette ressource ne pourrait pas être réservée du tout.",
+  ],
+  "form.warn.tooShort": [
+    "The longest opening is {longest} h, shorter than the minimum of {minHours} h: hourly bookings would be impossible.",
+    "La plus longue ouverture dure {longest} h, moins que le minimum de {minHours} h : aucune réservation à l’heure ne serait possible.",
+  ],
+  "form.warn.noDay": [
+    "The maximum of {maxHours} h is under a day: the day and 30-day prices cannot be booked.",
+    "Le maximum de {maxHours} h est inférieur à un jour : les prix au jour et aux 30 jours ne peuvent être réservés.",
+  ],
+  "form.warn.noMonth": [
+    "The maximum of {maxHours} h is under 30 days: the 30-day price cannot be booked.",
+    "Le maximum de {maxHours} h est inférieur à 30 jours : le prix aux 30 jours ne peut être réservé.",
+  ],
   "err.closedHours": [
     "The venue is closed during part of this window.",
     "Le lieu est fermé pendant une partie de ce créneau.",
@@ -521,6 +610,18 @@ const m = {
   "err.sponsorFeeAboveRefund": [
     "The refund is smaller than the sponsor’s fee: cancel with ETH instead.",
     "Le remboursement est inférieur aux frais du parrain : annulez en payant le réseau en ETH.",
+  ],
+  "err.sponsorRefundBelowMin": [
+    "The refund dropped below the amount you were shown (a refund deadline passed): check the new amount and cancel again.",
+    "Le remboursement est passé sous le montant affiché (une échéance de remboursement est passée) : vérifiez le nouveau montant et annulez de nouveau.",
+  ],
+  "err.sponsorNotNamed": [
+    "Another relayer than the sponsor you chose sent this request: nothing was charged. Try again.",
+    "Un autre relais que le parrain choisi a envoyé cette demande : rien n’a été débité. Réessayez.",
+  ],
+  "err.taxCurrency": [
+    "A taxable venue prices its resources in a currency with cents (the CAD stablecoin), not in ETH.",
+    "Un lieu taxable fixe ses prix dans une monnaie à cents (le jeton CAD), pas en ETH.",
   ],
   "err.sponsorPermit": [
     "The spending permit did not match the booking: sign again.",

@@ -21,6 +21,12 @@ describe("toUiError", () => {
     );
   });
 
+  it("explains a closure refused over a booking (the operator cancels it first)", () => {
+    expect(toUiError(reverted(passepartoutAbi, "OpeningClosureHasBookings", [1, 0, 3600n])).key).toBe(
+      "err.closureHasBookings",
+    );
+  });
+
   it("falls back to the raw name of a contract error it has no message for", () => {
     expect(toUiError(reverted(passepartoutAbi, "TransferToZeroAddress", []))).toMatchObject({
       key: "err.contract",

@@ -31,6 +31,7 @@ const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   BookingDurationOutOfRange: "err.duration",
   BookingNotOnGrid: "err.notOnGrid",
   BookingOutsideOpeningHours: "err.closedHours",
+  OpeningClosureHasBookings: "err.closureHasBookings",
   VenueIsPaused: "err.venuePaused",
   NetworkPaused: "err.networkPaused",
   CurrencyNotAllowed: "err.currencyNotAllowed",
@@ -51,6 +52,9 @@ const CONTRACT_ERROR_KEYS: Partial<Record<ContractError, TextKey>> = {
   SponsorFeeAboveCap: "err.sponsorFeeAboveCap",
   SponsorFeeAboveRefund: "err.sponsorFeeAboveRefund",
   SponsorPermitInvalid: "err.sponsorPermit",
+  SponsorRefundBelowMin: "err.sponsorRefundBelowMin",
+  SponsorNotNamed: "err.sponsorNotNamed",
+  TaxCurrencyWithoutCent: "err.taxCurrency",
 };
 
 const messageKeyOf = (errorName: string) => Object.entries(CONTRACT_ERROR_KEYS).find(([n]) => n === errorName)?.[1];

@@ -79,7 +79,10 @@ describe("gaslessFor", () => {
 });
 
 describe("relaySponsored", () => {
-  const call = { functionName: "cancelSponsored", args: [1n, 250_000n] } as const;
+  const call = {
+    functionName: "cancelSponsored",
+    args: [1n, "0x00000000000000000000000000000000000000bb", 250_000n, 0n],
+  } as const;
 
   it("signs a ForwardRequest for the forwarder and posts it to the sponsor", async () => {
     const { relayer, posted } = relayerWith(terms());

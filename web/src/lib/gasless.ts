@@ -7,21 +7,14 @@ import type { Config } from "wagmi";
 import { passepartoutForwarderAbi } from "../../../protocol/abis.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { signForwardRequest, type SponsoredFunction, type TypedDataSigner } from "../../../protocol/gasless.ts";
+import { sponsorTerms, type SponsorTerms } from "../../../protocol/api/sponsor.ts";
 import type { Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
 import { contractErrorUi, type UiError } from "./errors.ts";
 import { walletFor, type WriteCall } from "./wallet.ts";
 
-/** GET /api/sponsor, as server/sponsor answers it. */
-export type SponsorTerms = {
-  sponsor: Address;
-  forwarder: Address;
-  currency: Address | null;
-  fees: { book: string; cancel: string; lend: string };
-  maxCallGas: string;
-  available: boolean;
-  reason: "out_of_funds" | "budget_exhausted" | null;
-};
+/** GET /api/sponsor (protocol/api/sponsor.ts). */
+export type { SponsorTerms };
 
 /** A gasless path for a member: the sponsor's terms and the fee it asks for this kind of call. */
 export type Gasless = { terms: SponsorTerms; forwarder: Address };
@@ -47,7 +40,7 @@ export async function gaslessFor(
   if ((await getBalance(p.client, { address: member })) !== 0n) return null;
   let terms: SponsorTerms;
   try {
-    terms = await relayer.get<SponsorTerms>("/api/sponsor");
+    terms = sponsorTerms.parse(await relayer.get<unknown>("/api/sponsor"));
   } catch {
     return null; // no sponsor on this relayer: the normal path says what is missing
   }

@@ -10,7 +10,6 @@ export type VenueMeta = {
   city?: string;
   region?: string;
   timezone?: string;
-  openingHours?: string | Record<string, string>;
   image?: string;
   picture?: string;
   photos?: string[];

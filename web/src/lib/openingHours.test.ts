@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  bookingsInClosure,
   closedFromBits,
   dateNumber,
   dayText,
+  firstClosedHour,
+  weekSummary,
+  weeklyMaskOf,
   openUnitHours,
   parseDayHours,
   parseExceptions,
@@ -142,5 +146,97 @@ describe("closed hours and occupancy", () => {
     const closed = new Set(Array.from({ length: 14 }, (_, i) => start + (i < 12 ? i : i + 10) * 3600));
     expect(openUnitHours(3, start, start + 24 * 3600, closed)).toBe(3 * 10);
     expect(openUnitHours(3, start, start + 24 * 3600, new Set())).toBe(72);
+  });
+});
+
+/** Monday–Friday 7:00–22:00, Saturday 9:00–17:00 (Le Lab in the demo). */
+const LE_LAB = weeklyMaskOf([
+  ...[0, 1, 2, 3, 4].map((day) => ({ day, opens: 7, closes: 22 })),
+  { day: 5, opens: 9, closes: 17 },
+]);
+
+describe("the weekly hours on the venue page", () => {
+  it("groups days with the same hours, in English and French day names", () => {
+    expect(weekSummary(LE_LAB, "en-CA")).toEqual([
+      { days: "Monday – Friday", hours: "7:00–22:00" },
+      { days: "Saturday", hours: "9:00–17:00" },
+      { days: "Sunday", hours: null },
+    ]);
+    expect(weekSummary(LE_LAB, "fr-CA")).toEqual([
+      { days: "lundi – vendredi", hours: "7 h–22 h" },
+      { days: "samedi", hours: "9 h–17 h" },
+      { days: "dimanche", hours: null },
+    ]);
+  });
+
+  it("shows split days and nothing for a venue without hours", () => {
+    const mask = weeklyMaskOf([
+      { day: 6, opens: 8, closes: 12 },
+      { day: 6, opens: 13, closes: 24 },
+    ]);
+    expect(weekSummary(mask, "en")).toEqual([
+      { days: "Monday – Saturday", hours: null },
+      { days: "Sunday", hours: "8:00–12:00, 13:00–24:00" },
+    ]);
+    expect(weekSummary(0n, "en")).toEqual([]);
+  });
+});
+
+describe("the booking window rule of a resource following the hours", () => {
+  const H = 3600;
+  const t0 = Date.UTC(2027, 2, 15, 12) / 1000; // Monday 8:00 EDT
+  const closed = new Set(Array.from({ length: 14 }, (_, i) => t0 + (10 + i) * H)); // 18:00–8:00 EDT
+  it("wants every hour open under a day", () => {
+    expect(firstClosedHour(t0, t0 + 10 * H, closed)).toBeNull();
+    expect(firstClosedHour(t0, t0 + 23 * H, closed)).toBe(t0 + 10 * H);
+  });
+  it("takes a day or month pass that starts at an open hour, across closed nights", () => {
+    expect(firstClosedHour(t0, t0 + 24 * H, closed)).toBeNull();
+    expect(firstClosedHour(t0 + 10 * H, t0 + 34 * H, closed)).toBe(t0 + 10 * H);
+  });
+});
+
+describe("bookings caught by a closure (the contract's OpeningClosureHasBookings rule)", () => {
+  const H = 3600;
+  const MON_FRI_8_18 = weeklyMaskOf([0, 1, 2, 3, 4].map((day) => ({ day, opens: 8, closes: 18 })));
+  const following = new Set([1]);
+  const now = Date.UTC(2027, 2, 1) / 1000;
+  const b = (passId: number, resourceId: number, startUtc: number, hours: number, cancelled = false) => ({
+    passId,
+    resourceId,
+    start: startUtc,
+    end: startUtc + hours * H,
+    cancelled,
+  });
+  const may24 = (h: number) => Date.UTC(2027, 4, 24, h) / 1000; // Monday, EDT = UTC − 4
+  const caught = (
+    list: ReturnType<typeof b>[],
+    exceptions: { date: number; opens: number; closes: number }[],
+    cleared: number[] = [],
+    at = now,
+  ) =>
+    bookingsInClosure(list, following, { weekly: MON_FRI_8_18, exceptions, cleared }, "America/Toronto", at).map(
+      (x) => x.passId,
+    );
+
+  it("finds a following resource's booking on a closed date, not the 24/7 one, a cancelled one or the next day's", () => {
+    const list = [b(1, 1, may24(14), 2), b(2, 2, may24(14), 2), b(3, 1, may24(16), 1, true), b(4, 1, may24(38), 1)];
+    expect(caught(list, [{ date: 20270524, opens: 0, closes: 0 }])).toEqual([1]);
+  });
+
+  it("finds a booking outside shorter hours and not one inside them", () => {
+    const list = [b(1, 1, may24(19), 1), b(2, 1, may24(15), 1)]; // 15:00 and 11:00 EDT
+    expect(caught(list, [{ date: 20270524, opens: 10, closes: 14 }])).toEqual([1]);
+  });
+
+  it("ignores a day pass's closed night on the next date, and hours already over", () => {
+    expect(caught([b(1, 1, may24(12), 24)], [{ date: 20270525, opens: 0, closes: 0 }])).toEqual([]);
+    expect(caught([b(1, 1, may24(12), 24)], [{ date: 20270524, opens: 0, closes: 0 }])).toEqual([1]);
+    expect(caught([b(1, 1, may24(14), 1)], [{ date: 20270524, opens: 0, closes: 0 }], [], may24(15))).toEqual([]);
+  });
+
+  it("finds a booking on a Sunday opened by an exception that is cleared", () => {
+    const sunday = Date.UTC(2027, 4, 30, 17) / 1000; // 13:00 EDT
+    expect(caught([b(1, 1, sunday, 1)], [], [20270530])).toEqual([1]);
   });
 });

@@ -1,37 +1,31 @@
 // A member's passes as the app shows them.
-import type { Address } from "viem";
-import type { Pass } from "../../../protocol/types.ts";
+import type { MemberPass } from "../../../protocol/api/read.ts";
 
-/** A pass as the app shows it: the contract's `Pass` fields it uses, times as seconds, the guest. */
-export type PassInfo = Pick<Pass, "holder" | "resourceId" | "unit" | "currency" | "amount" | "policyId" | "settled"> & {
-  id: bigint;
-  start: number;
-  end: number;
-  releaseTime: number;
-  /** Current guest (ERC-4907 user) or null. */
-  guest: Address | null;
-  guestExpires: number;
-  /** True when the viewer is the guest, not the holder. */
-  asGuest: boolean;
-  /** Set when the booking was cancelled (the pass burned): what came back to the member. */
-  cancelled: { refund: bigint; byOperator: boolean } | null;
-};
+/** A member's pass as the read API lists it (protocol/api/read.ts): standing, lent, or cancelled. */
+export type PassInfo = MemberPass;
+
+/** What the member paid for it, taxes included. */
+export const paidFor = (p: PassInfo): bigint => p.amount + p.gst + p.qst;
+
+/** What came back to the member of a cancelled booking, taxes included. */
+export const refundedFor = (p: Extract<PassInfo, { status: "cancelled" }>): bigint =>
+  p.refund + p.gstRefund + p.qstRefund;
 
 export type PassPhase = "current" | "upcoming" | "past" | "cancelled";
 
 /** Doors open in `[start − grace, end)`: that is "current". */
 export function passPhase(
-  p: { start: number; end: number; cancelled?: unknown },
+  p: { start: number; end: number; status?: "active" | "cancelled" },
   graceSeconds: number,
   now: number,
 ): PassPhase {
-  if (p.cancelled) return "cancelled";
+  if (p.status === "cancelled") return "cancelled";
   if (now >= p.end) return "past";
   if (now >= p.start - graceSeconds) return "current";
   return "upcoming";
 }
 
-export function groupPasses<T extends { start: number; end: number; cancelled?: unknown }>(
+export function groupPasses<T extends { start: number; end: number; status?: "active" | "cancelled" }>(
   passes: readonly T[],
   graceOf: (p: T) => number,
   now: number,

@@ -20,7 +20,6 @@ import { sameAddress } from "../../../protocol/address.ts";
 import type {
   Door as DoorStruct,
   PassepartoutAbi,
-  PassepartoutEventArgs,
   RefundTier,
   Resource as ResourceStruct,
   Venue as VenueStruct,
@@ -28,15 +27,8 @@ import type {
 import type { RuntimeConfig } from "./config.ts";
 import { ETH, type Currency } from "./money.ts";
 import { readMetadata, validTimeZone, type ResourceMeta, type VenueMeta } from "./metadata.ts";
-import type { PassInfo } from "./passes.ts";
-import {
-  makeReadApi,
-  type ApiBooking,
-  type ApiDoor,
-  type ApiResource,
-  type ApiVenue,
-  type ReadApi,
-} from "./readApi.ts";
+import type { Booking, MemberPass } from "../../../protocol/api/read.ts";
+import { makeReadApi, type ApiDoor, type ApiResource, type ApiVenue, type ReadApi, type Revenue } from "./readApi.ts";
 
 /** A venue as the app shows it: the contract's struct, its id and its decoded metadata. */
 export type Venue = VenueStruct & { id: number; meta: VenueMeta; timeZone: string; payees: readonly Address[] };
@@ -46,17 +38,8 @@ export type Resource = ResourceStruct & { id: number; meta: ResourceMeta };
 
 export type Door = DoorStruct & { id: number };
 
-/** One booking as the operator's dashboard shows it: its Booked event, then Cancelled and Settled. */
-export type Booking = Omit<PassepartoutEventArgs<"Booked">, "payer" | "start" | "end"> & {
-  start: number;
-  end: number;
-  releaseTime: number;
-  blockNumber: bigint;
-  cancelled: boolean;
-  /** Kept by the payees when cancelled (policy penalty). */
-  retained: bigint;
-  settled: boolean;
-};
+/** One booking of a venue as the read API lists it: a standing pass or a cancellation. */
+export type { Booking };
 
 export type Protocol = {
   config: RuntimeConfig;
@@ -96,44 +79,28 @@ export function makeProtocol(config: RuntimeConfig): Protocol {
 
 // --- venues, resources, doors (the read model) ------------------------------------------------
 
-function toResource(r: ApiResource): ResourceStruct & { id: number } {
-  return {
-    ...r,
-    currency: getAddress(r.currency),
-    pricePerHour: BigInt(r.pricePerHour),
-    pricePerDay: BigInt(r.pricePerDay),
-    pricePerMonth: BigInt(r.pricePerMonth),
-  };
-}
-
 function toDoor(d: ApiDoor): Door {
-  return {
-    id: d.id,
-    venueId: d.venueId,
-    allResources: d.allResources,
-    active: d.active,
-    lockKey: getAddress(d.lockKey),
-  };
+  return { id: d.id, venueId: d.venueId, allResources: d.allResources, active: d.active, lockKey: d.lockKey };
 }
 
 async function toVenue(v: ApiVenue): Promise<Venue> {
   const meta = await readMetadata<VenueMeta>(v.metadataURI);
   return {
     id: v.id,
-    operator: getAddress(v.operator),
-    pendingOperator: getAddress(v.pendingOperator),
+    operator: v.operator,
+    pendingOperator: v.pendingOperator,
     splitId: v.splitId,
     paused: v.paused,
     name: v.name,
     metadataURI: v.metadataURI,
-    payees: v.payees.map((a) => getAddress(a)),
+    payees: v.payees,
     meta,
     timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
   };
 }
 
 const withMeta = async (r: ApiResource): Promise<Resource> => ({
-  ...toResource(r),
+  ...r,
   meta: await readMetadata<ResourceMeta>(r.metadataURI),
 });
 
@@ -241,31 +208,14 @@ export async function balanceOf(p: Protocol, account: Address, currency: Address
 
 // --- bookings and passes ---------------------------------------------------------------------
 
-function toBooking(b: ApiBooking): Booking {
-  const cancelled = b.status === "cancelled";
-  return {
-    passId: BigInt(b.passId),
-    resourceId: b.resourceId,
-    holder: getAddress(b.holder),
-    unit: b.unit,
-    start: b.start,
-    end: b.end,
-    currency: getAddress(b.currency),
-    amount: BigInt(b.amount),
-    splitId: 0,
-    gst: BigInt(b.gst),
-    qst: BigInt(b.qst),
-    releaseTime: cancelled || b.settled ? Number.NaN : (b.releaseTime ?? Number.NaN),
-    blockNumber: BigInt(b.block),
-    cancelled,
-    retained: BigInt(b.retained ?? 0),
-    settled: b.settled === true,
-  };
+/** A venue's bookings, standing and cancelled (its operator's or a payee's session). */
+export function loadBookings(p: Protocol, venueId: number): Promise<Booking[]> {
+  return p.api.bookings(venueId);
 }
 
-/** A venue's bookings, standing and cancelled (its operator's or a payee's session). */
-export async function loadBookings(p: Protocol, venueId: number): Promise<Booking[]> {
-  return (await p.api.bookings(venueId)).map(toBooking);
+/** A venue's revenue per currency and per local day of use, as the relayer computes it. */
+export function loadRevenue(p: Protocol, venueId: number): Promise<Revenue> {
+  return p.api.revenue(venueId);
 }
 
 /** Booked units per hour slot of `[from, to)` (slot start → count), from the relayer's availability. */
@@ -285,42 +235,16 @@ export async function loadOccupancy(p: Protocol, r: Resource, from: number, to: 
 
 /**
  * Passes the account holds now, passes lent to it, and its cancelled bookings (refunded to it),
- * each with the amount paid, taxes included (the pass's escrow reads 0 once settled), and for a
- * cancelled one the refund with its taxes. From the read model: needs the member's SIWE session.
+ * from the read model: needs the member's SIWE session.
  */
-export async function loadPassesOf(p: Protocol, account: Address): Promise<PassInfo[]> {
-  return (await p.api.passes(account)).map((b) => {
-    const paid = BigInt(b.amount) + BigInt(b.gst) + BigInt(b.qst);
-    const cancelled = b.status === "cancelled";
-    return {
-      id: BigInt(b.passId),
-      holder: getAddress(b.holder),
-      resourceId: b.resourceId,
-      unit: b.unit,
-      start: b.start,
-      end: b.end,
-      currency: getAddress(b.currency),
-      amount: paid,
-      policyId: b.policyId ?? 0,
-      releaseTime: b.releaseTime ?? 0,
-      settled: b.settled === true,
-      guest: b.guest ? getAddress(b.guest) : null,
-      guestExpires: b.guestExpires ?? 0,
-      asGuest: b.role === "guest",
-      cancelled: cancelled
-        ? {
-            refund: BigInt(b.refund ?? 0) + BigInt(b.gstRefund ?? 0) + BigInt(b.qstRefund ?? 0),
-            byOperator: b.byOperator === true,
-          }
-        : null,
-    };
-  });
+export function loadPassesOf(p: Protocol, account: Address): Promise<MemberPass[]> {
+  return p.api.passes(account);
 }
 
 export type Split = { id: number; venueId: number; payees: readonly Address[]; sharesBps: readonly number[] };
 
 export async function loadSplits(p: Protocol, venueId: number): Promise<Split[]> {
-  return (await p.api.splits(venueId)).map((s) => ({ ...s, payees: s.payees.map((a) => getAddress(a)) }));
+  return p.api.splits(venueId);
 }
 
 export function claimable(p: Protocol, splitId: number, currency: Address, index: number): Promise<bigint> {

@@ -1,79 +1,29 @@
 // The relayer's read API (server/http/routes/read.ts): the read model the dApp lists venues,
-// resources, doors, passes and bookings from, instead of scanning the chain's logs. Every answer
-// carries `asOfBlock`; after a transaction of this tab mined in block B (`noteMined`), a read waits
-// until the relayer's stamp reaches B, so the page never flashes the state from before.
-import { getAddress, type Address } from "viem";
+// resources, doors, passes and bookings from, instead of scanning the chain's logs. Every answer is
+// parsed with its schema from protocol/api/read.ts, the one the relayer serialises through (amounts
+// come out as bigints, addresses checksummed). Every answer carries `asOfBlock`; after a
+// transaction of this tab mined in block B (`noteMined`), a read waits until the relayer's stamp
+// reaches B, so the page never flashes the state from before.
+import type { z } from "zod";
+import { errorAnswer } from "../../../protocol/api/errors.ts";
+import {
+  availability,
+  bookingsAnswer,
+  currenciesAnswer,
+  passesAnswer,
+  policiesAnswer,
+  relayersAnswer,
+  resourceAnswer,
+  revenue,
+  splitsAnswer,
+  venueAnswer,
+  venuesAnswer,
+} from "../../../protocol/api/read.ts";
 
-/** JSON shapes of the read API (decimal strings for amounts, lower-case addresses). */
-export type ApiResource = {
-  id: number;
-  venueId: number;
-  name: string;
-  kind: number;
-  units: number;
-  currency: string;
-  pricePerHour: string;
-  pricePerDay: string;
-  pricePerMonth: string;
-  minHours: number;
-  maxHours: number;
-  horizonHours: number;
-  graceSeconds: number;
-  policyId: number;
-  transferable: boolean;
-  followsOpeningHours: boolean;
-  metadataURI: string;
-};
-export type ApiDoor = {
-  id: number;
-  venueId: number;
-  allResources: boolean;
-  active: boolean;
-  lockKey: string;
-  admits: number[];
-};
-export type ApiVenue = {
-  id: number;
-  operator: string;
-  pendingOperator: string;
-  splitId: number;
-  paused: boolean;
-  name: string;
-  metadataURI: string;
-  payees: string[];
-  resources: ApiResource[];
-  doors: ApiDoor[];
-};
-export type ApiBooking = {
-  passId: string;
-  status: "active" | "cancelled";
-  holder: string;
-  resourceId: number;
-  venueId: number | null;
-  unit: number;
-  start: number;
-  end: number;
-  currency: string;
-  amount: string;
-  gst: string;
-  qst: string;
-  block: number;
-  role?: "holder" | "guest";
-  // active
-  policyId?: number;
-  releaseTime?: number;
-  settled?: boolean;
-  guest?: string | null;
-  guestExpires?: number;
-  // cancelled
-  byOperator?: boolean;
-  refund?: string;
-  retained?: string;
-  gstRefund?: string;
-  qstRefund?: string;
-};
-export type ApiSplit = { id: number; venueId: number; payees: string[]; sharesBps: number[] };
-export type ApiPolicy = { id: number; tiers: { secondsBeforeStart: number; refundBps: number }[] };
+export type ApiVenue = z.output<typeof venueAnswer>["venue"];
+export type ApiResource = z.output<typeof resourceAnswer>["resource"];
+export type ApiDoor = ApiVenue["doors"][number];
+export type Revenue = z.output<typeof revenue>;
 
 export class ReadApiError extends Error {
   readonly code: string;
@@ -86,6 +36,7 @@ export class ReadApiError extends Error {
 }
 
 type Stamped = { asOfBlock: number };
+type Schema<T> = z.ZodType<T>;
 
 /** How long a read waits for the relayer to reach a block this tab's transaction was mined in. */
 const CATCH_UP_MS = 15_000;
@@ -97,45 +48,50 @@ export function makeReadApi(baseUrl: string, sleep = (ms: number) => new Promise
   /** The newest block a transaction of this tab was mined in: reads must have reached it. */
   let floor = 0;
 
-  async function once<T extends Stamped>(path: string): Promise<T> {
+  async function once<T extends Stamped>(path: string, schema: Schema<T>): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${baseUrl}${path}`, { credentials: "include" });
     } catch {
       throw new ReadApiError("relayer_unreachable", 0, "the relayer did not answer");
     }
-    const body = (await res.json().catch(() => null)) as (T & { error?: { code?: string; message?: string } }) | null;
+    const body: unknown = await res.json().catch(() => null);
     if (!res.ok || body === null) {
-      throw new ReadApiError(
-        body?.error?.code ?? `http_${res.status}`,
-        res.status,
-        body?.error?.message ?? `HTTP ${res.status}`,
-      );
+      const e = errorAnswer.safeParse(body);
+      throw e.success
+        ? new ReadApiError(e.data.error.code, res.status, e.data.error.message)
+        : new ReadApiError(`http_${res.status}`, res.status, `HTTP ${res.status}`);
     }
-    return body;
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ReadApiError("bad_answer", res.status, `unexpected answer from ${path}`);
+    return parsed.data;
   }
 
   /** GET `path`, again until its stamp reaches the floor (or the wait ends: then the last answer). */
-  async function get<T extends Stamped>(path: string): Promise<T> {
+  async function get<T extends Stamped>(path: string, schema: Schema<T>): Promise<T> {
     const want = floor;
     const until = Date.now() + CATCH_UP_MS;
     for (;;) {
-      const body = await once<T>(path);
+      const body = await once(path, schema);
       if (body.asOfBlock >= want || Date.now() >= until) return body;
       await sleep(CATCH_UP_STEP_MS);
     }
   }
 
   /** Every page of a paged list. */
-  async function all<T, K extends string>(path: string, key: K): Promise<T[]> {
-    const out: T[] = [];
+  async function all<T extends Stamped & { next: string | null }, I>(
+    path: string,
+    schema: Schema<T>,
+    items: (page: T) => I[],
+  ): Promise<I[]> {
+    const out: I[] = [];
     let after: string | null = null;
     const sep = path.includes("?") ? "&" : "?";
     do {
       const q: string = after ? `${sep}after=${after}&limit=1000` : `${sep}limit=1000`;
-      const body: Stamped & { next: string | null } & Record<K, T[]> = await get(`${path}${q}`);
-      out.push(...body[key]);
-      after = body.next;
+      const page: T = await get(`${path}${q}`, schema);
+      out.push(...items(page));
+      after = page.next;
     } while (after);
     return out;
   }
@@ -146,25 +102,20 @@ export function makeReadApi(baseUrl: string, sleep = (ms: number) => new Promise
       floor = Math.max(floor, Number(block));
     },
     floor: () => floor,
-    venues: async () => (await get<Stamped & { venues: ApiVenue[] }>("/api/venues")).venues,
-    venue: async (id: number) => (await get<Stamped & { venue: ApiVenue }>(`/api/venues/${id}`)).venue,
-    resource: async (id: number) => (await get<Stamped & { resource: ApiResource }>(`/api/resources/${id}`)).resource,
-    splits: async (venueId: number) =>
-      (await get<Stamped & { splits: ApiSplit[] }>(`/api/venues/${venueId}/splits`)).splits,
-    relayers: async (venueId: number) =>
-      (await get<Stamped & { relayers: string[] }>(`/api/venues/${venueId}/relayers`)).relayers.map((a) =>
-        getAddress(a),
-      ),
-    policies: async () => (await get<Stamped & { policies: ApiPolicy[] }>("/api/policies")).policies,
-    currencies: async (): Promise<Address[]> =>
-      (await get<Stamped & { currencies: string[] }>("/api/currencies")).currencies.map((a) => getAddress(a)),
+    venues: async () => (await get("/api/venues", venuesAnswer)).venues,
+    venue: async (id: number) => (await get(`/api/venues/${id}`, venueAnswer)).venue,
+    resource: async (id: number) => (await get(`/api/resources/${id}`, resourceAnswer)).resource,
+    splits: async (venueId: number) => (await get(`/api/venues/${venueId}/splits`, splitsAnswer)).splits,
+    relayers: async (venueId: number) => (await get(`/api/venues/${venueId}/relayers`, relayersAnswer)).relayers,
+    policies: async () => (await get("/api/policies", policiesAnswer)).policies,
+    currencies: async () => (await get("/api/currencies", currenciesAnswer)).currencies,
     availability: (resourceId: number, from: number, to: number) =>
-      get<Stamped & { from: number; to: number; units: number; slotSeconds: number; free: number[] }>(
-        `/api/resources/${resourceId}/availability?from=${from}&to=${to}`,
-      ),
+      get(`/api/resources/${resourceId}/availability?from=${from}&to=${to}`, availability),
     /** The signed-in member's passes (standing, lent to it, cancelled): needs a SIWE session. */
-    passes: (holder: string) => all<ApiBooking, "passes">(`/api/passes?holder=${holder.toLowerCase()}`, "passes"),
+    passes: (holder: string) => all(`/api/passes?holder=${holder.toLowerCase()}`, passesAnswer, (p) => p.passes),
     /** A venue's bookings (its operator's SIWE session). */
-    bookings: (venueId: number) => all<ApiBooking, "bookings">(`/api/venues/${venueId}/bookings`, "bookings"),
+    bookings: (venueId: number) => all(`/api/venues/${venueId}/bookings`, bookingsAnswer, (p) => p.bookings),
+    /** A venue's revenue per currency and per local day (its operator's or a payee's SIWE session). */
+    revenue: (venueId: number) => get(`/api/venues/${venueId}/revenue`, revenue),
   };
 }

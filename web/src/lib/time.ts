@@ -6,17 +6,8 @@ export const DAY = 24 * HOUR;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export const slotStart = (t: number): number => t - (t % HOUR);
 
-export { tzOffset } from "../../../protocol/timeZone.ts";
-import { tzOffset } from "../../../protocol/timeZone.ts";
-
-/** Start of the local day (in `timeZone`) that contains `t`. */
-export function localDayStart(t: number, timeZone: string): number {
-  const local = t + tzOffset(t, timeZone);
-  const midnightLocal = local - (((local % DAY) + DAY) % DAY);
-  const guess = midnightLocal - tzOffset(t, timeZone);
-  // Across a DST change the offset at midnight differs from the offset at t.
-  return midnightLocal - tzOffset(guess, timeZone);
-}
+export { localDayStart, tzOffset } from "../../../protocol/timeZone.ts";
+import { localDayStart } from "../../../protocol/timeZone.ts";
 
 /** Keeps "10 h 00" and "10:00 a.m." on one line (no break inside a time). */
 function unbreakable(text: string): string {

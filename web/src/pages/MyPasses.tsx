@@ -131,8 +131,8 @@ function PassActions({
         </p>
       )}
       <AddToCalendar pass={pass} venue={venue} doors={(doors.data ?? []).map((d) => doorLabel(d, venue, t))} />
-      {!pass.asGuest && phase === "upcoming" && <CancelPass pass={pass} />}
-      {!pass.asGuest && <LendPass pass={pass} />}
+      {pass.role === "holder" && phase === "upcoming" && <CancelPass pass={pass} />}
+      {pass.role === "holder" && pass.status === "active" && <LendPass pass={pass} />}
     </div>
   );
 }
@@ -145,7 +145,7 @@ function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; 
     const ics = passesCalendar(
       [
         {
-          passId: pass.id,
+          passId: pass.passId,
           chainId: protocol.chain.id,
           start: pass.start,
           end: pass.end,
@@ -161,7 +161,7 @@ function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; 
     const url = URL.createObjectURL(new Blob([ics], { type: "text/calendar;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
-    a.download = `pass-${pass.id}.ics`;
+    a.download = `pass-${pass.passId}.ics`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
@@ -203,7 +203,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       setState("signing");
       const signature = await signTyped(protocol, wagmi, {
         account: address,
-        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.id, deadline),
+        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.passId, deadline),
       });
       setState("asking");
       setResult(
@@ -212,7 +212,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
           contract: protocol.address,
           door: door.id,
           challenge,
-          passId: pass.id.toString(),
+          passId: pass.passId.toString(),
           deadline,
           signer: address,
           signature,
@@ -252,8 +252,8 @@ function CancelPass({ pass }: { pass: PassView }) {
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<bigint | null>(null);
   const preview = useQuery({
-    queryKey: ["chain", "refundAt", pass.id.toString()],
-    queryFn: () => refundAt(protocol, pass.id, nowSeconds()),
+    queryKey: ["chain", "refundAt", pass.passId.toString()],
+    queryFn: () => refundAt(protocol, pass.passId, nowSeconds()),
     enabled: asking,
     refetchInterval: 15_000,
   });
@@ -267,12 +267,16 @@ function CancelPass({ pass }: { pass: PassView }) {
       // Without ETH, the sponsor relays the cancellation and takes its fee out of the refund.
       const g = await gaslessFor(protocol, relayer, address, pass.currency);
       const fee = g ? BigInt(g.terms.fees.cancel) : 0n;
+      // The member signs the refund it was shown (less the fee): held past a refund deadline, the
+      // request reverts (SponsorRefundBelowMin) instead of paying less.
+      const shown = preview.data ?? 0n;
+      const minRefund = shown > fee ? shown - fee : 0n;
       const receipt = g
         ? await relaySponsored(protocol, wagmi, relayer, address, g, {
             functionName: "cancelSponsored",
-            args: [pass.id, fee],
+            args: [pass.passId, g.terms.sponsor, fee, minRefund],
           })
-        : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.id] });
+        : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.passId] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
       // What came back: the pre-tax refund and its GST and QST, less the sponsor's fee if any.
       setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : (preview.data ?? 0n)) - fee);
@@ -321,7 +325,7 @@ function CancelPass({ pass }: { pass: PassView }) {
   );
 }
 
-function LendPass({ pass }: { pass: PassView }) {
+function LendPass({ pass }: { pass: Extract<PassView, { status: "active" }> }) {
   const { t } = useI18n();
   const { protocol, wagmi, relayer } = useApp();
   const { address } = useAccount();
@@ -337,7 +341,7 @@ function LendPass({ pass }: { pass: PassView }) {
     if (!address) return;
     setError(null);
     try {
-      const call = { functionName: "setUser", args: [pass.id, user, BigInt(expires)] } as const;
+      const call = { functionName: "setUser", args: [pass.passId, user, BigInt(expires)] } as const;
       // Lending moves no money: without ETH, the sponsor relays it for free.
       const g = await gaslessFor(protocol, relayer, address, null);
       if (g) await relaySponsored(protocol, wagmi, relayer, address, g, call);

@@ -3,9 +3,18 @@ import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
-import { useAccount, useBookings, useCurrencies, useRefreshChain, useResources, useVenues } from "../hooks/queries.ts";
+import {
+  useAccount,
+  useBookings,
+  useCurrencies,
+  useRefreshChain,
+  useResources,
+  useRevenue,
+  useVenues,
+} from "../hooks/queries.ts";
 import { useI18n } from "../i18n/translate.ts";
 import { claimable, claimableFees, loadSplits, type Booking, type Venue } from "../lib/protocol.ts";
+import type { Revenue } from "../lib/readApi.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
@@ -52,10 +61,11 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
   // Bookings are location history: the relayer shows them to the operator's and payees' sessions.
   const signedIn = !!session.data && same(session.data, account);
   const bookings = useBookings(venue.id, signedIn);
+  const revenue = useRevenue(venue.id, signedIn);
   const currencies = useCurrencies();
   const operator = same(venue.operator, account);
   const [manage, setManage] = useState(false);
-  const live = (bookings.data ?? []).filter((b) => !b.cancelled);
+  const live = (bookings.data ?? []).filter((b) => b.status === "active");
   const today = localDayStart(now, venue.timeZone);
   // Occupancy counts open hours only: a resource following the venue's hours offers those of today.
   const closedToday = useClosedHoursOfDay(resources.data, today);
@@ -92,7 +102,7 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
               timeZone={venue.timeZone}
               title={t("op.revenue")}
               today={today}
-              points={revenue(bookings.data ?? [], c, venue.timeZone, now)}
+              points={revenuePoints(revenue.data, c, now)}
             />
           ))}
       </section>
@@ -143,7 +153,13 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
                         {fmt(b.amount, b.currency, currencies.data, locale)}
                       </td>
                       <td data-label={t("op.col.status")} data-testid="status">
-                        {t(b.cancelled ? "op.status.cancelled" : b.settled ? "op.status.settled" : "op.status.escrow")}
+                        {t(
+                          b.status === "cancelled"
+                            ? "op.status.cancelled"
+                            : b.settled
+                              ? "op.status.settled"
+                              : "op.status.escrow",
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -169,17 +185,16 @@ function fmt(v: bigint, currency: Address, cs: Currency[] | undefined, locale: s
   return c ? formatAmount(v, c, locale) : v.toString();
 }
 
-/** Revenue per day of use over the last 14 days and the next 7: bookings net of refunds. */
-function revenue(bookings: Booking[], c: Currency, timeZone: string, now: number) {
+/** The relayer's revenue per local day of use (GET /api/venues/:id/revenue: bookings net of refunds)
+ * over the last 14 days and the next 7. */
+function revenuePoints(revenue: Revenue | undefined, c: Currency, now: number) {
+  const timeZone = revenue?.timeZone ?? "UTC";
   const first = localDayStart(now, timeZone) - 13 * DAY;
   const days = Array.from({ length: 21 }, (_, i) => localDayStart(first + i * DAY + 12 * HOUR, timeZone));
-  const sums = new Map(days.map((d) => [d, 0n]));
-  for (const b of bookings) {
-    if (!same(b.currency, c.address)) continue;
-    const d = localDayStart(b.start, timeZone);
-    if (sums.has(d)) sums.set(d, sums.get(d)! + (b.cancelled ? b.retained : b.amount));
-  }
-  return days.map((day) => ({ day, amount: sums.get(day)! }));
+  const sums = new Map(
+    (revenue?.daily ?? []).filter((d) => same(d.currency, c.address)).map((d) => [d.dayStart, d.amount]),
+  );
+  return days.map((day) => ({ day, amount: sums.get(day) ?? 0n }));
 }
 
 function Settle({
@@ -199,7 +214,9 @@ function Settle({
   const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<number | null>(null);
-  const pending = bookings.filter((b) => !b.cancelled && !b.settled && b.releaseTime <= now);
+  const pending = bookings.filter(
+    (b): b is Extract<Booking, { status: "active" }> => b.status === "active" && !b.settled && b.releaseTime <= now,
+  );
   const settle = () =>
     run(async () => {
       setError(null);

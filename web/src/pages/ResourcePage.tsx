@@ -20,6 +20,7 @@ import { useTitle } from "../hooks/useTitle.ts";
 import { NotFound } from "./NotFound.tsx";
 import { allowance, approve, sendTx, signPermit } from "../lib/wallet.ts";
 import { DAY, HOUR, slotStart } from "../lib/time.ts";
+import { firstClosedHour } from "../lib/openingHours.ts";
 import { href } from "../lib/route.ts";
 import { BookingSummary } from "../components/BookingSummary.tsx";
 import { WeekCalendar } from "../components/WeekCalendar.tsx";
@@ -131,10 +132,9 @@ function BookResource({
     setError(null);
     setBooked(null);
     try {
-      // A window running into closed hours would revert (BookingOutsideOpeningHours): say so first.
-      for (let t0 = start; t0 < end; t0 += HOUR) {
-        if (closed?.has(t0)) throw Object.assign(new Error("closed"), { ui: { key: "err.closedHours" } });
-      }
+      // A window the opening hours refuse would revert (BookingOutsideOpeningHours): say so first.
+      if (closed && firstClosedHour(start, end, closed) !== null)
+        throw Object.assign(new Error("closed"), { ui: { key: "err.closedHours" } });
       const price = await readQuote(protocol, r.id, start, end); // fresh quote = max price
       const balance = await balanceOf(protocol, address, r.currency);
       if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
@@ -143,7 +143,8 @@ function BookResource({
       let receipt;
       const g = isNative(r.currency) ? null : await gaslessFor(protocol, relayer, address, r.currency);
       if (g) {
-        // One permit for the price and the sponsor's fee, whose cap the member signs in the request.
+        // One permit for the price and the sponsor's fee, whose cap the member signs in the request,
+        // with the sponsor it names (no one else can relay it and take the fee).
         const fee = BigInt(g.terms.fees.book);
         if (balance < price + fee)
           throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
@@ -157,7 +158,10 @@ function BookResource({
           relayer,
           address,
           g,
-          { functionName: "bookSponsored", args: [...args, fee, deadline, permit.v, permit.r, permit.s] },
+          {
+            functionName: "bookSponsored",
+            args: [...args, g.terms.sponsor, fee, deadline, permit.v, permit.r, permit.s],
+          },
           () => setStep("pending"),
         );
       } else if (isNative(r.currency)) {

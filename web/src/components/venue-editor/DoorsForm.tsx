@@ -62,7 +62,7 @@ export function DoorsForm({ venue, resources }: { venue: Venue; resources: Resou
         aria-label={t("form.newDoor")}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!isAddress(lockKey)) return tx.setError({ key: "form.invalid" });
+          if (!isAddress(lockKey)) return tx.setError({ key: "form.err.lockKey" });
           void tx.run({ functionName: "createDoor", args: [venue.id, street, lockKey] }, t("common.saved"));
         }}
       >

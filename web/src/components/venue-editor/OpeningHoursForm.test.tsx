@@ -28,6 +28,18 @@ vi.mock("../../hooks/useTx.ts", () => ({
   },
 }));
 vi.mock("../../hooks/useNow.ts", () => ({ useNow: () => Date.UTC(2027, 0, 10) / 1000 }));
+vi.mock("../../hooks/useApp.ts", () => ({ useApp: () => ({ protocol: {} }) }));
+vi.mock("../../hooks/queries.ts", () => ({
+  useResources: () => ({
+    data: [
+      { id: 1, name: "Salle", followsOpeningHours: true },
+      { id: 2, name: "Bureau 24/7", followsOpeningHours: false },
+    ],
+  }),
+}));
+// The venue's bookings as the relayer's read API would list them.
+const standing: { passId: bigint; resourceId: number; start: number; end: number; cancelled: boolean }[] = [];
+vi.mock("../../lib/protocol.ts", () => ({ loadBookings: async () => standing }));
 
 const venue = { id: 1, timeZone: "America/Toronto" } as Venue;
 /** Monday–Friday 8:00–18:00, as stored on chain. */
@@ -35,6 +47,7 @@ const MASK = [0, 1, 2, 3, 4].reduce((m, d) => m | (0b1111111111n << BigInt(24 * 
 
 function renderForm(lang: Lang = "en") {
   sent.length = 0;
+  standing.length = 0;
   render(
     <I18nProvider lang={lang}>
       <OpeningHoursFields venue={venue} mask={MASK} />
@@ -105,5 +118,48 @@ describe("OpeningHoursForm", () => {
       ],
     });
     expect(cleared).toEqual({ functionName: "clearOpeningExceptions", args: [1, [20270524]] });
+  });
+
+  it("reports every invalid field at once, and sends nothing", async () => {
+    renderForm();
+    fireEvent.change(screen.getByLabelText("Tuesday"), { target: { value: "18-8" } });
+    fireEvent.change(screen.getByLabelText("Wednesday"), { target: { value: "8-12, 11-14" } });
+    fireEvent.change(screen.getByLabelText(/^Exceptions/), { target: { value: "2027-02-30 closed\n2027-12-24 9" } });
+    fireEvent.change(screen.getByLabelText(/^Dates back/), { target: { value: "2027-13-01" } });
+    save();
+    expect(await screen.findByText("5 fields to correct:")).toBeTruthy();
+    for (const text of [
+      "Tuesday: “18-8” closes before it opens (split a night over two days).",
+      "Wednesday: “11-14” overlaps other hours of the same day.",
+      "“2027-02-30” is not a date (YYYY-MM-DD).",
+      "2027-12-24: “9” is not hours like 8-18.",
+      "“2027-13-01” is not a date (YYYY-MM-DD).",
+    ])
+      expect(screen.getByText(text)).toBeTruthy();
+    expect(sent).toEqual([]);
+  });
+
+  it("lists the bookings a closure would leave in closed hours, then cancels them with the closure in one action", async () => {
+    renderForm();
+    const start = Date.UTC(2027, 11, 24, 15) / 1000; // Friday 24 December 2027, 10:00 EST
+    standing.push(
+      { passId: 7n, resourceId: 1, start, end: start + 7200, cancelled: false },
+      { passId: 8n, resourceId: 2, start, end: start + 7200, cancelled: false }, // 24/7: not affected
+      { passId: 9n, resourceId: 1, start: start + 86_400 * 3, end: start + 86_400 * 3 + 3600, cancelled: false },
+    );
+    fireEvent.change(screen.getByLabelText(/^Exceptions/), { target: { value: "2027-12-24 closed" } });
+    save();
+    expect(
+      await screen.findByText(
+        "1 booking falls in the hours you are closing. The chain refuses the closure while it stands: cancel it with a full refund, then save.",
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText(/^Pass #7: Salle,/)).toBeTruthy();
+    expect(screen.queryByText(/^Pass #8/)).toBeNull();
+    expect(sent).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Cancel these bookings (full refund) and save" }));
+    await vi.waitFor(() => expect(sent.length).toBe(3));
+    expect(sent.map((c) => c.functionName)).toEqual(["cancel", "setOpeningHours", "setOpeningExceptions"]);
+    expect(sent[0].args).toEqual([7n]);
   });
 });

@@ -1,26 +1,29 @@
 // A venue's opening hours: one field per weekday, dated exceptions, and the time-zone rule derived
-// from the venue's IANA zone (the operator never types an offset or a daylight-time date).
-import { useId, useState } from "react";
+// from the venue's IANA zone (the operator never types an offset or a daylight-time date). Closing
+// hours that hold bookings is refused on chain (OpeningClosureHasBookings): the form lists those
+// bookings first and offers to cancel them with a full refund in the same action.
+import { useId, useMemo, useState } from "react";
+import { useApp } from "../../hooks/useApp.ts";
 import { useNow } from "../../hooks/useNow.ts";
 import { useVenueOpeningHours } from "../../hooks/useOpeningHours.ts";
+import { useResources } from "../../hooks/queries.ts";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
 import {
-  dateNumber,
+  bookingsInClosure,
   dayText,
+  parseDates,
   parseExceptions,
   parseWeek,
+  weekdayNames,
+  weeklyMaskOf,
   zoneRule,
+  type InputError,
   type TimeZoneRule,
 } from "../../lib/openingHours.ts";
-import type { Venue } from "../../lib/protocol.ts";
-import { Labelled, TxFeedback } from "./fields.tsx";
-
-/** Weekday names, Monday first, in the user's language (2024-01-01 was a Monday). */
-function weekdayNames(locale: string): string[] {
-  const fmt = new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" });
-  return Array.from({ length: 7 }, (_, d) => fmt.format(new Date(Date.UTC(2024, 0, 1 + d))));
-}
+import { loadBookings, type Booking, type Venue } from "../../lib/protocol.ts";
+import { formatWindow } from "../../lib/time.ts";
+import { FieldErrors, Labelled, TxFeedback } from "./fields.tsx";
 
 /** "−5", "+5:30": an offset in minutes as UTC±h[:mm]. */
 function offsetText(minutes: number): string {
@@ -38,6 +41,8 @@ export function OpeningHoursForm({ venue }: { venue: Venue }) {
 /** The form, given the weekly mask on chain (to start from what is stored). */
 export function OpeningHoursFields({ venue, mask }: { venue: Venue; mask: bigint }) {
   const { t, locale } = useI18n();
+  const { protocol } = useApp();
+  const resources = useResources(venue.id);
   const tx = useTx();
   const id = useId();
   const now = useNow(60_000);
@@ -45,38 +50,62 @@ export function OpeningHoursFields({ venue, mask }: { venue: Venue; mask: bigint
   const [days, setDays] = useState(() => Array.from({ length: 7 }, (_, d) => dayText(mask, d)));
   const [exceptions, setExceptions] = useState("");
   const [clear, setClear] = useState("");
-  const rule: TimeZoneRule | null = zoneRule(venue.timeZone, new Date(now * 1000).getUTCFullYear());
+  const [invalid, setInvalid] = useState<InputError[]>([]);
+  /** Bookings the closure would leave in closed hours, shown before anything is sent. */
+  const [caught, setCaught] = useState<Booking[]>([]);
+  const [unreadable, setUnreadable] = useState(false);
+  const year = new Date(now * 1000).getUTCFullYear();
+  // Derived once per zone and year: it reads four years of the platform's database (Intl).
+  const rule: TimeZoneRule | null = useMemo(() => zoneRule(venue.timeZone, year), [venue.timeZone, year]);
 
-  async function submit() {
-    if (!rule) return tx.setError({ key: "hours.noRule", vars: { zone: venue.timeZone } });
+  async function submit(cancelCaught: boolean) {
     const week = parseWeek(days, names);
-    if (!week.ok) return tx.setError(week.error);
     const dated = parseExceptions(exceptions);
-    if (!dated.ok) return tx.setError(dated.error);
-    const cleared: number[] = [];
-    for (const text of clear.split(/[\s,]+/).filter(Boolean)) {
-      const date = dateNumber(text);
-      if (date === null) return tx.setError({ key: "hours.badDate", vars: { day: text, text } });
-      cleared.push(date);
+    const cleared = parseDates(clear);
+    const errors: InputError[] = [
+      ...(rule ? [] : [{ key: "hours.noRule" as const, vars: { zone: venue.timeZone } }]),
+      ...(week.ok ? [] : week.errors),
+      ...(dated.ok ? [] : dated.errors),
+      ...(cleared.ok ? [] : cleared.errors),
+    ];
+    setInvalid(errors);
+    if (!rule || !week.ok || !dated.ok || !cleared.ok) return;
+
+    let toCancel: Booking[] = [];
+    setUnreadable(false);
+    if (dated.value.length > 0 || cleared.value.length > 0) {
+      try {
+        const following = new Set((resources.data ?? []).filter((r) => r.followsOpeningHours).map((r) => r.id));
+        const change = { weekly: weeklyMaskOf(week.value), exceptions: dated.value, cleared: cleared.value };
+        toCancel = bookingsInClosure(await loadBookings(protocol, venue.id), following, change, venue.timeZone, now);
+      } catch {
+        setUnreadable(true); // the chain still refuses a closure over a booking
+      }
+      setCaught(toCancel);
+      if (toCancel.length > 0 && !cancelCaught) return;
     }
-    await tx.sequence(async (send) => {
+
+    const receipt = await tx.sequence(async (send) => {
+      for (const b of toCancel) await send({ functionName: "cancel", args: [b.passId] });
       let receipt = await send({ functionName: "setOpeningHours", args: [venue.id, week.value, rule] });
       if (dated.value.length > 0) {
         receipt = await send({ functionName: "setOpeningExceptions", args: [venue.id, dated.value] });
       }
-      if (cleared.length > 0) {
-        receipt = await send({ functionName: "clearOpeningExceptions", args: [venue.id, cleared] });
+      if (cleared.value.length > 0) {
+        receipt = await send({ functionName: "clearOpeningExceptions", args: [venue.id, cleared.value] });
       }
       return receipt;
     }, t("common.saved"));
+    if (receipt) setCaught([]);
   }
 
+  const resourceName = (rid: number) => resources.data?.find((r) => r.id === rid)?.name ?? `#${rid}`;
   return (
     <form
       aria-labelledby={`${id}-title`}
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        void submit(false);
       }}
     >
       <h3 id={`${id}-title`}>{t("hours.title")}</h3>
@@ -110,6 +139,27 @@ export function OpeningHoursFields({ venue, mask }: { venue: Venue; mask: bigint
       <button type="submit" className="primary" disabled={tx.busy}>
         {tx.busy ? t("common.working") : t("common.save")}
       </button>
+      <FieldErrors errors={invalid} />
+      {unreadable && <p className="muted small">{t("hours.bookingsUnreadable")}</p>}
+      {caught.length > 0 && (
+        <div className="error" role="alert">
+          <p>{t("hours.caught", { n: caught.length })}</p>
+          <ul>
+            {caught.map((b) => (
+              <li key={String(b.passId)}>
+                {t("hours.caughtRow", {
+                  id: String(b.passId),
+                  resource: resourceName(b.resourceId),
+                  window: formatWindow(b.start, b.end, locale, venue.timeZone),
+                })}
+              </li>
+            ))}
+          </ul>
+          <button type="button" disabled={tx.busy} onClick={() => void submit(true)}>
+            {t("hours.cancelAndSave")}
+          </button>
+        </div>
+      )}
       <TxFeedback tx={tx} />
     </form>
   );

@@ -6,9 +6,9 @@ import { isAddress } from "viem";
 import { useApp } from "../../hooks/useApp.ts";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
-import { payeesArgs, type PayeeRow } from "../../lib/editorInput.ts";
+import { payeesInput, type FieldError, type PayeeRow } from "../../lib/editorInput.ts";
 import { loadSplits, type Venue } from "../../lib/protocol.ts";
-import { TxFeedback } from "./fields.tsx";
+import { FieldErrors, TxFeedback } from "./fields.tsx";
 
 export function PayeesFields({ rows, setRows }: { rows: PayeeRow[]; setRows: (r: PayeeRow[]) => void }) {
   const { t } = useI18n();
@@ -57,6 +57,7 @@ export function PayeesForm({ venue }: { venue: Venue }) {
     queryFn: async () => (await loadSplits(protocol, venue.id)).find((s) => s.id === venue.splitId),
   });
   const [rows, setRows] = useState<PayeeRow[] | null>(null);
+  const [invalid, setInvalid] = useState<FieldError[]>([]);
   const current = split.data;
   const payeeRows =
     rows ?? current?.payees.map((a, i) => ({ address: a, percent: String(current.sharesBps[i] / 100) })) ?? [];
@@ -65,15 +66,17 @@ export function PayeesForm({ venue }: { venue: Venue }) {
       aria-label={t("form.payees")}
       onSubmit={(e) => {
         e.preventDefault();
-        const p = payeesArgs(payeeRows);
-        if (!p) return tx.setError({ key: "form.invalid" });
-        void tx.run({ functionName: "setVenuePayees", args: [venue.id, p[0], p[1]] }, t("common.saved"));
+        const p = payeesInput(payeeRows);
+        setInvalid(p.ok ? [] : p.errors);
+        if (!p.ok) return;
+        void tx.run({ functionName: "setVenuePayees", args: [venue.id, p.value[0], p.value[1]] }, t("common.saved"));
       }}
     >
       <PayeesFields rows={payeeRows} setRows={setRows} />
       <button type="submit" className="primary" disabled={tx.busy}>
         {t("form.savePayees")}
       </button>
+      <FieldErrors errors={invalid} />
       <TxFeedback tx={tx} />
     </form>
   );

@@ -40,7 +40,7 @@ export function RelayersForm({ venue }: { venue: Venue }) {
         aria-label={t("form.relayers")}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!isAddress(addr)) return tx.setError({ key: "form.invalid" });
+          if (!isAddress(addr)) return tx.setError({ key: "form.err.relayer" });
           void tx.run({ functionName: "setRelayerTrusted", args: [venue.id, addr, true] }, t("common.saved"));
         }}
       >

@@ -9,13 +9,13 @@ import { useApp } from "../../hooks/useApp.ts";
 import { useCurrencies } from "../../hooks/queries.ts";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
-import { decimal, describeTiers, parseTiers } from "../../lib/editorInput.ts";
+import { describeTiers, followWarnings, resourceInput, type FieldError } from "../../lib/editorInput.ts";
 import { localized, metadataUri, withLocalized } from "../../lib/metadata.ts";
 import type { Currency } from "../../lib/money.ts";
-import type { RefundTier } from "../../lib/policy.ts";
 import { loadPolicies, type Resource, type Venue } from "../../lib/protocol.ts";
 import { kindLabel } from "../../lib/labels.ts";
-import { Labelled, TxFeedback } from "./fields.tsx";
+import { useVenueOpeningHours } from "../../hooks/useOpeningHours.ts";
+import { FieldErrors, Labelled, TxFeedback } from "./fields.tsx";
 
 /** The resource form needs the currencies (decimals) before it can show a stored price. */
 export function ResourceForm({ venue, resource }: { venue: Venue; resource?: Resource }) {
@@ -62,15 +62,17 @@ function ResourceFormFields({
   const [f, setF] = useState(initial);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
 
+  const [invalid, setInvalid] = useState<FieldError[]>([]);
+  const weekly = useVenueOpeningHours(venue.id).data?.[0];
+  const warnings =
+    f.followsOpeningHours && weekly !== undefined ? followWarnings(weekly, Number(f.minHours), Number(f.maxHours)) : [];
+
   async function submit() {
-    const c = currencies.find((x) => sameAddress(x.address, f.currency));
-    const [hour, day, month] = [f.hour, f.day, f.month].map((x) => decimal(x, c?.decimals ?? 18));
-    if (!c || !f.name || hour === null || day === null || month === null) return tx.setError({ key: "form.invalid" });
-    let tiers: RefundTier[] | null = null;
-    if (f.policy === "new") {
-      tiers = parseTiers(f.tiers);
-      if (!tiers) return tx.setError({ key: "form.invalid" });
-    }
+    const c = currencies.find((x) => sameAddress(x.address, f.currency)) ?? cur;
+    const input = resourceInput({ ...f, tiers: f.policy === "new" ? f.tiers : null }, c.decimals);
+    setInvalid(input.ok ? [] : input.errors);
+    if (!input.ok) return;
+    const { tiers, ...terms } = input.value;
     const params = {
       name: f.name,
       metadataURI: metadataUri({
@@ -78,15 +80,8 @@ function ResourceFormFields({
         description: withLocalized(resource?.meta.description, lang, f.description),
       }),
       kind: Number(f.kind),
-      units: Number(f.units),
       currency: c.address,
-      pricePerHour: hour,
-      pricePerDay: day,
-      pricePerMonth: month,
-      minHours: Number(f.minHours),
-      maxHours: Number(f.maxHours),
-      horizonHours: Number(f.horizonHours),
-      graceSeconds: Math.round(Number(f.grace) * 60),
+      ...terms,
       policyId: Number(f.policy === "new" ? 0 : f.policy),
       transferable: f.transferable,
       followsOpeningHours: f.followsOpeningHours,
@@ -115,6 +110,7 @@ function ResourceFormFields({
   );
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       aria-label={resource ? `${t("common.edit")} ${resource.name}` : t("form.newResource")}
       onSubmit={(e) => {
         e.preventDefault();
@@ -186,9 +182,20 @@ function ResourceFormFields({
         />
         {t("form.followsOpeningHours")}
       </label>
+      {f.followsOpeningHours && (
+        <div role="status">
+          <p className="muted small">{t("form.followsRule")}</p>
+          {warnings.map((w) => (
+            <p key={w.key} className="badge warn">
+              {t(w.key, w.vars)}
+            </p>
+          ))}
+        </div>
+      )}
       <button type="submit" className="primary" disabled={tx.busy}>
         {tx.busy ? t("common.working") : resource ? t("common.save") : t("common.create")}
       </button>
+      <FieldErrors errors={invalid} />
       <TxFeedback tx={tx} />
     </form>
   );

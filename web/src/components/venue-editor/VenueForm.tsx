@@ -1,12 +1,12 @@
 // The venue's own details (name on chain, metadata), its creation and its pause switch.
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { Address } from "viem";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
-import { payeesArgs, type PayeeRow } from "../../lib/editorInput.ts";
+import { platformTimeZones, venueInput, type FieldError, type PayeeRow } from "../../lib/editorInput.ts";
 import { localized, metadataUri, withLocalized } from "../../lib/metadata.ts";
 import type { Venue } from "../../lib/protocol.ts";
-import { Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
+import { FieldErrors, Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
 import { PayeesFields } from "./PayeesForm.tsx";
 
 type VenueFields = {
@@ -14,12 +14,12 @@ type VenueFields = {
   address: string;
   city: string;
   timezone: string;
-  openingHours: string;
   description: string;
 };
 
 function VenueDetails({ value, onChange }: { value: VenueFields; onChange: (v: VenueFields) => void }) {
   const { t } = useI18n();
+  const zonesId = useId();
   const f = (k: keyof VenueFields, label: string, extra?: object) => (
     <Labelled label={label}>
       <input value={value[k]} onChange={(e) => onChange({ ...value, [k]: e.target.value })} {...extra} />
@@ -30,21 +30,27 @@ function VenueDetails({ value, onChange }: { value: VenueFields; onChange: (v: V
       {f("name", t("form.name"), { required: true, maxLength: 32 })}
       {f("address", t("form.address"))}
       {f("city", t("form.city"))}
-      {f("timezone", t("form.timezone"), { placeholder: "America/Toronto" })}
-      {f("openingHours", t("form.hours"))}
+      {f("timezone", t("form.timezone"), { placeholder: "America/Toronto", list: zonesId })}
+      <datalist id={zonesId}>
+        {[...platformTimeZones()].map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
       {f("description", t("form.description"))}
     </>
   );
 }
 
-function venueMeta(v: VenueFields, lang: string, base: { description?: unknown } = {}) {
+/** The venue's metadata; opening hours are not in it (they are on chain, set in their own form), and
+ * the free text earlier versions kept there is dropped. */
+function venueMeta(v: VenueFields, timezone: string, lang: string, base: { description?: unknown } = {}) {
   return metadataUri({
     ...base,
     name: v.name,
     address: v.address,
     city: v.city,
-    timezone: v.timezone || "America/Toronto",
-    openingHours: v.openingHours,
+    timezone,
+    openingHours: undefined,
     description: withLocalized(base.description, lang, v.description),
   });
 }
@@ -58,10 +64,10 @@ export function CreateVenue({ account }: { account: Address }) {
     address: "",
     city: "",
     timezone: "America/Toronto",
-    openingHours: "",
     description: "",
   });
   const [rows, setRows] = useState<PayeeRow[]>([{ address: account, percent: "100" }]);
+  const [invalid, setInvalid] = useState<FieldError[]>([]);
   if (!open)
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -70,14 +76,20 @@ export function CreateVenue({ account }: { account: Address }) {
     );
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       className="editor"
       aria-label={t("op.newVenue")}
       onSubmit={(e) => {
         e.preventDefault();
-        const p = payeesArgs(rows);
-        if (!p || !v.name) return tx.setError({ key: "form.invalid" });
+        const input = venueInput(v, rows);
+        setInvalid(input.ok ? [] : input.errors);
+        if (!input.ok || !input.value.payees) return;
+        const [payees, shares] = input.value.payees;
         void tx
-          .run({ functionName: "createVenue", args: [v.name, venueMeta(v, lang), p[0], p[1]] }, t("common.saved"))
+          .run(
+            { functionName: "createVenue", args: [v.name, venueMeta(v, input.value.timezone, lang), payees, shares] },
+            t("common.saved"),
+          )
           .then((r) => r && setOpen(false));
       }}
     >
@@ -87,6 +99,7 @@ export function CreateVenue({ account }: { account: Address }) {
       <button type="submit" className="primary" disabled={tx.busy}>
         {tx.busy ? t("common.working") : t("common.create")}
       </button>
+      <FieldErrors errors={invalid} />
       <TxFeedback tx={tx} />
     </form>
   );
@@ -100,16 +113,23 @@ export function VenueForm({ venue }: { venue: Venue }) {
     address: String(venue.meta.address ?? ""),
     city: String(venue.meta.city ?? ""),
     timezone: venue.timeZone,
-    openingHours: typeof venue.meta.openingHours === "string" ? venue.meta.openingHours : "",
     description: localized(venue.meta.description, lang),
   });
+  const [invalid, setInvalid] = useState<FieldError[]>([]);
   return (
     <form
+      noValidate // our check lists every invalid field; the browser's would stop at the first
       aria-label={t("form.venue")}
       onSubmit={(e) => {
         e.preventDefault();
+        const input = venueInput(v, null);
+        setInvalid(input.ok ? [] : input.errors);
+        if (!input.ok) return;
         void tx.run(
-          { functionName: "updateVenue", args: [venue.id, v.name, venueMeta(v, lang, venue.meta)] },
+          {
+            functionName: "updateVenue",
+            args: [venue.id, v.name, venueMeta(v, input.value.timezone, lang, venue.meta)],
+          },
           t("common.saved"),
         );
       }}
@@ -119,6 +139,7 @@ export function VenueForm({ venue }: { venue: Venue }) {
       <button type="submit" className="primary" disabled={tx.busy}>
         {t("common.save")}
       </button>
+      <FieldErrors errors={invalid} />
       <TxFeedback tx={tx} />
     </form>
   );

@@ -2,6 +2,8 @@
 import { useState, type ReactNode } from "react";
 import { ErrorMessage } from "../Feedback.tsx";
 import type { useTx } from "../../hooks/useTx.ts";
+import { useI18n } from "../../i18n/translate.ts";
+import type { FieldError } from "../../lib/editorInput.ts";
 
 export function Labelled({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -53,5 +55,21 @@ export function TxFeedback({ tx }: { tx: ReturnType<typeof useTx> }) {
       )}
       <ErrorMessage error={tx.error} />
     </>
+  );
+}
+
+/** Every invalid field of a form, listed together before anything is signed. */
+export function FieldErrors({ errors }: { errors: readonly FieldError[] }) {
+  const { t } = useI18n();
+  if (errors.length === 0) return null;
+  return (
+    <div className="error" role="alert">
+      <span>{t("form.invalidFields", { n: errors.length })}</span>
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>{t(e.key, e.vars)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }

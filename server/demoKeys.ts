@@ -9,7 +9,7 @@ import { keccak256, stringToBytes } from "viem";
 import { pbkdf2Sync } from "node:crypto";
 import { HDKey, hdKeyToAccount, privateKeyToAddress } from "viem/accounts";
 
-import type { Hex } from "../../protocol/types.ts";
+import type { Hex } from "../protocol/types.ts";
 
 export type { Hex };
 

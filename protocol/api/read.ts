@@ -44,6 +44,7 @@ export const venue = z
     splitId: int.meta({ description: "the payee split new bookings settle into" }),
     paused: z.boolean().meta({ description: "a paused venue takes no new bookings" }),
     payees: z.array(address).meta({ description: "the current split's payees" }),
+    taxPayee: address.meta({ description: "the venue's tax payee now (its tax profile); 0x0 before one is set" }),
     name: z.string(),
     metadataURI: z.string(),
     resources: z.array(resource),
@@ -154,6 +155,36 @@ export const revenue = z
     asOfBlock,
   })
   .meta({ id: "Revenue" });
+
+/** One tax of a venue in one currency, summed over its splits. */
+export const taxFigures = z
+  .object({
+    collected: decimal.meta({ description: "charged on bookings" }),
+    refunded: decimal.meta({ description: "given back with refunds" }),
+    settled: decimal.meta({ description: "moved into the tax pools (the contract's taxPool)" }),
+    claimed: decimal.meta({ description: "paid to the tax payee (claimTaxes)" }),
+  })
+  .meta({ id: "TaxFigures" });
+
+export const taxesAnswer = z
+  .object({
+    venueId: int,
+    taxes: z
+      .array(
+        z.object({
+          currency: address,
+          gst: taxFigures,
+          qst: taxFigures,
+          splits: z
+            .array(z.object({ splitId: int, toClaim: decimal }))
+            .meta({ description: "splits whose tax pool holds taxes not claimed yet (claimTaxes)" }),
+        }),
+      )
+      .meta({ description: "per currency, GST and QST apart" }),
+    asOfBlock,
+  })
+  .meta({ id: "Taxes" });
+export type VenueTaxes = z.output<typeof taxesAnswer>["taxes"][number];
 
 export const auditRecord = z
   .object({

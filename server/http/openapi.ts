@@ -17,6 +17,7 @@ import {
   resourceAnswer,
   revenue,
   splitsAnswer,
+  taxesAnswer,
   venueAnswer,
   venuesAnswer,
 } from "../../protocol/api/read.ts";
@@ -285,6 +286,22 @@ const routes: Routes = {
         400: "bad_request",
         401: "unauthorized",
         403: "forbidden: not the operator",
+        404: "not_found: no such venue",
+        ...readErrors,
+      },
+    },
+  },
+  "/api/venues/{id}/taxes": {
+    get: {
+      summary:
+        "A venue's GST and QST per currency, summed over its splits: collected, refunded, settled into the tax pools, claimed (its operator, payees and tax payee only)",
+      session: true,
+      parameters: [idParam("id", "venue id")],
+      responses: {
+        200: taxesAnswer,
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden: not the operator, a payee or the tax payee",
         404: "not_found: no such venue",
         ...readErrors,
       },

@@ -37,6 +37,8 @@ export type IndexedVenue = {
   paused: boolean;
   name: string;
   metadataURI: string;
+  /** Who claimTaxes pays (its latest VenueTaxProfileSet; zero address before any). */
+  taxPayee: Hex;
 };
 export type IndexedResource = {
   id: number;
@@ -72,6 +74,8 @@ export type IndexedPass = {
   qst: bigint;
   /** The refund policy the booking pinned (the resource's at booking time). */
   policyId: number;
+  /** The payee split (and tax pool) its escrow settles into (Booked.splitId). */
+  splitId: number;
   /** First second no refund can be owed: from then on the pass may be settled. */
   releaseTime: number;
   settled: boolean;
@@ -111,6 +115,38 @@ export type VenueMoney = {
   settled: bigint;
   fees: bigint;
 };
+
+/**
+ * A split's taxes in one currency, GST and QST apart: charged on bookings (collected), given back
+ * with refunds (refunded), moved into the split's tax pool by settlement or a cancellation's retained
+ * part (settled: the contract's `taxPool`), and paid to the venue's tax payee (claimed: `claimTaxes`
+ * pays the whole pool, so after a claim each tax's claimed part is its settled part).
+ */
+export type SplitTaxes = {
+  splitId: number;
+  venueId: number;
+  currency: Hex;
+  gstCollected: bigint;
+  qstCollected: bigint;
+  gstRefunded: bigint;
+  qstRefunded: bigint;
+  gstSettled: bigint;
+  qstSettled: bigint;
+  gstClaimed: bigint;
+  qstClaimed: bigint;
+};
+/** The amounts of a SplitTaxes. */
+export const TAX_FIGURES = [
+  "gstCollected",
+  "qstCollected",
+  "gstRefunded",
+  "qstRefunded",
+  "gstSettled",
+  "qstSettled",
+  "gstClaimed",
+  "qstClaimed",
+] as const satisfies readonly (keyof SplitTaxes)[];
+export const splitTaxesKey = (splitId: number, currency: Hex): string => `${splitId}:${currency}`;
 
 /** A booking as the read API lists it: a standing pass or a cancellation, never both. */
 export type IndexedBooking = {
@@ -180,6 +216,16 @@ export type LedgerEntry = LedgerPosition &
         qstRefund: bigint;
       }
     | { kind: "settled"; passId: bigint; fee: bigint; gst: bigint; qst: bigint }
+    | {
+        /** claimTaxes paid a split's tax pool (`gst + qst`, the part of each tax not claimed before). */
+        kind: "taxesClaimed";
+        splitId: number;
+        venueId: number | null;
+        currency: Hex;
+        taxPayee: Hex;
+        gst: bigint;
+        qst: bigint;
+      }
   );
 
 /** Key of a ledger entry: sorts as chain order, (block, log index). */
@@ -363,6 +409,8 @@ export class ChainIndex {
   readonly trustedRelayers: JournaledMap<string, true>;
   readonly passes: JournaledMap<bigint, IndexedPass>;
   readonly money: JournaledMap<string, VenueMoney>;
+  /** Taxes by `splitTaxesKey(split, currency)`. */
+  readonly taxes: JournaledMap<string, SplitTaxes>;
   readonly cancellations: JournaledMap<bigint, IndexedCancellation>;
   readonly policies: JournaledMap<number, IndexedPolicy>;
   readonly splits: JournaledMap<number, IndexedSplit>;
@@ -423,6 +471,7 @@ export class ChainIndex {
     this.trustedRelayers = new JournaledMap("trustedRelayers", j);
     this.passes = new JournaledMap("passes", j);
     this.money = new JournaledMap("money", j);
+    this.taxes = new JournaledMap("taxes", j);
     this.cancellations = new JournaledMap("cancellations", j);
     this.policies = new JournaledMap("policies", j);
     this.splits = new JournaledMap("splits", j);
@@ -436,6 +485,7 @@ export class ChainIndex {
       this.trustedRelayers,
       this.passes,
       this.money,
+      this.taxes,
       this.cancellations,
       this.policies,
       this.splits,
@@ -818,6 +868,7 @@ export class ChainIndex {
           paused: false,
           name: a.name,
           metadataURI: a.metadataURI,
+          taxPayee: ZERO,
         });
         break;
       }
@@ -884,6 +935,8 @@ export class ChainIndex {
           taxPayee: lower(t.taxPayee),
           taxable: t.taxable,
         });
+        const v = this.venues.get(venueId);
+        if (v) this.venues.set(v.id, { ...v, taxPayee: lower(t.taxPayee) });
         break;
       }
       case "ResourceCreated":
@@ -926,6 +979,7 @@ export class ChainIndex {
           gst: a.gst,
           qst: a.qst,
           policyId,
+          splitId: a.splitId,
           releaseTime: releaseTimeOf(Number(a.start), this.policies.get(policyId)),
           settled: false,
           guest: null,
@@ -953,6 +1007,7 @@ export class ChainIndex {
         // Pre-tax amounts throughout: the GST and QST of Booked, Cancelled and Settled are the venue's
         // tax pool, not its revenue.
         if (venueId !== undefined) this.addMoney(venueId, currency, { bookings: 1, booked: a.amount });
+        this.addTaxes(a.splitId, currency, { gstCollected: a.gst, qstCollected: a.qst });
         break;
       }
       case "Cancelled": {
@@ -973,6 +1028,12 @@ export class ChainIndex {
         if (p) {
           const venueId = this.resources.get(p.resourceId)?.venueId;
           if (venueId !== undefined) this.addMoney(venueId, p.currency, { refunded: a.refund, retained: a.retained });
+          // As the contract: the taxes of the refund go back, those of a retained part go to the pool.
+          this.addTaxes(p.splitId, p.currency, {
+            gstRefunded: a.gstRefund,
+            qstRefunded: a.qstRefund,
+            ...(a.retained !== 0n ? { gstSettled: p.gst - a.gstRefund, qstSettled: p.qst - a.qstRefund } : {}),
+          });
           this.passes.delete(p.id);
           const { id, resourceId, unit, start, end, currency, amount, gst, qst } = p;
           this.cancellations.set(p.id, {
@@ -1005,7 +1066,30 @@ export class ChainIndex {
           const venueId = this.resources.get(p.resourceId)?.venueId;
           // Settled(passId, fee): the whole escrow (the Booked amount) moves to the payees' pool.
           if (venueId !== undefined) this.addMoney(venueId, p.currency, { settled: p.amount, fees: a.fee });
+          this.addTaxes(p.splitId, p.currency, { gstSettled: a.gst, qstSettled: a.qst });
         }
+        break;
+      }
+      case "TaxesClaimed": {
+        const a = ev.args;
+        const currency = lower(a.currency);
+        const t = this.taxesOf(a.splitId, currency);
+        // claimTaxes pays everything settled and not yet claimed: GST and QST alike.
+        this.taxes.set(splitTaxesKey(a.splitId, currency), {
+          ...t,
+          gstClaimed: t.gstSettled,
+          qstClaimed: t.qstSettled,
+        });
+        this.ledger.set(key, {
+          ...at,
+          kind: "taxesClaimed",
+          splitId: a.splitId,
+          venueId: this.splits.get(a.splitId)?.venueId ?? null,
+          currency,
+          taxPayee: lower(a.taxPayee),
+          gst: t.gstSettled - t.gstClaimed,
+          qst: t.qstSettled - t.qstClaimed,
+        });
         break;
       }
       case "Transfer": {
@@ -1077,6 +1161,25 @@ export class ChainIndex {
       settled: m.settled + (d.settled ?? 0n),
       fees: m.fees + (d.fees ?? 0n),
     });
+  }
+
+  private taxesOf(splitId: number, currency: Hex): SplitTaxes {
+    const zero = Object.fromEntries(TAX_FIGURES.map((k) => [k, 0n])) as Record<(typeof TAX_FIGURES)[number], bigint>;
+    return (
+      this.taxes.get(splitTaxesKey(splitId, currency)) ?? {
+        splitId,
+        venueId: this.splits.get(splitId)?.venueId ?? -1,
+        currency,
+        ...zero,
+      }
+    );
+  }
+
+  private addTaxes(splitId: number, currency: Hex, d: Partial<Record<(typeof TAX_FIGURES)[number], bigint>>): void {
+    if (!Object.values(d).some((v) => v !== 0n)) return; // an untaxed booking leaves no entry
+    const t = { ...this.taxesOf(splitId, currency) };
+    for (const k of TAX_FIGURES) t[k] += d[k] ?? 0n;
+    this.taxes.set(splitTaxesKey(splitId, currency), t);
   }
 
   /** Same rules, same order as the contract's `canEnter`. */

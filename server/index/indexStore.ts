@@ -29,8 +29,9 @@ import path from "node:path";
 import type { Hex } from "../../protocol/types.ts";
 
 // Format 2: venues with split and pause, passes with taxes and release, cancellations, policies,
-// splits, currencies, and the receipts ledger (older files rebuild from the deploy block).
-const FORMAT = "2";
+// splits, currencies, and the receipts ledger. Format 3: passes with their split, taxes per split
+// and currency, tax claims in the ledger (older files rebuild from the deploy block).
+const FORMAT = "3";
 
 export type IndexIdentity = { chainId: number; contract: Hex; deployBlock: number };
 export type Checkpoint = { tip: number; tipHash: Hex };

@@ -1,6 +1,7 @@
 // The operator's export for the accountant: a period's receipts and credit notes of one venue as
-// CSV (RFC 4180), followed by total rows per currency: sales, taxable sales, GST and QST collected,
-// refunds (with the GST and QST refunded) and the net. Amounts are exact decimals of the currency.
+// CSV (RFC 4180), then the payments of its tax pools to its tax payee (claimTaxes), followed by
+// total rows per currency: sales, taxable sales, GST and QST collected, refunds (with the GST and
+// QST refunded), the net, and the GST and QST claimed. Amounts are exact decimals of the currency.
 import type { Hex } from "../../protocol/types.ts";
 import type { BillingDocument } from "./derive.ts";
 import { decimalText, type CurrencyInfo } from "./money.ts";
@@ -23,6 +24,23 @@ export type PeriodTotals = {
   taxableRefunds: bigint;
   gstRefunded: bigint;
   qstRefunded: bigint;
+  /** Paid to the venue's tax payee by claimTaxes. */
+  taxClaims: number;
+  gstClaimed: bigint;
+  qstClaimed: bigint;
+};
+
+/** A claimTaxes payment: the part of each tax of a split's pool not claimed before, to the tax payee. */
+export type TaxClaim = {
+  venueId: number;
+  splitId: number;
+  currency: Hex;
+  taxPayee: Hex;
+  gst: bigint;
+  qst: bigint;
+  txHash: Hex;
+  /** The block's time (null until read). */
+  time: number | null;
 };
 
 /** Raised when a document has no date (its block's time could not be read): the export would be wrong. */
@@ -42,14 +60,23 @@ export function documentsIn(docs: readonly BillingDocument[], venueId: number, p
   });
 }
 
-/** Totals per currency (in order of first appearance). */
-export function periodTotals(docs: readonly BillingDocument[]): PeriodTotals[] {
+/** The venue's tax claims dated within `period`. */
+export function taxClaimsIn(claims: readonly TaxClaim[], venueId: number, period: Period): TaxClaim[] {
+  return claims.filter((c) => {
+    if (c.venueId !== venueId) return false;
+    if (c.time === null) throw new UndatedDocumentError(`tax claim ${c.txHash}`);
+    return c.time >= period.from && c.time < period.to;
+  });
+}
+
+/** Totals per currency (in order of first appearance, documents first). */
+export function periodTotals(docs: readonly BillingDocument[], claims: readonly TaxClaim[] = []): PeriodTotals[] {
   const byCurrency = new Map<Hex, PeriodTotals>();
-  for (const d of docs) {
-    let t = byCurrency.get(d.currency);
+  const totalsOf = (currency: Hex) => {
+    let t = byCurrency.get(currency);
     if (!t) {
       t = {
-        currency: d.currency,
+        currency,
         receipts: 0,
         creditNotes: 0,
         sales: 0n,
@@ -60,9 +87,16 @@ export function periodTotals(docs: readonly BillingDocument[]): PeriodTotals[] {
         taxableRefunds: 0n,
         gstRefunded: 0n,
         qstRefunded: 0n,
+        taxClaims: 0,
+        gstClaimed: 0n,
+        qstClaimed: 0n,
       };
-      byCurrency.set(d.currency, t);
+      byCurrency.set(currency, t);
     }
+    return t;
+  };
+  for (const d of docs) {
+    const t = totalsOf(d.currency);
     if (d.kind === "receipt") {
       t.receipts++;
       t.sales += d.preTax;
@@ -76,6 +110,12 @@ export function periodTotals(docs: readonly BillingDocument[]): PeriodTotals[] {
       t.gstRefunded += d.gst;
       t.qstRefunded += d.qst;
     }
+  }
+  for (const c of claims) {
+    const t = totalsOf(c.currency);
+    t.taxClaims++;
+    t.gstClaimed += c.gst;
+    t.qstClaimed += c.qst;
   }
   return [...byCurrency.values()];
 }
@@ -110,14 +150,16 @@ function textCell(v: string): string {
 }
 
 /**
- * The CSV: one row per document, then per currency the rows `total` × {sales, taxable_sales,
- * refunds, taxable_refunds, net} whose pre_tax, gst, qst and total columns hold the sums.
- * Dates and windows are local times of `timeZone` with their UTC offset.
+ * The CSV: one row per document, one `tax_claim` row per tax claim (its `member` column holds the
+ * tax payee paid, pre_tax is 0), then per currency the rows `total` × {sales, taxable_sales,
+ * refunds, taxable_refunds, net, taxes_claimed} whose pre_tax, gst, qst and total columns hold the
+ * sums. Dates and windows are local times of `timeZone` with their UTC offset.
  */
 export function receiptsCsv(
   docs: readonly BillingDocument[],
   timeZone: string,
   currencyOf: (address: Hex) => CurrencyInfo,
+  claims: readonly TaxClaim[] = [],
 ): string {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const d of docs) {
@@ -142,7 +184,13 @@ export function receiptsCsv(
       d.txHash,
     ]);
   }
-  for (const t of periodTotals(docs)) {
+  for (const t of claims) {
+    const c = currencyOf(t.currency);
+    const amount = (x: bigint) => decimalText(x, c.decimals);
+    const cells = ["tax_claim", "", t.time === null ? "" : localIso(t.time, timeZone), "", t.taxPayee, "", "", "", ""];
+    rows.push([...cells, c.symbol, amount(0n), amount(t.gst), amount(t.qst), amount(t.gst + t.qst), "", t.txHash]);
+  }
+  for (const t of periodTotals(docs, claims)) {
     const c = currencyOf(t.currency);
     const amount = (x: bigint) => decimalText(x, c.decimals);
     const total = (label: string, preTax: bigint, gst: bigint, qst: bigint) =>
@@ -169,6 +217,7 @@ export function receiptsCsv(
     total("refunds", t.refunds, t.gstRefunded, t.qstRefunded);
     total("taxable_refunds", t.taxableRefunds, t.gstRefunded, t.qstRefunded);
     total("net", t.sales - t.refunds, t.gstCollected - t.gstRefunded, t.qstCollected - t.qstRefunded);
+    total("taxes_claimed", 0n, t.gstClaimed, t.qstClaimed);
   }
   return rows.map((r) => r.map(field).join(",")).join("\r\n") + "\r\n";
 }

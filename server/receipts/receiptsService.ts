@@ -6,6 +6,7 @@ import type { ChainIndex, IndexedVenue } from "../index/chainIndex.ts";
 import type { Hex } from "../../protocol/types.ts";
 import { deriveDocuments, type BillingDocument } from "./derive.ts";
 import { ETH_INFO, type CurrencyInfo } from "./money.ts";
+import type { TaxClaim } from "./csv.ts";
 
 export const DEFAULT_TIME_ZONE = "America/Toronto";
 
@@ -75,16 +76,30 @@ export class ReceiptsService {
       this.cache = { key, docs: deriveDocuments(entries.map(([, e]) => e)) };
     }
     const docs = this.cache.docs;
-    for (const d of docs) {
-      if (d.time !== null) continue;
-      let t = this.blockTimes.get(d.block);
-      if (t === undefined) {
-        t = Number((await this.client.getBlock({ blockNumber: BigInt(d.block) })).timestamp);
-        this.blockTimes.set(d.block, t);
-      }
-      d.time = t;
-    }
+    for (const d of docs) if (d.time === null) d.time = await this.blockTime(d.block);
     return docs;
+  }
+
+  /** Every payment of a tax pool to a venue's tax payee (claimTaxes), dated, in chain order. */
+  async taxClaims(): Promise<TaxClaim[]> {
+    const out: TaxClaim[] = [];
+    const entries = [...this.index.ledger.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, e] of entries) {
+      if (e.kind !== "taxesClaimed" || e.venueId === null) continue;
+      const { venueId, splitId, currency, taxPayee, gst, qst, txHash } = e;
+      const time = e.time ?? (await this.blockTime(e.block));
+      out.push({ venueId, splitId, currency, taxPayee, gst, qst, txHash, time });
+    }
+    return out;
+  }
+
+  private async blockTime(block: number): Promise<number> {
+    let t = this.blockTimes.get(block);
+    if (t === undefined) {
+      t = Number((await this.client.getBlock({ blockNumber: BigInt(block) })).timestamp);
+      this.blockTimes.set(block, t);
+    }
+    return t;
   }
 
   /** Symbol and decimals of a currency (read from the ERC-20 once). */
@@ -101,7 +116,7 @@ export class ReceiptsService {
   }
 
   /** The currency book of `docs`, filled beforehand so formatting stays synchronous. */
-  async currencyBook(docs: readonly BillingDocument[]): Promise<(address: Hex) => CurrencyInfo> {
+  async currencyBook(docs: readonly { currency: Hex }[]): Promise<(address: Hex) => CurrencyInfo> {
     for (const c of new Set(docs.map((d) => d.currency))) await this.currency(c);
     return (address) => this.currencies.get(address)!;
   }

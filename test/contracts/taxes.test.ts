@@ -449,7 +449,7 @@ describe("Taxes", function () {
       const taxes = rc!.logs
         .map((l) => f.pp.interface.parseLog(l))
         .filter((e) => e?.name === "Settled")
-        .map((e) => [e!.args.gst, e!.args.qst]);
+        .map((e): bigint[] => [e!.args.gst as bigint, e!.args.qst as bigint]);
       expect(taxes).to.deep.equal(settled.map(() => [0n, 0n]));
       for (const currency of [ETH, f.cadAddress]) expect(await f.pp.taxPool(1, currency)).to.deep.equal([0n, 0n, 0n]);
       await expect(f.pp.claimTaxes(1, f.cadAddress)).to.be.revertedWithCustomError(f.pp, "NothingToClaim");

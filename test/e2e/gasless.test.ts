@@ -62,6 +62,9 @@ async function mintCad(to: Address, amount: bigint) {
   await chainReader(stack).client.waitForTransactionReceipt({ hash });
 }
 
+const focusedRole = () => member.page.evaluate(() => document.activeElement?.getAttribute("role") ?? "");
+const focusedTestId = () => member.page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? "");
+
 async function openDesk() {
   await member.page.goto(`${stack.demo.url}#/`);
   await member.page.getByRole("link", { name: "etc Saint-Germain" }).click();
@@ -69,14 +72,19 @@ async function openDesk() {
   await member.page.getByRole("heading", { level: 1, name: /Poste partagé/ }).waitFor();
 }
 
-/** Books the selected slot; the page must say the sponsor pays and name its fee. */
+/**
+ * Books the selected slot; the page must say the sponsor pays, name its fee, and put price + fee on
+ * the button: what the member is shown before signing is what leaves the wallet.
+ */
 async function bookGasless(): Promise<string> {
   await member.page.getByTestId("price").getByText("5.75 tCAD").waitFor();
   await member.page
     .getByTestId("gasless-note")
     .getByText(/sponsor pays the gas.*0\.25\s+tCAD/)
     .waitFor();
-  await member.page.getByRole("button", { name: /^Book for / }).click();
+  await member.page.getByTestId("fee").getByText("0.25 tCAD").waitFor();
+  await member.page.getByTestId("total").getByText("6.00 tCAD").waitFor();
+  await member.page.getByRole("button", { name: "Book for 6.00 tCAD" }).click();
   const done = member.page.getByText(/Booked! Pass #\d+/);
   await done.waitFor({ timeout: 30_000 });
   return (await done.textContent())!.match(/#(\d+)/)![1];
@@ -112,6 +120,7 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
 
     await member.page.getByRole("link", { name: "See my passes" }).click();
     const pass = member.page.locator(`section.current li[data-pass-id="${passId}"]`);
+    await pass.getByText("Paid 5.75 tCAD + 0.25 tCAD service fee").waitFor();
     const before = (await lockLog(stack)).length;
     await pass.getByRole("button", { name: /^Open / }).click();
     await pass.getByTestId("door-result").getByText("Door open — come in!").waitFor();
@@ -145,9 +154,15 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
     await member.page.getByRole("link", { name: "My passes", exact: true }).click();
     const pass = member.page.locator(`section.upcoming li[data-pass-id="${passId}"]`);
     await pass.getByRole("button", { name: "Cancel booking" }).click();
-    await pass.getByTestId("refund-preview").getByText("Cancelling now refunds 5.75 tCAD.").waitFor();
+    // Focus stays in the confirmation (not on the body), whose refund preview is a live region.
+    assert.equal(await focusedRole(), "group");
+    const preview = pass.getByTestId("refund-preview");
+    await preview.getByText("Cancelling now refunds 5.50 tCAD (5.75 tCAD less the 0.25 tCAD service fee).").waitFor();
+    assert.equal(await preview.getAttribute("aria-live"), "polite");
     await pass.getByRole("button", { name: "Confirm cancellation" }).click();
+    assert.notEqual(await focusedRole(), "", "focus stays in the dialog while it works");
     await pass.getByTestId("cancel-done").getByText("Cancelled. 5.50 tCAD refunded to your wallet.").waitFor();
+    assert.equal(await focusedTestId(), "cancel-done", "focus moves onto the result");
     await screenshot(member.page, "gasless-cancelled");
     assert.equal((await chain.cadBalance(member.address)) - booked, 5_500_000n, "5.75 back less the 0.25 fee");
 
@@ -156,6 +171,10 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
 
     // The refund has its credit note, in French here.
     await member.page.reload();
+    await member.page
+      .locator(`section.cancelled li[data-pass-id="${passId}"]`)
+      .getByText("refunded 5.75 tCAD − 0.25 tCAD service fee")
+      .waitFor();
     const note = member.page.locator("section.receipts li[data-document-id]", { hasText: /^Credit note / });
     const lines = await downloadPdf(note.first(), "PDF in French");
     for (const line of [/^Note de crédit \S+-CN-\d+$/, /^Total remboursé \| 5,75 /])
@@ -164,5 +183,29 @@ describe("gasless booking in the dApp", { timeout: 300_000 }, () => {
         `${line} in the credit note:\n${lines.join("\n")}`,
       );
     assert.deepEqual(member.consoleErrors, [], "console errors");
+  });
+
+  test("a balance that covers the price but not the sponsor's fee is said to be short before any signature", async () => {
+    const key = generatePrivateKey();
+    await mintCad(privateKeyToAccount(key).address, 5_750_000n); // exactly the price, no fee, no ETH
+    const short = await openWithKey(stack, key);
+    try {
+      await short.page.getByRole("button", { name: "Connect wallet" }).click();
+      await short.page.goto(`${stack.demo.url}#/resource/5`);
+      await short.page.getByRole("heading", { level: 1, name: /Poste partagé/ }).waitFor();
+      await short.page.getByRole("button", { name: "Now (this hour)" }).click();
+      await short.page
+        .getByTestId("insufficient")
+        .getByText(/6\.00\s+tCAD/)
+        .waitFor();
+      assert.equal(await short.page.getByRole("button", { name: "Book for 6.00 tCAD" }).isDisabled(), true);
+      assert.deepEqual(
+        short.wallet.requests.filter((r) => r === "eth_signTypedData_v4" || r === "eth_sendTransaction"),
+        [],
+        "nothing signed",
+      );
+    } finally {
+      await short.page.context().close();
+    }
   });
 });

@@ -6,7 +6,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { deriveDocuments, LedgerOrderError, type BillingDocument } from "../../server/receipts/derive.ts";
-import { documentsIn, receiptsCsv, UndatedDocumentError } from "../../server/receipts/csv.ts";
+import {
+  documentsIn,
+  receiptsCsv,
+  taxClaimsIn,
+  UndatedDocumentError,
+  type TaxClaim,
+} from "../../server/receipts/csv.ts";
 import { decimalText } from "../../server/receipts/money.ts";
 import type { Hex } from "../../protocol/types.ts";
 import {
@@ -192,6 +198,31 @@ describe("receipts derived from chain events", () => {
     assert.equal(note.retained, 50_000_000n);
     assert.equal(tax(50_000_000n, QST_RATE, 6), 4_990_000n);
     assert.equal(tax(100_000_000n, GST_RATE, 6), 5_000_000n);
+  });
+
+  it("lists the period's tax claims (GST and QST paid to the tax payee) and totals them apart", () => {
+    const payee: Hex = "0x00000000000000000000000000000000000000fe";
+    const claim = (time: number | null, gst: bigint, qst: bigint, venueId = 1): TaxClaim => ({
+      venueId,
+      splitId: 1,
+      currency: CAD,
+      taxPayee: payee,
+      gst,
+      qst,
+      txHash: `0x${"ab".repeat(32)}`,
+      time,
+    });
+    const claims = [claim(1_000, 250_000n, 500_000n), claim(2_000, 5_000_000n, 9_980_000n), claim(2_500, 1n, 1n, 2)];
+    const inPeriod = taxClaimsIn(claims, 1, { from: 0, to: 3_000 });
+    assert.equal(inPeriod.length, 2, "venue 1's claims only");
+    assert.deepEqual(taxClaimsIn(claims, 1, { from: 1_500, to: 3_000 }), [claims[1]]);
+    assert.throws(() => taxClaimsIn([claim(null, 1n, 1n)], 1, { from: 0, to: 1 }), UndatedDocumentError);
+    const csv = receiptsCsv([], TZ, currencyOf, inPeriod);
+    const rows = readCsv(csv).filter((r) => r[0] === "tax_claim");
+    assert.equal(rows.length, 2);
+    assert.deepEqual(rows[0].slice(9, 14), ["CAD", "0.00", "0.25", "0.50", "0.75"]);
+    assert.equal(rows[0][4], payee, "the member column names the tax payee paid");
+    assert.deepEqual(csvTotals(csv).get("taxes_claimed|CAD"), [0n, 5_250_000n, 10_480_000n, 15_730_000n]);
   });
 
   it("makes no credit note for a cancellation that refunds nothing, nor for a settled pass", () => {

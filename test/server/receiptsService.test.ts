@@ -74,6 +74,7 @@ describe("receipts service", () => {
       paused: false,
       name: "Le Lab",
       metadataURI,
+      taxPayee: CAD,
     });
     const meta = { timezone: "America/Vancouver", address: "1 rue X", doors: { "1": "Porte", "2": 3 } };
     const json = JSON.stringify(meta);

@@ -2,6 +2,8 @@ import { lazy, Suspense } from "react";
 import { useRoute, href, routeId } from "./lib/route.ts";
 import { useI18n } from "./i18n/translate.ts";
 import { WalletPanel } from "./components/WalletPanel.tsx";
+import { RelayerBanner } from "./components/RelayerBanner.tsx";
+import { useApp } from "./hooks/useApp.ts";
 import { VenueList } from "./pages/VenueList.tsx";
 import { VenuePage } from "./pages/VenuePage.tsx";
 import { ResourcePage } from "./pages/ResourcePage.tsx";
@@ -28,6 +30,7 @@ function Page({ page, id }: { page: string; id: string | undefined }) {
 
 export function App() {
   const { t, lang, setLang } = useI18n();
+  const { health } = useApp();
   const route = useRoute();
   const [page, id] = route;
   const current = page ?? "venues";
@@ -77,6 +80,7 @@ export function App() {
         </button>
         <WalletPanel />
       </header>
+      <RelayerBanner health={health} />
       <main id="main" tabIndex={-1} className="container">
         <Page page={current} id={id} />
       </main>

@@ -1,10 +1,11 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { WagmiProvider, createConfig, http, injected } from "wagmi";
 import { loadConfig } from "./lib/config.ts";
 import { makeProtocol, prefetchVenues } from "./lib/protocol.ts";
 import { makeRelayer } from "./lib/relayer.ts";
+import { createRelayerHealth } from "./lib/relayerHealth.ts";
 import { AppContext } from "./hooks/useApp.ts";
 import { I18nProvider } from "./i18n/i18n.tsx";
 import { initialLang, translator } from "./i18n/translate.ts";
@@ -24,7 +25,14 @@ async function start() {
     multiInjectedProviderDiscovery: true,
     ssr: false,
   });
+  // A read that finds the relayer down shows the banner; once it answers again, every query is read
+  // anew (those that failed too), so the page recovers without a reload.
+  const health = createRelayerHealth({
+    probe: () => protocol.api.policies(),
+    onRecovered: () => void queryClient.invalidateQueries(),
+  });
   const queryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: (err) => health.report(err) }),
     defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } },
   });
   const relayer = makeRelayer(config.relayerUrl);
@@ -33,7 +41,7 @@ async function start() {
       <WagmiProvider config={wagmi}>
         <QueryClientProvider client={queryClient}>
           <I18nProvider>
-            <AppContext.Provider value={{ protocol, relayer, wagmi }}>
+            <AppContext.Provider value={{ protocol, relayer, wagmi, health }}>
               <App />
             </AppContext.Provider>
           </I18nProvider>

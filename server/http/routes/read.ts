@@ -16,6 +16,8 @@ import {
   type IndexedCancellation,
   type IndexedPass,
   type IndexedResource,
+  type SplitTaxes,
+  TAX_FIGURES,
   onLoanTo,
 } from "../../index/chainIndex.ts";
 import {
@@ -38,6 +40,7 @@ import {
   relayersAnswer,
   resourceAnswer,
   revenue,
+  taxesAnswer,
   splitsAnswer,
   venueAnswer,
   venuesAnswer,
@@ -273,6 +276,12 @@ export function readRouter(ctx: RelayerContext): Router {
       throw new RelayerError("forbidden", "operators and payees see only their own venues");
     return venueId;
   };
+  /** The venue's taxes: its operator, payees and tax payee (who receives them) see them. */
+  const taxesReader = (venueParam: string, address: string) => {
+    const venueId = knownVenue(venueParam);
+    if (index.venues.get(venueId)!.taxPayee === address) return venueId;
+    return operatorOnly(venueParam, address);
+  };
 
   router.get("/api/venues/:id/bookings", (req, res) => {
     const s = requireSession(ctx, req);
@@ -288,6 +297,38 @@ export function readRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
     res.json(revenue.encode({ venueId, ...venueRevenue(index, venueId), asOfBlock: index.tip }));
+  });
+
+  // A venue's taxes per currency, GST and QST apart, summed over its splits (every payee change
+  // makes a split, each with its own tax pool): what members paid, what refunds gave back, what
+  // settled into the tax pools and what claimTaxes paid out; per split, what can be claimed now.
+  router.get("/api/venues/:id/taxes", (req, res) => {
+    const s = requireSession(ctx, req);
+    const venueId = taxesReader(req.params.id, s.address);
+    const byCurrency = new Map<string, { sum: SplitTaxes; splits: { splitId: number; toClaim: bigint }[] }>();
+    for (const t of index.taxes.values()) {
+      if (t.venueId !== venueId) continue;
+      let c = byCurrency.get(t.currency);
+      if (!c) byCurrency.set(t.currency, (c = { sum: { ...t }, splits: [] }));
+      else for (const k of TAX_FIGURES) c.sum[k] += t[k];
+      const toClaim = t.gstSettled + t.qstSettled - t.gstClaimed - t.qstClaimed;
+      if (toClaim > 0n) c.splits.push({ splitId: t.splitId, toClaim });
+    }
+    const tax = (t: SplitTaxes, k: "gst" | "qst") => ({
+      collected: t[`${k}Collected`],
+      refunded: t[`${k}Refunded`],
+      settled: t[`${k}Settled`],
+      claimed: t[`${k}Claimed`],
+    });
+    const taxes = [...byCurrency.values()]
+      .sort((a, b) => a.sum.currency.localeCompare(b.sum.currency))
+      .map(({ sum, splits }) => ({
+        currency: sum.currency,
+        gst: tax(sum, "gst"),
+        qst: tax(sum, "qst"),
+        splits: splits.sort((a, b) => a.splitId - b.splitId),
+      }));
+    res.json(taxesAnswer.encode({ venueId, taxes, asOfBlock: index.tip }));
   });
 
   router.get("/api/audit", async (req, res) => {

@@ -17,7 +17,7 @@ import {
 import { onLoanTo } from "../../index/chainIndex.ts";
 import { venueFacts, DEFAULT_TIME_ZONE } from "../../receipts/receiptsService.ts";
 import type { BillingDocument } from "../../receipts/derive.ts";
-import { documentsIn, periodTotals, receiptsCsv, type Period } from "../../receipts/csv.ts";
+import { documentsIn, periodTotals, receiptsCsv, taxClaimsIn, type Period } from "../../receipts/csv.ts";
 import { renderPdf } from "../../receipts/pdf.ts";
 import type { CurrencyInfo } from "../../receipts/money.ts";
 import { FeedTokenCodec, FeedTokenError } from "../../receipts/feedToken.ts";
@@ -100,7 +100,16 @@ export function receiptsRouter(ctx: RelayerContext): Router {
       throw new RelayerError("chain_unavailable", "the chain cannot be read now to date the documents");
     }
   };
-  const currencies = async (docs: readonly BillingDocument[]) => {
+  /** The tax pools' payments to tax payees, dated like the documents. */
+  const taxClaims = async () => {
+    try {
+      return await service.taxClaims();
+    } catch (err) {
+      ctx.logger.warn({ err }, "receipts: block time unreadable");
+      throw new RelayerError("chain_unavailable", "the chain cannot be read now to date the tax claims");
+    }
+  };
+  const currencies = async (docs: readonly { currency: Hex }[]) => {
     try {
       return await service.currencyBook(docs);
     } catch (err) {
@@ -185,18 +194,19 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const timeZone = timeZoneOf(venueId);
     const period = parsePeriod(req.query, timeZone);
     const docs = documentsIn(await documents(), venueId, period);
-    return { venueId, timeZone, period, docs, book: await currencies(docs) };
+    const claims = taxClaimsIn(await taxClaims(), venueId, period);
+    return { venueId, timeZone, period, docs, claims, book: await currencies([...docs, ...claims]) };
   };
 
   router.get("/api/venues/:id/receipts", async (req, res) => {
-    const { venueId, timeZone, period, docs, book } = await venuePeriod(req);
+    const { venueId, timeZone, period, docs, claims, book } = await venuePeriod(req);
     res.json(
       venueReceipts.encode({
         venueId,
         from: period.from,
         to: period.to,
         documents: docs.map((d) => documentOut(d, book(d.currency), timeZone)),
-        totals: periodTotals(docs).map((t) => ({
+        totals: periodTotals(docs, claims).map((t) => ({
           ...t,
           currency: book(t.currency),
           ...Object.fromEntries(
@@ -211,12 +221,12 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   });
 
   router.get("/api/venues/:id/receipts.csv", async (req, res) => {
-    const { venueId, timeZone, period, docs, book } = await venuePeriod(req);
+    const { venueId, timeZone, period, docs, claims, book } = await venuePeriod(req);
     res
       .set("content-type", "text/csv; charset=utf-8")
       .set("content-disposition", `attachment; filename="venue-${venueId}-${period.from}-${period.to}.csv"`)
       .set("cache-control", "private, no-store")
-      .send(receiptsCsv(docs, timeZone, book));
+      .send(receiptsCsv(docs, timeZone, book, claims));
   });
 
   // ---- calendar subscription feed ----

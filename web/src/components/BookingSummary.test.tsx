@@ -105,4 +105,17 @@ describe("BookingSummary", () => {
     renderSummary({ currency: ETH, price: 2_500_000_000_000_000n });
     expect(screen.getByTestId("price").textContent).toBe("0.0025\u00a0ETH");
   });
+
+  it("on a gasless booking, shows the sponsor's fee and the total that leaves the wallet", () => {
+    renderSummary({ price: 5_750_000n, fee: 250_000n });
+    expect(screen.getByTestId("price").textContent).toBe("5.75\u00a0tCAD");
+    expect(screen.getByTestId("fee").textContent).toBe("0.25\u00a0tCAD");
+    expect(screen.getByTestId("total").textContent).toBe("6.00\u00a0tCAD");
+  });
+
+  it("shows no fee line when the booking pays its own gas", () => {
+    renderSummary({ price: 5_750_000n, fee: 0n });
+    expect(screen.queryByTestId("fee")).toBeNull();
+    expect(screen.queryByTestId("total")).toBeNull();
+  });
 });

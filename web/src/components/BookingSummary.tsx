@@ -11,6 +11,8 @@ export type BookingSummaryProps = {
   currency: Currency | undefined;
   /** The total, taxes included. */
   price: bigint | undefined;
+  /** The sponsor's fee on a gasless booking (paid with the price), else 0 or undefined. */
+  fee?: bigint;
   /** The quote's parts: shown when the venue charges taxes. */
   taxes?: { preTax: bigint; gst: bigint; qst: bigint };
   quoting: boolean;
@@ -27,6 +29,7 @@ export function BookingSummary({
   timeZone,
   currency,
   price,
+  fee,
   taxes,
   quoting,
   quoteError,
@@ -67,6 +70,16 @@ export function BookingSummary({
             "—"
           )}
         </dd>
+        {fee !== undefined && fee > 0n && price !== undefined && currency && (
+          <>
+            <dt>{t("book.fee")}</dt>
+            <dd data-testid="fee">{formatAmount(fee, currency, locale)}</dd>
+            <dt>{t("book.total")}</dt>
+            <dd data-testid="total">
+              <strong>{formatAmount(price + fee, currency, locale)}</strong>
+            </dd>
+          </>
+        )}
       </dl>
       {price !== undefined && currency && (
         <p className="muted small">

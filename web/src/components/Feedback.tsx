@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import type { UiError } from "../lib/errors.ts";
+import type { UiMessage } from "../lib/errors.ts";
 import { useI18n } from "../i18n/translate.ts";
 
 /** A polite live region for progress, an assertive one for failures. */
@@ -22,7 +22,7 @@ export function ErrorMessage({
   focus,
   onDismiss,
 }: {
-  error: UiError | null;
+  error: UiMessage | null;
   focus?: boolean;
   onDismiss?: () => void;
 }) {

@@ -157,4 +157,17 @@ describe("PassList", () => {
     renderList([]);
     expect(screen.getByTestId("no-passes").textContent).toBe("No passes yet. Book a space to get one.");
   });
+
+  it("shows the sponsor's service fee beside what a gasless booking paid, and the fee kept from a refund", () => {
+    renderList([
+      pass(1, 48, 1, { amount: 5_750_000n, serviceFee: 250_000n }),
+      cancelled(2, 72, 1, { amount: 5_750_000n, refund: 5_750_000n, byOperator: false, serviceFee: 250_000n }),
+    ]);
+    const upcoming = document.querySelector('li[data-pass-id="1"]')!;
+    expect(upcoming.textContent).toContain("Paid 5.75\u00a0tCAD + 0.25\u00a0tCAD service fee");
+    const gone = document.querySelector('li[data-pass-id="2"]')!;
+    expect(within(gone as HTMLElement).getByTestId("refund").textContent).toContain(
+      "refunded 5.75\u00a0tCAD − 0.25\u00a0tCAD service fee",
+    );
+  });
 });

@@ -11,6 +11,8 @@ export type PassView = PassInfo & {
   timeZone: string;
   graceSeconds: number;
   currencyInfo: Currency | undefined;
+  /** The sponsor's fee paid with a gasless booking (taken from the refund once cancelled), if any. */
+  serviceFee?: bigint;
 };
 
 const PHASES: PassPhase[] = ["current", "upcoming", "past", "cancelled"];
@@ -60,13 +62,27 @@ export function PassList({
                   <p className="muted small">
                     {t("passes.pass", { id: p.passId.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
                     {p.currencyInfo &&
-                      ` · ${t("passes.paid", { amount: formatAmount(paidFor(p), p.currencyInfo, locale) })}`}
+                      ` · ${
+                        p.status === "active" && p.serviceFee
+                          ? t("passes.paidWithFee", {
+                              amount: formatAmount(paidFor(p), p.currencyInfo, locale),
+                              fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
+                            })
+                          : t("passes.paid", { amount: formatAmount(paidFor(p), p.currencyInfo, locale) })
+                      }`}
                   </p>
                   {p.status === "cancelled" && (
                     <p className="small" data-testid="refund">
                       {t(p.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
                       {p.currencyInfo &&
-                        ` · ${t("passes.refunded", { amount: formatAmount(refundedFor(p), p.currencyInfo, locale) })}`}
+                        ` · ${
+                          p.serviceFee
+                            ? t("passes.refundedWithFee", {
+                                amount: formatAmount(refundedFor(p), p.currencyInfo, locale),
+                                fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
+                              })
+                            : t("passes.refunded", { amount: formatAmount(refundedFor(p), p.currencyInfo, locale) })
+                        }`}
                     </p>
                   )}
                   {p.role === "guest" && <p className="badge">{t("passes.guestBadge")}</p>}

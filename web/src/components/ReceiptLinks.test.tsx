@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { Address } from "viem";
 import { I18nProvider } from "../i18n/i18n.tsx";
-import { RelayerError, type BillingDocumentJson } from "../lib/relayer.ts";
+import { RelayerRequestError, type BillingDocumentJson } from "../lib/relayer.ts";
 import { ReceiptLinks } from "./ReceiptLinks.tsx";
 import { CalendarFeed } from "./CalendarFeed.tsx";
 import { ReceiptsExport } from "./ReceiptsExport.tsx";
@@ -84,13 +84,15 @@ describe("ReceiptLinks", () => {
   });
 
   it("asks to sign in when the relayer has no session, and says when a download is refused", async () => {
-    const signedOut = { get: vi.fn(() => Promise.reject(new RelayerError("unauthorized", 401))), file: vi.fn() };
+    const signedOut = { get: vi.fn(() => Promise.reject(new RelayerRequestError("unauthorized", 401))), file: vi.fn() };
     inLang("en", <ReceiptLinks relayer={signedOut as never} />);
     await screen.findByText("Sign in with Ethereum to see your receipts.");
 
     const refusing = {
       get: vi.fn(() => Promise.resolve({ documents: [doc({})] })),
-      file: vi.fn(() => Promise.reject(new RelayerError("forbidden", 403, "members see only their own receipts"))),
+      file: vi.fn(() =>
+        Promise.reject(new RelayerRequestError("forbidden", 403, "members see only their own receipts")),
+      ),
     };
     inLang("en", <ReceiptLinks relayer={refusing as never} />);
     fireEvent.click(await screen.findByRole("button", { name: "PDF in French" }));
@@ -123,7 +125,7 @@ describe("CalendarFeed", () => {
 describe("ReceiptsExport", () => {
   it("says in French when the relayer cannot read the chain", async () => {
     const file = vi.fn(() =>
-      Promise.reject(new RelayerError("chain_unavailable", 503, "the chain cannot be read now")),
+      Promise.reject(new RelayerRequestError("chain_unavailable", 503, "the chain cannot be read now")),
     );
     inLang("fr", <ReceiptsExport relayer={{ file }} venueId={3} initialMonth="2027-12" />);
     fireEvent.click(screen.getByRole("button", { name: "Exporter les reçus du mois (CSV)" }));

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { useI18n } from "../i18n/translate.ts";
 import { relayerErrorText } from "./relayerErrorText.ts";
 import type { BillingDocumentJson, Relayer } from "../lib/relayer.ts";
-import { RelayerError } from "../lib/relayer.ts";
+import { RelayerRequestError } from "../lib/relayer.ts";
 import { formatAmount } from "../lib/money.ts";
 import { formatDateTime } from "../lib/time.ts";
 import { saveFile } from "./saveFile.ts";
@@ -33,7 +33,7 @@ export function ReceiptLinks({
       .then((b) => live && setState({ status: "ready", documents: b.documents }))
       .catch((err: unknown) => {
         if (!live) return;
-        if (err instanceof RelayerError && err.status === 401) setState({ status: "signedOut" });
+        if (err instanceof RelayerRequestError && err.status === 401) setState({ status: "signedOut" });
         else setState({ status: "failed", error: err });
       });
     return () => {

@@ -7,7 +7,7 @@ import { rememberSession, useSession } from "../hooks/useSession.ts";
 import { useI18n } from "../i18n/translate.ts";
 import { siweMessage } from "../lib/relayer.ts";
 import { signText } from "../lib/wallet.ts";
-import { toUiError, type UiError } from "../lib/errors.ts";
+import { toUiError, type UiMessage } from "../lib/errors.ts";
 import { formatAmount } from "../lib/money.ts";
 import { ErrorMessage } from "./Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
@@ -24,7 +24,7 @@ export function WalletPanel() {
   const session = useSession();
   const balances = useBalances(connected ? address : undefined);
   const qc = useQueryClient();
-  const [error, setError] = useState<UiError | null>(null);
+  const [error, setError] = useState<UiMessage | null>(null);
   const { busy: signing, run: runFlow } = useFlow();
   // Connect and Sign in remove their own button: focus goes to the next step, not to <body>.
   const nextFocus = useRef<"afterConnect" | "afterSignIn" | null>(null);

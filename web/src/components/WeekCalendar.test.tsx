@@ -78,3 +78,30 @@ describe("WeekCalendar closed hours", () => {
     expect(screen.getAllByText("Fermé").length).toBeGreaterThan(0);
   });
 });
+
+describe("WeekCalendar while the opening hours load", () => {
+  it("shows future cells as loading and not clickable (not free)", () => {
+    const onPick = vi.fn();
+    render(
+      <I18nProvider lang="en">
+        <WeekCalendar
+          now={NOW}
+          timeZone={TZ}
+          units={2}
+          horizonHours={24 * 30}
+          booked={new Map()}
+          loading
+          selection={null}
+          onPick={onPick}
+        />
+      </I18nProvider>,
+    );
+    const noon = slot(utc(3, 15, 16));
+    expect(noon.disabled).toBe(true);
+    expect(noon.className).toContain("loading");
+    expect(noon.className).not.toContain("free");
+    expect(noon.getAttribute("aria-label")).toMatch(/Loading…$/);
+    fireEvent.click(noon);
+    expect(onPick).not.toHaveBeenCalled();
+  });
+});

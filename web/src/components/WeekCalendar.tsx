@@ -11,14 +11,24 @@ export type WeekCalendarProps = {
   booked: Map<number, number>;
   /** Slot starts outside the venue's opening hours, for a resource that follows them. */
   closed?: ReadonlySet<number>;
+  /** The closed hours or the bookings are not known yet: future cells show as loading, not free. */
+  loading?: boolean;
   selection: { start: number; end: number } | null;
   onPick: (start: number) => void;
 };
 
-type SlotState = "past" | "beyond" | "closed" | "full" | "some" | "free";
+type SlotState = "past" | "beyond" | "loading" | "closed" | "full" | "some" | "free";
 
 /** What a cell shows besides its colour (WCAG 1.4.1): a tick when selected, × when full, the free count when partly booked. */
-const GLYPH: Record<SlotState, string> = { past: "", beyond: "", closed: "–", full: "×", some: "", free: "" };
+const GLYPH: Record<SlotState, string> = {
+  past: "",
+  beyond: "",
+  loading: "…",
+  closed: "–",
+  full: "×",
+  some: "",
+  free: "",
+};
 const NONE: ReadonlySet<number> = new Set();
 
 /**
@@ -32,6 +42,7 @@ export function WeekCalendar({
   horizonHours,
   booked,
   closed = NONE,
+  loading = false,
   selection,
   onPick,
 }: WeekCalendarProps) {
@@ -55,14 +66,16 @@ export function WeekCalendar({
       ? "past"
       : beyond
         ? "beyond"
-        : shut
-          ? "closed"
-          : free === 0
-            ? "full"
-            : free < units
-              ? "some"
-              : "free";
-    return { past, beyond, free, selected, state, disabled: past || beyond || shut || free === 0 };
+        : loading
+          ? "loading"
+          : shut
+            ? "closed"
+            : free === 0
+              ? "full"
+              : free < units
+                ? "some"
+                : "free";
+    return { past, beyond, free, selected, state, disabled: past || beyond || loading || shut || free === 0 };
   };
   /** Which week (0 = this one) shows slot `t0`; +12 h absorbs a DST day of 23 or 25 hours. */
   const weekOf = (t0: number) =>
@@ -153,11 +166,13 @@ export function WeekCalendar({
                   ? t("cal.past")
                   : c.beyond
                     ? t("cal.beyond")
-                    : c.state === "closed"
-                      ? t("cal.closed")
-                      : c.free === 0
-                        ? t("cal.full")
-                        : t("cal.free", { n: c.free, units });
+                    : c.state === "loading"
+                      ? t("app.loading")
+                      : c.state === "closed"
+                        ? t("cal.closed")
+                        : c.free === 0
+                          ? t("cal.full")
+                          : t("cal.free", { n: c.free, units });
                 const cls = ["slot", c.state, c.selected ? "selected" : "", t0 === current ? "now" : ""].join(" ");
                 return (
                   <button

@@ -1,10 +1,10 @@
 // A relayer refusal of the receipts and calendar routes in the reader's language (its code decides;
 // an unknown code shows the relayer's own message).
 import type { Translate } from "../i18n/translate.ts";
-import { RelayerError } from "../lib/relayer.ts";
+import { RelayerRequestError } from "../lib/relayer.ts";
 
 export function relayerErrorText(err: unknown, t: Translate): string {
-  if (err instanceof RelayerError) {
+  if (err instanceof RelayerRequestError) {
     switch (err.code) {
       case "unauthorized":
         return t("receipts.err.unauthorized");

@@ -2,7 +2,7 @@
 // invalidation after a transaction refreshes them all.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useConnection } from "wagmi";
-import type { Address } from "viem";
+import { zeroAddress, type Address } from "viem";
 import { useApp } from "./useApp.ts";
 import {
   balanceOf,
@@ -18,41 +18,74 @@ import {
   loadResources,
   loadVenue,
   loadVenues,
+  type Protocol,
   type Resource,
 } from "../lib/protocol.ts";
 import { isNotFound } from "../lib/errors.ts";
+import {
+  readModelOrChain,
+  resourceFromChain,
+  resourcesFromChain,
+  venueFromChain,
+  venuesFromChain,
+} from "../lib/chainFallback.ts";
+import { loadSponsorTerms } from "../lib/gasless.ts";
 
 /** A missing venue or resource will not appear on a second try: show "not found" at once. */
 const retryUnlessMissing = (failures: number, err: unknown) => failures < 1 && !isNotFound(err);
 
+// Venues and resources come from the read model, or from the chain while the relayer is down.
 export function useVenues() {
-  const { protocol } = useApp();
-  return useQuery({ queryKey: ["chain", "venues"], queryFn: () => loadVenues(protocol) });
+  const { protocol, health } = useApp();
+  return useQuery({
+    queryKey: ["chain", "venues"],
+    queryFn: () =>
+      readModelOrChain(
+        () => loadVenues(protocol),
+        () => venuesFromChain(protocol),
+        health.report,
+      ),
+  });
 }
 
 export function useVenue(id: number | undefined) {
-  const { protocol } = useApp();
+  const { protocol, health } = useApp();
   return useQuery({
     queryKey: ["chain", "venue", id],
-    queryFn: () => loadVenue(protocol, id!),
+    queryFn: () =>
+      readModelOrChain(
+        () => loadVenue(protocol, id!),
+        () => venueFromChain(protocol, id!),
+        health.report,
+      ),
     enabled: id !== undefined,
     retry: retryUnlessMissing,
   });
 }
 
 export function useResources(venueId?: number) {
-  const { protocol } = useApp();
+  const { protocol, health } = useApp();
   return useQuery({
     queryKey: ["chain", "resources", venueId ?? "all"],
-    queryFn: () => loadResources(protocol, venueId),
+    queryFn: () =>
+      readModelOrChain(
+        () => loadResources(protocol, venueId),
+        () => resourcesFromChain(protocol, venueId),
+        health.report,
+      ),
   });
 }
 
 export function useResource(id: number | undefined) {
-  const { protocol } = useApp();
+  const { protocol, health } = useApp();
   return useQuery({
     queryKey: ["chain", "resource", id],
-    queryFn: () => loadResource(protocol, id!),
+    queryFn: () =>
+      readModelOrChain(
+        () => loadResource(protocol, id!),
+        () => resourceFromChain(protocol, id!),
+        health.report,
+      ),
     enabled: id !== undefined,
     retry: retryUnlessMissing,
   });
@@ -83,6 +116,32 @@ export function useCurrencies() {
   return useQuery({ queryKey: ["chain", "currencies"], queryFn: () => loadCurrencies(protocol), staleTime: 60_000 });
 }
 
+/** How often a balance is read again while a booking is being composed. */
+export const BALANCE_POLL_MS = 10_000;
+
+/**
+ * Query options of a balance: read once, again after each transaction of this tab (every "chain"
+ * query is invalidated) and when the tab comes back; polled only while `composing` (a booking is
+ * being put together, so the funds check stays true), never in a hidden tab.
+ */
+export function balanceQuery(protocol: Protocol, account: Address | undefined, currency: Address, composing: boolean) {
+  return {
+    queryKey: ["chain", "balance", account, currency],
+    queryFn: () => balanceOf(protocol, account!, currency),
+    enabled: account !== undefined,
+    refetchInterval: composing ? BALANCE_POLL_MS : (false as const),
+    refetchIntervalInBackground: false,
+    refetchOnWindowFocus: true,
+  };
+}
+
+/** `account`'s balance in `currency` (ETH: the zero address). */
+export function useBalance(account: Address | undefined, currency: Address = zeroAddress, composing = false) {
+  const { protocol } = useApp();
+  return useQuery(balanceQuery(protocol, account, currency, composing));
+}
+
+/** The account's balance in every currency (the wallet panel): not polled, see {balanceQuery}. */
 export function useBalances(account: Address | undefined) {
   const { protocol } = useApp();
   const currencies = useCurrencies();
@@ -93,7 +152,18 @@ export function useBalances(account: Address | undefined) {
         currencies.data!.map(async (c) => ({ currency: c, amount: await balanceOf(protocol, account!, c.address) })),
       ),
     enabled: account !== undefined && currencies.data !== undefined,
-    refetchInterval: 10_000,
+    refetchOnWindowFocus: true,
+  });
+}
+
+/** The relayer's sponsor terms (null: no sponsor); they change rarely, so read them once a minute at most. */
+export function useSponsorTerms(enabled: boolean) {
+  const { relayer } = useApp();
+  return useQuery({
+    queryKey: ["sponsor"],
+    queryFn: () => loadSponsorTerms(relayer),
+    enabled,
+    staleTime: 60_000,
   });
 }
 

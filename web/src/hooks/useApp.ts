@@ -2,8 +2,9 @@ import { createContext, useContext } from "react";
 import type { Config } from "wagmi";
 import type { Protocol } from "../lib/protocol.ts";
 import type { Relayer } from "../lib/relayer.ts";
+import type { RelayerHealthStore } from "../lib/relayerHealth.ts";
 
-export type AppServices = { protocol: Protocol; relayer: Relayer; wagmi: Config };
+export type AppServices = { protocol: Protocol; relayer: Relayer; wagmi: Config; health: RelayerHealthStore };
 
 export const AppContext = createContext<AppServices | null>(null);
 

@@ -3,7 +3,7 @@ import { useFlow } from "./useFlow.ts";
 import type { TransactionReceipt } from "viem";
 import { useApp } from "./useApp.ts";
 import { useAccount, useRefreshChain } from "./queries.ts";
-import { toUiError, type UiError } from "../lib/errors.ts";
+import { toUiError, type UiMessage } from "../lib/errors.ts";
 import { sendTx, type WriteCall } from "../lib/wallet.ts";
 
 /** One transaction at a time with its busy flag, error and success message. */
@@ -12,7 +12,7 @@ export function useTx() {
   const { address } = useAccount();
   const refresh = useRefreshChain();
   const flow = useFlow();
-  const [error, setError] = useState<UiError | null>(null);
+  const [error, setError] = useState<UiMessage | null>(null);
   const [done, setDone] = useState<string | null>(null);
   /** Runs one or more transactions as one user action: busy throughout, one message at the end. */
   async function sequence(

@@ -9,12 +9,30 @@ import {
 } from "viem";
 import type { testCadAbi } from "../../../protocol/abis.ts";
 import { ReadApiError } from "./readApi.ts";
+import { RelayerRequestError } from "./relayer.ts";
 import type { PassepartoutAbi } from "../../../protocol/types.ts";
 
 import type { TextKey } from "../i18n/messages.ts";
 
-/** A failure as a message key of the app (and its placeholders), plus the technical detail. */
-export type UiError = { key: TextKey; vars?: Record<string, string | number>; detail?: string };
+/** What the app shows for a failure: a message key (and its placeholders), plus the technical detail. */
+export type UiMessage = { key: TextKey; vars?: Record<string, string | number>; detail?: string };
+
+/**
+ * The one error type the UI understands: thrown by the dApp's own checks and flows (payAndBook,
+ * gasless relays…) with the message to show; `toUiError` turns any other failure into one.
+ */
+export class UiError extends Error implements UiMessage {
+  readonly key: TextKey;
+  readonly vars?: Record<string, string | number>;
+  readonly detail?: string;
+  constructor(key: TextKey, vars?: Record<string, string | number>, detail?: string) {
+    super(detail ?? key);
+    this.name = "UiError";
+    this.key = key;
+    this.vars = vars;
+    this.detail = detail;
+  }
+}
 
 /** Passepartout's errors and an OpenZeppelin token's (IERC20Errors, bubbled up by a transfer). */
 type ContractError = ContractErrorName<PassepartoutAbi> | ContractErrorName<typeof testCadAbi>;
@@ -76,27 +94,34 @@ export function isNotFound(err: unknown): boolean {
 
 /** A contract error known by name only (e.g. decoded by the relayer's sponsor), as the app shows it. */
 export function contractErrorUi(name: string): UiError {
-  return { key: messageKeyOf(name) ?? "err.contract", vars: { name }, detail: name };
+  return new UiError(messageKeyOf(name) ?? "err.contract", { name }, name);
+}
+
+/** The relayer (or the dApp origin's proxy in front of it) is down or not ready: worth retrying. */
+export function isRelayerUnavailable(err: unknown): boolean {
+  if (!(err instanceof ReadApiError) && !(err instanceof RelayerRequestError)) return false;
+  return err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504;
 }
 
 export function toUiError(err: unknown): UiError {
+  if (err instanceof UiError) return err;
+  if (isRelayerUnavailable(err)) return new UiError("relayer.down", undefined, (err as Error).message);
   if (err instanceof ReadApiError) {
-    if (err.status === 401) return { key: "receipts.err.unauthorized" };
-    if (err.status === 0) return { key: "receipts.err.unreachable" };
-    return { key: "err.generic", vars: { message: err.message }, detail: err.code };
+    if (err.status === 401) return new UiError("receipts.err.unauthorized");
+    return new UiError("err.generic", { message: err.message }, err.code);
   }
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof UserRejectedRequestError) || /user rejected|denied/i.test(err.message)) {
-      return { key: "err.rejected" };
+      return new UiError("err.rejected");
     }
     if (err.walk((e) => e instanceof InsufficientFundsError) || /insufficient funds/i.test(err.message)) {
-      return { key: "err.insufficientFunds" };
+      return new UiError("err.insufficientFunds");
     }
     const name = contractErrorName(err);
     if (name) return contractErrorUi(name);
-    return { key: "err.generic", vars: { message: err.shortMessage }, detail: err.shortMessage };
+    return new UiError("err.generic", { message: err.shortMessage }, err.shortMessage);
   }
   const code = (err as { code?: number })?.code;
-  if (code === 4001) return { key: "err.rejected" };
-  return { key: "err.generic", vars: { message: err instanceof Error ? err.message : String(err) } };
+  if (code === 4001) return new UiError("err.rejected");
+  return new UiError("err.generic", { message: err instanceof Error ? err.message : String(err) });
 }

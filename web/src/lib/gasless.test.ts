@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getBalance, signTypedData, waitForTransactionReceipt, readContract } from "viem/actions";
 import { passepartoutAbi } from "../../../protocol/abis.ts";
 import { gaslessFor, relaySponsored, type SponsorTerms } from "./gasless.ts";
-import { RelayerError, type Relayer } from "./relayer.ts";
+import { RelayerRequestError, type Relayer } from "./relayer.ts";
 import type { Protocol } from "./protocol.ts";
 
 vi.mock("viem/actions", async (original) => ({
@@ -71,10 +71,10 @@ describe("gaslessFor", () => {
   it("tells the member when the sponsor is out of ETH or of budget", async () => {
     await expect(
       gaslessFor(protocol, relayerWith(terms({ available: false, reason: "out_of_funds" })).relayer, MEMBER, CAD),
-    ).rejects.toMatchObject({ ui: { key: "err.sponsorOutOfFunds" } });
+    ).rejects.toMatchObject({ name: "UiError", key: "err.sponsorOutOfFunds" });
     await expect(
       gaslessFor(protocol, relayerWith(terms({ available: false, reason: "budget_exhausted" })).relayer, MEMBER, CAD),
-    ).rejects.toMatchObject({ ui: { key: "err.sponsorBusy" } });
+    ).rejects.toMatchObject({ name: "UiError", key: "err.sponsorBusy" });
   });
 });
 
@@ -97,22 +97,24 @@ describe("relaySponsored", () => {
   });
 
   it("shows the contract's own error when the sponsor refuses a call that would revert", async () => {
-    const refusal = new RelayerError("sponsor_refused", 422, "would revert", {
+    const refusal = new RelayerRequestError("sponsor_refused", 422, "would revert", {
       errorName: "SponsorFeeAboveCap",
       args: ["250001", "250000"],
     });
     const { relayer } = relayerWith(terms(), () => Promise.reject(refusal));
     const g = (await gaslessFor(protocol, relayer, MEMBER, CAD))!;
     await expect(relaySponsored(protocol, {} as never, relayer, MEMBER, g, call)).rejects.toMatchObject({
-      ui: { key: "err.sponsorFeeAboveCap" },
+      key: "err.sponsorFeeAboveCap",
     });
   });
 
   it("says so when the sponsor runs out of ETH while relaying", async () => {
-    const { relayer } = relayerWith(terms(), () => Promise.reject(new RelayerError("sponsor_out_of_funds", 503)));
+    const { relayer } = relayerWith(terms(), () =>
+      Promise.reject(new RelayerRequestError("sponsor_out_of_funds", 503)),
+    );
     const g = (await gaslessFor(protocol, relayer, MEMBER, CAD))!;
     await expect(relaySponsored(protocol, {} as never, relayer, MEMBER, g, call)).rejects.toMatchObject({
-      ui: { key: "err.sponsorOutOfFunds" },
+      key: "err.sponsorOutOfFunds",
     });
   });
 });

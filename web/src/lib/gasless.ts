@@ -1,7 +1,7 @@
 // Gasless calls from the dApp (docs/gasless.md): a member whose wallet holds no ETH signs, and the
 // relayer's sponsor sends the transaction through the trusted forwarder and pays its gas. With ETH
 // in the wallet the app keeps the normal path (the member sends its own transactions).
-import { encodeFunctionData, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
+import { encodeFunctionData, getAddress, type Abi, type Address, type Hex, type TransactionReceipt } from "viem";
 import { getBalance, readContract, signTypedData, waitForTransactionReceipt } from "viem/actions";
 import type { Config } from "wagmi";
 import { passepartoutForwarderAbi } from "../../../protocol/abis.ts";
@@ -10,55 +10,76 @@ import { signForwardRequest, type SponsoredFunction, type TypedDataSigner } from
 import { sponsorTerms, type SponsorTerms } from "../../../protocol/api/sponsor.ts";
 import type { Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
-import { contractErrorUi, type UiError } from "./errors.ts";
+import { contractErrorUi, UiError } from "./errors.ts";
 import { walletFor, type WriteCall } from "./wallet.ts";
 
 /** GET /api/sponsor (protocol/api/sponsor.ts). */
 export type { SponsorTerms };
 
 /** A gasless path for a member: the sponsor's terms and the fee it asks for this kind of call. */
-export type Gasless = { terms: SponsorTerms; forwarder: Address };
+export type Gasless = { terms: SponsorTerms; forwarder: Address; sponsor: Address };
 
-/** An error with the message the app shows (the booking and pass pages display `ui`). */
-function uiError(ui: UiError): Error & { ui: UiError } {
-  return Object.assign(new Error(ui.key), { ui });
+/** The forwarder of this deployment, if it has one (no forwarder: no gasless path). */
+export const forwarderOf = (p: Protocol): Address | undefined =>
+  p.config.deployments.contracts.PassepartoutForwarder?.address;
+
+/** The relayer's sponsor terms, or null when this relayer has no sponsor (or does not answer). */
+export async function loadSponsorTerms(relayer: Relayer): Promise<SponsorTerms | null> {
+  try {
+    return sponsorTerms.parse(await relayer.get<unknown>("/api/sponsor"));
+  } catch {
+    return null; // no sponsor on this relayer: the normal path says what is missing
+  }
 }
 
 /**
- * The gasless path when the member needs it: its wallet holds no ETH, this network has a forwarder
- * and the relayer a sponsor paid in `currency` (any currency when the call is free). Null means the
- * normal path. A sponsor that cannot pay now is an error the member is told about.
+ * The decision, from what is already known: the gasless path when the member needs it — its wallet
+ * holds no ETH, this network has a forwarder and the relayer a sponsor paid in `currency` (any
+ * currency when the call is free). Null means the normal path. A sponsor that cannot pay now is a
+ * {UiError} the member is told about.
  */
+export function gaslessPath(o: {
+  forwarder: Address | undefined;
+  ethBalance: bigint;
+  terms: SponsorTerms | null;
+  currency: Address | null;
+}): Gasless | null {
+  const { forwarder, terms, currency } = o;
+  if (!forwarder || o.ethBalance !== 0n || !terms) return null;
+  if (!sameAddress(terms.forwarder, forwarder)) return null; // a sponsor for another deployment
+  if (currency !== null && (terms.currency === null || !sameAddress(terms.currency, currency))) return null;
+  if (!terms.available)
+    throw new UiError(terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds");
+  return { terms, forwarder, sponsor: getAddress(terms.sponsor) };
+}
+
+/** {gaslessPath} with the member's ETH balance and the sponsor's terms read now. */
 export async function gaslessFor(
   p: Protocol,
   relayer: Relayer,
   member: Address,
   currency: Address | null,
 ): Promise<Gasless | null> {
-  const forwarder = p.config.deployments.contracts.PassepartoutForwarder?.address;
+  const forwarder = forwarderOf(p);
   if (!forwarder) return null;
-  if ((await getBalance(p.client, { address: member })) !== 0n) return null;
-  let terms: SponsorTerms;
-  try {
-    terms = sponsorTerms.parse(await relayer.get<unknown>("/api/sponsor"));
-  } catch {
-    return null; // no sponsor on this relayer: the normal path says what is missing
-  }
-  if (!sameAddress(terms.forwarder, forwarder)) return null; // a sponsor for another deployment
-  if (currency !== null && (terms.currency === null || !sameAddress(terms.currency, currency))) return null;
-  if (!terms.available)
-    throw uiError({ key: terms.reason === "budget_exhausted" ? "err.sponsorBusy" : "err.sponsorOutOfFunds" });
-  return { terms, forwarder };
+  const ethBalance = await getBalance(p.client, { address: member });
+  if (ethBalance !== 0n) return null;
+  return gaslessPath({ forwarder, ethBalance, terms: await loadSponsorTerms(relayer), currency });
+}
+
+/** The sponsor's fee for a call of this kind on the gasless path (0 on the normal path). */
+export function sponsorFee(g: Gasless | null, kind: keyof SponsorTerms["fees"]): bigint {
+  return g ? BigInt(g.terms.fees[kind]) : 0n;
 }
 
 /** The sponsor's answer to a refused relay, mapped to the app's messages (the contract's error names). */
-function relayError(code: string, details: { errorName?: string } | undefined): Error {
-  if (code === "sponsor_out_of_funds") return uiError({ key: "err.sponsorOutOfFunds" });
-  if (code === "sponsor_budget_exhausted") return uiError({ key: "err.sponsorBusy" });
-  if (code === "rate_limited") return uiError({ key: "err.sponsorRateLimited" });
+function relayError(code: string, details: { errorName?: string } | undefined): UiError {
+  if (code === "sponsor_out_of_funds") return new UiError("err.sponsorOutOfFunds");
+  if (code === "sponsor_budget_exhausted") return new UiError("err.sponsorBusy");
+  if (code === "rate_limited") return new UiError("err.sponsorRateLimited");
   const name = details?.errorName;
-  if (code === "sponsor_refused" && name && /^[A-Z]/.test(name)) return uiError(contractErrorUi(name));
-  return uiError({ key: "err.sponsorRequest", vars: { name: name ?? code }, detail: name ?? code });
+  if (code === "sponsor_refused" && name && /^[A-Z]/.test(name)) return contractErrorUi(name);
+  return new UiError("err.sponsorRequest", { name: name ?? code }, name ?? code);
 }
 
 /**

@@ -206,7 +206,7 @@ describe("bookings caught by a closure (the contract's OpeningClosureHasBookings
     resourceId,
     start: startUtc,
     end: startUtc + hours * H,
-    cancelled,
+    status: cancelled ? ("cancelled" as const) : ("active" as const),
   });
   const may24 = (h: number) => Date.UTC(2027, 4, 24, h) / 1000; // Monday, EDT = UTC − 4
   const caught = (

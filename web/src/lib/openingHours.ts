@@ -265,7 +265,7 @@ function exceptionMask(list: readonly OpeningException[], date: number): number 
   return list.filter((e) => e.date === date).reduce((m, e) => m | ((2 ** e.closes - 1) ^ (2 ** e.opens - 1)), 0);
 }
 
-type BookingLike = { resourceId: number; start: number; end: number; cancelled: boolean };
+type BookingLike = { resourceId: number; start: number; end: number; status: "active" | "cancelled" };
 
 /**
  * The standing bookings of resources following the hours that the change would leave in closed
@@ -302,7 +302,7 @@ export function bookingsInClosure<B extends BookingLike>(
     return [midnight - 15 * HOUR, midnight + 37 * HOUR] as const;
   });
   return bookings.filter((b) => {
-    if (b.cancelled || !following.has(b.resourceId)) return false;
+    if (b.status === "cancelled" || !following.has(b.resourceId)) return false;
     for (let t = b.start; t < b.end; t += HOUR) {
       if (t + HOUR <= now || !spans.some(([a, z]) => t >= a && t < z)) continue;
       const touched = localHoursOf(t, timeZone).some((h) => changed.has(localDateAndHour(h)[0]));

@@ -27,11 +27,18 @@ import type {
 import type { RuntimeConfig } from "./config.ts";
 import { ETH, type Currency } from "./money.ts";
 import { readMetadata, validTimeZone, type ResourceMeta, type VenueMeta } from "./metadata.ts";
-import type { Booking, MemberPass } from "../../../protocol/api/read.ts";
+import type { Booking, MemberPass, VenueTaxes } from "../../../protocol/api/read.ts";
 import { makeReadApi, type ApiDoor, type ApiResource, type ApiVenue, type ReadApi, type Revenue } from "./readApi.ts";
 
 /** A venue as the app shows it: the contract's struct, its id and its decoded metadata. */
-export type Venue = VenueStruct & { id: number; meta: VenueMeta; timeZone: string; payees: readonly Address[] };
+export type Venue = VenueStruct & {
+  id: number;
+  meta: VenueMeta;
+  timeZone: string;
+  payees: readonly Address[];
+  /** Who claimTaxes pays (the zero address before the venue sets a tax profile). */
+  taxPayee: Address;
+};
 
 /** A resource as the app shows it: the contract's struct, its id and its decoded metadata. */
 export type Resource = ResourceStruct & { id: number; meta: ResourceMeta };
@@ -94,6 +101,7 @@ async function toVenue(v: ApiVenue): Promise<Venue> {
     name: v.name,
     metadataURI: v.metadataURI,
     payees: v.payees,
+    taxPayee: v.taxPayee,
     meta,
     timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
   };
@@ -255,13 +263,21 @@ export function claimableFees(p: Protocol, splitId: number, currency: Address): 
   return readContract(p.client, { ...p.contract, functionName: "claimableFees", args: [splitId, currency] });
 }
 
-/** What booking `[start, end)` costs now, taxes included: the amount `book` charges at most. */
-export function quote(p: Protocol, resourceId: number, start: number, end: number): Promise<bigint> {
-  return readContract(p.client, {
+export type { VenueTaxes };
+
+/** A venue's GST and QST per currency, from the read model (its operator's, a payee's or its tax payee's session). */
+export function loadTaxes(p: Protocol, venueId: number): Promise<VenueTaxes[]> {
+  return p.api.taxes(venueId);
+}
+
+/** What {claimTaxes} would pay the venue's tax payee now from a split's tax pool (the contract's taxPool). */
+export async function claimableTaxes(p: Protocol, splitId: number, currency: Address): Promise<bigint> {
+  const [gst, qst, claimed] = await readContract(p.client, {
     ...p.contract,
-    functionName: "quote",
-    args: [resourceId, BigInt(start), BigInt(end)],
+    functionName: "taxPool",
+    args: [splitId, currency],
   });
+  return gst + qst - claimed;
 }
 
 export type Quote = { preTax: bigint; gst: bigint; qst: bigint; total: bigint };

@@ -16,6 +16,7 @@ import {
   resourceAnswer,
   revenue,
   splitsAnswer,
+  taxesAnswer,
   venueAnswer,
   venuesAnswer,
 } from "../../../protocol/api/read.ts";
@@ -117,5 +118,7 @@ export function makeReadApi(baseUrl: string, sleep = (ms: number) => new Promise
     bookings: (venueId: number) => all(`/api/venues/${venueId}/bookings`, bookingsAnswer, (p) => p.bookings),
     /** A venue's revenue per currency and per local day (its operator's or a payee's SIWE session). */
     revenue: (venueId: number) => get(`/api/venues/${venueId}/revenue`, revenue),
+    /** A venue's GST and QST per currency (its operator's, a payee's or its tax payee's session). */
+    taxes: async (venueId: number) => (await get(`/api/venues/${venueId}/taxes`, taxesAnswer)).taxes,
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { makeRelayer, RelayerError } from "./relayer.ts";
+import { makeRelayer, RelayerRequestError } from "./relayer.ts";
 
 function answer(status: number, body: unknown) {
   vi.stubGlobal(
@@ -8,14 +8,14 @@ function answer(status: number, body: unknown) {
   );
 }
 
-/** The RelayerError a call rejects with; the test fails if it resolves or rejects with anything else. */
-async function rejection(call: Promise<unknown>): Promise<RelayerError> {
+/** The RelayerRequestError a call rejects with; the test fails if it resolves or rejects with anything else. */
+async function rejection(call: Promise<unknown>): Promise<RelayerRequestError> {
   const err = await call.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(RelayerError);
-  return err as RelayerError;
+  expect(err).toBeInstanceOf(RelayerRequestError);
+  return err as RelayerRequestError;
 }
 
 describe("relayer client errors", () => {

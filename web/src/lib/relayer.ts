@@ -9,7 +9,11 @@ import {
   type UnlockRequest,
 } from "../../../protocol/eip712.ts";
 
-export class RelayerError extends Error {
+/**
+ * A call to the relayer that failed, as the dApp sees it: the answer's error `code` and HTTP status
+ * (0 when nothing answered). Not the server's own `RelayerError` (server/errors.ts).
+ */
+export class RelayerRequestError extends Error {
   readonly code: string;
   readonly status: number;
   /** `error.details` of the answer (e.g. the sponsor's decoded contract error). */
@@ -36,7 +40,7 @@ export function makeRelayer(baseUrl: string) {
         headers: init?.body ? { "content-type": "application/json", ...init.headers } : init?.headers,
       });
     } catch {
-      throw new RelayerError("relayer_unreachable", 0);
+      throw new RelayerRequestError("relayer_unreachable", 0);
     }
     const text = await res.text();
     let body: unknown = text;
@@ -53,7 +57,12 @@ export function makeRelayer(baseUrl: string) {
       } | null;
       const b = (typeof body === "object" ? body : null) as ErrorBody;
       const err = typeof b?.error === "object" ? b.error : { code: b?.error, details: undefined };
-      throw new RelayerError(b?.reason ?? err?.code ?? `http_${res.status}`, res.status, err?.message, err?.details);
+      throw new RelayerRequestError(
+        b?.reason ?? err?.code ?? `http_${res.status}`,
+        res.status,
+        err?.message,
+        err?.details,
+      );
     }
     return body as T;
   }
@@ -110,11 +119,11 @@ export function makeRelayer(baseUrl: string) {
       try {
         res = await fetch(url(path), { credentials: "include" });
       } catch {
-        throw new RelayerError("relayer_unreachable", 0);
+        throw new RelayerRequestError("relayer_unreachable", 0);
       }
       if (!res.ok) {
         const b = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-        throw new RelayerError(b?.error?.code ?? `http_${res.status}`, res.status, b?.error?.message);
+        throw new RelayerRequestError(b?.error?.code ?? `http_${res.status}`, res.status, b?.error?.message);
       }
       return res.blob();
     },

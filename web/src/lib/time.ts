@@ -58,10 +58,3 @@ export function zoneName(t: number, locale: string, timeZone: string): string {
     .find((p) => p.type === "timeZoneName");
   return part?.value ?? timeZone;
 }
-
-/** Human duration in hours: "2 h", "1 j" / "1 d", "30 j". */
-export function durationParts(hours: number): { months: number; days: number; hours: number } {
-  const months = Math.floor(hours / 720);
-  const rest = hours - months * 720;
-  return { months, days: Math.floor(rest / 24), hours: rest % 24 };
-}

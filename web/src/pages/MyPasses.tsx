@@ -18,15 +18,16 @@ import { sameAddress } from "../../../protocol/address.ts";
 import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
 import { challengeId, unlockTypedData } from "../lib/relayer.ts";
 import { signTyped, sendTx } from "../lib/wallet.ts";
-import { toUiError, type UiError } from "../lib/errors.ts";
-import { formatAmount } from "../lib/money.ts";
+import { toUiError, UiError } from "../lib/errors.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "../components/PassList.tsx";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
-import { gaslessFor, relaySponsored } from "../lib/gasless.ts";
+import { gaslessFor, relaySponsored, sponsorFee } from "../lib/gasless.ts";
+import { CancelDialog } from "../components/CancelDialog.tsx";
+import { feeInReceipt, rememberSponsorFee, rememberedSponsorFee } from "../lib/sponsorFees.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
@@ -44,7 +45,7 @@ export function MyPasses() {
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
-  const { relayer } = useApp();
+  const { relayer, protocol } = useApp();
   useTitle(t("passes.title"));
 
   const views = useMemo<PassView[]>(() => {
@@ -59,9 +60,16 @@ export function MyPasses() {
         timeZone: v?.timeZone ?? "UTC",
         graceSeconds: r?.graceSeconds ?? 0,
         currencyInfo: currencies.data?.find((c) => sameAddress(c.address, p.currency)),
+        // The sponsor's fee this browser paid for the booking (taken from the refund once cancelled).
+        serviceFee: rememberedSponsorFee(
+          localStorage,
+          { chainId: protocol.chain.id, contract: protocol.address },
+          p.passId,
+          p.status === "cancelled" ? "cancel" : "book",
+        ),
       };
     });
-  }, [passes.data, resources.data, venues.data, currencies.data]);
+  }, [passes.data, resources.data, venues.data, currencies.data, protocol]);
 
   return (
     <section aria-labelledby="passes-title">
@@ -220,7 +228,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
       );
     } catch (e) {
       const code = (e as { code?: string }).code;
-      setError(typeof code === "string" && code ? { key: "door.failed", vars: { message: code } } : toUiError(e));
+      setError(typeof code === "string" && code ? new UiError("door.failed", { message: code }) : toUiError(e));
     } finally {
       setState("idle");
     }
@@ -243,7 +251,6 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
 }
 
 function CancelPass({ pass }: { pass: PassView }) {
-  const { t, locale } = useI18n();
   const { protocol, wagmi, relayer } = useApp();
   const { address } = useAccount();
   const refresh = useRefreshChain();
@@ -251,77 +258,78 @@ function CancelPass({ pass }: { pass: PassView }) {
   const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<bigint | null>(null);
+  // The refund the policy gives now and, without ETH, the sponsor's fee taken out of it: the amount
+  // announced is the amount that arrives. Read while the confirmation is open.
   const preview = useQuery({
-    queryKey: ["chain", "refundAt", pass.passId.toString()],
-    queryFn: () => refundAt(protocol, pass.passId, nowSeconds()),
-    enabled: asking,
+    queryKey: ["chain", "cancelPreview", pass.passId.toString(), address],
+    queryFn: async () => {
+      const [refund, gasless] = await Promise.all([
+        refundAt(protocol, pass.passId, nowSeconds()),
+        gaslessFor(protocol, relayer, address!, pass.currency),
+      ]);
+      return { refund, fee: sponsorFee(gasless, "cancel"), gasless };
+    },
+    enabled: asking && address !== undefined,
     refetchInterval: 15_000,
+    retry: false,
   });
-  const fmt = (v: bigint) => (pass.currencyInfo ? formatAmount(v, pass.currencyInfo, locale) : v.toString());
 
   const cancel = () => run(cancelNow);
   async function cancelNow() {
-    if (!address) return;
+    if (!address || !preview.data) return;
     setError(null);
     try {
       // Without ETH, the sponsor relays the cancellation and takes its fee out of the refund.
-      const g = await gaslessFor(protocol, relayer, address, pass.currency);
-      const fee = g ? BigInt(g.terms.fees.cancel) : 0n;
+      const { gasless, fee, refund } = preview.data;
       // The member signs the refund it was shown (less the fee): held past a refund deadline, the
       // request reverts (SponsorRefundBelowMin) instead of paying less.
-      const shown = preview.data ?? 0n;
-      const minRefund = shown > fee ? shown - fee : 0n;
-      const receipt = g
-        ? await relaySponsored(protocol, wagmi, relayer, address, g, {
+      const minRefund = refund > fee ? refund - fee : 0n;
+      const receipt = gasless
+        ? await relaySponsored(protocol, wagmi, relayer, address, gasless, {
             functionName: "cancelSponsored",
-            args: [pass.passId, g.terms.sponsor, fee, minRefund],
+            args: [pass.passId, gasless.sponsor, fee, minRefund],
           })
         : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.passId] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
-      // What came back: the pre-tax refund and its GST and QST, less the sponsor's fee if any.
-      setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : (preview.data ?? 0n)) - fee);
+      // What came back: the pre-tax refund and its GST and QST, less the fee the sponsor took.
+      const taken = gasless
+        ? feeInReceipt(receipt, {
+            token: pass.currency,
+            payer: protocol.address,
+            contract: protocol.address,
+            member: address,
+          })
+        : 0n;
+      rememberSponsorFee(
+        localStorage,
+        { chainId: protocol.chain.id, contract: protocol.address },
+        pass.passId,
+        "cancel",
+        taken,
+      );
+      setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : preview.data.refund) - taken);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);
     } catch (e) {
-      setError((e as { ui?: UiError }).ui ?? toUiError(e));
+      setError(toUiError(e));
     }
   }
 
-  if (done !== null)
-    return (
-      <p className="status ok" role="status" data-testid="cancel-done">
-        {t("cancel.done", { amount: fmt(done) })}
-      </p>
-    );
-  if (!asking) {
-    return (
-      <button type="button" onClick={() => setAsking(true)}>
-        {t("cancel.button")}
-      </button>
-    );
-  }
   return (
-    <div className="confirm" role="group" aria-label={t("cancel.button")}>
-      <p data-testid="refund-preview">
-        {preview.data === undefined
-          ? t("app.loading")
-          : preview.data > 0n
-            ? t("cancel.preview", { amount: fmt(preview.data) })
-            : t("cancel.previewNone")}
-      </p>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => void cancel()}
-        disabled={busy || preview.data === undefined}
-      >
-        {busy ? t("common.working") : t("cancel.confirm")}
-      </button>
-      <button type="button" onClick={() => setAsking(false)} disabled={busy}>
-        {t("cancel.keep")}
-      </button>
-      <ErrorMessage error={error} />
-    </div>
+    <CancelDialog
+      asking={asking}
+      onAsk={() => setAsking(true)}
+      onKeep={() => {
+        setAsking(false);
+        setError(null);
+      }}
+      onConfirm={() => void cancel()}
+      preview={preview.data}
+      currency={pass.currencyInfo}
+      busy={busy}
+      error={error ?? (preview.error ? toUiError(preview.error) : null)}
+      done={done}
+    />
   );
 }
 
@@ -350,7 +358,7 @@ function LendPass({ pass }: { pass: Extract<PassView, { status: "active" }> }) {
       setOpen(false);
       await refresh();
     } catch (e) {
-      setError((e as { ui?: UiError }).ui ?? toUiError(e));
+      setError(toUiError(e));
     }
   }
 
@@ -369,7 +377,7 @@ function LendPass({ pass }: { pass: Extract<PassView, { status: "active" }> }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (!isAddress(guest)) return setError({ key: "lend.invalid" });
+            if (!isAddress(guest)) return setError(new UiError("lend.invalid"));
             void setUser(guest, pass.end);
           }}
         >

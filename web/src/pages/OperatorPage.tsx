@@ -13,7 +13,15 @@ import {
   useVenues,
 } from "../hooks/queries.ts";
 import { useI18n } from "../i18n/translate.ts";
-import { claimable, claimableFees, loadSplits, type Booking, type Venue } from "../lib/protocol.ts";
+import {
+  claimable,
+  claimableFees,
+  loadOccupancy,
+  loadSplits,
+  type Booking,
+  type Resource,
+  type Venue,
+} from "../lib/protocol.ts";
 import type { Revenue } from "../lib/readApi.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
@@ -30,6 +38,8 @@ import { useSession } from "../hooks/useSession.ts";
 import { ReceiptsExport } from "../components/ReceiptsExport.tsx";
 import { useClosedHoursOfDay } from "../hooks/useOpeningHours.ts";
 import { openUnitHours } from "../lib/openingHours.ts";
+import { bookedUnitHours, listedClaims } from "../lib/operatorFigures.ts";
+import { TaxesToRemit } from "../components/TaxesToRemit.tsx";
 
 const same = (a?: string, b?: string) => !!a && !!b && sameAddress(a, b);
 
@@ -40,7 +50,9 @@ export function OperatorPage() {
   useTitle(t("op.title"));
   if (!address) return <p>{t("op.connect")}</p>;
   if (venues.isPending) return <p>{t("app.loading")}</p>;
-  const mine = (venues.data ?? []).filter((v) => same(v.operator, address) || v.payees.some((p) => same(p, address)));
+  const mine = (venues.data ?? []).filter(
+    (v) => same(v.operator, address) || v.payees.some((p) => same(p, address)) || same(v.taxPayee, address),
+  );
   return (
     <section aria-labelledby="op-title">
       <h1 id="op-title">{t("op.title")}</h1>
@@ -53,60 +65,62 @@ export function OperatorPage() {
   );
 }
 
-function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) {
+export function VenueDashboard({ venue, account, now: fixedNow }: { venue: Venue; account: Address; now?: number }) {
   const { t, locale } = useI18n();
-  const now = useNow(30_000);
+  const ticking = useNow(30_000);
+  const now = fixedNow ?? ticking;
   const resources = useResources(venue.id);
   const session = useSession();
   // Bookings are location history: the relayer shows them to the operator's and payees' sessions.
+  // Before sign-in, what only they may see says so: never a zero standing in for "not known".
   const signedIn = !!session.data && same(session.data, account);
   const bookings = useBookings(venue.id, signedIn);
   const revenue = useRevenue(venue.id, signedIn);
   const currencies = useCurrencies();
   const operator = same(venue.operator, account);
   const [manage, setManage] = useState(false);
-  const live = (bookings.data ?? []).filter((b) => b.status === "active");
   const today = localDayStart(now, venue.timeZone);
-  // Occupancy counts open hours only: a resource following the venue's hours offers those of today.
-  const closedToday = useClosedHoursOfDay(resources.data, today);
-  const unitHours = (resources.data ?? []).reduce(
-    (s, r) => s + openUnitHours(r.units, today, today + DAY, closedToday.data?.get(r.id) ?? new Set()),
-    0,
-  );
-  const bookedToday = live.reduce(
-    (s, b) => s + Math.max(0, Math.min(b.end, today + DAY) - Math.max(b.start, today)) / HOUR,
-    0,
-  );
+  const usedCurrencies = [...new Set((resources.data ?? []).map((r) => r.currency))];
 
   return (
     <article className="venue-dash" aria-labelledby={`dash-${venue.id}`}>
       <h2 id={`dash-${venue.id}`}>
-        {venue.name} <span className="badge">{operator ? t("op.youOperate") : t("op.youArePayee")}</span>
+        {venue.name}{" "}
+        <span className="badge">
+          {t(
+            operator
+              ? "op.youOperate"
+              : venue.payees.some((p) => same(p, account))
+                ? "op.youArePayee"
+                : "op.youAreTaxPayee",
+          )}
+        </span>
       </h2>
       <div className="dash-grid">
-        <section aria-labelledby={`occ-${venue.id}`}>
-          <h3 id={`occ-${venue.id}`}>{t("op.occupancy")}</h3>
-          <meter min={0} max={Math.max(unitHours, 1)} value={bookedToday} aria-labelledby={`occ-${venue.id}`} />
-          <p>{t("op.occupancyOf", { booked: bookedToday, total: unitHours })}</p>
-        </section>
-        <Settle venue={venue} bookings={bookings.data ?? []} now={now} account={account} />
+        <Occupancy venue={venue} resources={resources.data} today={today} />
+        <Settle venue={venue} bookings={bookings} signedIn={signedIn} now={now} account={account} />
       </div>
       <section aria-labelledby={`rev-${venue.id}`}>
         <h3 id={`rev-${venue.id}`}>{t("op.revenue")}</h3>
-        {currencies.data
-          ?.filter((c) => (bookings.data ?? []).some((b) => same(b.currency, c.address)))
-          .map((c) => (
-            <RevenueChart
-              key={c.address}
-              currency={c}
-              timeZone={venue.timeZone}
-              title={t("op.revenue")}
-              today={today}
-              points={revenuePoints(revenue.data, c, now)}
-            />
-          ))}
+        {!signedIn ? (
+          <p className="muted">{t("op.revenueSignIn")}</p>
+        ) : (
+          currencies.data
+            ?.filter((c) => (bookings.data ?? []).some((b) => same(b.currency, c.address)))
+            .map((c) => (
+              <RevenueChart
+                key={c.address}
+                currency={c}
+                timeZone={venue.timeZone}
+                title={t("op.revenue")}
+                today={today}
+                points={revenuePoints(revenue.data, c, now)}
+              />
+            ))
+        )}
       </section>
-      <Claims venue={venue} account={account} currencies={currencies.data ?? []} />
+      <Claims venue={venue} account={account} currencies={currencies.data ?? []} used={usedCurrencies} />
+      <TaxesToRemit venue={venue} account={account} currencies={currencies.data ?? []} signedIn={signedIn} />
       {operator && <VenueReceiptsExport venueId={venue.id} now={now} timeZone={venue.timeZone} />}
       <section aria-labelledby={`bk-${venue.id}`}>
         <h3 id={`bk-${venue.id}`}>{t("op.bookings")}</h3>
@@ -114,7 +128,9 @@ function VenueDashboard({ venue, account }: { venue: Venue; account: Address }) 
           <p className="muted">{t("op.signInToSee")}</p>
         ) : bookings.isError ? (
           <ErrorMessage error={toUiError(bookings.error)} />
-        ) : (bookings.data ?? []).length === 0 ? (
+        ) : !bookings.data ? (
+          <p className="muted">{t("app.loading")}</p>
+        ) : bookings.data.length === 0 ? (
           <p className="muted">{t("op.noBookings")}</p>
         ) : (
           // Scrollable on narrow screens: a keyboard stop with a name, so it can be scrolled without a mouse.
@@ -197,14 +213,56 @@ function revenuePoints(revenue: Revenue | undefined, c: Currency, now: number) {
   return days.map((day) => ({ day, amount: sums.get(day) ?? 0n }));
 }
 
+/**
+ * Booked unit-hours of today out of the open ones, from the relayer's public availability: the
+ * same figure before and after sign-in, and no figure until it is known.
+ */
+function Occupancy({ venue, resources, today }: { venue: Venue; resources: Resource[] | undefined; today: number }) {
+  const { t } = useI18n();
+  const { protocol } = useApp();
+  // Occupancy counts open hours only: a resource following the venue's hours offers those of today.
+  const closedToday = useClosedHoursOfDay(resources, today);
+  const occupancy = useQuery({
+    queryKey: ["chain", "occupancyOfDay", venue.id, today, resources?.map((r) => r.id)],
+    enabled: resources !== undefined,
+    refetchInterval: 15_000,
+    queryFn: () => Promise.all(resources!.map((r) => loadOccupancy(protocol, r, today, today + DAY))),
+  });
+  const title = `occ-${venue.id}`;
+  let body;
+  if (occupancy.isError) body = <ErrorMessage error={toUiError(occupancy.error)} />;
+  else if (!resources || !closedToday.data || !occupancy.data) body = <p className="muted">{t("app.loading")}</p>;
+  else {
+    const total = resources.reduce(
+      (s, r) => s + openUnitHours(r.units, today, today + DAY, closedToday.data.get(r.id) ?? new Set()),
+      0,
+    );
+    const booked = bookedUnitHours(occupancy.data, today, today + DAY);
+    body = (
+      <>
+        <meter min={0} max={Math.max(total, 1)} value={booked} aria-labelledby={title} />
+        <p>{t("op.occupancyOf", { booked, total })}</p>
+      </>
+    );
+  }
+  return (
+    <section aria-labelledby={title}>
+      <h3 id={title}>{t("op.occupancy")}</h3>
+      {body}
+    </section>
+  );
+}
+
 function Settle({
   venue,
   bookings,
+  signedIn,
   now,
   account,
 }: {
   venue: Venue;
-  bookings: Booking[];
+  bookings: { data?: Booking[]; isError: boolean; error: unknown };
+  signedIn: boolean;
   now: number;
   account: Address;
 }) {
@@ -214,7 +272,7 @@ function Settle({
   const { busy, run } = useFlow();
   const [error, setError] = useState<UiError | null>(null);
   const [done, setDone] = useState<number | null>(null);
-  const pending = bookings.filter(
+  const pending = (bookings.data ?? []).filter(
     (b): b is Extract<Booking, { status: "active" }> => b.status === "active" && !b.settled && b.releaseTime <= now,
   );
   const settle = () =>
@@ -231,7 +289,13 @@ function Settle({
   return (
     <section aria-labelledby={`settle-${venue.id}`}>
       <h3 id={`settle-${venue.id}`}>{t("op.settleTitle")}</h3>
-      {pending.length === 0 ? (
+      {!signedIn ? (
+        <p className="muted">{t("op.settleSignIn")}</p>
+      ) : bookings.isError ? (
+        <ErrorMessage error={toUiError(bookings.error)} />
+      ) : !bookings.data ? (
+        <p className="muted">{t("app.loading")}</p>
+      ) : pending.length === 0 ? (
         <p className="muted">{t("op.settleNone")}</p>
       ) : (
         <button type="button" className="primary" onClick={() => void settle()} disabled={busy}>
@@ -258,7 +322,18 @@ type ClaimRow = {
   amount: bigint;
 };
 
-function Claims({ venue, account, currencies }: { venue: Venue; account: Address; currencies: Currency[] }) {
+function Claims({
+  venue,
+  account,
+  currencies,
+  used,
+}: {
+  venue: Venue;
+  account: Address;
+  currencies: Currency[];
+  /** The currencies the venue's resources are priced in. */
+  used: Address[];
+}) {
   const { t, locale } = useI18n();
   const { protocol, wagmi } = useApp();
   const refresh = useRefreshChain();
@@ -267,7 +342,7 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
   const [error, setError] = useState<UiError | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const rows = useQuery({
-    queryKey: ["chain", "claims", venue.id, currencies.map((c) => c.address)],
+    queryKey: ["chain", "claims", venue.id, currencies.map((c) => c.address), used],
     enabled: currencies.length > 0,
     refetchInterval: 15_000,
     queryFn: async () => {
@@ -277,24 +352,22 @@ function Claims({ venue, account, currencies }: { venue: Venue; account: Address
       for (const s of splits) {
         for (const c of currencies) {
           const amounts = await Promise.all(s.payees.map((_, i) => claimable(protocol, s.id, c.address, i)));
-          s.payees.forEach((payee, i) => {
-            if (amounts[i] > 0n || (s.id === venue.splitId && c.address === currencies[0].address)) {
-              out.push({
-                splitId: s.id,
-                current: s.id === venue.splitId,
-                payee,
-                index: i,
-                share: s.sharesBps[i],
-                currency: c,
-                amount: amounts[i],
-              });
-            }
-          });
+          s.payees.forEach((payee, i) =>
+            out.push({
+              splitId: s.id,
+              current: s.id === venue.splitId,
+              payee,
+              index: i,
+              share: s.sharesBps[i],
+              currency: c,
+              amount: amounts[i],
+            }),
+          );
           const fee = await claimableFees(protocol, s.id, c.address);
           if (fee > 0n) fees.push({ splitId: s.id, currency: c, amount: fee });
         }
       }
-      return { out, fees };
+      return { out: listedClaims(out, used), fees };
     },
   });
 

@@ -1,26 +1,26 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { parseEventLogs } from "viem";
+import { zeroAddress } from "viem";
 import { useApp } from "../hooks/useApp.ts";
 import { useNow } from "../hooks/useNow.ts";
 import {
   useAccount,
+  useBalance,
   useOccupancy,
   useCurrency,
   usePolicy,
   useRefreshChain,
   useResource,
+  useSponsorTerms,
   useVenue,
 } from "../hooks/queries.ts";
 import { useI18n, type Translate } from "../i18n/translate.ts";
-import { ANY_UNIT, balanceOf, quote as readQuote, quoteBreakdown, type Resource } from "../lib/protocol.ts";
+import { quoteBreakdown, type Resource } from "../lib/protocol.ts";
 import { formatAmount, isNative } from "../lib/money.ts";
 import { isNotFound, toUiError, type UiError } from "../lib/errors.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { NotFound } from "./NotFound.tsx";
-import { allowance, approve, sendTx, signPermit } from "../lib/wallet.ts";
-import { DAY, HOUR, slotStart } from "../lib/time.ts";
-import { firstClosedHour } from "../lib/openingHours.ts";
+import { DAY, HOUR, formatDateTime, slotStart } from "../lib/time.ts";
 import { href } from "../lib/route.ts";
 import { BookingSummary } from "../components/BookingSummary.tsx";
 import { WeekCalendar } from "../components/WeekCalendar.tsx";
@@ -29,17 +29,16 @@ import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { PriceList } from "../components/Price.tsx";
 import { kindLabel } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
-import { gaslessFor, relaySponsored } from "../lib/gasless.ts";
-
-const DURATIONS = [1, 2, 3, 4, 6, 8, 10, 12, 24, 48, 72, 168, 336, 720];
+import { forwarderOf, gaslessPath, type Gasless } from "../lib/gasless.ts";
+import { bookingCost, bookingWallet, payAndBook, type BookingStep } from "../lib/payAndBook.ts";
+import { rememberSponsorFee } from "../lib/sponsorFees.ts";
+import { MONTH_HOURS, durationChoices, firstBookableHour } from "../lib/bookingWindow.ts";
 
 function durationLabel(hours: number, t: Translate): string {
-  if (hours % 720 === 0) return t("dur.month", { n: hours / 720 });
+  if (hours % MONTH_HOURS === 0) return t("dur.month", { n: hours / MONTH_HOURS });
   if (hours % 24 === 0) return t("dur.d", { n: hours / 24 });
   return t("dur.h", { n: hours });
 }
-
-type Step = "permit" | "approve" | "confirm" | "pending" | "sponsor" | null;
 
 export function ResourcePage({ resourceId }: { resourceId: number }) {
   const { t } = useI18n();
@@ -70,14 +69,16 @@ function BookResource({
   const currency = useCurrency(r.currency);
   const policy = usePolicy(r.policyId);
   const refresh = useRefreshChain();
-  const durations = DURATIONS.filter((h) => h >= Math.max(1, r.minHours) && h <= (r.maxHours || 720));
+  const durations = durationChoices(r.minHours, r.maxHours);
   const [start, setStart] = useState<number | null>(null);
   const [hours, setHours] = useState<number>(durations[0] ?? 1);
-  const [step, setStep] = useState<Step>(null);
+  const [step, setStep] = useState<BookingStep | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [booked, setBooked] = useState<bigint | null>(null);
   const flow = useFlow();
   const end = start === null ? null : start + hours * HOUR;
+  // Balances are polled only while a booking is being composed (and never in a hidden tab).
+  const composing = start !== null;
 
   const quote = useQuery({
     queryKey: ["chain", "quote", r.id, start, end],
@@ -88,22 +89,33 @@ function BookResource({
   });
 
   // The balance is known before the click: say it next to the button, not after a failed attempt.
-  const balance = useQuery({
-    queryKey: ["chain", "balance", address, r.currency],
-    queryFn: () => balanceOf(protocol, address!, r.currency),
-    enabled: address !== undefined,
-    refetchInterval: 10_000,
-  });
+  const balance = useBalance(address, r.currency, composing);
   // A member without ETH books gaslessly when the relayer's sponsor is paid in this currency.
-  const gasless = useQuery({
-    queryKey: ["chain", "gasless", address, r.currency],
-    queryFn: () => gaslessFor(protocol, relayer, address!, r.currency).catch(() => null),
-    enabled: address !== undefined && !isNative(r.currency),
-    refetchInterval: 10_000,
-  });
-  const sponsorFee = gasless.data ? BigInt(gasless.data.terms.fees.book) : null;
-  const total = quote.data?.total; // taxes included: what `book` charges
-  const short = total !== undefined && balance.data !== undefined && balance.data < total;
+  const forwarder = forwarderOf(protocol);
+  const mayGoGasless = address !== undefined && !isNative(r.currency) && forwarder !== undefined;
+  const ethBalance = useBalance(mayGoGasless ? address : undefined, zeroAddress, composing);
+  const terms = useSponsorTerms(mayGoGasless);
+  const sponsorship = useMemo((): { gasless: Gasless | null; error: UiError | null } | undefined => {
+    if (!mayGoGasless) return { gasless: null, error: null };
+    if (ethBalance.isError) return { gasless: null, error: null }; // the normal path says what fails
+    if (ethBalance.data === undefined || terms.data === undefined) return undefined;
+    try {
+      return {
+        gasless: gaslessPath({ forwarder, ethBalance: ethBalance.data, terms: terms.data, currency: r.currency }),
+        error: null,
+      };
+    } catch (e) {
+      return { gasless: null, error: toUiError(e) };
+    }
+  }, [mayGoGasless, ethBalance.isError, ethBalance.data, terms.data, forwarder, r.currency]);
+  const gasless = sponsorship?.gasless ?? null;
+  // What leaves the wallet: the price with taxes and, gasless, the sponsor's fee.
+  const cost = quote.data && sponsorship ? bookingCost(quote.data.total, gasless) : undefined;
+  const shortBy =
+    cost !== undefined && balance.data !== undefined && balance.data < cost.total
+      ? { balance: balance.data, total: cost.total }
+      : null;
+  const short = shortBy !== null;
   const doneRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (booked !== null) doneRef.current?.focus(); // the Book button is disabled while working: keep focus on the outcome
@@ -112,8 +124,14 @@ function BookResource({
   const occFrom = slotStart(now) - DAY * 2;
   const occupancy = useOccupancy(r, occFrom, occFrom + (r.horizonHours + 24 * 9) * HOUR);
   const occ = useMemo(() => occupancy.data ?? new Map<number, number>(), [occupancy.data]);
-  // The chain's own rule (time zone, daylight time, holidays) over the span the calendar can show.
+  // The chain's own rule (time zone, daylight time, holidays) over the span the calendar can show;
+  // undefined while it loads.
   const closed = useClosedHours(r, slotStart(now) - DAY * 2, r.horizonHours + 24 * 9);
+  // Until the hours and the bookings are known, no hour is offered as free.
+  const known = closed !== undefined && occupancy.data !== undefined;
+  const firstOpen = known
+    ? firstBookableHour({ now, horizonHours: r.horizonHours, units: r.units, booked: occ, closed })
+    : undefined;
 
   // A new choice of start or duration clears the last failure.
   const pickStart = (s: number | null) => {
@@ -128,86 +146,50 @@ function BookResource({
   // Locked from the first click until the receipt (or the failure): a double-click books once.
   const book = () => flow.run(bookNow);
   async function bookNow() {
-    if (!address || start === null || end === null) return;
+    if (!address || start === null || end === null || !quote.data || balance.data === undefined || !sponsorship) return;
     setError(null);
     setBooked(null);
     try {
-      // A window the opening hours refuse would revert (BookingOutsideOpeningHours): say so first.
-      if (closed && firstClosedHour(start, end, closed) !== null)
-        throw Object.assign(new Error("closed"), { ui: { key: "err.closedHours" } });
-      const price = await readQuote(protocol, r.id, start, end); // fresh quote = max price
-      const balance = await balanceOf(protocol, address, r.currency);
-      if (balance < price) throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
-      // The member pins the price, cancellation policy and transferability shown on this page.
-      const args = [r.id, BigInt(start), BigInt(end), ANY_UNIT, price, address, r.policyId, r.transferable] as const;
-      let receipt;
-      const g = isNative(r.currency) ? null : await gaslessFor(protocol, relayer, address, r.currency);
-      if (g) {
-        // One permit for the price and the sponsor's fee, whose cap the member signs in the request,
-        // with the sponsor it names (no one else can relay it and take the fee).
-        const fee = BigInt(g.terms.fees.book);
-        if (balance < price + fee)
-          throw Object.assign(new Error("insufficient"), { ui: { key: "err.insufficientFunds" } });
-        setStep("sponsor");
-        const deadline = BigInt(Math.floor(Date.now() / 1000) + 1800);
-        const permit = await signPermit(protocol, wagmi, r.currency, address, protocol.address, price + fee, deadline);
-        if (!permit) throw Object.assign(new Error("no permit"), { ui: { key: "err.sponsorPermit" } });
-        receipt = await relaySponsored(
-          protocol,
-          wagmi,
-          relayer,
-          address,
-          g,
-          {
-            functionName: "bookSponsored",
-            args: [...args, g.terms.sponsor, fee, deadline, permit.v, permit.r, permit.s],
-          },
-          () => setStep("pending"),
-        );
-      } else if (isNative(r.currency)) {
-        setStep("confirm");
-        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args, value: price }, () =>
-          setStep("pending"),
-        );
-      } else if ((await allowance(protocol, r.currency, address)) >= price) {
-        setStep("confirm");
-        receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
-      } else {
-        setStep("permit");
-        const deadline = BigInt(Math.floor(Date.now() / 1000) + 1800);
-        const permit = await signPermit(protocol, wagmi, r.currency, address, protocol.address, price, deadline);
-        if (permit) {
-          setStep("confirm");
-          receipt = await sendTx(
-            protocol,
-            wagmi,
-            address,
-            { functionName: "bookWithPermit", args: [...args, deadline, permit.v, permit.r, permit.s] },
-            () => setStep("pending"),
-          );
-        } else {
-          setStep("approve");
-          await approve(protocol, wagmi, address, r.currency, protocol.address, price);
-          setStep("confirm");
-          receipt = await sendTx(protocol, wagmi, address, { functionName: "book", args }, () => setStep("pending"));
-        }
-      }
-      const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Booked" });
-      setBooked(ev?.args.passId ?? 0n);
+      if (sponsorship.error) throw sponsorship.error;
+      const { passId, feePaid } = await payAndBook(
+        bookingWallet(protocol, wagmi, relayer, address),
+        {
+          resourceId: r.id,
+          start,
+          end,
+          policyId: r.policyId,
+          transferable: r.transferable,
+          currency: r.currency,
+          member: address,
+          price: quote.data.total,
+          balance: balance.data,
+          gasless,
+          closed,
+        },
+        setStep,
+      );
+      // The pass will say what the sponsor took (the fee is not in the protocol's events).
+      rememberSponsorFee(
+        localStorage,
+        { chainId: protocol.chain.id, contract: protocol.address },
+        passId,
+        "book",
+        feePaid,
+      );
+      setBooked(passId);
       setStart(null);
       await refresh();
     } catch (e) {
-      setError((e as { ui?: UiError }).ui ?? toUiError(e));
+      setError(toUiError(e));
     } finally {
       setStep(null);
     }
   }
 
+  const fmt = (v: bigint) => (currency.data ? formatAmount(v, currency.data, locale) : "");
   const stepText =
     step === "sponsor"
-      ? t("book.step.sponsor", {
-          fee: currency.data && sponsorFee !== null ? formatAmount(sponsorFee, currency.data, locale) : "",
-        })
+      ? t("book.step.sponsor", { fee: fmt(cost?.fee ?? 0n) })
       : step === "permit"
         ? t("book.step.permit")
         : step === "approve"
@@ -229,8 +211,8 @@ function BookResource({
       <p className="muted">
         {kindLabel(t, r.kind)} · {t("resource.units", { n: r.units })} ·{" "}
         {t("resource.durations", {
-          min: durationLabel(Math.max(1, r.minHours), t),
-          max: durationLabel(r.maxHours || 720, t),
+          min: durationLabel(durations[0], t),
+          max: durationLabel(durations[durations.length - 1], t),
         })}
         {r.graceSeconds > 0 && ` · ${t("resource.grace", { min: Math.round(r.graceSeconds / 60) })}`}
       </p>
@@ -246,8 +228,14 @@ function BookResource({
           }}
         >
           <h2 id="book-title">{t("book.title")}</h2>
-          <button type="button" onClick={() => pickStart(slotStart(now))}>
-            {t("book.now")}
+          <button type="button" disabled={firstOpen == null} onClick={() => firstOpen != null && pickStart(firstOpen)}>
+            {firstOpen === undefined
+              ? t("book.now")
+              : firstOpen === null
+                ? t("book.noneOpen")
+                : firstOpen === slotStart(now)
+                  ? t("book.now")
+                  : t("book.nextOpen", { time: formatDateTime(firstOpen, locale, timeZone) })}
           </button>
           <label className="field">
             <span>{t("book.duration")}</span>
@@ -264,7 +252,8 @@ function BookResource({
             end={end}
             timeZone={timeZone}
             currency={currency.data}
-            price={total}
+            price={quote.data?.total}
+            fee={cost?.fee}
             taxes={quote.data}
             quoting={quote.isFetching}
             quoteError={quote.error ? (toUiError(quote.error).detail ?? quote.error.message) : null}
@@ -275,31 +264,29 @@ function BookResource({
             <p className="hint">{t("book.connectFirst")}</p>
           ) : (
             <>
-              {short && currency.data && (
+              {shortBy && currency.data && (
                 <p className="error" id="book-short" data-testid="insufficient">
-                  {t("book.short", {
-                    balance: formatAmount(balance.data, currency.data, locale),
-                    price: formatAmount(total, currency.data, locale),
-                  })}
+                  {t("book.short", { balance: fmt(shortBy.balance), price: fmt(shortBy.total) })}
                 </p>
               )}
-              {sponsorFee !== null && currency.data && (
+              {gasless && currency.data && (
                 <p className="hint" data-testid="gasless-note">
-                  {sponsorFee > 0n
-                    ? t("gasless.note", { fee: formatAmount(sponsorFee, currency.data, locale) })
+                  {BigInt(gasless.terms.fees.book) > 0n
+                    ? t("gasless.note", { fee: fmt(BigInt(gasless.terms.fees.book)) })
                     : t("gasless.free")}
                 </p>
               )}
+              {composing && <ErrorMessage error={sponsorship?.error ?? null} />}
               <button
                 type="submit"
                 className="primary big"
-                disabled={start === null || total === undefined || flow.busy || short}
+                disabled={start === null || cost === undefined || flow.busy || short}
                 aria-describedby={short ? "book-short" : undefined}
               >
                 {flow.busy
                   ? t("common.working")
-                  : total !== undefined && currency.data
-                    ? t("book.submit", { price: formatAmount(total, currency.data, locale) })
+                  : cost !== undefined && currency.data
+                    ? t("book.submit", { price: fmt(cost.total) })
                     : t("resource.book")}
               </button>
             </>
@@ -319,6 +306,7 @@ function BookResource({
           horizonHours={r.horizonHours}
           booked={occ}
           closed={closed}
+          loading={!known}
           selection={start !== null && end !== null ? { start, end } : null}
           onPick={pickStart}
         />

@@ -38,7 +38,8 @@ vi.mock("../../hooks/queries.ts", () => ({
   }),
 }));
 // The venue's bookings as the relayer's read API would list them.
-const standing: { passId: bigint; resourceId: number; start: number; end: number; cancelled: boolean }[] = [];
+const standing: { passId: bigint; resourceId: number; start: number; end: number; status: "active" | "cancelled" }[] =
+  [];
 vi.mock("../../lib/protocol.ts", () => ({ loadBookings: async () => standing }));
 
 const venue = { id: 1, timeZone: "America/Toronto" } as Venue;
@@ -143,9 +144,9 @@ describe("OpeningHoursForm", () => {
     renderForm();
     const start = Date.UTC(2027, 11, 24, 15) / 1000; // Friday 24 December 2027, 10:00 EST
     standing.push(
-      { passId: 7n, resourceId: 1, start, end: start + 7200, cancelled: false },
-      { passId: 8n, resourceId: 2, start, end: start + 7200, cancelled: false }, // 24/7: not affected
-      { passId: 9n, resourceId: 1, start: start + 86_400 * 3, end: start + 86_400 * 3 + 3600, cancelled: false },
+      { passId: 7n, resourceId: 1, start, end: start + 7200, status: "active" },
+      { passId: 8n, resourceId: 2, start, end: start + 7200, status: "active" }, // 24/7: not affected
+      { passId: 9n, resourceId: 1, start: start + 86_400 * 3, end: start + 86_400 * 3 + 3600, status: "active" },
     );
     fireEvent.change(screen.getByLabelText(/^Exceptions/), { target: { value: "2027-12-24 closed" } });
     save();

@@ -37,6 +37,7 @@ import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge, type UnlockRequest } from "../protocol/eip712.ts";
 import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
+import { startDemoDoors } from "../scripts/lib/demoDoors.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOUR = 3600;
@@ -155,9 +156,11 @@ async function main(): Promise<void> {
   const DOORS_PER_VENUE = 10;
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const children: ChildProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
   const chain = await startLocalChain();
   const cleanup = async () => {
     for (const c of children) await killGroup(c);
+    for (const close of closers) await close().catch(() => undefined);
     await chain.stop();
   };
   try {
@@ -325,28 +328,24 @@ async function main(): Promise<void> {
       `seeded ${VENUES} venues, ${resources.length} resources, ${doors.length} doors, ${passes.length} passes in ${((performance.now() - t0) / 1000).toFixed(1)} s (chain at block ${block})`,
     );
 
-    // ---- processes: lock simulator and relayer ----
+    // ---- processes: door agents (through the embedded broker) and relayer ----
     const dir = path.join(ROOT, "data", "bench");
     mkdirSync(path.join(dir, "deployments"), { recursive: true });
     const deploymentsFile = path.join(dir, "deployments", "31337.json");
     writeFileSync(deploymentsFile, JSON.stringify(chain.deployments));
     const stamp = Date.now();
-    const lockPort = await freePort();
-    const lock = spawn(process.execPath, [...clockArgs, path.join(ROOT, "server/locks/lockSimulatorMain.ts")], {
-      cwd: ROOT,
-      detached: true,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        LOCK_PORT: String(lockPort),
-        RPC_URL: chain.rpcUrl,
-        DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
-        LOCK_LOG_FILE: path.join(dir, `lock-${stamp}.jsonl`),
-        LOCK_CHALLENGE_TTL_S: "900",
-        LOG_LEVEL: "warn",
-      },
+    // The doors: the embedded broker in this process, one agent process per venue, the bench's clock.
+    const doorNetwork = await startDemoDoors({
+      rpcUrl: chain.rpcUrl,
+      chainId: 31337,
+      runDir: dir,
+      deployments: chain.deployments,
+      log,
+      children,
+      nodeArgs: clockArgs,
+      challengeTtlS: 900,
     });
-    children.push(lock);
+    closers.push(() => doorNetwork.stop());
     const relayerPort = await freePort();
     const relayer = spawn(
       process.execPath,
@@ -362,7 +361,8 @@ async function main(): Promise<void> {
           DEPLOYMENTS_DIR: path.dirname(deploymentsFile),
           AUDIT_DB: path.join(dir, `audit-${stamp}.sqlite`),
           INDEX_DB: path.join(dir, `index-${stamp}.sqlite`),
-          LOCK_URL: process.env.BENCH_LOCK_URL ?? `http://127.0.0.1:${lockPort}`,
+          BROKER_URL: doorNetwork.brokerUrl,
+          BROKER_PASSWORD: doorNetwork.relayerPassword,
           CHALLENGE_MAX_AGE_S: "900",
           RATE_LIMIT_IP_PER_MIN: "100000000",
           RATE_LIMIT_ADDRESS_PER_MIN: "100000000",
@@ -372,7 +372,6 @@ async function main(): Promise<void> {
     );
     children.push(relayer);
     const base = `http://127.0.0.1:${relayerPort}`;
-    await waitFor(`http://127.0.0.1:${lockPort}/healthz`);
     await waitFor(`${base}/readyz`);
 
     // ---- requests: 80 % granted, 10 % stranger, 5 % wrong door, 5 % forged signature ----
@@ -384,9 +383,7 @@ async function main(): Promise<void> {
     const ENTRANCE_WARMUP = Math.min(500, ENTRANCE);
     const total = REQUESTS + WARMUP + 2 * (ENTRANCE + ENTRANCE_WARMUP);
     const challengeFor = async (door: number) =>
-      JSON.parse(
-        (await request(agent, `http://127.0.0.1:${lockPort}/doors/${door}/challenge`, "GET")).body,
-      ) as Challenge;
+      JSON.parse((await request(agent, `${base}/api/doors/${door}/challenge`, "GET")).body) as Challenge;
     const bodies = new Array<string>(total);
     let made = 0;
     const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600
@@ -458,11 +455,16 @@ async function main(): Promise<void> {
     const polls0 = await pollsOf();
     const cpu0 = cpuTicks(relayer.pid!);
     const split0 = cpuSplit(relayer.pid!);
-    const lockSplit0 = cpuSplit(lock.pid!);
+    // The door agents' CPU (every venue's agent process): what "the lock" costs per decision.
+    const agentsSplit = (): [number, number] =>
+      doorNetwork.agents
+        .map((a) => cpuSplit(a.pid!))
+        .reduce<[number, number]>(([u, k], [a, b]) => [u + a, k + b], [0, 0]);
+    const lockSplit0 = agentsSplit();
     const main = await runLoad(`${base}/api/unlock`, bodies.slice(WARMUP, WARMUP + REQUESTS));
     const cpu1 = cpuTicks(relayer.pid!);
     const split1 = cpuSplit(relayer.pid!);
-    const lockSplit1 = cpuSplit(lock.pid!);
+    const lockSplit1 = agentsSplit();
     const relayerCpuMsPerDecision = ((cpu1 - cpu0) * 10) / REQUESTS; // 100 ticks per second
     const polls = (await pollsOf()) - polls0;
     log(
@@ -492,7 +494,7 @@ async function main(): Promise<void> {
     if (unexpected.length) throw new Error(`unexpected decisions in the measured run: ${unexpected.join(", ")}`);
     const us = (ticks: number) => ((ticks * 10_000) / REQUESTS).toFixed(0);
     log(
-      `  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); lock simulator: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`,
+      `  relayer CPU per decision: ${(relayerCpuMsPerDecision * 1000).toFixed(0)} µs (user ${us(split1[0] - split0[0])}, kernel ${us(split1[1] - split0[1])}); door agents: user ${us(lockSplit1[0] - lockSplit0[0])}, kernel ${us(lockSplit1[1] - lockSplit0[1])} µs`,
     );
 
     // ---- the two entrances of POST /api/unlock: `Content-Encoding: identity` is served by express

@@ -34,6 +34,11 @@ import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
 import type { Challenge } from "../protocol/eip712.ts";
 import { createDoorHasher, signDigest, toHex } from "../server/door/doorCrypto.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../server/demoKeys.ts";
+import { startDemoDoors } from "../scripts/lib/demoDoors.ts";
+import { MqttLockAdapter } from "../server/locks/mqttLockAdapter.ts";
+import { RELAYER_USER } from "../server/broker/acl.ts";
+import { createChainClient, createChainReader } from "../server/index/chain.ts";
+import { createLogger } from "../server/logger.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOUR = 3600;
@@ -393,7 +398,7 @@ async function main(): Promise<void> {
     const memberByAddress = new Map(members.map((m) => [m.address.toLowerCase(), m]));
     const venueOfResource = new Map(resources.map((r) => [r.id, r.venue]));
 
-    // ---- processes: provider proxy, lock simulator; the relayer's settings ----
+    // ---- processes: provider proxy, the door agents behind the embedded broker; the relayer's settings ----
     const proxyChild = spawn(
       process.execPath,
       ["--no-warnings", fileURLToPath(import.meta.url), "--proxy", chain.rpcUrl],
@@ -413,24 +418,34 @@ async function main(): Promise<void> {
       return JSON.parse(await line) as Record<string, number>;
     };
     writeFileSync(path.join(dir, "31337.json"), JSON.stringify(chain.deployments));
-    const lockPort = await freePort();
-    const lockUrl = `http://127.0.0.1:${lockPort}`;
-    const lock = spawn(process.execPath, [path.join(ROOT, "server/locks/lockSimulatorMain.ts")], {
-      cwd: ROOT,
-      detached: true,
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        LOCK_PORT: String(lockPort),
-        RPC_URL: chain.rpcUrl,
-        DEPLOYMENTS_DIR: dir,
-        LOCK_LOG_FILE: path.join(dir, "lock.jsonl"),
-        LOCK_CHALLENGE_TTL_S: "900",
-        LOG_LEVEL: "warn",
-      },
+    // The doors: the embedded broker in this process, one agent process per venue.
+    const doorNetwork = await startDemoDoors({
+      rpcUrl: chain.rpcUrl,
+      chainId: 31337,
+      runDir: dir,
+      deployments: chain.deployments,
+      log,
+      children,
+      challengeTtlS: 900,
     });
-    children.push(lock);
-    await waitFor(`${lockUrl}/healthz`, 120_000);
+    closers.push(() => doorNetwork.stop());
+    // Challenges for the pre-signed door requests, through the broker as a relayer gets them.
+    const challenges = new MqttLockAdapter({
+      url: doorNetwork.brokerUrl,
+      username: RELAYER_USER,
+      password: doorNetwork.relayerPassword,
+      instanceId: "bench-scale-challenges",
+      timeoutMs: 10_000,
+      chainId: 31337,
+      contract,
+      door: async (id) => {
+        const d = await createChainReader(createChainClient(chain.rpcUrl, 5000), contract).door(id);
+        return d ? { venueId: d.venueId, lockKey: d.lockKey } : null;
+      },
+      logger: createLogger("silent"),
+    });
+    await challenges.start();
+    closers.push(() => challenges.close());
     const webPort = await freePort();
     const relayerPort = await freePort();
     const base = `http://127.0.0.1:${relayerPort}`;
@@ -441,7 +456,8 @@ async function main(): Promise<void> {
       DEPLOYMENTS_DIR: dir,
       AUDIT_DB: path.join(dir, "audit.sqlite"),
       INDEX_DB: path.join(dir, "index.sqlite"),
-      LOCK_URL: lockUrl,
+      BROKER_URL: doorNetwork.brokerUrl,
+      BROKER_PASSWORD: doorNetwork.relayerPassword,
       // The provider's limits, as an operator would configure them for it.
       INDEX_MAX_BLOCK_RANGE: "10000",
       INDEX_MAX_LOGS_PER_RESPONSE: "10000",
@@ -514,9 +530,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < Math.min(4000, sample.length * 4); i++) {
       const p = sample[i % sample.length];
       const door = streetDoor.get(venueOfResource.get(p.resource)!)!;
-      const challenge = JSON.parse(
-        (await request(agent, `${lockUrl}/doors/${door}/challenge`, "GET")).body,
-      ) as Challenge;
+      const challenge = (await challenges.getChallenge(door)) as Challenge;
       const member = memberByAddress.get(p.holder)!;
       const digest = hasher.unlockDigest({
         door,

@@ -21,6 +21,11 @@ export const REASONS = [
   "deadline_expired",
   "chain_unavailable",
   "rate_limited",
+  // Granted by the relayer, but the door's lock (its agent, through the broker) did not open:
+  // no answer within LOCK_TIMEOUT_MS, the lock jammed, or the agent refused the command.
+  "lock_unreachable",
+  "lock_jammed",
+  "lock_refused",
 ] as const;
 
 export type Reason = (typeof REASONS)[number];

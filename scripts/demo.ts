@@ -1,5 +1,6 @@
 // The whole system on one command: `npm run demo`.
-// Fresh local Hardhat node → deploy → seed the demo network → lock simulators → relayer → the dApp
+// Fresh local Hardhat node → deploy → seed the demo network → embedded MQTT broker and one door agent
+// per venue (simulated locks) → relayer → the dApp
 // (web/dist, built when missing or older than its sources) and its config.json served on one origin that also forwards /api to
 // the relayer and /rpc to the node. Ctrl-C stops every process it started. Each run starts from a
 // fresh chain in a fresh temporary directory, so a second run behaves like the first.
@@ -19,6 +20,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import type { Deployments } from "../protocol/deployments.ts";
 import { RPC_BODY_LIMIT, rpcGate } from "./lib/rpcGate.ts";
 import { staticFiles } from "./lib/staticFiles.ts";
+import { startDemoDoors } from "./lib/demoDoors.ts";
 import { dappDeployments } from "../web/src/lib/config.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,7 +40,10 @@ export type Demo = {
   url: string;
   rpcUrl: string;
   relayerUrl: string;
-  lockUrl: string;
+  /** The embedded MQTT broker the relayer and the door agents connect to. */
+  brokerUrl: string;
+  /** Every door decision the agents published, lock-signed: GET {doorLogUrl}/log[?door=N]. */
+  doorLogUrl: string;
   runDir: string;
   deployments: Deployments;
   accounts: DemoAccount[];
@@ -52,7 +57,8 @@ export function demoRelayerEnv(o: {
   rpcUrl: string;
   runDir: string;
   port: number;
-  lockUrl: string;
+  brokerUrl: string;
+  brokerPassword: string;
   webPort: number;
   sessionSecret: string;
 }): Record<string, string> {
@@ -62,7 +68,8 @@ export function demoRelayerEnv(o: {
     DEPLOYMENTS_DIR: o.runDir,
     LOG_LEVEL: "info",
     PORT: String(o.port),
-    LOCK_URL: o.lockUrl,
+    BROKER_URL: o.brokerUrl,
+    BROKER_PASSWORD: o.brokerPassword,
     DAPP_ORIGIN: `http://127.0.0.1:${o.webPort},http://localhost:${o.webPort}`,
     AUDIT_DB: path.join(o.runDir, "audit.sqlite"),
     INDEX_DB: path.join(o.runDir, "index.sqlite"),
@@ -182,6 +189,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const runDir = mkdtempSync(path.join(os.tmpdir(), "passepartout-demo-"));
   const children: ChildProcess[] = [];
   const servers: http.Server[] = [];
+  /** In-process services (the broker, the door log), closed after the processes. */
+  const closers: (() => Promise<void>)[] = [];
   let stopped = false;
 
   const stop = async () => {
@@ -208,6 +217,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
         }
       }
     }
+    for (const close of closers) await close().catch(() => undefined);
   };
 
   /** Starts a long-running Node process in its own process group, output to a log file. */
@@ -225,12 +235,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   };
 
   try {
-    const [webPort, nodePort, relayerPort, lockPort] = [
-      await freePort(opts.webPort ?? 0),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const [webPort, nodePort, relayerPort] = [await freePort(opts.webPort ?? 0), await freePort(), await freePort()];
     if (opts.webPort && webPort !== opts.webPort) log(`port ${opts.webPort} is taken; using ${webPort} for the dApp`);
 
     const artifact = path.join(ROOT, "artifacts", "contracts", "Passepartout.sol", "Passepartout.json");
@@ -288,23 +293,25 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     );
     provider.destroy();
 
+    log("starting the embedded MQTT broker and a door agent per venue (simulated locks)…");
+    const doors = await startDemoDoors({
+      rpcUrl,
+      chainId: CHAIN_ID,
+      runDir,
+      deployments,
+      log: (l) => log(`  · ${l}`),
+      children,
+    });
+    closers.push(() => doors.stop());
     const relayerEnv = demoRelayerEnv({
       rpcUrl,
       runDir,
       port: relayerPort,
-      lockUrl: `http://127.0.0.1:${lockPort}`,
+      brokerUrl: doors.brokerUrl,
+      brokerPassword: doors.relayerPassword,
       webPort,
       sessionSecret: randomBytes(32).toString("hex"),
     });
-    const commonEnv = { RPC_URL: rpcUrl, CHAIN_ID: String(CHAIN_ID), DEPLOYMENTS_DIR: runDir, LOG_LEVEL: "info" };
-    const lockUrl = `http://127.0.0.1:${lockPort}`;
-    log(`starting the lock simulators on ${lockUrl}…`);
-    const lock = daemon("locks", [path.join(ROOT, "server", "locks", "lockSimulatorMain.ts")], {
-      ...commonEnv,
-      LOCK_PORT: String(lockPort),
-      LOCK_LOG_FILE: path.join(runDir, "lock-log.jsonl"),
-    });
-    await waitFor("the lock simulators", async () => (await fetch(`${lockUrl}/healthz`)).ok, lock.child, lock.logFile);
 
     const webOrigin = `http://127.0.0.1:${webPort}`;
     const relayerUrl = `http://127.0.0.1:${relayerPort}`;
@@ -336,7 +343,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       url: `${webOrigin}/`,
       rpcUrl,
       relayerUrl,
-      lockUrl,
+      brokerUrl: doors.brokerUrl,
+      doorLogUrl: doors.doorLogUrl,
       runDir,
       deployments,
       accounts,
@@ -491,7 +499,8 @@ Ready in ${((Date.now() - started) / 1000).toFixed(0)} s.
   dApp            ${demo.url}
   chain           ${demo.rpcUrl}  (chain id ${CHAIN_ID}; the dApp proxies it at ${demo.url}rpc)
   relayer         ${demo.relayerUrl}  (API docs: ${demo.url}openapi.json; network: ${demo.relayerUrl}/api/network)
-  lock simulators ${demo.lockUrl}  (their own log: ${demo.lockUrl}/log)
+  MQTT broker     ${demo.brokerUrl}  (embedded aedes; one door agent per venue, see agent-venue-*.log)
+  door log        ${demo.doorLogUrl}/log  (every decision at the doors, signed by their lock keys)
   Passepartout    ${v.Passepartout.address}
   TestCAD         ${v.TestCAD?.address ?? "-"}
   deployments     ${path.join(demo.runDir, `${CHAIN_ID}.json`)}  (also ${demo.relayerUrl}/api/network/deployments)
@@ -505,7 +514,7 @@ Try it:
      import a member key (#10–#14), e.g. ${demo.accounts.find((a) => a.index === 10)?.privateKey}
   2. Open ${demo.url}, connect, sign in.
   3. Venues → "etc Saint-Germain" → "Poste partagé" → "Now (this hour)" → Book (TestCAD, permit signature).
-  4. My passes → your pass is under "Now" → "Open …": the lock simulator opens (see ${demo.lockUrl}/log).
+  4. My passes → your pass is under "Now" → "Open …": the venue's door agent opens its simulated lock (see ${demo.doorLogUrl}/log).
   5. Operator pages: import #3 (operator of etc Saint-Germain) → settle, then claim its share.
 
 Restart only the relayer with the demo's settings (the dApp keeps forwarding to its port):

@@ -7,9 +7,9 @@ import { createPublicClient, createWalletClient, erc20Abi, formatUnits, http, pa
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { passepartoutAbi } from "../protocol/abis.ts";
-import { createDoorHasher } from "../server/door/doorCrypto.ts";
 import { demoLockAddress } from "../server/demoKeys.ts";
-import { verifyLockLog, type LockLogEntry } from "../server/locks/lockSimulator.ts";
+import { verifyDoorLog } from "./lib/demoDoors.ts";
+import type { DoorDecisionEvent } from "../protocol/doorMqtt.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "./lib/doorClient.ts";
 import { demoAccount, startDemo } from "./demo.ts";
 
@@ -18,7 +18,7 @@ const ANY_UNIT = 65535;
 const say = (line: string) => console.log(line);
 
 async function main() {
-  say("starting the demo stack (fresh chain, relayer, lock simulators)…");
+  say("starting the demo stack (fresh chain, relayer, MQTT broker, door agents)…");
   const demo = await startDemo({ webPort: 0, log: (l) => say(`  ${l}`) });
   try {
     const { address } = demo.deployments.contracts.Passepartout;
@@ -85,9 +85,9 @@ async function main() {
       `2. unlock request for door #${door}: ${first.granted ? "GRANTED" : "DENIED"} (${first.reason}); lock delivery: ${first.lock?.status ?? "none"}`,
     );
 
-    // 3. The door opened: read it from the lock simulator's own hash-chained, signed log.
-    const log = (await (await fetch(`${demo.lockUrl}/log?door=${door}`)).json()) as LockLogEntry[];
-    const verified = verifyLockLog(log, new Map([[door, demoLockAddress(door)]]), createDoorHasher(31337, address));
+    // 3. The door opened: read it from the door log (every decision, signed by the lock key).
+    const log = (await (await fetch(`${demo.doorLogUrl}/log?door=${door}`)).json()) as DoorDecisionEvent[];
+    const verified = await verifyDoorLog(log, new Map([[door, demoLockAddress(door)]]), 31337, address);
     const opened = log.filter((e) => e.result === "opened");
     say(
       `3. lock log of door #${door}: ${log.map((e) => `${e.result} (${e.reason})`).join(", ") || "empty"} — log signatures ${verified.ok ? "valid" : "INVALID"}`,

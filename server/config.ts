@@ -74,13 +74,25 @@ export const configFields = z.object({
   chainId: env("CHAIN_ID", positiveInt.default(LOCAL_CHAIN_ID)),
   deploymentsDir: env("DEPLOYMENTS_DIR", z.string().default(DEPLOYMENTS_DIR)),
   relayerPrivateKey: env("RELAYER_PRIVATE_KEY", privateKey.default(DEMO_RELAYER_PRIVATE_KEY)),
-  // The HTTP lock adapter speaks http and https (node:http / node:https, same timeouts).
-  lockUrl: env(
-    "LOCK_URL",
+  // Locks are reached through the network's MQTT broker (server/locks/mqttLockAdapter.ts): the
+  // venue's door agent connects out to it. mqtts:// in production (a private CA in BROKER_CA_FILE).
+  brokerUrl: env(
+    "BROKER_URL",
     z
-      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .url({ protocol: /^mqtts?$/, error: "must be an mqtt:// or mqtts:// URL" })
       .transform(withoutTrailingSlash)
-      .default("http://127.0.0.1:8600"),
+      .default("mqtt://127.0.0.1:1883"),
+  ),
+  brokerUsername: env("BROKER_USERNAME", z.string().min(1).default("relayer")),
+  brokerPassword: env("BROKER_PASSWORD", z.string().min(1).optional()),
+  brokerCaFile: env("BROKER_CA_FILE", z.string().min(1).optional()),
+  // This relayer's answers arrive on pp/v1/relayer/<id>/res: unique per running relayer.
+  relayerInstanceId: env(
+    "RELAYER_INSTANCE_ID",
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 letters, digits, - or _")
+      .default(() => `relayer-${randomBytes(18).toString("hex")}`),
   ),
   lockTimeoutMs: env("LOCK_TIMEOUT_MS", positiveInt.default(2000)),
   dappOrigins: env("DAPP_ORIGIN", origins.default(["http://localhost:5173"])),
@@ -260,6 +272,9 @@ function productionRefusal(c: RelayerConfig, given: (name: string) => boolean): 
   if (!given("DAPP_ORIGIN"))
     return `DAPP_ORIGIN: must be set ${on} to the origin the dApp is served from (the default is the local dev server)`;
   if (!c.metricsToken) return `METRICS_TOKEN: must be set ${on} (/metrics would be open to anyone)`;
+  if (!c.brokerUrl.startsWith("mqtts://"))
+    return `BROKER_URL: must be an mqtts:// URL ${on} (open commands would cross the internet in clear)`;
+  if (!c.brokerPassword) return `BROKER_PASSWORD: must be set ${on} (the broker refuses anonymous clients)`;
   if (c.sponsorPrivateKey && isWellKnownDemoAddress(privateKeyToAddress(c.sponsorPrivateKey)))
     return `SPONSOR_PRIVATE_KEY: is a well-known demo key, anyone could spend the sponsor's ETH: use a key of your own ${on}`;
   return null;

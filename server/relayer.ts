@@ -18,7 +18,8 @@ import type { RelayerConfig } from "./config.ts";
 import type { RelayerContext } from "./context.ts";
 import { createDoorHasher, type Hex } from "./door/doorCrypto.ts";
 import { ConfigError } from "./errors.ts";
-import { HttpLockAdapter, type LockAdapter } from "./locks/lockAdapter.ts";
+import type { LockAdapter } from "./locks/lockAdapter.ts";
+import { createBrokerLockAdapter } from "./locks/mqttLockAdapter.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type RelayerMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
@@ -139,6 +140,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     timers.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await ctx.lock.close?.();
     await audit.close();
     await sponsorStore?.close();
     await index.idle(); // let a running poll commit, then close the file
@@ -279,7 +281,7 @@ function createContext(
     contract,
     reader,
     hasher: createDoorHasher(config.chainId, contract),
-    lock: opts.lock ?? new HttpLockAdapter(config.lockUrl, config.lockTimeoutMs),
+    lock: opts.lock ?? createBrokerLockAdapter(config, { index: parts.index, reader, contract, logger: parts.logger }),
     contractSignatures: new ContractSignatureChecker(reader, {
       concurrency: config.erc1271Concurrency,
       queue: config.erc1271Queue,

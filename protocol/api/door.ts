@@ -93,7 +93,7 @@ export const lockDelivery = z
   .meta({
     id: "LockDelivery",
     description:
-      "What the lock did with the open command. `unreachable` (reason `timeout`, `connection_failed` or `no_answer`) is answered only once the command has expired: the door will not open with it afterwards.",
+      "What the door's agent answered (through the MQTT broker, signed by the lock key). `unreachable` (reason `lock_unreachable`: no answer within LOCK_TIMEOUT_MS) is answered only once the command has expired: the door will not open with it afterwards. `refused` carries the agent's reason (`lock_jammed` when the lock reported jammed). The dApp shows `lock_unreachable`, `lock_jammed` or `lock_refused`.",
   });
 
 export const decisionAnswer = z

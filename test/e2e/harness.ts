@@ -9,8 +9,8 @@ import { createPublicClient, erc20Abi, http, type Address, type Hex } from "viem
 import { privateKeyToAccount } from "viem/accounts";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
-import { verifyLockLog, type LockLogEntry } from "../../server/locks/lockSimulator.ts";
-import { createDoorHasher } from "../../server/door/doorCrypto.ts";
+import { verifyDoorLog } from "../../scripts/lib/demoDoors.ts";
+import type { DoorDecisionEvent } from "../../protocol/doorMqtt.ts";
 
 export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
 
@@ -130,10 +130,10 @@ export function chainReader(stack: Stack) {
   };
 }
 
-/** The lock simulator's own log (its HTTP face), checked entry by entry against the door keys on chain. */
-export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
-  const res = await fetch(`${stack.demo.lockUrl}/log`);
-  const entries = (await res.json()) as LockLogEntry[];
+/** Every decision the door agents took, checked entry by entry against the door keys on chain. */
+export async function lockLog(stack: Stack): Promise<DoorDecisionEvent[]> {
+  const res = await fetch(`${stack.demo.doorLogUrl}/log`);
+  const entries = (await res.json()) as DoorDecisionEvent[];
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
   const client = createPublicClient({ transport: http(stack.demo.rpcUrl) });
   const keys = new Map<number, `0x${string}`>();
@@ -143,8 +143,8 @@ export async function lockLog(stack: Stack): Promise<LockLogEntry[]> {
     };
     keys.set(door, d.lockKey);
   }
-  const verdict = verifyLockLog(entries, keys, createDoorHasher(stack.demo.deployments.chainId, address));
-  if (!verdict.ok) throw new Error(`lock log does not verify at entry ${verdict.seq}: ${verdict.problem}`);
+  const verdict = await verifyDoorLog(entries, keys, stack.demo.deployments.chainId, address);
+  if (!verdict.ok) throw new Error(`door log does not verify at entry ${verdict.index}: ${verdict.problem}`);
   return entries;
 }
 

@@ -27,7 +27,8 @@ describe("relayer configuration", () => {
       [{ DAPP_ORIGIN: "http://localhost:5173/app" }, "DAPP_ORIGIN"],
       [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
       [{ COOKIE_SECURE: "yes" }, "COOKIE_SECURE"],
-      [{ LOCK_URL: "ftp://lock.example" }, "LOCK_URL"],
+      [{ BROKER_URL: "https://broker.example" }, "BROKER_URL"],
+      [{ RELAYER_INSTANCE_ID: "a/b" }, "RELAYER_INSTANCE_ID"],
       [{ LOCK_TIMEOUT_MS: "1500" }, "LOCK_TIMEOUT_MS"],
     ] as const) {
       assert.throws(
@@ -37,8 +38,9 @@ describe("relayer configuration", () => {
     }
   });
 
-  it("accepts an https lock URL", () => {
-    assert.equal(loadConfig({ LOCK_URL: "https://locks.example:8443/" }).lockUrl, "https://locks.example:8443");
+  it("accepts an mqtts broker URL, and gives each relayer its own response topic id", () => {
+    assert.equal(loadConfig({ BROKER_URL: "mqtts://broker.example:8883/" }).brokerUrl, "mqtts://broker.example:8883");
+    assert.notEqual(loadConfig({}).relayerInstanceId, loadConfig({}).relayerInstanceId);
   });
 
   it("makes open commands expire before the relayer stops waiting for the lock", () => {

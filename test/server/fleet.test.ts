@@ -16,6 +16,7 @@ import { run, waitHttp } from "../helpers/processes.ts";
 import { startPostgres, type PgCluster } from "../helpers/postgres.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
 import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
+import { startDemoDoors, type DemoDoors } from "../../scripts/lib/demoDoors.ts";
 import {
   asDecision,
   fetchChallenge,
@@ -97,15 +98,15 @@ for (const store of ["sqlite", "postgres"] as const) {
         auditDb = pg.url;
       } else auditDb = tempFile("fleet-audit.sqlite");
 
-      const lockPort = await freePort();
-      const lock = run("server/locks/lockSimulatorMain.ts", {
-        LOCK_PORT: String(lockPort),
-        RPC_URL: chain.rpcUrl,
-        DEPLOYMENTS_DIR: deploymentsDir,
-        LOG_LEVEL: "warn",
+      // One broker for the whole fleet, a door agent process per venue.
+      doors = await startDemoDoors({
+        rpcUrl: chain.rpcUrl,
+        chainId: 31337,
+        runDir: path.dirname(tempFile("x")),
+        deployments: chain.deployments,
+        log: () => undefined,
+        children,
       });
-      children.push(lock);
-      await waitHttp(`http://127.0.0.1:${lockPort}/healthz`, lock);
       for (let i = 0; i < 2; i++) {
         const port = await freePort();
         const env = {
@@ -114,7 +115,8 @@ for (const store of ["sqlite", "postgres"] as const) {
           DEPLOYMENTS_DIR: deploymentsDir,
           AUDIT_DB: auditDb,
           INDEX_DB: tempFile(`index-${i}.sqlite`), // each relayer keeps its own index file
-          LOCK_URL: `http://127.0.0.1:${lockPort}`,
+          BROKER_URL: doors.brokerUrl,
+          BROKER_PASSWORD: doors.relayerPassword,
           SESSION_SECRET: "one-secret-shared-by-the-whole-fleet-0123",
           RATE_LIMIT_IP_PER_MIN: "1000000",
           RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
@@ -124,9 +126,11 @@ for (const store of ["sqlite", "postgres"] as const) {
       }
       balancer = await roundRobin(() => relayers.map((r) => r.url));
     });
+    let doors: DemoDoors;
     after(async () => {
       balancer?.close();
       for (const c of children) await killGroup(c);
+      await doors?.stop();
       await chain?.stop();
       pg?.stop();
     });

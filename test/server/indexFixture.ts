@@ -76,7 +76,7 @@ export function indexedRelayerEnv(rpcUrl: string, env: Record<string, string> = 
     LOG_LEVEL: "silent",
     INDEX_POLL_MS: "100",
     RPC_TIMEOUT_MS: "1500",
-    LOCK_URL: "http://127.0.0.1:9",
+    BROKER_URL: "mqtt://127.0.0.1:9", // no broker: these relayers never open a door
     RATE_LIMIT_IP_PER_MIN: "1000000",
     RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
     ...env,

@@ -1,9 +1,9 @@
-// The relayer and the lock simulator as real processes: start-up refusal with one clear line,
+// The relayer and the door agents as real processes: start-up refusal with one clear line,
 // and a SIGKILL during a burst — every request that got an answer has its audit record after restart.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { freePort, killGroup, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
@@ -15,7 +15,8 @@ import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
 import { passepartoutAbi } from "../../protocol/abis.ts";
 import type { UnlockAnswer } from "../../scripts/lib/doorClient.ts";
-import type { LockLogEntry } from "../../server/locks/lockSimulator.ts";
+import type { DoorDecisionEvent } from "../../protocol/doorMqtt.ts";
+import { startDemoDoors, type DemoDoors } from "../../scripts/lib/demoDoors.ts";
 
 describe("relayer processes", () => {
   it("refuses to start with one clear line on a bad configuration", async () => {
@@ -54,8 +55,10 @@ describe("relayer processes", () => {
       mkdirSync(deploymentsDir, { recursive: true });
       writeFileSync(path.join(deploymentsDir, "31337.json"), JSON.stringify(chain.deployments));
     });
+    let doors: DemoDoors | undefined;
     after(async () => {
       for (const c of children) await killGroup(c);
+      await doors?.stop();
       await chain?.stop();
     });
 
@@ -66,17 +69,15 @@ describe("relayer processes", () => {
       const slot0 = Math.floor((await p.chainNow()) / HOUR) * HOUR;
       const { passId } = await p.book(member, venue.office, slot0, slot0 + 2 * HOUR);
 
-      const lockPort = await freePort();
-      const lockLog = tempFile("lock-log.jsonl");
-      const lock = run("server/locks/lockSimulatorMain.ts", {
-        LOCK_PORT: String(lockPort),
-        RPC_URL: chain.rpcUrl,
-        DEPLOYMENTS_DIR: deploymentsDir,
-        LOCK_LOG_FILE: lockLog,
-        LOG_LEVEL: "warn",
+      // The embedded broker and a door agent process per venue, simulated locks.
+      doors = await startDemoDoors({
+        rpcUrl: chain.rpcUrl,
+        chainId: 31337,
+        runDir: path.dirname(tempFile("x")),
+        deployments: chain.deployments,
+        log: () => undefined,
+        children,
       });
-      children.push(lock);
-      await waitHttp(`http://127.0.0.1:${lockPort}/healthz`, lock);
 
       const auditDb = tempFile("audit.sqlite");
       const relayerPort = await freePort();
@@ -86,7 +87,8 @@ describe("relayer processes", () => {
         DEPLOYMENTS_DIR: deploymentsDir,
         AUDIT_DB: auditDb,
         INDEX_DB: tempFile("index.sqlite"),
-        LOCK_URL: `http://127.0.0.1:${lockPort}`,
+        BROKER_URL: doors.brokerUrl,
+        BROKER_PASSWORD: doors.relayerPassword,
         RATE_LIMIT_IP_PER_MIN: "1000000",
         RATE_LIMIT_ADDRESS_PER_MIN: "1000000",
         LOG_LEVEL: "warn",
@@ -186,14 +188,10 @@ describe("relayer processes", () => {
       const grants = answered.filter((a) => a.granted);
       assert.ok(grants.length > 50);
       assert.ok(answered.some((a) => a.reason === "not_holder_or_guest"));
-      // Doors opened per the lock simulator's own log file.
+      // Doors opened per the agents' own (lock-signed) decisions.
+      const log = (await (await fetch(`${doors.doorLogUrl}/log`)).json()) as DoorDecisionEvent[];
       const opened = new Set<string | null | undefined>(
-        readFileSync(lockLog, "utf8")
-          .trim()
-          .split("\n")
-          .map((l) => JSON.parse(l) as LockLogEntry)
-          .filter((e) => e.result === "opened")
-          .map((e) => e.challenge),
+        log.filter((e) => e.result === "opened").map((e) => `0x${e.id}`),
       );
       for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
       // The restarted relayer still decides.

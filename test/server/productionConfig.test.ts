@@ -19,7 +19,8 @@ const production = (): Record<string, string> => ({
   SESSION_SECRET: "a-shared-secret-of-at-least-32-characters",
   DAPP_ORIGIN: "https://book.example",
   METRICS_TOKEN: "metrics-token-0123456789",
-  LOCK_URL: "https://locks.example",
+  BROKER_URL: "mqtts://broker.example:8883",
+  BROKER_PASSWORD: "relayer-broker-password",
 });
 
 function refusal(env: Record<string, string>): string {
@@ -73,13 +74,19 @@ describe("production configuration (any chain but the local one)", () => {
     assert.match(refusal(env), /^refusing to start: DAPP_ORIGIN: must be set on chain 84532/);
   });
 
-  it("refuses a lock URL whose scheme the adapter cannot speak", () => {
-    for (const url of ["ws://locks.example", "ftp://locks.example", "mqtt://locks.example:1883"]) {
+  it("refuses a broker URL the adapter cannot speak, and a broker in clear or without a password", () => {
+    for (const url of ["ws://broker.example", "https://broker.example"])
       assert.match(
-        refusal({ ...production(), LOCK_URL: url }),
-        /^invalid configuration: LOCK_URL: must be an http:\/\/ or https:\/\/ URL/,
+        refusal({ ...production(), BROKER_URL: url }),
+        /^invalid configuration: BROKER_URL: must be an mqtt:\/\/ or mqtts:\/\/ URL/,
       );
-    }
+    assert.match(
+      refusal({ ...production(), BROKER_URL: "mqtt://broker.example" }),
+      /^refusing to start: BROKER_URL: must be an mqtts:\/\/ URL on chain 84532/,
+    );
+    const env = production();
+    delete (env as Partial<typeof env>).BROKER_PASSWORD;
+    assert.match(refusal(env), /^refusing to start: BROKER_PASSWORD: must be set on chain 84532/);
   });
 
   it("refuses an open /metrics", () => {

@@ -16,6 +16,7 @@ import { freePort, killGroup, ROOT, startHardhatNode, type HardhatNode } from ".
 import { exitOf, run, waitHttp } from "../helpers/processes.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest } from "../../scripts/lib/doorClient.ts";
+import { startDemoDoors, type DemoDoors } from "../../scripts/lib/demoDoors.ts";
 import { venueRegistryAbi } from "../../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../../protocol/deployments.ts";
 
@@ -76,8 +77,10 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
     const receipt = await createPublicClient({ transport: http(node.rpcUrl) }).waitForTransactionReceipt({ hash });
     stablecoin = receipt.contractAddress!;
   });
+  let doors: DemoDoors | undefined;
   after(async () => {
     for (const c of children) await killGroup(c);
+    await doors?.stop();
     await node?.stop();
     rmSync(ignitionDir, { recursive: true, force: true });
   });
@@ -135,14 +138,16 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
       DEPLOYMENTS_DIR: deploymentsDir,
       LOG_LEVEL: "warn",
     };
-    const lockPort = await freePort();
-    const lock = run("server/locks/lockSimulatorMain.ts", {
-      ...common,
-      LOCK_PORT: String(lockPort),
-      LOCK_LOG_FILE: tempFile("lock.jsonl"),
+    // Off the local chain the broker must be mqtts:// with a password: a TLS broker, its own CA.
+    doors = await startDemoDoors({
+      rpcUrl: node.rpcUrl,
+      chainId: CHAIN_ID,
+      runDir: path.dirname(tempFile("x")),
+      deployments,
+      log: () => undefined,
+      children,
+      tls: true,
     });
-    children.push(lock);
-    await waitHttp(`http://127.0.0.1:${lockPort}/healthz`, lock);
     const port = await freePort();
     const relayer = run("server/main.ts", {
       ...common,
@@ -151,7 +156,9 @@ describe("deploying to a public chain with Ignition, then a relayer in productio
       SESSION_SECRET: randomBytes(32).toString("hex"),
       DAPP_ORIGIN: "https://book.example",
       METRICS_TOKEN: randomBytes(16).toString("hex"),
-      LOCK_URL: `http://127.0.0.1:${lockPort}`,
+      BROKER_URL: doors.brokerUrl,
+      BROKER_PASSWORD: doors.relayerPassword,
+      BROKER_CA_FILE: doors.caFile!,
       AUDIT_DB: tempFile("audit.sqlite"),
     });
     children.push(relayer);

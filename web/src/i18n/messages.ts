@@ -40,6 +40,12 @@ const reasons = {
     "Le réseau ne peut être vérifié pour l’instant (refus par sécurité)",
   ],
   "reason.rate_limited": ["Too many attempts; wait a moment", "Trop de tentatives ; patientez un instant"],
+  "reason.lock_unreachable": [
+    "The door did not answer; it stays locked. Try again in a moment",
+    "La porte n’a pas répondu ; elle reste verrouillée. Réessayez dans un instant",
+  ],
+  "reason.lock_jammed": ["The lock is jammed; tell the venue", "La serrure est bloquée ; prévenez le lieu"],
+  "reason.lock_refused": ["The door refused to open; try again", "La porte a refusé de s’ouvrir ; réessayez"],
 } satisfies Record<`reason.${Reason}`, Entry>;
 
 const m = {

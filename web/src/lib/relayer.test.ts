@@ -47,3 +47,31 @@ describe("relayer client errors", () => {
     expect(err.code).toBe("relayer_unreachable");
   });
 });
+
+describe("unlock answers", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const request = {
+    chainId: 31337,
+    contract: "0x0000000000000000000000000000000000000001",
+    door: 1,
+    challenge: { door: 1, nonce: "0x00", time: 1, signature: "0x00" },
+    passId: "1",
+    deadline: 2,
+    signer: "0x0000000000000000000000000000000000000002",
+    signature: "0x00",
+  } as const;
+
+  it("tells the member the door did not answer when the lock was unreachable, though the relayer granted", async () => {
+    answer(200, { granted: true, reason: "granted", lock: { status: "unreachable", reason: "lock_unreachable" } });
+    expect(await makeRelayer("http://relayer").unlock(request)).toEqual({ granted: false, reason: "lock_unreachable" });
+  });
+
+  it("names a jammed or refusing lock, and a door that opened as granted", async () => {
+    answer(200, { granted: true, reason: "granted", lock: { status: "refused", reason: "lock_jammed" } });
+    expect(await makeRelayer("http://relayer").unlock(request)).toEqual({ granted: false, reason: "lock_jammed" });
+    answer(200, { granted: true, reason: "granted", lock: { status: "refused", reason: "challenge_used" } });
+    expect(await makeRelayer("http://relayer").unlock(request)).toEqual({ granted: false, reason: "lock_refused" });
+    answer(200, { granted: true, reason: "granted", lock: { status: "opened" } });
+    expect(await makeRelayer("http://relayer").unlock(request)).toEqual({ granted: true, reason: "granted" });
+  });
+});

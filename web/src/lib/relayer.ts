@@ -91,11 +91,19 @@ export function makeRelayer(baseUrl: string) {
       return "challenge" in b && typeof b.challenge === "object" ? b.challenge : (b as Challenge);
     },
     async unlock(req: UnlockRequest): Promise<{ granted: boolean; reason: string }> {
-      const b = await call<{ granted?: boolean; decision?: string; reason?: string; code?: string }>("/api/unlock", {
+      const b = await call<{
+        granted?: boolean;
+        decision?: string;
+        reason?: string;
+        code?: string;
+        lock?: { status?: string; reason?: string };
+      }>("/api/unlock", {
         method: "POST",
         body: JSON.stringify(req),
       });
       const granted = b.granted ?? b.decision === "granted";
+      // Granted, but the door did not open: the member is told why, in the lock's terms.
+      if (granted && b.lock && b.lock.status !== "opened") return { granted: false, reason: doorOutcome(b.lock) };
       return { granted: Boolean(granted), reason: b.reason ?? b.code ?? (granted ? "granted" : "malformed_request") };
     },
     async get<T>(path: string): Promise<T> {
@@ -182,4 +190,13 @@ export function unlockTypedData(
     primaryType: "UnlockRequest" as const,
     message: { door, challenge, passId, deadline: BigInt(deadline) },
   };
+}
+
+/** The reason a granted request still left the door shut (protocol/reasons.ts). */
+export function doorOutcome(lock: {
+  status?: string;
+  reason?: string;
+}): "lock_unreachable" | "lock_jammed" | "lock_refused" {
+  if (lock.status === "unreachable") return "lock_unreachable";
+  return lock.reason === "lock_jammed" ? "lock_jammed" : "lock_refused";
 }

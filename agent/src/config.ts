@@ -1,0 +1,105 @@
+// The agent's configuration file (JSON), checked whole at start: a bad file stops the agent with
+// one line naming the field. Secrets (lock keys, broker password, driver passwords) may be given as
+// `…File` paths instead, kept out of the config (systemd's LoadCredential, chmod 600 files).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { isTopicId } from "../../protocol/doorMqtt.ts";
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const optionalString = z.string().min(1).optional();
+
+const driverSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("simulator"),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+  }),
+  z.object({
+    type: z.literal("shelly"),
+    url: z.url(),
+    switchId: z.number().int().min(0).max(15).default(0),
+    username: z.string().default("admin"),
+    /** Input wired to a door contact (reed switch), if any. */
+    contactInputId: z.number().int().min(0).max(15).optional(),
+    password: optionalString,
+    passwordFile: optionalString,
+  }),
+  z.object({
+    type: z.literal("nuki"),
+    url: z.url(),
+    nukiId: z.number().int().min(0),
+    deviceType: z.number().int().min(0).max(10).default(0),
+    action: z.number().int().min(1).max(7).default(3),
+    token: optionalString,
+    tokenFile: optionalString,
+  }),
+  z.object({
+    type: z.literal("command"),
+    /** Executable and arguments; `{seconds}` and `{door}` are replaced. No shell. */
+    open: z.array(z.string().min(1)).min(1),
+    /** Optional: prints one of locked/unlocked/open/jammed (and optionally " contact=open|closed"). */
+    status: z.array(z.string().min(1)).min(1).optional(),
+  }),
+]);
+
+const doorSchema = z.object({
+  id: z.number().int().min(0).max(0xffffffff),
+  pulseSeconds: z.number().int().min(1).max(60).default(5),
+  driver: driverSchema,
+  lockKey: hex32.optional(),
+  lockKeyFile: optionalString,
+});
+
+export const agentConfigSchema = z.object({
+  agentId: z.string().refine(isTopicId, "letters, digits, - and _ only (1–64)"),
+  venue: z.number().int().min(0).max(0xffffffff),
+  chain: z.object({
+    rpcUrl: z.url(),
+    chainId: z.number().int().positive(),
+    contract: address,
+    trustCacheMs: z.number().int().min(0).default(5000),
+  }),
+  broker: z.object({
+    url: z.string().regex(/^(mqtts?|wss?):\/\//, "must be mqtt://, mqtts://, ws:// or wss://"),
+    username: optionalString,
+    caFile: optionalString,
+    password: optionalString,
+    passwordFile: optionalString,
+  }),
+  doors: z.array(doorSchema).min(1).max(256),
+  challengeTtlS: z.number().int().min(10).max(3600).default(120),
+  driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
+  statusIntervalMs: z.number().int().min(0).default(60_000),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type DriverConfig = z.infer<typeof driverSchema>;
+
+/** Reads and checks a config file; throws an Error with one line naming the problem. */
+export function loadAgentConfig(file: string): AgentConfig & { dir: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`cannot read the config file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = agentConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(`invalid agent configuration: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return { ...parsed.data, dir: path.dirname(path.resolve(file)) };
+}
+
+/** A secret given inline or as `…File` (relative to the config file's folder), without its final newline. */
+export function readSecret(o: object, name: string, dir: string): string | undefined {
+  const r = o as Record<string, unknown>;
+  const inline = r[name];
+  const fileName = r[`${name}File`];
+  if (inline !== undefined && fileName !== undefined) throw new Error(`give ${name} or ${name}File, not both`);
+  if (typeof inline === "string") return inline;
+  if (typeof fileName !== "string") return undefined;
+  return readFileSync(path.resolve(dir, fileName), "utf8").replace(/\r?\n$/, "");
+}

@@ -1,0 +1,66 @@
+// The agent's chain reads (plain eth_call, no library) against a real chain: a door's venue and
+// lock key, a relayer the venue trusts or not, an unknown door, an unreachable chain (fail closed).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ChainTrust } from "../../agent/src/chainTrust.ts";
+import { exitOf, run } from "../helpers/processes.ts";
+import { freePort, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
+import { protocolOn, seedVenue } from "../server/fixture.ts";
+import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
+
+describe("agent chain trust", () => {
+  let chain: LocalChain;
+  let venue: Awaited<ReturnType<typeof seedVenue>>;
+  before(async () => {
+    chain = await startLocalChain();
+    venue = await seedVenue(protocolOn(chain), DEMO_RELAYER_ADDRESS);
+  });
+  after(async () => chain?.stop());
+
+  it("reads a door's venue and lock key, and whether its venue trusts a relayer", async () => {
+    const trust = new ChainTrust(chain.rpcUrl, chain.deployments.contracts.Passepartout.address);
+    assert.equal(await trust.chainId(), 31337);
+    const d = await trust.door(venue.street);
+    assert.deepEqual(d, { venueId: venue.venueId, active: true, lockKey: demoLockAddress(venue.street).toLowerCase() });
+    assert.equal(await trust.isRelayerTrusted(venue.street, DEMO_RELAYER_ADDRESS), true);
+    assert.equal(await trust.isRelayerTrusted(venue.street, `0x${"12".repeat(20)}`), false);
+    assert.equal(await trust.door(9999), null);
+    assert.equal(await trust.isRelayerTrusted(9999, DEMO_RELAYER_ADDRESS), false);
+  });
+
+  it("the agent's CLI refuses, in one line, a config error and a door not paired with its key", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pp-agent-cli-"));
+    try {
+      const file = path.join(dir, "agent.json");
+      const config = (lockKey: string) => ({
+        agentId: "cli-test",
+        venue: venue.venueId,
+        chain: { rpcUrl: chain.rpcUrl, chainId: 31337, contract: chain.deployments.contracts.Passepartout.address },
+        broker: { url: "mqtt://127.0.0.1:9" },
+        doors: [{ id: venue.street, lockKey, driver: { type: "simulator" } }],
+      });
+      writeFileSync(file, JSON.stringify({ ...config(`0x${"11".repeat(32)}`), venue: "one" }));
+      let r = await exitOf(run("agent/src/main.ts", {}, ["--config", file]));
+      assert.equal(r.code, 1);
+      assert.match(r.stderr.trim(), /^invalid agent configuration: venue: /);
+      writeFileSync(file, JSON.stringify(config(`0x${"11".repeat(32)}`)));
+      r = await exitOf(run("agent/src/main.ts", {}, ["--config", file]));
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim().split("\n").length, 1);
+      assert.match(r.stderr, new RegExp(`^door ${venue.street}: its on-chain lockKey is .* \\(pair it first\\)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("throws when the chain cannot be read, so the agent refuses", async () => {
+    const trust = new ChainTrust(
+      `http://127.0.0.1:${await freePort()}`,
+      chain.deployments.contracts.Passepartout.address,
+    );
+    await assert.rejects(trust.isRelayerTrusted(venue.street, DEMO_RELAYER_ADDRESS));
+  });
+});

@@ -31,7 +31,8 @@ describe("the demo's dApp origin in front of the relayer", () => {
       rpcUrl: "http://127.0.0.1:8545",
       runDir: "/nonexistent",
       port: 0,
-      lockUrl: "http://127.0.0.1:9",
+      brokerUrl: "mqtt://127.0.0.1:9",
+      brokerPassword: "unused",
       webPort: 5173,
       sessionSecret: "s".repeat(64),
     });

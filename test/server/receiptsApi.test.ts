@@ -4,7 +4,7 @@
 // right instants, and a revoked link is refused by every relayer sharing the audit trail.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseEventLogs } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import ICAL from "ical.js";
@@ -15,10 +15,11 @@ import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
 import { readCsv, tax, units } from "./receiptsLedger.ts";
 import { pdfText } from "./pdfText.ts";
 import type { Hex } from "../../protocol/types.ts";
+import { testCadAbi } from "../../protocol/abis.ts";
 
 const ORIGIN = "http://localhost:5173";
 const SECRET = "one-secret-shared-by-the-whole-fleet-receipts";
-const ETH = 10n ** 18n;
+const CAD = 1_000_000n; // TestCAD has 6 decimals: taxes are computed to the cent (ETH is refused at a taxable venue)
 const META = `data:application/json,${encodeURIComponent(
   JSON.stringify({
     timezone: "America/Toronto",
@@ -52,14 +53,10 @@ describe("receipts API on a real chain", () => {
 
   async function book(who: (typeof h.chain.accounts)[number], start: number, hours: number) {
     const price = await h.p.read("quote", [resource, BigInt(start), BigInt(start + hours * HOUR)]);
-    const r = await h.p.write(
-      who,
-      {
-        functionName: "book",
-        args: [resource, BigInt(start), BigInt(start + hours * HOUR), 65535, price, who.address, 0, true],
-      },
-      price,
-    );
+    const r = await h.p.write(who, {
+      functionName: "book",
+      args: [resource, BigInt(start), BigInt(start + hours * HOUR), 65535, price, who.address, 0, true],
+    });
     const [ev] = parseEventLogs({ abi: h.p.abi, logs: r.logs, eventName: "Booked" });
     booked.push({
       passId: ev.args.passId,
@@ -69,6 +66,25 @@ describe("receipts API on a real chain", () => {
       txHash: ev.transactionHash,
     });
     return ev.args.passId;
+  }
+
+  /** Mints tCAD to `who` and lets the contract take it (the test token mints to anyone). */
+  async function fundWithCad(who: (typeof h.chain.accounts)[number], token: Hex) {
+    const chain = defineChain({
+      id: 31337,
+      name: "hardhat",
+      nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [h.chain.rpcUrl] } },
+    });
+    const wallet = createWalletClient({ account: privateKeyToAccount(who.privateKey), chain, transport: http() });
+    const reader = createPublicClient({ chain, transport: http() });
+    for (const [functionName, args] of [
+      ["mint", [who.address, 1_000n * CAD]],
+      ["approve", [h.p.address, 1_000n * CAD]],
+    ] as const) {
+      const hash = await wallet.writeContract({ address: token, abi: testCadAbi, functionName, args });
+      await reader.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    }
   }
 
   before(async () => {
@@ -91,7 +107,8 @@ describe("receipts API on a real chain", () => {
       ],
     });
     await h.p.write(op, { functionName: "updateVenue", args: [h.venue.venueId, "Le Lab", META] });
-    // 1.23 ETH an hour: taxes of a few cents of ETH (a cent of ETH is 10^16 wei).
+    // 1.23 tCAD an hour: taxes of a few cents, rounded to the cent.
+    const token = h.chain.deployments.contracts.TestCAD.address;
     await h.p.write(op, {
       functionName: "createResource",
       args: [
@@ -101,10 +118,10 @@ describe("receipts API on a real chain", () => {
           metadataURI: "",
           kind: 1,
           units: 3,
-          currency: ZERO_ADDRESS,
-          pricePerHour: 123n * 10n ** 16n,
-          pricePerDay: 20n * ETH,
-          pricePerMonth: 300n * ETH,
+          currency: token,
+          pricePerHour: 1_230_000n,
+          pricePerDay: 20n * CAD,
+          pricePerMonth: 300n * CAD,
           minHours: 1,
           maxHours: 48,
           horizonHours: 24 * 30,
@@ -116,6 +133,7 @@ describe("receipts API on a real chain", () => {
       ],
     });
     resource = Number(await h.p.read("resourceCount", []));
+    for (const who of [a(), b()]) await fundWithCad(who, token);
     slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR + 5 * HOUR;
     await book(a(), slot0, 2);
     const cancelMe = await book(a(), slot0 + 3 * HOUR, 1);
@@ -184,9 +202,9 @@ describe("receipts API on a real chain", () => {
 
   it("the Booked events' amounts carry the taxes rounded to the cent", () => {
     const [first] = booked;
-    assert.equal(first.amount, 246n * 10n ** 16n);
-    assert.equal(first.gst, tax(first.amount, 5_000n, 18));
-    assert.equal(first.qst, tax(first.amount, 9_975n, 18));
+    assert.equal(first.amount, 2_460_000n);
+    assert.equal(first.gst, tax(first.amount, 5_000n, 6));
+    assert.equal(first.qst, tax(first.amount, 9_975n, 6));
     assert.ok(first.gst > 0n && first.qst > 0n);
   });
 
@@ -240,17 +258,17 @@ describe("receipts API on a real chain", () => {
     assert.equal(res.headers.get("content-type"), "application/pdf");
     const { lines } = await pdfText(Buffer.from(await res.arrayBuffer()));
     const e = booked[0];
-    const cents = (x: bigint) => (Number(x / 10n ** 16n) / 100).toFixed(2).replace(".", ",");
+    const cents = (x: bigint) => (Number(x / 10n ** 4n) / 100).toFixed(2).replace(".", ",");
     for (const line of [
       "Reçu 1-R-000001",
       "Café-Atelier Le Lab inc.",
       "Ressource | Salle Élise",
       "Fuseau horaire | America/Toronto",
       `Transaction | ${e.txHash}`,
-      `Montant avant taxes | ${cents(e.amount)} ETH`,
-      `TPS | ${cents(e.gst)} ETH`,
-      `TVQ | ${cents(e.qst)} ETH`,
-      `Total | ${cents(e.amount + e.gst + e.qst)} ETH`,
+      `Montant avant taxes | ${cents(e.amount)} tCAD`,
+      `TPS | ${cents(e.gst)} tCAD`,
+      `TVQ | ${cents(e.qst)} tCAD`,
+      `Total | ${cents(e.amount + e.gst + e.qst)} tCAD`,
     ])
       assert.ok(lines.includes(line), `missing ${line} in\n${lines.join("\n")}`);
     assert.equal((await get("/api/receipts/1-R-000001/pdf?lang=de", cookie)).status, 400);
@@ -263,7 +281,7 @@ describe("receipts API on a real chain", () => {
     assert.match(res.headers.get("content-type") ?? "", /^text\/csv/);
     const rows = readCsv(await res.text());
     const col = (r: string[], name: string) => r[rows[0].indexOf(name)];
-    const wei = (s: string) => units(s, 18);
+    const wei = (s: string) => units(s, 6);
     const total = (label: string) => rows.find((r) => r[0] === "total" && r[1] === label)!;
     const sum = (f: (x: (typeof booked)[number]) => bigint) => booked.reduce((s, x) => s + f(x), 0n);
     assert.equal(

@@ -2,9 +2,7 @@
 // Mosquitto with TLS, both with the users and ACL rules of server/broker/acl.ts; door agents with
 // simulated locks; relayer-side adapters (server/locks/mqttLockAdapter.ts) that sign open commands.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync, rmSync } from "node:fs";
 import { privateKeyToAddress } from "viem/accounts";
 import { DoorAgent } from "../../agent/src/doorAgent.ts";
 import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
@@ -17,6 +15,7 @@ import { createLogger } from "../../server/logger.ts";
 import { MqttLockAdapter } from "../../server/locks/mqttLockAdapter.ts";
 import { makeTestCertificates, startMosquitto } from "../../scripts/lib/mosquitto.ts";
 import type { OpenCommand } from "../../protocol/eip712.ts";
+import { tempDir } from "../helpers/tempDirs.ts";
 
 export const CHAIN_ID = 31337;
 export const CONTRACT: Hex = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -43,7 +42,7 @@ export async function startBroker(kind: BrokerKind): Promise<Broker> {
     const m = await startMosquitto({ users: PASSWORDS, acl });
     return { url: m.url, ca: m.ca, restart: () => m.restart(), stop: () => m.stop() };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "pp-aedes-"));
+  const dir = tempDir("pp-aedes-");
   const certs = makeTestCertificates(dir);
   const tls = { key: readFileSync(certs.key), cert: readFileSync(certs.cert) };
   let b = await startEmbeddedBroker({ tls, users: PASSWORDS, acl });

@@ -2,14 +2,14 @@
 // lock key, a relayer the venue trusts or not, an unknown door, an unreachable chain (fail closed).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ChainTrust } from "../../agent/src/chainTrust.ts";
 import { exitOf, run } from "../helpers/processes.ts";
 import { freePort, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { protocolOn, seedVenue } from "../server/fixture.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
+import { tempDir } from "../helpers/tempDirs.ts";
 
 describe("agent chain trust", () => {
   let chain: LocalChain;
@@ -32,7 +32,7 @@ describe("agent chain trust", () => {
   });
 
   it("the agent's CLI refuses, in one line, a config error and a door not paired with its key", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "pp-agent-cli-"));
+    const dir = tempDir("pp-agent-cli-");
     try {
       const file = path.join(dir, "agent.json");
       const config = (lockKey: string) => ({

@@ -3,9 +3,9 @@
 // `gpioset [OPTIONS] <chip> <offset>=<value>…`, `--mode=time` needs `--sec` or `--usec` (only valid
 // with it); the line keeps its value only while gpioset runs and reverts when it exits;
 // `--background` detaches after setting the values. The line's value is kept in a file.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { tempDir } from "../../helpers/tempDirs.ts";
 
 export type FakeGpio = {
   dir: string;
@@ -17,7 +17,7 @@ export type FakeGpio = {
 };
 
 export function makeFakeGpio(chip = "gpiochip0", offset = 17): FakeGpio {
-  const dir = mkdtempSync(path.join(tmpdir(), "pp-gpio-"));
+  const dir = tempDir("pp-gpio-");
   const value = path.join(dir, "value");
   const calls = path.join(dir, "calls");
   writeFileSync(value, "0\n");

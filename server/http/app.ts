@@ -17,6 +17,7 @@ import { sponsorRouter } from "./routes/sponsor.ts";
 import { compressJson } from "./compressJson.ts";
 import { SECURITY_HEADERS, clientIp, createCors, ipKey, trustedProxies } from "./policy.ts";
 import { RateLimiter } from "../rateLimiter.ts";
+import { requestLogging } from "./requestLog.ts";
 
 /** The relayer's request listener: the unlock fast path, else the express application. */
 export function createRequestListener(ctx: RelayerContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -40,6 +41,7 @@ function build(ctx: RelayerContext) {
   // One count per client IP and one per verified signer, shared by the express routes and the fast path.
   const ipLimiter = new RateLimiter(ctx.config.rateLimitIpPerMin, 60_000);
   const signerLimiter = new RateLimiter(ctx.config.rateLimitAddressPerMin, 60_000);
+  app.use(requestLogging(app, ctx.logger));
   app.use((req, res, next) => {
     for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
     if (req.method === "OPTIONS") {
@@ -71,7 +73,7 @@ function build(ctx: RelayerContext) {
   app.use((_req, _res, next) => next(new RelayerError("not_found", "no such route")));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toRelayerError(err);
-    if (e.code === "internal") ctx.logger.error({ err, path: req.path }, "unhandled error");
+    if (e.code === "internal") req.log.error({ err, path: req.path }, "unhandled error");
     if (res.headersSent) return;
     res.status(e.status).json(errorBody(e));
   });

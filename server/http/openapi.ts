@@ -1,87 +1,20 @@
 // The relayer's OpenAPI 3.1 document, served at /openapi.json, GENERATED: every body shape comes
 // from the zod schemas of protocol/api/ (the ones the routes serialise through and the dApp parses
 // with), turned into JSON Schema by zod (`z.toJSONSchema`, the wire side: decimal strings, hex).
-// This file only lists the routes: method, path, parameters, which schema each status answers.
+// This file lists the routes (method, path, parameters, which schema each status answers; the read
+// API's in readOpenapi.ts, the receipts' in receiptsOpenapi.ts, the shape of one in openapiRoute.ts)
+// and builds the document.
 // A test checks real answers against the document (test/server/network.test.ts).
 import { z } from "zod";
 import { decisionAnswer, challenge, unlockRequest } from "../../protocol/api/door.ts";
 import { contractAbi, deployments, networkDescription } from "../../protocol/api/network.ts";
-import {
-  auditAnswer,
-  availability,
-  bookingsAnswer,
-  currenciesAnswer,
-  passesAnswer,
-  policiesAnswer,
-  relayersAnswer,
-  resourceAnswer,
-  revenue,
-  splitsAnswer,
-  taxesAnswer,
-  venueAnswer,
-  venuesAnswer,
-} from "../../protocol/api/read.ts";
 import { me, nonceAnswer, okAnswer, signedIn, siweVerifyBody } from "../../protocol/api/session.ts";
 import { relayBody, relayed, sponsorTerms } from "../../protocol/api/sponsor.ts";
 import { readiness } from "../../protocol/api/ops.ts";
 import { errorAnswer } from "../errors.ts";
 import { receiptsRoutes } from "./receiptsOpenapi.ts";
-
-/** A response: a schema (JSON), an error description (the Error shape), or a non-JSON body. */
-export type Answer =
-  z.ZodType | { schema: z.ZodType; description: string } | string | { media: string; description: string };
-export type Parameter = {
-  name: string;
-  in: "path" | "query";
-  required: boolean;
-  description?: string;
-  schema: Record<string, unknown>;
-};
-export type Route = {
-  summary: string;
-  description?: string;
-  session?: true;
-  parameters?: Parameter[];
-  body?: z.ZodType;
-  responses: Record<number, Answer>;
-};
-export type Routes = Record<string, Partial<Record<"get" | "post" | "delete", Route>>>;
-
-export const idParam = (name: string, description: string): Parameter => ({
-  name,
-  in: "path",
-  required: true,
-  description,
-  schema: { type: "string", pattern: "^\\d{1,10}$" },
-});
-/** Paged lists (by start, then pass id). */
-const pageParams: Parameter[] = [
-  {
-    name: "after",
-    in: "query",
-    required: false,
-    schema: { type: "string", pattern: "^\\d{1,15}\\.\\d{1,78}$" },
-    description: "the `next` cursor of the previous page",
-  },
-  {
-    name: "limit",
-    in: "query",
-    required: false,
-    schema: { type: "string", pattern: "^\\d{1,4}$" },
-    description: "items per page, 1..1000 (default 200)",
-  },
-];
-
-/** Every /api route may answer these. */
-export const apiErrors: Record<number, Answer> = {
-  429: "rate_limited",
-  500: "internal: an unexpected error (logged)",
-};
-/** Routes answered from the event index: 503 while it is still syncing at start. */
-const readErrors: Record<number, Answer> = {
-  ...apiErrors,
-  503: "not_ready: the event index is still syncing (cold start); retry after Retry-After seconds",
-};
+import { apiErrors, idParam, type Answer, type Routes } from "./openapiRoute.ts";
+import { readRoutes } from "./readOpenapi.ts";
 
 const routes: Routes = {
   "/api/network": {
@@ -175,167 +108,7 @@ const routes: Routes = {
       responses: { 200: me, 401: "unauthorized: not signed in", ...apiErrors },
     },
   },
-  "/api/passes": {
-    get: {
-      summary: "The signed-in member's passes (as holder or current guest)",
-      session: true,
-      parameters: [
-        {
-          name: "holder",
-          in: "query",
-          required: false,
-          schema: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" },
-          description: "must be the signed-in address (default)",
-        },
-        ...pageParams,
-      ],
-      responses: {
-        200: passesAnswer,
-        400: "bad_request",
-        401: "unauthorized: not signed in",
-        403: "forbidden: another member's passes",
-        ...readErrors,
-      },
-    },
-  },
-  "/api/venues": {
-    get: { summary: "Venues with their resources and doors", responses: { 200: venuesAnswer, ...readErrors } },
-  },
-  "/api/venues/{id}": {
-    get: {
-      summary: "One venue with its resources and doors",
-      parameters: [idParam("id", "venue id")],
-      responses: { 200: venueAnswer, 400: "bad_request", 404: "not_found: no such venue", ...readErrors },
-    },
-  },
-  "/api/venues/{id}/splits": {
-    get: {
-      summary: "Every payee split the venue ever had (the current one is the venue's splitId)",
-      parameters: [idParam("id", "venue id")],
-      responses: { 200: splitsAnswer, 400: "bad_request", 404: "not_found: no such venue", ...readErrors },
-    },
-  },
-  "/api/venues/{id}/relayers": {
-    get: {
-      summary: "The relayer keys the venue trusts",
-      parameters: [idParam("id", "venue id")],
-      responses: { 200: relayersAnswer, 400: "bad_request", 404: "not_found: no such venue", ...readErrors },
-    },
-  },
-  "/api/resources/{id}": {
-    get: {
-      summary: "One resource",
-      parameters: [idParam("id", "resource id")],
-      responses: { 200: resourceAnswer, 400: "bad_request", 404: "not_found: no such resource", ...readErrors },
-    },
-  },
-  "/api/policies": {
-    get: { summary: "Every refund policy (immutable once created)", responses: { 200: policiesAnswer, ...readErrors } },
-  },
-  "/api/currencies": {
-    get: {
-      summary: "The ERC-20 currencies the network allows now (ETH, 0x0, always)",
-      responses: { 200: currenciesAnswer, ...readErrors },
-    },
-  },
-  "/api/resources/{id}/availability": {
-    get: {
-      summary: "Free units per hour slot over [from, to) (at most 62 days)",
-      parameters: [
-        idParam("id", "resource id"),
-        {
-          name: "from",
-          in: "query",
-          required: true,
-          schema: { type: "string" },
-          description: "UNIX seconds, ISO date or ISO date-time with offset",
-        },
-        { name: "to", in: "query", required: true, schema: { type: "string" }, description: "same forms, after from" },
-      ],
-      responses: {
-        200: availability,
-        400: "bad_request: bad range",
-        404: "not_found: no such resource",
-        ...readErrors,
-      },
-    },
-  },
-  "/api/venues/{id}/bookings": {
-    get: {
-      summary: "A venue's bookings, standing and cancelled, by start (its operator only)",
-      session: true,
-      parameters: [idParam("id", "venue id"), ...pageParams],
-      responses: {
-        200: bookingsAnswer,
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden: not the operator",
-        404: "not_found: no such venue",
-        ...readErrors,
-      },
-    },
-  },
-  "/api/venues/{id}/revenue": {
-    get: {
-      summary:
-        "A venue's revenue per currency and per local day of use: standing bookings' amounts plus cancelled ones' retained amounts (its operator and payees only)",
-      session: true,
-      parameters: [idParam("id", "venue id")],
-      responses: {
-        200: revenue,
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden: not the operator",
-        404: "not_found: no such venue",
-        ...readErrors,
-      },
-    },
-  },
-  "/api/venues/{id}/taxes": {
-    get: {
-      summary:
-        "A venue's GST and QST per currency, summed over its splits: collected, refunded, settled into the tax pools, claimed (its operator, payees and tax payee only)",
-      session: true,
-      parameters: [idParam("id", "venue id")],
-      responses: {
-        200: taxesAnswer,
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden: not the operator, a payee or the tax payee",
-        404: "not_found: no such venue",
-        ...readErrors,
-      },
-    },
-  },
-  "/api/audit": {
-    get: {
-      summary: "Audit records: a member's own, plus those of the venues the member operates",
-      session: true,
-      parameters: [
-        {
-          name: "venue",
-          in: "query",
-          required: false,
-          schema: { type: "string", pattern: "^\\d{1,10}$" },
-          description: "only this venue (its operator only)",
-        },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          schema: { type: "string", pattern: "^\\d{1,4}$" },
-          description: "1..1000",
-        },
-      ],
-      responses: {
-        200: auditAnswer,
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden: not the operator",
-        ...readErrors,
-      },
-    },
-  },
+  ...readRoutes,
   "/api/sponsor": {
     get: {
       summary: "Gasless calls: the sponsor's terms (docs/gasless.md)",

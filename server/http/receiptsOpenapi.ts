@@ -6,7 +6,7 @@ import {
   memberReceipts,
   venueReceipts,
 } from "../../protocol/api/receipts.ts";
-import type { Answer, Parameter, Routes } from "./openapi.ts";
+import type { Answer, Parameter, Routes } from "./openapiRoute.ts";
 
 const apiErrors: Record<number, Answer> = {
   429: "rate_limited",

@@ -60,7 +60,7 @@ export function createUnlockFastPath(
       res.end(json);
     };
     const fail = (err: unknown) => {
-      ctx.logger.error({ err, path: "/api/unlock" }, "unhandled error");
+      ctx.logger.error({ err, path: "/api/unlock", requestId }, "unhandled error");
       const e = new RelayerError("internal", "internal error");
       send(e.status, errorBody(e));
     };

@@ -38,7 +38,7 @@ export function venueRevenue(index: ChainIndex, venueId: number): VenueRevenue {
       fees: m.fees,
     }));
   const daily = new Map<string, { day: string; dayStart: number; currency: Hex; amount: bigint }>();
-  for (const { pass: p, cancellation: c } of index.lookups().byVenue.get(venueId) ?? []) {
+  for (const { pass: p, cancellation: c } of index.bookingsOfVenue(venueId)) {
     const b = p ?? c!;
     const amount = p ? p.amount : c!.retained;
     const dayStart = localDayStart(b.start, timeZone);

@@ -238,21 +238,22 @@ export function createSponsor(o: SponsorOptions) {
       .update([r.from, r.to, r.value, r.gas, r.deadline, r.data, r.signature].join(":").toLowerCase())
       .digest("hex");
 
-  /** Simulates, checks the limits and submits; answers the transaction hash. Every refusal is a
-   * RelayerError (4xx, or 503 when the sponsor or the chain cannot serve now), never a 500. */
-  async function relay(request: ForwardRequestData): Promise<RelayAnswer> {
+  /** Simulates, checks the limits and submits; answers the transaction hash (logged to `log`: the
+   * request's). Every refusal is a RelayerError (4xx, or 503 when the sponsor or the chain cannot
+   * serve now), never a 500. */
+  async function relay(request: ForwardRequestData, log: Logger = o.logger): Promise<RelayAnswer> {
     try {
-      return await relayChecked(request);
+      return await relayChecked(request, log);
     } catch (err) {
       if (err instanceof RelayerError) throw err;
-      o.logger.warn({ err: (err as Error).message, from: request.from }, "sponsored request failed");
+      log.warn({ err: (err as Error).message, from: request.from }, "sponsored request failed");
       throw new RelayerError("sponsor_unavailable", "the sponsor cannot send this request now; retry", {
         retryAfterS: 1,
       });
     }
   }
 
-  async function relayChecked(request: ForwardRequestData): Promise<RelayAnswer> {
+  async function relayChecked(request: ForwardRequestData, log: Logger): Promise<RelayAnswer> {
     if (request.to.toLowerCase() !== o.passepartout.toLowerCase())
       throw refused({ errorName: "wrong_target" }, "the request must call the Passepartout contract");
     if (request.value !== 0n) throw refused({ errorName: "ForwarderValueNotSupported" }, "requests carry no ETH");
@@ -310,13 +311,13 @@ export function createSponsor(o: SponsorOptions) {
       try {
         gas = await o.client.estimateGas({ ...tx, maxFeePerGas: fees.maxFeePerGas });
       } catch (err) {
-        if (err instanceof BaseError && /insufficient funds|enough funds/i.test(err.message)) throw outOfFunds();
+        if (err instanceof BaseError && /insufficient funds|enough funds/i.test(err.message)) throw outOfFunds(log);
         const r = revertReason(err);
         throw refused(r ?? { errorName: "unknown" }, "the call would revert");
       }
       // Margin for the state to move between estimate and inclusion.
       const gasLimit = (gas * 12n) / 10n;
-      if (balance < gasLimit * fees.maxFeePerGas) throw outOfFunds();
+      if (balance < gasLimit * fees.maxFeePerGas) throw outOfFunds(log);
       const window = budget.window();
       const free = fee === 0n;
       if (free) await checkFreeCalls(window, member, passId);
@@ -344,8 +345,8 @@ export function createSponsor(o: SponsorOptions) {
         });
       } catch (err) {
         await budget.settle(reserved, 0); // nothing sent, nothing spent
-        if (err instanceof BaseError && /insufficient funds|enough funds/i.test(err.message)) throw outOfFunds();
-        o.logger.warn({ err: (err as Error).message, from, nonce }, "sponsored transaction not sent");
+        if (err instanceof BaseError && /insufficient funds|enough funds/i.test(err.message)) throw outOfFunds(log);
+        log.warn({ err: (err as Error).message, from, nonce }, "sponsored transaction not sent");
         throw new RelayerError("sponsor_unavailable", "the sponsor could not send this transaction; retry", {
           retryAfterS: 1,
         });
@@ -357,7 +358,7 @@ export function createSponsor(o: SponsorOptions) {
       const answer: RelayAnswer = { hash, call, fee: fee.toString() };
       await store.setPending(pendingKey, { digest, ...answer, mined: false });
       track(pendingKey, digest, answer, reserved);
-      o.logger.info({ from, member, call, fee: answer.fee, hash, nonce }, "sponsored request submitted");
+      log.info({ from, member, call, fee: answer.fee, hash, nonce }, "sponsored request submitted");
       return { value: answer, sent: true };
     });
   }
@@ -413,8 +414,8 @@ export function createSponsor(o: SponsorOptions) {
     void done.finally(() => settling.delete(done));
   }
 
-  function outOfFunds(): RelayerError {
-    o.logger.warn({ sponsor: account.address }, "sponsor out of ETH");
+  function outOfFunds(log: Logger): RelayerError {
+    log.warn({ sponsor: account.address }, "sponsor out of ETH");
     return new RelayerError(
       "sponsor_out_of_funds",
       "the sponsor is out of ETH and cannot pay for this transaction; pay the gas yourself or retry later",

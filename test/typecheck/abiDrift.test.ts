@@ -46,7 +46,7 @@ async function tsc(dir: string): Promise<{ code: number; output: string }> {
 }
 
 describe("the generated ABIs type the relayer's event index", () => {
-  // One tsc program (viem's types load once) checks server/index/chainIndex.ts twice: in ok/ against the
+  // One tsc program (viem's types load once) checks server/index/handlers.ts (through chainIndex.ts) twice: in ok/ against the
   // committed ABI, in drift/ against an ABI whose Booked lost `amount` and DoorSet lost `lockKey`.
   let dir: string;
   let result: { code: number; output: string };
@@ -84,7 +84,7 @@ describe("the generated ABIs type the relayer's event index", () => {
   it("fails, naming the field, when Booked loses the amount the index reads", () => {
     assert.ok(
       errorsIn("drift").some((l) =>
-        /^drift\/server\/index\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l),
+        /^drift\/server\/index\/handlers\.ts\(\d+,\d+\): error TS\d+: Property 'amount' does not exist/.test(l),
       ),
       result.output,
     );
@@ -93,7 +93,7 @@ describe("the generated ABIs type the relayer's event index", () => {
   it("fails, naming the field, when DoorSet loses the lock key the index reads", () => {
     assert.ok(
       errorsIn("drift").some((l) =>
-        /^drift\/server\/index\/chainIndex\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l),
+        /^drift\/server\/index\/handlers\.ts\(\d+,\d+\): error TS\d+: Property 'lockKey' does not exist/.test(l),
       ),
       result.output,
     );

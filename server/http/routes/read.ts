@@ -228,14 +228,6 @@ export function readRouter(ctx: RelayerContext): Router {
     if (!resource) throw new RelayerError("not_found", "no such resource");
     const from = Math.floor(q.from / SLOT) * SLOT;
     const to = Math.ceil(q.to / SLOT) * SLOT;
-    const hours = (to - from) / SLOT;
-    const taken = new Array<number>(hours).fill(0);
-    for (const { pass: p } of index.lookups().byVenue.get(resource.venueId) ?? []) {
-      if (!p || p.resourceId !== id || p.end <= from || p.start >= to) continue;
-      const a = Math.max(p.start, from);
-      const b = Math.min(p.end, to);
-      for (let t = a; t < b; t += SLOT) taken[(t - from) / SLOT]++;
-    }
     res.json(
       availability.encode({
         resourceId: id,
@@ -243,7 +235,7 @@ export function readRouter(ctx: RelayerContext): Router {
         from,
         to,
         slotSeconds: SLOT,
-        free: taken.map((n) => Math.max(0, resource.units - n)),
+        free: index.freeUnits(id, from, to)!,
         asOfBlock: index.tip,
       }),
     );
@@ -258,7 +250,7 @@ export function readRouter(ctx: RelayerContext): Router {
     const holder = q.holder ?? s.address;
     if (holder !== s.address) throw new RelayerError("forbidden", "members see only their own passes");
     const now = ctx.clock();
-    const { items, next } = page(index.lookups().byMember.get(holder) ?? [], q, ({ pass: p, cancellation: c }) => {
+    const { items, next } = page(index.bookingsOfMember(holder), q, ({ pass: p, cancellation: c }) => {
       if (c) return { ...cancellationOut(index, c), role: "holder" as const };
       if (p!.holder === holder) return { ...passOut(index, p!), role: "holder" as const };
       // A guest sees the pass while the loan lasts.
@@ -287,7 +279,7 @@ export function readRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
     const q = parseOr400(pageQuery.safeParse(req.query), "after must be a cursor from `next`, limit 1..1000");
-    const { items, next } = page(index.lookups().byVenue.get(venueId) ?? [], q, ({ pass: p, cancellation: c }) =>
+    const { items, next } = page(index.bookingsOfVenue(venueId), q, ({ pass: p, cancellation: c }) =>
       c ? cancellationOut(index, c) : passOut(index, p!),
     );
     res.json(bookingsAnswer.encode({ venueId, bookings: items, next, asOfBlock: index.tip }));

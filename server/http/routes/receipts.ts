@@ -25,6 +25,7 @@ import { issuedAfter, latestRevocation, recordRevocation } from "../../receipts/
 import { passesCalendar, type CalendarPass } from "../../../protocol/ics.ts";
 import { tzOffset } from "../../../protocol/timeZone.ts";
 import type { Hex } from "../../../protocol/types.ts";
+import type { Logger } from "../../logger.ts";
 
 const documentIdParam = z.string().regex(/^\d{1,10}-(R|CN)-\d{6,10}$/);
 const langQuery = z.object({ lang: z.enum(["fr", "en"]).default("fr") });
@@ -94,28 +95,28 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   const timeZoneOf = (venueId: number) => venueFacts(index.venues.get(venueId)).timeZone;
 
   /** The documents, dated; a chain that cannot be read for a missing block time fails the request. */
-  const documents = async () => {
+  const documents = async (log: Logger) => {
     try {
       return await service.documents();
     } catch (err) {
-      ctx.logger.warn({ err }, "receipts: block time unreadable");
+      log.warn({ err }, "receipts: block time unreadable");
       throw new RelayerError("chain_unavailable", "the chain cannot be read now to date the documents");
     }
   };
   /** The tax pools' payments to tax payees, dated like the documents. */
-  const taxClaims = async () => {
+  const taxClaims = async (log: Logger) => {
     try {
       return await service.taxClaims();
     } catch (err) {
-      ctx.logger.warn({ err }, "receipts: block time unreadable");
+      log.warn({ err }, "receipts: block time unreadable");
       throw new RelayerError("chain_unavailable", "the chain cannot be read now to date the tax claims");
     }
   };
-  const currencies = async (docs: readonly { currency: Hex }[]) => {
+  const currencies = async (log: Logger, docs: readonly { currency: Hex }[]) => {
     try {
       return await service.currencyBook(docs);
     } catch (err) {
-      ctx.logger.warn({ err }, "receipts: currency unreadable");
+      log.warn({ err }, "receipts: currency unreadable");
       throw new RelayerError(
         "chain_unavailable",
         "the chain cannot be read now for the currency's symbol and decimals",
@@ -136,7 +137,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const id = documentIdParam.safeParse(req.params.id);
     if (!id.success) throw new RelayerError("bad_request", "document id must look like 1-R-000001 or 1-CN-000001");
-    const doc = (await documents()).find((d) => d.id === id.data);
+    const doc = (await documents(req.log)).find((d) => d.id === id.data);
     if (!doc || (doc.member !== s.address && index.venues.get(doc.venueId)?.operator !== s.address))
       throw new RelayerError("not_found", "no such receipt or credit note");
     return doc;
@@ -144,8 +145,8 @@ export function receiptsRouter(ctx: RelayerContext): Router {
 
   router.get("/api/receipts", async (req, res) => {
     const s = requireSession(ctx, req);
-    const mine = (await documents()).filter((d) => d.member === s.address);
-    const book = await currencies(mine);
+    const mine = (await documents(req.log)).filter((d) => d.member === s.address);
+    const book = await currencies(req.log, mine);
     res.json(
       memberReceipts.encode({
         member: s.address,
@@ -157,7 +158,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
 
   router.get("/api/receipts/:id", async (req, res) => {
     const doc = await visibleDocument(req);
-    const book = await currencies([doc]);
+    const book = await currencies(req.log, [doc]);
     res.json(billingDocument.encode(documentOut(doc, book(doc.currency), timeZoneOf(doc.venueId))));
   });
 
@@ -165,7 +166,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const q = langQuery.safeParse(req.query);
     if (!q.success) throw new RelayerError("bad_request", "lang must be fr or en");
     const doc = await visibleDocument(req);
-    const book = await currencies([doc]);
+    const book = await currencies(req.log, [doc]);
     const timeZone = timeZoneOf(doc.venueId);
     // A document never changes once its transaction is in (a reorg gives another hash): rendering
     // (~0.1 s of CPU) happens once per document, language and zone.
@@ -195,9 +196,9 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const venueId = operatedVenue(req, s.address);
     const timeZone = timeZoneOf(venueId);
     const period = parsePeriod(req.query, timeZone);
-    const docs = documentsIn(await documents(), venueId, period);
-    const claims = taxClaimsIn(await taxClaims(), venueId, period);
-    return { venueId, timeZone, period, docs, claims, book: await currencies([...docs, ...claims]) };
+    const docs = documentsIn(await documents(req.log), venueId, period);
+    const claims = taxClaimsIn(await taxClaims(req.log), venueId, period);
+    return { venueId, timeZone, period, docs, claims, book: await currencies(req.log, [...docs, ...claims]) };
   };
 
   router.get("/api/venues/:id/receipts", async (req, res) => {
@@ -234,11 +235,11 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   // ---- calendar subscription feed ----
 
   /** The member's latest revocation time (fails closed when the audit trail cannot be read). */
-  const revokedAt = async (address: Hex): Promise<number | null> => {
+  const revokedAt = async (log: Logger, address: Hex): Promise<number | null> => {
     try {
       return await latestRevocation(ctx.audit, address);
     } catch (err) {
-      ctx.logger.warn({ err }, "calendar feed: audit trail unreadable");
+      log.warn({ err }, "calendar feed: audit trail unreadable");
       throw new RelayerError("audit_unavailable", "the audit trail cannot be read now: calendar links are refused");
     }
   };
@@ -247,7 +248,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const now = ctx.clock();
     // A link issued in the second of a revocation would read as revoked: date it just after.
-    const iat = Math.max(now, ((await revokedAt(s.address)) ?? -1) + 1);
+    const iat = Math.max(now, ((await revokedAt(req.log, s.address)) ?? -1) + 1);
     const exp = iat + ctx.config.auditRetentionDays * 86_400;
     const token = feeds.issue({ address: s.address, chainId: ctx.config.chainId, iat, exp });
     const path = `/api/calendar/${token}/passes.ics`;
@@ -260,11 +261,11 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     // Revocation times only grow: a link issued after the previous revocation (dated one second
     // after it, see above) is revoked by this one even within the same second.
-    const at = Math.max(ctx.clock(), ((await revokedAt(s.address)) ?? -1) + 1);
+    const at = Math.max(ctx.clock(), ((await revokedAt(req.log, s.address)) ?? -1) + 1);
     try {
       await recordRevocation(ctx.audit, s.address, at, index.tip);
     } catch (err) {
-      ctx.logger.warn({ err }, "calendar feed: revocation not recorded");
+      req.log.warn({ err }, "calendar feed: revocation not recorded");
       throw new RelayerError("audit_unavailable", "the revocation could not be recorded: try again");
     }
     res.set("cache-control", "no-store").json(feedRevoked.encode({ revokedAt: at }));
@@ -282,13 +283,13 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     }
     if (claims.chainId !== ctx.config.chainId)
       throw new RelayerError("feed_token_invalid", "this calendar link is for another network");
-    const revoked = await revokedAt(claims.address);
+    const revoked = await revokedAt(req.log, claims.address);
     if (!issuedAfter(claims.iat, revoked))
       throw new RelayerError("feed_token_revoked", "this calendar link was revoked by its member: get a new one");
     // The member's standing passes, and those lent to it while the loan lasts (its event ends
     // with the loan), in the read model's order (start, then id).
     const now = ctx.clock();
-    const passes = (index.lookups().byMember.get(claims.address) ?? []).flatMap(({ pass: p }) => {
+    const passes = index.bookingsOfMember(claims.address).flatMap(({ pass: p }) => {
       if (!p) return []; // a cancellation
       if (p.holder === claims.address) return [{ p, end: p.end }];
       const end = Math.min(p.end, p.guestExpires);

@@ -28,7 +28,7 @@ export function sponsorRouter(ctx: RelayerContext): Router {
       const issue = body.error.issues[0];
       throw new RelayerError("bad_request", `${issue.path.join(".")}: ${issue.message}`);
     }
-    res.json(relayed.parse(await s.relay(body.data.request)));
+    res.json(relayed.parse(await s.relay(body.data.request, req.log)));
   });
   return router;
 }

@@ -189,8 +189,8 @@ export function unlockRouter(ctx: RelayerContext, core: UnlockCore): Router {
     return core.answer(sendWith(res), l.requestId, l.started, decision, who, now);
   };
 
-  const start = (_req: Request, res: Response, next: NextFunction) => {
-    (res.locals as Locals).requestId = randomUUID();
+  const start = (req: Request, res: Response, next: NextFunction) => {
+    (res.locals as Locals).requestId = req.id ?? randomUUID();
     (res.locals as Locals).started = process.hrtime.bigint();
     next();
   };

@@ -22,6 +22,7 @@ import {
   type Hex,
 } from "../door/doorCrypto.ts";
 import { systemClock, type Clock } from "../clock.ts";
+import type { AgentRefusal } from "../../protocol/doorMqtt.ts";
 
 /** What the lock needs to know from the chain (a real lock would cache it for a short time). */
 export type LockTrust = {
@@ -30,16 +31,8 @@ export type LockTrust = {
   isRelayerTrusted(venueId: number, relayer: Hex): Promise<boolean>;
 };
 
-export type LockRefusal =
-  | "malformed_command"
-  | "unknown_door"
-  | "unknown_challenge"
-  | "challenge_used"
-  | "challenge_expired"
-  | "command_expired"
-  | "bad_signature"
-  | "relayer_not_trusted"
-  | "trust_unavailable";
+/** The checks of a command, as the door agent makes them (protocol/doorMqtt.ts); no hardware here to fail. */
+export type LockRefusal = Exclude<AgentRefusal, "lock_unreachable" | "jammed">;
 
 export type LockResult = { result: "opened"; reason: "opened" } | { result: "refused"; reason: LockRefusal };
 

@@ -27,7 +27,7 @@ import { InProcessLockAdapter, type LockAdapter } from "../../server/locks/lockA
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";
 import { demoLockKey, demoLockAddress, DEMO_RELAYER_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import type { Challenge } from "../../protocol/eip712.ts";
-import { mockErc1271WalletAbi, passepartoutAbi } from "../../protocol/abis.ts";
+import { mockErc1271WalletAbi, passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
 import type { Hex, PassepartoutAbi, PassepartoutCall } from "../../protocol/types.ts";
 import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
 import { fetchChallenge, requestUnlock, signUnlockRequest, type UnlockAnswer } from "../../scripts/lib/doorClient.ts";
@@ -63,6 +63,8 @@ export type Protocol = {
   ): Promise<{ passId: bigint; blockNumber: bigint }>;
   chainNow(): Promise<number>;
   deployWallet(owner: Account): Promise<Hex>;
+  /** Mints `amount` TestCAD to `who` and approves the protocol for it (the test token mints to anyone). */
+  fundWithCad(who: Account, amount: bigint): Promise<void>;
 };
 
 /** The part of a Hardhat artifact `deployWallet` reads. */
@@ -134,6 +136,17 @@ export function protocolOn(chain: LocalChain): Protocol {
       const hash = await wallet.deployContract({ abi: mockErc1271WalletAbi, bytecode, args: [owner.address] });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
       return receipt.contractAddress!;
+    },
+    async fundWithCad(who, amount) {
+      const wallet = createWalletClient({ account: privateKeyToAccount(who.privateKey), chain: chainDef, transport });
+      const token = chain.deployments.contracts.TestCAD.address;
+      for (const [functionName, args] of [
+        ["mint", [who.address, amount]],
+        ["approve", [address, amount]],
+      ] as const) {
+        const hash = await wallet.writeContract({ address: token, abi: testCadAbi, functionName, args });
+        await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      }
     },
   };
 }

@@ -55,11 +55,41 @@ export function gaslessKit(h: Harness, pub: PublicClient) {
     return account;
   }
 
-  /** The member's signed gasless booking of one hour of `desk` starting at `start`. */
-  async function bookingRequest(m: PrivateKeyAccount, desk: number, start: number) {
+  /** The member's forward request carrying `data` to the protocol, signed (its forwarder nonce unless `nonce`). */
+  async function forward(m: PrivateKeyAccount, data: Hex, o: { deadline: number; nonce?: bigint }) {
+    const nonce =
+      o.nonce ??
+      (await pub.readContract({
+        address: forwarder,
+        abi: passepartoutForwarderAbi,
+        functionName: "nonces",
+        args: [m.address],
+      }));
+    return signForwardRequest(sign(m), {
+      chainId: 31337,
+      forwarder,
+      from: m.address,
+      to: h.p.address,
+      data,
+      nonce,
+      deadline: o.deadline,
+    });
+  }
+
+  /**
+   * The member's signed gasless booking of one hour of `desk` starting at `start` (permit included,
+   * for the price and `maxFee` unless `permitValue`), valid until `deadline` (a day after the start).
+   */
+  async function bookingRequest(
+    m: PrivateKeyAccount,
+    desk: number,
+    start: number,
+    o: { policyId?: number; maxFee?: bigint; permitValue?: bigint; deadline?: number } = {},
+  ) {
     const s = BigInt(start);
+    const maxFee = o.maxFee ?? SPONSOR_FEE;
     const price = await h.p.read("quote", [desk, s, s + BigInt(HOUR)]);
-    const deadline = BigInt(start + 24 * HOUR);
+    const deadline = o.deadline ?? start + 24 * HOUR;
     const tokenNonce = await pub.readContract({
       address: cad,
       abi: testCadAbi,
@@ -72,9 +102,9 @@ export function gaslessKit(h: Harness, pub: PublicClient) {
       tokenName: "Test CAD",
       owner: m.address,
       spender: h.p.address,
-      value: price + SPONSOR_FEE,
+      value: o.permitValue ?? price + maxFee,
       nonce: tokenNonce,
-      deadline,
+      deadline: BigInt(deadline),
     });
     const data = encodeFunctionData({
       abi: passepartoutAbi,
@@ -86,32 +116,18 @@ export function gaslessKit(h: Harness, pub: PublicClient) {
         65535,
         price,
         m.address,
-        0,
+        o.policyId ?? 0,
         true,
         "0x0000000000000000000000000000000000000000", // any sponsor may relay it
-        SPONSOR_FEE,
-        deadline,
+        maxFee,
+        BigInt(deadline),
         permit.v,
         permit.r,
         permit.s,
       ],
     });
-    const nonce = await pub.readContract({
-      address: forwarder,
-      abi: passepartoutForwarderAbi,
-      functionName: "nonces",
-      args: [m.address],
-    });
-    return signForwardRequest(sign(m), {
-      chainId: 31337,
-      forwarder,
-      from: m.address,
-      to: h.p.address,
-      data,
-      nonce,
-      deadline: Number(deadline),
-    });
+    return { request: await forward(m, data, { deadline }), price };
   }
 
-  return { cad, forwarder, cadDesk, newMember, bookingRequest };
+  return { cad, forwarder, sign, cadDesk, newMember, forward, bookingRequest };
 }

@@ -4,7 +4,7 @@
 // right instants, and a revoked link is refused by every relayer sharing the audit trail.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createPublicClient, createWalletClient, defineChain, http, parseEventLogs } from "viem";
+import { parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import ICAL from "ical.js";
@@ -15,7 +15,6 @@ import { InProcessLockAdapter } from "../../server/locks/lockAdapter.ts";
 import { readCsv, tax, units } from "./receiptsLedger.ts";
 import { pdfText } from "./pdfText.ts";
 import type { Hex } from "../../protocol/types.ts";
-import { testCadAbi } from "../../protocol/abis.ts";
 
 const ORIGIN = "http://localhost:5173";
 const SECRET = "one-secret-shared-by-the-whole-fleet-receipts";
@@ -68,25 +67,6 @@ describe("receipts API on a real chain", () => {
     return ev.args.passId;
   }
 
-  /** Mints tCAD to `who` and lets the contract take it (the test token mints to anyone). */
-  async function fundWithCad(who: (typeof h.chain.accounts)[number], token: Hex) {
-    const chain = defineChain({
-      id: 31337,
-      name: "hardhat",
-      nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [h.chain.rpcUrl] } },
-    });
-    const wallet = createWalletClient({ account: privateKeyToAccount(who.privateKey), chain, transport: http() });
-    const reader = createPublicClient({ chain, transport: http() });
-    for (const [functionName, args] of [
-      ["mint", [who.address, 1_000n * CAD]],
-      ["approve", [h.p.address, 1_000n * CAD]],
-    ] as const) {
-      const hash = await wallet.writeContract({ address: token, abi: testCadAbi, functionName, args });
-      await reader.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    }
-  }
-
   before(async () => {
     h = await startHarness({ SESSION_SECRET: SECRET, LOG_LEVEL: "silent" });
     const admin = h.chain.accounts[0];
@@ -133,7 +113,7 @@ describe("receipts API on a real chain", () => {
       ],
     });
     resource = Number(await h.p.read("resourceCount", []));
-    for (const who of [a(), b()]) await fundWithCad(who, token);
+    for (const who of [a(), b()]) await h.p.fundWithCad(who, 1_000n * CAD);
     slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR + 5 * HOUR;
     await book(a(), slot0, 2);
     const cancelMe = await book(a(), slot0 + 3 * HOUR, 1);

@@ -14,24 +14,19 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { HOUR, ZERO_ADDRESS, startHarness, type Harness } from "./fixture.ts";
-import { passepartoutAbi, passepartoutForwarderAbi, testCadAbi } from "../../protocol/abis.ts";
-import {
-  signForwardRequest,
-  signPermit,
-  type SignedForwardRequest,
-  type TypedDataSigner,
-} from "../../protocol/gasless.ts";
+import { passepartoutAbi, testCadAbi } from "../../protocol/abis.ts";
+import { signForwardRequest, type SignedForwardRequest } from "../../protocol/gasless.ts";
 import type { Hex } from "../../protocol/types.ts";
 import { DEMO_SPONSOR_PRIVATE_KEY } from "../../server/demoKeys.ts";
 import { createSponsor, type Sponsor, type SponsorOptions } from "../../server/sponsor/sponsor.ts";
 import { freePort } from "../helpers/localChain.ts";
+import { CAD, SPONSOR_FEE, gaslessKit } from "./gaslessRequests.ts";
 import { GasBudget } from "../../server/sponsor/gasBudget.ts";
 import { openSqliteSponsorStore, type SponsorStore } from "../../server/sponsor/sponsorStore.ts";
 import { createLogger } from "../../server/logger.ts";
 import { RelayerError } from "../../server/errors.ts";
 
-const FEE = 250_000n; // the default SPONSOR_BOOK_FEE / SPONSOR_CANCEL_FEE: 0.25 CAD
-const CAD = (n: number) => BigInt(Math.round(n * 1e6));
+const FEE = SPONSOR_FEE; // the default SPONSOR_BOOK_FEE / SPONSOR_CANCEL_FEE: 0.25 CAD
 
 type ErrorBody = { error: { code: string; message: string; details?: { errorName: string; args: string[] } } };
 
@@ -79,79 +74,20 @@ describe("sponsor of gasless calls", () => {
     await h?.stop();
   });
 
-  /** A fresh account with 0 ETH and 1,000 CAD. */
-  async function newMember(): Promise<PrivateKeyAccount> {
-    const account = privateKeyToAccount(generatePrivateKey());
-    const minter = h.chain.accounts[0];
-    const data = encodeFunctionData({ abi: testCadAbi, functionName: "mint", args: [account.address, CAD(1000)] });
-    const hash = await h.chain.rpc<Hex>("eth_sendTransaction", [{ from: minter.address, to: cad, data }]);
-    await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    return account;
-  }
+  const kit = () => gaslessKit(h, pub);
+  const newMember = () => kit().newMember();
+  const sign = (m: PrivateKeyAccount) => kit().sign(m);
+  const forward = (m: PrivateKeyAccount, data: Hex, over: { nonce?: bigint } = {}) =>
+    kit().forward(m, data, { deadline: slot0 + 24 * HOUR, ...over });
 
-  const sign =
-    (m: PrivateKeyAccount): TypedDataSigner =>
-    (typedData) =>
-      m.signTypedData(typedData);
-
-  async function forward(m: PrivateKeyAccount, data: Hex, over: Partial<{ nonce: bigint }> = {}) {
-    const nonce =
-      over.nonce ??
-      (await pub.readContract({
-        address: forwarder,
-        abi: passepartoutForwarderAbi,
-        functionName: "nonces",
-        args: [m.address],
-      }));
-    return signForwardRequest(sign(m), {
-      chainId: 31337,
-      forwarder,
-      from: m.address,
-      to: h.p.address,
-      data,
-      nonce,
+  /** A signed gasless booking of one desk hour `hoursAhead` after the current slot (policy 1). */
+  const bookingRequest = (m: PrivateKeyAccount, hoursAhead: number, maxFee = FEE, permitValue?: bigint) =>
+    kit().bookingRequest(m, desk, slot0 + hoursAhead * HOUR, {
+      policyId: 1,
+      maxFee,
+      permitValue,
       deadline: slot0 + 24 * HOUR,
     });
-  }
-
-  /** A signed gasless booking of one desk hour `hoursAhead` after the current slot. */
-  async function bookingRequest(m: PrivateKeyAccount, hoursAhead: number, maxFee = FEE, permitValue?: bigint) {
-    const start = BigInt(slot0 + hoursAhead * HOUR);
-    const price = await h.p.read("quote", [desk, start, start + BigInt(HOUR)]);
-    const deadline = BigInt(slot0 + 24 * HOUR);
-    const nonce = await pub.readContract({ address: cad, abi: testCadAbi, functionName: "nonces", args: [m.address] });
-    const permit = await signPermit(sign(m), {
-      chainId: 31337,
-      token: cad,
-      tokenName: "Test CAD",
-      owner: m.address,
-      spender: h.p.address,
-      value: permitValue ?? price + maxFee,
-      nonce,
-      deadline,
-    });
-    const data = encodeFunctionData({
-      abi: passepartoutAbi,
-      functionName: "bookSponsored",
-      args: [
-        desk,
-        start,
-        start + BigInt(HOUR),
-        65535,
-        price,
-        m.address,
-        1,
-        true,
-        ZERO_ADDRESS, // any sponsor may relay it
-        maxFee,
-        deadline,
-        permit.v,
-        permit.r,
-        permit.s,
-      ],
-    });
-    return { request: await forward(m, data), price };
-  }
 
   async function relay(request: SignedForwardRequest) {
     const res = await fetch(`${h.relayer.url}/api/sponsor/relay`, {

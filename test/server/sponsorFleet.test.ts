@@ -84,7 +84,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
       const kit = gaslessKit(h, pub);
       const members = await Promise.all([1, 2, 3, 4, 5, 6].map(() => kit.newMember()));
       const requests = [];
-      for (const [i, m] of members.entries()) requests.push(await kit.bookingRequest(m, desk, slot0 + (i + 1) * HOUR));
+      for (const [i, m] of members.entries())
+        requests.push((await kit.bookingRequest(m, desk, slot0 + (i + 1) * HOUR)).request);
       const fromBlock = await pub.getBlockNumber();
       const nonce = await pub.getTransactionCount({ address: sponsor });
       const answers = await Promise.all(requests.flatMap((r) => [relay(h.relayer.url, r), relay(second!.url, r)]));

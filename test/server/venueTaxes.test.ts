@@ -4,13 +4,10 @@
 // the pools' GST + QST; the month CSV carries the same figures.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createPublicClient, createWalletClient, defineChain, erc20Abi, http, parseEventLogs, type Log } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { createPublicClient, erc20Abi, http, parseEventLogs, type Log } from "viem";
 import { HOUR, startHarness, type Harness } from "./fixture.ts";
 import { sessionCookie } from "./siweSession.ts";
 import { readCsv, units } from "./receiptsLedger.ts";
-import { testCadAbi } from "../../protocol/abis.ts";
-import type { Account } from "../helpers/localChain.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 const CAD = 1_000_000n; // TestCAD has 6 decimals
@@ -32,17 +29,6 @@ describe("a venue's taxes: read API, claimTaxes and the month CSV", { timeout: 1
   const member = () => h.chain.accounts[2];
   const taxPayee = () => h.chain.accounts[6];
 
-  async function tokenWrite(from: Account, functionName: "mint" | "approve", args: readonly [Hex, bigint]) {
-    const chain = defineChain({
-      id: 31337,
-      name: "hardhat",
-      nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [h.chain.rpcUrl] } },
-    });
-    const wallet = createWalletClient({ account: privateKeyToAccount(from.privateKey), chain, transport: http() });
-    const hash = await wallet.writeContract({ address: token, abi: testCadAbi, functionName, args });
-    await createPublicClient({ chain, transport: http() }).waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  }
   const cadOf = (who: Hex) =>
     createPublicClient({ transport: http(h.chain.rpcUrl) }).readContract({
       address: token,
@@ -136,8 +122,7 @@ describe("a venue's taxes: read API, claimTaxes and the month CSV", { timeout: 1
       ],
     });
     resource = Number(await h.p.read("resourceCount", []));
-    await tokenWrite(member(), "mint", [member().address, 1_000n * CAD]);
-    await tokenWrite(member(), "approve", [h.p.address, 1_000n * CAD]);
+    await h.p.fundWithCad(member(), 1_000n * CAD);
     splits.push((await h.p.read("venue", [h.venue.venueId])).splitId);
 
     const hour = Math.floor((await h.p.chainNow()) / HOUR) * HOUR;

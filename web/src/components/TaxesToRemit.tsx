@@ -1,18 +1,15 @@
 // "Taxes to remit": a venue's GST and QST per currency — collected on bookings, refunded with
 // cancellations, in escrow, claimed by the tax payee and left to claim — from the relayer's read
 // model, and per split a button that calls claimTaxes for the amount the contract's taxPool holds.
-import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { zeroAddress, type Address } from "viem";
 import { useApp } from "../hooks/useApp.ts";
-import { useRefreshChain } from "../hooks/queries.ts";
-import { useFlow } from "../hooks/useFlow.ts";
+import { useRowTx } from "../hooks/useTx.ts";
 import { useI18n } from "../i18n/translate.ts";
 import { claimableTaxes, loadTaxes, type Venue } from "../lib/protocol.ts";
 import { taxLines } from "../lib/operatorFigures.ts";
 import { formatAmount, type Currency } from "../lib/money.ts";
-import { sendTx } from "../lib/wallet.ts";
-import { toUiError, type UiError } from "../lib/errors.ts";
+import { toUiError } from "../lib/errors.ts";
 import { shortAddress } from "../lib/labels.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { ErrorMessage } from "./Feedback.tsx";
@@ -29,12 +26,8 @@ export function TaxesToRemit({
   signedIn: boolean;
 }) {
   const { t, locale } = useI18n();
-  const { protocol, wagmi } = useApp();
-  const refresh = useRefreshChain();
-  const flow = useFlow();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { protocol } = useApp();
+  const tx = useRowTx(account);
   const taxes = useQuery({
     queryKey: ["chain", "taxes", venue.id],
     enabled: signedIn,
@@ -57,20 +50,7 @@ export function TaxesToRemit({
   const isTaxPayee = sameAddress(venue.taxPayee, account);
 
   const claim = (key: string, splitId: number, currency: Address, amount: string) =>
-    flow.run(async () => {
-      setBusy(key);
-      setError(null);
-      setMessage(null);
-      try {
-        await sendTx(protocol, wagmi, account, { functionName: "claimTaxes", args: [splitId, currency] });
-        setMessage(t("op.tax.claimedDone", { amount }));
-        await refresh();
-      } catch (e) {
-        setError(toUiError(e));
-      } finally {
-        setBusy(null);
-      }
-    });
+    tx.run(key, { functionName: "claimTaxes", args: [splitId, currency] }, t("op.tax.claimedDone", { amount }));
 
   let body;
   if (!signedIn) body = <p className="muted">{t("op.taxes.signIn")}</p>;
@@ -132,10 +112,10 @@ export function TaxesToRemit({
                   <button
                     type="button"
                     className={isTaxPayee ? "primary" : undefined}
-                    disabled={busy !== null}
+                    disabled={tx.row !== null}
                     onClick={() => void claim(key, c.splitId, x.currency, amount)}
                   >
-                    {busy === key ? t("common.working") : t(isTaxPayee ? "op.tax.claim" : "op.tax.send", { amount })}
+                    {tx.row === key ? t("common.working") : t(isTaxPayee ? "op.tax.claim" : "op.tax.send", { amount })}
                   </button>{" "}
                   <span className="muted small">{t("op.split", { id: c.splitId })}</span>
                 </p>
@@ -154,12 +134,12 @@ export function TaxesToRemit({
         </p>
       )}
       {body}
-      {message && (
+      {tx.done && (
         <p className="status ok" role="status">
-          {message}
+          {tx.done}
         </p>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={tx.error} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useFlow } from "./useFlow.ts";
-import type { TransactionReceipt } from "viem";
+import type { Address, TransactionReceipt } from "viem";
 import { useApp } from "./useApp.ts";
 import { useAccount, useRefreshChain } from "./queries.ts";
 import { toUiError, type UiMessage } from "../lib/errors.ts";
@@ -40,4 +40,33 @@ export function useTx() {
     return sequence((send) => send(call), message);
   }
   return { run, sequence, busy: flow.busy, error, done, setError };
+}
+
+/**
+ * A table of buttons that each send one transaction from `account` (claims): one at a time across
+ * the table, `row` says which row's button shows the progress; the error or the message after it.
+ */
+export function useRowTx(account: Address) {
+  const { protocol, wagmi } = useApp();
+  const refresh = useRefreshChain();
+  const flow = useFlow();
+  const [row, setRow] = useState<string | null>(null);
+  const [error, setError] = useState<UiMessage | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const run = (key: string, call: WriteCall, message: string) =>
+    flow.run(async () => {
+      setRow(key);
+      setError(null);
+      setDone(null);
+      try {
+        await sendTx(protocol, wagmi, account, call);
+        setDone(message);
+        await refresh();
+      } catch (e) {
+        setError(toUiError(e));
+      } finally {
+        setRow(null);
+      }
+    });
+  return { run, row, error, done };
 }

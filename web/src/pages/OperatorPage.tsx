@@ -26,13 +26,14 @@ import type { Revenue } from "../lib/readApi.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { formatAmount, formatBps, type Currency } from "../lib/money.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
-import { sendTx, type WriteCall } from "../lib/wallet.ts";
+import { sendTx } from "../lib/wallet.ts";
 import { DAY, HOUR, formatWindow, localDayStart } from "../lib/time.ts";
 import { ErrorMessage } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { RevenueChart } from "../components/RevenueChart.tsx";
 import { VenueEditor, CreateVenue } from "../components/venue-editor/VenueEditor.tsx";
 import { useFlow } from "../hooks/useFlow.ts";
+import { useRowTx } from "../hooks/useTx.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { ReceiptsExport } from "../components/ReceiptsExport.tsx";
@@ -335,12 +336,8 @@ function Claims({
   used: Address[];
 }) {
   const { t, locale } = useI18n();
-  const { protocol, wagmi } = useApp();
-  const refresh = useRefreshChain();
-  const flow = useFlow();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { protocol } = useApp();
+  const { run, row, error, done } = useRowTx(account);
   const rows = useQuery({
     queryKey: ["chain", "claims", venue.id, currencies.map((c) => c.address), used],
     enabled: currencies.length > 0,
@@ -370,23 +367,6 @@ function Claims({
       return { out: listedClaims(out, used), fees };
     },
   });
-
-  // One claim at a time across the table; `busy` says which row's button shows the progress.
-  const run = (key: string, call: WriteCall, after: string) =>
-    flow.run(async () => {
-      setBusy(key);
-      setError(null);
-      setMessage(null);
-      try {
-        await sendTx(protocol, wagmi, account, call);
-        setMessage(after);
-        await refresh();
-      } catch (e) {
-        setError(toUiError(e));
-      } finally {
-        setBusy(null);
-      }
-    });
 
   return (
     <section aria-labelledby={`claims-${venue.id}`}>
@@ -428,7 +408,7 @@ function Claims({
                       <button
                         type="button"
                         className="primary"
-                        disabled={busy !== null}
+                        disabled={row !== null}
                         onClick={() =>
                           void run(
                             key,
@@ -437,7 +417,7 @@ function Claims({
                           )
                         }
                       >
-                        {busy === key ? t("common.working") : t("op.claim", { amount })}
+                        {row === key ? t("common.working") : t("op.claim", { amount })}
                       </button>
                     )}
                   </td>
@@ -452,7 +432,7 @@ function Claims({
           {t("common.pair", { label: t("op.fees"), value: formatAmount(f.amount, f.currency, locale) })}{" "}
           <button
             type="button"
-            disabled={busy !== null}
+            disabled={row !== null}
             onClick={() =>
               void run(
                 `fee-${f.splitId}`,
@@ -465,9 +445,9 @@ function Claims({
           </button>
         </p>
       ))}
-      {message && (
+      {done && (
         <p className="status ok" role="status">
-          {message}
+          {done}
         </p>
       )}
       <ErrorMessage error={error} />

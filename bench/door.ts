@@ -23,6 +23,7 @@ import { createLogger } from "../server/logger.ts";
 import { MqttLockAdapter } from "../server/locks/mqttLockAdapter.ts";
 import { demoLockAddress } from "../server/demoKeys.ts";
 import { startMosquitto, type Mosquitto } from "../scripts/lib/mosquitto.ts";
+import { bundleAgent } from "../scripts/lib/bundleAgent.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const AGENTS = 50;
@@ -92,10 +93,36 @@ function installedSize(): { bytes: number; mb: number; packages: number; startsS
   }
 }
 
+async function stopWorker(w: Worker): Promise<void> {
+  if (w.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => w.child.once("exit", () => r()));
+  w.child.kill("SIGTERM");
+  const t = setTimeout(() => w.child.kill("SIGKILL"), 2000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** The release's agent: one file (npm run build:agent), started alone from an empty folder. */
+async function bundledSize(): Promise<{ bytes: number; mb: number; startsStandalone: boolean }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "pp-agent-bundle-"));
+  try {
+    const { bytes } = await bundleAgent(path.join(ROOT, "agent", "src", "main.ts"), path.join(dir, "door-agent.mjs"));
+    let startsStandalone = false;
+    try {
+      execFileSync(process.execPath, ["door-agent.mjs", "--config", "missing.json"], { cwd: dir, stdio: "pipe" });
+    } catch (err) {
+      startsStandalone = String((err as { stderr?: Buffer }).stderr).startsWith("cannot read the config file");
+    }
+    return { bytes, mb: round(bytes / 1e6, 2), startsStandalone };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 type Worker = { child: ChildProcess; stats(): Promise<{ opened: number; refused: number; connects: number }> };
 
-function startWorker(spec: object): Promise<Worker> {
-  const child = spawn(process.execPath, [path.join(ROOT, "bench", "doorAgentWorker.ts"), JSON.stringify(spec)], {
+function startWorker(spec: object, script = path.join(ROOT, "bench", "doorAgentWorker.ts")): Promise<Worker> {
+  const child = spawn(process.execPath, [script, JSON.stringify(spec)], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
@@ -119,6 +146,8 @@ async function main() {
   say("door bench: the agent's installed size…");
   const size = installedSize();
   say(`  ${size.mb} MB with its node_modules (${size.packages} packages), starts standalone: ${size.startsStandalone}`);
+  const bundle = await bundledSize();
+  say(`  as one bundled file (npm run build:agent): ${bundle.mb} MB, starts standalone: ${bundle.startsStandalone}`);
 
   const doors = Array.from({ length: AGENTS * DOORS_PER_AGENT }, (_, i) => ({
     id: i + 1,
@@ -189,8 +218,9 @@ async function main() {
     await adapter.start();
     const hasher = createDoorHasher(CHAIN_ID, CONTRACT);
     let next = 0;
-    async function opening(): Promise<{ challengeMs: number; openMs: number; totalMs: number; status: string }> {
-      const door = (next++ % doors.length) + 1;
+    async function opening(
+      door = (next++ % doors.length) + 1,
+    ): Promise<{ challengeMs: number; openMs: number; totalMs: number; status: string }> {
       const t0 = performance.now();
       const c = await adapter.getChallenge(door);
       const t1 = performance.now();
@@ -283,27 +313,7 @@ async function main() {
       `  CPU per opening: broker ${openings.cpuPerOpeningMs.broker} ms, agents ${openings.cpuPerOpeningMs.agents} ms`,
     );
 
-    say("one agent alone, idle…");
-    const solo = await startWorker({
-      brokerUrl: mosquitto.url,
-      caFile,
-      relayer,
-      chainId: CHAIN_ID,
-      contract: CONTRACT,
-      agents: [{ venue: 1, username: venueUser(1), password: users.get(venueUser(1))!, doors: [1, 2, 3, 4] }],
-    });
-    await sleep(5000);
-    const soloPid = solo.child.pid!;
-    const idle0 = cpuSeconds(soloPid);
-    await sleep(10_000);
-    const idleAgent = {
-      rssMb: round(rssMb(soloPid)),
-      idleCpuPercent: round(((cpuSeconds(soloPid) - idle0) / 10) * 100, 2),
-      measuredSeconds: 10,
-    };
-    solo.child.kill("SIGTERM");
     const perAgentInWorkers = round(pids.reduce((s, p) => s + rssMb(p), 0) / AGENTS);
-    say(`  RSS ${idleAgent.rssMb} MB, idle CPU ${idleAgent.idleCpuPercent} %`);
 
     say("broker restart…");
     await sleep(500);
@@ -333,6 +343,50 @@ async function main() {
       `  all ${online.size} doors online ${(allOnlineMs / 1000).toFixed(2)} s after the restart began (broker up in ${brokerUpMs} ms)`,
     );
 
+    // One agent alone (venue 1's four doors, the workers stopped): 40 openings, then idle.
+    for (const w of workers.splice(0)) await stopWorker(w);
+    const soloSpec = {
+      brokerUrl: mosquitto.url,
+      caFile,
+      relayer,
+      chainId: CHAIN_ID,
+      contract: CONTRACT,
+      agents: [{ venue: 1, username: venueUser(1), password: users.get(venueUser(1))!, doors: [1, 2, 3, 4] }],
+    };
+    async function soloAgent(label: string, script?: string) {
+      say(`one agent alone (${label}): 40 openings, then idle…`);
+      const solo = await startWorker(soloSpec, script);
+      const pid = solo.child.pid!;
+      try {
+        await sleep(1000);
+        const c0 = cpuSeconds(pid);
+        let opened = 0;
+        for (let i = 0; i < 40; i++) if ((await opening((i % 4) + 1)).status === "opened") opened++;
+        const cpuPerOpeningMs = round(((cpuSeconds(pid) - c0) * 1000) / 40, 2);
+        await sleep(5000);
+        const idle0 = cpuSeconds(pid);
+        await sleep(10_000);
+        const figures = {
+          rssMb: round(rssMb(pid)),
+          idleCpuPercent: round(((cpuSeconds(pid) - idle0) / 10) * 100, 2),
+          cpuPerOpeningMs,
+          opened,
+          measuredIdleSeconds: 10,
+        };
+        say(`  RSS ${figures.rssMb} MB, idle CPU ${figures.idleCpuPercent} %, CPU per opening ${cpuPerOpeningMs} ms`);
+        return figures;
+      } finally {
+        await stopWorker(solo);
+      }
+    }
+    // As a venue runs it: the agent's code bundled into one file (npm run build:agent), plain node.
+    const bundled = path.join(work, "door-agent-worker.mjs");
+    await bundleAgent(path.join(ROOT, "bench", "doorAgentWorker.ts"), bundled);
+    const idleAgent = {
+      bundled: await soloAgent("bundled, as installed", bundled),
+      fromSources: await soloAgent("from its .ts sources"),
+    };
+
     await adapter.close();
     watcher.end(true);
     const out = {
@@ -344,7 +398,7 @@ async function main() {
         loadAverageAtEnd: loadavg().map((x) => round(x, 2)),
       },
       note: "Relayer's leg of an opening: MqttLockAdapter in this process → Mosquitto (TLS, ACL) → agent → simulated lock → lock-signed answer verified by the adapter. The relayer's own decision (POST /api/unlock) is bench/relayer.json's figure. Agents run 10 per process; trust from a fixed set (the chain read is cached, off the hot path).",
-      agentInstall: { ...size, goalMb: 60 },
+      agentInstall: { fromSourcesWithNodeModules: size, bundled: bundle, goalMb: 60 },
       openings: { ...openings, goalP95Ms: 150 },
       agent: { ...idleAgent, rssPerAgentIn10AgentProcessesMb: perAgentInWorkers, goalRssMb: 80 },
       brokerRestart: { ...restart, goalMs: 5000 },
@@ -352,9 +406,7 @@ async function main() {
     writeFileSync(path.join(ROOT, "bench", "door.json"), `${JSON.stringify(out, null, 2)}\n`);
     say("wrote bench/door.json");
   } finally {
-    for (const w of workers) w.child.kill("SIGTERM");
-    await sleep(500);
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    await Promise.all(workers.map(stopWorker));
     await mosquitto?.stop();
     rmSync(work, { recursive: true, force: true });
   }

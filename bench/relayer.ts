@@ -18,6 +18,7 @@
 // chain) 10 s before the next full hour when the passes are booked, to prove it.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
+import { createInterface } from "node:readline";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpuSplit, cpuTicks, request, round, waitFor } from "./lib.ts";
 import path from "node:path";
@@ -36,7 +37,13 @@ import { createDoorHasher, recoverSigner, signDigest, toHex } from "../server/do
 import { passepartoutAbi } from "../protocol/abis.ts";
 import { sameAddress } from "../protocol/address.ts";
 import type { Deployments, Hex, PassepartoutCall } from "../protocol/types.ts";
-import { protocolDomain, unlockRequestTypes, type Challenge, type UnlockRequest } from "../protocol/eip712.ts";
+import {
+  protocolDomain,
+  unlockRequestTypes,
+  type Challenge,
+  type OpenCommand,
+  type UnlockRequest,
+} from "../protocol/eip712.ts";
 import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from "../server/demoKeys.ts";
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 import type { LocalChain } from "../test/helpers/localChain.ts";
@@ -52,24 +59,41 @@ const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => new Date(s * 1000).toISOString().slice(11, 19);
 
 // ---------------------------------------------------------------------------------------------
-// The naive relayer: same schema, same crypto, same audit log, one canEnter read per request.
+// The naive relayer: same schema, same crypto, same audit log, same lock path (the broker and the
+// door agents), one canEnter read per request.
 // ---------------------------------------------------------------------------------------------
 async function naiveServer(): Promise<void> {
   process.removeAllListeners("warning");
   const { unlockRequest: unlockRequestSchema } = await import("../protocol/api/door.ts");
   const { AuditLog } = await import("../server/audit/auditLog.ts");
+  const { MqttLockAdapter } = await import("../server/locks/mqttLockAdapter.ts");
+  const { createLogger } = await import("../server/logger.ts");
   const { createChainClient, createChainReader } = await import("../server/index/chain.ts");
   const { reasonFromAccessCode } = await import("../protocol/reasons.ts");
-  const [rpcUrl, deploymentsFile, auditDb, port] = process.argv.slice(3);
+  const [rpcUrl, deploymentsFile, auditDb, port, brokerUrl, brokerPassword] = process.argv.slice(3);
   const d = JSON.parse(readFileSync(deploymentsFile, "utf8")) as Deployments; // written by this bench
   const contract = d.contracts.Passepartout.address;
   const reader = createChainReader(createChainClient(rpcUrl, 2000), contract);
   const hasher = createDoorHasher(31337, contract);
   const audit = new AuditLog(auditDb);
-  // Door lock keys are configuration for a naive relayer (read once at start).
+  // Doors (venue and lock key) are configuration for a naive relayer (read once at start).
   const doorCount = await reader.doorCount();
-  const lockKeys = new Map<number, Hex>();
-  for (let i = 1; i <= doorCount; i++) lockKeys.set(i, (await reader.door(i))!.lockKey);
+  const doors = new Map<number, { venueId: number; lockKey: Hex }>();
+  for (let i = 1; i <= doorCount; i++) {
+    const d = (await reader.door(i))!;
+    doors.set(i, { venueId: d.venueId, lockKey: d.lockKey });
+  }
+  const lock = new MqttLockAdapter({
+    url: brokerUrl,
+    password: brokerPassword,
+    instanceId: "naive",
+    timeoutMs: 2000,
+    chainId: 31337,
+    contract,
+    door: (id) => Promise.resolve(doors.get(id) ?? null),
+    logger: createLogger("warn", "naive"),
+  });
+  await lock.start();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -83,16 +107,16 @@ async function naiveServer(): Promise<void> {
       }
       const p = unlockRequestSchema.safeParse(body);
       const now = Math.floor(Date.now() / 1000);
-      let openCommand: unknown;
+      let openCommand: OpenCommand | undefined;
       if (p.success) {
         const r = p.data;
         const challengeId = toHex(hasher.challengeDigest(r.challenge));
-        const lock = recoverSigner(hasher.challengeDigest(r.challenge), r.challenge.signature);
+        const lockSigner = recoverSigner(hasher.challengeDigest(r.challenge), r.challenge.signature);
         const signer = recoverSigner(
           hasher.unlockDigest({ door: r.door, challenge: challengeId, passId: r.passId, deadline: r.deadline }),
           r.signature,
         );
-        if (!lock || !sameAddress(lock, lockKeys.get(r.door) ?? ZERO)) reason = "challenge_forged";
+        if (!lockSigner || !sameAddress(lockSigner, doors.get(r.door)?.lockKey ?? ZERO)) reason = "challenge_forged";
         else if (!signer || !sameAddress(signer, r.signer)) reason = "bad_signature";
         else {
           try {
@@ -103,7 +127,7 @@ async function naiveServer(): Promise<void> {
         }
         if (reason === "granted") {
           const expires = now + 5;
-          openCommand = {
+          const command = {
             door: r.door,
             challenge: challengeId,
             expires,
@@ -113,6 +137,7 @@ async function naiveServer(): Promise<void> {
               DEMO_RELAYER_PRIVATE_KEY,
             ),
           };
+          openCommand = command;
         }
       }
       await audit.record({
@@ -127,8 +152,10 @@ async function naiveServer(): Promise<void> {
         challenge: null,
         requestId: "naive",
       });
+      // Recorded first, then pushed to the lock, as the relayer does.
+      const delivery = openCommand ? await lock.deliver(openCommand) : undefined;
       res.writeHead(reason === "granted" ? 200 : 403, { "content-type": "application/json" });
-      res.end(JSON.stringify({ granted: reason === "granted", reason, openCommand }));
+      res.end(JSON.stringify({ granted: reason === "granted", reason, openCommand, lock: delivery }));
     };
     req.on("end", () => void answer());
   });
@@ -438,7 +465,8 @@ async function signRequests({ s, chain, contract }: Run, { members, doors, passe
   const { REQUESTS, WARMUP, CONCURRENCY, ENTRANCE } = s;
   const hasher = createDoorHasher(31337, contract);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const total = REQUESTS + WARMUP + 2 * (ENTRANCE + Math.min(500, ENTRANCE));
+  // The main run, the two entrances, then the naive relayer: every request has a challenge of its own.
+  const total = REQUESTS + WARMUP + 2 * (ENTRANCE + Math.min(500, ENTRANCE)) + naiveShare(REQUESTS).total;
   const challengeFor = async (door: number) =>
     JSON.parse((await request(agent, `${base}/api/doors/${door}/challenge`, "GET")).body) as Challenge;
   const bodies = new Array<string>(total);
@@ -676,14 +704,22 @@ function cryptoFigures({ s, contract }: Run, { hasher, bodies }: Requests, relay
 }
 
 // ---------------------------------------------------------------------------------------------
-// The naive relayer: fresh challenges (the lock accepts each once; the naive one does not check).
+// The naive relayer: through the same broker and door agents, with requests of its own (a lock
+// accepts each challenge once), the last ones signed.
 // ---------------------------------------------------------------------------------------------
+/** The naive relayer's share of the pre-signed requests: a warm-up, then the measured ones. */
+function naiveShare(requests: number) {
+  const measured = Math.min(requests, 4000);
+  const warm = Math.min(500, Math.floor(requests / 4));
+  return { warm, measured, total: warm + measured };
+}
+
 async function naiveRelayer(
   { s, chain, children, freePort, killGroup }: Run,
-  { relayer, deploymentsFile, dir, stamp }: Processes,
+  { relayer, deploymentsFile, dir, stamp, doorNetwork }: Processes,
   { agent, bodies }: Requests,
 ) {
-  const { REQUESTS, WARMUP, CONCURRENCY } = s;
+  const { REQUESTS, CONCURRENCY } = s;
   const runLoad = (url: string, list: string[]) => loadRun(agent, CONCURRENCY, url, list);
   await killGroup(relayer, "SIGTERM");
   const naivePort = await freePort();
@@ -698,20 +734,23 @@ async function naiveRelayer(
       deploymentsFile,
       path.join(dir, `naive-audit-${stamp}.sqlite`),
       String(naivePort),
+      doorNetwork.brokerUrl,
+      doorNetwork.relayerPassword,
     ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "inherit"] },
   );
   children.push(naive);
-  await new Promise<void>((resolve) => naive.stdout.once("data", () => resolve()));
-  const naiveCount = Math.min(REQUESTS, 4000);
-  const naiveWarm = Math.min(500, Math.floor(REQUESTS / 4));
-  await runLoad(`http://127.0.0.1:${naivePort}/`, bodies.slice(WARMUP, WARMUP + naiveWarm));
-  const naiveRun = await runLoad(
-    `http://127.0.0.1:${naivePort}/`,
-    bodies.slice(WARMUP + naiveWarm, WARMUP + naiveWarm + naiveCount),
-  );
+  // Its logger writes to stdout too: wait for the line that says it listens.
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: naive.stdout }).on("line", (line) => line === "ready" && resolve());
+    naive.once("exit", (code) => reject(new Error(`naive relayer exited (${code}) before listening`)));
+  });
+  const { warm, total } = naiveShare(REQUESTS);
+  const own = bodies.slice(bodies.length - total);
+  await runLoad(`http://127.0.0.1:${naivePort}/`, own.slice(0, warm));
+  const naiveRun = await runLoad(`http://127.0.0.1:${naivePort}/`, own.slice(warm));
   log(
-    `naive relayer (one canEnter read per request): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`,
+    `naive relayer (one canEnter read per request, same broker and agents): ${naiveRun.rate.toFixed(0)} decisions/s, p50 ${naiveRun.p50.toFixed(2)} ms, p99 ${naiveRun.p99.toFixed(2)} ms`,
   );
   log(`  reasons: ${JSON.stringify(Object.fromEntries(naiveRun.reasons))}`);
   return naiveRun;

@@ -48,6 +48,7 @@ import { DEMO_RELAYER_ADDRESS, DEMO_RELAYER_PRIVATE_KEY, demoLockAddress } from 
 import { offsetToBeforeHour, shiftClock } from "./shiftClock.ts";
 import type { LocalChain } from "../test/helpers/localChain.ts";
 import { startDemoDoors } from "../scripts/lib/demoDoors.ts";
+import { RELAYER_USER } from "../server/broker/acl.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HOUR = 3600;
@@ -85,6 +86,7 @@ async function naiveServer(): Promise<void> {
   }
   const lock = new MqttLockAdapter({
     url: brokerUrl,
+    username: RELAYER_USER,
     password: brokerPassword,
     instanceId: "naive",
     timeoutMs: 2000,
@@ -423,7 +425,7 @@ async function startProcesses({ chain, children, closers, freePort }: Run) {
     log,
     children,
     nodeArgs: clockArgs,
-    challengeTtlS: 900,
+    challengeTtlS: 1800,
   });
   closers.push(() => doorNetwork.stop());
   const relayerPort = await freePort();
@@ -443,7 +445,8 @@ async function startProcesses({ chain, children, closers, freePort }: Run) {
         INDEX_DB: path.join(dir, `index-${stamp}.sqlite`),
         BROKER_URL: doorNetwork.brokerUrl,
         BROKER_PASSWORD: doorNetwork.relayerPassword,
-        CHALLENGE_MAX_AGE_S: "900",
+        CHALLENGE_MAX_AGE_S: "1800",
+        MAX_DEADLINE_AHEAD_S: "1800", // pre-signing and the runs outlast the default 600 s on a busy machine
         RATE_LIMIT_IP_PER_MIN: "100000000",
         RATE_LIMIT_ADDRESS_PER_MIN: "100000000",
         LOG_LEVEL: "warn",
@@ -471,7 +474,7 @@ async function signRequests({ s, chain, contract }: Run, { members, doors, passe
     JSON.parse((await request(agent, `${base}/api/doors/${door}/challenge`, "GET")).body) as Challenge;
   const bodies = new Array<string>(total);
   let made = 0;
-  const deadline = Math.floor(Date.now() / 1000) + 590; // MAX_DEADLINE_AHEAD_S is 600
+  const deadline = Math.floor(Date.now() / 1000) + 1790; // MAX_DEADLINE_AHEAD_S is 1800 here
   const build = async () => {
     while (made < total) {
       const i = made++;
@@ -744,6 +747,7 @@ async function naiveRelayer(
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: naive.stdout }).on("line", (line) => line === "ready" && resolve());
     naive.once("exit", (code) => reject(new Error(`naive relayer exited (${code}) before listening`)));
+    setTimeout(() => reject(new Error("naive relayer not listening after 60 s (broker connection?)")), 60_000).unref();
   });
   const { warm, total } = naiveShare(REQUESTS);
   const own = bodies.slice(bodies.length - total);

@@ -66,6 +66,7 @@ function cancelled(id: number, startOffsetH: number, hours: number, over: Partia
     amount: 5_000_000n * BigInt(hours),
     gst: 0n,
     qst: 0n,
+    serviceFee: 0n,
     byOperator: false,
     refund: 0n,
     retained: 0n,

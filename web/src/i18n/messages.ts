@@ -46,6 +46,10 @@ const reasons = {
   ],
   "reason.lock_jammed": ["The lock is jammed; tell the venue", "La serrure est bloquée ; prévenez le lieu"],
   "reason.lock_refused": ["The door refused to open; try again", "La porte a refusé de s’ouvrir ; réessayez"],
+  "reason.venue_closed": [
+    "The venue is closed now; your pass opens during its opening hours",
+    "Le lieu est fermé en ce moment ; votre passe ouvre pendant ses heures d’ouverture",
+  ],
 } satisfies Record<`reason.${Reason}`, Entry>;
 
 const m = {

@@ -463,6 +463,8 @@ const m = {
   "receipts.receipt": ["Receipt {id}", "Reçu {id}"],
   "receipts.creditNote": ["Credit note {id}", "Note de crédit {id}"],
   "receipts.total": ["Total {amount}", "Total {amount}"],
+  "receipts.feePaid": ["+ {fee} service fee", "+ {fee} de frais de service"],
+  "receipts.feeTaken": ["− {fee} service fee", "− {fee} de frais de service"],
   "receipts.pdfFr": ["PDF in French", "PDF en français"],
   "receipts.pdfEn": ["PDF in English", "PDF en anglais"],
   "receipts.exportTitle": ["Accounting export", "Export comptable"],

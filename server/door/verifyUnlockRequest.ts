@@ -6,8 +6,9 @@
 // direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271 on its own
 // lane, server/door/contractSignatures.ts) → per-signer rate limit (only now is the signer proven) → the
 // on-chain access rule (index, or `canEnter`) → the venue's opening hours, for a pass of a resource
-// that follows them (server/door/openingHoursGate.ts: the contract's `openHours`). Any failure to read the chain when it is needed, or
-// the chain part taking longer than `chainBudgetMs`, denies with `chain_unavailable` (fail closed).
+// that follows them (server/door/openingHoursGate.ts: the contract's `openHours`). Any failure to
+// read the chain when it is needed, or the chain part taking longer than `chainBudgetMs`, denies
+// with `chain_unavailable` (fail closed).
 //
 // A decision names its signer only once the signature verified: the audit log files every earlier
 // denial as unauthenticated, so junk naming a member never enters that member's history.

@@ -185,7 +185,10 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
             }
         }
         _collect(currency, member, price);
-        if (fee != 0) SafeTransferLib.safeTransferFrom(currency, member, sponsor, fee);
+        if (fee != 0) {
+            SafeTransferLib.safeTransferFrom(currency, member, sponsor, fee);
+            emit SponsorFeePaid(passId, sponsor, fee, false);
+        }
         _mintPass(t.recipient, passId, extra);
     }
 
@@ -465,6 +468,7 @@ contract Passepartout is IPassepartoutCore, PassepartoutStorage, ERC721, EIP712,
                     total -= fee; // fee ≤ total was just checked
                 }
                 _pay(currency, sponsor, fee);
+                emit SponsorFeePaid(passId, sponsor, fee, true);
             }
             if (!byOperator) {
                 _pay(currency, holder, total);

@@ -26,6 +26,9 @@ export const REASONS = [
   "lock_unreachable",
   "lock_jammed",
   "lock_refused",
+  // The pass is valid, but its resource follows the venue's opening hours and the venue is closed
+  // now (nor opening within the resource's early-access grace).
+  "venue_closed",
 ] as const;
 
 export type Reason = (typeof REASONS)[number];

@@ -552,6 +552,16 @@ interface IPassepartoutBase {
         uint96 gstRefund,
         uint96 qstRefund
     );
+    /// @notice A member paid the sponsor of a gasless call its fee, in the pass's currency and on top of
+    /// what the venue was paid: on a sponsored booking ({IPassepartoutCore-bookSponsored}; the member
+    /// paid the {Booked} price and taxes plus `fee`) or out of the refund of a sponsored cancellation
+    /// ({IPassepartoutCore-cancelSponsored}; the holder received the {Cancelled} refund minus `fee`).
+    /// Emitted right after the transfer; no event when the fee is 0.
+    /// @param passId The pass booked or cancelled.
+    /// @param sponsor The forwarder's sponsor, paid.
+    /// @param fee The fee paid, in the smallest unit of the pass's currency.
+    /// @param onCancel Whether it was taken from a cancellation's refund (else paid with a booking).
+    event SponsorFeePaid(uint256 indexed passId, address indexed sponsor, uint256 fee, bool onCancel);
     /// @notice A refund whose direct payment failed was credited instead.
     /// @param account The refund's beneficiary, who may {withdrawCredit}.
     /// @param currency The currency.

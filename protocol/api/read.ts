@@ -87,6 +87,9 @@ const booked = {
   amount: decimal.meta({ description: "pre-tax price paid (smallest unit of the currency)" }),
   gst: decimal.meta({ description: "GST paid with it" }),
   qst: decimal.meta({ description: "QST paid with it" }),
+  serviceFee: decimal.meta({
+    description: "the sponsor's fee paid on top with a gasless booking (SponsorFeePaid), 0 otherwise",
+  }),
 };
 
 export const activeBooking = z
@@ -111,6 +114,9 @@ export const cancelledBooking = z
     retained: decimal.meta({ description: "pre-tax amount kept by the payees" }),
     gstRefund: decimal.meta({ description: "GST refunded" }),
     qstRefund: decimal.meta({ description: "QST refunded" }),
+    refundServiceFee: decimal.meta({
+      description: "the sponsor's fee of a gasless cancellation, taken from the refund; 0 otherwise",
+    }),
     block: int.meta({ description: "block of the cancellation" }),
   })
   .meta({ id: "CancelledBooking", description: "A cancelled booking (its pass burned)." });

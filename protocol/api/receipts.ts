@@ -27,6 +27,10 @@ export const billingDocument = z
     gst: units,
     qst: units,
     total: units,
+    serviceFee: units.meta({
+      description:
+        "the gasless call's sponsor fee: paid on top of total (receipt) or taken from it (credit note); not part of the sale",
+    }),
     retained: units,
     refersTo: z.string().nullable(),
     txHash: z.string().regex(/^0x[0-9a-f]{64}$/),

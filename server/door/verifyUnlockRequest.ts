@@ -5,8 +5,10 @@
 // relayer's memory; the lock enforces single use across relayers) → door and lock key (index, or a
 // direct read) → challenge authenticity → member signature (EOA recovery, else ERC-1271 on its own
 // lane, server/door/contractSignatures.ts) → per-signer rate limit (only now is the signer proven) → the
-// on-chain access rule (index, or `canEnter`). Any failure to read the chain when it is needed, or
-// the chain part taking longer than `chainBudgetMs`, denies with `chain_unavailable` (fail closed).
+// on-chain access rule (index, or `canEnter`) → the venue's opening hours, for a pass of a resource
+// that follows them (server/door/openingHoursGate.ts: the contract's `openHours`). Any failure to
+// read the chain when it is needed, or the chain part taking longer than `chainBudgetMs`, denies
+// with `chain_unavailable` (fail closed).
 //
 // A decision names its signer only once the signature verified: the audit log files every earlier
 // denial as unauthenticated, so junk naming a member never enters that member's history.
@@ -17,6 +19,7 @@ import type { ChainReader } from "../index/chain.ts";
 import type { ContractSignatureChecker } from "./contractSignatures.ts";
 import { recoverSigner, sameAddress, signDigest, toHex, type DoorHasher, type Hex } from "./doorCrypto.ts";
 import type { ParsedUnlockRequest } from "../../protocol/api/door.ts";
+import { HoursUnknown, venueOpenForPass, type OpenHoursCache } from "./openingHoursGate.ts";
 
 export type UnlockPolicy = {
   chainId: number;
@@ -40,6 +43,8 @@ export type UnlockDeps = {
   relayerAddress: Hex;
   challenges: ChallengeMemory;
   contractSignatures: ContractSignatureChecker;
+  /** The venues' open hours read for door decisions, per index block. */
+  openHours: OpenHoursCache;
   /** Counts a request of a verified signer; when that signer is over its limit, the seconds until
    * it may retry, else 0. */
   signerLimited(signer: Hex): number | Promise<number>;
@@ -151,6 +156,17 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
       : reasonFromAccessCode(await readChain(() => reader.canEnter(req.signer, req.door, req.passId, now), deadlineAt));
     if (access !== "granted") return deny(access, proven);
 
+    // A pass of a resource that follows the opening hours opens only while the venue is open (or
+    // within the grace before an opening): a day or 30-day pass spans closed nights.
+    const open = await venueOpenForPass(req.passId, now, {
+      index,
+      reader,
+      cache: deps.openHours,
+      block,
+      read: (f) => readChain(f, deadlineAt),
+    });
+    if (!open) return deny("venue_closed", proven);
+
     // Re-check reuse after the awaits (another request may have won the race), then sign.
     if (deps.challenges.has(challengeId)) return deny("challenge_used", proven);
     deps.challenges.add(challengeId, c.time + policy.challengeMaxAgeS + policy.clockSkewS);
@@ -165,7 +181,7 @@ export async function verifyUnlockRequest(req: ParsedUnlockRequest, now: number,
       openCommand: { door: req.door, challenge: challengeId, expires, relayer: deps.relayerAddress, signature },
     };
   } catch (err) {
-    if (err instanceof ChainUnavailable)
+    if (err instanceof ChainUnavailable || err instanceof HoursUnknown)
       return deny("chain_unavailable", { challengeId, ...(signer ? { signer } : {}) });
     throw err;
   }

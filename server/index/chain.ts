@@ -10,6 +10,8 @@ import { createRpcCaller } from "./rpc.ts";
 export const ERC1271_MAGIC = "0x1626ba7e";
 
 export type OnChainDoor = Door;
+/** A pass's resource, its early-access grace and whether it follows its venue's opening hours. */
+export type PassHours = { resourceId: number; graceSeconds: number; followsOpeningHours: boolean };
 
 /** Reads of the Passepartout contract at `contract`, typed by the generated ABI. */
 export type ChainReader = {
@@ -21,6 +23,10 @@ export type ChainReader = {
   /** The door, or null when the contract reverts (no such door). */
   door(doorId: number): Promise<OnChainDoor | null>;
   canEnter(who: Hex, doorId: number, passId: bigint, time: number): Promise<number>;
+  /** What the door's opening-hours check needs of a pass (read after `canEnter` granted it). */
+  passHours(passId: bigint): Promise<PassHours>;
+  /** The contract's `openHours(resourceId, start, count)`: one bit per hour, set when open (protocol/openingHours.ts). */
+  openHours(resourceId: number, start: number, count: number): Promise<readonly bigint[]>;
   isRelayerTrusted(venueId: number, relayer: Hex): Promise<boolean>;
   /**
    * ERC-1271: whether `wallet` accepts `signature` over `digest`. False on revert or bad answer
@@ -70,6 +76,18 @@ export function createChainReader(
     },
     async canEnter(who, doorId, passId, time) {
       return client.readContract({ ...at, functionName: "canEnter", args: [who, doorId, passId, BigInt(time)] });
+    },
+    async passHours(passId) {
+      const { resourceId } = await client.readContract({ ...at, functionName: "pass", args: [passId] });
+      const r = await client.readContract({ ...at, functionName: "resource", args: [resourceId] });
+      return { resourceId, graceSeconds: r.graceSeconds, followsOpeningHours: r.followsOpeningHours };
+    },
+    async openHours(resourceId, start, count) {
+      return client.readContract({
+        ...at,
+        functionName: "openHours",
+        args: [resourceId, BigInt(start), BigInt(count)],
+      });
     },
     async isRelayerTrusted(venueId, relayer) {
       return client.readContract({ ...at, functionName: "isRelayerTrusted", args: [venueId, relayer] });

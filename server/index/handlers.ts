@@ -198,6 +198,7 @@ export const handlers: { readonly [N in EventName]?: EventHandler<N> } = {
       policyId,
       splitId: a.splitId,
       releaseTime: releaseTimeOf(Number(a.start), db.policies.get(policyId)),
+      serviceFee: 0n, // SponsorFeePaid follows in the same transaction when sponsored
       settled: false,
       guest: null,
       guestExpires: 0,
@@ -243,7 +244,7 @@ export const handlers: { readonly [N in EventName]?: EventHandler<N> } = {
         ...(a.retained !== 0n ? { gstSettled: p.gst - a.gstRefund, qstSettled: p.qst - a.qstRefund } : {}),
       });
       db.passes.delete(p.id);
-      const { id, resourceId, unit, start, end, currency, amount, gst, qst } = p;
+      const { id, resourceId, unit, start, end, currency, amount, gst, qst, serviceFee } = p;
       db.cancellations.set(p.id, {
         id,
         resourceId,
@@ -254,14 +255,34 @@ export const handlers: { readonly [N in EventName]?: EventHandler<N> } = {
         amount,
         gst,
         qst,
+        serviceFee,
         refundTo: lower(a.refundTo),
         byOperator: a.byOperator,
         refund: a.refund,
         retained: a.retained,
         gstRefund: a.gstRefund,
         qstRefund: a.qstRefund,
+        refundServiceFee: 0n, // SponsorFeePaid follows in the same transaction when sponsored
         block: e.block,
       });
+    }
+  },
+  SponsorFeePaid(db, a, e) {
+    // Emitted after Booked (the pass stands) or after Cancelled (the pass is a cancellation now).
+    db.ledger.set(e.key, {
+      ...e.position,
+      kind: "sponsorFee",
+      passId: a.passId,
+      sponsor: lower(a.sponsor),
+      fee: a.fee,
+      onCancel: a.onCancel,
+    });
+    if (a.onCancel) {
+      const c = db.cancellations.get(a.passId);
+      if (c) db.cancellations.set(c.id, { ...c, refundServiceFee: c.refundServiceFee + a.fee });
+    } else {
+      const p = db.passes.get(a.passId);
+      if (p) db.passes.set(p.id, { ...p, serviceFee: p.serviceFee + a.fee });
     }
   },
   Settled(db, a, e) {

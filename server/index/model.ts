@@ -51,6 +51,11 @@ export type IndexedPass = {
   amount: bigint;
   gst: bigint;
   qst: bigint;
+  /**
+   * The sponsor's fee the member paid on top with a gasless booking (SponsorFeePaid), 0 for any
+   * other: the member paid amount + gst + qst + serviceFee, the venue amount + gst + qst.
+   */
+  serviceFee: bigint;
   /** The refund policy the booking pinned (the resource's at booking time). */
   policyId: number;
   /** The payee split (and tax pool) its escrow settles into (Booked.splitId). */
@@ -76,11 +81,17 @@ export type IndexedCancellation = Pick<IndexedPass, BookedTerms> & {
   retained: bigint;
   gstRefund: bigint;
   qstRefund: bigint;
+  /**
+   * The sponsor's fee of a gasless cancellation, taken from the refund (SponsorFeePaid): the holder
+   * received refund + gstRefund + qstRefund − refundServiceFee.
+   */
+  refundServiceFee: bigint;
   /** Block of the cancellation. */
   block: number;
 };
 /** What a cancellation keeps of its pass. */
-type BookedTerms = "id" | "resourceId" | "unit" | "start" | "end" | "currency" | "amount" | "gst" | "qst";
+type BookedTerms =
+  "id" | "resourceId" | "unit" | "start" | "end" | "currency" | "amount" | "gst" | "qst" | "serviceFee";
 export type IndexedPolicy = { id: number; tiers: { secondsBeforeStart: number; refundBps: number }[] };
 export type IndexedSplit = { id: number; venueId: number; payees: Hex[]; sharesBps: number[] };
 export type IndexedCurrency = { address: Hex; allowed: boolean };
@@ -160,8 +171,8 @@ export type IndexedTaxProfile = {
 };
 /**
  * The events receipts and credit notes are derived from (server/receipts/), kept in chain order:
- * tax profiles, bookings (with the resource's name at the time), cancellations, settlements and
- * tax claims.
+ * tax profiles, bookings (with the resource's name at the time), cancellations, sponsor fees,
+ * settlements and tax claims.
  */
 export type LedgerEntry = LedgerPosition &
   (
@@ -194,6 +205,14 @@ export type LedgerEntry = LedgerPosition &
         qstRefund: bigint;
       }
     | { kind: "settled"; passId: bigint; fee: bigint; gst: bigint; qst: bigint }
+    | {
+        /** A gasless booking's (or, `onCancel`, cancellation's) fee to its sponsor, not the venue's. */
+        kind: "sponsorFee";
+        passId: bigint;
+        sponsor: Hex;
+        fee: bigint;
+        onCancel: boolean;
+      }
     | {
         /** claimTaxes paid a split's tax pool (`gst + qst`, the part of each tax not claimed before). */
         kind: "taxesClaimed";

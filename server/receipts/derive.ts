@@ -8,6 +8,9 @@
 // - the seller is the venue's tax profile in force at the event (the latest VenueTaxProfileSet
 //   before it), and the booking is taxable when that profile says so.
 // Settled events make no document: they move the escrow (and its taxes) to the payees' pools.
+// A SponsorFeePaid event adds no amount to the sale: the member paid the gasless call's sponsor, not
+// the venue. It is stated apart on the receipt (booking) or credit note (cancellation) of its pass,
+// so that the document shows everything that left or reached the member's wallet.
 import type { Hex } from "../../protocol/types.ts";
 import type { IndexedTaxProfile, LedgerEntry } from "../index/chainIndex.ts";
 
@@ -40,6 +43,11 @@ export type BillingDocument = {
   total: bigint;
   /** Credit notes: the pre-tax amount the venue kept (cancellation penalty). */
   retained: bigint;
+  /**
+   * The sponsor's fee of a gasless booking (receipt: paid on top of `total`) or cancellation (credit
+   * note: taken from `total` before it reached the member); not part of the sale, untaxed; 0 if none.
+   */
+  serviceFee: bigint;
   /** Credit notes: the id of the receipt it refunds. */
   refersTo: string | null;
   txHash: Hex;
@@ -66,6 +74,8 @@ export class LedgerOrderError extends Error {
 export function deriveDocuments(entries: Iterable<LedgerEntry>): BillingDocument[] {
   const profiles = new Map<number, IndexedTaxProfile>();
   const receipts = new Map<bigint, BillingDocument>();
+  /** The documents a SponsorFeePaid may follow, by pass: its booking's receipt, its cancellation's note. */
+  const lastOf = { book: new Map<bigint, BillingDocument>(), cancel: new Map<bigint, BillingDocument>() };
   const counters = new Map<string, number>();
   const out: BillingDocument[] = [];
   let last: [number, number] = [-1, -1];
@@ -108,11 +118,13 @@ export function deriveDocuments(entries: Iterable<LedgerEntry>): BillingDocument
           gst: e.gst,
           qst: e.qst,
           total: e.amount + e.gst + e.qst,
+          serviceFee: 0n,
           retained: 0n,
           refersTo: null,
           ...at,
         };
         receipts.set(e.passId, doc);
+        lastOf.book.set(e.passId, doc);
         out.push(doc);
         break;
       }
@@ -121,7 +133,7 @@ export function deriveDocuments(entries: Iterable<LedgerEntry>): BillingDocument
         receipts.delete(e.passId);
         if (!receipt || e.refund + e.gstRefund + e.qstRefund === 0n) break;
         const number = next(receipt.venueId, "credit_note");
-        out.push({
+        const note: BillingDocument = {
           ...receipt,
           id: documentId(receipt.venueId, "credit_note", number),
           kind: "credit_note",
@@ -132,10 +144,19 @@ export function deriveDocuments(entries: Iterable<LedgerEntry>): BillingDocument
           gst: e.gstRefund,
           qst: e.qstRefund,
           total: e.refund + e.gstRefund + e.qstRefund,
+          serviceFee: 0n,
           retained: e.retained,
           refersTo: receipt.id,
           ...at,
-        });
+        };
+        out.push(note);
+        lastOf.cancel.set(e.passId, note);
+        break;
+      }
+      case "sponsorFee": {
+        // Follows its Booked or Cancelled event in the same transaction; the document is already out.
+        const doc = (e.onCancel ? lastOf.cancel : lastOf.book).get(e.passId);
+        if (doc) doc.serviceFee += e.fee;
         break;
       }
       case "settled":

@@ -22,6 +22,9 @@ export const LABELS = {
     total: "Total",
     totalRefunded: "Total remboursé",
     retained: "Retenu avant taxes",
+    // The gasless call's sponsor fee: paid on top of the total, or taken from the refund; never the venue's.
+    serviceFeePaid: "Frais de service payés",
+    serviceFeeTaken: "Frais de service déduits",
     currency: "Devise",
     refersTo: "Reçu d'origine",
     txHash: "Transaction",
@@ -50,6 +53,8 @@ export const LABELS = {
     total: "Total",
     totalRefunded: "Total refunded",
     retained: "Retained before tax",
+    serviceFeePaid: "Service fee paid",
+    serviceFeeTaken: "Service fee deducted",
     currency: "Currency",
     refersTo: "Original receipt",
     txHash: "Transaction",

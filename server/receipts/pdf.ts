@@ -71,6 +71,9 @@ export function documentLines({ doc, lang, currency, timeZone }: Omit<PdfInput, 
     [L.qst, doc.taxable ? money(doc.qst) : `${money(doc.qst)} (${L.notTaxable})`],
     [doc.kind === "receipt" ? L.total : L.totalRefunded, money(doc.total)],
     ...(doc.kind === "credit_note" ? ([[L.retained, money(doc.retained)]] as [string, string][]) : []),
+    ...(doc.serviceFee !== 0n
+      ? ([[doc.kind === "receipt" ? L.serviceFeePaid : L.serviceFeeTaken, money(doc.serviceFee)]] as [string, string][])
+      : []),
   ];
   return { title: `${L[doc.kind]} ${doc.id}`, seller, details, amounts, footer: L.footer };
 }

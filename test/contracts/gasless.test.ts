@@ -165,6 +165,8 @@ describe("Gasless calls through the trusted forwarder", function () {
             0, // the fixture's venue is untaxed
             0,
           );
+        // The fee is on the record, so any reader of the chain can show what the member paid.
+        await expect(tx).to.emit(g.pp, "SponsorFeePaid").withArgs(passId, g.sponsor.address, FEE, false);
         expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
         expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad - price - FEE);
         expect(await g.cad.balanceOf(g.sponsor.address)).to.equal(before.sponsorCad + FEE);
@@ -190,7 +192,8 @@ describe("Gasless calls through the trusted forwarder", function () {
         const { data, price } = await bookDeskData(g, g.at(3, 9), { maxFee: 0n });
         const before = await snapshot(g);
         const passId = await g.pp.nextPassId();
-        await g.forwarder.connect(g.sponsor).execute(await signRequest(g, g.member0, data));
+        const tx = g.forwarder.connect(g.sponsor).execute(await signRequest(g, g.member0, data));
+        await expect(tx).not.to.emit(g.pp, "SponsorFeePaid");
         expect(await g.pp.ownerOf(passId)).to.equal(g.member0.address);
         expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad - price);
         expect(await g.cad.balanceOf(g.sponsor.address)).to.equal(before.sponsorCad);
@@ -406,9 +409,11 @@ describe("Gasless calls through the trusted forwarder", function () {
       const refund = await g.pp.refundAt(passId, await time.latest());
       const before = await snapshot(g);
       const data = cancelData(g, passId, FEE);
-      await expect(g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE))
+      const tx = g.forwarder.connect(g.sponsor).executeSponsored(await signRequest(g, g.member0, data), FEE);
+      await expect(tx)
         .to.emit(g.pp, "Cancelled")
         .withArgs(passId, g.member0.address, false, g.member0.address, CAD(5), 0, 0, 0);
+      await expect(tx).to.emit(g.pp, "SponsorFeePaid").withArgs(passId, g.sponsor.address, FEE, true);
       expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad + refund - FEE);
       expect(await g.cad.balanceOf(g.sponsor.address)).to.equal(before.sponsorCad + FEE);
       expect(await ethers.provider.getBalance(g.member0.address)).to.equal(0n);
@@ -488,13 +493,13 @@ describe("Gasless calls through the trusted forwarder", function () {
         const g = await loadFixture(gaslessFixture);
         const { passId, price } = await bookGasless(g, g.at(5, 9));
         const before = await snapshot(g);
-        await expect(
-          g.forwarder
-            .connect(g.sponsor)
-            .executeSponsored(await signRequest(g, g.operator, cancelData(g, passId, 0n)), 0n),
-        )
+        const tx = g.forwarder
+          .connect(g.sponsor)
+          .executeSponsored(await signRequest(g, g.operator, cancelData(g, passId, 0n)), 0n);
+        await expect(tx)
           .to.emit(g.pp, "Cancelled")
           .withArgs(passId, g.operator.address, true, g.member0.address, price, 0, 0, 0);
+        await expect(tx).not.to.emit(g.pp, "SponsorFeePaid"); // no fee, no event
         expect(await g.cad.balanceOf(g.member0.address)).to.equal(before.memberCad + price);
       });
     });

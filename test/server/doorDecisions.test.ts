@@ -8,6 +8,8 @@ import { verifyLockLog } from "../../server/locks/lockSimulator.ts";
 import { createDoorHasher, signDigest } from "../../server/door/doorCrypto.ts";
 import { createChainClient, createChainReader } from "../../server/index/chain.ts";
 import { AuditLog } from "../../server/audit/auditLog.ts";
+import { localDayStart, zoneRule } from "../../protocol/timeZone.ts";
+import { isOpenBit } from "../../protocol/openingHours.ts";
 
 describe("door decisions on a real chain", () => {
   let h: Harness;
@@ -218,6 +220,104 @@ describe("door decisions on a real chain", () => {
     });
   });
 
+  describe("when the pass's resource follows the venue's opening hours", () => {
+    const TZ = "America/Toronto";
+    let monthPass: bigint; // a 30-day pass of a room following the hours (9:00–18:00 every day)
+    let openedAt: number; // its start: an opening hour
+    let nightDesk: bigint; // a 48-hour pass of the office, which does not follow the hours
+    /** `hour`:`minute` local (Toronto) on the local day after `t`'s. */
+    const nextDayAt = (t: number, hour: number, minute = 0) =>
+      localDayStart(localDayStart(t, TZ) + 36 * HOUR, TZ) + hour * HOUR + minute * 60;
+
+    before(async () => {
+      const op = h.venue.operator;
+      const year = new Date(slot0 * 1000).getUTCFullYear();
+      const weekly = Array.from({ length: 7 }, (_, day) => ({ day, opens: 9, closes: 18 }));
+      await h.p.write(op, { functionName: "setOpeningHours", args: [h.venue.venueId, weekly, zoneRule(TZ, year)!] });
+      const { venueId, ...room } = await h.p.read("resource", [h.venue.room]);
+      await h.p.write(op, {
+        functionName: "createResource",
+        args: [venueId, { ...room, name: "Salle (heures)", maxHours: 720, followsOpeningHours: true }],
+      });
+      const following = Number(await h.p.read("resourceCount", []));
+      // The first opening hour ahead, as the contract sees it.
+      const words = await h.p.read("openHours", [following, BigInt(slot0 + HOUR), 48n]);
+      const i = Array.from({ length: 48 }, (_, k) => k).find((k) => isOpenBit(words, k))!;
+      openedAt = slot0 + (i + 1) * HOUR;
+      monthPass = (await h.p.book(member(), following, openedAt, openedAt + 720 * HOUR)).passId;
+      nightDesk = (await h.p.book(member(), h.venue.office, slot0 + HOUR, slot0 + 49 * HOUR)).passId;
+    });
+    after(() => {
+      h.clock.now = slot0 + 600;
+    });
+
+    it("denies a 30-day pass at 2:00 venue time (venue_closed) and grants it at 10:00", async () => {
+      h.clock.now = nextDayAt(openedAt, 2);
+      const night = await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street });
+      assert.equal(night.status, 200, "a denial is an answer");
+      assert.equal(night.body.reason, "venue_closed");
+      assert.notEqual(lastLockEntry(h.venue.street).challenge, night.challengeId, "the door stayed shut");
+      h.clock.now = nextDayAt(openedAt, 10);
+      const day = await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street });
+      assert.equal(day.body.reason, "granted");
+      assert.equal(lastLockEntry(h.venue.street).challenge, day.challengeId);
+    });
+
+    it("lets the pass in within the resource's grace before an opening (15 min), not earlier", async () => {
+      h.clock.now = nextDayAt(openedAt, 8, 46);
+      assert.equal(
+        (await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street })).body.reason,
+        "granted",
+      );
+      h.clock.now = nextDayAt(openedAt, 8, 44);
+      assert.equal(
+        (await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street })).body.reason,
+        "venue_closed",
+      );
+      h.clock.now = nextDayAt(openedAt, 18, 0); // closing time: the 18:00 hour is closed
+      assert.equal(
+        (await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street })).body.reason,
+        "venue_closed",
+      );
+    });
+
+    it("does not concern a resource that does not follow the hours: its pass opens at 2:00", async () => {
+      h.clock.now = nextDayAt(slot0, 2);
+      const r = await unlock(h, { key: member().privateKey, passId: nightDesk, door: h.venue.street });
+      assert.equal(r.body.reason, "granted");
+    });
+
+    it("decides the same from the contract when the index cannot be used", async () => {
+      const index = h.relayer.ctx.index;
+      const original = index.ensureFresh.bind(index);
+      index.ensureFresh = () => Promise.resolve(false);
+      try {
+        h.clock.now = nextDayAt(openedAt, 2);
+        const night = await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street });
+        assert.equal(night.body.reason, "venue_closed");
+        h.clock.now = nextDayAt(openedAt, 10);
+        const day = await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street });
+        assert.equal(day.body.reason, "granted");
+      } finally {
+        index.ensureFresh = original;
+      }
+    });
+
+    it("fails closed (chain_unavailable) when the hours cannot be read", async () => {
+      const reader = h.relayer.ctx.reader;
+      const original = reader.openHours.bind(reader);
+      reader.openHours = () => Promise.reject(new Error("RPC down"));
+      try {
+        h.clock.now = nextDayAt(openedAt, 11); // an hour whose answer no earlier decision cached
+        const r = await unlock(h, { key: member().privateKey, passId: monthPass, door: h.venue.street });
+        assert.equal(r.body.reason, "chain_unavailable");
+        assert.equal(r.status, 503);
+      } finally {
+        reader.openHours = original;
+      }
+    });
+  });
+
   describe("when the index cannot be used", () => {
     it("falls back to a direct canEnter read with the same answers", async () => {
       const index = h.relayer.ctx.index;
@@ -257,8 +357,9 @@ describe("door decisions on a real chain", () => {
         assert.ok(rows.length >= 25);
         const granted = rows.filter((r) => r.decision === "granted");
         assert.ok(granted.every((r) => r.reason === "granted" && r.venue === h.venue.venueId));
-        // Decisions from the index name the block they were based on (the fallback read does not).
-        assert.equal(granted.filter((r) => r.block === null).length, 1);
+        // Decisions from the index name the block they were based on (the two fallback reads do not).
+        assert.equal(granted.filter((r) => r.block === null).length, 2);
+        assert.ok(rows.some((r) => r.reason === "venue_closed" && r.decision === "denied"));
         assert.ok(rows.some((r) => r.reason === "challenge_used"));
         assert.ok(rows.some((r) => r.reason === "wrong_chain"));
       } finally {

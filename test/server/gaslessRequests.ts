@@ -46,9 +46,9 @@ export function gaslessKit(h: Harness, pub: PublicClient) {
     return Number(await h.p.read("resourceCount", []));
   }
 
-  /** A fresh account with 0 ETH and 1,000 CAD. */
-  async function newMember(): Promise<PrivateKeyAccount> {
-    const account = privateKeyToAccount(generatePrivateKey());
+  /** A fresh account (of `key`, else a random one) with 0 ETH and 1,000 CAD. */
+  async function newMember(key: Hex = generatePrivateKey()): Promise<PrivateKeyAccount> {
+    const account = privateKeyToAccount(key);
     const data = encodeFunctionData({ abi: testCadAbi, functionName: "mint", args: [account.address, CAD(1000)] });
     const hash = await h.chain.rpc<Hex>("eth_sendTransaction", [{ from: h.chain.accounts[0].address, to: cad, data }]);
     await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });

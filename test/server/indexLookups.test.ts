@@ -19,6 +19,7 @@ const ZERO: Hex = "0x0000000000000000000000000000000000000000";
 const HOUR = 3600;
 const MEMBERS: Hex[] = [1, 2, 3, 4].map((i) => pad(toHex(0xa0 + i), { size: 20 }));
 const VENUES = [1, 2];
+const SPONSOR: Hex = pad(toHex(0xbb), { size: 20 });
 
 type AbiEvent = Extract<(typeof passepartoutAbi)[number], { type: "event" }>;
 type Event = { name: AbiEvent["name"]; args: Record<string, unknown> };
@@ -67,10 +68,10 @@ const resourceEvent = (name: "ResourceCreated" | "ResourceUpdated", id: number, 
 
 /** What a random step does (indices pick among existing passes, members, resources, venues). */
 type Op =
-  | { op: "book"; resource: number; holder: number; startHour: number; hours: number }
+  | { op: "book"; resource: number; holder: number; startHour: number; hours: number; fee: bigint }
   | { op: "transfer"; pass: number; to: number }
   | { op: "lend"; pass: number; guest: number; expires: number }
-  | { op: "cancel"; pass: number; byOperator: boolean }
+  | { op: "cancel"; pass: number; byOperator: boolean; fee: bigint }
   | { op: "settle"; pass: number }
   | { op: "moveResource"; resource: number; venue: number }
   | { op: "taxProfile"; venue: number; payee: number }
@@ -86,6 +87,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       holder: fc.nat(3),
       startHour: fc.nat(96),
       hours: fc.integer({ min: 1, max: 60 }),
+      fee: fc.constantFrom(0n, 250_000n), // a gasless booking's sponsor fee (SponsorFeePaid)
     }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("transfer" as const), pass: fc.nat(40), to: fc.nat(3) }) },
@@ -100,7 +102,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ op: fc.constant("cancel" as const), pass: fc.nat(40), byOperator: fc.boolean() }),
+    arbitrary: fc.record({
+      op: fc.constant("cancel" as const),
+      pass: fc.nat(40),
+      byOperator: fc.boolean(),
+      fee: fc.constantFrom(0n, 200_000n),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("settle" as const), pass: fc.nat(40) }) },
   {
@@ -153,6 +160,8 @@ function simulate(ops: Op[], state: SimState): { blocks: Event[][]; after: SimSt
             qst: 10n,
           },
         });
+        if (o.fee)
+          emit({ name: "SponsorFeePaid", args: { passId: id, sponsor: SPONSOR, fee: o.fee, onCancel: false } });
         state.passes.push({ id, holder });
         break;
       }
@@ -189,6 +198,8 @@ function simulate(ops: Op[], state: SimState): { blocks: Event[][]; after: SimSt
             qstRefund: 5n,
           },
         });
+        if (o.fee && !o.byOperator)
+          emit({ name: "SponsorFeePaid", args: { passId: p.id, sponsor: SPONSOR, fee: o.fee, onCancel: true } });
         state.passes.splice(state.passes.indexOf(p), 1);
         break;
       }

@@ -15,6 +15,7 @@ import {
 } from "../../server/receipts/csv.ts";
 import { decimalText } from "../../server/receipts/money.ts";
 import type { Hex } from "../../protocol/types.ts";
+import type { LedgerEntry } from "../../server/index/model.ts";
 import {
   CAD,
   DECIMALS,
@@ -240,6 +241,43 @@ describe("receipts derived from chain events", () => {
     assert.equal(venueOfResource(4), 1);
     assert.equal(docs[0].seller, null, "no tax profile yet: no seller block");
     assert.equal(docs[0].taxable, false);
+  });
+
+  it("states a gasless call's sponsor fee apart: on top of the receipt's total, taken from the credit note's", () => {
+    const chain = runChain([
+      { op: "profile", venue: 1, taxable: true },
+      { op: "book", resource: 1, currency: CAD, cents: 575, member: 0 },
+      { op: "cancel", pick: 0, refundBps: 10_000, byOperator: false },
+      { op: "book", resource: 1, currency: CAD, cents: 575, member: 1 },
+    ]);
+    // Each SponsorFeePaid right after its Booked or Cancelled, in the same transaction.
+    const withFees = chain.ledger.flatMap((e): LedgerEntry[] =>
+      e.kind === "booked" || e.kind === "cancelled"
+        ? [
+            e,
+            {
+              block: e.block,
+              logIndex: e.logIndex + 1,
+              txHash: e.txHash,
+              time: e.time,
+              kind: "sponsorFee",
+              passId: e.passId,
+              sponsor: "0x00000000000000000000000000000000000000bb",
+              fee: e.kind === "booked" ? 250_000n : 200_000n,
+              onCancel: e.kind === "cancelled",
+            },
+          ]
+        : [e],
+    );
+    const [receipt, note, plain] = deriveDocuments(
+      withFees.filter((e) => !(e.kind === "sponsorFee" && e.passId === 2n)),
+    );
+    assert.equal(receipt.kind, "receipt");
+    assert.equal(receipt.serviceFee, 250_000n);
+    assert.equal(receipt.total, receipt.preTax + receipt.gst + receipt.qst, "the fee is not part of the sale");
+    assert.equal(note.kind, "credit_note");
+    assert.equal(note.serviceFee, 200_000n);
+    assert.equal(plain.serviceFee, 0n, "a booking paid with the member's own gas has no fee");
   });
 
   it("refuses events out of chain order, and a period export with an undated document", () => {

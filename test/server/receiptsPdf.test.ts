@@ -88,6 +88,17 @@ describe("receipt PDF", () => {
       assert.ok(fr.includes(line), `missing ${line} in\n${fr.join("\n")}`);
   });
 
+  it("states a sponsor's service fee apart from the total, paid (receipt) or deducted (credit note)", async () => {
+    const { receipt, note } = documents();
+    const en = (await pdfText(await render({ ...receipt, serviceFee: 250_000n }, "en"))).lines;
+    for (const line of ["Total | 1,419.44 CAD", "Service fee paid | 0.25 CAD"])
+      assert.ok(en.includes(line), `missing ${line} in\n${en.join("\n")}`);
+    const fr = (await pdfText(await render({ ...note, serviceFee: 250_000n }, "fr"))).lines;
+    assert.ok(fr.includes("Frais de service déduits | 0,25 CAD"), fr.join("\n"));
+    const none = (await pdfText(await render(receipt, "en"))).lines;
+    assert.ok(!none.some((l) => l.startsWith("Service fee")), "no fee, no line");
+  });
+
   it("embeds its fonts (no font is left to the viewer)", async () => {
     const bytes = (await render(documents().receipt, "fr")).toString("latin1");
     assert.match(bytes, /\/FontFile2/);

@@ -22,6 +22,7 @@ import { createSponsor, type Sponsor, type SponsorOptions } from "../../server/s
 import { freePort } from "../helpers/localChain.ts";
 import { CAD, SPONSOR_FEE, gaslessKit } from "./gaslessRequests.ts";
 import { GasBudget } from "../../server/sponsor/gasBudget.ts";
+import { sessionCookie } from "./siweSession.ts";
 import { openSqliteSponsorStore, type SponsorStore } from "../../server/sponsor/sponsorStore.ts";
 import { createLogger } from "../../server/logger.ts";
 import { RelayerError } from "../../server/errors.ts";
@@ -75,7 +76,7 @@ describe("sponsor of gasless calls", () => {
   });
 
   const kit = () => gaslessKit(h, pub);
-  const newMember = () => kit().newMember();
+  const newMember = (key?: Hex) => kit().newMember(key);
   const sign = (m: PrivateKeyAccount) => kit().sign(m);
   const forward = (m: PrivateKeyAccount, data: Hex, over: { nonce?: bigint } = {}) =>
     kit().forward(m, data, { deadline: slot0 + 24 * HOUR, ...over });
@@ -156,6 +157,52 @@ describe("sponsor of gasless calls", () => {
     assert.equal(await cadOf(m.address), beforeCancel + price - FEE);
     assert.equal(await cadOf(sponsor.address), before.sponsor + 2n * FEE);
     assert.equal(await pub.getBalance({ address: m.address }), 0n);
+  });
+
+  it("puts the fee on the record: the read API's pass carries it, and the cancellation the fee taken from its refund", async () => {
+    const key = generatePrivateKey();
+    const m = await newMember(key);
+    const { request } = await bookingRequest(m, 4);
+    const booked = await relay(request);
+    assert.equal(booked.status, 200, JSON.stringify(booked.body));
+    const receipt = await pub.waitForTransactionReceipt({ hash: booked.body.hash, pollingInterval: 20 });
+    const [event] = parseEventLogs({ abi: passepartoutAbi, logs: receipt.logs, eventName: "SponsorFeePaid" });
+    assert.deepEqual(
+      [event.args.sponsor, event.args.fee, event.args.onCancel],
+      [sponsor.address, FEE, false],
+      "the contract records the fee it paid the sponsor",
+    );
+    const passId = String(event.args.passId);
+    // What any browser of the member reads (no local state): GET /api/passes, signed in.
+    const cookie = await sessionCookie(h.relayer.url, key, h.clock.now);
+    type Pass = { passId: string; status: string; serviceFee: string; refundServiceFee?: string; amount: string };
+    const passOf = async (minBlock: bigint): Promise<Pass> => {
+      for (let i = 0; ; i++) {
+        const res = await fetch(`${h.relayer.url}/api/passes?holder=${m.address}`, { headers: { cookie } });
+        const body = (await res.json()) as { passes: Pass[]; asOfBlock: number };
+        assert.equal(res.status, 200, JSON.stringify(body));
+        const p = body.passes.find((x) => x.passId === passId);
+        if (p && body.asOfBlock >= Number(minBlock)) return p;
+        if (i > 100) assert.fail(`pass ${passId} not indexed at block ${minBlock}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const active = await passOf(receipt.blockNumber);
+    assert.equal(active.status, "active");
+    assert.equal(active.serviceFee, String(FEE));
+
+    const cancel = encodeFunctionData({
+      abi: passepartoutAbi,
+      functionName: "cancelSponsored",
+      args: [BigInt(passId), ZERO_ADDRESS, FEE, 0n],
+    });
+    const cancelled = await relay(await forward(m, cancel));
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const cancelReceipt = await pub.waitForTransactionReceipt({ hash: cancelled.body.hash, pollingInterval: 20 });
+    const gone = await passOf(cancelReceipt.blockNumber);
+    assert.equal(gone.status, "cancelled");
+    assert.equal(gone.serviceFee, String(FEE), "the booking's fee stays on the cancelled booking");
+    assert.equal(gone.refundServiceFee, String(FEE));
   });
 
   describe("when the call would revert", () => {

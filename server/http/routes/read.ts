@@ -70,6 +70,7 @@ function passOut(index: ChainIndex, p: IndexedPass): ActiveBooking {
     amount: p.amount,
     gst: p.gst,
     qst: p.qst,
+    serviceFee: p.serviceFee,
     policyId: p.policyId,
     releaseTime: p.releaseTime,
     settled: p.settled,
@@ -93,11 +94,13 @@ function cancellationOut(index: ChainIndex, c: IndexedCancellation): CancelledBo
     amount: c.amount,
     gst: c.gst,
     qst: c.qst,
+    serviceFee: c.serviceFee,
     byOperator: c.byOperator,
     refund: c.refund,
     retained: c.retained,
     gstRefund: c.gstRefund,
     qstRefund: c.qstRefund,
+    refundServiceFee: c.refundServiceFee,
     block: c.block,
   };
 }

@@ -77,6 +77,7 @@ function documentOut(d: BillingDocument, currency: CurrencyInfo, timeZone: strin
     gst: d.gst,
     qst: d.qst,
     total: d.total,
+    serviceFee: d.serviceFee,
     retained: d.retained,
     refersTo: d.refersTo,
     txHash: d.txHash,

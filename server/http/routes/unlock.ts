@@ -19,6 +19,7 @@ import { RelayerError, decisionError, errorBody, reasonStatus } from "../../erro
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
 import type { RateLimiter } from "../../rateLimiter.ts";
 import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
+import { OpenHoursCache } from "../../door/openingHoursGate.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
 /** What the request claims (unverified): door, signer and pass as named in the body. */
@@ -75,6 +76,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimiter: RateLimiter
     relayerAddress: ctx.config.relayerAddress,
     challenges: ctx.challenges,
     contractSignatures: ctx.contractSignatures,
+    openHours: new OpenHoursCache(),
     signerLimited: (signer) => signerLimiter.hit(`signer:${signer}`).retryAfterS,
     onFreshWait: (seconds) => indexPhase.observe(seconds),
   };

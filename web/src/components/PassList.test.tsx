@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import type { Address } from "viem";
 import { I18nProvider } from "../i18n/i18n.tsx";
+import { memberPass } from "../../../protocol/api/read.ts";
 import { PassList, type PassView } from "./PassList.tsx";
 
 const CAD = { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address, symbol: "tCAD", decimals: 6 };
@@ -36,6 +37,7 @@ function pass(id: number, startOffsetH: number, hours: number, over: Partial<Act
     amount: 5_000_000n * BigInt(hours),
     gst: 0n,
     qst: 0n,
+    serviceFee: 0n,
     policyId: 1,
     releaseTime: start,
     settled: false,
@@ -64,11 +66,13 @@ function cancelled(id: number, startOffsetH: number, hours: number, over: Partia
     amount: 5_000_000n * BigInt(hours),
     gst: 0n,
     qst: 0n,
+    serviceFee: 0n,
     byOperator: false,
     refund: 0n,
     retained: 0n,
     gstRefund: 0n,
     qstRefund: 0n,
+    refundServiceFee: 0n,
     block: 2,
     ...view,
     ...over,
@@ -161,13 +165,82 @@ describe("PassList", () => {
   it("shows the sponsor's service fee beside what a gasless booking paid, and the fee kept from a refund", () => {
     renderList([
       pass(1, 48, 1, { amount: 5_750_000n, serviceFee: 250_000n }),
-      cancelled(2, 72, 1, { amount: 5_750_000n, refund: 5_750_000n, byOperator: false, serviceFee: 250_000n }),
+      cancelled(2, 72, 1, {
+        amount: 5_750_000n,
+        serviceFee: 250_000n,
+        refund: 5_750_000n,
+        refundServiceFee: 250_000n,
+        byOperator: false,
+      }),
     ]);
     const upcoming = document.querySelector('li[data-pass-id="1"]')!;
     expect(upcoming.textContent).toContain("Paid 5.75\u00a0tCAD + 0.25\u00a0tCAD service fee");
     const gone = document.querySelector('li[data-pass-id="2"]')!;
+    expect(gone.textContent).toContain("Paid 5.75\u00a0tCAD + 0.25\u00a0tCAD service fee");
     expect(within(gone as HTMLElement).getByTestId("refund").textContent).toContain(
       "refunded 5.75\u00a0tCAD − 0.25\u00a0tCAD service fee",
     );
+  });
+
+  it("takes the fee from the read API's answer alone (any browser), in French too", () => {
+    // The wire form of GET /api/passes (protocol/api/read.ts), decoded as the dApp's client does:
+    // nothing of this browser's storage is involved.
+    localStorage.clear();
+    const start = Date.UTC(2026, 11, 3, 15) / 1000;
+    const wire = (over: object) => ({
+      passId: "9",
+      role: "holder",
+      holder: ME,
+      resourceId: 1,
+      venueId: 1,
+      unit: 0,
+      start,
+      end: start + HOUR,
+      currency: CAD.address,
+      amount: "5750000",
+      gst: "0",
+      qst: "0",
+      serviceFee: "250000",
+      ...over,
+    });
+    const active = memberPass.parse(
+      wire({
+        status: "active",
+        policyId: 1,
+        releaseTime: start,
+        settled: false,
+        guest: null,
+        guestExpires: 0,
+        block: 3,
+      }),
+    );
+    const gone = memberPass.parse(
+      wire({
+        passId: "10",
+        status: "cancelled",
+        byOperator: false,
+        refund: "5750000",
+        retained: "0",
+        gstRefund: "0",
+        qstRefund: "0",
+        refundServiceFee: "200000",
+        block: 4,
+      }),
+    );
+    render(
+      <I18nProvider lang="fr">
+        <PassList passes={[active, gone].map((p) => ({ ...p, ...view }))} now={NOW} />
+      </I18nProvider>,
+    );
+    const li = (id: string) => document.querySelector(`li[data-pass-id="${id}"]`)!;
+    expect(li("9").textContent).toContain("Payé 5,75\u00a0tCAD + 0,25\u00a0tCAD de frais de service");
+    expect(within(li("10") as HTMLElement).getByTestId("refund").textContent).toContain(
+      "remboursé 5,75\u00a0tCAD − 0,20\u00a0tCAD de frais de service",
+    );
+  });
+
+  it("says only what was paid when no fee was (a booking paid with the member's own gas)", () => {
+    renderList([pass(1, 48, 1, { amount: 5_750_000n })]);
+    expect(document.querySelector('li[data-pass-id="1"]')!.textContent).not.toContain("service fee");
   });
 });

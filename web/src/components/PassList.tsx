@@ -11,8 +11,6 @@ export type PassView = PassInfo & {
   timeZone: string;
   graceSeconds: number;
   currencyInfo: Currency | undefined;
-  /** The sponsor's fee paid with a gasless booking (taken from the refund once cancelled), if any. */
-  serviceFee?: bigint;
 };
 
 const PHASES: PassPhase[] = ["current", "upcoming", "past", "cancelled"];
@@ -63,7 +61,7 @@ export function PassList({
                     {t("passes.pass", { id: p.passId.toString() })} · {t("passes.unit", { n: p.unit + 1 })}
                     {p.currencyInfo &&
                       ` · ${
-                        p.status === "active" && p.serviceFee
+                        p.serviceFee
                           ? t("passes.paidWithFee", {
                               amount: formatAmount(paidFor(p), p.currencyInfo, locale),
                               fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
@@ -76,10 +74,10 @@ export function PassList({
                       {t(p.byOperator ? "passes.cancelledByOperator" : "passes.cancelledByYou")}
                       {p.currencyInfo &&
                         ` · ${
-                          p.serviceFee
+                          p.refundServiceFee
                             ? t("passes.refundedWithFee", {
                                 amount: formatAmount(refundedFor(p), p.currencyInfo, locale),
-                                fee: formatAmount(p.serviceFee, p.currencyInfo, locale),
+                                fee: formatAmount(p.refundServiceFee, p.currencyInfo, locale),
                               })
                             : t("passes.refunded", { amount: formatAmount(refundedFor(p), p.currencyInfo, locale) })
                         }`}

@@ -24,6 +24,7 @@ const doc = (over: Partial<BillingDocumentJson>): BillingDocumentJson => ({
   gst: "5000000",
   qst: "9980000",
   total: "114980000",
+  serviceFee: "0",
   time: Date.UTC(2027, 4, 20, 16) / 1000,
   ...over,
 });
@@ -68,6 +69,27 @@ describe("ReceiptLinks", () => {
       ),
     ).toBeTruthy();
     expect(relayer.get).toHaveBeenCalledWith("/api/receipts");
+  });
+
+  it("shows a gasless call's service fee beside the total: paid on a receipt, taken from a credit note", async () => {
+    const relayer = {
+      get: vi.fn(() =>
+        Promise.resolve({
+          documents: [
+            doc({ serviceFee: "250000" }),
+            doc({ id: "1-CN-000001", kind: "credit_note", total: "57490000", serviceFee: "250000" }),
+            doc({ id: "1-R-000002" }),
+          ],
+        }),
+      ),
+      file: vi.fn(() => Promise.resolve(new Blob(["%PDF-"]))),
+    };
+    inLang("en", <ReceiptLinks relayer={relayer as never} />);
+    await screen.findByText("Receipt 1-R-000001");
+    const fee = (id: string) => document.querySelector(`li[data-document-id="${id}"] .service-fee`)?.textContent;
+    expect(fee("1-R-000001")).toBe(" + 0.25\u00a0tCAD service fee");
+    expect(fee("1-CN-000001")).toBe(" − 0.25\u00a0tCAD service fee");
+    expect(fee("1-R-000002")).toBeUndefined();
   });
 
   it("downloads the PDF in the language asked for", async () => {

@@ -68,7 +68,16 @@ export function ReceiptLinks({
               {" · "}
               <span className="total">
                 {t("receipts.total", { amount: formatAmount(BigInt(d.total), d.currency, locale) })}
-              </span>{" "}
+              </span>
+              {/* The gasless call's sponsor fee: paid on top of a receipt, taken from a credit note's refund. */}
+              {BigInt(d.serviceFee) > 0n && (
+                <span className="service-fee">
+                  {" "}
+                  {t(d.kind === "receipt" ? "receipts.feePaid" : "receipts.feeTaken", {
+                    fee: formatAmount(BigInt(d.serviceFee), d.currency, locale),
+                  })}
+                </span>
+              )}{" "}
               <button type="button" onClick={() => void download(d, "fr")}>
                 {t("receipts.pdfFr")}
               </button>{" "}

@@ -46,6 +46,10 @@ const reasons = {
   ],
   "reason.lock_jammed": ["The lock is jammed; tell the venue", "La serrure est bloquée ; prévenez le lieu"],
   "reason.lock_refused": ["The door refused to open; try again", "La porte a refusé de s’ouvrir ; réessayez"],
+  "reason.venue_closed": [
+    "The venue is closed now; your pass opens during its opening hours",
+    "Le lieu est fermé en ce moment ; votre passe ouvre pendant ses heures d’ouverture",
+  ],
 } satisfies Record<`reason.${Reason}`, Entry>;
 
 const m = {
@@ -459,6 +463,8 @@ const m = {
   "receipts.receipt": ["Receipt {id}", "Reçu {id}"],
   "receipts.creditNote": ["Credit note {id}", "Note de crédit {id}"],
   "receipts.total": ["Total {amount}", "Total {amount}"],
+  "receipts.feePaid": ["+ {fee} service fee", "+ {fee} de frais de service"],
+  "receipts.feeTaken": ["− {fee} service fee", "− {fee} de frais de service"],
   "receipts.pdfFr": ["PDF in French", "PDF en français"],
   "receipts.pdfEn": ["PDF in English", "PDF en anglais"],
   "receipts.exportTitle": ["Accounting export", "Export comptable"],

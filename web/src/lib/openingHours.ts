@@ -3,6 +3,8 @@
 // (weekly hours and dated exceptions as text, the time-zone rule derived from an IANA zone name).
 import { readContract } from "viem/actions";
 import { tzOffset } from "../../../protocol/timeZone.ts";
+import { closedFromBits } from "../../../protocol/openingHours.ts";
+export { closedFromBits } from "../../../protocol/openingHours.ts";
 export { zoneRule, type DstTransition, type TimeZoneRule } from "../../../protocol/timeZone.ts";
 import type { TextKey } from "../i18n/messages.ts";
 import type { Protocol } from "./protocol.ts";
@@ -10,15 +12,6 @@ import type { Protocol } from "./protocol.ts";
 const HOUR = 3600;
 /** Hours asked per `openHours` call: four weeks, well within an eth_call's gas. */
 const CHUNK = 672;
-
-/** Slot starts among `count` hours from `start` whose bit is clear in `openHours`' words. */
-export function closedFromBits(words: readonly bigint[], start: number, count: number): Set<number> {
-  const closed = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    if (((words[i >> 8] >> BigInt(i & 255)) & 1n) === 0n) closed.add(start + i * HOUR);
-  }
-  return closed;
-}
 
 /** The hours of `[start, start + count h)` a booking of the resource may not cover (start on the grid). */
 export async function readClosedHours(p: Protocol, resourceId: number, start: number, count: number) {

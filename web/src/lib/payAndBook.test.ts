@@ -1,13 +1,6 @@
 // The booking's payment path, decided from what the page shows, against a fake wallet.
 import { describe, expect, it } from "vitest";
-import {
-  encodeEventTopics,
-  encodeAbiParameters,
-  erc20Abi,
-  zeroAddress,
-  type Address,
-  type TransactionReceipt,
-} from "viem";
+import { encodeEventTopics, encodeAbiParameters, zeroAddress, type Address, type TransactionReceipt } from "viem";
 import { passepartoutAbi } from "../../../protocol/abis.ts";
 import { bookingCost, bookingProblem, payAndBook, type BookingOrder, type BookingWallet } from "./payAndBook.ts";
 import type { Gasless } from "./gasless.ts";
@@ -21,7 +14,7 @@ const START = 1_800_000_000 - (1_800_000_000 % H);
 const CONTRACT: Address = "0x0000000000000000000000000000000000000001";
 const SPONSOR: Address = "0x00000000000000000000000000000000000000bb";
 
-/** A receipt carrying the Booked event of pass `passId` (and the fee's transfer to the sponsor, if any). */
+/** A receipt carrying the Booked event of pass `passId` (and the sponsor's SponsorFeePaid, if any). */
 function receiptFor(passId: bigint, fee = 0n): TransactionReceipt {
   const topics = encodeEventTopics({
     abi: passepartoutAbi,
@@ -43,9 +36,13 @@ function receiptFor(passId: bigint, fee = 0n): TransactionReceipt {
     [MEMBER, 0, BigInt(START), BigInt(START + H), CAD, 5_000_000n, 1, 250_000n, 0n],
   );
   const feeLog = {
-    address: CAD,
-    topics: encodeEventTopics({ abi: erc20Abi, eventName: "Transfer", args: { from: MEMBER, to: SPONSOR } }),
-    data: encodeAbiParameters([{ type: "uint256" }], [fee]),
+    address: CONTRACT,
+    topics: encodeEventTopics({
+      abi: passepartoutAbi,
+      eventName: "SponsorFeePaid",
+      args: { passId, sponsor: SPONSOR },
+    }),
+    data: encodeAbiParameters([{ type: "uint256" }, { type: "bool" }], [fee, false]),
   };
   return {
     status: "success",

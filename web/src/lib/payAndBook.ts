@@ -12,7 +12,7 @@ import { isNative } from "./money.ts";
 import { ANY_UNIT, type Protocol } from "./protocol.ts";
 import type { Relayer } from "./relayer.ts";
 import { firstClosedHour } from "./openingHours.ts";
-import { feeInReceipt } from "./sponsorFees.ts";
+import { sponsorFeeIn } from "./sponsorFees.ts";
 import { allowance, approve, sendTx, signPermit, type WriteCall } from "./wallet.ts";
 
 export type PaymentPath = "sponsored" | "native" | "allowance" | "permit" | "approve";
@@ -153,15 +153,7 @@ export async function payAndBook(
   }
   const [booked] = parseEventLogs({ abi: passepartoutAbi, logs: receipt.logs, eventName: "Booked" });
   if (!booked) throw new UiError("err.generic", { message: "no Booked event in the receipt" });
-  const feePaid =
-    path === "sponsored"
-      ? feeInReceipt(receipt, {
-          token: order.currency,
-          payer: order.member,
-          contract: wallet.contract,
-          member: order.member,
-        })
-      : 0n;
+  const feePaid = sponsorFeeIn(receipt, wallet.contract, false);
   return { passId: booked.args.passId, path, cost, feePaid };
 }
 

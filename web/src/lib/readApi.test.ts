@@ -33,6 +33,7 @@ const wirePass = (passId: string) => ({
   amount: "123456789012345678901234567890",
   gst: "5",
   qst: "10",
+  serviceFee: "0",
   policyId: 0,
   releaseTime: 1_800_000_000,
   settled: false,
@@ -98,6 +99,7 @@ describe("read API client", () => {
       retained: "0",
       gstRefund: "5",
       qstRefund: "10",
+      refundServiceFee: "0",
     };
     for (const k of ["policyId", "releaseTime", "settled", "guest", "guestExpires"])
       delete (cancelled as Record<string, unknown>)[k];

@@ -148,6 +148,8 @@ export type BillingDocumentJson = {
   gst: string;
   qst: string;
   total: string;
+  /** The gasless call's sponsor fee: paid on top of a receipt's total, taken from a credit note's. */
+  serviceFee: string;
   time: number | null;
 };
 

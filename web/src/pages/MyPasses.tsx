@@ -27,7 +27,7 @@ import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { gaslessFor, relaySponsored, sponsorFee } from "../lib/gasless.ts";
 import { CancelDialog } from "../components/CancelDialog.tsx";
-import { feeInReceipt, rememberSponsorFee, rememberedSponsorFee } from "../lib/sponsorFees.ts";
+import { sponsorFeeIn } from "../lib/sponsorFees.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
@@ -45,7 +45,7 @@ export function MyPasses() {
   const resources = useResources();
   const venues = useVenues();
   const currencies = useCurrencies();
-  const { relayer, protocol } = useApp();
+  const { relayer } = useApp();
   useTitle(t("passes.title"));
 
   const views = useMemo<PassView[]>(() => {
@@ -60,16 +60,9 @@ export function MyPasses() {
         timeZone: v?.timeZone ?? "UTC",
         graceSeconds: r?.graceSeconds ?? 0,
         currencyInfo: currencies.data?.find((c) => sameAddress(c.address, p.currency)),
-        // The sponsor's fee this browser paid for the booking (taken from the refund once cancelled).
-        serviceFee: rememberedSponsorFee(
-          localStorage,
-          { chainId: protocol.chain.id, contract: protocol.address },
-          p.passId,
-          p.status === "cancelled" ? "cancel" : "book",
-        ),
       };
     });
-  }, [passes.data, resources.data, venues.data, currencies.data, protocol]);
+  }, [passes.data, resources.data, venues.data, currencies.data]);
 
   return (
     <section aria-labelledby="passes-title">
@@ -292,21 +285,7 @@ function CancelPass({ pass }: { pass: PassView }) {
         : await sendTx(protocol, wagmi, address, { functionName: "cancel", args: [pass.passId] });
       const [ev] = parseEventLogs({ abi: protocol.contract.abi, logs: receipt.logs, eventName: "Cancelled" });
       // What came back: the pre-tax refund and its GST and QST, less the fee the sponsor took.
-      const taken = gasless
-        ? feeInReceipt(receipt, {
-            token: pass.currency,
-            payer: protocol.address,
-            contract: protocol.address,
-            member: address,
-          })
-        : 0n;
-      rememberSponsorFee(
-        localStorage,
-        { chainId: protocol.chain.id, contract: protocol.address },
-        pass.passId,
-        "cancel",
-        taken,
-      );
+      const taken = sponsorFeeIn(receipt, protocol.address, true);
       setDone((ev ? ev.args.refund + ev.args.gstRefund + ev.args.qstRefund : preview.data.refund) - taken);
       setAsking(false);
       setTimeout(() => void refresh(), 4000);

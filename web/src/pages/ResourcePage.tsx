@@ -31,7 +31,6 @@ import { kindLabel } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
 import { forwarderOf, gaslessPath, type Gasless } from "../lib/gasless.ts";
 import { bookingCost, bookingWallet, payAndBook, type BookingStep } from "../lib/payAndBook.ts";
-import { rememberSponsorFee } from "../lib/sponsorFees.ts";
 import { MONTH_HOURS, durationChoices, firstBookableHour } from "../lib/bookingWindow.ts";
 
 function durationLabel(hours: number, t: Translate): string {
@@ -151,7 +150,7 @@ function BookResource({
     setBooked(null);
     try {
       if (sponsorship.error) throw sponsorship.error;
-      const { passId, feePaid } = await payAndBook(
+      const { passId } = await payAndBook(
         bookingWallet(protocol, wagmi, relayer, address),
         {
           resourceId: r.id,
@@ -167,14 +166,6 @@ function BookResource({
           closed,
         },
         setStep,
-      );
-      // The pass will say what the sponsor took (the fee is not in the protocol's events).
-      rememberSponsorFee(
-        localStorage,
-        { chainId: protocol.chain.id, contract: protocol.address },
-        passId,
-        "book",
-        feePaid,
       );
       setBooked(passId);
       setStart(null);

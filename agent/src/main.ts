@@ -67,11 +67,14 @@ for (const d of config.doors) {
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) die(`door ${d.id}: lockKey must be 0x and 64 hex digits`);
   const pairing = pairingOf(d.id, key as Hex);
   const onChain = await trust.door(d.id).catch(() => die(`chain unreachable at ${config.chain.rpcUrl}`));
-  if (!onChain || !sameAddress(onChain.lockKey, pairing.address)) process.stdout.write(`${pairingText(pairing, "unpaired")}\n`);
+  if (!onChain || !sameAddress(onChain.lockKey, pairing.address))
+    process.stdout.write(`${pairingText(pairing, "unpaired")}\n`);
   if (!onChain) die(`door ${d.id} does not exist on chain (create it in the venue editor with the address above)`);
   if (onChain.venueId !== config.venue) die(`door ${d.id} belongs to venue ${onChain.venueId}, not ${config.venue}`);
   if (!sameAddress(onChain.lockKey, pairing.address))
-    die(`door ${d.id}: its on-chain lockKey is ${onChain.lockKey}, this agent's key is ${pairing.address} (pair it first)`);
+    die(
+      `door ${d.id}: its on-chain lockKey is ${onChain.lockKey}, this agent's key is ${pairing.address} (pair it first)`,
+    );
   process.stdout.write(`${pairingText(pairing, "paired")}\n`);
   let driver;
   try {

@@ -22,14 +22,23 @@ describe("pairing code", () => {
 
   it("differs for different addresses, including a one-digit typo", () => {
     const codes = new Set<string>();
-    for (let i = 1; i <= 2000; i++) codes.add(pairingCode(privateKeyToAddress(`0x${i.toString(16).padStart(64, "0")}`))!);
+    for (let i = 1; i <= 2000; i++)
+      codes.add(pairingCode(privateKeyToAddress(`0x${i.toString(16).padStart(64, "0")}`))!);
     assert.equal(codes.size, 2000);
     const typo = `${address.slice(0, -1)}4`;
     assert.notEqual(pairingCode(typo), pairingCode(address));
   });
 
   it("is null for anything that is not a 20-byte hex address", () => {
-    for (const bad of ["", "0x", address.slice(0, -1), `${address}0`, address.slice(2), `0x${"g".repeat(40)}`, ` ${address}`])
+    for (const bad of [
+      "",
+      "0x",
+      address.slice(0, -1),
+      `${address}0`,
+      address.slice(2),
+      `0x${"g".repeat(40)}`,
+      ` ${address}`,
+    ])
       assert.equal(pairingCode(bad), null, JSON.stringify(bad));
     assert.equal(isPairingAddress(address), true);
   });

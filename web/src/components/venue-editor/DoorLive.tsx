@@ -1,7 +1,6 @@
-// A door's live status and its remote pulse, in the doors form (operator's session only). The
-// status is polled every few seconds while the page is visible, never in a hidden tab.
+// A door's live status (hooks/useDoorsStatus.ts) and its remote pulse, in the doors form (the
+// operator's session only).
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
 import { useApp } from "../../hooks/useApp.ts";
 import { useI18n } from "../../i18n/translate.ts";
 import { describeDoor } from "../../lib/doorStatus.ts";
@@ -9,22 +8,6 @@ import { formatDateTime } from "../../lib/time.ts";
 import type { DoorLiveStatus } from "../../../../protocol/api/doorOps.ts";
 import type { PulseResult } from "../../lib/relayer.ts";
 import { toUiError } from "../../lib/errors.ts";
-
-export const DOOR_STATUS_POLL_MS = 5000;
-
-const visible = () => typeof document === "undefined" || document.visibilityState === "visible";
-
-/** The venue's doors' live status, polled while the page is visible; off without the operator's session. */
-export function useDoorsStatus(venueId: number, enabled: boolean) {
-  const { relayer } = useApp();
-  return useQuery({
-    queryKey: ["relayer", "doors-status", venueId],
-    queryFn: () => relayer.doorsStatus(venueId),
-    enabled,
-    refetchInterval: () => (visible() ? DOOR_STATUS_POLL_MS : false),
-    refetchIntervalInBackground: false,
-  });
-}
 
 export function DoorLiveView({ status, timeZone }: { status: DoorLiveStatus | undefined; timeZone: string }) {
   const { t, locale } = useI18n();

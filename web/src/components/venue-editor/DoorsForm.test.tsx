@@ -6,6 +6,7 @@ import { fakeProtocol, withApp } from "../../test/fakeApp.tsx";
 import type { Venue } from "../../lib/protocol.ts";
 import type { DoorsStatus } from "../../lib/relayer.ts";
 import { pairingCode } from "../../../../protocol/pairing.ts";
+import { DOOR_STATUS_POLL_MS } from "../../hooks/useDoorsStatus.ts";
 
 const sent: { functionName: string; args: unknown[] }[] = [];
 vi.mock("../../hooks/useTx.ts", () => ({
@@ -141,14 +142,14 @@ describe("DoorsForm live status", () => {
   it("tells online, offline and unknown apart, never calling an unheard door online or locked", async () => {
     renderForm();
     await waitFor(async () => expect((await row(1)).textContent).toContain("Online since"));
-    const online = (await row(1)).textContent!;
+    const online = (await row(1)).textContent;
     expect(online).toContain("Locked");
     expect(online).toContain("Door closed");
     expect(online).toContain("Battery 80 %");
-    const offline = (await row(2)).textContent!;
+    const offline = (await row(2)).textContent;
     expect(offline).toContain("Offline since");
     expect(offline).not.toContain("Locked");
-    const unknown = (await row(3)).textContent!;
+    const unknown = (await row(3)).textContent;
     expect(unknown).toContain("Status unknown: nothing heard from this door’s agent");
     expect(unknown).not.toMatch(/Online|Locked/);
   });
@@ -166,6 +167,27 @@ describe("DoorsForm live status", () => {
       expect((await screen.findByText("#1")).closest("li")!.textContent).toContain("En ligne depuis"),
     );
     expect((await screen.findByText("#3")).closest("li")!.textContent).toContain("État inconnu");
+  });
+
+  it("polls every few seconds while the page is visible, and not while it is hidden", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const visibility = (v: "visible" | "hidden") => {
+      Object.defineProperty(document, "visibilityState", { value: v, configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+    try {
+      const doorsStatus = vi.fn(() => Promise.resolve(statusAnswer));
+      renderForm({ doorsStatus });
+      await waitFor(() => expect(doorsStatus).toHaveBeenCalledTimes(1));
+      await vi.advanceTimersByTimeAsync(DOOR_STATUS_POLL_MS + 10);
+      await waitFor(() => expect(doorsStatus).toHaveBeenCalledTimes(2));
+      visibility("hidden");
+      await vi.advanceTimersByTimeAsync(3 * DOOR_STATUS_POLL_MS);
+      expect(doorsStatus).toHaveBeenCalledTimes(2);
+    } finally {
+      visibility("visible");
+      vi.useRealTimers();
+    }
   });
 
   it("asks for the operator's sign-in instead of guessing, and never calls the relayer without it", async () => {

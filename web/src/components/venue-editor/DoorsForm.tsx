@@ -12,7 +12,8 @@ import { shortAddress } from "../../lib/labels.ts";
 import { pairingCode } from "../../../../protocol/pairing.ts";
 import { sameAddress } from "../../../../protocol/address.ts";
 import { Labelled, TxCheckbox, TxFeedback } from "./fields.tsx";
-import { DoorLiveView, PulseButton, useDoorsStatus } from "./DoorLive.tsx";
+import { DoorLiveView, PulseButton } from "./DoorLive.tsx";
+import { useDoorsStatus } from "../../hooks/useDoorsStatus.ts";
 
 /**
  * The lock key address field with its pairing code: shown as soon as the address is one (checksum

@@ -3,9 +3,10 @@
 // (or `node agent/src/main.ts --config …`). Checks the config and the chain (each door's on-chain
 // venue and lock key must match its configured key), connects to the broker, and runs until
 // SIGTERM / SIGINT, when it marks its doors offline and disconnects. A bad start exits 1 with one line.
-// Pairing: a door without a lock key gets one made on first start (its lockKeyFile, by default
-// keys/door-<id>.key beside the config); every door's key address and pairing code are printed, and
-// a door whose on-chain lockKey is another address stops the start with the steps to pair it.
+// Pairing: the agent's own lock key (config `lockKeyFile`, by default lock.key beside the config),
+// used by every door that names no key of its own, is made on first start; its address and pairing
+// code are printed before anything else is checked, and a door whose on-chain lockKey is another
+// address stops the start with the steps to pair it.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -41,6 +42,20 @@ try {
 } catch (err) {
   die((err as Error).message);
 }
+// The agent's own lock key, for the doors that name none: made on first start, shown for pairing.
+let agentKey: Hex | undefined;
+if (config.doors.some((d) => d.lockKey === undefined && d.lockKeyFile === undefined)) {
+  const file = path.resolve(config.dir, config.lockKeyFile ?? "lock.key");
+  try {
+    if (ensureLockKeyFile(file)) process.stdout.write(`new lock key made in ${file}\n`);
+    agentKey = readFileSync(file, "utf8").trim() as Hex;
+  } catch (err) {
+    die(`cannot read or make the lock key file ${file}: ${(err as Error).message}`);
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(agentKey)) die(`${file}: a lock key must be 0x and 64 hex digits`);
+  const p = pairingOf(0, agentKey);
+  process.stdout.write(`this agent's lock key address: ${p.address}  pairing code: ${p.code}\n`);
+}
 const logger = createAgentLogger(config.logLevel);
 const trust = new ChainTrust(config.chain.rpcUrl, config.chain.contract as Hex, { cacheMs: config.chain.trustCacheMs });
 
@@ -55,14 +70,9 @@ const doors: AgentDoor[] = [];
 for (const d of config.doors) {
   let key: string | undefined;
   try {
-    if (d.lockKey === undefined) {
-      const file = path.resolve(config.dir, d.lockKeyFile ?? `keys/door-${d.id}.key`);
-      if (ensureLockKeyFile(file)) process.stdout.write(`door ${d.id}: new lock key made in ${file}\n`);
-      d.lockKeyFile = file;
-    }
-    key = readSecret(d, "lockKey", config.dir);
+    key = readSecret(d, "lockKey", config.dir) ?? agentKey;
   } catch (err) {
-    die(`door ${d.id}: cannot read or make lockKeyFile: ${(err as Error).message}`);
+    die(`door ${d.id}: cannot read lockKeyFile: ${(err as Error).message}`);
   }
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) die(`door ${d.id}: lockKey must be 0x and 64 hex digits`);
   const pairing = pairingOf(d.id, key as Hex);

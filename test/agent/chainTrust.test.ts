@@ -73,7 +73,7 @@ describe("agent chain trust", () => {
         }),
       );
       const first = await exitOf(run("agent/src/main.ts", {}, ["--config", file]));
-      const keyFile = path.join(dir, "keys", `door-${venue.street}.key`);
+      const keyFile = path.join(dir, "lock.key");
       const key = readFileSync(keyFile, "utf8").trim() as Hex;
       assert.match(key, /^0x[0-9a-f]{64}$/);
       assert.equal(statSync(keyFile).mode & 0o777, 0o600, "the key is readable by its user only");

@@ -104,7 +104,7 @@ describe("operator doors: live status and remote pulse", () => {
     });
     await new Promise<void>((resolve) => spy.once("connect", () => resolve()));
     await spy.subscribeAsync("pp/v1/venue/+/door/+/cmd", { qos: 1 });
-    spy.on("message", (topic) => commands.push(topic));
+    spy.on("message", (_topic, payload) => commands.push((JSON.parse(payload.toString()) as { type: string }).type));
     await until(
       "the relayer's broker connection",
       async () => (await status(cookies.operator)).body.broker === "connected",
@@ -210,6 +210,25 @@ describe("operator doors: live status and remote pulse", () => {
       assert.equal((await pulse(cookies.operator, "x")).status, 400);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(commands.length, sent, "no command reached the broker");
+    });
+
+    it("sends no open command when the pulse cannot be recorded (fail closed)", async () => {
+      agent ??= await startAgent();
+      const audit = h.relayer.ctx.audit;
+      const record = audit.record.bind(audit);
+      audit.record = () => Promise.reject(new Error("disk full"));
+      const sent = commands.length;
+      const opened = pulses();
+      try {
+        const r = await pulse(cookies.operator, h.venue.street);
+        assert.equal(r.status, 503);
+        assert.equal(r.body.error?.code, "audit_unavailable");
+      } finally {
+        audit.record = record;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(commands.slice(sent), ["challenge"], "only the challenge was asked for");
+      assert.equal(pulses(), opened);
     });
 
     it("answers unreachable when the door's agent is gone, and audits that", async () => {

@@ -119,8 +119,11 @@ export class MqttLockAdapter implements LockAdapter {
     });
     client.on("connect", () => {
       // Resubscribe on every (re)connection: the session is clean (the retained statuses come again).
-      client.subscribe(this.subscriptions(), { qos: 1 }, (err) => {
-        if (err) this.o.logger.error({ err: err.message }, "cannot subscribe to the response and status topics");
+      client.subscribe(this.subscriptions(), { qos: 1 }, (err, granted) => {
+        // A broker's ACL refuses a subscription with SUBACK 0x80 (128), not with an error.
+        const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+        if (err || refused.length)
+          this.o.logger.error({ err: err?.message, refused }, "cannot subscribe to the response and status topics");
         else if (this.o.statuses) this.o.statuses.connected = true;
       });
     });

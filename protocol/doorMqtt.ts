@@ -40,6 +40,8 @@ export const topics = {
   response: (relayerInstance: string) => `${TOPIC_ROOT}/relayer/${relayerInstance}/res`,
   /** Every door status of the network (a relayer or the operator page watching doors). */
   allDoorStatus: `${TOPIC_ROOT}/venue/+/door/+/status`,
+  /** Every agent status of the network (online, or offline through its Last Will). */
+  allAgentStatus: `${TOPIC_ROOT}/venue/+/agent/+/status`,
 };
 
 export type DoorTopic =

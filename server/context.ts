@@ -16,6 +16,7 @@ import type { SessionCodec } from "./http/session.ts";
 import type { Deployments } from "../protocol/deployments.ts";
 import type { Sponsor } from "./sponsor/sponsor.ts";
 import type { ReceiptsService } from "./receipts/receiptsService.ts";
+import type { DoorStatusBoard } from "./locks/doorStatusBoard.ts";
 
 export type RelayerContext = {
   config: RelayerConfig;
@@ -30,6 +31,8 @@ export type RelayerContext = {
   audit: AuditStore;
   metrics: RelayerMetrics;
   lock: LockAdapter;
+  /** The doors' live status heard on the broker (empty, "unknown", with an in-process lock). */
+  doorStatus: DoorStatusBoard;
   challenges: ChallengeMemory;
   contractSignatures: ContractSignatureChecker;
   nonces: NonceStore;

@@ -20,6 +20,7 @@ import { createDoorHasher, type Hex } from "./door/doorCrypto.ts";
 import { ConfigError } from "./errors.ts";
 import type { LockAdapter } from "./locks/lockAdapter.ts";
 import { createBrokerLockAdapter } from "./locks/mqttLockAdapter.ts";
+import { DoorStatusBoard } from "./locks/doorStatusBoard.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type RelayerMetrics } from "./metrics.ts";
 import { NonceStore } from "./http/siwe.ts";
@@ -274,6 +275,7 @@ function createContext(
   opts: RelayerOptions,
   sponsorStore: SponsorStore | null,
 ): RelayerContext {
+  const doorStatus = new DoorStatusBoard({ clock: parts.clock });
   return {
     ...parts,
     config,
@@ -281,7 +283,18 @@ function createContext(
     contract,
     reader,
     hasher: createDoorHasher(config.chainId, contract),
-    lock: opts.lock ?? createBrokerLockAdapter(config, { index: parts.index, reader, contract, logger: parts.logger }),
+    // One broker connection carries the lock requests and the doors' live status; with a lock given
+    // (the relayer's own tests) nothing is heard and every door reads "unknown".
+    lock:
+      opts.lock ??
+      createBrokerLockAdapter(config, {
+        index: parts.index,
+        reader,
+        contract,
+        logger: parts.logger,
+        statuses: doorStatus,
+      }),
+    doorStatus,
     contractSignatures: new ContractSignatureChecker(reader, {
       concurrency: config.erc1271Concurrency,
       queue: config.erc1271Queue,

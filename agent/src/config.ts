@@ -68,6 +68,8 @@ export const agentConfigSchema = z.object({
     passwordFile: optionalString,
   }),
   doors: z.array(doorSchema).min(1).max(256),
+  /** The agent's own lock key, for every door without lockKey/lockKeyFile; made on first start. */
+  lockKeyFile: optionalString,
   challengeTtlS: z.number().int().min(10).max(3600).default(120),
   driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
   statusIntervalMs: z.number().int().min(0).default(60_000),

@@ -3,6 +3,10 @@
 // (or `node agent/src/main.ts --config …`). Checks the config and the chain (each door's on-chain
 // venue and lock key must match its configured key), connects to the broker, and runs until
 // SIGTERM / SIGINT, when it marks its doors offline and disconnects. A bad start exits 1 with one line.
+// Pairing: the agent's own lock key (config `lockKeyFile`, by default lock.key beside the config),
+// used by every door that names no key of its own, is made on first start; its address and pairing
+// code are printed before anything else is checked, and a door whose on-chain lockKey is another
+// address stops the start with the steps to pair it.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,8 +16,9 @@ import { systemClock } from "./clock.ts";
 import { loadAgentConfig, readSecret } from "./config.ts";
 import { DoorAgent, type AgentDoor } from "./doorAgent.ts";
 import { createDriver } from "./drivers/index.ts";
-import { addressOf, sameAddress, type Hex } from "./lockCrypto.ts";
+import { sameAddress, type Hex } from "./lockCrypto.ts";
 import { createAgentLogger } from "./log.ts";
+import { ensureLockKeyFile, pairingOf, pairingText } from "./pairing.ts";
 
 function die(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -24,8 +29,9 @@ const { values } = parseArgs({ options: { config: { type: "string" }, "new-key":
 if (values["new-key"]) {
   // Pairing: a fresh lock key for a door; the operator registers its address on chain as the door's lockKey.
   const key: Hex = `0x${randomBytes(32).toString("hex")}`;
+  const p = pairingOf(0, key);
   process.stdout.write(
-    `lock key (keep it secret, put it in lockKeyFile): ${key}\naddress (give it to the operator): ${addressOf(key)}\n`,
+    `lock key (keep it secret, put it in lockKeyFile): ${key}\naddress (give it to the operator): ${p.address}\npairing code: ${p.code}\n`,
   );
   process.exit(0);
 }
@@ -35,6 +41,20 @@ try {
   config = loadAgentConfig(values.config);
 } catch (err) {
   die((err as Error).message);
+}
+// The agent's own lock key, for the doors that name none: made on first start, shown for pairing.
+let agentKey: Hex | undefined;
+if (config.doors.some((d) => d.lockKey === undefined && d.lockKeyFile === undefined)) {
+  const file = path.resolve(config.dir, config.lockKeyFile ?? "lock.key");
+  try {
+    if (ensureLockKeyFile(file)) process.stdout.write(`new lock key made in ${file}\n`);
+    agentKey = readFileSync(file, "utf8").trim() as Hex;
+  } catch (err) {
+    die(`cannot read or make the lock key file ${file}: ${(err as Error).message}`);
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(agentKey)) die(`${file}: a lock key must be 0x and 64 hex digits`);
+  const p = pairingOf(0, agentKey);
+  process.stdout.write(`this agent's lock key address: ${p.address}  pairing code: ${p.code}\n`);
 }
 const logger = createAgentLogger(config.logLevel);
 const trust = new ChainTrust(config.chain.rpcUrl, config.chain.contract as Hex, { cacheMs: config.chain.trustCacheMs });
@@ -50,17 +70,22 @@ const doors: AgentDoor[] = [];
 for (const d of config.doors) {
   let key: string | undefined;
   try {
-    key = readSecret(d, "lockKey", config.dir);
+    key = readSecret(d, "lockKey", config.dir) ?? agentKey;
   } catch (err) {
     die(`door ${d.id}: cannot read lockKeyFile: ${(err as Error).message}`);
   }
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) die(`door ${d.id}: lockKey must be 0x and 64 hex digits`);
+  const pairing = pairingOf(d.id, key as Hex);
   const onChain = await trust.door(d.id).catch(() => die(`chain unreachable at ${config.chain.rpcUrl}`));
-  if (!onChain) die(`door ${d.id} does not exist on chain`);
+  if (!onChain || !sameAddress(onChain.lockKey, pairing.address))
+    process.stdout.write(`${pairingText(pairing, "unpaired")}\n`);
+  if (!onChain) die(`door ${d.id} does not exist on chain (create it in the venue editor with the address above)`);
   if (onChain.venueId !== config.venue) die(`door ${d.id} belongs to venue ${onChain.venueId}, not ${config.venue}`);
-  const address = addressOf(key as Hex);
-  if (!sameAddress(onChain.lockKey, address))
-    die(`door ${d.id}: its on-chain lockKey is ${onChain.lockKey}, this agent's key is ${address} (pair it first)`);
+  if (!sameAddress(onChain.lockKey, pairing.address))
+    die(
+      `door ${d.id}: its on-chain lockKey is ${onChain.lockKey}, this agent's key is ${pairing.address} (pair it first)`,
+    );
+  process.stdout.write(`${pairingText(pairing, "paired")}\n`);
   let driver;
   try {
     driver = createDriver(d.driver, d.id, (name) => readSecret(d.driver, name, config.dir));

@@ -14,6 +14,7 @@ import { opsRouter } from "./routes/ops.ts";
 import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
+import { doorOpsRouter } from "./routes/doorOps.ts";
 import { compressJson } from "./compressJson.ts";
 import { SECURITY_HEADERS, clientIp, createCors, ipKey, trustedProxies } from "./policy.ts";
 import { RateLimiter } from "../rateLimiter.ts";
@@ -64,6 +65,7 @@ function build(ctx: RelayerContext) {
   const core = createUnlockCore(ctx, signerLimiter);
   app.use(unlockRouter(ctx, core));
   app.use(challengeRouter(ctx));
+  app.use(doorOpsRouter(ctx));
   app.use(authRouter(ctx, ipOf));
   app.use(INDEX_READS, freshIndex(ctx.index));
   app.use(readRouter(ctx));

@@ -15,6 +15,7 @@ import { errorAnswer } from "../errors.ts";
 import { receiptsRoutes } from "./receiptsOpenapi.ts";
 import { apiErrors, idParam, type Answer, type Routes } from "./openapiRoute.ts";
 import { readRoutes } from "./readOpenapi.ts";
+import { doorOpsRoutes } from "./doorOpsOpenapi.ts";
 
 const routes: Routes = {
   "/api/network": {
@@ -59,6 +60,7 @@ const routes: Routes = {
       },
     },
   },
+  ...doorOpsRoutes,
   "/api/unlock": {
     post: {
       summary: "Decide an unlock request; on grant, returns and delivers a signed open command",

@@ -46,7 +46,12 @@ export type MqttLockAdapterOptions = {
   /** The door's venue and lock key (from the index, else the chain), or null for an unknown door. */
   door(doorId: number): Promise<DoorRoute | null>;
   logger: Logger;
+  /** Fed the retained door and agent statuses (the operator's live view): this connection then
+   * subscribes to both status topic filters too, so a relayer holds one broker connection. */
+  statuses?: DoorStatusSink;
 };
+
+export type DoorStatusSink = { receive(topic: string, payload: Uint8Array): boolean; connected: boolean };
 
 type Pending = { door: number; settle: (a: DoorAnswer | null) => void; timer: NodeJS.Timeout };
 
@@ -75,7 +80,11 @@ export class MqttLockAdapter implements LockAdapter {
         resolve();
       });
     });
-    await client.subscribeAsync(this.responseTopic, { qos: 1 });
+    await client.subscribeAsync(this.subscriptions(), { qos: 1 });
+  }
+
+  private subscriptions(): string[] {
+    return this.o.statuses ? [this.responseTopic, topics.allDoorStatus, topics.allAgentStatus] : [this.responseTopic];
   }
 
   /**
@@ -105,10 +114,17 @@ export class MqttLockAdapter implements LockAdapter {
     client.on("offline", () =>
       this.o.logger.warn({ broker: this.o.url }, "broker unreachable: doors answer unreachable"),
     );
+    client.on("close", () => {
+      if (this.o.statuses) this.o.statuses.connected = false;
+    });
     client.on("connect", () => {
-      // Resubscribe on every (re)connection: the session is clean.
-      client.subscribe(this.responseTopic, { qos: 1 }, (err) => {
-        if (err) this.o.logger.error({ err: err.message }, "cannot subscribe to the response topic");
+      // Resubscribe on every (re)connection: the session is clean (the retained statuses come again).
+      client.subscribe(this.subscriptions(), { qos: 1 }, (err, granted) => {
+        // A broker's ACL refuses a subscription with SUBACK 0x80 (128), not with an error.
+        const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+        if (err || refused.length)
+          this.o.logger.error({ err: err?.message, refused }, "cannot subscribe to the response and status topics");
+        else if (this.o.statuses) this.o.statuses.connected = true;
       });
     });
   }
@@ -188,6 +204,13 @@ export class MqttLockAdapter implements LockAdapter {
 
   private onMessage(topic: string, payload: Buffer): void {
     const t = parseDoorTopic(topic);
+    if (this.o.statuses && (t?.kind === "status" || t?.kind === "agent")) {
+      if (!this.o.statuses.receive(topic, payload)) {
+        this.stats.dropped++;
+        this.o.logger.warn({ topic, bytes: payload.byteLength }, "dropped: unreadable status");
+      }
+      return;
+    }
     if (t?.kind !== "res" || t.relayer !== this.o.instanceId) {
       this.stats.dropped++;
       this.o.logger.warn({ topic }, "dropped: message on an unexpected topic");
@@ -243,7 +266,7 @@ export class MqttLockAdapter implements LockAdapter {
  */
 export function createBrokerLockAdapter(
   config: RelayerConfig,
-  d: { index: ChainIndex; reader: ChainReader; contract: Hex; logger: Logger },
+  d: { index: ChainIndex; reader: ChainReader; contract: Hex; logger: Logger; statuses?: DoorStatusSink },
 ): MqttLockAdapter {
   const adapter = new MqttLockAdapter({
     url: config.brokerUrl,
@@ -259,6 +282,7 @@ export function createBrokerLockAdapter(
       return door && door.active ? { venueId: door.venueId, lockKey: door.lockKey } : null;
     },
     logger: d.logger,
+    statuses: d.statuses,
   });
   adapter.connect();
   return adapter;

@@ -12,7 +12,7 @@ import { brokerAcl, RELAYER_USER, venueUser } from "../../server/broker/acl.ts";
 import { startEmbeddedBroker } from "../../server/broker/embeddedBroker.ts";
 import { createDoorHasher, signDigest, toHex, type Hex } from "../../server/door/doorCrypto.ts";
 import { createLogger } from "../../server/logger.ts";
-import { MqttLockAdapter } from "../../server/locks/mqttLockAdapter.ts";
+import { MqttLockAdapter, type DoorStatusSink } from "../../server/locks/mqttLockAdapter.ts";
 import { makeTestCertificates, startMosquitto } from "../../scripts/lib/mosquitto.ts";
 import type { OpenCommand } from "../../protocol/eip712.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
@@ -91,7 +91,11 @@ export function simulators(...doors: number[]): Map<number, SimulatorDriver> {
   return new Map(doors.map((d) => [d, new SimulatorDriver()]));
 }
 
-export async function startAdapter(broker: Broker, timeoutMs = 2000): Promise<MqttLockAdapter> {
+export async function startAdapter(
+  broker: Broker,
+  timeoutMs = 2000,
+  statuses?: DoorStatusSink,
+): Promise<MqttLockAdapter> {
   const a = new MqttLockAdapter({
     url: broker.url,
     username: RELAYER_USER,
@@ -106,6 +110,7 @@ export async function startAdapter(broker: Broker, timeoutMs = 2000): Promise<Mq
       return Promise.resolve(d ? { venueId: d.venueId, lockKey: privateKeyToAddress(lockKey(id)) } : null);
     },
     logger: createLogger("silent"),
+    statuses,
   });
   await a.start();
   return a;

@@ -17,6 +17,7 @@ import type { DoorAgent } from "../../agent/src/doorAgent.ts";
 import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
 import { RELAYER_USER, venueUser } from "../../server/broker/acl.ts";
 import type { MqttLockAdapter } from "../../server/locks/mqttLockAdapter.ts";
+import { DoorStatusBoard } from "../../server/locks/doorStatusBoard.ts";
 import {
   PASSWORDS,
   openCommand,
@@ -178,6 +179,24 @@ for (const kind of ["aedes", "mosquitto"] as BrokerKind[]) {
       assert.equal(c, "no answer", "no agent, no challenge");
       venue2 = startAgent(broker, 2, locks2);
       await venue2.start();
+    });
+
+    it("a relayer's adapter hears the doors' live status through the ACL: online, offline by the Last Will, back", async () => {
+      const board = new DoorStatusBoard({ clock: () => Math.floor(Date.now() / 1000) });
+      const watching = await startAdapter(broker, 2000, board);
+      try {
+        await until("the retained statuses", () => board.connected && board.view(2, 3).connection === "online");
+        assert.equal(board.view(1, 1).connection, "online");
+        assert.equal(board.view(1, 3).connection, "unknown", "door 3 is venue 2's");
+        venue2.kill();
+        await until("the Last Will", () => board.view(2, 3).connection === "offline");
+        assert.equal(board.view(1, 1).connection, "online", "venue 1's agent is still there");
+        venue2 = startAgent(broker, 2, locks2);
+        await venue2.start();
+        await until("back online", () => board.view(2, 3).connection === "online");
+      } finally {
+        await watching.close();
+      }
     });
 
     it("a hung lock is 'unreachable' within the budget, and the door never opens afterwards", async () => {

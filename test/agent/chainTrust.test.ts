@@ -2,7 +2,7 @@
 // lock key, a relayer the venue trusts or not, an unknown door, an unreachable chain (fail closed).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ChainTrust } from "../../agent/src/chainTrust.ts";
 import { exitOf, run } from "../helpers/processes.ts";
@@ -10,6 +10,8 @@ import { freePort, startLocalChain, type LocalChain } from "../helpers/localChai
 import { protocolOn, seedVenue } from "../server/fixture.ts";
 import { DEMO_RELAYER_ADDRESS, demoLockAddress } from "../../server/demoKeys.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
+import { addressOf, type Hex } from "../../agent/src/lockCrypto.ts";
+import { pairingCode } from "../../protocol/pairing.ts";
 
 describe("agent chain trust", () => {
   let chain: LocalChain;
@@ -51,6 +53,42 @@ describe("agent chain trust", () => {
       assert.equal(r.code, 1);
       assert.equal(r.stderr.trim().split("\n").length, 1);
       assert.match(r.stderr, new RegExp(`^door ${venue.street}: its on-chain lockKey is .* \\(pair it first\\)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("makes a door's lock key on first start, keeps it after, and prints its address and pairing code", async () => {
+    const dir = tempDir("pp-agent-pair-");
+    try {
+      const file = path.join(dir, "agent.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          agentId: "pair-test",
+          venue: venue.venueId,
+          chain: { rpcUrl: chain.rpcUrl, chainId: 31337, contract: chain.deployments.contracts.Passepartout.address },
+          broker: { url: "mqtt://127.0.0.1:9" },
+          doors: [{ id: venue.street, driver: { type: "simulator" } }],
+        }),
+      );
+      const first = await exitOf(run("agent/src/main.ts", {}, ["--config", file]));
+      const keyFile = path.join(dir, "lock.key");
+      const key = readFileSync(keyFile, "utf8").trim() as Hex;
+      assert.match(key, /^0x[0-9a-f]{64}$/);
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600, "the key is readable by its user only");
+      const address = addressOf(key);
+      assert.match(first.stdout, new RegExp(`new lock key made in ${keyFile.replaceAll("/", "\\/")}`));
+      assert.ok(first.stdout.includes(address), "prints the key's address");
+      assert.ok(first.stdout.includes(pairingCode(address)!), "prints the pairing code");
+      assert.ok(!first.stdout.includes(key.slice(2)), "never prints the secret key");
+      // The chain holds another lock key for this door: the start stops, naming what to do.
+      assert.equal(first.code, 1);
+      assert.match(first.stderr, /pair it first/);
+      const second = await exitOf(run("agent/src/main.ts", {}, ["--config", file]));
+      assert.equal(readFileSync(keyFile, "utf8").trim(), key, "the key is made once");
+      assert.doesNotMatch(second.stdout, /new lock key/);
+      assert.ok(second.stdout.includes(pairingCode(address)!));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

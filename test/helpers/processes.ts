@@ -13,12 +13,14 @@ export function run(script: string, env: Record<string, string>, args: string[] 
   });
 }
 
-/** Waits for the process to exit; its exit code and everything it wrote to stderr. */
-export async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+/** Waits for the process to exit; its exit code and everything it wrote to stderr and stdout. */
+export async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string; stdout: string }> {
   let stderr = "";
+  let stdout = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-  return { code, stderr };
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  return { code, stderr, stdout };
 }
 
 /** Polls `url` until it answers 2xx; fails when the process exits first or after `timeoutMs`. */

@@ -235,7 +235,8 @@ async function startChainAfterHour(chain: LocalChain, now: number): Promise<void
 
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter } = {},
+  /** `lock: "broker"`: the relayer's own broker adapter (BROKER_URL in `env`), as in production. */
+  opts: { rpcUrl?: (chain: LocalChain) => Promise<string> | string; lock?: LockAdapter | "broker" } = {},
 ): Promise<Harness> {
   const chain = await startLocalChain();
   try {
@@ -262,7 +263,7 @@ export async function startHarness(
     });
     const relayer = await startRelayer(config, {
       clock: clock.fn,
-      lock: opts.lock ?? new InProcessLockAdapter(sim),
+      lock: opts.lock === "broker" ? undefined : (opts.lock ?? new InProcessLockAdapter(sim)),
       deployments: chain.deployments,
       defaultMetrics: false,
     });

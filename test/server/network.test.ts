@@ -496,6 +496,31 @@ describe("network description and OpenAPI", () => {
       assert.equal((await check("/api/venues/{id}/revenue", "/api/venues/99/revenue", { headers })).status, 404);
       const audit = await check<{ records: unknown[] }>("/api/audit", `/api/audit?venue=${venue.venueId}`, { headers });
       assert.ok(audit.body.records.length > 0);
+      // The operator's doors: no broker here, so every door is "unknown"; a pulse finds no lock.
+      const doors = await check<{ doors: { connection: string }[] }>(
+        "/api/venues/{id}/doors/status",
+        `/api/venues/${venue.venueId}/doors/status`,
+        { headers },
+      );
+      assert.ok(doors.body.doors.length >= 2);
+      assert.equal(
+        (await check("/api/venues/{id}/doors/status", "/api/venues/99/doors/status", { headers })).status,
+        404,
+      );
+      const pulse = await check("/api/doors/{doorId}/pulse", `/api/doors/${venue.street}/pulse`, {
+        method: "POST",
+        headers: { ...headers, origin: ORIGIN },
+      });
+      assert.equal(pulse.status, 200);
+      assert.equal(
+        (
+          await check("/api/doors/{doorId}/pulse", "/api/doors/77/pulse", {
+            method: "POST",
+            headers: { ...headers, origin: ORIGIN },
+          })
+        ).status,
+        404,
+      );
       assert.equal((await check("/api/siwe/logout", "/api/siwe/logout", { method: "POST", headers })).status, 200);
     });
   });

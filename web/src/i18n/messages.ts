@@ -701,6 +701,54 @@ const m = {
     "Le parrain ne peut pas envoyer votre demande pour l’instant : réessayez dans un moment.",
   ],
   "err.sponsorRequest": ["The sponsor refused the request: {name}", "Le parrain a refusé la demande : {name}"],
+  "pair.code": ["Pairing code: {code}", "Code d’appairage : {code}"],
+  "pair.check": [
+    "It must be the code the door agent shows on its screen or console. If it differs, the address is wrong: do not send.",
+    "Ce doit être le code affiché par l’agent de porte (écran ou console). S’il diffère, l’adresse est fausse : n’envoyez pas.",
+  ],
+  "pair.change": ["Pair another agent", "Appairer un autre agent"],
+  "pair.save": ["Register this lock key", "Enregistrer cette clé"],
+  "doors.live.title": ["Live status", "État en direct"],
+  "doors.live.signIn": [
+    "Sign in (button at the top) to see the doors’ live status.",
+    "Connectez-vous (bouton en haut) pour voir l’état des portes en direct.",
+  ],
+  "doors.live.unavailable": [
+    "The relayer cannot tell the doors’ status right now.",
+    "Le relais ne peut pas donner l’état des portes pour l’instant.",
+  ],
+  "doors.live.unknown": [
+    "Status unknown: nothing heard from this door’s agent",
+    "État inconnu : rien reçu de l’agent de cette porte",
+  ],
+  "doors.live.onlineSince": ["Online since {time}", "En ligne depuis {time}"],
+  "doors.live.offlineSince": ["Offline since {time}", "Hors ligne depuis {time}"],
+  "doors.live.offline": ["Offline", "Hors ligne"],
+  "doors.live.locked": ["Locked", "Verrouillée"],
+  "doors.live.unlocked": ["Unlocked", "Déverrouillée"],
+  "doors.live.open": ["Open", "Ouverte"],
+  "doors.live.jammed": ["Jammed: check the lock", "Bloquée : vérifiez la serrure"],
+  "doors.live.contactOpen": ["Door ajar", "Porte entrouverte"],
+  "doors.live.contactClosed": ["Door closed", "Porte fermée"],
+  "doors.live.battery": ["Battery {n} %", "Pile {n} %"],
+  "doors.live.lastOpening": ["Last opened {time}", "Dernière ouverture {time}"],
+  "doors.pulse": ["Pulse open", "Ouvrir à distance"],
+  "doors.pulse.confirm": [
+    "Open door #{id} now, for anyone standing there?",
+    "Ouvrir la porte nº {id} maintenant, pour quiconque s’y trouve ?",
+  ],
+  "doors.pulse.yes": ["Yes, open it", "Oui, ouvrir"],
+  "doors.pulse.no": ["Cancel", "Annuler"],
+  "doors.pulse.opened": ["Door #{id} opened.", "Porte nº {id} ouverte."],
+  "doors.pulse.refused": [
+    "Door #{id} refused to open ({reason}).",
+    "La porte nº {id} a refusé de s’ouvrir ({reason}).",
+  ],
+  "doors.pulse.unreachable": [
+    "Door #{id} did not answer: it did not open.",
+    "La porte nº {id} n’a pas répondu : elle ne s’est pas ouverte.",
+  ],
+  "doors.pulse.failed": ["The pulse was not sent: {message}", "L’ouverture n’a pas été envoyée : {message}"],
 } satisfies Record<string, Entry>;
 
 type Own = typeof m;

@@ -8,6 +8,11 @@ import {
   type Challenge,
   type UnlockRequest,
 } from "../../../protocol/eip712.ts";
+import { doorsStatusAnswer, pulseAnswer } from "../../../protocol/api/doorOps.ts";
+import type { z } from "zod";
+
+export type DoorsStatus = z.output<typeof doorsStatusAnswer>;
+export type PulseResult = z.output<typeof pulseAnswer>;
 
 /**
  * A call to the relayer that failed, as the dApp sees it: the answer's error `code` and HTTP status
@@ -108,6 +113,14 @@ export function makeRelayer(baseUrl: string) {
     },
     async get<T>(path: string): Promise<T> {
       return call<T>(path);
+    },
+    /** The live status of a venue's doors (its operator's session). */
+    async doorsStatus(venueId: number): Promise<DoorsStatus> {
+      return doorsStatusAnswer.parse(await call(`/api/venues/${venueId}/doors/status`));
+    },
+    /** Opens a door once, remotely (its venue's operator's session): opened, refused or unreachable. */
+    async pulse(doorId: number): Promise<PulseResult> {
+      return pulseAnswer.parse(await call(`/api/doors/${doorId}/pulse`, { method: "POST", body: "{}" }));
     },
     /** A POST or DELETE without a body worth sending (the session cookie says who). */
     async send<T>(path: string, method: "POST" | "DELETE"): Promise<T> {

@@ -77,10 +77,16 @@ export function fakeProtocol(api: Partial<ReadApi>, views: ChainViews): Protocol
   };
 }
 
-/** Renders `ui` with the app's providers; `me` is the address of the relayer's SIWE session (null: none). */
+/** Renders `ui` with the app's providers; `me` is the address of the relayer's SIWE session (null: none);
+ * `relayer` adds or replaces relayer calls. */
 export function withApp(
   ui: ReactNode,
-  { protocol, me, lang = "en" }: { protocol: Protocol; me: Address | null; lang?: Lang },
+  {
+    protocol,
+    me,
+    lang = "en",
+    relayer: more,
+  }: { protocol: Protocol; me: Address | null; lang?: Lang; relayer?: Partial<Relayer> },
 ): ReactNode {
   try {
     if (me) sessionStorage.setItem("passepartout.session", me);
@@ -91,6 +97,7 @@ export function withApp(
   const relayer = {
     me: () => Promise.resolve(me),
     file: () => Promise.resolve(new Blob([])),
+    ...more,
   } as unknown as Relayer;
   const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const health = createRelayerHealth({ probe: () => Promise.resolve(), onRecovered: () => {} });

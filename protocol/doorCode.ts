@@ -49,7 +49,8 @@ function fromBase64Url(s: string): Uint8Array {
 }
 
 function hexToBytes(hex: string, length: number, what: string): Uint8Array {
-  if (!new RegExp(`^0x[0-9a-fA-F]{${length * 2}}$`).test(hex)) throw new DoorCodeError(`${what} must be ${length} bytes`);
+  if (!new RegExp(`^0x[0-9a-fA-F]{${length * 2}}$`).test(hex))
+    throw new DoorCodeError(`${what} must be ${length} bytes`);
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16);
   return out;

@@ -112,7 +112,6 @@ if (config.screen) {
   }
 }
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () =>
-  void Promise.all([agent.stop(), screen?.close()]).then(() => process.exit(0));
+const stop = () => void Promise.all([agent.stop(), screen?.close()]).then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

@@ -37,7 +37,11 @@ describe("the door code", () => {
   it("round-trips lock-signed challenges of both signature parities, and the signature still recovers to the lock", async () => {
     const parities = new Set<string>();
     for (let i = 0; i < 24; i++) {
-      const c = await signed(1 + i * 178_956_970, `0x${(i + 1).toString(16).padStart(2, "0").repeat(16)}`, 1_764_650_000 + i);
+      const c = await signed(
+        1 + i * 178_956_970,
+        `0x${(i + 1).toString(16).padStart(2, "0").repeat(16)}`,
+        1_764_650_000 + i,
+      );
       const code = encodeDoorCode(c);
       assert.equal(code.length, DOOR_CODE_LENGTH);
       assert.match(code, /^[A-Za-z0-9_-]+$/);

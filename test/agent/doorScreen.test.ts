@@ -17,7 +17,12 @@ import { CHAIN_ID, CONTRACT, lockKey, openCommand, simulators, startAgent } from
 const DAPP = "https://app.example.org/";
 const ROTATE_S = 10;
 
-type State = { door: number; link: string; svg: string; decision: { seq: number; result: string; reason: string } | null };
+type State = {
+  door: number;
+  link: string;
+  svg: string;
+  decision: { seq: number; result: string; reason: string } | null;
+};
 
 /** The challenge a door link carries. */
 function challengeOf(link: string): Challenge {
@@ -124,7 +129,10 @@ describe("the door screen", () => {
     assert.equal(pickLang("xx", "en;q=0"), "fr");
     assert.equal(decisionText("fr", { result: "opened", reason: "opened" }), "Ouvert — entrez");
     assert.equal(decisionText("en", { result: "opened", reason: "opened" }), "Open — come in");
-    assert.equal(decisionText("en", { result: "refused", reason: "lock_unreachable" }), "The lock did not answer — try again");
+    assert.equal(
+      decisionText("en", { result: "refused", reason: "lock_unreachable" }),
+      "The lock did not answer — try again",
+    );
   });
 
   it("answers 404 for a door the agent does not serve and anything else, 405 for other methods", async () => {
@@ -151,30 +159,40 @@ describe("the door screen", () => {
     assert.notDeepEqual(challengeOf(next.link).nonce, challengeOf(a.link).nonce);
   });
 
-  it("pushes the agent's decision to the screen: opened, then a fresh code; a replay shows the refusal", { timeout: 10_000 }, async () => {
-    const res = await get("/door/1/events");
-    assert.match(res.headers.get("content-type")!, /^text\/event-stream/);
-    const { next, close } = events(res);
-    const first = await next();
-    assert.equal(first.decision, null);
-    const c = challengeOf(first.link);
-    const cmd = openCommand(c, { ttl: 5 });
-    const payload = Buffer.from(
-      JSON.stringify({ v: 1, type: "open", id: cmd.challenge.slice(2), replyTo: "pp/v1/relayer/r1/res", command: cmd }),
-    );
-    await agent.receive(topics.command(1, 1), payload);
-    const opened = await next();
-    assert.equal(opened.decision?.result, "opened");
-    assert.notEqual(opened.link, first.link, "the spent code is replaced at once");
-    await agent.receive(topics.command(1, 1), payload);
-    const replay = await next();
-    assert.equal(replay.decision?.result, "refused");
-    assert.equal(replay.decision?.reason, "challenge_used");
-    assert.ok(replay.decision.seq > opened.decision.seq);
-    await close();
-    // Polling sees the same news while it is fresh, and nothing once it is old.
-    assert.equal((await state()).decision?.reason, "challenge_used");
-    nowMs += 6001;
-    assert.equal((await state()).decision, null);
-  });
+  it(
+    "pushes the agent's decision to the screen: opened, then a fresh code; a replay shows the refusal",
+    { timeout: 10_000 },
+    async () => {
+      const res = await get("/door/1/events");
+      assert.match(res.headers.get("content-type")!, /^text\/event-stream/);
+      const { next, close } = events(res);
+      const first = await next();
+      assert.equal(first.decision, null);
+      const c = challengeOf(first.link);
+      const cmd = openCommand(c, { ttl: 5 });
+      const payload = Buffer.from(
+        JSON.stringify({
+          v: 1,
+          type: "open",
+          id: cmd.challenge.slice(2),
+          replyTo: "pp/v1/relayer/r1/res",
+          command: cmd,
+        }),
+      );
+      await agent.receive(topics.command(1, 1), payload);
+      const opened = await next();
+      assert.equal(opened.decision?.result, "opened");
+      assert.notEqual(opened.link, first.link, "the spent code is replaced at once");
+      await agent.receive(topics.command(1, 1), payload);
+      const replay = await next();
+      assert.equal(replay.decision?.result, "refused");
+      assert.equal(replay.decision?.reason, "challenge_used");
+      assert.ok(replay.decision.seq > opened.decision.seq);
+      await close();
+      // Polling sees the same news while it is fresh, and nothing once it is old.
+      assert.equal((await state()).decision?.reason, "challenge_used");
+      nowMs += 6001;
+      assert.equal((await state()).decision, null);
+    },
+  );
 });

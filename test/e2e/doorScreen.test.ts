@@ -32,21 +32,13 @@ import {
 } from "./harness.ts";
 
 const MEMBER = 12;
+const NO_PASS = 13; // a demo member who booked nothing
 const DESK = 5; // "Poste partagé" at etc Saint-Germain (venue 2), behind its street door
 const HOUR = 3600;
 
 let stack: Stack;
 let door: number;
 let screenUrl: string;
-
-// The decoder of the test (Node): zxing-wasm's own WebAssembly file, read from node_modules.
-prepareZXingModule({
-  overrides: {
-    wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"))
-      .buffer as ArrayBuffer,
-  },
-  fireImmediately: true,
-});
 
 async function readQr(png: Buffer): Promise<string> {
   const found = await readBarcodes(new Uint8Array(png), { formats: ["QRCode"], tryHarder: true });
@@ -65,7 +57,12 @@ async function bookNow(who: number) {
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
   const start = BigInt(Math.floor(Date.now() / 1000 / HOUR) * HOUR);
   const end = start + BigInt(HOUR);
-  const price = (await client.readContract({ address, abi, functionName: "quote", args: [DESK, start, end] })) as bigint;
+  const price = (await client.readContract({
+    address,
+    abi,
+    functionName: "quote",
+    args: [DESK, start, end],
+  })) as bigint;
   const r = (await client.readContract({ address, abi, functionName: "resource", args: [DESK] })) as {
     policyId: number;
     transferable: boolean;
@@ -89,6 +86,14 @@ async function bookNow(who: number) {
 describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
   before(
     async () => {
+      // The decoder of the test (Node): zxing-wasm's own WebAssembly file, read from node_modules.
+      await prepareZXingModule({
+        overrides: {
+          wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"))
+            .buffer,
+        },
+        fireImmediately: true,
+      });
       stack = await startStack();
       const venue = await bookNow(MEMBER);
       const { client } = chainReader(stack);
@@ -155,11 +160,43 @@ describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
     await phone.page.context().close();
   });
 
+  test("the door page explains an expired or unreadable code, asks to sign in, and sends a member without a pass to booking", async () => {
+    const screenPage = await stack.browser.newPage();
+    await screenPage.goto(screenUrl);
+    const link = await readQr(await screenPage.locator("#qr").screenshot());
+    await screenPage.close();
+    // A phone whose clock reads 90 s later: the code is older than the relayer's 60 s.
+    const late = await stack.browser.newContext({ locale: "fr-CA" });
+    const page = await late.newPage();
+    await page.clock.install({ time: Date.now() + 90_000 });
+    await page.goto(link);
+    await page
+      .getByTestId("code-expired")
+      .getByText(/^Ce code de porte a expiré/)
+      .waitFor();
+    await page.getByText(/^Connectez votre portefeuille et connectez-vous/).waitFor();
+    await page.goto(link.replace(/c=.{10}/, "c=!!!!!!!!!!"));
+    await page.getByText(/^Ce code de porte est illisible/).waitFor();
+    await late.close();
+
+    const other = await openAs(stack, NO_PASS);
+    await signIn(other);
+    await other.page.goto(link);
+    await other.page.getByTestId("no-pass").getByText("You have no pass for this door right now.").waitFor();
+    const book = other.page.getByRole("link", { name: /^Book a space at / });
+    assert.match((await book.getAttribute("href")) ?? "", /^#\/venue\/\d+$/);
+    assert.equal(await other.page.getByRole("button", { name: /^Open / }).count(), 0);
+    await other.page.context().close();
+  });
+
   test("a phone without a camera is told so", async () => {
     const m = await openAs(stack, MEMBER);
     await m.page.goto(`${stack.demo.url}#/passes`);
     await m.page.getByRole("button", { name: "Scan the door’s code" }).click();
-    await m.page.getByTestId("scan-problem").getByText(/camera/).waitFor();
+    await m.page
+      .getByTestId("scan-problem")
+      .getByText(/camera/)
+      .waitFor();
     assert.match(
       (await m.page.getByTestId("scan-problem").textContent()) ?? "",
       /^(No camera was found on this device|The camera is not allowed)/,
@@ -207,7 +244,9 @@ describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
       await page.getByRole("heading", { level: 1 }).waitFor();
       const wasm = requests.filter((u) => /\.wasm(\?|$)/.test(u));
       assert.ok(wasm.length > 0 && wasm.every((u) => u.startsWith(`${origin}/assets/`)), wasm.join(", "));
-      const elsewhere = requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"));
+      const elsewhere = requests.filter(
+        (u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"),
+      );
       assert.deepEqual(elsewhere, [], "nothing loaded from a CDN or any other origin");
       process.stdout.write(`# camera scan → door page: ${took} ms\n`);
     } finally {

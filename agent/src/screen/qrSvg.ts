@@ -8,7 +8,7 @@ export function qrSvg(text: string): string {
   const qr = encode(text, { ecc: "M", border: 4 });
   let d = "";
   qr.data.forEach((row, y) => {
-    for (let x = 0; x < row.length; ) {
+    for (let x = 0; x < row.length;) {
       if (!row[x]) {
         x++;
         continue;

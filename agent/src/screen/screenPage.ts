@@ -59,7 +59,8 @@ export function decisionText(lang: Lang, d: { result: string; reason: string }):
   return d.reason === "lock_unreachable" ? t.unreachable : t.refused;
 }
 
-const fill = (s: string, vars: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k]));
+const fill = (s: string, vars: Record<string, string | number>) =>
+  s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k]));
 
 const STYLE = `
 html,body{margin:0;height:100%;background:#fff;color:#000;font-family:system-ui,sans-serif}

@@ -26,9 +26,10 @@ export function ScanDoor() {
       clearTimeout(timer);
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-    (async () => {
+    void (async () => {
       try {
-        if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error("no camera"), { name: "NotFoundError" });
+        if (!navigator.mediaDevices?.getUserMedia)
+          throw Object.assign(new Error("no camera"), { name: "NotFoundError" });
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
         if (stopped) return stop();
         const v = video.current!;

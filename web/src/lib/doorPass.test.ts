@@ -29,7 +29,7 @@ function pass(id: number, resourceId: number, start: number, end: number, over: 
     guestExpires: 0,
     block: 1,
     ...over,
-  } as PassInfo;
+  };
 }
 const street = { id: 1, active: true, admits: [1, 2] };
 const room = { id: 2, active: true, admits: [2] };

@@ -21,7 +21,8 @@ import { toUiError, UiError } from "../lib/errors.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "../components/PassList.tsx";
-import { DoorResultText, doorError, doorLabel, type DoorResult } from "../components/DoorResult.tsx";
+import { DoorResultText, type DoorResult } from "../components/DoorResult.tsx";
+import { doorError, doorLabel } from "../lib/doorText.ts";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
@@ -192,7 +193,15 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
     setError(null);
     try {
       setResult(
-        await unlockDoor({ protocol, relayer, wagmi, account: address, door: door.id, passId: pass.passId, onStep: setState }),
+        await unlockDoor({
+          protocol,
+          relayer,
+          wagmi,
+          account: address,
+          door: door.id,
+          passId: pass.passId,
+          onStep: setState,
+        }),
       );
     } catch (e) {
       setError(doorError(e));

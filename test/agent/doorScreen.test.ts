@@ -12,6 +12,10 @@ import { createAgentLogger } from "../../agent/src/log.ts";
 import { decodeDoorCode, doorRoute } from "../../protocol/doorCode.ts";
 import { topics } from "../../protocol/doorMqtt.ts";
 import { challengeTypes, protocolDomain, type Challenge } from "../../protocol/eip712.ts";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadAgentConfig } from "../../agent/src/config.ts";
+import { tempDir } from "../helpers/tempDirs.ts";
 import { CHAIN_ID, CONTRACT, lockKey, openCommand, simulators, startAgent } from "./brokerHarness.ts";
 
 const DAPP = "https://app.example.org/";
@@ -195,4 +199,32 @@ describe("the door screen", () => {
       assert.equal((await state()).decision, null);
     },
   );
+
+  it("is configured by agent.json's screen (off when absent), and a bad screen setting stops the agent with one line naming it", () => {
+    const dir = tempDir("pp-screen-config-");
+    const base = {
+      agentId: "lelab-pi",
+      venue: 1,
+      chain: { rpcUrl: "http://127.0.0.1:8545", chainId: 31337, contract: CONTRACT },
+      broker: { url: "mqtt://127.0.0.1:1883" },
+      doors: [{ id: 1, lockKey: lockKey(1), driver: { type: "simulator" }, name: "Entrée" }],
+    };
+    const load = (config: object) => {
+      const file = path.join(dir, "agent.json");
+      writeFileSync(file, JSON.stringify(config));
+      return loadAgentConfig(file);
+    };
+    assert.equal(load(base).screen, undefined);
+    const on = load({ ...base, screen: { port: 8080, dappUrl: DAPP } });
+    assert.deepEqual(on.screen, { port: 8080, host: "0.0.0.0", dappUrl: DAPP, rotateSeconds: 10 });
+    assert.equal(on.doors[0].name, "Entrée");
+    for (const [screen, field] of [
+      [{ port: 8080 }, "screen.dappUrl"],
+      [{ port: 8080, dappUrl: "ftp://app.example.org/" }, "screen.dappUrl"],
+      [{ port: 70000, dappUrl: DAPP }, "screen.port"],
+      [{ port: 8080, dappUrl: DAPP, rotateSeconds: 60 }, "screen.rotateSeconds"],
+      [{ port: 8080, dappUrl: DAPP, rotateSeconds: 1 }, "screen.rotateSeconds"],
+    ] as const)
+      assert.throws(() => load({ ...base, screen }), new RegExp(`^Error: invalid agent configuration: ${field}: `));
+  });
 });

@@ -21,6 +21,8 @@ import { challengeTypes, protocolDomain } from "../../protocol/eip712.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   CHROMIUM_ARGS,
+  axeViolations,
+  horizontalOverflow,
   chainReader,
   demoAccount,
   lockLog,
@@ -146,6 +148,9 @@ describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
     await screenPage.getByText("Ouvert — entrez").waitFor();
     await screenshot(phone.page, "door-screen-phone-open");
     await screenshot(screenPage, "door-screen-open");
+    assert.deepEqual(await axeViolations(phone.page), [], "the door page");
+    assert.deepEqual(await axeViolations(screenPage), [], "the door screen");
+    assert.equal(await horizontalOverflow(phone.page), 0, "nothing scrolls sideways on the phone");
     const opened = (await lockLog(stack)).slice(before).filter((e) => e.door === door);
     assert.deepEqual(
       opened.map((e) => [e.result, `0x${e.id}`]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeExpired, passForDoor } from "./doorPass.ts";
+import { codeExpired, passForDoor, scannedChallengeToUse } from "./doorPass.ts";
 import type { PassInfo } from "./passes.ts";
 
 const HOUR = 3600;
@@ -70,5 +70,15 @@ describe("codeExpired", () => {
   it("is true once the challenge is older than the relayer accepts", () => {
     expect(codeExpired({ time: 1000 }, 1060, 60)).toBe(false);
     expect(codeExpired({ time: 1000 }, 1061, 60)).toBe(true);
+  });
+});
+
+describe("scannedChallengeToUse", () => {
+  const c = { door: 1, nonce: `0x${"ab".repeat(16)}` as const, time: 1000, signature: `0x${"cd".repeat(65)}` as const };
+  it("sends the scanned challenge once, while fresh; otherwise the relayer is asked for a new one", () => {
+    expect(scannedChallengeToUse(c, false, 1030, 60)).toBe(c);
+    expect(scannedChallengeToUse(c, true, 1030, 60)).toBeUndefined();
+    expect(scannedChallengeToUse(c, false, 1061, 60)).toBeUndefined();
+    expect(scannedChallengeToUse(null, false, 1030, 60)).toBeUndefined();
   });
 });

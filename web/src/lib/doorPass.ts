@@ -42,3 +42,17 @@ export function passForDoor<P extends PassInfo>(
 export function codeExpired(c: Pick<Challenge, "time">, now: number, maxAgeSeconds: number): boolean {
   return now - c.time > maxAgeSeconds;
 }
+
+/**
+ * The challenge Open sends: the scanned one while it is usable — readable, never tried, not expired
+ * — else undefined, and the relayer fetches a fresh one from the lock (a challenge opens once, so a
+ * second press after a refusal must not send it again).
+ */
+export function scannedChallengeToUse(
+  scanned: Challenge | null,
+  tried: boolean,
+  now: number,
+  maxAgeSeconds: number,
+): Challenge | undefined {
+  return scanned && !tried && !codeExpired(scanned, now, maxAgeSeconds) ? scanned : undefined;
+}

@@ -15,7 +15,7 @@ import { useNow } from "../hooks/useNow.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 import { useI18n } from "../i18n/translate.ts";
 import { loadDoors } from "../lib/protocol.ts";
-import { codeExpired, passForDoor } from "../lib/doorPass.ts";
+import { codeExpired, passForDoor, scannedChallengeToUse } from "../lib/doorPass.ts";
 import { unlockDoor, type UnlockStep } from "../lib/unlock.ts";
 import { toUiError, type UiError } from "../lib/errors.ts";
 import { nowSeconds } from "../lib/time.ts";
@@ -78,7 +78,7 @@ export function DoorPage({ doorId, code }: { doorId: number; code: string | null
     if (!address || !pass || !door) return;
     setResult(null);
     setError(null);
-    const fresh = scanned.challenge && !spent && !codeExpired(scanned.challenge, nowSeconds(), maxAge);
+    const challenge = scannedChallengeToUse(scanned.challenge, spent, nowSeconds(), maxAge);
     setSpent(true);
     try {
       setResult(
@@ -89,7 +89,7 @@ export function DoorPage({ doorId, code }: { doorId: number; code: string | null
           account: address,
           door: door.id,
           passId: pass.passId,
-          challenge: fresh ? scanned.challenge! : undefined,
+          challenge,
           onStep: setStep,
         }),
       );

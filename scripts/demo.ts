@@ -44,6 +44,8 @@ export type Demo = {
   brokerUrl: string;
   /** Every door decision the agents published, lock-signed: GET {doorLogUrl}/log[?door=N]. */
   doorLogUrl: string;
+  /** The door screens the agents serve (QR codes of fresh challenges): door id → page URL. */
+  doorScreens: Map<number, string>;
   runDir: string;
   deployments: Deployments;
   accounts: DemoAccount[];
@@ -301,6 +303,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       deployments,
       log: (l) => log(`  · ${l}`),
       children,
+      dappUrl: `http://127.0.0.1:${webPort}/`,
     });
     closers.push(() => doors.stop());
     const relayerEnv = demoRelayerEnv({
@@ -345,6 +348,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       relayerUrl,
       brokerUrl: doors.brokerUrl,
       doorLogUrl: doors.doorLogUrl,
+      doorScreens: doors.screens,
       runDir,
       deployments,
       accounts,
@@ -501,6 +505,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(0)} s.
   relayer         ${demo.relayerUrl}  (API docs: ${demo.url}openapi.json; network: ${demo.relayerUrl}/api/network)
   MQTT broker     ${demo.brokerUrl}  (embedded aedes; one door agent per venue, see agent-venue-*.log)
   door log        ${demo.doorLogUrl}/log  (every decision at the doors, signed by their lock keys)
+  door screens    ${[...demo.doorScreens.values()].join("  ")}
   Passepartout    ${v.Passepartout.address}
   TestCAD         ${v.TestCAD?.address ?? "-"}
   deployments     ${path.join(demo.runDir, `${CHAIN_ID}.json`)}  (also ${demo.relayerUrl}/api/network/deployments)
@@ -515,6 +520,7 @@ Try it:
   2. Open ${demo.url}, connect, sign in.
   3. Venues → "etc Saint-Germain" → "Poste partagé" → "Now (this hour)" → Book (TestCAD, permit signature).
   4. My passes → your pass is under "Now" → "Open …": the venue's door agent opens its simulated lock (see ${demo.doorLogUrl}/log).
+  4b. Or open a door screen above on another device or window and scan its code from My passes → "Scan the door’s code".
   5. Operator pages: import #3 (operator of etc Saint-Germain) → settle, then claim its share.
 
 Restart only the relayer with the demo's settings (the dApp keeps forwarding to its port):

@@ -49,6 +49,18 @@ const doorSchema = z.object({
   driver: driverSchema,
   lockKey: hex32.optional(),
   lockKeyFile: optionalString,
+  /** What the door screen shows as its title (else "Door #id"). */
+  name: z.string().min(1).max(60).optional(),
+});
+
+/** The door screen on the LAN (agent/src/screen/doorScreen.ts); off when absent. */
+const screenSchema = z.object({
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1).default("0.0.0.0"),
+  /** The dApp's public URL, which the QR codes open. */
+  dappUrl: z.url({ protocol: /^https?$/ }),
+  /** A new code every … seconds; under the relayer's challenge age limit (60 s) with room to scan. */
+  rotateSeconds: z.number().int().min(2).max(30).default(10),
 });
 
 export const agentConfigSchema = z.object({
@@ -70,6 +82,7 @@ export const agentConfigSchema = z.object({
   doors: z.array(doorSchema).min(1).max(256),
   /** The agent's own lock key, for every door without lockKey/lockKeyFile; made on first start. */
   lockKeyFile: optionalString,
+  screen: screenSchema.optional(),
   challengeTtlS: z.number().int().min(10).max(3600).default(120),
   driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
   statusIntervalMs: z.number().int().min(0).default(60_000),

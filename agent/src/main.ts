@@ -19,6 +19,7 @@ import { createDriver } from "./drivers/index.ts";
 import { sameAddress, type Hex } from "./lockCrypto.ts";
 import { createAgentLogger } from "./log.ts";
 import { ensureLockKeyFile, pairingOf, pairingText } from "./pairing.ts";
+import { startDoorScreen, type DoorScreen } from "./screen/doorScreen.ts";
 
 function die(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -122,7 +123,20 @@ logger.info(
   { agent: config.agentId, venue: config.venue, doors: doors.map((d) => ({ id: d.id, driver: d.driver.kind })) },
   "door agent starting",
 );
+let screen: DoorScreen | undefined;
+if (config.screen) {
+  try {
+    screen = await startDoorScreen({
+      ...config.screen,
+      doors: config.doors.map((d) => ({ id: d.id, name: d.name })),
+      agent,
+      logger,
+    });
+  } catch (err) {
+    die(`screen: cannot listen on ${config.screen.host}:${config.screen.port}: ${(err as Error).message}`);
+  }
+}
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () => void agent.stop().then(() => process.exit(0));
+const stop = () => void Promise.all([agent.stop(), screen?.close()]).then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

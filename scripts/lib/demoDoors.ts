@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { openSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, type MqttClient } from "mqtt";
@@ -36,6 +36,8 @@ export type DemoDoors = {
   caFile?: string;
   doorLogUrl: string;
   agents: { venue: number; doors: number[]; pid: number | undefined; config: string }[];
+  /** Each door's screen (a QR code of a fresh challenge): door id → `http://127.0.0.1:<port>/door/<id>`. */
+  screens: Map<number, string>;
   stop(): Promise<void>;
 };
 
@@ -52,6 +54,8 @@ export async function startDemoDoors(o: {
   nodeArgs?: string[];
   /** How long the agents' challenges can be answered (default 120 s). */
   challengeTtlS?: number;
+  /** The dApp's URL: every agent then serves its doors' screens on a free local port. */
+  dappUrl?: string;
 }): Promise<DemoDoors> {
   const contract = o.deployments.contracts.Passepartout.address;
   const reader = createChainReader(createChainClient(o.rpcUrl, 5000), contract);
@@ -98,8 +102,11 @@ export async function startDemoDoors(o: {
   await watcher.subscribeAsync(["pp/v1/venue/+/door/+/evt", topics.allDoorStatus], { qos: 1 });
 
   const agents: DemoDoors["agents"] = [];
+  const screens = new Map<number, string>();
   for (const venue of venues) {
     const mine = doors.filter((d) => d.venueId === venue).map((d) => d.id);
+    const screenPort = o.dappUrl ? await freeLocalPort() : 0;
+    for (const id of o.dappUrl ? mine : []) screens.set(id, `http://127.0.0.1:${screenPort}/door/${id}`);
     const config = path.join(o.runDir, `agent-venue-${venue}.json`);
     writeFileSync(
       config,
@@ -117,6 +124,7 @@ export async function startDemoDoors(o: {
           doors: mine.map((id) => ({ id, lockKey: demoLockKey(id), pulseSeconds: 5, driver: { type: "simulator" } })),
           statusIntervalMs: 10_000,
           ...(o.challengeTtlS ? { challengeTtlS: o.challengeTtlS } : {}),
+          ...(o.dappUrl ? { screen: { port: screenPort, host: "127.0.0.1", dappUrl: o.dappUrl } } : {}),
         },
         null,
         2,
@@ -164,6 +172,7 @@ export async function startDemoDoors(o: {
     caFile: certs?.ca,
     doorLogUrl,
     agents,
+    screens,
     async stop() {
       watcher.end(true);
       server.closeAllConnections();
@@ -171,6 +180,18 @@ export async function startDemoDoors(o: {
       await broker.close();
     },
   };
+}
+
+/** A port nothing listens on now (the agent binds it a moment later). */
+function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** Checks a door log: every entry signed by the lock key registered for its door (door → address). */

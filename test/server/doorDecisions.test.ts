@@ -10,6 +10,7 @@ import { createChainClient, createChainReader } from "../../server/index/chain.t
 import { AuditLog } from "../../server/audit/auditLog.ts";
 import { localDayStart, zoneRule } from "../../protocol/timeZone.ts";
 import { isOpenBit } from "../../protocol/openingHours.ts";
+import { decodeDoorCode, encodeDoorCode } from "../../protocol/doorCode.ts";
 
 describe("door decisions on a real chain", () => {
   let h: Harness;
@@ -124,6 +125,32 @@ describe("door decisions on a real chain", () => {
         challenge: roomChallenge,
       });
       assert.equal(mismatch.body.reason, "challenge_forged");
+    });
+
+    it("a door screen's code read back is the lock's challenge; an altered code or one under another door's link is challenge_forged", async () => {
+      const code = encodeDoorCode(h.sim.issueChallenge(h.venue.street)!);
+      const swap = (i: number) => `${code.slice(0, i)}${code[i] === "A" ? "B" : "A"}${code.slice(i + 1)}`;
+      const altered = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        challenge: decodeDoorCode(h.venue.street, swap(5)), // a nonce bit changed
+      });
+      assert.equal(altered.body.reason, "challenge_forged");
+      const moved = await unlock(h, {
+        key: member().privateKey,
+        passId: passRoom,
+        door: h.venue.roomDoor,
+        challenge: decodeDoorCode(h.venue.roomDoor, code),
+      });
+      assert.equal(moved.body.reason, "challenge_forged");
+      const genuine = await unlock(h, {
+        key: member().privateKey,
+        passId: passA,
+        door: h.venue.street,
+        challenge: decodeDoorCode(h.venue.street, code),
+      });
+      assert.equal(genuine.body.reason, "granted");
     });
 
     it("denies a stale challenge", async () => {

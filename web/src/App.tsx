@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { useRoute, href, routeId } from "./lib/route.ts";
+import { useRoute, href, routeId, routeParam } from "./lib/route.ts";
 import { useI18n } from "./i18n/translate.ts";
 import { WalletPanel } from "./components/WalletPanel.tsx";
 import { RelayerBanner } from "./components/RelayerBanner.tsx";
@@ -8,6 +8,7 @@ import { VenueList } from "./pages/VenueList.tsx";
 import { VenuePage } from "./pages/VenuePage.tsx";
 import { ResourcePage } from "./pages/ResourcePage.tsx";
 import { MyPasses } from "./pages/MyPasses.tsx";
+import { DoorPage } from "./pages/DoorPage.tsx";
 // The operator's pages (dashboard, venue editor, revenue chart) load only when opened.
 const OperatorPage = lazy(() => import("./pages/OperatorPage.tsx").then((m) => ({ default: m.OperatorPage })));
 import { NotFound } from "./pages/NotFound.tsx";
@@ -24,6 +25,12 @@ function Page({ page, id }: { page: string; id: string | undefined }) {
       </Suspense>
     );
   if (page === "venue") return n === null ? <NotFound what="venue" /> : <VenuePage key={n} venueId={n} />;
+  if (page === "door")
+    return n === null ? (
+      <NotFound what="door" />
+    ) : (
+      <DoorPage key={window.location.hash} doorId={n} code={routeParam(window.location.hash, "c")} />
+    );
   if (page === "resource") return n === null ? <NotFound what="resource" /> : <ResourcePage key={n} resourceId={n} />;
   return <NotFound what="page" />;
 }
@@ -40,7 +47,9 @@ export function App() {
     { key: "operator", label: t("nav.operator"), to: href("operator") },
   ];
   const active = (key: string) =>
-    key === current || (key === "venues" && (current === "venue" || current === "resource"));
+    key === current ||
+    (key === "venues" && (current === "venue" || current === "resource")) ||
+    (key === "passes" && current === "door");
   return (
     <>
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>

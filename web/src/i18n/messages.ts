@@ -67,6 +67,7 @@ const m = {
     "Cet espace n’existe pas. Le lien est peut-être mal saisi ou périmé.",
   ],
   "notFound.page": ["This page does not exist.", "Cette page n’existe pas."],
+  "notFound.door": ["This door does not exist or is disabled.", "Cette porte n’existe pas ou est désactivée."],
   "nav.label": ["Main", "Principale"],
   "nav.venues": ["Venues", "Lieux"],
   "nav.passes": ["My passes", "Mes passes"],
@@ -240,6 +241,44 @@ const m = {
   "door.denied": ["Denied: {reason}", "Refusé : {reason}"],
   "door.failed": ["The door could not be reached: {message}", "La porte est injoignable : {message}"],
   "door.opensAt": ["Doors open from {time}", "Portes accessibles dès {time}"],
+  "doorPage.signIn": [
+    "Connect your wallet and sign in (at the top of the page) to open this door.",
+    "Connectez votre portefeuille et connectez-vous (en haut de la page) pour ouvrir cette porte.",
+  ],
+  "doorPage.noPass": [
+    "You have no pass for this door right now.",
+    "Vous n’avez pas de passe pour cette porte en ce moment.",
+  ],
+  "doorPage.book": ["Book a space at {venue}", "Réserver un espace à {venue}"],
+  "doorPage.with": ["With pass #{id}: {resource}", "Avec le passe nº {id} : {resource}"],
+  "doorPage.expired": [
+    "This door code has expired: scan the door’s code again, or press Open and the door will be asked for a new one.",
+    "Ce code de porte a expiré : scannez de nouveau le code de la porte, ou appuyez sur Ouvrir pour en demander un nouveau à la porte.",
+  ],
+  "doorPage.badCode": [
+    "This door code cannot be read: scan the door’s code again.",
+    "Ce code de porte est illisible : scannez de nouveau le code de la porte.",
+  ],
+  "scan.button": ["Scan the door’s code", "Scanner le code de la porte"],
+  "scan.stop": ["Stop scanning", "Arrêter la lecture"],
+  "scan.looking": [
+    "Point the camera at the code on the door’s screen…",
+    "Visez le code affiché sur l’écran de la porte…",
+  ],
+  "scan.video": ["Camera view", "Image de la caméra"],
+  "scan.denied": [
+    "The camera is not allowed. Allow it for this site in your browser’s settings, or open the door from your passes.",
+    "La caméra n’est pas autorisée. Autorisez-la pour ce site dans les réglages du navigateur, ou ouvrez la porte depuis vos passes.",
+  ],
+  "scan.noCamera": [
+    "No camera was found on this device: open the door from your passes.",
+    "Aucune caméra trouvée sur cet appareil : ouvrez la porte depuis vos passes.",
+  ],
+  "scan.failed": ["The camera could not start: {message}", "La caméra n’a pas pu démarrer : {message}"],
+  "scan.notOurs": [
+    "This code is not a door of this app: keep looking for the door’s code.",
+    "Ce code n’est pas une porte de cette application : visez le code de la porte.",
+  ],
   "cancel.button": ["Cancel booking", "Annuler la réservation"],
   "cancel.preview": ["Cancelling now refunds {amount}.", "Annuler maintenant rembourse {amount}."],
   "cancel.previewNone": ["Cancelling now refunds nothing.", "Annuler maintenant ne rembourse rien."],

@@ -1,8 +1,19 @@
 import { useEffect, useState } from "react";
 
+/** The path segments of a hash route, without its query: "#/door/7?c=…" → ["door", "7"]. */
+export function routeParts(hash: string): string[] {
+  return hash.replace(/^#\/?/, "").replace(/\?.*$/, "").split("/").filter(Boolean);
+}
+
+/** A parameter of the hash route's query ("#/door/7?c=…"), or null. */
+export function routeParam(hash: string, name: string): string | null {
+  const q = hash.indexOf("?");
+  return q < 0 ? null : new URLSearchParams(hash.slice(q + 1)).get(name);
+}
+
 /** Hash routes ("#/venue/2"), so the static build works from any path and port. */
 export function useRoute(): string[] {
-  const parse = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+  const parse = () => routeParts(window.location.hash);
   const [route, setRoute] = useState(parse);
   useEffect(() => {
     const on = () => {

@@ -12,16 +12,17 @@ import {
   useResources,
   useVenues,
 } from "../hooks/queries.ts";
-import { useI18n, type Translate } from "../i18n/translate.ts";
-import { REASONS, type Reason } from "../../../protocol/reasons.ts";
+import { useI18n } from "../i18n/translate.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { refundAt, type Door, type Resource, type Venue } from "../lib/protocol.ts";
-import { challengeId, unlockTypedData } from "../lib/relayer.ts";
-import { signTyped, sendTx } from "../lib/wallet.ts";
+import { unlockDoor } from "../lib/unlock.ts";
+import { sendTx } from "../lib/wallet.ts";
 import { toUiError, UiError } from "../lib/errors.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import type { PassPhase } from "../lib/passes.ts";
 import { PassList, type PassView } from "../components/PassList.tsx";
+import { DoorResultText, type DoorResult } from "../components/DoorResult.tsx";
+import { doorError, doorLabel } from "../lib/doorText.ts";
 import { ErrorMessage, Status } from "../components/Feedback.tsx";
 import { shortAddress } from "../lib/labels.ts";
 import { useFlow } from "../hooks/useFlow.ts";
@@ -33,6 +34,7 @@ import { useSession } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
 import { ReceiptLinks } from "../components/ReceiptLinks.tsx";
 import { CalendarFeed } from "../components/CalendarFeed.tsx";
+import { ScanDoor } from "../components/ScanDoor.tsx";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -67,6 +69,7 @@ export function MyPasses() {
   return (
     <section aria-labelledby="passes-title">
       <h1 id="passes-title">{t("passes.title")}</h1>
+      <ScanDoor />
       {!address ? (
         <p>{t("passes.signIn")}</p>
       ) : !signedIn ? (
@@ -93,12 +96,6 @@ export function MyPasses() {
       {signedIn && <CalendarFeed relayer={relayer} />}
     </section>
   );
-}
-
-function doorLabel(d: Door, venue: Venue | undefined, t: Translate): string {
-  const named = venue?.meta.doors?.[String(d.id)];
-  if (typeof named === "string" && named) return named;
-  return d.allResources ? t("door.street", { id: d.id }) : t("door.room", { id: d.id });
 }
 
 function PassActions({
@@ -173,15 +170,6 @@ function AddToCalendar({ pass, venue, doors }: { pass: PassView; venue?: Venue; 
   );
 }
 
-type DoorResult = { granted: boolean; reason: string } | null;
-
-const isReason = (code: string): code is Reason => REASONS.some((r) => r === code);
-
-/** A relayer's reason code in words; a code this app does not know yet shows as itself. */
-function reasonText(code: string, t: Translate): string {
-  return isReason(code) ? t(`reason.${code}`) : code;
-}
-
 function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: string }) {
   const { t } = useI18n();
   const { protocol, relayer, wagmi } = useApp();
@@ -196,32 +184,20 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
     if (!address) return;
     setResult(null);
     setError(null);
-    setState("asking");
     try {
-      const challenge = await relayer.challenge(door.id);
-      const cid = challengeId(protocol.chain.id, protocol.address, challenge);
-      const deadline = nowSeconds() + 120;
-      setState("signing");
-      const signature = await signTyped(protocol, wagmi, {
-        account: address,
-        ...unlockTypedData(protocol.chain.id, protocol.address, door.id, cid, pass.passId, deadline),
-      });
-      setState("asking");
       setResult(
-        await relayer.unlock({
-          chainId: protocol.chain.id,
-          contract: protocol.address,
+        await unlockDoor({
+          protocol,
+          relayer,
+          wagmi,
+          account: address,
           door: door.id,
-          challenge,
-          passId: pass.passId.toString(),
-          deadline,
-          signer: address,
-          signature,
+          passId: pass.passId,
+          onStep: setState,
         }),
       );
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      setError(typeof code === "string" && code ? new UiError("door.failed", { message: code }) : toUiError(e));
+      setError(doorError(e));
     } finally {
       setState("idle");
     }
@@ -233,11 +209,7 @@ function OpenDoor({ pass, door, label }: { pass: PassView; door: Door; label: st
         {t("door.open", { door: label })}
       </button>
       <Status busy message={state === "asking" ? t("door.opening") : state === "signing" ? t("door.signing") : null} />
-      {result && (
-        <p className={result.granted ? "status ok granted" : "error denied"} role="status" data-testid="door-result">
-          {result.granted ? t("door.granted") : t("door.denied", { reason: reasonText(result.reason, t) })}
-        </p>
-      )}
+      <DoorResultText result={result} />
       <ErrorMessage error={error} />
     </div>
   );

@@ -2,7 +2,7 @@ import { useI18n } from "../i18n/translate.ts";
 import { href } from "../lib/route.ts";
 import { useTitle } from "../hooks/useTitle.ts";
 
-export type Missing = "venue" | "resource" | "page";
+export type Missing = "venue" | "resource" | "door" | "page";
 
 /** What a member sees for a link to a venue, resource or page that does not exist. */
 export function NotFound({ what }: { what: Missing }) {

@@ -87,8 +87,8 @@ export class LogUploader {
       // A relayer holding more than this agent ever wrote: another database with this agent id.
       this.o.logger.error({ acked: ack.acked, head: log.head.seq }, "relayers hold more door log records than this agent wrote");
     }
-    log.markAcked(ack.acked);
     if (ack.status === "fork" || ack.status === "invalid") {
+      // Not an acknowledgement of these records: after a fork, `acked` counts another history's.
       this.refused = true;
       this.stats.refusals++;
       this.clearInFlight();
@@ -98,6 +98,7 @@ export class LogUploader {
       );
       return;
     }
+    log.markAcked(ack.acked);
     // A late "ok" for an earlier batch (several relayers answer each batch) changes nothing.
     if (ack.status === "ok" && this.inFlight && ack.acked < this.inFlight.upTo) return;
     if (ack.status === "gap") this.o.logger.warn({ acked: ack.acked }, "door log gap at the relayer: resending");

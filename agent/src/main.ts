@@ -12,7 +12,8 @@ import { systemClock } from "./clock.ts";
 import { loadAgentConfig, readSecret } from "./config.ts";
 import { DoorAgent, type AgentDoor } from "./doorAgent.ts";
 import { createDriver } from "./drivers/index.ts";
-import { addressOf, sameAddress, type Hex } from "./lockCrypto.ts";
+import { addressOf, lockCrypto, sameAddress, type Hex } from "./lockCrypto.ts";
+import { DoorLog } from "./doorLog.ts";
 import { createAgentLogger } from "./log.ts";
 
 function die(message: string): never {
@@ -79,6 +80,24 @@ try {
   die(`broker: ${(err as Error).message}`);
 }
 
+// The door log opens before anything is decided; a log that cannot be opened stops the agent
+// (fail closed: no decision without a record).
+let doorLog: DoorLog;
+try {
+  doorLog = new DoorLog({
+    file: path.resolve(config.dir, config.doorLog.file),
+    agentId: config.agentId,
+    crypto: lockCrypto(config.chain.chainId, config.chain.contract as Hex),
+    keys: new Map(doors.map((d) => [d.id, d.key])),
+    clock: systemClock,
+  });
+} catch (err) {
+  die(`door log: ${(err as Error).message}`);
+}
+const chain = doorLog.verify();
+if (chain.ok) logger.info({ records: chain.records, head: chain.head, pending: doorLog.pending }, "door log opened");
+else logger.error({ seq: chain.seq, problem: chain.problem }, "door log chain broken: the relayers will refuse it from there");
+
 const agent = new DoorAgent({
   agentId: config.agentId,
   venue: config.venue,
@@ -92,12 +111,19 @@ const agent = new DoorAgent({
   challengeTtlS: config.challengeTtlS,
   driverBudgetMs: config.driverBudgetMs,
   statusIntervalMs: config.statusIntervalMs,
+  doorLog,
+  logKeepAckedDays: config.doorLog.keepAckedDays,
+  logUpload: { batch: config.doorLog.uploadBatch, ackTimeoutMs: config.doorLog.ackTimeoutMs },
 });
 logger.info(
   { agent: config.agentId, venue: config.venue, doors: doors.map((d) => ({ id: d.id, driver: d.driver.kind })) },
   "door agent starting",
 );
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () => void agent.stop().then(() => process.exit(0));
+const stop = () =>
+  void agent.stop().then(() => {
+    doorLog.close();
+    process.exit(0);
+  });
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

@@ -70,7 +70,8 @@ async function main() {
       chainId: CHAIN_ID,
       contract: CONTRACT,
       now: () => Math.floor(Date.now() / 1000),
-      door: (id) => Promise.resolve(DOORS.includes(id) ? { venueId: 1, lockKey: privateKeyToAddress(keyOf(id)) } : null),
+      door: (id) =>
+        Promise.resolve(DOORS.includes(id) ? { venueId: 1, lockKey: privateKeyToAddress(keyOf(id)) } : null),
     });
     receiver.connect();
     await receiver.ready();
@@ -117,7 +118,9 @@ async function main() {
     }
     const outageMs = performance.now() - outageStart;
     appendMs.sort((a, b) => a - b);
-    say(`  appended in ${round(outageMs / 1000)} s: p50 ${pct(appendMs, 50)} ms, p95 ${pct(appendMs, 95)} ms per record`);
+    say(
+      `  appended in ${round(outageMs / 1000)} s: p50 ${pct(appendMs, 50)} ms, p95 ${pct(appendMs, 95)} ms per record`,
+    );
 
     // The uplink returns.
     const reconnect = performance.now();
@@ -128,7 +131,9 @@ async function main() {
       await sleep(5);
     }
     const uploadedMs = performance.now() - reconnect;
-    say(`  all ${DECISIONS} acknowledged ${round(uploadedMs / 1000)} s after reconnecting (connected in ${round(connectedMs)} ms)`);
+    say(
+      `  all ${DECISIONS} acknowledged ${round(uploadedMs / 1000)} s after reconnecting (connected in ${round(connectedMs)} ms)`,
+    );
 
     // What the relayer holds.
     const held = (await store.query({ venues: [1], limit: 1000 })).sort((a, b) => a.seq - b.seq);

@@ -143,7 +143,7 @@ export function parseLogRecord(v: unknown): LogRecord | null {
     reason: m.reason,
     ref: m.ref,
     relayer: m.relayer === null ? null : (m.relayer.toLowerCase() as Hex),
-    pass: m.pass as string | null,
+    pass: m.pass,
     prevHash: m.prevHash as Hex,
     hash: m.hash as Hex,
     signature: m.signature as Hex,

@@ -99,7 +99,9 @@ export class DoorLog implements DecisionLog {
       );
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
-    this.setMeta = this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    this.setMeta = this.db.prepare(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
     const agent = this.meta("agent");
     if (agent === undefined) this.setMeta.run("agent", o.agentId);
     else if (agent !== o.agentId) {
@@ -143,7 +145,7 @@ export class DoorLog implements DecisionLog {
     try {
       return Promise.resolve(this.appendSync(entry));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -185,9 +187,7 @@ export class DoorLog implements DecisionLog {
 
   /** Up to `limit` records from sequence `from` on, in order. */
   records(from: number, limit: number): LogRecord[] {
-    const rows = this.db
-      .prepare("SELECT * FROM records WHERE seq >= ? ORDER BY seq LIMIT ?")
-      .all(from, limit) as Row[];
+    const rows = this.db.prepare("SELECT * FROM records WHERE seq >= ? ORDER BY seq LIMIT ?").all(from, limit) as Row[];
     return rows.map((r) => fromRow(this.o.agentId, r));
   }
 

@@ -75,8 +75,7 @@ export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
     challengeDigest: (c) => digest(keccak(concat(CHALLENGE_TYPEHASH, word(c.door), fixedBytes(c.nonce), word(c.time)))),
     openCommandDigest: (c) =>
       digest(keccak(concat(OPEN_TYPEHASH, word(c.door), fixedBytes(c.challenge), word(c.expires)))),
-    logRecordDigest: (r) =>
-      digest(keccak(concat(LOG_RECORD_TYPEHASH, word(r.door), word(r.seq), fixedBytes(r.hash)))),
+    logRecordDigest: (r) => digest(keccak(concat(LOG_RECORD_TYPEHASH, word(r.door), word(r.seq), fixedBytes(r.hash)))),
     answerDigest: (a) =>
       digest(
         keccak(

@@ -85,7 +85,10 @@ export class LogUploader {
     const log = this.o.log;
     if (ack.acked > log.head.seq) {
       // A relayer holding more than this agent ever wrote: another database with this agent id.
-      this.o.logger.error({ acked: ack.acked, head: log.head.seq }, "relayers hold more door log records than this agent wrote");
+      this.o.logger.error(
+        { acked: ack.acked, head: log.head.seq },
+        "relayers hold more door log records than this agent wrote",
+      );
     }
     if (ack.status === "fork" || ack.status === "invalid") {
       // Not an acknowledgement of these records: after a fork, `acked` counts another history's.

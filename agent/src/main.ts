@@ -96,7 +96,11 @@ try {
 }
 const chain = doorLog.verify();
 if (chain.ok) logger.info({ records: chain.records, head: chain.head, pending: doorLog.pending }, "door log opened");
-else logger.error({ seq: chain.seq, problem: chain.problem }, "door log chain broken: the relayers will refuse it from there");
+else
+  logger.error(
+    { seq: chain.seq, problem: chain.problem },
+    "door log chain broken: the relayers will refuse it from there",
+  );
 
 const agent = new DoorAgent({
   agentId: config.agentId,

@@ -267,7 +267,9 @@ export const auditAnswer = z
       description:
         "door agents' uploaded log records, newest first: a member's offline entries (naming their passes); an operator's venues' records, online ones included",
     }),
-    doorLogForks: z.array(doorLogFork).meta({ description: "operators: forked agent histories refused at their venues" }),
+    doorLogForks: z
+      .array(doorLogFork)
+      .meta({ description: "operators: forked agent histories refused at their venues" }),
     asOfBlock,
   })
   .meta({ id: "AuditAnswer", description: "records, newest first" });

@@ -34,7 +34,8 @@ async function check(deps: IngestDeps, venue: number, r: LogRecord): Promise<Che
   if (!door) return { ok: false, problem: `door ${r.door} is not registered` };
   if (door.venueId !== venue) return { ok: false, problem: `door ${r.door} is not of venue ${venue}` };
   if (logRecordHash(r) !== r.hash) return { ok: false, problem: "hash does not match the record" };
-  if (r.seq === 1 && r.prevHash !== GENESIS_HASH) return { ok: false, problem: "first record does not start the chain" };
+  if (r.seq === 1 && r.prevHash !== GENESIS_HASH)
+    return { ok: false, problem: "first record does not start the chain" };
   const signer = recoverSigner(hexToBuf(logRecordDigest(deps.chainId, deps.contract, r)), r.signature);
   if (!signer || !sameAddress(signer, door.lockKey)) return { ok: false, problem: "not signed by the door's lock key" };
   return { ok: true };

@@ -179,7 +179,9 @@ export class SqliteDoorLogStore implements DoorLogStore {
   hashesAt(venue: number, agent: string, seqs: number[]) {
     if (!seqs.length) return Promise.resolve(new Map<number, Hex>());
     const rows = this.db
-      .prepare(`SELECT seq, hash FROM door_log WHERE venue = ? AND agent = ? AND seq IN (${seqs.map(() => "?").join(",")})`)
+      .prepare(
+        `SELECT seq, hash FROM door_log WHERE venue = ? AND agent = ? AND seq IN (${seqs.map(() => "?").join(",")})`,
+      )
       .all(venue, agent, ...seqs) as { seq: number; hash: Hex }[];
     return Promise.resolve(new Map(rows.map((r) => [Number(r.seq), r.hash])));
   }
@@ -194,7 +196,7 @@ export class SqliteDoorLogStore implements DoorLogStore {
       this.db.exec("COMMIT");
     } catch (err) {
       this.db.exec("ROLLBACK");
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return Promise.resolve();
   }
@@ -212,7 +214,9 @@ export class SqliteDoorLogStore implements DoorLogStore {
   forks(venues: number[]) {
     if (!venues.length) return Promise.resolve([]);
     const rows = this.db
-      .prepare(`SELECT * FROM door_log_forks WHERE venue IN (${venues.map(() => "?").join(",")}) ORDER BY id DESC LIMIT 100`)
+      .prepare(
+        `SELECT * FROM door_log_forks WHERE venue IN (${venues.map(() => "?").join(",")}) ORDER BY id DESC LIMIT 100`,
+      )
       .all(...venues) as Record<string, unknown>[];
     return Promise.resolve(rows.map(rowToFork));
   }
@@ -227,7 +231,9 @@ export class SqliteDoorLogStore implements DoorLogStore {
   }
 
   applyRetention(days: number, nowS: number) {
-    const r = this.db.prepare(`DELETE FROM door_log WHERE ${RETENTION_WHERE.replace("$1", "?")}`).run(nowS - days * 86_400);
+    const r = this.db
+      .prepare(`DELETE FROM door_log WHERE ${RETENTION_WHERE.replace("$1", "?")}`)
+      .run(nowS - days * 86_400);
     return Promise.resolve(Number(r.changes));
   }
 

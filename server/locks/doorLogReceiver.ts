@@ -79,7 +79,10 @@ export class DoorLogReceiver {
     const parsed = parseLogUpload(payload, t.agent);
     if (!parsed.ok) {
       this.stats.dropped++;
-      this.o.logger.warn({ topic, bytes: payload.byteLength, problem: parsed.problem }, "dropped: unreadable door log upload");
+      this.o.logger.warn(
+        { topic, bytes: payload.byteLength, problem: parsed.problem },
+        "dropped: unreadable door log upload",
+      );
       return;
     }
     const key = `${t.venue}/${t.agent}`;

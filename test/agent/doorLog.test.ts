@@ -49,7 +49,10 @@ describe("door log records", () => {
     assert.equal(r.hash, logRecordHash(r));
     const digest = logRecordDigest(CHAIN_ID, CONTRACT, r);
     assert.equal(digest, crypto.logRecordDigest(r));
-    assert.equal((await recoverSigner(digest, r.signature))?.toLowerCase(), privateKeyToAddress(lockKey(r.door)).toLowerCase());
+    assert.equal(
+      (await recoverSigner(digest, r.signature))?.toLowerCase(),
+      privateKeyToAddress(lockKey(r.door)).toLowerCase(),
+    );
     // Every field counts: a changed reason or a changed link is another hash.
     assert.notEqual(viemRecordHash({ ...r, reason: "expired" }), r.hash);
     assert.notEqual(viemRecordHash({ ...r, prevHash: r.hash }), r.hash);
@@ -73,14 +76,20 @@ describe("door log records", () => {
     // The upload message of these records parses back to the same records.
     const parsed = parseLogUpload(JSON.stringify({ v: 1, type: "log", records: log.records(1, 10) }), "venue1-a");
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.value.records, [a, b, c].map((r) => ({ ...r, relayer: r.relayer?.toLowerCase() ?? null })));
+    assert.deepEqual(
+      parsed.value.records,
+      [a, b, c].map((r) => ({ ...r, relayer: r.relayer?.toLowerCase() ?? null })),
+    );
     log.close();
   });
 
   it("refuses a door it does not serve, and a file of another agent", () => {
     const file = path.join(tempDir("pp-doorlog-"), "log.sqlite");
     const log = openLog(file);
-    assert.throws(() => log.appendSync(entry(1, { door: 9 })), (e: DoorLogError) => e.code === "unknown_door");
+    assert.throws(
+      () => log.appendSync(entry(1, { door: 9 })),
+      (e: DoorLogError) => e.code === "unknown_door",
+    );
     assert.equal(log.head.seq, 0);
     log.close();
     assert.throws(() => openLog(file, "venue1-b"), /belongs to agent venue1-a/);
@@ -223,7 +232,10 @@ describe("the decision path fails closed", () => {
     const { decisions } = await decide(spy, driver);
     assert.equal(pulsesAtWrite, 0);
     assert.equal(driver.pulses.length, 1);
-    assert.deepEqual(decisions.map((d) => d.result), ["opened"]);
+    assert.deepEqual(
+      decisions.map((d) => d.result),
+      ["opened"],
+    );
     const [r] = log.records(1, 10);
     assert.equal(r.result, "granted");
     assert.equal(r.kind, "online");

@@ -19,7 +19,9 @@ async function runAndKill(file: string, acks: number): Promise<{ start: number; 
   const acked: number[] = [];
   let start = -1;
   let buffer = "";
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (_code, signal) => resolve(signal)),
+  );
   await new Promise<void>((resolve, reject) => {
     child.once("error", reject);
     child.stdout.on("data", (chunk: Buffer) => {
@@ -48,7 +50,11 @@ describe("kill -9 of the agent mid-burst", () => {
     for (let run = 0; run < 3; run++) {
       const { start, acked } = await runAndKill(file, 150);
       assert.equal(start, previousHead, "the restarted agent starts from the last durable record");
-      assert.deepEqual(acked, Array.from({ length: acked.length }, (_, i) => start + i + 1), "gap-free 1, 2, 3…");
+      assert.deepEqual(
+        acked,
+        Array.from({ length: acked.length }, (_, i) => start + i + 1),
+        "gap-free 1, 2, 3…",
+      );
       const log = new DoorLog({
         file,
         agentId: "crash-agent",

@@ -156,7 +156,10 @@ describe("door log upload through the broker", () => {
     running.push(agent);
     await agent.start();
     await until("all acknowledged", () => log.acked === 250);
-    assert.deepEqual(await seqs(store, "up-backlog"), Array.from({ length: 250 }, (_, i) => i + 1));
+    assert.deepEqual(
+      await seqs(store, "up-backlog"),
+      Array.from({ length: 250 }, (_, i) => i + 1),
+    );
     // A decision taken while connected follows at once.
     await agent.logDecision({ ...entry(251), time: undefined });
     await until("the new record acknowledged", () => log.acked === 251);
@@ -182,7 +185,11 @@ describe("door log upload through the broker", () => {
     await until("everything acknowledged", () => log.acked === 400, 30_000);
     const held = await seqs(store, "up-resume");
     assert.equal(held.length, 400, "no duplicate");
-    assert.deepEqual(held, Array.from({ length: 400 }, (_, i) => i + 1), "no gap");
+    assert.deepEqual(
+      held,
+      Array.from({ length: 400 }, (_, i) => i + 1),
+      "no gap",
+    );
     assert.ok(agent.uploader!.stats.records >= 400);
   });
 
@@ -233,7 +240,14 @@ describe("door log upload through the broker", () => {
     const wrongKey = other.appendSync({ ...entry(1), door: 1 });
     await send([{ ...r1, signature: wrongKey.signature }]);
     await until("ack", () => acks.length === 1);
-    assert.deepEqual(acks[0], { v: 1, type: "logAck", acked: 0, status: "invalid", seq: 1, problem: "not signed by the door's lock key" });
+    assert.deepEqual(acks[0], {
+      v: 1,
+      type: "logAck",
+      acked: 0,
+      status: "invalid",
+      seq: 1,
+      problem: "not signed by the door's lock key",
+    });
     await send([{ ...r1, reason: "expired" }]);
     await until("ack", () => acks.length === 2);
     assert.equal(acks[1].problem, "hash does not match the record");

@@ -456,7 +456,11 @@ describe("HTTP surface", () => {
       // The route's query (ingestion and its checks: test/agent/doorLogUpload.test.ts).
       await h.relayer.ctx.doorLog.insert(
         venue,
-        [record(1, "offline", String(passId)), record(2, "offline", String(passId + 1000n)), record(3, "online", String(passId))],
+        [
+          record(1, "offline", String(passId)),
+          record(2, "offline", String(passId + 1000n)),
+          record(3, "online", String(passId)),
+        ],
         1_800_000_100,
       );
       await h.relayer.ctx.doorLog.flagFork({

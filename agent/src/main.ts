@@ -85,7 +85,7 @@ try {
 let doorLog: DoorLog;
 try {
   doorLog = new DoorLog({
-    file: path.resolve(config.dir, config.doorLog.file),
+    file: path.resolve(config.dir, config.doorLog.file ?? `door-log-${config.agentId}.sqlite`),
     agentId: config.agentId,
     crypto: lockCrypto(config.chain.chainId, config.chain.contract as Hex),
     keys: new Map(doors.map((d) => [d.id, d.key])),

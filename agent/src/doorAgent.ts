@@ -29,7 +29,8 @@ import { DriverError, withinBudget, type LockDriver } from "./drivers/driver.ts"
 import { lockCrypto, type Challenge, type Hex } from "./lockCrypto.ts";
 import type { AgentLogger } from "./log.ts";
 import type { LogEntry, LogKind } from "../../protocol/doorLog.ts";
-import { DoorLog, type DecisionLog } from "./doorLog.ts";
+// Types only: node:sqlite loads where the log is opened (main.ts quiets its experimental warning first).
+import type { DecisionLog, DoorLog } from "./doorLog.ts";
 import { LogUploader } from "./logUploader.ts";
 
 export type AgentDoor = { id: number; key: Hex; driver: LockDriver; pulseSeconds: number };
@@ -111,17 +112,17 @@ export class DoorAgent {
       clock: o.clock,
       challengeTtlS: o.challengeTtlS ?? 120,
     });
-    this.uploader =
-      o.doorLog instanceof DoorLog
-        ? new LogUploader({
-            log: o.doorLog,
-            venue: o.venue,
-            agentId: o.agentId,
-            logger: o.logger,
-            publish: (topic, payload) => this.publishRaw(topic, payload),
-            ...o.logUpload,
-          })
-        : null;
+    const log = uploadable(o.doorLog);
+    this.uploader = log
+      ? new LogUploader({
+          log,
+          venue: o.venue,
+          agentId: o.agentId,
+          logger: o.logger,
+          publish: (topic, payload) => this.publishRaw(topic, payload),
+          ...o.logUpload,
+        })
+      : null;
     const now = o.clock();
     for (const d of o.doors)
       this.status.set(d.id, {
@@ -166,8 +167,8 @@ export class DoorAgent {
     client.on("error", (err) => o.logger.warn({ err: err.message }, "broker connection error"));
     client.on("message", (topic, payload) => void this.receive(topic, payload));
     if (o.statusIntervalMs) this.statusTimer = setInterval(() => void this.refreshAll(), o.statusIntervalMs).unref();
-    if (o.doorLog instanceof DoorLog) {
-      const log = o.doorLog;
+    const log = uploadable(o.doorLog);
+    if (log) {
       const prune = () => {
         try {
           const pruned = log.prune(o.logKeepAckedDays ?? 30);
@@ -447,4 +448,9 @@ export class DoorAgent {
     if (!client?.connected) return Promise.reject(new Error("not connected"));
     return client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined);
   }
+}
+
+/** The full door log (upload, pruning), as opposed to a bare DecisionLog. */
+function uploadable(log: DecisionLog | undefined): DoorLog | null {
+  return log && typeof (log as Partial<DoorLog>).records === "function" ? (log as DoorLog) : null;
 }

@@ -13,7 +13,6 @@ import { loadAgentConfig, readSecret } from "./config.ts";
 import { DoorAgent, type AgentDoor } from "./doorAgent.ts";
 import { createDriver } from "./drivers/index.ts";
 import { addressOf, lockCrypto, sameAddress, type Hex } from "./lockCrypto.ts";
-import { DoorLog } from "./doorLog.ts";
 import { createAgentLogger } from "./log.ts";
 
 function die(message: string): never {
@@ -82,7 +81,14 @@ try {
 
 // The door log opens before anything is decided; a log that cannot be opened stops the agent
 // (fail closed: no decision without a record).
-let doorLog: DoorLog;
+// node:sqlite announces itself as experimental when loaded: one line on stderr that is not a problem.
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (!(w.name === "ExperimentalWarning" && /SQLite/.test(w.message)))
+    process.stderr.write(`${w.name}: ${w.message}\n`);
+});
+const { DoorLog } = await import("./doorLog.ts");
+let doorLog: InstanceType<typeof DoorLog>;
 try {
   doorLog = new DoorLog({
     file: path.resolve(config.dir, config.doorLog.file ?? `door-log-${config.agentId}.sqlite`),

@@ -113,7 +113,8 @@ export type LogAck = { v: 1; type: "logAck"; acked: number; status: LogAckStatus
 const HEX32 = /^0x[0-9a-f]{64}$/;
 const HEX20 = /^0x[0-9a-fA-F]{40}$/;
 const HEX65 = /^0x[0-9a-fA-F]{130}$/;
-const REF = /^[A-Za-z0-9_:.x-]{1,80}$/;
+/** A challenge id, or an offline code's reference (base64 and base64url allowed). */
+const REF = /^[A-Za-z0-9_:.+/=-]{1,128}$/;
 const REASON = /^[a-z0-9_]{1,64}$/;
 const PASS = /^\d{1,78}$/;
 const isUint = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number =>

@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { GENESIS_HASH, type LogEntry, type LogRecord } from "../../protocol/doorLog.ts";
+import { GENESIS_HASH, parseLogRecord, type LogEntry, type LogRecord } from "../../protocol/doorLog.ts";
 import type { Clock } from "./clock.ts";
 import {
   addressOf,
@@ -39,7 +39,7 @@ export type ChainCheck = { ok: true; records: number; head: number } | { ok: fal
 export type DecisionLog = { append(entry: LogEntry): Promise<LogRecord> };
 
 export class DoorLogError extends Error {
-  readonly code: "unknown_door" | "write_failed" | "wrong_agent";
+  readonly code: "unknown_door" | "invalid_entry" | "write_failed" | "wrong_agent";
   constructor(code: DoorLogError["code"], message: string) {
     super(message);
     this.code = code;
@@ -163,6 +163,8 @@ export class DoorLog implements DecisionLog {
     const hash = logRecordHash(body);
     const signature = signDigestSync(this.o.crypto.logRecordDigest({ door: body.door, seq: body.seq, hash }), key);
     const record: LogRecord = { ...body, hash, signature };
+    // A record the relayers would not parse would block the upload behind it: refuse it here.
+    if (!parseLogRecord(record)) throw new DoorLogError("invalid_entry", "door log entry out of the record's format");
     try {
       this.insert.run(
         record.seq,

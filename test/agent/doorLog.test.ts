@@ -83,13 +83,19 @@ describe("door log records", () => {
     log.close();
   });
 
-  it("refuses a door it does not serve, and a file of another agent", () => {
+  it("refuses a door it does not serve, an entry out of the record format, and a file of another agent", () => {
     const file = path.join(tempDir("pp-doorlog-"), "log.sqlite");
     const log = openLog(file);
     assert.throws(
       () => log.appendSync(entry(1, { door: 9 })),
       (e: DoorLogError) => e.code === "unknown_door",
     );
+    // What the relayers could not parse would block the upload behind it.
+    for (const bad of [{ ref: "two words" }, { reason: "Not Granted" }, { pass: "12a" }, { time: -1 }])
+      assert.throws(
+        () => log.appendSync(entry(1, bad)),
+        (e: DoorLogError) => e.code === "invalid_entry",
+      );
     assert.equal(log.head.seq, 0);
     log.close();
     assert.throws(() => openLog(file, "venue1-b"), /belongs to agent venue1-a/);

@@ -10,6 +10,8 @@
 //   agent   ──► pp/v1/venue/<venue>/door/<door>/status   retained DoorStatus
 //   agent   ──► pp/v1/venue/<venue>/agent/<agent>/status retained AgentStatus; the agent's Last Will
 //                                                         sets it offline (one will per connection)
+//   agent   ──► pp/v1/venue/<venue>/agent/<agent>/log    door log uploads  ┐ protocol/doorLog.ts
+//   relayer ──► pp/v1/venue/<venue>/agent/<agent>/logack their acks       ┘
 //
 // A door is online when its own retained status says so AND its agent's status says online.
 // An open command's correlation id is its challenge id, which the relayer's EIP-712 signature covers.
@@ -107,7 +109,9 @@ export type AgentRefusal =
   | "relayer_not_trusted"
   | "trust_unavailable"
   | "lock_unreachable"
-  | "jammed";
+  | "jammed"
+  /** The door log could not be written: nothing is answered or opened without a record. */
+  | "log_unavailable";
 
 /** The agent's signed answer to an open command. `signature` is the door's lock key over `answerTypedData`. */
 export type OpenAnswer = {

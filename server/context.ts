@@ -7,6 +7,7 @@ import type { ChainIndex } from "./index/chainIndex.ts";
 import type { ChainReader } from "./index/chain.ts";
 import type { DoorHasher, Hex } from "./door/doorCrypto.ts";
 import type { AuditStore } from "./audit/auditLog.ts";
+import type { DoorLogStore } from "./audit/doorLogStore.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { LockAdapter } from "./locks/lockAdapter.ts";
 import type { ChallengeMemory } from "./door/verifyUnlockRequest.ts";
@@ -29,6 +30,8 @@ export type RelayerContext = {
   reader: ChainReader;
   hasher: DoorHasher;
   audit: AuditStore;
+  /** Door agents' uploaded logs, beside the audit trail (same AUDIT_DB). */
+  doorLog: DoorLogStore;
   metrics: RelayerMetrics;
   lock: LockAdapter;
   /** The doors' live status heard on the broker (empty, "unknown", with an in-process lock). */

@@ -15,6 +15,9 @@ export type RelayerMetrics = {
   rpcRetries: Counter<"method">;
   /** eth_getLogs pages refused for their size (or at the logs-per-answer limit) and read again halved. */
   rangeRefusals: Counter;
+  /** Door agents' log records stored, and uploaded batches refused by status (fork, invalid, gap). */
+  doorLogRecords: Counter;
+  doorLogRefusals: Counter<"status">;
   /** Adds the gauges read from the event index (lag, last sync, polls, tip). */
   watchIndex(index: ChainIndex): void;
 };
@@ -69,6 +72,17 @@ export function createMetrics(withDefaults = true): RelayerMetrics {
     help: "eth_getLogs pages refused by the provider for their size (or at the logs limit), read again halved",
     registers: [registry],
   });
+  const doorLogRecords = new Counter({
+    name: "relayer_door_log_records_total",
+    help: "Door agents' log records checked and stored",
+    registers: [registry],
+  });
+  const doorLogRefusals = new Counter({
+    name: "relayer_door_log_refusals_total",
+    help: "Door log uploads refused: fork (another history at a sequence), invalid (hash, door or signature), gap",
+    labelNames: ["status"],
+    registers: [registry],
+  });
   const watchIndex = (index: ChainIndex) => indexGauges(registry, index);
   return {
     registry,
@@ -80,6 +94,8 @@ export function createMetrics(withDefaults = true): RelayerMetrics {
     foreignLogs,
     rpcRetries,
     rangeRefusals,
+    doorLogRecords,
+    doorLogRefusals,
     watchIndex,
   };
 }

@@ -2,11 +2,15 @@
 // opens the audit log, and listens. Used by main.ts, the tests and the benchmark.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
+import { readFileSync } from "node:fs";
 import { passepartoutAbi } from "../protocol/abis.ts";
 import { readDeployments, type Deployments } from "../protocol/deployments.ts";
 import { abiHash } from "./http/routes/network.ts";
 import { createRequestListener } from "./http/app.ts";
 import { openAudit } from "./audit/openAudit.ts";
+import { openDoorLogStore } from "./audit/openDoorLogStore.ts";
+import type { DoorLogStore } from "./audit/doorLogStore.ts";
+import { DoorLogReceiver } from "./locks/doorLogReceiver.ts";
 import { createChainClient, createChainReader, createHeadReader } from "./index/chain.ts";
 import { ChainIndex } from "./index/chainIndex.ts";
 import { IndexStore } from "./index/indexStore.ts";
@@ -116,22 +120,30 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     store.close();
     throw err;
   });
+  const doorLog = await openDoorLogStore(config.auditDb).catch(async (err: unknown) => {
+    store.close();
+    await audit.close();
+    throw err;
+  });
   // The sponsor's lease, budget and limits, shared with the relayers using the same key.
   const sponsorStore = config.sponsorPrivateKey
     ? await openSponsorStore(config.sponsorDb).catch(async (err: unknown) => {
         store.close();
         await audit.close();
+        await doorLog.close();
         throw err;
       })
     : null;
-  const timers = await startHousekeeping(config, clock, logger, audit, store);
+  const timers = await startHousekeeping(config, clock, logger, audit, doorLog, store);
   const ctx = createContext(
     config,
     checked,
-    { clock, logger, index, audit, metrics, challenges: timers.challenges },
+    { clock, logger, index, audit, doorLog, metrics, challenges: timers.challenges },
     opts,
     sponsorStore,
   );
+  // Door agents upload their logs over the broker the lock adapter uses (none with an injected adapter).
+  const logReceiver = opts.lock ? null : startDoorLogReceiver(ctx);
 
   // The port opens before the index is restored and caught up: meanwhile doors are answered from
   // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
@@ -142,7 +154,9 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await ctx.lock.close?.();
+    await logReceiver?.close();
     await audit.close();
+    await doorLog.close();
     await sponsorStore?.close();
     await index.idle(); // let a running poll commit, then close the file
     try {
@@ -244,14 +258,19 @@ async function startHousekeeping(
   clock: Clock,
   logger: Logger,
   audit: AuditStore,
+  doorLog: DoorLogStore,
   store: IndexStore,
 ): Promise<{ challenges: PersistentChallengeMemory; stop(): void }> {
-  const pruned = await audit.applyRetention(config.auditRetentionDays, clock());
-  if (pruned) logger.info({ pruned }, "audit retention applied");
-  const retention = setInterval(
-    () => void audit.applyRetention(config.auditRetentionDays, clock()).catch(() => undefined),
-    3_600_000,
-  );
+  // The agents' uploaded logs are location history too: the same retention as the audit trail.
+  const retain = async () => {
+    const [pruned, doorLogPruned] = await Promise.all([
+      audit.applyRetention(config.auditRetentionDays, clock()),
+      doorLog.applyRetention(config.auditRetentionDays, clock()),
+    ]);
+    if (pruned || doorLogPruned) logger.info({ pruned, doorLogPruned }, "audit retention applied");
+  };
+  await retain();
+  const retention = setInterval(() => void retain().catch(() => undefined), 3_600_000);
   retention.unref();
   const challenges = new PersistentChallengeMemory(store, clock(), (err) =>
     logger.error({ err: (err as Error).message }, "used challenges not written to the index file"),
@@ -271,7 +290,7 @@ async function startHousekeeping(
 function createContext(
   config: RelayerConfig,
   { deployments, contract, client, reader }: Checked,
-  parts: Pick<RelayerContext, "clock" | "logger" | "index" | "audit" | "metrics" | "challenges">,
+  parts: Pick<RelayerContext, "clock" | "logger" | "index" | "audit" | "doorLog" | "metrics" | "challenges">,
   opts: RelayerOptions,
   sponsorStore: SponsorStore | null,
 ): RelayerContext {
@@ -308,6 +327,33 @@ function createContext(
     sponsor: sponsorStore && createSponsorOf(config, deployments, client, parts.clock, parts.logger, sponsorStore),
     receipts: new ReceiptsService(parts.index, client),
   };
+}
+
+/** Receives the door agents' log uploads: doors resolved as the lock adapter does (index, else chain). */
+function startDoorLogReceiver(ctx: RelayerContext): DoorLogReceiver {
+  const { config, metrics } = ctx;
+  const receiver = new DoorLogReceiver({
+    url: config.brokerUrl,
+    username: config.brokerUsername,
+    password: config.brokerPassword,
+    ca: config.brokerCaFile ? readFileSync(config.brokerCaFile) : undefined,
+    instanceId: config.relayerInstanceId,
+    logger: ctx.logger,
+    store: ctx.doorLog,
+    chainId: config.chainId,
+    contract: ctx.contract,
+    now: ctx.clock,
+    async door(id) {
+      const door = ctx.index.doors.get(id) ?? (await ctx.reader.door(id));
+      return door ? { venueId: door.venueId, lockKey: door.lockKey } : null;
+    },
+    onOutcome(status, stored) {
+      if (status === "ok") metrics.doorLogRecords.inc(stored);
+      else metrics.doorLogRefusals.inc({ status });
+    },
+  });
+  receiver.connect();
+  return receiver;
 }
 
 /** The relayer's sponsor of gasless calls, or null when it has none (no key, no forwarder deployed). */

@@ -87,6 +87,17 @@ export const agentConfigSchema = z.object({
   driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
   statusIntervalMs: z.number().int().min(0).default(60_000),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** The door log (agent/src/doorLog.ts): a SQLite file, relative to the config file's folder;
+   * `door-log-<agentId>.sqlite` by default (agents sharing a folder never share a log). */
+  doorLog: z
+    .object({
+      file: z.string().min(1).optional(),
+      /** Records acknowledged by a relayer are deleted after this many days. */
+      keepAckedDays: z.number().int().min(0).max(3650).default(30),
+      uploadBatch: z.number().int().min(1).max(100).default(100),
+      ackTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+    })
+    .prefault({}),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -5,9 +5,11 @@
 // drives the lock through its driver within the command's budget and answers, signed by the lock
 // key. It keeps a retained status per door and per agent (the agent's Last Will marks it offline).
 //
-// Room to grow (issues 19 §5–6 and 20): `challenge(door)` and `doorStatus(door)` are what a door
-// screen served on the LAN needs (a QR of a fresh lock-signed challenge, the door's state), and
-// `onEvent` sees every decision (for a door log, a screen's "Open — come in").
+// Every decision is first written to the door log (agent/src/doorLog.ts) and answered only once its
+// record is durable: a grant is recorded before the lock is driven, so a log that cannot be written
+// keeps the door shut (fail closed, reason `log_unavailable`). The log's backlog is uploaded to the
+// relayers over the same connection (agent/src/logUploader.ts). `challenge(door)`, `doorStatus(door)`
+// and `onDecision` serve a door screen on the LAN.
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import {
   MQTT_PROTOCOL_VERSION,
@@ -26,6 +28,10 @@ import { DoorGuard, type TrustSource } from "./doorGuard.ts";
 import { DriverError, withinBudget, type LockDriver } from "./drivers/driver.ts";
 import { lockCrypto, type Challenge, type Hex } from "./lockCrypto.ts";
 import type { AgentLogger } from "./log.ts";
+import type { LogEntry, LogKind } from "../../protocol/doorLog.ts";
+// Types only: node:sqlite loads where the log is opened (main.ts quiets its experimental warning first).
+import type { DecisionLog, DoorLog } from "./doorLog.ts";
+import { LogUploader } from "./logUploader.ts";
 
 export type AgentDoor = { id: number; key: Hex; driver: LockDriver; pulseSeconds: number };
 
@@ -55,6 +61,12 @@ export type DoorAgentOptions = {
   /** How often the doors' state is read from the drivers (0: only after openings). */
   statusIntervalMs?: number;
   keepaliveS?: number;
+  /** The door log: every decision is recorded there before it is answered (none: not recorded). */
+  doorLog?: DecisionLog;
+  /** Acknowledged records older than this are pruned (hourly); default 30 days. */
+  logKeepAckedDays?: number;
+  /** Records per upload batch, and how long to wait for a relayer's ack before resending. */
+  logUpload?: { batch?: number; ackTimeoutMs?: number };
 };
 
 export type DoorDecision = {
@@ -64,6 +76,9 @@ export type DoorDecision = {
   result: OpenResult;
   reason: string;
   time: number;
+  /** `online` (a relayer's command) unless said otherwise; offline decisions name their pass. */
+  kind?: LogKind;
+  pass?: string | null;
 };
 
 export class DoorAgent {
@@ -77,6 +92,9 @@ export class DoorAgent {
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  /** Uploads the door log's backlog (only with a DoorLog, not a bare DecisionLog). */
+  readonly uploader: LogUploader | null;
   private onlineSince = 0;
   private readonly listeners = new Set<(d: DoorDecision) => void>();
   private connectedWaiters: (() => void)[] = [];
@@ -94,6 +112,17 @@ export class DoorAgent {
       clock: o.clock,
       challengeTtlS: o.challengeTtlS ?? 120,
     });
+    const log = uploadable(o.doorLog);
+    this.uploader = log
+      ? new LogUploader({
+          log,
+          venue: o.venue,
+          agentId: o.agentId,
+          logger: o.logger,
+          publish: (topic, payload) => this.publishRaw(topic, payload),
+          ...o.logUpload,
+        })
+      : null;
     const now = o.clock();
     for (const d of o.doors)
       this.status.set(d.id, {
@@ -141,6 +170,19 @@ export class DoorAgent {
     client.on("error", (err) => o.logger.warn({ err: err.message }, "broker connection error"));
     client.on("message", (topic, payload) => void this.receive(topic, payload));
     if (o.statusIntervalMs) this.statusTimer = setInterval(() => void this.refreshAll(), o.statusIntervalMs).unref();
+    const log = uploadable(o.doorLog);
+    if (log) {
+      const prune = () => {
+        try {
+          const pruned = log.prune(o.logKeepAckedDays ?? 30);
+          if (pruned) o.logger.info({ pruned }, "acknowledged door log records pruned");
+        } catch (err) {
+          o.logger.warn({ err: (err as Error).message }, "door log not pruned");
+        }
+      };
+      prune();
+      this.pruneTimer = setInterval(prune, 3_600_000).unref();
+    }
     return new Promise((resolve) => this.connectedWaiters.push(resolve));
   }
 
@@ -149,6 +191,8 @@ export class DoorAgent {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.statusTimer);
+    clearInterval(this.pruneTimer);
+    this.uploader?.disconnected();
     const client = this.client;
     const bounded = (p: Promise<unknown>, ms: number) =>
       Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
@@ -173,6 +217,8 @@ export class DoorAgent {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.statusTimer);
+    clearInterval(this.pruneTimer);
+    this.uploader?.disconnected();
     this.client?.stream.destroy();
     this.client?.end(true);
   }
@@ -197,6 +243,37 @@ export class DoorAgent {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Writes a decision to the door log; resolves once its record is durable, rejects when it cannot
+   * be written — the caller must then not open (fail closed). A grant is logged before the lock is
+   * driven, a lock failure after it (`lock_failed`). The offline path logs through here too.
+   */
+  async logDecision(entry: Omit<LogEntry, "time"> & { time?: number }): Promise<void> {
+    const log = this.o.doorLog;
+    if (!log) return;
+    await log.append({ ...entry, time: entry.time ?? this.o.clock() });
+    this.uploader?.kick();
+  }
+
+  /** Reports a decision to the listeners (the door screen, tests) once it is recorded and taken. */
+  emitDecision(d: DoorDecision): void {
+    for (const l of this.listeners) l(d);
+  }
+
+  /** logDecision, reporting a failure on the agent's log as false. */
+  private async recorded(entry: Omit<LogEntry, "time">): Promise<boolean> {
+    try {
+      await this.logDecision(entry);
+      return true;
+    } catch (err) {
+      this.o.logger.error(
+        { door: entry.door, ref: entry.ref, err: (err as Error).message },
+        "door log write failed: the door stays shut",
+      );
+      return false;
+    }
+  }
+
   private agentStatus(online: boolean): AgentStatus {
     return { v: 1, agent: this.o.agentId, online, since: this.o.clock(), doors: [...this.doors.keys()] };
   }
@@ -210,7 +287,10 @@ export class DoorAgent {
     const client = this.client!;
     try {
       await client.subscribeAsync(
-        [...this.doors.keys()].map((d) => topics.command(o.venue, d)),
+        [
+          ...[...this.doors.keys()].map((d) => topics.command(o.venue, d)),
+          ...(this.uploader ? [this.uploader.ackTopic] : []),
+        ],
         { qos: 1 },
       );
       await this.publish(topics.agentStatus(o.venue, o.agentId), this.agentStatus(true), true);
@@ -221,9 +301,11 @@ export class DoorAgent {
       return;
     }
     for (const w of this.connectedWaiters.splice(0)) w();
+    this.uploader?.connectedNow();
   }
 
   private onClose(): void {
+    this.uploader?.disconnected();
     if (this.stopping) return;
     const { minMs = 250, maxMs = 30_000, random = Math.random } = this.o.reconnect ?? {};
     // Exponential backoff with full jitter: hundreds of agents coming back after a broker restart
@@ -241,6 +323,10 @@ export class DoorAgent {
   /** Handles one message from the broker (public for tests: a topic the broker would not route). */
   async receive(topic: string, payload: Buffer): Promise<void> {
     const log = this.o.logger;
+    if (this.uploader && topic === this.uploader.ackTopic) {
+      this.uploader.onAck(payload);
+      return;
+    }
     const t = parseDoorTopic(topic);
     if (!t || t.kind !== "cmd" || t.venue !== this.o.venue || !this.doors.has(t.door)) {
       this.stats.dropped++;
@@ -273,8 +359,12 @@ export class DoorAgent {
     const verdict = await this.guard.admit(door, cmd);
     let result: OpenResult = "refused";
     let reason: string;
+    const entry = { door, kind: "online" as const, ref: cmd.challenge, relayer: cmd.relayer, pass: null };
     if (!verdict.ok) {
       reason = verdict.reason;
+      if (!(await this.recorded({ ...entry, result: "refused", reason }))) reason = "log_unavailable";
+    } else if (!(await this.recorded({ ...entry, result: "granted", reason: "granted" }))) {
+      reason = "log_unavailable";
     } else {
       const d = this.doors.get(door)!;
       // The driver may act only while the command is valid: until the end of second `expires`.
@@ -288,6 +378,8 @@ export class DoorAgent {
         result = e.code === "jammed" ? "jammed" : "refused";
         reason = e.code;
         o.logger.warn({ door, driver: d.driver.kind, err: e.message }, "lock driver failed");
+        // The grant is in the log already; the failure follows it (the door did not open either way).
+        await this.recorded({ ...entry, result: "lock_failed", reason });
       }
     }
     const time = o.clock();
@@ -298,8 +390,7 @@ export class DoorAgent {
     const line = { door, challenge: cmd.challenge, relayer: cmd.relayer, result, reason };
     if (result === "opened") o.logger.info(line, "door opened");
     else o.logger.warn(line, "open command refused");
-    const decision: DoorDecision = { door, id: req.id, relayer: cmd.relayer, result, reason, time };
-    for (const l of this.listeners) l(decision);
+    this.emitDecision({ door, id: req.id, relayer: cmd.relayer, result, reason, time, kind: "online", pass: null });
     await this.publish(req.replyTo, answer, false);
     await this.publish(
       topics.doorEvents(o.venue, door),
@@ -354,4 +445,15 @@ export class DoorAgent {
     if (!client) return Promise.reject(new Error("not connected"));
     return client.publishAsync(topic, encodeDoorMessage(message), { qos: 1, retain }).then(() => undefined);
   }
+
+  private publishRaw(topic: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) return Promise.reject(new Error("not connected"));
+    return client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined);
+  }
+}
+
+/** The full door log (upload, pruning), as opposed to a bare DecisionLog. */
+function uploadable(log: DecisionLog | undefined): DoorLog | null {
+  return log && typeof (log as Partial<DoorLog>).records === "function" ? (log as DoorLog) : null;
 }

@@ -7,6 +7,7 @@ import { secp256k1 } from "@noble/curves/secp256k1";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { DOMAIN_NAME, DOMAIN_VERSION, type Challenge, type OpenCommand } from "../../protocol/eip712.ts";
 import type { OpenResult } from "../../protocol/doorMqtt.ts";
+import { canonicalRecord, type LogRecord } from "../../protocol/doorLog.ts";
 
 export type Hex = `0x${string}`;
 
@@ -40,6 +41,7 @@ const DOMAIN_TYPEHASH = keccak(
 );
 const CHALLENGE_TYPEHASH = keccak(utf8("Challenge(uint32 door,bytes16 nonce,uint64 time)"));
 const OPEN_TYPEHASH = keccak(utf8("OpenCommand(uint32 door,bytes32 challenge,uint64 expires)"));
+const LOG_RECORD_TYPEHASH = keccak(utf8("DoorLogRecord(uint32 door,uint64 seq,bytes32 hash)"));
 const ANSWER_TYPEHASH = keccak(
   utf8("OpenAnswer(uint32 door,bytes32 challenge,string result,string reason,uint64 time)"),
 );
@@ -49,7 +51,14 @@ export type LockCrypto = {
   openCommandDigest(c: Pick<OpenCommand, "door" | "challenge" | "expires">): Hex;
   /** `id` is the open request's id: the challenge id without its 0x. */
   answerDigest(a: { door: number; id: string; result: OpenResult; reason: string; time: number }): Hex;
+  /** The door log record's EIP-712 digest, signed by the door's lock key (protocol/doorLog.ts). */
+  logRecordDigest(r: Pick<LogRecord, "door" | "seq" | "hash">): Hex;
 };
+
+/** keccak256 of a door log record's canonical form (protocol/doorLog.ts). */
+export function logRecordHash(r: Omit<LogRecord, "hash" | "signature">): Hex {
+  return toHex(keccak(utf8(canonicalRecord(r))));
+}
 
 export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
   const separator = keccak(
@@ -66,6 +75,7 @@ export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
     challengeDigest: (c) => digest(keccak(concat(CHALLENGE_TYPEHASH, word(c.door), fixedBytes(c.nonce), word(c.time)))),
     openCommandDigest: (c) =>
       digest(keccak(concat(OPEN_TYPEHASH, word(c.door), fixedBytes(c.challenge), word(c.expires)))),
+    logRecordDigest: (r) => digest(keccak(concat(LOG_RECORD_TYPEHASH, word(r.door), word(r.seq), fixedBytes(r.hash)))),
     answerDigest: (a) =>
       digest(
         keccak(
@@ -84,8 +94,18 @@ export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
 
 /** A 65-byte r‖s‖v signature (v 27/28, low s) of a 32-byte digest. */
 export function signDigest(digest: Hex, key: Hex): Promise<Hex> {
+  return Promise.resolve(signDigestSync(digest, key));
+}
+
+/** signDigest without the promise (the door log signs inside its write). */
+export function signDigestSync(digest: Hex, key: Hex): Hex {
   const sig = secp256k1.sign(fromHex(digest), fromHex(key), { lowS: true });
-  return Promise.resolve(toHex(concat(sig.toCompactRawBytes(), new Uint8Array([27 + sig.recovery]))));
+  return toHex(concat(sig.toCompactRawBytes(), new Uint8Array([27 + sig.recovery])));
+}
+
+/** recoverSigner without the promise. */
+export function recoverSignerSync(digest: Hex, signature: Hex): Hex | null {
+  return recover(digest, signature);
 }
 
 function addressOfPoint(uncompressed: Uint8Array): Hex {

@@ -16,7 +16,7 @@ import { systemClock } from "./clock.ts";
 import { loadAgentConfig, readSecret } from "./config.ts";
 import { DoorAgent, type AgentDoor } from "./doorAgent.ts";
 import { createDriver } from "./drivers/index.ts";
-import { sameAddress, type Hex } from "./lockCrypto.ts";
+import { lockCrypto, sameAddress, type Hex } from "./lockCrypto.ts";
 import { createAgentLogger } from "./log.ts";
 import { ensureLockKeyFile, pairingOf, pairingText } from "./pairing.ts";
 import { startDoorScreen, type DoorScreen } from "./screen/doorScreen.ts";
@@ -105,6 +105,35 @@ try {
   die(`broker: ${(err as Error).message}`);
 }
 
+// The door log opens before anything is decided; a log that cannot be opened stops the agent
+// (fail closed: no decision without a record).
+// node:sqlite announces itself as experimental when loaded: one line on stderr that is not a problem.
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (!(w.name === "ExperimentalWarning" && /SQLite/.test(w.message)))
+    process.stderr.write(`${w.name}: ${w.message}\n`);
+});
+const { DoorLog } = await import("./doorLog.ts");
+let doorLog: InstanceType<typeof DoorLog>;
+try {
+  doorLog = new DoorLog({
+    file: path.resolve(config.dir, config.doorLog.file ?? `door-log-${config.agentId}.sqlite`),
+    agentId: config.agentId,
+    crypto: lockCrypto(config.chain.chainId, config.chain.contract as Hex),
+    keys: new Map(doors.map((d) => [d.id, d.key])),
+    clock: systemClock,
+  });
+} catch (err) {
+  die(`door log: ${(err as Error).message}`);
+}
+const chain = doorLog.verify();
+if (chain.ok) logger.info({ records: chain.records, head: chain.head, pending: doorLog.pending }, "door log opened");
+else
+  logger.error(
+    { seq: chain.seq, problem: chain.problem },
+    "door log chain broken: the relayers will refuse it from there",
+  );
+
 const agent = new DoorAgent({
   agentId: config.agentId,
   venue: config.venue,
@@ -118,6 +147,9 @@ const agent = new DoorAgent({
   challengeTtlS: config.challengeTtlS,
   driverBudgetMs: config.driverBudgetMs,
   statusIntervalMs: config.statusIntervalMs,
+  doorLog,
+  logKeepAckedDays: config.doorLog.keepAckedDays,
+  logUpload: { batch: config.doorLog.uploadBatch, ackTimeoutMs: config.doorLog.ackTimeoutMs },
 });
 logger.info(
   { agent: config.agentId, venue: config.venue, doors: doors.map((d) => ({ id: d.id, driver: d.driver.kind })) },
@@ -137,6 +169,10 @@ if (config.screen) {
   }
 }
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () => void Promise.all([agent.stop(), screen?.close()]).then(() => process.exit(0));
+const stop = () =>
+  void Promise.all([agent.stop(), screen?.close()]).then(() => {
+    doorLog.close();
+    process.exit(0);
+  });
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

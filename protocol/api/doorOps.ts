@@ -1,5 +1,5 @@
 // The operator's door routes (server/http/routes/doorOps.ts): the doors' live status as the relayer
-// hears it on the broker, and a remote pulse. docs/door-protocol.md §7 is the prose.
+// hears it on the broker, and a remote pulse. docs/door-protocol.md §8 is the prose.
 import { z } from "zod";
 import type { LockState } from "../doorMqtt.ts";
 import { asOfBlock, int, uint32, unixSeconds } from "./json.ts";

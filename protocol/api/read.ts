@@ -232,6 +232,50 @@ export const passesAnswer = z
 export const bookingsAnswer = z
   .object({ venueId: int, bookings: z.array(booking), next: nextCursor, asOfBlock })
   .meta({ id: "BookingsAnswer" });
+export const agentLogRecord = z
+  .object({
+    venue: int,
+    agent: z.string(),
+    seq: int.meta({ description: "the record's place in its agent's log: 1, 2, 3… without gaps" }),
+    time: unixSeconds.meta({ description: "the agent's clock at the decision" }),
+    door: int,
+    kind: z.enum(["online", "offline"]).meta({
+      description:
+        "online: a relayer's open command, also in `records` (same challenge as `ref`); offline: decided by the agent alone",
+    }),
+    result: z.enum(["granted", "refused", "lock_failed"]),
+    reason: z.string(),
+    ref: z.string().meta({ description: "online: the challenge id; offline: the scanned code's reference" }),
+    relayer: z.string().nullable(),
+    pass: z.string().nullable(),
+    prevHash: z.string(),
+    hash: z.string(),
+    signature: z.string().meta({ description: "the door's lock key over DoorLogRecord(door, seq, hash)" }),
+    receivedAt: int.meta({ description: "UNIX seconds the relayer stored it" }),
+  })
+  .meta({ id: "AgentLogRecord" });
+
+export const doorLogFork = z
+  .object({
+    venue: int,
+    agent: z.string(),
+    seq: int,
+    heldHash: z.string(),
+    offeredHash: z.string(),
+    detectedAt: unixSeconds,
+  })
+  .meta({ id: "DoorLogFork", description: "an agent offered another history than the one held: refused" });
+
 export const auditAnswer = z
-  .object({ records: z.array(auditRecord), asOfBlock })
+  .object({
+    records: z.array(auditRecord),
+    agentRecords: z.array(agentLogRecord).meta({
+      description:
+        "door agents' uploaded log records, newest first: a member's offline entries (naming their passes); an operator's venues' records, online ones included",
+    }),
+    doorLogForks: z
+      .array(doorLogFork)
+      .meta({ description: "operators: forked agent histories refused at their venues" }),
+    asOfBlock,
+  })
   .meta({ id: "AuditAnswer", description: "records, newest first" });

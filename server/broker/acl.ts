@@ -3,8 +3,8 @@
 // checker for the embedded aedes broker (demo, tests). The same rules on both brokers:
 // - relayers publish requests to every door's cmd topic and read their response topics and statuses;
 // - a venue's agent reads only its own doors' cmd topics and writes only their status and event
-//   topics, its agent status and answers to relayers' response topics. It reads no other venue's
-//   commands: a subscription outside its rules gets nothing.
+//   topics, its agent status and answers to relayers' response topics, uploads its door log and
+//   reads the acks. It reads no other venue's commands: a subscription outside its rules gets nothing.
 import { TOPIC_ROOT } from "../../protocol/doorMqtt.ts";
 
 export type AclRule = { access: "read" | "write"; topic: string };
@@ -24,6 +24,8 @@ export function brokerAcl(doors: { id: number; venueId: number }[]): AclUser[] {
         { access: "read", topic: `${TOPIC_ROOT}/venue/+/door/+/status` },
         { access: "read", topic: `${TOPIC_ROOT}/venue/+/agent/+/status` },
         { access: "read", topic: `${TOPIC_ROOT}/venue/+/door/+/evt` },
+        { access: "read", topic: `${TOPIC_ROOT}/venue/+/agent/+/log` },
+        { access: "write", topic: `${TOPIC_ROOT}/venue/+/agent/+/logack` },
       ],
     },
   ];
@@ -38,6 +40,8 @@ export function brokerAcl(doors: { id: number; venueId: number }[]): AclUser[] {
       rules.push({ access: "write", topic: `${base}/evt` });
     }
     rules.push({ access: "write", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/status` });
+    rules.push({ access: "write", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/log` });
+    rules.push({ access: "read", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/logack` });
     rules.push({ access: "write", topic: `${TOPIC_ROOT}/relayer/+/res` });
     users.push({ username: venueUser(venue), rules });
   }

@@ -11,6 +11,7 @@ import { HOUR, startHarness, tempFile, unlock, type Harness } from "./fixture.ts
 import { json } from "./json.ts";
 import type { ErrorAnswer, UnlockAnswer } from "../../scripts/lib/doorClient.ts";
 import type { UnlockRequest } from "../../protocol/eip712.ts";
+import type { LogRecord } from "../../protocol/doorLog.ts";
 
 /** POST /api/siwe/verify answers the session's address, or the error shape. */
 type SiweAnswer = Partial<{ address: string } & ErrorAnswer>;
@@ -432,6 +433,62 @@ describe("HTTP surface", () => {
           .status,
         403,
       );
+    });
+
+    it("shows members their offline entries from the agents' logs once uploaded, and operators their venues' logs", async () => {
+      const venue = h.venue.venueId;
+      const record = (seq: number, kind: "online" | "offline", pass: string | null): LogRecord => ({
+        v: 1,
+        agent: "surface-agent",
+        seq,
+        time: 1_800_000_000 + seq,
+        door: 1,
+        kind,
+        result: "granted",
+        reason: "granted",
+        ref: kind === "online" ? `0x${"ab".repeat(32)}` : `qr-${seq}`,
+        relayer: null,
+        pass,
+        prevHash: `0x${"00".repeat(32)}`,
+        hash: `0x${seq.toString(16).padStart(64, "0")}`,
+        signature: `0x${"11".repeat(65)}`,
+      });
+      // The route's query (ingestion and its checks: test/agent/doorLogUpload.test.ts).
+      await h.relayer.ctx.doorLog.insert(
+        venue,
+        [
+          record(1, "offline", String(passId)),
+          record(2, "offline", String(passId + 1000n)),
+          record(3, "online", String(passId)),
+        ],
+        1_800_000_100,
+      );
+      await h.relayer.ctx.doorLog.flagFork({
+        venue,
+        agent: "surface-agent",
+        seq: 2,
+        heldHash: `0x${"02".padStart(64, "0")}`,
+        offeredHash: `0x${"ff".repeat(32)}`,
+        detectedAt: 1_800_000_200,
+      });
+      type Answer = { agentRecords: { seq: number; kind: string; pass: string | null }[]; doorLogForks: unknown[] };
+      const { cookie } = await signIn(member().privateKey);
+      const mine = await json<Answer>(await fetch(`${h.relayer.url}/api/audit`, { headers: { cookie: cookie! } }));
+      assert.deepEqual(
+        mine.agentRecords.map((r) => [r.seq, r.kind, r.pass]),
+        [[1, "offline", String(passId)]],
+        "only their offline entry: the online one is in records already, the other pass is not theirs",
+      );
+      assert.deepEqual(mine.doorLogForks, []);
+      const op = await signIn(h.venue.operator.privateKey);
+      const theirs = await json<Answer>(
+        await fetch(`${h.relayer.url}/api/audit?venue=${venue}`, { headers: { cookie: op.cookie! } }),
+      );
+      assert.deepEqual(
+        theirs.agentRecords.map((r) => r.seq),
+        [3, 2, 1],
+      );
+      assert.equal(theirs.doorLogForks.length, 1, "the forked history is flagged to the venue's operator");
     });
 
     it("shows operators their venue's bookings, revenue and audit records", async () => {

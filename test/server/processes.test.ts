@@ -11,6 +11,7 @@ import { exitOf, run, waitHttp } from "../helpers/processes.ts";
 import { HOUR, protocolOn, seedVenue, tempFile } from "./fixture.ts";
 import { DEMO_RELAYER_ADDRESS } from "../../server/demoKeys.ts";
 import { AuditLog } from "../../server/audit/auditLog.ts";
+import { SqliteDoorLogStore } from "../../server/audit/doorLogStore.ts";
 import { createDoorHasher, toHex } from "../../server/door/doorCrypto.ts";
 import { protocolDomain, unlockRequestTypes, type Challenge } from "../../protocol/eip712.ts";
 import { passepartoutAbi } from "../../protocol/abis.ts";
@@ -194,6 +195,34 @@ describe("relayer processes", () => {
         log.filter((e) => e.result === "opened").map((e) => `0x${e.id}`),
       );
       for (const g of grants) if (g.lock?.status === "opened") assert.ok(opened.has(g.challenge));
+      // The agents' door logs reached the restarted relayer over the broker (uploads cut by the kill
+      // resumed): a granted record for every opening, each agent's history gap-free.
+      const doorLog = new SqliteDoorLogStore(auditDb);
+      try {
+        const openings = grants.filter((g) => g.lock?.status === "opened").map((g) => g.challenge!);
+        let held: Awaited<ReturnType<SqliteDoorLogStore["query"]>> = [];
+        for (
+          const deadline = Date.now() + 30_000;
+          Date.now() < deadline;
+          await new Promise((r) => setTimeout(r, 200))
+        ) {
+          held = await doorLog.query({ venues: [venue.venueId], limit: 1000 });
+          const granted = new Set(held.filter((r) => r.result === "granted" && r.kind === "online").map((r) => r.ref));
+          if (openings.every((c) => granted.has(c))) break;
+        }
+        const granted = new Set(held.filter((r) => r.result === "granted").map((r) => r.ref));
+        assert.deepEqual(
+          openings.filter((c) => !granted.has(c)),
+          [],
+          "every opening is in the uploaded door log",
+        );
+        for (const agent of new Set(held.map((r) => r.agent))) {
+          const seqs = held.filter((r) => r.agent === agent).map((r) => r.seq);
+          assert.equal(Math.max(...seqs), seqs.length, `agent ${agent}: 1…n without a gap`);
+        }
+      } finally {
+        await doorLog.close();
+      }
       // The restarted relayer still decides.
       const again = await fetch(`${base}/healthz`);
       assert.equal(again.status, 200);

@@ -330,14 +330,25 @@ export function readRouter(ctx: RelayerContext): Router {
     const s = requireSession(ctx, req);
     const q = parseOr400(auditQuery.safeParse(req.query), "venue must be a uint32, limit 1..1000");
     const operated = index.venuesOperatedBy(s.address);
-    let records;
+    let records, agentRecords, doorLogForks;
     if (q.venue !== undefined) {
       if (!operated.includes(q.venue)) throw new RelayerError("forbidden", "operators see only their own venues");
-      records = await ctx.audit.query({ venues: [q.venue], limit: q.limit });
+      [records, agentRecords, doorLogForks] = await Promise.all([
+        ctx.audit.query({ venues: [q.venue], limit: q.limit }),
+        ctx.doorLog.query({ venues: [q.venue], limit: q.limit }),
+        ctx.doorLog.forks([q.venue]),
+      ]);
     } else {
-      records = await ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit });
+      // A member's offline entries are the agents' records naming their passes (held, lent to them,
+      // cancelled); their online ones are already in `records`.
+      const passes = [...new Set(index.bookingsOfMember(s.address).map((b) => b.id.toString()))];
+      [records, agentRecords, doorLogForks] = await Promise.all([
+        ctx.audit.query({ signer: s.address, venues: operated, limit: q.limit }),
+        ctx.doorLog.query({ passes, venues: operated, limit: q.limit }),
+        ctx.doorLog.forks(operated),
+      ]);
     }
-    res.json(auditAnswer.encode({ records, asOfBlock: index.tip }));
+    res.json(auditAnswer.encode({ records, agentRecords, doorLogForks, asOfBlock: index.tip }));
   });
   return router;
 }

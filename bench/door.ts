@@ -24,6 +24,7 @@ import { MqttLockAdapter } from "../server/locks/mqttLockAdapter.ts";
 import { demoLockAddress } from "../server/demoKeys.ts";
 import { startMosquitto, type Mosquitto } from "../scripts/lib/mosquitto.ts";
 import { bundleAgent } from "../scripts/lib/bundleAgent.ts";
+import { writeBenchKeys } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const AGENTS = 50;
@@ -403,7 +404,7 @@ async function main() {
       agent: { ...idleAgent, rssPerAgentIn10AgentProcessesMb: perAgentInWorkers, goalRssMb: 80 },
       brokerRestart: { ...restart, goalMs: 5000 },
     };
-    writeFileSync(path.join(ROOT, "bench", "door.json"), `${JSON.stringify(out, null, 2)}\n`);
+    writeBenchKeys(path.join(ROOT, "bench", "door.json"), out); // bench:doorlog's key is kept
     say("wrote bench/door.json");
   } finally {
     await Promise.all(workers.map(stopWorker));

@@ -28,7 +28,7 @@ import { hexToBuf, recoverSigner, sameAddress } from "../server/door/doorCrypto.
 import { DoorLogReceiver } from "../server/locks/doorLogReceiver.ts";
 import { createLogger } from "../server/logger.ts";
 import { startMosquitto, type Mosquitto } from "../scripts/lib/mosquitto.ts";
-import { intFromEnv, round } from "./lib.ts";
+import { intFromEnv, round, writeBenchKeys } from "./lib.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DECISIONS = intFromEnv("BENCH_DECISIONS", 1000);
@@ -166,14 +166,13 @@ async function main() {
     say(
       `  lost ${figures.lost}, duplicated ${figures.duplicated} (records resent ${figures.resentRecords}), chain verified at the relayer: ${figures.chainVerifiedAtRelayer}, at the agent: ${figures.chainVerifiedAtAgent}`,
     );
-    const file = path.join(ROOT, "bench", "door.json");
-    const out = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-    out.doorLog = {
-      when: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg().map((x) => round(x)) },
-      ...figures,
-    };
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    writeBenchKeys(path.join(ROOT, "bench", "door.json"), {
+      doorLog: {
+        when: new Date().toISOString(),
+        machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg().map((x) => round(x)) },
+        ...figures,
+      },
+    });
     say("wrote bench/door.json (key doorLog)");
   } finally {
     await agent?.stop();

@@ -1,7 +1,7 @@
 // Helpers the benches share (bench/relayer.ts, bench/scale.ts): figures, HTTP on a keep-alive
 // agent, readiness polling, per-process CPU and memory from /proc, bounded concurrency.
 import http from "node:http";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 /** A one-line failure: printed without a stack. */
 export class BenchError extends Error {}
@@ -99,4 +99,10 @@ export async function waitFor(url: string, timeoutMs = 60_000, everyMs = 100): P
     if (Date.now() > until) throw new BenchError(`${url} not ready after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Writes `entries` into the JSON file `file`, keeping its other keys (several benches share one file). */
+export function writeBenchKeys(file: string, entries: Record<string, unknown>): void {
+  const out = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...out, ...entries }, null, 2)}\n`);
 }

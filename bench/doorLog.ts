@@ -10,7 +10,7 @@
 //   sequence, and records sent more than once), and the chain as the relayer holds it: every hash
 //   recomputes, links to the previous one, and recovers to its door's lock key.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -10,6 +10,8 @@
 //   agent   ──► pp/v1/venue/<venue>/door/<door>/status   retained DoorStatus
 //   agent   ──► pp/v1/venue/<venue>/agent/<agent>/status retained AgentStatus; the agent's Last Will
 //                                                         sets it offline (one will per connection)
+//   relayer ──► pp/v1/venue/<venue>/status-list          retained signed StatusList (offline DoorPasses'
+//                                                         revocations, protocol/statusList.ts)
 //
 // A door is online when its own retained status says so AND its agent's status says online.
 // An open command's correlation id is its challenge id, which the relayer's EIP-712 signature covers.
@@ -38,6 +40,8 @@ export const topics = {
   doorEvents: (venue: number, door: number) => `${TOPIC_ROOT}/venue/${venue}/door/${door}/evt`,
   agentStatus: (venue: number, agent: string) => `${TOPIC_ROOT}/venue/${venue}/agent/${agent}/status`,
   response: (relayerInstance: string) => `${TOPIC_ROOT}/relayer/${relayerInstance}/res`,
+  /** The venue's signed revocation list of offline DoorPasses (protocol/statusList.ts), retained. */
+  statusList: (venue: number) => `${TOPIC_ROOT}/venue/${venue}/status-list`,
   /** Every door status of the network (a relayer or the operator page watching doors). */
   allDoorStatus: `${TOPIC_ROOT}/venue/+/door/+/status`,
 };
@@ -45,6 +49,7 @@ export const topics = {
 export type DoorTopic =
   | { kind: "cmd" | "status" | "evt"; venue: number; door: number }
   | { kind: "agent"; venue: number; agent: string }
+  | { kind: "status-list"; venue: number }
   | { kind: "res"; relayer: string };
 
 function uint32(s: string): number | null {
@@ -56,6 +61,10 @@ export function parseDoorTopic(topic: string): DoorTopic | null {
   const p = topic.split("/");
   if (p[0] !== "pp" || p[1] !== "v1") return null;
   if (p.length === 5 && p[2] === "relayer" && p[4] === "res" && ID.test(p[3])) return { kind: "res", relayer: p[3] };
+  if (p.length === 5 && p[2] === "venue" && p[4] === "status-list") {
+    const venue = uint32(p[3]);
+    return venue === null ? null : { kind: "status-list", venue };
+  }
   if (p.length === 7 && p[2] === "venue" && p[6] === "status" && p[4] === "agent" && ID.test(p[5])) {
     const venue = uint32(p[3]);
     return venue === null ? null : { kind: "agent", venue, agent: p[5] };

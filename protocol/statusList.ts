@@ -4,7 +4,7 @@
 // with the multibase prefix "u". A relayer signs StatusList(venue, epoch, time, keccak256(encodedList))
 // under the protocol domain and publishes it retained on pp/v1/venue/<venue>/status-list; agents keep
 // the newest epoch and refuse older ones and lists not signed by a relayer the venue trusts.
-import { TOPIC_ROOT } from "./doorMqtt.ts";
+import { topics } from "./doorMqtt.ts";
 
 type Hex = `0x${string}`;
 
@@ -12,7 +12,7 @@ export const STATUS_LIST_MIN_BITS = 131_072;
 /** Largest status list message accepted (1M serials of random revocations compress well below it). */
 export const MAX_STATUS_LIST_BYTES = 256 * 1024;
 
-export const statusListTopic = (venue: number) => `${TOPIC_ROOT}/venue/${venue}/status-list`;
+export const statusListTopic = topics.statusList;
 
 export const statusListTypes = {
   StatusList: [

@@ -30,6 +30,9 @@ import { createSponsor, type Sponsor } from "./sponsor/sponsor.ts";
 import { openSponsorStore, type SponsorStore } from "./sponsor/sponsorStore.ts";
 import { ReceiptsService } from "./receipts/receiptsService.ts";
 import type { PublicClient } from "viem";
+import { openDoorPassStore, type DoorPassStore } from "./door/doorPassStore.ts";
+import { createDoorPassIssuer } from "./door/issueDoorPass.ts";
+import { StatusListPublisher } from "./door/statusListPublisher.ts";
 
 export type RelayerOptions = {
   clock?: Clock;
@@ -123,6 +126,12 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
         throw err;
       })
     : null;
+  const doorPassStore = await openDoorPassStore(config.doorPassDb).catch(async (err: unknown) => {
+    store.close();
+    await audit.close();
+    await sponsorStore?.close();
+    throw err;
+  });
   const timers = await startHousekeeping(config, clock, logger, audit, store);
   const ctx = createContext(
     config,
@@ -131,6 +140,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     opts,
     sponsorStore,
   );
+  ctx.doorPasses = createDoorPasses(config, ctx, doorPassStore);
 
   // The port opens before the index is restored and caught up: meanwhile doors are answered from
   // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
@@ -140,7 +150,10 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     timers.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    ctx.doorPasses?.statusLists.close();
+    await ctx.doorPasses?.statusLists.idle();
     await ctx.lock.close?.();
+    await doorPassStore.close();
     await audit.close();
     await sponsorStore?.close();
     await index.idle(); // let a running poll commit, then close the file
@@ -294,7 +307,35 @@ function createContext(
     sessions: new SessionCodec(config.sessionSecret),
     sponsor: sponsorStore && createSponsorOf(config, deployments, client, parts.clock, parts.logger, sponsorStore),
     receipts: new ReceiptsService(parts.index, client),
+    doorPasses: null,
   };
+}
+
+/** Offline DoorPasses: the issuer, and the status lists republished as the index sees revocations. */
+function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: DoorPassStore) {
+  const keys = {
+    chainId: config.chainId,
+    contract: ctx.contract,
+    relayerPrivateKey: config.relayerPrivateKey,
+    relayerAddress: config.relayerAddress.toLowerCase() as Hex,
+    store,
+    clock: ctx.clock,
+  };
+  const lock = ctx.lock;
+  const statusLists = new StatusListPublisher({
+    ...keys,
+    // Without a broker (a test's in-process lock) there is no agent to tell.
+    publish: lock.publishRetained ? (t, p) => lock.publishRetained!(t, p) : () => Promise.resolve(),
+    debounceMs: config.statusListDebounceMs,
+    logger: ctx.logger,
+  });
+  ctx.index.passes.observe((_, before, after) => statusLists.passChanged(before, after));
+  const issuer = createDoorPassIssuer({
+    ...keys,
+    index: ctx.index,
+    maxHours: (venue) => Math.min(config.doorPassVenueHours.get(venue) ?? 24, config.doorPassMaxHours),
+  });
+  return { issuer, statusLists };
 }
 
 /** The relayer's sponsor of gasless calls, or null when it has none (no key, no forwarder deployed). */

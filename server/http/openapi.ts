@@ -15,6 +15,7 @@ import { errorAnswer } from "../errors.ts";
 import { receiptsRoutes } from "./receiptsOpenapi.ts";
 import { apiErrors, idParam, type Answer, type Routes } from "./openapiRoute.ts";
 import { readRoutes } from "./readOpenapi.ts";
+import { doorPassRoutes } from "./doorPassOpenapi.ts";
 
 const routes: Routes = {
   "/api/network": {
@@ -109,6 +110,7 @@ const routes: Routes = {
     },
   },
   ...readRoutes,
+  ...doorPassRoutes,
   "/api/sponsor": {
     get: {
       summary: "Gasless calls: the sponsor's terms (docs/gasless.md)",

@@ -114,7 +114,25 @@ export type AgentRefusal =
   | "relayer_not_trusted"
   | "trust_unavailable"
   | "lock_unreachable"
-  | "jammed";
+  | "jammed"
+  // Offline decisions from a scanned DoorPass code (agent/src/offline/offlineGuard.ts).
+  | OfflineRefusal;
+
+/** Why the agent refused a scanned DoorPass code (docs/door-protocol.md §7, in the order checked). */
+export type OfflineRefusal =
+  | "online_use_app"
+  | "clock_unset"
+  | "malformed_code"
+  | "bad_relayer_signature"
+  | "wrong_venue"
+  | "door_not_in_pass"
+  | "door_pass_not_yet_valid"
+  | "door_pass_expired"
+  | "code_stale"
+  | "bad_device_signature"
+  | "status_list_missing"
+  | "door_pass_revoked"
+  | "code_used";
 
 /** The agent's signed answer to an open command. `signature` is the door's lock key over `answerTypedData`. */
 export type OpenAnswer = {

@@ -64,6 +64,8 @@ export type DoorDecision = {
   result: OpenResult;
   reason: string;
   time: number;
+  /** Decided by the agent alone from a scanned DoorPass (agent/src/offline/), with its pass and serial. */
+  offline?: { passId: string | null; serial: number | null };
 };
 
 export class DoorAgent {
@@ -79,6 +81,8 @@ export class DoorAgent {
   private statusTimer: NodeJS.Timeout | undefined;
   private onlineSince = 0;
   private readonly listeners = new Set<(d: DoorDecision) => void>();
+  private readonly linkListeners = new Set<(up: boolean) => void>();
+  private readonly statusListListeners = new Set<(payload: Buffer) => void>();
   private connectedWaiters: (() => void)[] = [];
   /** Counters for the operator and the benchmark. */
   readonly stats = { commands: 0, opened: 0, refused: 0, dropped: 0, connects: 0 };
@@ -194,6 +198,25 @@ export class DoorAgent {
     return () => this.listeners.delete(listener);
   }
 
+  /** The broker connection coming up (true) or going down (false). */
+  onLink(listener: (up: boolean) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** The venue's retained status list (offline DoorPass revocations), as the broker delivers it. */
+  onStatusList(listener: (payload: Buffer) => void): () => void {
+    this.statusListListeners.add(listener);
+    return () => this.statusListListeners.delete(listener);
+  }
+
+  /** A decision taken outside the broker path (the offline path), told to every decision listener. */
+  report(d: DoorDecision): void {
+    if (d.result === "opened") this.stats.opened++;
+    else this.stats.refused++;
+    for (const l of this.listeners) l(d);
+  }
+
   private agentStatus(online: boolean): AgentStatus {
     return { v: 1, agent: this.o.agentId, online, since: this.o.clock(), doors: [...this.doors.keys()] };
   }
@@ -207,7 +230,10 @@ export class DoorAgent {
     const client = this.client!;
     try {
       await client.subscribeAsync(
-        [...this.doors.keys()].map((d) => topics.command(o.venue, d)),
+        [
+          ...[...this.doors.keys()].map((d) => topics.command(o.venue, d)),
+          ...(this.statusListListeners.size ? [topics.statusList(o.venue)] : []),
+        ],
         { qos: 1 },
       );
       await this.publish(topics.agentStatus(o.venue, o.agentId), this.agentStatus(true), true);
@@ -218,9 +244,11 @@ export class DoorAgent {
       return;
     }
     for (const w of this.connectedWaiters.splice(0)) w();
+    for (const l of this.linkListeners) l(true);
   }
 
   private onClose(): void {
+    for (const l of this.linkListeners) l(false);
     if (this.stopping) return;
     const { minMs = 250, maxMs = 30_000, random = Math.random } = this.o.reconnect ?? {};
     // Exponential backoff with full jitter: hundreds of agents coming back after a broker restart
@@ -239,6 +267,10 @@ export class DoorAgent {
   async receive(topic: string, payload: Buffer): Promise<void> {
     const log = this.o.logger;
     const t = parseDoorTopic(topic);
+    if (t?.kind === "status-list" && t.venue === this.o.venue && this.statusListListeners.size) {
+      for (const l of this.statusListListeners) l(payload);
+      return;
+    }
     if (!t || t.kind !== "cmd" || t.venue !== this.o.venue || !this.doors.has(t.door)) {
       this.stats.dropped++;
       log.warn({ topic, bytes: payload.byteLength }, "dropped: message on a topic this agent does not serve");

@@ -14,6 +14,7 @@ import { DoorAgent, type AgentDoor } from "./doorAgent.ts";
 import { createDriver } from "./drivers/index.ts";
 import { addressOf, sameAddress, type Hex } from "./lockCrypto.ts";
 import { createAgentLogger } from "./log.ts";
+import { startOffline } from "./offline/startOffline.ts";
 
 function die(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -97,7 +98,14 @@ logger.info(
   { agent: config.agentId, venue: config.venue, doors: doors.map((d) => ({ id: d.id, driver: d.driver.kind })) },
   "door agent starting",
 );
+// Offline doors (scanned DoorPass codes while the uplink is down), when configured.
+const offline = config.offline
+  ? await startOffline({ config, offline: config.offline, doors, agent, clock: systemClock, logger })
+  : null;
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () => void agent.stop().then(() => process.exit(0));
+const stop = () => {
+  offline?.stop();
+  void agent.stop().then(() => process.exit(0));
+};
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

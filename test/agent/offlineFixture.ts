@@ -55,10 +55,11 @@ export async function makeCode(
   pass: DoorPass,
   device: Device,
   now: number,
-  o: { relayerKey?: Hex; slot?: number; relayerSignature?: Hex } = {},
+  o: { relayerKey?: Hex; slot?: number; relayerSignature?: Hex; contract?: Hex } = {},
 ): Promise<{ code: DoorCode; text: string }> {
   const slot = o.slot ?? slotOf(now);
-  const deviceSignature = await device.sign(deviceSlotMessage(CHAIN_ID, CONTRACT, pass.venue, pass.serial, slot));
+  const message = deviceSlotMessage(CHAIN_ID, o.contract ?? CONTRACT, pass.venue, pass.serial, slot);
+  const deviceSignature = await device.sign(message);
   const code: DoorCode = {
     pass,
     relayerSignature: o.relayerSignature ?? (await signDoorPass(pass, o.relayerKey)),

@@ -333,6 +333,7 @@ function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: Doo
   const issuer = createDoorPassIssuer({
     ...keys,
     index: ctx.index,
+    contractSignatures: ctx.contractSignatures,
     maxHours: (venue) => Math.min(config.doorPassVenueHours.get(venue) ?? 24, config.doorPassMaxHours),
   });
   return { issuer, statusLists };

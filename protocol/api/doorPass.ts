@@ -19,11 +19,11 @@ export const doorPassRequest = z
       .meta({ description: "the device's P-256 public key, SEC1 compressed (33 bytes)" }),
     deviceKeySignature: z
       .string()
-      .regex(/^0x[0-9a-fA-F]{130}$/, "65-byte hex signature")
+      .regex(/^0x([0-9a-fA-F]{2}){1,2048}$/, "hex signature (65 bytes from an EOA, up to 2048 from a contract wallet)")
       .transform((s) => s.toLowerCase() as `0x${string}`)
       .meta({
         description:
-          "the member's EIP-712 DeviceKey(member address, deviceKey bytes) signature under the protocol domain: the one wallet signature that binds this device key (asked once per device, then reused)",
+          "the member's EIP-712 DeviceKey(member address, deviceKey bytes) signature under the protocol domain: the one wallet signature that binds this device key (asked once per device, then reused); an EOA's 65 bytes r‖s‖v, or a contract wallet's signature checked with ERC-1271",
       }),
   })
   .meta({ id: "DoorPassRequest" });

@@ -1,7 +1,8 @@
 // Issues an offline DoorPass (docs/door-protocol.md §7). Checks, in order, refusing with one code:
 //   the pass is indexed (pass_not_found) → the signed-in member holds it or is its guest now
 //   (not_holder_or_guest) → the device key is a P-256 point (bad_device_key) → the member signed its
-//   binding (device_binding_invalid) → the pass's window with its grace has not ended (pass_expired)
+//   binding (device_binding_invalid; an EOA by recovery, a contract wallet by ERC-1271 on the
+//   contract-wallet lane: busy → rate_limited, chain unreadable → chain_unavailable) → the pass's window with its grace has not ended (pass_expired)
 //   → a door of the venue admits it (pass_without_door).
 // Window: from max(now, start − grace) for at most the venue's maximum validity, never past the
 // pass's end, nor, for a guest, past the loan's expiry. The serial comes from the shared store.
@@ -13,6 +14,7 @@ import { RelayerError } from "../errors.ts";
 import { lower, onLoanTo, type IndexedDoor, type IndexedPass } from "../index/model.ts";
 import { hexToBuf, recoverSigner, sameAddress, signDigest, type Hex } from "./doorCrypto.ts";
 import type { DoorPassStore } from "./doorPassStore.ts";
+import type { ContractSignatureChecker } from "./contractSignatures.ts";
 
 export type DoorPassIndex = {
   passes: { get(id: bigint): IndexedPass | undefined };
@@ -42,7 +44,23 @@ export function createDoorPassIssuer(o: {
   clock: () => number;
   /** The venue's longest DoorPass, hours (1–24). */
   maxHours(venue: number): number;
+  /** ERC-1271 checks for members whose address is a contract wallet. */
+  contractSignatures?: Pick<ContractSignatureChecker, "check">;
 }): DoorPassIssuer {
+  /** Whether `who` signed `digest`: EOA recovery, else the wallet's isValidSignature. */
+  const signedBy = async (who: Hex, digest: Hex, signature: Hex): Promise<boolean> => {
+    const signer = recoverSigner(hexToBuf(digest), signature);
+    if (signer && sameAddress(signer, who)) return true;
+    if (!o.contractSignatures) return false;
+    let r;
+    try {
+      r = await o.contractSignatures.check(who, digest, signature, performance.now() + 2000);
+    } catch {
+      throw new RelayerError("chain_unavailable", "the chain cannot be read now to check a contract wallet");
+    }
+    if (r === "busy") throw new RelayerError("rate_limited", "contract-wallet checks are busy: retry shortly");
+    return r === "valid";
+  };
   const domain = protocolDomain(o.chainId, o.contract);
   return {
     async issue(member, req) {
@@ -65,8 +83,7 @@ export function createDoorPassIssuer(o: {
         primaryType: "DeviceKey",
         message: { member: who, deviceKey: req.deviceKey },
       });
-      const signer = recoverSigner(hexToBuf(binding), req.deviceKeySignature);
-      if (!signer || !sameAddress(signer, who))
+      if (!(await signedBy(who, binding, req.deviceKeySignature)))
         throw new RelayerError("device_binding_invalid", "the device key binding is not signed by you");
       const end = guest ? Math.min(pass.end, pass.guestExpires) : pass.end;
       const validFrom = Math.max(now, pass.start - resource.graceSeconds);

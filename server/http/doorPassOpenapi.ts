@@ -18,7 +18,7 @@ export const doorPassRoutes: Routes = {
         404: "pass_not_found: no such pass (never booked, or cancelled)",
         409: "pass_without_door: no door of the venue admits the pass",
         410: "pass_expired: the pass, or the loan, has ended",
-        503: "door_passes_unavailable",
+        503: "chain_unavailable (a contract wallet's ERC-1271 check could not be made), or door_passes_unavailable",
         ...apiErrors,
       },
     },

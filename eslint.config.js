@@ -17,6 +17,7 @@ export default defineConfig(
     "types/",
     "typechain-types/",
     "web/dist/",
+    "agent/dist/",
     "deployments/",
     "ignition/deployments/",
     "data/",

@@ -12,6 +12,8 @@
 //                                                         sets it offline (one will per connection)
 //   agent   ──► pp/v1/venue/<venue>/agent/<agent>/log    door log uploads  ┐ protocol/doorLog.ts
 //   relayer ──► pp/v1/venue/<venue>/agent/<agent>/logack their acks       ┘
+//   relayer ──► pp/v1/venue/<venue>/status-list          retained signed StatusList (offline DoorPasses'
+//                                                         revocations, protocol/statusList.ts)
 //
 // A door is online when its own retained status says so AND its agent's status says online.
 // An open command's correlation id is its challenge id, which the relayer's EIP-712 signature covers.
@@ -40,6 +42,8 @@ export const topics = {
   doorEvents: (venue: number, door: number) => `${TOPIC_ROOT}/venue/${venue}/door/${door}/evt`,
   agentStatus: (venue: number, agent: string) => `${TOPIC_ROOT}/venue/${venue}/agent/${agent}/status`,
   response: (relayerInstance: string) => `${TOPIC_ROOT}/relayer/${relayerInstance}/res`,
+  /** The venue's signed revocation list of offline DoorPasses (protocol/statusList.ts), retained. */
+  statusList: (venue: number) => `${TOPIC_ROOT}/venue/${venue}/status-list`,
   /** Every door status of the network (a relayer or the operator page watching doors). */
   allDoorStatus: `${TOPIC_ROOT}/venue/+/door/+/status`,
   /** Every agent status of the network (online, or offline through its Last Will). */
@@ -49,6 +53,7 @@ export const topics = {
 export type DoorTopic =
   | { kind: "cmd" | "status" | "evt"; venue: number; door: number }
   | { kind: "agent"; venue: number; agent: string }
+  | { kind: "status-list"; venue: number }
   | { kind: "res"; relayer: string };
 
 function uint32(s: string): number | null {
@@ -60,6 +65,10 @@ export function parseDoorTopic(topic: string): DoorTopic | null {
   const p = topic.split("/");
   if (p[0] !== "pp" || p[1] !== "v1") return null;
   if (p.length === 5 && p[2] === "relayer" && p[4] === "res" && ID.test(p[3])) return { kind: "res", relayer: p[3] };
+  if (p.length === 5 && p[2] === "venue" && p[4] === "status-list") {
+    const venue = uint32(p[3]);
+    return venue === null ? null : { kind: "status-list", venue };
+  }
   if (p.length === 7 && p[2] === "venue" && p[6] === "status" && p[4] === "agent" && ID.test(p[5])) {
     const venue = uint32(p[3]);
     return venue === null ? null : { kind: "agent", venue, agent: p[5] };
@@ -111,7 +120,25 @@ export type AgentRefusal =
   | "lock_unreachable"
   | "jammed"
   /** The door log could not be written: nothing is answered or opened without a record. */
-  | "log_unavailable";
+  | "log_unavailable"
+  // Offline decisions from a scanned DoorPass code (agent/src/offline/offlineGuard.ts).
+  | OfflineRefusal;
+
+/** Why the agent refused a scanned DoorPass code (docs/door-protocol.md §7, in the order checked). */
+export type OfflineRefusal =
+  | "online_use_app"
+  | "clock_unset"
+  | "malformed_code"
+  | "bad_relayer_signature"
+  | "wrong_venue"
+  | "door_not_in_pass"
+  | "door_pass_not_yet_valid"
+  | "door_pass_expired"
+  | "code_stale"
+  | "bad_device_signature"
+  | "status_list_missing"
+  | "door_pass_revoked"
+  | "code_used";
 
 /** The agent's signed answer to an open command. `signature` is the door's lock key over `answerTypedData`. */
 export type OpenAnswer = {

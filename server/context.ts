@@ -18,6 +18,8 @@ import type { Deployments } from "../protocol/deployments.ts";
 import type { Sponsor } from "./sponsor/sponsor.ts";
 import type { ReceiptsService } from "./receipts/receiptsService.ts";
 import type { DoorStatusBoard } from "./locks/doorStatusBoard.ts";
+import type { DoorPassIssuer } from "./door/issueDoorPass.ts";
+import type { StatusListPublisher } from "./door/statusListPublisher.ts";
 
 export type RelayerContext = {
   config: RelayerConfig;
@@ -44,4 +46,6 @@ export type RelayerContext = {
   sponsor: Sponsor | null;
   /** Receipts and credit notes derived from the index's ledger. */
   receipts: ReceiptsService;
+  /** Offline DoorPasses and the venues' revocation lists (null: a test built the context without them). */
+  doorPasses: { issuer: DoorPassIssuer; statusLists: StatusListPublisher } | null;
 };

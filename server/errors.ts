@@ -31,6 +31,14 @@ export const ERROR_STATUS = {
   // The member's fair share of the day's gas budget, or the free calls of a pass or member, are spent.
   sponsor_share_exhausted: 429,
   sponsor_free_calls_exhausted: 429,
+  // Offline DoorPasses (POST /api/door-passes).
+  pass_not_found: 404,
+  not_holder_or_guest: 403,
+  pass_expired: 410,
+  bad_device_key: 400,
+  device_binding_invalid: 403,
+  pass_without_door: 409,
+  door_passes_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

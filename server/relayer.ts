@@ -35,6 +35,9 @@ import { createSponsor, type Sponsor } from "./sponsor/sponsor.ts";
 import { openSponsorStore, type SponsorStore } from "./sponsor/sponsorStore.ts";
 import { ReceiptsService } from "./receipts/receiptsService.ts";
 import type { PublicClient } from "viem";
+import { openDoorPassStore, type DoorPassStore } from "./door/doorPassStore.ts";
+import { createDoorPassIssuer } from "./door/issueDoorPass.ts";
+import { StatusListPublisher } from "./door/statusListPublisher.ts";
 
 export type RelayerOptions = {
   clock?: Clock;
@@ -134,6 +137,12 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
         throw err;
       })
     : null;
+  const doorPassStore = await openDoorPassStore(config.doorPassDb).catch(async (err: unknown) => {
+    store.close();
+    await audit.close();
+    await sponsorStore?.close();
+    throw err;
+  });
   const timers = await startHousekeeping(config, clock, logger, audit, doorLog, store);
   const ctx = createContext(
     config,
@@ -144,6 +153,7 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
   );
   // Door agents upload their logs over the broker the lock adapter uses (none with an injected adapter).
   const logReceiver = opts.lock ? null : startDoorLogReceiver(ctx);
+  ctx.doorPasses = createDoorPasses(config, ctx, doorPassStore);
 
   // The port opens before the index is restored and caught up: meanwhile doors are answered from
   // direct contract reads (the index says `catchingUp`), reads and /readyz answer 503.
@@ -153,8 +163,11 @@ export async function startRelayer(config: RelayerConfig, opts: RelayerOptions =
     timers.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    ctx.doorPasses?.statusLists.close();
+    await ctx.doorPasses?.statusLists.idle();
     await ctx.lock.close?.();
     await logReceiver?.close();
+    await doorPassStore.close();
     await audit.close();
     await doorLog.close();
     await sponsorStore?.close();
@@ -326,6 +339,7 @@ function createContext(
     sessions: new SessionCodec(config.sessionSecret),
     sponsor: sponsorStore && createSponsorOf(config, deployments, client, parts.clock, parts.logger, sponsorStore),
     receipts: new ReceiptsService(parts.index, client),
+    doorPasses: null,
   };
 }
 
@@ -354,6 +368,34 @@ function startDoorLogReceiver(ctx: RelayerContext): DoorLogReceiver {
   });
   receiver.connect();
   return receiver;
+}
+
+/** Offline DoorPasses: the issuer, and the status lists republished as the index sees revocations. */
+function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: DoorPassStore) {
+  const keys = {
+    chainId: config.chainId,
+    contract: ctx.contract,
+    relayerPrivateKey: config.relayerPrivateKey,
+    relayerAddress: config.relayerAddress.toLowerCase() as Hex,
+    store,
+    clock: ctx.clock,
+  };
+  const lock = ctx.lock;
+  const statusLists = new StatusListPublisher({
+    ...keys,
+    // Without a broker (a test's in-process lock) there is no agent to tell.
+    publish: lock.publishRetained ? (t, p) => lock.publishRetained!(t, p) : () => Promise.resolve(),
+    debounceMs: config.statusListDebounceMs,
+    logger: ctx.logger,
+  });
+  ctx.index.passes.observe((_, before, after) => statusLists.passChanged(before, after));
+  const issuer = createDoorPassIssuer({
+    ...keys,
+    index: ctx.index,
+    contractSignatures: ctx.contractSignatures,
+    maxHours: (venue) => Math.min(config.doorPassVenueHours.get(venue) ?? 24, config.doorPassMaxHours),
+  });
+  return { issuer, statusLists };
 }
 
 /** The relayer's sponsor of gasless calls, or null when it has none (no key, no forwarder deployed). */

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { isTopicId } from "../../protocol/doorMqtt.ts";
+import { MIN_CLOCK } from "./offline/minClock.ts";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
@@ -63,42 +64,75 @@ const screenSchema = z.object({
   rotateSeconds: z.number().int().min(2).max(30).default(10),
 });
 
-export const agentConfigSchema = z.object({
-  agentId: z.string().refine(isTopicId, "letters, digits, - and _ only (1–64)"),
-  venue: z.number().int().min(0).max(0xffffffff),
-  chain: z.object({
-    rpcUrl: z.url(),
-    chainId: z.number().int().positive(),
-    contract: address,
-    trustCacheMs: z.number().int().min(0).default(5000),
-  }),
-  broker: z.object({
-    url: z.string().regex(/^(mqtts?|wss?):\/\//, "must be mqtt://, mqtts://, ws:// or wss://"),
-    username: optionalString,
-    caFile: optionalString,
-    password: optionalString,
-    passwordFile: optionalString,
-  }),
-  doors: z.array(doorSchema).min(1).max(256),
-  /** The agent's own lock key, for every door without lockKey/lockKeyFile; made on first start. */
-  lockKeyFile: optionalString,
-  screen: screenSchema.optional(),
-  challengeTtlS: z.number().int().min(10).max(3600).default(120),
-  driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
-  statusIntervalMs: z.number().int().min(0).default(60_000),
-  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  /** The door log (agent/src/doorLog.ts): a SQLite file, relative to the config file's folder;
-   * `door-log-<agentId>.sqlite` by default (agents sharing a folder never share a log). */
-  doorLog: z
-    .object({
-      file: z.string().min(1).optional(),
-      /** Records acknowledged by a relayer are deleted after this many days. */
-      keepAckedDays: z.number().int().min(0).max(3650).default(30),
-      uploadBatch: z.number().int().min(1).max(100).default(100),
-      ackTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
-    })
-    .prefault({}),
+/** Offline doors (docs/door-agent.md, "When the internet is down"): absent, scanned codes are not read. */
+const offlineSchema = z.object({
+  /** Seconds the broker connection must have been down before scanned codes open doors. */
+  afterS: z.number().int().min(0).max(3600).default(30),
+  /** 30-second slots of tolerance between the phone's clock and the agent's, either side. */
+  skewSlots: z.number().int().min(0).max(4).default(1),
+  /** Folder of the cached trusted relayer set and the newest status list (kept across restarts). */
+  stateDir: z.string().min(1),
+  /** Oldest trusted relayer set used offline, seconds since it was read from the chain. */
+  trustMaxAgeS: z
+    .number()
+    .int()
+    .min(3600)
+    .max(30 * 86_400)
+    .default(7 * 86_400),
+  trustRefreshS: z.number().int().min(10).max(86_400).default(600),
+  /** First block searched for the venue's RelayerTrustSet events (the deployment's block). */
+  trustFromBlock: z.number().int().min(0).default(0),
+  /** Unix seconds before which the clock is taken as unset (default: this release's date). */
+  minClock: z.number().int().min(0).default(MIN_CLOCK),
+  /** One line-oriented input per scanner, at one door each. */
+  scanners: z
+    .array(z.object({ door: z.number().int().min(0).max(0xffffffff), path: z.string().min(1) }))
+    .max(256)
+    .default([]),
 });
+
+export const agentConfigSchema = z
+  .object({
+    agentId: z.string().refine(isTopicId, "letters, digits, - and _ only (1–64)"),
+    venue: z.number().int().min(0).max(0xffffffff),
+    chain: z.object({
+      rpcUrl: z.url(),
+      chainId: z.number().int().positive(),
+      contract: address,
+      trustCacheMs: z.number().int().min(0).default(5000),
+    }),
+    broker: z.object({
+      url: z.string().regex(/^(mqtts?|wss?):\/\//, "must be mqtt://, mqtts://, ws:// or wss://"),
+      username: optionalString,
+      caFile: optionalString,
+      password: optionalString,
+      passwordFile: optionalString,
+    }),
+    doors: z.array(doorSchema).min(1).max(256),
+    /** The agent's own lock key, for every door without lockKey/lockKeyFile; made on first start. */
+    lockKeyFile: optionalString,
+    screen: screenSchema.optional(),
+    challengeTtlS: z.number().int().min(10).max(3600).default(120),
+    driverBudgetMs: z.number().int().min(100).max(30_000).default(3000),
+    statusIntervalMs: z.number().int().min(0).default(60_000),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** The door log (agent/src/doorLog.ts): a SQLite file, relative to the config file's folder;
+     * `door-log-<agentId>.sqlite` by default (agents sharing a folder never share a log). */
+    doorLog: z
+      .object({
+        file: z.string().min(1).optional(),
+        /** Records acknowledged by a relayer are deleted after this many days. */
+        keepAckedDays: z.number().int().min(0).max(3650).default(30),
+        uploadBatch: z.number().int().min(1).max(100).default(100),
+        ackTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+      })
+      .prefault({}),
+    offline: offlineSchema.optional(),
+  })
+  .refine((c) => (c.offline?.scanners ?? []).every((s) => c.doors.some((d) => d.id === s.door)), {
+    path: ["offline", "scanners"],
+    message: "every scanner's door must be one of doors",
+  });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type DriverConfig = z.infer<typeof driverSchema>;

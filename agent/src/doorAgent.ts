@@ -79,6 +79,8 @@ export type DoorDecision = {
   /** `online` (a relayer's command) unless said otherwise; offline decisions name their pass. */
   kind?: LogKind;
   pass?: string | null;
+  /** Decided by the agent alone from a scanned DoorPass (agent/src/offline/), with its pass and serial. */
+  offline?: { passId: string | null; serial: number | null };
 };
 
 export class DoorAgent {
@@ -97,6 +99,8 @@ export class DoorAgent {
   readonly uploader: LogUploader | null;
   private onlineSince = 0;
   private readonly listeners = new Set<(d: DoorDecision) => void>();
+  private readonly linkListeners = new Set<(up: boolean) => void>();
+  private readonly statusListListeners = new Set<(payload: Buffer) => void>();
   private connectedWaiters: (() => void)[] = [];
   /** Counters for the operator and the benchmark. */
   readonly stats = { commands: 0, opened: 0, refused: 0, dropped: 0, connects: 0 };
@@ -274,6 +278,25 @@ export class DoorAgent {
     }
   }
 
+  /** The broker connection coming up (true) or going down (false). */
+  onLink(listener: (up: boolean) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** The venue's retained status list (offline DoorPass revocations), as the broker delivers it. */
+  onStatusList(listener: (payload: Buffer) => void): () => void {
+    this.statusListListeners.add(listener);
+    return () => this.statusListListeners.delete(listener);
+  }
+
+  /** A decision taken outside the broker path (the offline path), told to every decision listener. */
+  report(d: DoorDecision): void {
+    if (d.result === "opened") this.stats.opened++;
+    else this.stats.refused++;
+    this.emitDecision(d);
+  }
+
   private agentStatus(online: boolean): AgentStatus {
     return { v: 1, agent: this.o.agentId, online, since: this.o.clock(), doors: [...this.doors.keys()] };
   }
@@ -290,6 +313,7 @@ export class DoorAgent {
         [
           ...[...this.doors.keys()].map((d) => topics.command(o.venue, d)),
           ...(this.uploader ? [this.uploader.ackTopic] : []),
+          ...(this.statusListListeners.size ? [topics.statusList(o.venue)] : []),
         ],
         { qos: 1 },
       );
@@ -302,10 +326,12 @@ export class DoorAgent {
     }
     for (const w of this.connectedWaiters.splice(0)) w();
     this.uploader?.connectedNow();
+    for (const l of this.linkListeners) l(true);
   }
 
   private onClose(): void {
     this.uploader?.disconnected();
+    for (const l of this.linkListeners) l(false);
     if (this.stopping) return;
     const { minMs = 250, maxMs = 30_000, random = Math.random } = this.o.reconnect ?? {};
     // Exponential backoff with full jitter: hundreds of agents coming back after a broker restart
@@ -328,6 +354,10 @@ export class DoorAgent {
       return;
     }
     const t = parseDoorTopic(topic);
+    if (t?.kind === "status-list" && t.venue === this.o.venue && this.statusListListeners.size) {
+      for (const l of this.statusListListeners) l(payload);
+      return;
+    }
     if (!t || t.kind !== "cmd" || t.venue !== this.o.venue || !this.doors.has(t.door)) {
       this.stats.dropped++;
       log.warn({ topic, bytes: payload.byteLength }, "dropped: message on a topic this agent does not serve");

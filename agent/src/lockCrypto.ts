@@ -60,7 +60,8 @@ export function logRecordHash(r: Omit<LogRecord, "hash" | "signature">): Hex {
   return toHex(keccak(utf8(canonicalRecord(r))));
 }
 
-export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
+/** The EIP-712 digest of a struct hash under the protocol domain of `chainId` and `contract`. */
+export function typedDigest(chainId: number, contract: Hex): (structHash: Uint8Array) => Hex {
   const separator = keccak(
     concat(
       DOMAIN_TYPEHASH,
@@ -70,7 +71,11 @@ export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
       word(BigInt(contract)),
     ),
   );
-  const digest = (structHash: Uint8Array) => toHex(keccak(concat(new Uint8Array([0x19, 0x01]), separator, structHash)));
+  return (structHash) => toHex(keccak(concat(new Uint8Array([0x19, 0x01]), separator, structHash)));
+}
+
+export function lockCrypto(chainId: number, contract: Hex): LockCrypto {
+  const digest = typedDigest(chainId, contract);
   return {
     challengeDigest: (c) => digest(keccak(concat(CHALLENGE_TYPEHASH, word(c.door), fixedBytes(c.nonce), word(c.time)))),
     openCommandDigest: (c) =>
@@ -139,5 +144,5 @@ export function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
-export { keccak as keccak256, toHex as bytesToHex, fromHex as hexToBytes };
+export { keccak as keccak256, toHex as bytesToHex, fromHex as hexToBytes, concat as concatBytes, word as abiWord };
 export type { Challenge, OpenCommand };

@@ -20,6 +20,7 @@ import { lockCrypto, sameAddress, type Hex } from "./lockCrypto.ts";
 import { createAgentLogger } from "./log.ts";
 import { ensureLockKeyFile, pairingOf, pairingText } from "./pairing.ts";
 import { startDoorScreen, type DoorScreen } from "./screen/doorScreen.ts";
+import { startOffline } from "./offline/startOffline.ts";
 
 function die(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -168,11 +169,17 @@ if (config.screen) {
     die(`screen: cannot listen on ${config.screen.host}:${config.screen.port}: ${(err as Error).message}`);
   }
 }
+// Offline doors (scanned DoorPass codes while the uplink is down), when configured.
+const offline = config.offline
+  ? await startOffline({ config, offline: config.offline, doors, agent, clock: systemClock, logger })
+  : null;
 void agent.start().then(() => logger.info({}, "door agent ready"));
-const stop = () =>
+const stop = () => {
+  offline?.stop();
   void Promise.all([agent.stop(), screen?.close()]).then(() => {
     doorLog.close();
     process.exit(0);
   });
+};
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

@@ -2,9 +2,11 @@
 // from the chain's door registry, rendered two ways: a Mosquitto `acl_file` (production) and a
 // checker for the embedded aedes broker (demo, tests). The same rules on both brokers:
 // - relayers publish requests to every door's cmd topic and read their response topics and statuses;
+//   only they write the venues' retained status lists (offline DoorPass revocations);
 // - a venue's agent reads only its own doors' cmd topics and writes only their status and event
 //   topics, its agent status and answers to relayers' response topics, uploads its door log and
-//   reads the acks. It reads no other venue's commands: a subscription outside its rules gets nothing.
+//   reads the acks and its venue's status list. It reads no other venue's commands: a subscription
+//   outside its rules gets nothing.
 import { TOPIC_ROOT } from "../../protocol/doorMqtt.ts";
 
 export type AclRule = { access: "read" | "write"; topic: string };
@@ -20,6 +22,7 @@ export function brokerAcl(doors: { id: number; venueId: number }[]): AclUser[] {
       username: RELAYER_USER,
       rules: [
         { access: "write", topic: `${TOPIC_ROOT}/venue/+/door/+/cmd` },
+        { access: "write", topic: `${TOPIC_ROOT}/venue/+/status-list` },
         { access: "read", topic: `${TOPIC_ROOT}/relayer/+/res` },
         { access: "read", topic: `${TOPIC_ROOT}/venue/+/door/+/status` },
         { access: "read", topic: `${TOPIC_ROOT}/venue/+/agent/+/status` },
@@ -39,6 +42,7 @@ export function brokerAcl(doors: { id: number; venueId: number }[]): AclUser[] {
       rules.push({ access: "write", topic: `${base}/status` });
       rules.push({ access: "write", topic: `${base}/evt` });
     }
+    rules.push({ access: "read", topic: `${TOPIC_ROOT}/venue/${venue}/status-list` });
     rules.push({ access: "write", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/status` });
     rules.push({ access: "write", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/log` });
     rules.push({ access: "read", topic: `${TOPIC_ROOT}/venue/${venue}/agent/+/logack` });

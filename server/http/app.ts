@@ -15,6 +15,7 @@ import { networkRouter } from "./routes/network.ts";
 import { receiptsRouter } from "./routes/receipts.ts";
 import { sponsorRouter } from "./routes/sponsor.ts";
 import { doorOpsRouter } from "./routes/doorOps.ts";
+import { doorPassRouter } from "./routes/doorPasses.ts";
 import { compressJson } from "./compressJson.ts";
 import { SECURITY_HEADERS, clientIp, createCors, ipKey, trustedProxies } from "./policy.ts";
 import { RateLimiter } from "../rateLimiter.ts";
@@ -72,6 +73,7 @@ function build(ctx: RelayerContext) {
   app.use(networkRouter(ctx));
   app.use(receiptsRouter(ctx));
   app.use(sponsorRouter(ctx));
+  app.use(doorPassRouter(ctx));
   app.use((_req, _res, next) => next(new RelayerError("not_found", "no such route")));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toRelayerError(err);

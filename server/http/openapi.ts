@@ -16,6 +16,7 @@ import { receiptsRoutes } from "./receiptsOpenapi.ts";
 import { apiErrors, idParam, type Answer, type Routes } from "./openapiRoute.ts";
 import { readRoutes } from "./readOpenapi.ts";
 import { doorOpsRoutes } from "./doorOpsOpenapi.ts";
+import { doorPassRoutes } from "./doorPassOpenapi.ts";
 
 const routes: Routes = {
   "/api/network": {
@@ -111,6 +112,7 @@ const routes: Routes = {
     },
   },
   ...readRoutes,
+  ...doorPassRoutes,
   "/api/sponsor": {
     get: {
       summary: "Gasless calls: the sponsor's terms (docs/gasless.md)",

@@ -14,6 +14,8 @@ export interface LockAdapter {
   deliver(command: OpenCommand): Promise<DeliveryResult>;
   /** Releases the connection (at relayer shutdown). */
   close?(): Promise<void>;
+  /** Publishes a retained message to the venues' agents (the status lists); rejects when it cannot. */
+  publishRetained?(topic: string, payload: string): Promise<void>;
 }
 
 /** Adapter for a lock simulator in the same process (tests). */

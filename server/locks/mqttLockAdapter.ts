@@ -139,6 +139,13 @@ export class MqttLockAdapter implements LockAdapter {
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
 
+  /** A retained message at QoS 1 (a venue's status list); rejects at once while disconnected. */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error("broker not connected");
+    await client.publishAsync(topic, payload, { qos: 1, retain: true });
+  }
+
   async getChallenge(doorId: number): Promise<Challenge | null> {
     const route = await this.o.door(doorId);
     if (!route) return null;

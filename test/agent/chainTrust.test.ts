@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ChainTrust } from "../../agent/src/chainTrust.ts";
+import { readTrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
 import { exitOf, run } from "../helpers/processes.ts";
 import { freePort, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { protocolOn, seedVenue } from "../server/fixture.ts";
@@ -31,6 +32,20 @@ describe("agent chain trust", () => {
     assert.equal(await trust.isRelayerTrusted(venue.street, `0x${"12".repeat(20)}`), false);
     assert.equal(await trust.door(9999), null);
     assert.equal(await trust.isRelayerTrusted(9999, DEMO_RELAYER_ADDRESS), false);
+  });
+
+  it("lists the relayers a venue trusts now, for the offline path's cache (a removed key drops out)", async () => {
+    const p = protocolOn(chain);
+    const contract = chain.deployments.contracts.Passepartout.address;
+    const extra = `0x${"34".repeat(20)}` as const;
+    await p.write(venue.operator, { functionName: "setRelayerTrusted", args: [venue.venueId, extra, true] });
+    const now = await readTrustedRelayers(chain.rpcUrl, contract, venue.venueId);
+    assert.deepEqual([...now].sort(), [DEMO_RELAYER_ADDRESS.toLowerCase(), extra].sort());
+    await p.write(venue.operator, { functionName: "setRelayerTrusted", args: [venue.venueId, extra, false] });
+    assert.deepEqual(await readTrustedRelayers(chain.rpcUrl, contract, venue.venueId), [
+      DEMO_RELAYER_ADDRESS.toLowerCase(),
+    ]);
+    assert.deepEqual(await readTrustedRelayers(chain.rpcUrl, contract, 999), [], "another venue's are not listed");
   });
 
   it("the agent's CLI refuses, in one line, a config error and a door not paired with its key", async () => {

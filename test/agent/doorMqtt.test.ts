@@ -27,6 +27,8 @@ describe("door MQTT protocol", () => {
   it("names and parses its topics, and nothing else", () => {
     assert.equal(topics.command(2, 4), "pp/v1/venue/2/door/4/cmd");
     assert.deepEqual(parseDoorTopic("pp/v1/venue/2/door/4/cmd"), { kind: "cmd", venue: 2, door: 4 });
+    assert.deepEqual(parseDoorTopic("pp/v1/venue/2/status-list"), { kind: "status-list", venue: 2 });
+    assert.equal(parseDoorTopic("pp/v1/venue/x/status-list"), null);
     assert.deepEqual(parseDoorTopic("pp/v1/venue/2/door/4/status"), { kind: "status", venue: 2, door: 4 });
     assert.deepEqual(parseDoorTopic("pp/v1/venue/2/agent/a-1/status"), { kind: "agent", venue: 2, agent: "a-1" });
     assert.deepEqual(parseDoorTopic("pp/v1/relayer/r1/res"), { kind: "res", relayer: "r1" });
@@ -119,6 +121,14 @@ describe("broker ACL from the door registry", () => {
     assert.equal(acl.canPublish("relayer", "pp/v1/venue/2/door/3/cmd"), true);
     assert.equal(acl.canPublish(undefined, "pp/v1/venue/2/door/3/cmd"), false);
     assert.equal(acl.canSubscribe("relayer", "pp/v1/relayer/r1/res"), true);
+  });
+  it("lets agents read only their venue's status list, and only relayers write one", () => {
+    assert.equal(acl.canSubscribe("venue-1", "pp/v1/venue/1/status-list"), true);
+    assert.equal(acl.canSubscribe("venue-1", "pp/v1/venue/2/status-list"), false);
+    assert.equal(acl.canSubscribe("venue-1", "pp/v1/venue/+/status-list"), false);
+    assert.equal(acl.canPublish("venue-1", "pp/v1/venue/1/status-list"), false, "an agent cannot forge its list");
+    assert.equal(acl.canPublish("relayer", "pp/v1/venue/2/status-list"), true);
+    assert.equal(acl.canPublish(undefined, "pp/v1/venue/1/status-list"), false);
   });
   it("matches MQTT wildcards as brokers do", () => {
     assert.equal(topicMatches("a/+/c", "a/b/c"), true);

@@ -15,6 +15,7 @@ export const INDEX_READS = [
   "/api/currencies",
   "/api/receipts",
   "/api/calendar",
+  "/api/door-passes", // issued from a poll after the request: never for a pass just transferred or cancelled
 ];
 
 export function freshIndex(index: ChainIndex): express.RequestHandler {

@@ -28,6 +28,7 @@ function pass(id: number, resourceId: number, start: number, end: number, over: 
     guest: null,
     guestExpires: 0,
     block: 1,
+    serviceFee: 0n,
     ...over,
   };
 }

@@ -173,6 +173,7 @@ describe("the operator dashboard before sign-in", SLOW, () => {
       settled: false,
       guest: null,
       guestExpires: 0,
+      serviceFee: "0",
     });
     await dashboard({
       me: OPERATOR,

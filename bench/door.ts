@@ -9,7 +9,7 @@
 // - a broker restart: time until all 200 doors are online again, and until a door opens again.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -57,14 +57,16 @@ function rssMb(pid: number): number {
 function installedSize(): { bytes: number; mb: number; packages: number; startsStandalone: boolean } {
   const dir = mkdtempSync(path.join(tmpdir(), "pp-agent-install-"));
   try {
-    mkdirSync(path.join(dir, "protocol"));
     cpSync(path.join(ROOT, "agent"), path.join(dir, "agent"), {
       recursive: true,
-      filter: (src) => !src.includes("node_modules"),
+      filter: (src) => !src.includes("node_modules") && !src.includes(`${path.sep}dist`),
     });
-    for (const f of ["doorMqtt.ts", "eip712.ts"]) cpSync(path.join(ROOT, "protocol", f), path.join(dir, "protocol", f));
+    // The protocol files it imports (ES modules load only what is imported: the folder is enough).
+    cpSync(path.join(ROOT, "protocol"), path.join(dir, "protocol"), { recursive: true });
+    // Its dependencies one level up, where both agent/ and protocol/ resolve them.
+    cpSync(path.join(ROOT, "agent", "package.json"), path.join(dir, "package.json"));
     execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], {
-      cwd: path.join(dir, "agent"),
+      cwd: dir,
       stdio: "pipe",
     });
     const bytes = Number(execFileSync("du", ["-sb", dir], { encoding: "utf8" }).split("\t")[0]);
@@ -73,7 +75,7 @@ function installedSize(): { bytes: number; mb: number; packages: number; startsS
         "sh",
         [
           "-c",
-          "find agent/node_modules -name package.json -path '*node_modules/*/package.json' -not -path '*/node_modules/*/node_modules/*/*' | wc -l",
+          "find node_modules -name package.json -path '*node_modules/*/package.json' -not -path '*/node_modules/*/node_modules/*/*' | wc -l",
         ],
         {
           cwd: dir,

@@ -188,6 +188,9 @@ function HeldPass({ held, deviceKey: key, now }: { held: ShownDoorPass; deviceKe
   );
 }
 
+/** Whole pixels per module (a cheap scanner reads crisp modules best), the code within ~300 px. */
+const modulePx = (size: number) => Math.max(2, Math.floor(300 / size));
+
 /** The QR code for `now`'s 30-second slot: signed once per slot, drawn again when the slot changes. */
 export function DoorCodeView({
   held,
@@ -221,8 +224,8 @@ export function DoorCodeView({
         role="img"
         aria-label={t("offline.codeLabel", { pass: `#${held.pass.passId}` })}
         viewBox={`0 0 ${qr.size} ${qr.size}`}
-        width={Math.max(264, qr.size * 4)}
-        height={Math.max(264, qr.size * 4)}
+        width={qr.size * modulePx(qr.size)}
+        height={qr.size * modulePx(qr.size)}
         shapeRendering="crispEdges"
       >
         <rect width={qr.size} height={qr.size} fill="#fff" />

@@ -249,8 +249,8 @@ const m = {
   ],
   "offline.valid": ["Door pass valid {from} – {until}", "Passe de porte valide du {from} au {until}"],
   "offline.exposure": [
-    "A pass cancelled while the venue is offline can open until {until}.",
-    "Un passe annulé pendant que le lieu est hors ligne peut ouvrir jusqu’au {until}.",
+    "A pass cancelled while the venue is offline can open until {until}",
+    "Un passe annulé pendant que le lieu est hors ligne peut ouvrir jusqu’au {until}",
   ],
   "offline.show": ["Show door code", "Afficher le code de porte"],
   "offline.hide": ["Hide door code", "Masquer le code de porte"],

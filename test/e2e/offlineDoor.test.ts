@@ -220,6 +220,24 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await until("the replay's refusal", () => offline.lines.some((l) => l.msg === "scanned code refused"));
     assert.equal(offline.lines.find((l) => l.msg === "scanned code refused")!.reason, "code_used");
     await stopAgent(offline);
+
+    // The uplink is back: the agent uploads its log, and the member's history shows the offline entry.
+    const back = startAgent(config(demoConfig.broker.url));
+    await page.context().setOffline(false);
+    await page.reload();
+    const history = page.getByRole("region", { name: "Door history" });
+    await history.waitFor();
+    const entry = history.locator('li[data-kind="offline"][data-result="granted"]');
+    // Uploaded once the agent is connected: look again (reload) until the relayer has it.
+    for (let tries = 0; (await entry.count()) === 0; tries++) {
+      assert.ok(tries < 20, "the offline entry reached the member's history");
+      await new Promise((r) => setTimeout(r, 2000));
+      await page.reload();
+      await history.waitFor();
+    }
+    assert.match((await entry.first().textContent()) ?? "", new RegExp(`door #${door} · Opened.*offline`));
+    await screenshot(page, "offline-door-history");
+    await stopAgent(back);
     await page.context().close();
   });
 });

@@ -23,8 +23,10 @@ import {
   screenshot,
   signIn,
   startStack,
+  type MemberPage,
   type Stack,
 } from "./harness.ts";
+import type { Page } from "playwright-core";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MEMBER = 14;
@@ -113,6 +115,63 @@ async function stopAgent(a: AgentRun): Promise<void> {
   await a.exited;
 }
 
+/**
+ * An agent of the venue beside the demo's, for its street door only, with a scanner FIFO and
+ * `afterS` 2 s; `config(brokerUrl)` writes its config (the demo's broker, or one that never answers).
+ */
+function agentSetup(agentId: string) {
+  const dir = tempDir("pp-e2e-offline-door-");
+  const fifo = path.join(dir, "scanner");
+  execFileSync("mkfifo", [fifo]);
+  const demoConfig = JSON.parse(readFileSync(path.join(stack.demo.runDir, `agent-venue-${venue}.json`), "utf8")) as {
+    doors: { id: number }[];
+    broker: { url: string };
+  };
+  const config = (brokerUrl = demoConfig.broker.url) => {
+    const file = path.join(dir, "agent.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...demoConfig,
+        screen: undefined,
+        agentId,
+        broker: { ...demoConfig.broker, url: brokerUrl },
+        doors: demoConfig.doors.filter((d) => d.id === door),
+        offline: { afterS: 2, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
+      }),
+    );
+    return file;
+  };
+  return { dir, fifo, config };
+}
+
+/** The door code on the phone, read from a screenshot as a scanner would. */
+async function readCode(page: Page, name: string): Promise<string> {
+  const qr = page.getByRole("img", { name: /^Door code for #/ });
+  await qr.waitFor();
+  await screenshot(page, name);
+  const png = await qr.screenshot({ path: path.join(SCREENSHOTS, `${name}-qr.png`) });
+  const found = await readBarcodes(new Uint8Array(png), { formats: ["QRCode"], tryHarder: true });
+  assert.equal(found.length, 1, "one QR code on the phone");
+  return found[0].text;
+}
+
+/** The member turns the offline door pass on and the page fetches the DoorPass (online). */
+async function turnOnOffline(m: MemberPage): Promise<void> {
+  const { page } = m;
+  await signIn(m);
+  await page.goto(`${stack.demo.url}#/passes`);
+  await page.getByRole("button", { name: "Turn on offline door pass" }).click();
+  await page.getByText("Offline door pass is on for this device.").waitFor();
+  await page.getByRole("button", { name: "Show door code" }).waitFor({ timeout: 30_000 });
+  // The service worker has the app shell before the network goes.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+}
+
+const kept = (a: AgentRun) => a.lines.filter((l) => l.msg === "status list kept").length;
+
 describe("the offline door pass in the browser and at the door", { timeout: 300_000 }, () => {
   before(
     async () => {
@@ -145,47 +204,16 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
   });
 
   test("offline: the reloaded page shows the changing code, the agent reads it and opens the door", async () => {
-    // An agent of the venue beside the demo's, for its street door, with a scanner FIFO.
-    const dir = tempDir("pp-e2e-offline-door-");
-    const fifo = path.join(dir, "scanner");
-    execFileSync("mkfifo", [fifo]);
-    const demoConfig = JSON.parse(readFileSync(path.join(stack.demo.runDir, `agent-venue-${venue}.json`), "utf8")) as {
-      doors: { id: number }[];
-      broker: { url: string };
-      screen?: unknown;
-    };
-    const config = (brokerUrl: string) => {
-      const file = path.join(dir, "agent.json");
-      writeFileSync(
-        file,
-        JSON.stringify({
-          ...demoConfig,
-          screen: undefined,
-          agentId: "e2e-offline",
-          broker: { ...demoConfig.broker, url: brokerUrl },
-          doors: demoConfig.doors.filter((d) => d.id === door),
-          offline: { afterS: 2, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
-        }),
-      );
-      return file;
-    };
+    const { dir, fifo, config } = agentSetup("e2e-offline");
 
     const m = await openAs(stack, MEMBER, { phone: true });
     const { page } = m;
-    await signIn(m);
-    await page.goto(`${stack.demo.url}#/passes`);
-    await page.getByRole("button", { name: "Turn on offline door pass" }).click();
-    await page.getByText("Offline door pass is on for this device.").waitFor();
-    await page.getByRole("button", { name: "Show door code" }).waitFor({ timeout: 30_000 });
+    await turnOnOffline(m);
     await page.getByText(/A pass cancelled while the venue is offline can open until/).waitFor();
-    // The service worker has the app shell before the network goes.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
 
     // Online once: the agent reads the trusted relayer set from the chain and the venue's status list
     // (published when the DoorPass was issued) from the broker, and keeps both on disk.
-    const online = startAgent(config(demoConfig.broker.url));
+    const online = startAgent(config());
     await until("the status list at the agent", () => online.lines.some((l) => l.msg === "status list kept"), 60_000);
     await until("the trusted relayer set on disk", () => existsSync(path.join(dir, "state", "trusted-relayers.json")));
     await stopAgent(online);
@@ -195,13 +223,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await page.context().setOffline(true);
     await page.reload();
     await page.getByRole("button", { name: "Show door code" }).click();
-    const qr = page.getByRole("img", { name: /^Door code for #/ });
-    await qr.waitFor();
-    await screenshot(page, "offline-door-code");
-    const png = await qr.screenshot({ path: path.join(SCREENSHOTS, "offline-door-code-qr.png") });
-    const found = await readBarcodes(new Uint8Array(png), { formats: ["QRCode"], tryHarder: true });
-    assert.equal(found.length, 1, "one QR code on the phone");
-    const text = found[0].text;
+    const text = await readCode(page, "offline-door-code");
     const code = decodeDoorCode(text);
     assert.deepEqual(code.pass.doors.includes(door), true, "the DoorPass names the street door");
     assert.ok(text.length <= 400, `QR payload ${text.length} chars`);
@@ -222,7 +244,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await stopAgent(offline);
 
     // The uplink is back: the agent uploads its log, and the member's history shows the offline entry.
-    const back = startAgent(config(demoConfig.broker.url));
+    const back = startAgent(config());
     await page.context().setOffline(false);
     await page.reload();
     const history = page.getByRole("region", { name: "Door history" });
@@ -238,6 +260,51 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     assert.match((await entry.first().textContent()) ?? "", new RegExp(`door #${door} · Opened.*offline`));
     await screenshot(page, "offline-door-history");
     await stopAgent(back);
+    await page.context().close();
+  });
+
+  test("a pass cancelled before the outage is refused once the agent has the status list", async () => {
+    const GUEST = 13;
+    await bookNow(GUEST);
+    const { fifo, config } = agentSetup("e2e-offline-revoked");
+    const m = await openAs(stack, GUEST, { phone: true });
+    const { page } = m;
+    await turnOnOffline(m);
+    const passId = BigInt((await page.locator("[data-door-pass]").first().getAttribute("data-door-pass"))!);
+    // The phone loses its network, keeping its DoorPass; the agent is still online.
+    await page.context().setOffline(true);
+    const online = startAgent(config());
+    await until("the status list at the agent", () => kept(online) >= 1, 60_000);
+    const before = kept(online);
+    // The venue's operator cancels the pass (after its start: only the operator can): the relayer
+    // flips its bit and publishes a new list, which the agent keeps.
+    const { client } = chainReader(stack);
+    const operator = createWalletClient({
+      chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
+      transport: http(stack.demo.rpcUrl),
+      account: privateKeyToAccount(demoAccount(3).privateKey),
+    });
+    const { address, abi } = stack.demo.deployments.contracts.Passepartout;
+    await client.waitForTransactionReceipt({
+      hash: await operator.writeContract({ address, abi, functionName: "cancel", args: [passId] }),
+    });
+    await until("the new status list at the agent", () => kept(online) > before, 30_000);
+    await stopAgent(online);
+    const offline = startAgent(config("mqtt://127.0.0.1:9"));
+
+    await page.reload();
+    await page.getByRole("button", { name: "Show door code" }).click();
+    const text = await readCode(page, "offline-door-code-revoked");
+    assert.equal(decodeDoorCode(text).pass.passId, passId);
+    await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
+    writeFileSync(fifo, `${text}\n`);
+    await until("the decision", () =>
+      offline.lines.some((l) => l.msg === "door opened offline" || l.msg === "scanned code refused"),
+    );
+    const decision = offline.lines.find((l) => l.msg === "door opened offline" || l.msg === "scanned code refused")!;
+    assert.equal(decision.msg, "scanned code refused", JSON.stringify(decision));
+    assert.equal(decision.reason, "door_pass_revoked");
+    await stopAgent(offline);
     await page.context().close();
   });
 });

@@ -1,6 +1,7 @@
 import { webcrypto } from "node:crypto";
 import { render, screen, waitFor } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type { PassView } from "./PassList.tsx";
 import { decodeDoorCode, deviceSlotMessage, slotOf } from "../../../protocol/doorPass.ts";
 import { fakeProtocol, PASSEPARTOUT, withApp } from "../test/fakeApp.tsx";
 import { deviceKey, type OfflineStore } from "../lib/offlinePass.ts";
@@ -122,5 +123,83 @@ describe("the offline door passes section", () => {
     );
     await waitFor(() => expect(screen.getByText(/No door pass on this device yet/)).toBeTruthy());
     expect(screen.queryByText("Poste — Saint-Germain")).toBeNull();
+  });
+});
+
+describe("the background refresh", () => {
+  const ME = "0x1111111111111111111111111111111111111111" as const;
+  const now = () => Math.floor(Date.now() / 1000);
+  const view = (id: number, over: Record<string, unknown> = {}) =>
+    ({
+      passId: BigInt(id),
+      holder: ME,
+      resourceId: 5,
+      venueId: 2,
+      unit: 1,
+      start: now() - 600,
+      end: now() + 3600,
+      currency: ME,
+      amount: 0n,
+      gst: 0n,
+      qst: 0n,
+      serviceFee: 0n,
+      status: "active",
+      policyId: 1,
+      releaseTime: now(),
+      settled: false,
+      guest: null,
+      guestExpires: 0,
+      block: 1,
+      role: "holder",
+      resourceName: "Poste",
+      venueName: "Saint-Germain",
+      timeZone: "America/Toronto",
+      graceSeconds: 0,
+      currencyInfo: undefined,
+      ...over,
+    }) as PassView;
+
+  it("fetches a DoorPass for a pass usable now, keeps it, and drops it once the pass is cancelled", async () => {
+    const { key } = await setup();
+    const bound = { ...key, binding: { member: ME, signature: `0x${"22".repeat(65)}` } };
+    const store = memoryStore({ "device-key": bound });
+    const post = vi.fn((path: string, body: { passId: string; deviceKey: string }) =>
+      Promise.resolve({
+        pass: {
+          passId: body.passId,
+          venue: 2,
+          doors: [3],
+          validFrom: now(),
+          validUntil: now() + 3600,
+          serial: 9,
+          deviceKey: body.deviceKey,
+        },
+        relayer: `0x${"33".repeat(20)}`,
+        signature: `0x${"11".repeat(64)}1b`,
+        statusListTopic: "pp/v1/venue/2/status",
+      }),
+    );
+    const protocol = fakeProtocol({}, {});
+    const ui = (passes: PassView[]) =>
+      withApp(<OfflineDoorPasses member={ME} signedIn passes={passes} store={store} />, {
+        protocol,
+        me: ME,
+        relayer: { post } as never,
+      });
+    const { rerender } = render(
+      ui([view(12), view(13, { start: now() + 3 * 86_400, end: now() + 3 * 86_400 + 3600 })]),
+    );
+    await waitFor(() => expect(screen.getByText("Poste — Saint-Germain")).toBeTruthy());
+    expect(post).toHaveBeenCalledTimes(1); // the pass three days ahead waits
+    expect(post.mock.calls[0][0]).toBe("/api/door-passes");
+    expect(post.mock.calls[0][1]).toMatchObject({ passId: "12", deviceKey: key.publicKey });
+    expect(screen.getByText("Offline door pass is on for this device.")).toBeTruthy();
+    const kept = await store.get<Record<string, ShownDoorPass>>("door-passes");
+    expect(Object.keys(kept ?? {})).toEqual(["12"]);
+
+    rerender(ui([view(12, { status: "cancelled" })]));
+    await waitFor(() => expect(screen.queryByText("Poste — Saint-Germain")).toBeNull());
+    expect(await store.get("door-passes")).toEqual({});
+    expect(post).toHaveBeenCalledTimes(1);
   });
 });

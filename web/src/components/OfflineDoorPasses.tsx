@@ -107,7 +107,9 @@ export function OfflineDoorPasses({
           const label = [p.resourceName, p.venueName].filter(Boolean).join(" — ");
           next.set(passId.toString(), { ...got, label, timeZone: p.timeZone });
         } catch (e) {
-          failure = new UiError("offline.refreshFailed", { message: toUiError(e).message });
+          // A space with no door has nothing to open offline: not a failure worth showing.
+          if ((e as { code?: string }).code !== "pass_without_door")
+            failure = new UiError("offline.refreshFailed", { message: toUiError(e).message });
         }
       }
       await store.put(HELD, Object.fromEntries(next));

@@ -203,7 +203,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await stack?.close();
   });
 
-  test("offline: the reloaded page shows the changing code, the agent reads it and opens the door", async () => {
+  test("offline: the reloaded page shows the changing code, the agent reads it and opens the door", async (t) => {
     const { dir, fifo, config } = agentSetup("e2e-offline");
 
     const m = await openAs(stack, MEMBER, { phone: true });
@@ -227,6 +227,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     const code = decodeDoorCode(text);
     assert.deepEqual(code.pass.doors.includes(door), true, "the DoorPass names the street door");
     assert.ok(text.length <= 400, `QR payload ${text.length} chars`);
+    t.diagnostic(`QR payload: ${text.length} characters`);
 
     await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
     writeFileSync(fifo, `${text}\n`);

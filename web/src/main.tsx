@@ -10,9 +10,11 @@ import { AppContext } from "./hooks/useApp.ts";
 import { I18nProvider } from "./i18n/i18n.tsx";
 import { initialLang, translator } from "./i18n/translate.ts";
 import { App } from "./App.tsx";
+import { registerServiceWorker } from "./pwa/serviceWorker.ts";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root")!);
+registerServiceWorker();
 
 async function start() {
   const config = await loadConfig();

@@ -1,7 +1,7 @@
 // The member's side of offline doors (docs/door-protocol.md §7), without the page: the device key
 // (WebCrypto P-256, non-extractable, kept in IndexedDB), the one wallet signature that binds it, the
 // DoorPasses fetched from the relayer and when to refresh them, and the QR code's text for the
-// current 30-second slot. The page that shows the code and the service worker are not built yet.
+// current 30-second slot. The page is components/OfflineDoorPasses.tsx; the refresh plan lib/offlineRefresh.ts.
 import type { Address, Hex } from "viem";
 import { protocolDomain } from "../../../protocol/eip712.ts";
 import {

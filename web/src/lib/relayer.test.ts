@@ -29,6 +29,17 @@ describe("relayer client errors", () => {
     expect(err.status).toBe(401);
   });
 
+  it("me(): signed out on 401, but with no network the session is unknown (rejects, hint kept)", async () => {
+    answer(401, { error: { code: "unauthorized" } });
+    expect(await makeRelayer("http://relayer").me()).toBeNull();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => Promise.reject(new TypeError("Failed to fetch"))),
+    );
+    const err = await rejection(makeRelayer("http://relayer").me());
+    expect(err.code).toBe("relayer_unreachable");
+  });
+
   it("falls back to the HTTP status when the body says nothing", async () => {
     vi.stubGlobal(
       "fetch",

@@ -84,7 +84,10 @@ export function makeRelayer(baseUrl: string) {
       try {
         const b = await call<{ address?: Address } | null>("/api/me");
         return b?.address ?? null;
-      } catch {
+      } catch (e) {
+        // No network (a phone at an offline venue): the session is unknown, not over — the page
+        // keeps its hint and asks again once the relayer answers.
+        if (e instanceof RelayerRequestError && e.status === 0) throw e;
         return null;
       }
     },

@@ -35,6 +35,8 @@ import { passesCalendar } from "../../../protocol/ics.ts";
 import { ReceiptLinks } from "../components/ReceiptLinks.tsx";
 import { CalendarFeed } from "../components/CalendarFeed.tsx";
 import { ScanDoor } from "../components/ScanDoor.tsx";
+import { OfflineDoorPasses } from "../components/OfflineDoorPasses.tsx";
+import { DoorHistory } from "../components/DoorHistory.tsx";
 
 export function MyPasses() {
   const { t } = useI18n();
@@ -70,6 +72,11 @@ export function MyPasses() {
     <section aria-labelledby="passes-title">
       <h1 id="passes-title">{t("passes.title")}</h1>
       <ScanDoor />
+      <OfflineDoorPasses
+        member={address}
+        signedIn={signedIn}
+        passes={passes.data && resources.data && venues.data ? views : undefined}
+      />
       {!address ? (
         <p>{t("passes.signIn")}</p>
       ) : !signedIn ? (
@@ -92,6 +99,7 @@ export function MyPasses() {
           )}
         />
       )}
+      {signedIn && <DoorHistory />}
       {signedIn && <ReceiptLinks relayer={relayer} refreshKey={passes.data} />}
       {signedIn && <CalendarFeed relayer={relayer} />}
     </section>

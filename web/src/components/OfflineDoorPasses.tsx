@@ -23,7 +23,7 @@ import {
   type OfflineStore,
 } from "../lib/offlinePass.ts";
 import { planRefresh } from "../lib/offlineRefresh.ts";
-import { qrPath } from "../lib/qrCode.ts";
+import { qrPath } from "../../../protocol/qrPath.ts";
 import { formatDateTime, nowSeconds } from "../lib/time.ts";
 import { walletFor } from "../lib/wallet.ts";
 import { toUiError, UiError } from "../lib/errors.ts";

@@ -1,6 +1,6 @@
-// A QR code as SVG path data (uqr: plain JavaScript, no network): one path of dark runs, a quiet
-// zone of four modules as the standard asks. Error correction M (15 %): a phone screen behind a
-// scratched scanner window.
+// A QR code as SVG path data (uqr: plain JavaScript, no network), shared by the door agent's screen
+// and the dApp's offline door code: one path of dark runs, a quiet zone of four modules as the
+// standard asks. Error correction M (15 %): a screen behind glass, a smudge, a scratched scanner.
 import { encode } from "uqr";
 
 export function qrPath(text: string): { size: number; d: string } {

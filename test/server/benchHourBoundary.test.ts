@@ -32,6 +32,7 @@ describe("bench:relayer", () => {
       BENCH_REQUESTS: "400",
       BENCH_WARMUP: "100",
       BENCH_CRYPTO_ITERATIONS: "200",
+      BENCH_ENTRANCE_REQUESTS: "100",
       BENCH_OUTPUT: output,
     };
     const child = spawn(process.execPath, [path.join(ROOT, "bench", "relayer.ts")], {

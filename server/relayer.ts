@@ -393,7 +393,9 @@ function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: Doo
     ...keys,
     index: ctx.index,
     contractSignatures: ctx.contractSignatures,
-    maxHours: (venue) => Math.min(config.doorPassVenueHours.get(venue) ?? 24, config.doorPassMaxHours),
+    // The operator's on-chain maximum (DoorPassMaxHoursSet), else the relayer's default.
+    maxHours: (venue) => ctx.index.venues.get(venue)?.doorPassMaxHours ?? config.doorPassMaxHours,
+    openHours: (resourceId, start, count) => ctx.reader.openHours(resourceId, start, count),
   });
   return { issuer, statusLists };
 }

@@ -197,7 +197,6 @@ describe("offline door passes at the relayer", () => {
     let monthPass: bigint; // a 30-day pass of a room following the hours
     let openedAt: number;
     let following: number;
-    let cookie: string;
     /** `hour`:`minute` local (Toronto) on the local day after `t`'s. */
     const nextDayAt = (t: number, hour: number, minute = 0) =>
       localDayStart(localDayStart(t, TZ) + 36 * HOUR, TZ) + hour * HOUR + minute * 60;
@@ -213,6 +212,8 @@ describe("offline door passes at the relayer", () => {
       const saved = h.clock.now;
       h.clock.now = now;
       try {
+        // A session is dated by the relayer's clock: sign in at the time asked.
+        const cookie = await sessionCookie(h.relayer.url, member().privateKey, now);
         return await ask(cookie, { passId: String(passId) });
       } finally {
         h.clock.now = saved;
@@ -232,7 +233,6 @@ describe("offline door passes at the relayer", () => {
       const i = Array.from({ length: 48 }, (_, k) => k).find((k) => isOpenBit(words, k))!;
       openedAt = slot0 + (i + 1) * HOUR;
       monthPass = (await h.p.book(member(), following, openedAt, openedAt + 720 * HOUR)).passId;
-      cookie = await sessionCookie(h.relayer.url, member().privateKey, h.clock.now);
     });
     after(async () => {
       await setHours([]); // the other tests' venue has no hours (its resources do not follow them anyway)
@@ -317,7 +317,7 @@ describe("offline door passes at the relayer", () => {
     it("caps a new DoorPass at 2 h, then at 6 h, after the operator's settings; null and the default before", async () => {
       assert.equal(await venueApi(), null, "unset: null, not a figure");
       assert.equal(await network(), 24, "the relayer's default applies");
-      const { passId } = await h.p.book(member(), h.venue.office, slot0, slot0 + 30 * HOUR);
+      const { passId } = await h.p.book(member(), h.venue.room, slot0 + 100 * HOUR, slot0 + 130 * HOUR);
       const cookie = await sessionCookie(h.relayer.url, member().privateKey, h.clock.now);
       const unset = await ask(cookie, { passId: String(passId) });
       assert.equal(unset.body.pass.validUntil - unset.body.pass.validFrom, 24 * HOUR);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { getAddress } from "viem";
-import { DoorPassHoursForm, parseDoorPassHours } from "./DoorPassHoursForm.tsx";
+import { DoorPassHoursForm } from "./DoorPassHoursForm.tsx";
+import { parseDoorPassHours } from "../../lib/editorInput.ts";
 import { fakeProtocol, withApp } from "../../test/fakeApp.tsx";
 import type { Venue } from "../../lib/protocol.ts";
 import type { Lang } from "../../i18n/messages.ts";

@@ -7,19 +7,8 @@ import { useApp } from "../../hooks/useApp.ts";
 import { useTx } from "../../hooks/useTx.ts";
 import { useI18n } from "../../i18n/translate.ts";
 import type { Venue } from "../../lib/protocol.ts";
+import { parseDoorPassHours } from "../../lib/editorInput.ts";
 import { Labelled, TxFeedback } from "./fields.tsx";
-
-/** The contract's bounds (DoorPassMaxHoursOutOfRange outside them). */
-export const DOOR_PASS_HOURS_MIN = 1;
-export const DOOR_PASS_HOURS_MAX = 24;
-
-/** Whole hours from 1 to 24 as typed, or null. */
-export function parseDoorPassHours(raw: string): number | null {
-  const s = raw.trim();
-  if (!/^\d{1,2}$/.test(s)) return null;
-  const n = Number(s);
-  return n >= DOOR_PASS_HOURS_MIN && n <= DOOR_PASS_HOURS_MAX ? n : null;
-}
 
 export function DoorPassHoursForm({ venue }: { venue: Venue }) {
   const { t } = useI18n();

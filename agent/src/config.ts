@@ -82,6 +82,8 @@ const offlineSchema = z.object({
   trustRefreshS: z.number().int().min(10).max(86_400).default(600),
   /** First block searched for the venue's RelayerTrustSet events (the deployment's block). */
   trustFromBlock: z.number().int().min(0).default(0),
+  /** Blocks per eth_getLogs of that search (halved when the provider refuses a range). */
+  trustChunkBlocks: z.number().int().min(1).max(1_000_000).default(5000),
   /** Unix seconds before which the clock is taken as unset (default: this release's date). */
   minClock: z.number().int().min(0).default(MIN_CLOCK),
   /** One line-oriented input per scanner, at one door each. */

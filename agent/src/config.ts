@@ -88,7 +88,14 @@ const offlineSchema = z.object({
   minClock: z.number().int().min(0).default(MIN_CLOCK),
   /** One line-oriented input per scanner, at one door each. */
   scanners: z
-    .array(z.object({ door: z.number().int().min(0).max(0xffffffff), path: z.string().min(1) }))
+    .array(
+      z.object({
+        door: z.number().int().min(0).max(0xffffffff),
+        path: z.string().min(1),
+        /** "lines": a serial scanner or FIFO (text); "evdev": a keyboard-mode scanner's /dev/input/eventN. */
+        format: z.enum(["lines", "evdev"]).default("lines"),
+      }),
+    )
     .max(256)
     .default([]),
 });

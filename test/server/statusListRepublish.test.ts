@@ -77,7 +77,7 @@ async function agentLists(): Promise<StatusLists> {
 }
 
 describe("status lists republished", () => {
-  const cleanup: (() => Promise<unknown> | unknown)[] = [];
+  const cleanup: (() => unknown)[] = [];
   after(async () => {
     for (const c of cleanup.reverse()) await c();
   });
@@ -147,10 +147,10 @@ describe("status lists republished", () => {
     const gate = new Promise<void>((r) => (open = r));
     const slow = new Proxy(a, {
       get: (target, key: keyof Store) => {
-        const f = target[key];
+        const f: unknown = Reflect.get(target, key);
         if (typeof f !== "function") return f;
         return async (...args: unknown[]) => {
-          const out = await (f as (...x: unknown[]) => Promise<unknown>).apply(target, args);
+          const out: unknown = await Reflect.apply(f, target, args);
           await gate;
           return out;
         };

@@ -83,6 +83,7 @@ export async function startOffline(o: {
     (s) =>
       new ScannerInput({
         path: path.resolve(config.dir, s.path),
+        format: s.format,
         onLine: (line) => doors.scan(s.door, line),
         logger,
       }),

@@ -225,6 +225,10 @@ export const configFields = z.object({
   doorPassMaxHours: env("DOOR_PASS_MAX_HOURS", positiveInt.max(24, "must be 1 to 24 (hours)").default(24)),
   doorPassDb: env("DOOR_PASS_DB", z.string().min(1, "must be a file path or a postgres:// URL").optional()),
   statusListDebounceMs: env("STATUS_LIST_DEBOUNCE_MS", nonNegativeInt.max(200, "must be at most 200 (ms)").default(50)),
+  statusListRepublishS: env(
+    "STATUS_LIST_REPUBLISH_S",
+    positiveInt.max(3600, "must be 1 to 3600 (seconds): a restarted broker is without lists until then").default(300),
+  ),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */

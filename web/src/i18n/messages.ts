@@ -297,6 +297,15 @@ const m = {
   ],
   "offlineReason.door_pass_revoked": ["Pass cancelled or moved", "Passe annulé ou transféré"],
   "offlineReason.code_used": ["Code already used", "Code déjà utilisé"],
+  "offlineReason.relayer_not_trusted": [
+    "Door pass signed by a relayer the venue does not trust",
+    "Passe de porte signé par un relais auquel le lieu ne fait pas confiance",
+  ],
+  "offlineReason.trust_unavailable": [
+    "The door did not know the venue’s trusted relayers",
+    "La porte ne connaissait pas les relais de confiance du lieu",
+  ],
+  "offlineReason.jammed": ["The lock is jammed; tell the venue", "La serrure est bloquée ; prévenez le lieu"],
   "door.street": ["Street door #{id}", "Porte d’entrée nº {id}"],
   "door.room": ["Room door #{id}", "Porte de salle nº {id}"],
   "door.open": ["Open {door}", "Ouvrir : {door}"],

@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { privateKeyToAccount } from "viem/accounts";
 import { decodeDoorCode, deviceSlotMessage } from "../../../protocol/doorPass.ts";
 import { makeRelayer, RelayerRequestError } from "./relayer.ts";
+import { isDue } from "./doorPassRenewal.ts";
 import {
   bindingTypedData,
   codeFor,
   deviceKey,
   fetchDoorPass,
-  needsRefresh,
   saveBinding,
   type HeldDoorPass,
   type OfflineStore,
@@ -94,9 +94,11 @@ describe("offline door passes in the dApp", () => {
     expect(next.text).not.toBe(c.text);
   });
 
-  it("refreshes a DoorPass that ends within the hour while the booking goes on, never after the booking", () => {
+  it("refreshes a DoorPass with less than half its validity left while the booking goes on, never after the booking", () => {
     const h = held("0x02");
     const end = h.pass.validUntil + 3 * 3600;
+    const needsRefresh = (x: HeldDoorPass | undefined, b: { end: number }, now: number) =>
+      isDue(x, { start: h.pass.validFrom, end: b.end }, "0x02", now);
     expect(needsRefresh(undefined, { end }, h.pass.validFrom)).toBe(true);
     expect(needsRefresh(h, { end }, h.pass.validFrom)).toBe(false);
     expect(needsRefresh(h, { end }, h.pass.validUntil - 600)).toBe(true);

@@ -40,8 +40,12 @@ export async function renewInBackground(deps: BackgroundDeps): Promise<Backgroun
 /** What the worker sees of a `periodicsync` event. */
 export type PeriodicSyncEvent = { tag: string; waitUntil(p: Promise<unknown>): void };
 
-/** The worker's `periodicsync` handler: renews on its tag, ignores others; never rejects. */
-export function onPeriodicSync(event: PeriodicSyncEvent, deps: BackgroundDeps): void {
+/** The worker's `periodicsync` handler: renews on its tag (`deps` made then), ignores others; never rejects. */
+export function onPeriodicSync(event: PeriodicSyncEvent, deps: () => BackgroundDeps): void {
   if (event.tag !== DOOR_PASS_SYNC_TAG) return;
-  event.waitUntil(renewInBackground(deps).catch(() => undefined));
+  event.waitUntil(
+    Promise.resolve()
+      .then(() => renewInBackground(deps()))
+      .catch(() => undefined),
+  );
 }

@@ -1,13 +1,13 @@
 // Entry bundled into sw.js (pwa/serviceWorkerPlugin.ts): the worker's `periodicsync` listener.
-import { indexedDbStore } from "../lib/offlinePass.ts";
+import { indexedDbStore, type OfflineStore } from "../lib/offlinePass.ts";
 import { makeRelayer } from "../lib/relayer.ts";
 import { onPeriodicSync, type PeriodicSyncEvent } from "./backgroundRenewal.ts";
 
-const store = indexedDbStore();
+let store: OfflineStore | null = null; // opened on the first sync, not at every start of the worker
 self.addEventListener("periodicsync", (event) =>
-  onPeriodicSync(event as unknown as PeriodicSyncEvent, {
-    store,
+  onPeriodicSync(event as unknown as PeriodicSyncEvent, () => ({
+    store: (store ??= indexedDbStore()),
     relayerAt: makeRelayer,
     now: () => Math.floor(Date.now() / 1000),
-  }),
+  })),
 );

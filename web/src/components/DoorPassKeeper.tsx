@@ -2,9 +2,9 @@
 // mounted once at the app's root, it writes the renewal plan whenever the member's passes are read
 // (signed in only), runs the renewal rounds (lib/doorPassRenewal.ts) on the scheduler's rhythm
 // (lib/renewalScheduler.ts), asks the browser for Periodic Background Sync once the device key is
-// bound (pwa/periodicSync.ts), and gives the passes page what it shows (useDoorPasses). It never
+// bound (pwa/periodicSync.ts), and gives the passes page what it shows (hooks/useDoorPasses.ts). It never
 // prompts the wallet: the one binding signature is kept with the device key.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useApp } from "../hooks/useApp.ts";
@@ -23,30 +23,17 @@ import {
   type ShownDoorPass,
 } from "../lib/doorPassRenewal.ts";
 import { plannedPasses } from "../lib/offlineRefresh.ts";
-import { browserEnv, createRenewalScheduler, RENEW_EVERY_MS, type RenewalEnv, type Timers } from "../lib/renewalScheduler.ts";
+import {
+  browserEnv,
+  createRenewalScheduler,
+  RENEW_EVERY_MS,
+  type RenewalEnv,
+  type RenewalScheduler,
+  type Timers,
+} from "../lib/renewalScheduler.ts";
+import { DoorPassesContext, type DoorPasses } from "../hooks/useDoorPasses.ts";
 import { registerDoorPassSync } from "../pwa/periodicSync.ts";
 import { toUiError, UiError } from "../lib/errors.ts";
-
-export type DoorPasses = {
-  /** The device key as kept (null until made). */
-  key: DeviceKey | null;
-  /** The DoorPasses held, by pass id. */
-  held: ReadonlyMap<string, ShownDoorPass>;
-  /** The last round's failure, if any. */
-  error: UiError | null;
-  store: OfflineStore;
-  /** After the member bound the device key: keep it, renew at once. */
-  bound(key: DeviceKey): void;
-};
-
-const Ctx = createContext<DoorPasses | null>(null);
-
-/** What the passes page shows of the DoorPasses (needs a DoorPassKeeper above it). */
-export function useDoorPasses(): DoorPasses {
-  const v = useContext(Ctx);
-  if (!v) throw new Error("useDoorPasses needs a DoorPassKeeper");
-  return v;
-}
 
 let sharedStore: OfflineStore | null = null;
 const defaultStore = () => (sharedStore ??= indexedDbStore());
@@ -118,65 +105,63 @@ export function DoorPassKeeper({
   const [key, setKey] = useState<DeviceKey | null>(null);
   const [held, setHeld] = useState<ReadonlyMap<string, ShownDoorPass>>(new Map());
   const [error, setError] = useState<UiError | null>(null);
-
-  const member = useRef<Address | undefined>(undefined);
-  member.current = signedInMember;
-  const clockRef = useRef(clock);
-  clockRef.current = clock;
-
-  const reload = useCallback(async () => {
-    const [k, h] = await Promise.all([
-      store.get<DeviceKey>(DEVICE_KEY),
-      store.get<Record<string, ShownDoorPass>>(HELD_KEY),
-    ]);
-    setKey(k ?? null);
-    setHeld(new Map(Object.entries(h ?? {})));
-  }, [store]);
-
-  const scheduler = useMemo(
-    () =>
-      createRenewalScheduler({
-        env: env ?? browserEnv(),
-        timers,
-        clock: () => clockRef.current(),
-        round: async () => {
-          if (!member.current) return { busy: false }; // signed out: nothing is asked
-          const out = await renewDoorPasses({
-            store,
-            relayer,
-            now: () => Math.floor(clockRef.current() / 1000),
-          });
-          await reload();
-          // A space with no door has nothing to open offline: not a failure worth showing.
-          const shown = out.failed.find((f) => f.code !== "pass_without_door");
-          setError(shown ? new UiError("offline.refreshFailed", { message: toUiError(shown.error).message }) : null);
-          return { busy: out.stopped === "busy" };
-        },
-      }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one scheduler per store and relayer
-    [store, relayer],
-  );
+  const member = useRef(signedInMember);
+  const scheduler = useRef<RenewalScheduler | null>(null);
 
   useEffect(() => {
-    void reload();
-    scheduler.start();
-    return () => scheduler.stop();
-  }, [scheduler, reload]);
+    member.current = signedInMember;
+  }, [signedInMember]);
+
+  // One scheduler per store and relayer; each round ends by showing what the store holds.
+  useEffect(() => {
+    let live = true;
+    const show = () =>
+      Promise.all([store.get<DeviceKey>(DEVICE_KEY), store.get<Record<string, ShownDoorPass>>(HELD_KEY)]).then(
+        ([k, h]) => {
+          if (!live) return;
+          setKey(k ?? null);
+          setHeld(new Map(Object.entries(h ?? {})));
+        },
+      );
+    const s = createRenewalScheduler({
+      env: env ?? browserEnv(),
+      timers,
+      clock,
+      round: async () => {
+        if (!member.current) return { busy: false }; // signed out: nothing is asked
+        const out = await renewDoorPasses({ store, relayer, now: () => Math.floor(clock() / 1000) });
+        await show();
+        // A space with no door has nothing to open offline: not a failure worth showing.
+        const failed = out.failed.find((f) => f.code !== "pass_without_door");
+        if (live)
+          setError(failed ? new UiError("offline.refreshFailed", { message: toUiError(failed.error).message }) : null);
+        return { busy: out.stopped === "busy" };
+      },
+    });
+    scheduler.current = s;
+    void show();
+    s.start();
+    return () => {
+      live = false;
+      s.stop();
+      scheduler.current = null;
+    };
+  }, [store, relayer, env, timers, clock]);
 
   // Signed in and the passes read: write the plan (for this page and the service worker), renew.
   useEffect(() => {
     if (!signedInMember || !passes) return;
     let live = true;
-    const planned = plannedPasses(passes, signedInMember, Math.floor(clockRef.current() / 1000), (p) => p as KeptPass);
+    const planned = plannedPasses(passes, signedInMember, Math.floor(clock() / 1000), (p) => p as KeptPass);
     void (async () => {
       const previous = await store.get<RenewalPlan>(PLAN_KEY);
       await store.put(PLAN_KEY, nextPlan(previous, signedInMember, protocol.config.relayerUrl ?? "", planned));
-      if (live) scheduler.trigger();
+      if (live) scheduler.current?.trigger();
     })();
     return () => {
       live = false;
     };
-  }, [signedInMember, passes, store, scheduler, protocol]);
+  }, [signedInMember, passes, store, protocol, clock]);
 
   const isBound = !!key?.binding;
   useEffect(() => {
@@ -191,10 +176,10 @@ export function DoorPassKeeper({
       store,
       bound: (k) => {
         setKey(k);
-        scheduler.trigger();
+        scheduler.current?.trigger();
       },
     }),
-    [key, held, error, store, scheduler],
+    [key, held, error, store],
   );
-  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+  return <DoorPassesContext.Provider value={value}>{children}</DoorPassesContext.Provider>;
 }

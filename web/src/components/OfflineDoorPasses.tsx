@@ -19,7 +19,7 @@ import { formatDateTime } from "../lib/time.ts";
 import { walletFor } from "../lib/wallet.ts";
 import { toUiError, UiError } from "../lib/errors.ts";
 import { ErrorMessage } from "./Feedback.tsx";
-import { useDoorPasses } from "./DoorPassKeeper.tsx";
+import { useDoorPasses } from "../hooks/useDoorPasses.ts";
 
 export type { ShownDoorPass } from "../lib/doorPassRenewal.ts";
 

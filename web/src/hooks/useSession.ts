@@ -38,7 +38,11 @@ export function useSession() {
 }
 
 /** The connected wallet and whether the relayer's SIWE session is that wallet's (passes are shown to it only). */
-export function useSignedIn(): { address: Address | undefined; signedIn: boolean; session: ReturnType<typeof useSession> } {
+export function useSignedIn(): {
+  address: Address | undefined;
+  signedIn: boolean;
+  session: ReturnType<typeof useSession>;
+} {
   const { address } = useAccount();
   const session = useSession();
   return { address, signedIn: !!address && !!session.data && sameAddress(session.data, address), session };

@@ -158,7 +158,11 @@ describe("a DoorPass renewal round", () => {
   it("410 (pass ended) and 403 (not the holder): drops the DoorPass and never asks for that pass again", async () => {
     const store = memoryStore({
       [DEVICE_KEY]: device(),
-      [PLAN_KEY]: plan([planned(1, NOW - H, NOW + 8 * H), planned(2, NOW - H, NOW + 8 * H), planned(3, NOW, NOW + 8 * H)]),
+      [PLAN_KEY]: plan([
+        planned(1, NOW - H, NOW + 8 * H),
+        planned(2, NOW - H, NOW + 8 * H),
+        planned(3, NOW, NOW + 8 * H),
+      ]),
       [HELD_KEY]: { "1": kept(1, NOW - 4 * H, NOW + 60), "2": kept(2, NOW - 4 * H, NOW + 60) },
     });
     const r = relayer({ "1": 410, "2": 403 });
@@ -170,7 +174,7 @@ describe("a DoorPass renewal round", () => {
 
     r.calls.mockClear();
     await round(store, r, NOW + 4 * H - 60); // pass 3's DoorPass is due again; 1 and 2 are not asked
-    expect(r.calls.mock.calls.map((c) => (c[1] as { passId: string }).passId)).toEqual(["3"]);
+    expect(r.calls.mock.calls.map((c) => c[1].passId)).toEqual(["3"]);
   });
 
   it("another failure fails that pass only and the round goes on", async () => {
@@ -189,7 +193,11 @@ describe("a DoorPass renewal round", () => {
       [PLAN_KEY]: plan([planned(1, NOW - H, NOW + 8 * H)]),
       [HELD_KEY]: { "1": kept(1, NOW - 4 * H, NOW + 60) },
     });
-    expect(await round(store, relayer({ "1": 401 }))).toMatchObject({ stopped: "signed_out", dropped: [], refused: [] });
+    expect(await round(store, relayer({ "1": 401 }))).toMatchObject({
+      stopped: "signed_out",
+      dropped: [],
+      refused: [],
+    });
     expect(Object.keys(store.data.get(HELD_KEY) as object)).toEqual(["1"]);
     expect((store.data.get(PLAN_KEY) as RenewalPlan).refused).toEqual([]);
   });

@@ -114,44 +114,55 @@ describe("the service worker's background renewal", () => {
     onPeriodicSync({ tag: DOOR_PASS_SYNC_TAG, waitUntil: (p) => waited.push(p) }, () => deps(store));
     await Promise.all(waited);
     expect(Object.keys(store.data.get(HELD_KEY) as object)).toEqual(["12"]);
-    const broken = { ...deps(store), store: { get: () => Promise.reject(new Error("IndexedDB gone")), put: store.put } };
+    const broken = {
+      ...deps(store),
+      store: {
+        get: () => Promise.reject(new Error("IndexedDB gone")),
+        put: (k: string, v: unknown) => store.put(k, v),
+      },
+    };
     onPeriodicSync({ tag: DOOR_PASS_SYNC_TAG, waitUntil: (p) => waited.push(p) }, () => broken);
     await expect(waited[1]).resolves.toBeUndefined();
     vi.unstubAllGlobals();
   });
 
-  it("the built sw.js carries the periodicsync listener, reading IndexedDB on its tag only", { timeout: 60_000 }, async () => {
-    const listeners = new Map<string, (e: unknown) => void>();
-    const self = {
-      registration: { scope: "https://app.example/" },
-      location: new URL("https://app.example/"),
-      addEventListener: (type: string, f: (e: unknown) => void) => listeners.set(type, f),
-    };
-    // An empty IndexedDB: every read answers undefined (no plan yet).
-    const read: string[] = [];
-    const answer = (result: unknown) => {
-      const req = { result, onsuccess: null as null | (() => void), onerror: null, onupgradeneeded: null };
-      setTimeout(() => req.onsuccess?.(), 0);
-      return req;
-    };
-    const db = {
-      transaction: () => ({ objectStore: () => ({ get: (k: string) => (read.push(k), answer(undefined)) }) }),
-    };
-    const indexedDB = { open: () => answer(db) };
-    const fetched: string[] = [];
-    const fetch = (url: string) => (fetched.push(url), Promise.reject(new Error("no network")));
-    const source = serviceWorkerSource([], "v1", await backgroundScript());
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function("self", "caches", "fetch", "indexedDB", source)(self, {}, fetch, indexedDB);
-    expect([...listeners.keys()].sort()).toEqual(["activate", "fetch", "install", "periodicsync"]);
-    const waited: Promise<unknown>[] = [];
-    listeners.get("periodicsync")!({ tag: "something-else", waitUntil: (p: Promise<unknown>) => waited.push(p) });
-    expect(waited).toEqual([]);
-    listeners.get("periodicsync")!({ tag: "door-passes", waitUntil: (p: Promise<unknown>) => waited.push(p) });
-    await Promise.all(waited);
-    expect(read).toEqual([PLAN_KEY]);
-    expect(fetched).toEqual([]);
-  });
+  it(
+    "the built sw.js carries the periodicsync listener, reading IndexedDB on its tag only",
+    { timeout: 60_000 },
+    async () => {
+      const listeners = new Map<string, (e: unknown) => void>();
+      const self = {
+        registration: { scope: "https://app.example/" },
+        location: new URL("https://app.example/"),
+        addEventListener: (type: string, f: (e: unknown) => void) => listeners.set(type, f),
+      };
+      // An empty IndexedDB: every read answers undefined (no plan yet).
+      const read: string[] = [];
+      const answer = (result: unknown) => {
+        const req = { result, onsuccess: null as null | (() => void), onerror: null, onupgradeneeded: null };
+        setTimeout(() => req.onsuccess?.(), 0);
+        return req;
+      };
+      const db = {
+        transaction: () => ({ objectStore: () => ({ get: (k: string) => (read.push(k), answer(undefined)) }) }),
+      };
+      const indexedDB = { open: () => answer(db) };
+      const fetched: string[] = [];
+      const fetch = (url: string) => (fetched.push(url), Promise.reject(new Error("no network")));
+      const source = serviceWorkerSource([], "v1", await backgroundScript());
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const run = new Function("self", "caches", "fetch", "indexedDB", source) as (...a: unknown[]) => void;
+      run(self, {}, fetch, indexedDB);
+      expect([...listeners.keys()].sort()).toEqual(["activate", "fetch", "install", "periodicsync"]);
+      const waited: Promise<unknown>[] = [];
+      listeners.get("periodicsync")!({ tag: "something-else", waitUntil: (p: Promise<unknown>) => waited.push(p) });
+      expect(waited).toEqual([]);
+      listeners.get("periodicsync")!({ tag: "door-passes", waitUntil: (p: Promise<unknown>) => waited.push(p) });
+      await Promise.all(waited);
+      expect(read).toEqual([PLAN_KEY]);
+      expect(fetched).toEqual([]);
+    },
+  );
 });
 
 describe("asking for Periodic Background Sync", () => {

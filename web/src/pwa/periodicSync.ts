@@ -18,9 +18,8 @@ export async function registerDoorPassSync(
 ): Promise<SyncRegistration> {
   try {
     if (!nav?.serviceWorker || !nav.permissions) return "unsupported";
-    const registration = (await nav.serviceWorker.getRegistration()) as
-      | (ServiceWorkerRegistration & { periodicSync?: PeriodicSyncManager })
-      | undefined;
+    const registration: (ServiceWorkerRegistration & { periodicSync?: PeriodicSyncManager }) | undefined =
+      await nav.serviceWorker.getRegistration();
     if (!registration?.periodicSync) return "unsupported";
     const state = await nav.permissions.query({ name: "periodic-background-sync" as PermissionName });
     if (state.state !== "granted") return "denied";

@@ -2,7 +2,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import path from "node:path";
-import { serviceWorkerPlugin } from "./src/pwa/serviceWorker.ts";
+import { serviceWorkerPlugin } from "./src/pwa/serviceWorkerPlugin.ts";
 
 // One build runs anywhere: chain, RPC, relayer and deployments come from /config.json at run time.
 // `vite web` (dev) proxies /api and /rpc to a running demo stack when DEMO_ORIGIN is set.

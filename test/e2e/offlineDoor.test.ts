@@ -229,6 +229,8 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     assert.ok(text.length <= 400, `QR payload ${text.length} chars`);
     t.diagnostic(`QR payload: ${text.length} characters`);
 
+    // The agent may start after the page shows its code (2 busy cores): count afterS from its first failed connection.
+    await until("the agent without its broker", () => offline.lines.some((l) => l.msg === "broker connection error"));
     await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
     writeFileSync(fifo, `${text}\n`);
     await until("the offline opening", () =>
@@ -297,6 +299,8 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await page.getByRole("button", { name: "Show door code" }).click();
     const text = await readCode(page, "offline-door-code-revoked");
     assert.equal(decodeDoorCode(text).pass.passId, passId);
+    // The agent may start after the page shows its code (2 busy cores): count afterS from its first failed connection.
+    await until("the agent without its broker", () => offline.lines.some((l) => l.msg === "broker connection error"));
     await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
     writeFileSync(fifo, `${text}\n`);
     await until("the decision", () =>

@@ -9,6 +9,7 @@ import { VenuePage } from "./pages/VenuePage.tsx";
 import { ResourcePage } from "./pages/ResourcePage.tsx";
 import { MyPasses } from "./pages/MyPasses.tsx";
 import { DoorPage } from "./pages/DoorPage.tsx";
+import { AppDoorPassKeeper } from "./components/DoorPassKeeper.tsx";
 // The operator's pages (dashboard, venue editor, revenue chart) load only when opened.
 const OperatorPage = lazy(() => import("./pages/OperatorPage.tsx").then((m) => ({ default: m.OperatorPage })));
 import { NotFound } from "./pages/NotFound.tsx";
@@ -50,8 +51,9 @@ export function App() {
     key === current ||
     (key === "venues" && (current === "venue" || current === "resource")) ||
     (key === "passes" && current === "door");
+  // The offline DoorPasses are renewed on every page, not only while the passes page is open.
   return (
-    <>
+    <AppDoorPassKeeper>
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>
         {t("app.skip")}
       </a>
@@ -93,6 +95,6 @@ export function App() {
       <main id="main" tabIndex={-1} className="container">
         <Page page={current} id={id} />
       </main>
-    </>
+    </AppDoorPassKeeper>
   );
 }

@@ -1,25 +1,34 @@
 import { webcrypto } from "node:crypto";
+import type { ReactNode } from "react";
+import type { Address } from "viem";
 import { render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { PassView } from "./PassList.tsx";
 import { decodeDoorCode, deviceSlotMessage, slotOf } from "../../../protocol/doorPass.ts";
 import { fakeProtocol, PASSEPARTOUT, withApp } from "../test/fakeApp.tsx";
 import { deviceKey, type OfflineStore } from "../lib/offlinePass.ts";
+import type { RenewalEnv } from "../lib/renewalScheduler.ts";
+import { memoryStore } from "../test/memoryStore.ts";
 import { DoorCodeView, OfflineDoorPasses, type ShownDoorPass } from "./OfflineDoorPasses.tsx";
+import { DoorPassKeeper, type KeptPass } from "./DoorPassKeeper.tsx";
 
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 const T = 1_800_000_010; // 10 s into a slot
 
-function memoryStore(init: Record<string, unknown> = {}): OfflineStore {
-  const data = new Map(Object.entries(init));
-  return {
-    get: <V,>(k: string) => Promise.resolve(data.get(k) as V | undefined),
-    put: (k, v) => {
-      data.set(k, v);
-      return Promise.resolve();
-    },
-  };
-}
+/** A browser that stays online and visible, with timers that never fire: rounds run on start and on triggers. */
+const env: RenewalEnv = { online: () => true, visible: () => true, listen: () => () => undefined };
+const timers = { setTimeout: () => 0, clearTimeout: () => undefined };
+const keeper = (children: ReactNode, o: { store: OfflineStore; member?: Address; passes?: KeptPass[] }) => (
+  <DoorPassKeeper
+    member={o.member}
+    passes={o.passes}
+    store={o.store}
+    env={env}
+    timers={timers}
+    registerSync={() => Promise.resolve()}
+  >
+    {children}
+  </DoorPassKeeper>
+);
 
 async function setup() {
   const key = await deviceKey(memoryStore(), subtle);
@@ -97,7 +106,7 @@ describe("the offline door passes section", () => {
     });
     const protocol = fakeProtocol({}, {});
     render(
-      withApp(<OfflineDoorPasses member={undefined} signedIn={false} passes={undefined} store={store} />, {
+      withApp(keeper(<OfflineDoorPasses member={undefined} signedIn={false} />, { store }), {
         protocol,
         me: null,
         lang: "fr",
@@ -116,7 +125,7 @@ describe("the offline door passes section", () => {
       "door-passes": { "12": { ...held, pass: { ...held.pass, validUntil: 1000 } } },
     });
     render(
-      withApp(<OfflineDoorPasses member={undefined} signedIn={false} passes={undefined} store={store} />, {
+      withApp(keeper(<OfflineDoorPasses member={undefined} signedIn={false} />, { store }), {
         protocol: fakeProtocol({}, {}),
         me: null,
       }),
@@ -126,7 +135,7 @@ describe("the offline door passes section", () => {
   });
 });
 
-describe("the background refresh", () => {
+describe("the background renewal", () => {
   const ME = "0x1111111111111111111111111111111111111111" as const;
   const now = () => Math.floor(Date.now() / 1000);
   const view = (id: number, over: Record<string, unknown> = {}) =>
@@ -151,19 +160,14 @@ describe("the background refresh", () => {
       guestExpires: 0,
       block: 1,
       role: "holder",
-      resourceName: "Poste",
-      venueName: "Saint-Germain",
+      label: "Poste — Saint-Germain",
       timeZone: "America/Toronto",
       graceSeconds: 0,
-      currencyInfo: undefined,
       ...over,
-    }) as PassView;
+    }) as KeptPass;
 
-  it("fetches a DoorPass for a pass usable now, keeps it, and drops it once the pass is cancelled", async () => {
-    const { key } = await setup();
-    const bound = { ...key, binding: { member: ME, signature: `0x${"22".repeat(65)}` } };
-    const store = memoryStore({ "device-key": bound });
-    const post = vi.fn((path: string, body: { passId: string; deviceKey: string }) =>
+  const relayerAnswering = () =>
+    vi.fn((path: string, body: { passId: string; deviceKey: string }) =>
       Promise.resolve({
         pass: {
           passId: body.passId,
@@ -179,9 +183,19 @@ describe("the background refresh", () => {
         statusListTopic: "pp/v1/venue/2/status",
       }),
     );
+
+  async function boundStore() {
+    const { key } = await setup();
+    const bound = { ...key, binding: { member: ME, signature: `0x${"22".repeat(65)}` } };
+    return { key, store: memoryStore({ "device-key": bound }) };
+  }
+
+  it("fetches a DoorPass for a pass usable now, shows when it was renewed, and drops it once the pass is cancelled", async () => {
+    const { key, store } = await boundStore();
+    const post = relayerAnswering();
     const protocol = fakeProtocol({}, {});
-    const ui = (passes: PassView[]) =>
-      withApp(<OfflineDoorPasses member={ME} signedIn passes={passes} store={store} />, {
+    const ui = (passes: KeptPass[]) =>
+      withApp(keeper(<OfflineDoorPasses member={ME} signedIn />, { store, member: ME, passes }), {
         protocol,
         me: ME,
         relayer: { post } as never,
@@ -194,12 +208,64 @@ describe("the background refresh", () => {
     expect(post.mock.calls[0][0]).toBe("/api/door-passes");
     expect(post.mock.calls[0][1]).toMatchObject({ passId: "12", deviceKey: key.publicKey });
     expect(screen.getByText("Offline door pass is on for this device.")).toBeTruthy();
+    expect(screen.getByText(/^Renewed .+ · opens offline until .+/)).toBeTruthy();
     const kept = await store.get<Record<string, ShownDoorPass>>("door-passes");
     expect(Object.keys(kept ?? {})).toEqual(["12"]);
+    expect(Math.abs(kept!["12"].fetchedAt - now())).toBeLessThan(5);
 
     rerender(ui([view(12, { status: "cancelled" })]));
     await waitFor(() => expect(screen.queryByText("Poste — Saint-Germain")).toBeNull());
     expect(await store.get("door-passes")).toEqual({});
     expect(post).toHaveBeenCalledTimes(1);
+  });
+
+  it("renews on any page, with no passes section open and no wallet prompt", async () => {
+    const { store } = await boundStore();
+    const post = relayerAnswering();
+    render(
+      withApp(keeper(<p>Venues</p>, { store, member: ME, passes: [view(12)] }), {
+        protocol: fakeProtocol({}, {}),
+        me: ME,
+        relayer: { post } as never,
+      }),
+    );
+    await waitFor(async () =>
+      expect(Object.keys((await store.get<Record<string, unknown>>("door-passes")) ?? {})).toEqual(["12"]),
+    );
+    expect(post).toHaveBeenCalledTimes(1);
+  });
+
+  it("signed out: asks the relayer for nothing", async () => {
+    const { store } = await boundStore();
+    const post = relayerAnswering();
+    render(
+      withApp(
+        keeper(<OfflineDoorPasses member={ME} signedIn={false} />, { store, member: undefined, passes: [view(12)] }),
+        {
+          protocol: fakeProtocol({}, {}),
+          me: null,
+          relayer: { post } as never,
+        },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(post).not.toHaveBeenCalled();
+    expect(await store.get("door-passes")).toBeUndefined();
+  });
+
+  it("says in French when the DoorPass was renewed and until when it opens offline", async () => {
+    const { held } = await setup();
+    const store = memoryStore({
+      "door-passes": { "12": { ...held, fetchedAt: 1_800_000_000, pass: { ...held.pass, validUntil: 4_000_000_000 } } },
+    });
+    render(
+      withApp(keeper(<OfflineDoorPasses member={undefined} signedIn={false} />, { store }), {
+        protocol: fakeProtocol({}, {}),
+        me: null,
+        lang: "fr",
+      }),
+    );
+    await waitFor(() => expect(screen.getByText(/^Renouvelé le .+ · ouvre hors ligne jusqu’au .+/)).toBeTruthy());
+    expect(document.querySelector("[data-renewed-at]")!.getAttribute("data-renewed-at")).toBe("1800000000");
   });
 });

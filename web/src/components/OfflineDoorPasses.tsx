@@ -1,8 +1,9 @@
 // "Door pass for offline use" on the passes page (docs/door-agent.md, "Offline doors"): the member
-// turns it on once (one wallet signature binds this device's key), then, while online, the page
-// keeps a DoorPass for every pass usable now or within 24 h and renews it in the background. The
-// DoorPasses stay in IndexedDB, so with no network (the service worker serves the app) the page
-// still lists them and shows the code that changes every 30-second slot.
+// turns it on once (one wallet signature binds this device's key); the DoorPasses are then kept and
+// renewed in the background on every page (components/DoorPassKeeper.tsx) and, where the browser
+// grants it, by the service worker while the app is closed. They stay in IndexedDB, so with no
+// network (the service worker serves the app) the page still lists them, says when each was last
+// renewed and until when it opens offline, and shows the code that changes every 30-second slot.
 import { useCallback, useEffect, useState } from "react";
 import type { Address } from "viem";
 import { signTypedData } from "viem/actions";
@@ -11,118 +12,26 @@ import { useNow } from "../hooks/useNow.ts";
 import { useI18n } from "../i18n/translate.ts";
 import { sameAddress } from "../../../protocol/address.ts";
 import { DOOR_SLOT_SECONDS, slotOf } from "../../../protocol/doorPass.ts";
-import {
-  bindingTypedData,
-  codeFor,
-  deviceKey,
-  fetchDoorPass,
-  indexedDbStore,
-  saveBinding,
-  type DeviceKey,
-  type HeldDoorPass,
-  type OfflineStore,
-} from "../lib/offlinePass.ts";
-import { planRefresh } from "../lib/offlineRefresh.ts";
+import { bindingTypedData, codeFor, deviceKey, saveBinding, type DeviceKey } from "../lib/offlinePass.ts";
+import type { ShownDoorPass } from "../lib/doorPassRenewal.ts";
 import { qrPath } from "../../../protocol/qrPath.ts";
-import { formatDateTime, nowSeconds } from "../lib/time.ts";
+import { formatDateTime } from "../lib/time.ts";
 import { walletFor } from "../lib/wallet.ts";
 import { toUiError, UiError } from "../lib/errors.ts";
 import { ErrorMessage } from "./Feedback.tsx";
-import type { PassView } from "./PassList.tsx";
+import { useDoorPasses } from "../hooks/useDoorPasses.ts";
 
-/** A kept DoorPass and what the page shows of its pass with no network. */
-export type ShownDoorPass = HeldDoorPass & { label: string; timeZone: string };
+export type { ShownDoorPass } from "../lib/doorPassRenewal.ts";
 
-const HELD = "door-passes";
-const DEVICE = "device-key";
-/** How often the page looks again while online (a DoorPass is renewed an hour before it ends). */
-const REFRESH_EVERY_MS = 60_000;
-
-let sharedStore: OfflineStore | null = null;
-const defaultStore = () => (sharedStore ??= indexedDbStore());
-
-export function OfflineDoorPasses({
-  member,
-  signedIn,
-  passes,
-  store: injected,
-}: {
-  member: Address | undefined;
-  signedIn: boolean;
-  /** The member's passes as read online; undefined while unknown (offline): nothing is dropped then. */
-  passes: PassView[] | undefined;
-  store?: OfflineStore;
-}) {
+export function OfflineDoorPasses({ member, signedIn }: { member: Address | undefined; signedIn: boolean }) {
   const { t } = useI18n();
-  const { protocol, relayer, wagmi } = useApp();
-  const store = injected ?? defaultStore();
-  const [key, setKey] = useState<DeviceKey | null>(null);
-  const [held, setHeld] = useState<Map<string, ShownDoorPass>>(new Map());
+  const { protocol, wagmi } = useApp();
+  const { key, held, error: renewError, store, bound: onBound } = useDoorPasses();
   const [binding, setBinding] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
-  const [tick, setTick] = useState(0);
   const now = useNow(1000);
 
-  useEffect(() => {
-    let live = true;
-    void Promise.all([store.get<DeviceKey>(DEVICE), store.get<Record<string, ShownDoorPass>>(HELD)]).then(([k, h]) => {
-      if (!live) return;
-      setKey(k ?? null);
-      setHeld(new Map(Object.entries(h ?? {})));
-    });
-    return () => {
-      live = false;
-    };
-  }, [store]);
-
-  useEffect(() => {
-    const id = setInterval(() => setTick((n) => n + 1), REFRESH_EVERY_MS);
-    return () => clearInterval(id);
-  }, []);
-
   const bound = !!key?.binding && !!member && sameAddress(key.binding.member, member);
-
-  // While online and bound: fetch what the plan asks, drop what it drops, keep the rest.
-  useEffect(() => {
-    if (!signedIn || !bound || !key || !member || !passes) return;
-    let live = true;
-    const byId = new Map(passes.map((p) => [p.passId.toString(), p]));
-    const plan = planRefresh(
-      passes,
-      held,
-      member,
-      key.publicKey,
-      nowSeconds(),
-      (p) => byId.get(p.passId.toString())?.graceSeconds ?? 0,
-    );
-    if (plan.fetch.length === 0 && plan.drop.length === 0) return;
-    void (async () => {
-      const next = new Map(held);
-      for (const id of plan.drop) next.delete(id);
-      let failure: UiError | null = null;
-      for (const passId of plan.fetch) {
-        const p = byId.get(passId.toString())!;
-        try {
-          const got = await fetchDoorPass(relayer, passId, key, nowSeconds());
-          const label = [p.resourceName, p.venueName].filter(Boolean).join(" — ");
-          next.set(passId.toString(), { ...got, label, timeZone: p.timeZone });
-        } catch (e) {
-          // A space with no door has nothing to open offline: not a failure worth showing.
-          if ((e as { code?: string }).code !== "pass_without_door")
-            failure = new UiError("offline.refreshFailed", { message: toUiError(e).message });
-        }
-      }
-      await store.put(HELD, Object.fromEntries(next));
-      if (!live) return;
-      setHeld(next);
-      setError(failure);
-    })();
-    return () => {
-      live = false;
-    };
-    // `held` is read, not watched: a fetch's own result must not start another round.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [signedIn, bound, key, member, passes, tick, relayer, store]);
 
   const turnOn = useCallback(async () => {
     if (!member) return;
@@ -134,13 +43,13 @@ export function OfflineDoorPasses({
       const typed = bindingTypedData(protocol.chain.id, protocol.address, member, k.publicKey);
       const signature = await signTypedData(wallet, { account: member, ...typed });
       await saveBinding(store, k, member, signature);
-      setKey({ ...k, binding: { member, signature } });
+      onBound({ ...k, binding: { member, signature } });
     } catch (e) {
       setError(toUiError(e));
     } finally {
       setBinding(false);
     }
-  }, [member, store, protocol, wagmi]);
+  }, [member, store, protocol, wagmi, onBound]);
 
   const shown = [...held.entries()].filter(([, h]) => h.pass.validUntil > now);
   return (
@@ -164,7 +73,7 @@ export function OfflineDoorPasses({
           ))}
         </ul>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error ?? renewError} />
     </section>
   );
 }
@@ -178,6 +87,9 @@ function HeldPass({ held, deviceKey: key, now }: { held: ShownDoorPass; deviceKe
       <h3>{held.label || `#${held.pass.passId}`}</h3>
       <p className="small">
         {t("offline.valid", { from: formatDateTime(held.pass.validFrom, locale, held.timeZone), until })}
+      </p>
+      <p className="small" data-renewed-at={held.fetchedAt}>
+        {t("offline.renewed", { at: formatDateTime(held.fetchedAt, locale, held.timeZone), until })}
       </p>
       <p className="small">{t("offline.exposure", { until })}</p>
       {key && (

@@ -1,7 +1,9 @@
 // The SIWE session with the relayer, remembered per tab.
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
+import { sameAddress } from "../../../protocol/address.ts";
 import { useApp } from "./useApp.ts";
+import { useAccount } from "./queries.ts";
 
 const SESSION_HINT = "passepartout.session";
 
@@ -33,4 +35,15 @@ export function useSession() {
     },
     staleTime: 60_000,
   });
+}
+
+/** The connected wallet and whether the relayer's SIWE session is that wallet's (passes are shown to it only). */
+export function useSignedIn(): {
+  address: Address | undefined;
+  signedIn: boolean;
+  session: ReturnType<typeof useSession>;
+} {
+  const { address } = useAccount();
+  const session = useSession();
+  return { address, signedIn: !!address && !!session.data && sameAddress(session.data, address), session };
 }

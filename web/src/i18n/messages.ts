@@ -248,6 +248,10 @@ const m = {
     "Aucun passe de porte sur cet appareil : il vient pour un passe valide maintenant ou dans les 24 heures.",
   ],
   "offline.valid": ["Door pass valid {from} – {until}", "Passe de porte valide du {from} au {until}"],
+  "offline.renewed": [
+    "Renewed {at} · opens offline until {until}",
+    "Renouvelé le {at} · ouvre hors ligne jusqu’au {until}",
+  ],
   "offline.exposure": [
     "A pass cancelled while the venue is offline can open until {until}",
     "Un passe annulé pendant que le lieu est hors ligne peut ouvrir jusqu’au {until}",

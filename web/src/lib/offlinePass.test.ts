@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { privateKeyToAccount } from "viem/accounts";
 import { decodeDoorCode, deviceSlotMessage } from "../../../protocol/doorPass.ts";
 import { makeRelayer, RelayerRequestError } from "./relayer.ts";
+import { isDue } from "./doorPassRenewal.ts";
 import {
   bindingTypedData,
   codeFor,
   deviceKey,
   fetchDoorPass,
-  needsRefresh,
   saveBinding,
   type HeldDoorPass,
   type OfflineStore,
@@ -94,9 +94,11 @@ describe("offline door passes in the dApp", () => {
     expect(next.text).not.toBe(c.text);
   });
 
-  it("refreshes a DoorPass that ends within the hour while the booking goes on, never after the booking", () => {
+  it("refreshes a DoorPass with less than half its validity left while the booking goes on, never after the booking", () => {
     const h = held("0x02");
     const end = h.pass.validUntil + 3 * 3600;
+    const needsRefresh = (x: HeldDoorPass | undefined, b: { end: number }, now: number) =>
+      isDue(x, { start: h.pass.validFrom, end: b.end }, "0x02", now);
     expect(needsRefresh(undefined, { end }, h.pass.validFrom)).toBe(true);
     expect(needsRefresh(h, { end }, h.pass.validFrom)).toBe(false);
     expect(needsRefresh(h, { end }, h.pass.validUntil - 600)).toBe(true);
@@ -105,12 +107,15 @@ describe("offline door passes in the dApp", () => {
   });
 
   it("asks at most every 10 minutes for a DoorPass clamped to the venue's closing", () => {
-    // Fetched at 17:30 for a pass of a resource following the hours: it ends at the 18:00 closing.
-    const h = { ...held("0x02", { validFrom: 1_800_000_000, validUntil: 1_800_001_800 }), fetchedAt: 1_800_000_000 };
+    // Renewed at 17:46:40 for a pass of a resource following the hours: it ends at the 18:00 closing,
+    // under 10 minutes are soon left, and asking again before it ends gives the same end.
+    const h = { ...held("0x02", { validFrom: 1_800_001_000, validUntil: 1_800_001_800 }), fetchedAt: 1_800_001_000 };
     const end = h.pass.validUntil + 48 * 3600;
-    expect(needsRefresh(h, { end }, 1_800_000_060)).toBe(false);
-    expect(needsRefresh(h, { end }, 1_800_000_599)).toBe(false);
-    expect(needsRefresh(h, { end }, 1_800_000_600)).toBe(true);
+    const needsRefresh = (x: HeldDoorPass, b: { end: number }, now: number) =>
+      isDue(x, { start: x.pass.validFrom, end: b.end }, "0x02", now);
+    expect(needsRefresh(h, { end }, 1_800_001_300)).toBe(false); // 500 s left, fetched 300 s ago
+    expect(needsRefresh(h, { end }, 1_800_001_599)).toBe(false);
+    expect(needsRefresh(h, { end }, 1_800_001_600)).toBe(true);
   });
 
   it("fetches a DoorPass through the relayer, and keeps the relayer's refusal codes", async () => {

@@ -1,7 +1,7 @@
 // The member's side of offline doors (docs/door-protocol.md §7), without the page: the device key
 // (WebCrypto P-256, non-extractable, kept in IndexedDB), the one wallet signature that binds it, the
-// DoorPasses fetched from the relayer and when to refresh them, and the QR code's text for the
-// current 30-second slot. The page is components/OfflineDoorPasses.tsx; the refresh plan lib/offlineRefresh.ts.
+// DoorPasses fetched from the relayer, and the QR code's text for the
+// current 30-second slot. The page is components/OfflineDoorPasses.tsx; renewal lib/doorPassRenewal.ts.
 import type { Address, Hex } from "viem";
 import { protocolDomain } from "../../../protocol/eip712.ts";
 import {
@@ -75,7 +75,7 @@ export async function saveBinding(store: OfflineStore, key: DeviceKey, member: A
 
 /** Asks the relayer for a DoorPass (the session cookie says who); relayer errors keep their code. */
 export async function fetchDoorPass(
-  relayer: Relayer,
+  relayer: Pick<Relayer, "post">,
   passId: bigint,
   key: DeviceKey,
   now: number,
@@ -88,24 +88,6 @@ export async function fetchDoorPass(
   });
   const a = doorPassAnswer.decode(body as never);
   return { pass: a.pass, relayerSignature: a.signature, fetchedAt: now };
-}
-
-/**
- * Whether to ask for a new DoorPass while online: none yet, or the held one ends within `marginS`
- * while the booking goes on after it (a DoorPass lasts at most the venue's maximum, ≤ 24 h), and
- * was fetched at least `minAgeS` ago: a DoorPass that follows the opening hours ends at the closing,
- * and asking again before it gives the same end (the next interval comes once it has ended).
- */
-export function needsRefresh(
-  held: HeldDoorPass | undefined,
-  booking: { end: number },
-  now: number,
-  marginS = 3600,
-  minAgeS = 600,
-): boolean {
-  if (now >= booking.end) return false;
-  if (!held) return true;
-  return held.pass.validUntil < booking.end && held.pass.validUntil - now < marginS && now - held.fetchedAt >= minAgeS;
 }
 
 /** The QR code's text for `now`'s slot: the DoorPass and the device key's signature of the slot. */

@@ -68,7 +68,7 @@ describe("which DoorPasses the passes page asks for", () => {
     expect(planRefresh(passes, new Map(), ME, KEY, NOW, () => 900).fetch).toEqual([1n, 2n]);
   });
 
-  it("keeps a fresh one, renews it an hour before it ends while the booking goes on", () => {
+  it("keeps a fresh one, renews it once less than half its validity is left while the booking goes on", () => {
     const p = [pass(1, NOW - H, NOW + 48 * H)];
     expect(planRefresh(p, new Map([held(1, NOW + 5 * H)]), ME, KEY, NOW).fetch).toEqual([]);
     expect(planRefresh(p, new Map([held(1, NOW + 30 * 60)]), ME, KEY, NOW).fetch).toEqual([1n]);

@@ -30,7 +30,7 @@ import { gaslessFor, relaySponsored, sponsorFee } from "../lib/gasless.ts";
 import { CancelDialog } from "../components/CancelDialog.tsx";
 import { sponsorFeeIn } from "../lib/sponsorFees.ts";
 import { useTitle } from "../hooks/useTitle.ts";
-import { useSession } from "../hooks/useSession.ts";
+import { useSignedIn } from "../hooks/useSession.ts";
 import { passesCalendar } from "../../../protocol/ics.ts";
 import { ReceiptLinks } from "../components/ReceiptLinks.tsx";
 import { CalendarFeed } from "../components/CalendarFeed.tsx";
@@ -41,10 +41,8 @@ import { DoorHistory } from "../components/DoorHistory.tsx";
 export function MyPasses() {
   const { t } = useI18n();
   const now = useNow(15_000);
-  const { address } = useAccount();
-  const session = useSession();
   // Passes are location history: the relayer shows them to the member's own SIWE session only.
-  const signedIn = !!address && !!session.data && sameAddress(session.data, address);
+  const { address, signedIn, session } = useSignedIn();
   const passes = usePasses(address, signedIn);
   const resources = useResources();
   const venues = useVenues();
@@ -72,11 +70,7 @@ export function MyPasses() {
     <section aria-labelledby="passes-title">
       <h1 id="passes-title">{t("passes.title")}</h1>
       <ScanDoor />
-      <OfflineDoorPasses
-        member={address}
-        signedIn={signedIn}
-        passes={passes.data && resources.data && venues.data ? views : undefined}
-      />
+      <OfflineDoorPasses member={address} signedIn={signedIn} />
       {!address ? (
         <p>{t("passes.signIn")}</p>
       ) : !signedIn ? (

@@ -1,12 +1,14 @@
 // The dApp as an installable PWA that opens with no network (docs/door-agent.md, "Offline doors"):
-// a Vite plugin writes sw.js beside the build with the list of every file the build emitted, and
-// the service worker precaches them with index.html and config.json. Pages are asked of the network
+// a Vite plugin (pwa/serviceWorkerPlugin.ts) writes sw.js beside the build with the list of every
+// file the build emitted, and the service worker precaches them with index.html and config.json. Pages are asked of the network
 // first (a redeployment shows at once) and fall back to the cached shell; the hashed assets come
-// from the cache; the relayer (/api) and the chain (/rpc) are never cached.
-import type { Plugin } from "vite";
-
-/** The service worker's source: `files` are paths relative to the app's base, `version` names its cache. */
-export function serviceWorkerSource(files: readonly string[], version: string): string {
+// from the cache; the relayer (/api) and the chain (/rpc) are never cached. The worker also renews
+// DoorPasses on Periodic Background Sync (pwa/backgroundRenewal.ts, bundled in as `background`).
+/**
+ * The service worker's source: `files` are paths relative to the app's base, `version` names its
+ * cache, `background` is the bundled script that adds the worker's other listeners.
+ */
+export function serviceWorkerSource(files: readonly string[], version: string, background = ""): string {
   const precache = JSON.stringify([
     "./",
     "./config.json",
@@ -52,30 +54,7 @@ self.addEventListener("fetch", (event) => {
   if (path === "config.json") return event.respondWith(networkFirst(request, url.href));
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });
-`;
-}
-
-/** Emits sw.js after the bundle, listing what the build wrote (itself excepted). */
-export function serviceWorkerPlugin(): Plugin {
-  return {
-    name: "passepartout-service-worker",
-    apply: "build",
-    generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => f !== "sw.js" && !f.endsWith(".map") && f !== "index.html");
-      const version = files
-        .filter((f) => f.startsWith("assets/"))
-        .sort()
-        .join("|");
-      // A short stable digest of the asset names (they carry content hashes): a new build, a new cache.
-      let h = 0;
-      for (let i = 0; i < version.length; i++) h = (Math.imul(h, 31) + version.charCodeAt(i)) | 0;
-      this.emitFile({
-        type: "asset",
-        fileName: "sw.js",
-        source: serviceWorkerSource(files, (h >>> 0).toString(36)),
-      });
-    },
-  };
+${background}`;
 }
 
 /** Registers the service worker (production builds only: the dev server has no sw.js). */

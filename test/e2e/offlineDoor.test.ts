@@ -7,22 +7,24 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { createWalletClient, erc20Abi, http } from "viem";
+import { readBarcodes } from "zxing-wasm/reader";
+import { createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decodeDoorCode } from "../../protocol/doorPass.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   SCREENSHOTS,
+  bookNowOnChain,
   chainReader,
   demoAccount,
   openAs,
+  prepareQrDecoder,
   screenshot,
   signIn,
   startStack,
+  streetDoor,
   type MemberPage,
   type Stack,
 } from "./harness.ts";
@@ -31,49 +33,11 @@ import type { Page } from "playwright-core";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MEMBER = 14;
 const DESK = 5; // "Poste partagé" at etc Saint-Germain (venue 2), behind its street door
-const HOUR = 3600;
 
 let stack: Stack;
 let venue: number;
 let door: number;
 const agents: ChildProcess[] = [];
-
-/** Books the desk for the current hour straight on chain (approve + book). */
-async function bookNow(who: number): Promise<number> {
-  const { client } = chainReader(stack);
-  const wallet = createWalletClient({
-    chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
-    transport: http(stack.demo.rpcUrl),
-    account: privateKeyToAccount(demoAccount(who).privateKey),
-  });
-  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const start = BigInt(Math.floor(Date.now() / 1000 / HOUR) * HOUR);
-  const end = start + BigInt(2 * HOUR);
-  const price = (await client.readContract({
-    address,
-    abi,
-    functionName: "quote",
-    args: [DESK, start, end],
-  })) as bigint;
-  const r = (await client.readContract({ address, abi, functionName: "resource", args: [DESK] })) as {
-    policyId: number;
-    transferable: boolean;
-    venueId: number;
-  };
-  const cad = stack.demo.deployments.contracts.TestCAD.address;
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
-  });
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address,
-      abi,
-      functionName: "book",
-      args: [DESK, start, end, 65535, price, demoAccount(who).address, r.policyId, r.transferable],
-    }),
-  });
-  return Number(r.venueId);
-}
 
 type AgentRun = { child: ChildProcess; lines: Record<string, unknown>[]; exited: Promise<void> };
 
@@ -175,25 +139,10 @@ const kept = (a: AgentRun) => a.lines.filter((l) => l.msg === "status list kept"
 describe("the offline door pass in the browser and at the door", { timeout: 300_000 }, () => {
   before(
     async () => {
-      await prepareZXingModule({
-        overrides: {
-          wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"))
-            .buffer,
-        },
-        fireImmediately: true,
-      });
+      await prepareQrDecoder(); // the test's own decoder (Node)
       stack = await startStack();
-      venue = await bookNow(MEMBER);
-      const { client } = chainReader(stack);
-      const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-      for (const id of stack.demo.doorScreens.keys()) {
-        const d = (await client.readContract({ address, abi, functionName: "door", args: [id] })) as {
-          venueId: number;
-          allResources: boolean;
-        };
-        if (Number(d.venueId) === venue && d.allResources) door = id;
-      }
-      assert.ok(door, "the venue has a street door");
+      venue = await bookNowOnChain(stack, MEMBER, DESK, 2);
+      door = await streetDoor(stack, venue);
     },
     { timeout: 180_000 },
   );
@@ -266,7 +215,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
 
   test("a pass cancelled before the outage is refused once the agent has the status list", async () => {
     const GUEST = 13;
-    await bookNow(GUEST);
+    await bookNowOnChain(stack, GUEST, DESK, 2);
     const { fifo, config } = agentSetup("e2e-offline-revoked");
     const m = await openAs(stack, GUEST, { phone: true });
     const { page } = m;

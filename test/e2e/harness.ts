@@ -65,7 +65,13 @@ export type MemberPage = {
   rpcMethods: string[];
 };
 
-export type PageOptions = { locale?: string; phone?: boolean; width?: number };
+export type PageOptions = {
+  locale?: string;
+  phone?: boolean;
+  width?: number;
+  /** Playwright's fake clock in the page (time flows as usual until the test pauses or runs it). */
+  fakeClock?: boolean;
+};
 
 /** A page whose injected wallet holds demo account `accountIndex`. */
 export function openAs(stack: Stack, accountIndex: number, opts: PageOptions = {}): Promise<MemberPage> {
@@ -86,6 +92,7 @@ export async function openWithKey(stack: Stack, privateKey: Hex, opts: PageOptio
     hasTouch: opts.phone,
     isMobile: opts.phone,
   });
+  if (opts.fakeClock) await context.clock.install();
   const address = privateKeyToAccount(privateKey).address;
   const wallet = await installWallet(context, privateKey, stack.demo.rpcUrl);
   const page = await context.newPage();

@@ -18,7 +18,7 @@ import { tempDir } from "../helpers/tempDirs.ts";
 import {
   CHROMIUM_ARGS,
   axeViolations,
-  bookNowOnChain,
+  bookOnChain,
   horizontalOverflow,
   lockLog,
   openAs,
@@ -49,7 +49,7 @@ describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
     async () => {
       await prepareQrDecoder(); // the test's own decoder (Node)
       stack = await startStack();
-      door = await streetDoor(stack, await bookNowOnChain(stack, MEMBER, DESK));
+      door = await streetDoor(stack, await bookOnChain(stack, MEMBER, DESK));
       screenUrl = stack.demo.doorScreens.get(door)!;
     },
     { timeout: 180_000 },

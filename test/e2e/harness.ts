@@ -151,9 +151,14 @@ export async function prepareQrDecoder(): Promise<void> {
 
 const HOUR = 3600;
 
-/** Books `resource` from the start of the current hour for `hours` straight on chain (approve +
- * book) as demo account `who`; returns the resource's venue. */
-export async function bookNowOnChain(stack: Stack, who: number, resource: number, hours = 1): Promise<number> {
+/** Books `resource` for `hours` from `start` (default: the start of the current hour) straight on
+ * chain (approve + book) as demo account `who`; returns the resource's venue. */
+export async function bookOnChain(
+  stack: Stack,
+  who: number,
+  resource: number,
+  { start: startS, hours = 1 }: { start?: number; hours?: number } = {},
+): Promise<number> {
   const { client } = chainReader(stack);
   const wallet = createWalletClient({
     chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
@@ -161,7 +166,7 @@ export async function bookNowOnChain(stack: Stack, who: number, resource: number
     account: privateKeyToAccount(demoAccount(who).privateKey),
   });
   const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const start = BigInt(Math.floor(Date.now() / 1000 / HOUR) * HOUR);
+  const start = BigInt(startS ?? Math.floor(Date.now() / 1000 / HOUR) * HOUR);
   const end = start + BigInt(hours * HOUR);
   const price = (await client.readContract({
     address,

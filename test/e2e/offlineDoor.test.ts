@@ -16,7 +16,7 @@ import { decodeDoorCode } from "../../protocol/doorPass.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   SCREENSHOTS,
-  bookNowOnChain,
+  bookOnChain,
   chainReader,
   demoAccount,
   openAs,
@@ -141,7 +141,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     async () => {
       await prepareQrDecoder(); // the test's own decoder (Node)
       stack = await startStack();
-      venue = await bookNowOnChain(stack, MEMBER, DESK, 2);
+      venue = await bookOnChain(stack, MEMBER, DESK, { hours: 2 });
       door = await streetDoor(stack, venue);
     },
     { timeout: 180_000 },
@@ -215,7 +215,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
 
   test("a pass cancelled before the outage is refused once the agent has the status list", async () => {
     const GUEST = 13;
-    await bookNowOnChain(stack, GUEST, DESK, 2);
+    await bookOnChain(stack, GUEST, DESK, { hours: 2 });
     const { fifo, config } = agentSetup("e2e-offline-revoked");
     const m = await openAs(stack, GUEST, { phone: true });
     const { page } = m;

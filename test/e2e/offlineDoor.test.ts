@@ -74,6 +74,20 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
+/** Offline decisions start once the agent has been without its broker for `afterS` (2 s here). */
+const AFTER_S = 2;
+
+/** Waits until the agent has been without its broker for AFTER_S, counted from its own log line
+ * (written when the link went down), however long the agent took to start. */
+async function pastAfterS(a: AgentRun): Promise<void> {
+  const down = () => a.lines.find((l) => l.msg === "broker connection lost: reconnecting");
+  await until("the agent's broker connection failing", () => down() !== undefined);
+  const since = Date.parse(String(down()!.time));
+  assert.ok(Number.isFinite(since), "the agent's log line has its time");
+  const wait = since + AFTER_S * 1000 + 200 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
 async function stopAgent(a: AgentRun): Promise<void> {
   if (a.child.exitCode === null) a.child.kill("SIGTERM");
   await a.exited;
@@ -101,7 +115,7 @@ function agentSetup(agentId: string) {
         agentId,
         broker: { ...demoConfig.broker, url: brokerUrl },
         doors: demoConfig.doors.filter((d) => d.id === door),
-        offline: { afterS: 2, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
+        offline: { afterS: AFTER_S, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
       }),
     );
     return file;
@@ -178,7 +192,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     assert.ok(text.length <= 400, `QR payload ${text.length} chars`);
     t.diagnostic(`QR payload: ${text.length} characters`);
 
-    await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
+    await pastAfterS(offline);
     writeFileSync(fifo, `${text}\n`);
     await until("the offline opening", () =>
       offline.lines.some((l) => l.msg === "door opened offline" || l.msg === "scanned code refused"),
@@ -246,7 +260,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await page.getByRole("button", { name: "Show door code" }).click();
     const text = await readCode(page, "offline-door-code-revoked");
     assert.equal(decodeDoorCode(text).pass.passId, passId);
-    await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
+    await pastAfterS(offline);
     writeFileSync(fifo, `${text}\n`);
     await until("the decision", () =>
       offline.lines.some((l) => l.msg === "door opened offline" || l.msg === "scanned code refused"),

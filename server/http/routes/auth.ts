@@ -7,6 +7,7 @@ import { verifySiwe } from "../siwe.ts";
 import { readCookie, SESSION_COOKIE, type Session } from "../session.ts";
 import { RelayerError } from "../../errors.ts";
 import { ipKey } from "../policy.ts";
+import { toWire } from "../wire.ts";
 
 export function currentSession(ctx: RelayerContext, req: Request): Session | null {
   const s = ctx.sessions.read(readCookie(req.headers.cookie, SESSION_COOKIE), ctx.clock());
@@ -25,7 +26,7 @@ export function authRouter(ctx: RelayerContext, clientIp: (req: IncomingMessage)
   const cookieAttrs = () => `Path=/; HttpOnly; SameSite=Lax${ctx.config.cookieSecure ? "; Secure" : ""}`;
 
   router.get("/api/siwe/nonce", (_req, res) => {
-    res.set("cache-control", "no-store").json(nonceAnswer.encode({ nonce: ctx.nonces.issue() }));
+    res.set("cache-control", "no-store").json(toWire(nonceAnswer, { nonce: ctx.nonces.issue() }));
   });
 
   router.post("/api/siwe/verify", json, async (req, res) => {
@@ -53,20 +54,20 @@ export function authRouter(ctx: RelayerContext, clientIp: (req: IncomingMessage)
     const exp = Math.min(now + ctx.config.sessionTtlS, who.expiresAt ?? Number.MAX_SAFE_INTEGER);
     const token = ctx.sessions.issue(who.address, who.chainId, exp);
     res.set("set-cookie", `${SESSION_COOKIE}=${token}; Max-Age=${exp - now}; ${cookieAttrs()}`);
-    res.json(signedIn.encode({ address: who.address, chainId: who.chainId, expiresAt: exp }));
+    res.json(toWire(signedIn, { address: who.address, chainId: who.chainId, expiresAt: exp }));
   });
 
   router.post("/api/siwe/logout", (req, res) => {
     const s = currentSession(ctx, req);
     if (s) ctx.sessions.revoke(s);
     res.set("set-cookie", `${SESSION_COOKIE}=; Max-Age=0; ${cookieAttrs()}`);
-    res.json(okAnswer.encode({ ok: true }));
+    res.json(toWire(okAnswer, { ok: true }));
   });
 
   router.get("/api/me", (req, res) => {
     const s = requireSession(ctx, req);
     res.json(
-      me.encode({
+      toWire(me, {
         address: s.address,
         chainId: s.chainId,
         expiresAt: s.exp,

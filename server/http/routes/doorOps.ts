@@ -24,6 +24,7 @@ import { RateLimiter } from "../../rateLimiter.ts";
 import type { AuditRecord } from "../../audit/auditLog.ts";
 import type { DeliveryResult } from "../../locks/lockAdapter.ts";
 import type { Session } from "../session.ts";
+import { toWire } from "../wire.ts";
 
 /** Pulses per operator and minute: enough for a day's real use, not for a stuck script. */
 export const PULSES_PER_MIN = 10;
@@ -49,7 +50,7 @@ export function doorOpsRouter(ctx: RelayerContext): Router {
       .sort((a, b) => a.id - b.id)
       .map((d) => ctx.doorStatus.view(v.data, d.id));
     res.set("cache-control", "no-store").json(
-      doorsStatusAnswer.encode({
+      toWire(doorsStatusAnswer, {
         venueId: v.data,
         broker: ctx.doorStatus.connected ? "connected" : "disconnected",
         doors,
@@ -95,7 +96,7 @@ export function doorOpsRouter(ctx: RelayerContext): Router {
 
     const send = (r: DeliveryResult, auditId: number) =>
       res.set("cache-control", "no-store").json(
-        pulseAnswer.encode({
+        toWire(pulseAnswer, {
           door: door.id,
           result: r.status,
           ...(r.status === "opened" ? {} : { reason: r.reason }),

@@ -6,6 +6,7 @@ import { RelayerError } from "../../errors.ts";
 import { doorPassAnswer, doorPassRequest } from "../../../protocol/api/doorPass.ts";
 import { statusListTopic } from "../../../protocol/statusList.ts";
 import { requireSession } from "./auth.ts";
+import { toWire } from "../wire.ts";
 
 export function doorPassRouter(ctx: RelayerContext): Router {
   const router = express.Router();
@@ -23,7 +24,7 @@ export function doorPassRouter(ctx: RelayerContext): Router {
     req.log.info({ pass: issued.pass.passId.toString(), serial: issued.pass.serial }, "door pass issued");
     res
       .set("cache-control", "no-store")
-      .json(doorPassAnswer.encode({ ...issued, statusListTopic: statusListTopic(issued.pass.venue) }));
+      .json(toWire(doorPassAnswer, { ...issued, statusListTopic: statusListTopic(issued.pass.venue) }));
   });
   return router;
 }

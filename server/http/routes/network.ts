@@ -17,6 +17,7 @@ import {
   deployments,
   networkDescription as networkDescriptionSchema,
 } from "../../../protocol/api/network.ts";
+import { toWire } from "../wire.ts";
 
 /** keccak256 of the ABI's compact JSON (`JSON.stringify(abi)`, the deployments file's order). */
 export function abiHash(abi: readonly unknown[]): `0x${string}` {
@@ -28,7 +29,7 @@ const contractName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
 export function networkDescription(ctx: RelayerContext) {
   const d = ctx.deployments;
   const c = ctx.config;
-  return networkDescriptionSchema.encode({
+  return toWire(networkDescriptionSchema, {
     chainId: d.chainId,
     deployBlock: d.deployBlock,
     contracts: Object.fromEntries(
@@ -56,7 +57,7 @@ export function networkDescription(ctx: RelayerContext) {
 export function networkRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   const description = networkDescription(ctx);
-  const deploymentsJson = deployments.encode(ctx.deployments);
+  const deploymentsJson = toWire(deployments, ctx.deployments);
   // The relayer may restart on another deployment: clients revalidate (express sets an ETag).
   const revalidate = (res: express.Response) => res.set("cache-control", "no-cache");
   router.get("/api/network", (_req, res) => {
@@ -71,7 +72,7 @@ export function networkRouter(ctx: RelayerContext): Router {
     if (!Object.hasOwn(ctx.deployments.contracts, name.data))
       throw new RelayerError("not_found", "no such contract in this network's deployments");
     const { address, abi } = ctx.deployments.contracts[name.data];
-    revalidate(res).json(contractAbi.encode({ name: name.data, address, abiHash: abiHash(abi), abi }));
+    revalidate(res).json(toWire(contractAbi, { name: name.data, address, abiHash: abiHash(abi), abi }));
   });
   return router;
 }

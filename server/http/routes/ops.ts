@@ -6,11 +6,12 @@ import { openApiDocument } from "../openapi.ts";
 import { okAnswer } from "../../../protocol/api/session.ts";
 import { readiness } from "../../../protocol/api/ops.ts";
 import { RelayerError, errorBody } from "../../errors.ts";
+import { toWire } from "../wire.ts";
 
 export function opsRouter(ctx: RelayerContext): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
-    res.json(okAnswer.encode({ ok: true }));
+    res.json(toWire(okAnswer, { ok: true }));
   });
   router.get("/readyz", (_req, res) => {
     const { index } = ctx;
@@ -26,7 +27,7 @@ export function opsRouter(ctx: RelayerContext): Router {
       lastSyncAgeMs: ageMs,
       reorgs: index.reorgs,
     };
-    if (ready) res.json(readiness.encode(state));
+    if (ready) res.json(toWire(readiness, state));
     else res.status(503).json(errorBody(new RelayerError("not_ready", "event index not synced or stale", state)));
   });
   router.get("/metrics", async (req, res) => {

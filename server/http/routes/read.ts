@@ -50,6 +50,7 @@ import {
 import { venueRevenue } from "../../receipts/revenue.ts";
 import type { Hex } from "../../../protocol/types.ts";
 import { requireSession } from "./auth.ts";
+import { toWire } from "../wire.ts";
 
 const SLOT = 3600;
 type ActiveBooking = z.output<typeof activeBooking>;
@@ -180,18 +181,18 @@ export function readRouter(ctx: RelayerContext): Router {
 
   router.get("/api/venues", (_req, res) => {
     const venues = [...index.venues.keys()].sort((a, b) => a - b).map((id) => venueJson(id)!);
-    res.json(venuesAnswer.encode({ venues, asOfBlock: index.tip }));
+    res.json(toWire(venuesAnswer, { venues, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id", (req, res) => {
     const v = venueJson(knownVenue(req.params.id));
-    res.json(venueAnswer.encode({ venue: v!, asOfBlock: index.tip }));
+    res.json(toWire(venueAnswer, { venue: v!, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/splits", (req, res) => {
     const venueId = knownVenue(req.params.id);
     const splits = [...index.splits.values()].filter((s) => s.venueId === venueId).sort((a, b) => a.id - b.id);
-    res.json(splitsAnswer.encode({ venueId, splits, asOfBlock: index.tip }));
+    res.json(toWire(splitsAnswer, { venueId, splits, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/relayers", (req, res) => {
@@ -201,24 +202,24 @@ export function readRouter(ctx: RelayerContext): Router {
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length))
       .sort();
-    res.json(relayersAnswer.encode({ venueId, relayers: relayers as Hex[], asOfBlock: index.tip }));
+    res.json(toWire(relayersAnswer, { venueId, relayers: relayers as Hex[], asOfBlock: index.tip }));
   });
 
   router.get("/api/resources/:id", (req, res) => {
     const id = parseOr400(resourceIdParam.safeParse(req.params.id), "resource id must be a uint32");
     const resource = index.resources.get(id);
     if (!resource) throw new RelayerError("not_found", "no such resource");
-    res.json(resourceAnswer.encode({ resource: resourceOut(resource), asOfBlock: index.tip }));
+    res.json(toWire(resourceAnswer, { resource: resourceOut(resource), asOfBlock: index.tip }));
   });
 
   router.get("/api/policies", (_req, res) => {
     const policies = [...index.policies.values()].sort((a, b) => a.id - b.id);
-    res.json(policiesAnswer.encode({ policies, asOfBlock: index.tip }));
+    res.json(toWire(policiesAnswer, { policies, asOfBlock: index.tip }));
   });
 
   router.get("/api/currencies", (_req, res) => {
     const currencies = [...index.currencies.values()].filter((c) => c.allowed).map((c) => c.address);
-    res.json(currenciesAnswer.encode({ currencies, asOfBlock: index.tip }));
+    res.json(toWire(currenciesAnswer, { currencies, asOfBlock: index.tip }));
   });
 
   router.get("/api/resources/:id/availability", (req, res) => {
@@ -232,7 +233,7 @@ export function readRouter(ctx: RelayerContext): Router {
     const from = Math.floor(q.from / SLOT) * SLOT;
     const to = Math.ceil(q.to / SLOT) * SLOT;
     res.json(
-      availability.encode({
+      toWire(availability, {
         resourceId: id,
         units: resource.units,
         from,
@@ -259,7 +260,7 @@ export function readRouter(ctx: RelayerContext): Router {
       // A guest sees the pass while the loan lasts.
       return onLoanTo(p!, holder, now) ? { ...passOut(index, p!), role: "guest" as const } : null;
     });
-    res.json(passesAnswer.encode({ holder, passes: items, next, asOfBlock: index.tip }));
+    res.json(toWire(passesAnswer, { holder, passes: items, next, asOfBlock: index.tip }));
   });
 
   // A venue's bookings and revenue: its operator, and the payees of its current split (the building
@@ -285,13 +286,13 @@ export function readRouter(ctx: RelayerContext): Router {
     const { items, next } = page(index.bookingsOfVenue(venueId), q, ({ pass: p, cancellation: c }) =>
       c ? cancellationOut(index, c) : passOut(index, p!),
     );
-    res.json(bookingsAnswer.encode({ venueId, bookings: items, next, asOfBlock: index.tip }));
+    res.json(toWire(bookingsAnswer, { venueId, bookings: items, next, asOfBlock: index.tip }));
   });
 
   router.get("/api/venues/:id/revenue", (req, res) => {
     const s = requireSession(ctx, req);
     const venueId = operatorOnly(req.params.id, s.address);
-    res.json(revenue.encode({ venueId, ...venueRevenue(index, venueId), asOfBlock: index.tip }));
+    res.json(toWire(revenue, { venueId, ...venueRevenue(index, venueId), asOfBlock: index.tip }));
   });
 
   // A venue's taxes per currency, GST and QST apart, summed over its splits (every payee change
@@ -323,7 +324,7 @@ export function readRouter(ctx: RelayerContext): Router {
         qst: tax(sum, "qst"),
         splits: splits.sort((a, b) => a.splitId - b.splitId),
       }));
-    res.json(taxesAnswer.encode({ venueId, taxes, asOfBlock: index.tip }));
+    res.json(toWire(taxesAnswer, { venueId, taxes, asOfBlock: index.tip }));
   });
 
   router.get("/api/audit", async (req, res) => {
@@ -348,7 +349,7 @@ export function readRouter(ctx: RelayerContext): Router {
         ctx.doorLog.forks(operated),
       ]);
     }
-    res.json(auditAnswer.encode({ records, agentRecords, doorLogForks, asOfBlock: index.tip }));
+    res.json(toWire(auditAnswer, { records, agentRecords, doorLogForks, asOfBlock: index.tip }));
   });
   return router;
 }

@@ -26,6 +26,7 @@ import { passesCalendar, type CalendarPass } from "../../../protocol/ics.ts";
 import { tzOffset } from "../../../protocol/timeZone.ts";
 import type { Hex } from "../../../protocol/types.ts";
 import type { Logger } from "../../logger.ts";
+import { toWire } from "../wire.ts";
 
 const documentIdParam = z.string().regex(/^\d{1,10}-(R|CN)-\d{6,10}$/);
 const langQuery = z.object({ lang: z.enum(["fr", "en"]).default("fr") });
@@ -149,7 +150,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const mine = (await documents(req.log)).filter((d) => d.member === s.address);
     const book = await currencies(req.log, mine);
     res.json(
-      memberReceipts.encode({
+      toWire(memberReceipts, {
         member: s.address,
         documents: mine.map((d) => documentOut(d, book(d.currency), timeZoneOf(d.venueId))),
         asOfBlock: index.tip,
@@ -160,7 +161,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   router.get("/api/receipts/:id", async (req, res) => {
     const doc = await visibleDocument(req);
     const book = await currencies(req.log, [doc]);
-    res.json(billingDocument.encode(documentOut(doc, book(doc.currency), timeZoneOf(doc.venueId))));
+    res.json(toWire(billingDocument, documentOut(doc, book(doc.currency), timeZoneOf(doc.venueId))));
   });
 
   router.get("/api/receipts/:id/pdf", async (req, res) => {
@@ -205,7 +206,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
   router.get("/api/venues/:id/receipts", async (req, res) => {
     const { venueId, timeZone, period, docs, claims, book } = await venuePeriod(req);
     res.json(
-      venueReceipts.encode({
+      toWire(venueReceipts, {
         venueId,
         from: period.from,
         to: period.to,
@@ -255,7 +256,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
     const path = `/api/calendar/${token}/passes.ics`;
     res
       .set("cache-control", "no-store")
-      .json(calendarFeed.encode({ url: `${req.protocol}://${req.get("host")}${path}`, path, expiresAt: exp }));
+      .json(toWire(calendarFeed, { url: `${req.protocol}://${req.get("host")}${path}`, path, expiresAt: exp }));
   });
 
   router.delete("/api/calendar/feed", async (req, res) => {
@@ -269,7 +270,7 @@ export function receiptsRouter(ctx: RelayerContext): Router {
       req.log.warn({ err }, "calendar feed: revocation not recorded");
       throw new RelayerError("audit_unavailable", "the revocation could not be recorded: try again");
     }
-    res.set("cache-control", "no-store").json(feedRevoked.encode({ revokedAt: at }));
+    res.set("cache-control", "no-store").json(toWire(feedRevoked, { revokedAt: at }));
   });
 
   router.get("/api/calendar/:token/passes.ics", async (req, res) => {

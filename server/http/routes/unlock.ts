@@ -20,6 +20,7 @@ import type { DeliveryResult } from "../../locks/lockAdapter.ts";
 import type { RateLimiter } from "../../rateLimiter.ts";
 import { ChallengeAlreadyGranted, type AuditRecord } from "../../audit/auditLog.ts";
 import { OpenHoursCache } from "../../door/openingHoursGate.ts";
+import { toWire } from "../wire.ts";
 
 type Locals = { requestId: string; started: bigint; parsed?: ParsedUnlockRequest; raw?: unknown };
 /** What the request claims (unverified): door, signer and pass as named in the body. */
@@ -150,7 +151,7 @@ export function createUnlockCore(ctx: RelayerContext, signerLimiter: RateLimiter
       reasonStatus(decision.reason),
       asError
         ? errorBody(asError)
-        : decisionAnswer.encode({
+        : toWire(decisionAnswer, {
             requestId,
             granted,
             reason: decision.reason,

@@ -22,6 +22,7 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     uint256 internal constant LEGAL_NAME_MAX_BYTES = 100;
     uint256 internal constant ADDRESS_MAX_BYTES = 200;
     uint256 internal constant SLOT = 3600;
+    uint256 internal constant MAX_DOOR_PASS_HOURS = 24;
 
     /// @dev `_currencyInfo` word: bits 0–7 the currency's index, bit 8 registered, bit 9 allowed for
     /// new bookings, bits 10–15 the exponent of its cent (decimals − 2, read once at registration).
@@ -174,6 +175,8 @@ abstract contract PassepartoutStorage is IPassepartoutBase {
     /// stops following), so that closing a date can check their bookings; `_followerListed` marks them.
     mapping(uint32 => uint32[]) internal _openingFollowers;
     mapping(uint32 => bool) internal _followerListed;
+    /// @dev A venue's longest offline door pass, 1 to MAX_DOOR_PASS_HOURS hours; 0 until its operator sets it.
+    mapping(uint32 => uint8) internal _doorPassMaxHours;
 
     function _onlyOperator(uint32 venueId) internal view returns (VenueData storage v) {
         v = _venues[venueId];

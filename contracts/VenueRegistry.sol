@@ -501,6 +501,19 @@ contract VenueRegistry is IVenueRegistry, PassepartoutStorage {
         emit RelayerTrustSet(venueId, relayer, trusted);
     }
 
+    /// @inheritdoc IVenueRegistry
+    function setDoorPassMaxHours(uint32 venueId, uint8 hours_) external {
+        _onlyOperator(venueId);
+        if (hours_ == 0 || hours_ > MAX_DOOR_PASS_HOURS) revert DoorPassMaxHoursOutOfRange(hours_);
+        _doorPassMaxHours[venueId] = hours_;
+        emit DoorPassMaxHoursSet(venueId, hours_);
+    }
+
+    /// @inheritdoc IVenueRegistry
+    function doorPassMaxHours(uint32 venueId) external view returns (uint8) {
+        return _doorPassMaxHours[venueId];
+    }
+
     function _doorVenue(uint32 doorId) private view returns (uint32 venueId) {
         venueId = _doors[doorId].venueId;
         if (venueId == 0) revert DoorNotFound(doorId);

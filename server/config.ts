@@ -218,22 +218,17 @@ export const configFields = z.object({
   // The sponsor's store (lease, budget, limits): a SQLite file, or postgres://… for a fleet on
   // several hosts; default: sponsor.sqlite beside a file AUDIT_DB, or AUDIT_DB's PostgreSQL.
   sponsorDb: env("SPONSOR_DB", z.string().min(1, "must be a file path or a postgres:// URL").optional()),
-  // Offline door passes (docs/door-protocol.md §7): the longest a DoorPass lives (1–24 h; a pass
-  // cancelled during an outage can open until its DoorPass ends), per venue where an operator
-  // chose less ("venue:hours,…"), where serials and revocations live (shared by a fleet), and how
-  // long a venue's status list waits to gather revocations before it is republished.
+  // Offline door passes (docs/door-protocol.md §7): the longest a DoorPass lives where the venue's
+  // operator has not set it on chain (setDoorPassMaxHours; 1–24 h: a pass cancelled during an
+  // outage can open until its DoorPass ends), where serials and revocations live (shared by a
+  // fleet), and how long a venue's status list waits to gather revocations before it is republished.
   doorPassMaxHours: env("DOOR_PASS_MAX_HOURS", positiveInt.max(24, "must be 1 to 24 (hours)").default(24)),
-  doorPassVenueHours: env(
-    "DOOR_PASS_VENUE_HOURS",
-    z
-      .string()
-      .regex(/^\d{1,10}:\d{1,2}(,\d{1,10}:\d{1,2})*$/, "must be venue:hours pairs, e.g. 1:4,3:12")
-      .transform((s) => new Map(s.split(",").map((p) => p.split(":").map(Number) as [number, number])))
-      .refine((m) => [...m.values()].every((h) => h >= 1 && h <= 24), "hours must be 1 to 24")
-      .optional(),
-  ),
   doorPassDb: env("DOOR_PASS_DB", z.string().min(1, "must be a file path or a postgres:// URL").optional()),
   statusListDebounceMs: env("STATUS_LIST_DEBOUNCE_MS", nonNegativeInt.max(200, "must be at most 200 (ms)").default(50)),
+  statusListRepublishS: env(
+    "STATUS_LIST_REPUBLISH_S",
+    positiveInt.max(3600, "must be 1 to 3600 (seconds): a restarted broker is without lists until then").default(300),
+  ),
 });
 
 /** The configuration schema: the fields above, checked together, plus what derives from them. */
@@ -264,7 +259,6 @@ export const configSchema = configFields
       (/^postgres(ql)?:\/\//.test(c.auditDb) || c.auditDb === ":memory:"
         ? c.auditDb
         : path.join(path.dirname(c.auditDb), "sponsor.sqlite")),
-    doorPassVenueHours: c.doorPassVenueHours ?? new Map<number, number>(),
     doorPassDb:
       c.doorPassDb ??
       (/^postgres(ql)?:\/\//.test(c.auditDb) || c.auditDb === ":memory:"

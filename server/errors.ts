@@ -38,6 +38,8 @@ export const ERROR_STATUS = {
   bad_device_key: 400,
   device_binding_invalid: 403,
   pass_without_door: 409,
+  // The pass's resource follows the opening hours and the venue does not open within 24 hours.
+  venue_closed: 409,
   door_passes_unavailable: 503,
 } as const;
 

@@ -35,7 +35,7 @@ import { createSponsor, type Sponsor } from "./sponsor/sponsor.ts";
 import { openSponsorStore, type SponsorStore } from "./sponsor/sponsorStore.ts";
 import { ReceiptsService } from "./receipts/receiptsService.ts";
 import type { PublicClient } from "viem";
-import { openDoorPassStore, type DoorPassStore } from "./door/doorPassStore.ts";
+import { openDoorPassStore, type SharedDoorPassStore } from "./door/doorPassStore.ts";
 import { createDoorPassIssuer } from "./door/issueDoorPass.ts";
 import { StatusListPublisher } from "./door/statusListPublisher.ts";
 
@@ -371,7 +371,7 @@ function startDoorLogReceiver(ctx: RelayerContext): DoorLogReceiver {
 }
 
 /** Offline DoorPasses: the issuer, and the status lists republished as the index sees revocations. */
-function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: DoorPassStore) {
+function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: SharedDoorPassStore) {
   const keys = {
     chainId: config.chainId,
     contract: ctx.contract,
@@ -386,14 +386,20 @@ function createDoorPasses(config: RelayerConfig, ctx: RelayerContext, store: Doo
     // Without a broker (a test's in-process lock) there is no agent to tell.
     publish: lock.publishRetained ? (t, p) => lock.publishRetained!(t, p) : () => Promise.resolve(),
     debounceMs: config.statusListDebounceMs,
+    republishS: config.statusListRepublishS,
     logger: ctx.logger,
   });
   ctx.index.passes.observe((_, before, after) => statusLists.passChanged(before, after));
+  // Every venue's list at start and every STATUS_LIST_REPUBLISH_S: a broker restarted without
+  // persistence has them again within one interval.
+  if (lock.publishRetained) statusLists.start();
   const issuer = createDoorPassIssuer({
     ...keys,
     index: ctx.index,
     contractSignatures: ctx.contractSignatures,
-    maxHours: (venue) => Math.min(config.doorPassVenueHours.get(venue) ?? 24, config.doorPassMaxHours),
+    // The operator's on-chain maximum (DoorPassMaxHoursSet), else the relayer's default.
+    maxHours: (venue) => ctx.index.venues.get(venue)?.doorPassMaxHours ?? config.doorPassMaxHours,
+    openHours: (resourceId, start, count) => ctx.reader.openHours(resourceId, start, count),
   });
   return { issuer, statusLists };
 }

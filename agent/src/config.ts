@@ -82,11 +82,20 @@ const offlineSchema = z.object({
   trustRefreshS: z.number().int().min(10).max(86_400).default(600),
   /** First block searched for the venue's RelayerTrustSet events (the deployment's block). */
   trustFromBlock: z.number().int().min(0).default(0),
+  /** Blocks per eth_getLogs of that search (halved when the provider refuses a range). */
+  trustChunkBlocks: z.number().int().min(1).max(1_000_000).default(5000),
   /** Unix seconds before which the clock is taken as unset (default: this release's date). */
   minClock: z.number().int().min(0).default(MIN_CLOCK),
   /** One line-oriented input per scanner, at one door each. */
   scanners: z
-    .array(z.object({ door: z.number().int().min(0).max(0xffffffff), path: z.string().min(1) }))
+    .array(
+      z.object({
+        door: z.number().int().min(0).max(0xffffffff),
+        path: z.string().min(1),
+        /** "lines": a serial scanner or FIFO (text); "evdev": a keyboard-mode scanner's /dev/input/eventN. */
+        format: z.enum(["lines", "evdev"]).default("lines"),
+      }),
+    )
     .max(256)
     .default([]),
 });

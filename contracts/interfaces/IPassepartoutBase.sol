@@ -381,6 +381,9 @@ interface IPassepartoutBase {
     /// @param doorId The door.
     /// @param resourceId The resource of another venue.
     error DoorResourceNotInVenue(uint32 doorId, uint32 resourceId);
+    /// @notice A venue's longest offline door pass is 1 to 24 hours.
+    /// @param hours_ The number of hours asked.
+    error DoorPassMaxHoursOutOfRange(uint8 hours_);
 
     /// @notice The claim or withdrawal would pay nothing.
     /// @param account Who would be paid (the caller, the treasury for {claimFees}, the tax payee for
@@ -622,4 +625,9 @@ interface IPassepartoutBase {
     /// @param relayer The relayer key.
     /// @param trusted Whether it is trusted.
     event RelayerTrustSet(uint32 indexed venueId, address indexed relayer, bool trusted);
+    /// @notice A venue's operator set the longest validity of the offline door passes its relayers
+    /// issue: a pass cancelled while the venue is offline can still open until its door pass ends.
+    /// @param venueId The venue.
+    /// @param hours_ The longest validity, 1 to 24 hours.
+    event DoorPassMaxHoursSet(uint32 indexed venueId, uint8 hours_);
 }

@@ -140,4 +140,10 @@ interface IVenueRegistry is IPassepartoutBase {
     function door(uint32 doorId) external view returns (Door memory);
     function doorCount() external view returns (uint32);
     function isRelayerTrusted(uint32 venueId, address relayer) external view returns (bool);
+    /// @notice Operator only. The longest validity of an offline door pass of the venue, 1 to 24
+    /// hours ({DoorPassMaxHoursOutOfRange}): the exposure bound of a pass cancelled during an outage.
+    function setDoorPassMaxHours(uint32 venueId, uint8 hours_) external;
+    /// @notice The venue's longest offline door pass in hours; 0 while its operator has not set it
+    /// (the relayer's default applies).
+    function doorPassMaxHours(uint32 venueId) external view returns (uint8);
 }

@@ -49,6 +49,10 @@ export const networkDescription = z
       rateLimitSignerPerMinute: int,
       bodyLimitBytes: int,
       siweNonceTtlSeconds: int,
+      doorPassDefaultHours: int.meta({
+        description:
+          "the longest offline DoorPass at a venue whose operator set none on chain (Venue.doorPassMaxHours null), 1–24 h",
+      }),
     }),
   })
   .meta({ id: "NetworkDescription" });

@@ -45,6 +45,10 @@ export const venue = z
     paused: z.boolean().meta({ description: "a paused venue takes no new bookings" }),
     payees: z.array(address).meta({ description: "the current split's payees" }),
     taxPayee: address.meta({ description: "the venue's tax payee now (its tax profile); 0x0 before one is set" }),
+    doorPassMaxHours: z.number().int().min(1).max(24).nullable().meta({
+      description:
+        "the longest offline DoorPass the operator set on chain (setDoorPassMaxHours), 1–24 h; null when unset (the relayer's default, GET /api/network limits.doorPassDefaultHours, applies)",
+    }),
     name: z.string(),
     metadataURI: z.string(),
     resources: z.array(resource),

@@ -53,6 +53,8 @@ export type DemoVenue = {
    * booked only then. Every venue keeps one resource bookable around the clock, so that the demo can
    * always book "now". */
   hours: { day: number; opens: number; closes: number }[];
+  /** The longest offline door pass, 1–24 h, set on chain (setDoorPassMaxHours); absent: the relayer's default. */
+  doorPassMaxHours?: number;
   metadata: {
     place: string;
     address: string;
@@ -227,6 +229,8 @@ export const DEMO_VENUES: DemoVenue[] = [
       { account: 7, role: "municipality", shareBps: 500 },
     ],
     hours: week({ weekdays: [8, 20] }),
+    // A bank vault: a pass cancelled during an outage opens for at most 4 hours.
+    doorPassMaxHours: 4,
     metadata: {
       place: "Saint-Jean-Port-Joli",
       address: "Saint-Jean-Port-Joli, QC",

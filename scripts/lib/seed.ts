@@ -126,6 +126,7 @@ export async function seedDemo(
       doors.push({ id: doorId, name: d.name });
     }
     await mined(op.setRelayerTrusted(venueId, DEMO_RELAYER_ADDRESS, true));
+    if (v.doorPassMaxHours !== undefined) await mined(op.setDoorPassMaxHours(venueId, v.doorPassMaxHours));
     result.venues.push({ id: venueId, name: v.name, resources, doors });
   }
 

@@ -3,6 +3,10 @@
 // DoorPass (venue, serial, pass, member, end) with whether it is revoked. A SQLite file on one host
 // (default, beside the audit trail), PostgreSQL for a fleet (DOOR_PASS_DB=postgres://…). A serial is
 // allocated by one atomic statement, so a restart or two relayers at once never hand out one twice.
+// A status list's epoch and its revoked serials are read in one transaction (`nextList`): the venue's
+// row stays locked from the epoch's increment to the end of the read, so a list of a higher epoch
+// was read after every list of a lower one and holds every revocation they held — whichever relayer
+// of the fleet publishes it, however stale its own index.
 import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +25,18 @@ export interface DoorPassStore {
   nextEpoch(venue: number): Promise<number>;
   close(): Promise<void>;
 }
+
+/** What the status-list publisher needs beyond the DoorPass store (both backends have it). */
+export interface StatusListSource {
+  /** The venue's next epoch and its revoked serials still worth listing at `now`, read atomically. */
+  nextList(venue: number, now: number): Promise<{ epoch: number; revoked: number[] }>;
+  /** The venue's last allocated epoch (0: none yet). */
+  epoch(venue: number): Promise<number>;
+  /** The venues that have had a DoorPass or a list. */
+  venues(): Promise<number[]>;
+}
+
+export type SharedDoorPassStore = DoorPassStore & StatusListSource;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS door_pass_venues (
@@ -50,12 +66,15 @@ const SQL = {
   revoke: `UPDATE door_passes SET revoked = 1 WHERE pass_id = $1 AND valid_until > $2 AND revoked = 0
     AND ($3 = '' OR member = $3) RETURNING venue`,
   revoked: `SELECT serial FROM door_passes WHERE venue = $1 AND revoked = 1 AND valid_until > $2 ORDER BY serial`,
+  currentEpoch: `SELECT epoch FROM door_pass_venues WHERE venue = $1`,
+  venues: `SELECT venue FROM door_pass_venues ORDER BY venue`,
 };
 
 type Row = Record<string, unknown>;
 type Exec = (sql: string, args: unknown[]) => Promise<Row[]>;
+type NextList = StatusListSource["nextList"];
 
-function storeOver(exec: Exec, close: () => Promise<void>): DoorPassStore {
+function storeOver(exec: Exec, nextList: NextList, close: () => Promise<void>): SharedDoorPassStore {
   return {
     async issue(p) {
       const [r] = await exec(SQL.serial, [p.venue]);
@@ -75,24 +94,51 @@ function storeOver(exec: Exec, close: () => Promise<void>): DoorPassStore {
       const [r] = await exec(SQL.epoch, [venue]);
       return Number(r.epoch);
     },
+    nextList,
+    async epoch(venue) {
+      const [r] = await exec(SQL.currentEpoch, [venue]);
+      return r ? Number(r.epoch) : 0;
+    },
+    async venues() {
+      return (await exec(SQL.venues, [])).map((r) => Number(r.venue));
+    },
     close,
   };
 }
 
 /** SQLite: one file that relayers on one host share (WAL, waits up to 5 s for another's write). */
-export function openSqliteDoorPassStore(file: string): DoorPassStore {
+export function openSqliteDoorPassStore(file: string): SharedDoorPassStore {
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
   db.exec(SCHEMA);
   const statements = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
-  const exec: Exec = (sql, args) => {
+  const run = (sql: string, args: unknown[]): Row[] => {
     let s = statements.get(sql);
     if (!s) statements.set(sql, (s = db.prepare(sql.replace(/\$(\d+)/g, "?$1"))));
-    return Promise.resolve(s.all(...(args as (string | number | null)[])));
+    return s.all(...(args as (string | number | null)[]));
+  };
+  const exec: Exec = (sql, args) => Promise.resolve(run(sql, args));
+  // Synchronous from BEGIN to COMMIT: nothing of this process runs inside the transaction, and BEGIN
+  // IMMEDIATE takes the file's write lock (another process waits, busy_timeout).
+  const nextList: NextList = (venue, now) => {
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    try {
+      const [r] = run(SQL.epoch, [venue]);
+      const revoked = run(SQL.revoked, [venue, now]).map((x) => Number(x.serial));
+      db.exec("COMMIT");
+      return Promise.resolve({ epoch: Number(r.epoch), revoked });
+    } catch (err) {
+      db.exec("ROLLBACK");
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   };
   let closed = false;
-  return storeOver(exec, () => {
+  return storeOver(exec, nextList, () => {
     if (!closed) db.close();
     closed = true;
     return Promise.resolve();
@@ -100,7 +146,7 @@ export function openSqliteDoorPassStore(file: string): DoorPassStore {
 }
 
 /** PostgreSQL: the store of a fleet on several hosts. */
-export async function openPgDoorPassStore(url: string): Promise<DoorPassStore> {
+export async function openPgDoorPassStore(url: string): Promise<SharedDoorPassStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
   pool.on("error", () => undefined); // an idle client's error: the next query reports it
   try {
@@ -116,9 +162,29 @@ export async function openPgDoorPassStore(url: string): Promise<DoorPassStore> {
     await pool.end().catch(() => undefined);
     throw new Error(`cannot open the PostgreSQL door-pass store: ${(err as Error).message.split("\n")[0]}`);
   }
+  // The epoch's UPDATE locks the venue's row until COMMIT: another relayer's nextList waits for it,
+  // then reads (READ COMMITTED) every revocation committed before.
+  const nextList: NextList = async (venue, now) => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      try {
+        const [r] = (await client.query<Row>(SQL.epoch, [venue])).rows;
+        const revoked = (await client.query<Row>(SQL.revoked, [venue, now])).rows.map((x) => Number(x.serial));
+        await client.query("COMMIT");
+        return { epoch: Number(r.epoch), revoked };
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  };
   let closed = false;
   return storeOver(
     async (sql, args) => (await pool.query<Row>(sql, args)).rows,
+    nextList,
     async () => {
       if (closed) return;
       closed = true;
@@ -127,6 +193,6 @@ export async function openPgDoorPassStore(url: string): Promise<DoorPassStore> {
   );
 }
 
-export async function openDoorPassStore(spec: string): Promise<DoorPassStore> {
+export async function openDoorPassStore(spec: string): Promise<SharedDoorPassStore> {
   return /^postgres(ql)?:\/\//.test(spec) ? openPgDoorPassStore(spec) : openSqliteDoorPassStore(spec);
 }

@@ -3,9 +3,12 @@
 //   (not_holder_or_guest) → the device key is a P-256 point (bad_device_key) → the member signed its
 //   binding (device_binding_invalid; an EOA by recovery, a contract wallet by ERC-1271 on the
 //   contract-wallet lane: busy → rate_limited, chain unreadable → chain_unavailable) → the pass's window with its grace has not ended (pass_expired)
-//   → a door of the venue admits it (pass_without_door).
-// Window: from max(now, start − grace) for at most the venue's maximum validity, never past the
-// pass's end, nor, for a guest, past the loan's expiry. The serial comes from the shared store.
+//   → a door of the venue admits it (pass_without_door) → for a resource that follows the venue's
+//   opening hours, an opening within 24 h (venue_closed; hours unreadable → chain_unavailable).
+// Window: from max(now, start − grace) for at most the venue's maximum validity (its operator's
+// on-chain setting, else the relayer's default), never past the pass's end, nor, for a guest, past
+// the loan's expiry; for a resource following the hours, inside one open interval, from its opening
+// minus the grace (doorPassHours.ts). The serial comes from the shared store.
 import { ECDH } from "node:crypto";
 import { hashTypedData } from "viem";
 import { protocolDomain } from "../../protocol/eip712.ts";
@@ -15,10 +18,13 @@ import { lower, onLoanTo, type IndexedDoor, type IndexedPass } from "../index/mo
 import { hexToBuf, recoverSigner, sameAddress, signDigest, type Hex } from "./doorCrypto.ts";
 import type { DoorPassStore } from "./doorPassStore.ts";
 import type { ContractSignatureChecker } from "./contractSignatures.ts";
+import { doorPassHoursQuery, openIntervalFrom } from "./doorPassHours.ts";
 
 export type DoorPassIndex = {
   passes: { get(id: bigint): IndexedPass | undefined };
-  resources: { get(id: number): { venueId: number; graceSeconds: number } | undefined };
+  resources: {
+    get(id: number): { id: number; venueId: number; graceSeconds: number; followsOpeningHours: boolean } | undefined;
+  };
   doors: { values(): Iterable<IndexedDoor> };
   doorAdmits(door: IndexedDoor, resourceId: number): boolean;
 };
@@ -44,6 +50,8 @@ export function createDoorPassIssuer(o: {
   clock: () => number;
   /** The venue's longest DoorPass, hours (1–24). */
   maxHours(venue: number): number;
+  /** The contract's `openHours(resourceId, start, count)` (protocol/openingHours.ts); rejects when the chain cannot be read. */
+  openHours(resourceId: number, start: number, count: number): Promise<readonly bigint[]>;
   /** ERC-1271 checks for members whose address is a contract wallet. */
   contractSignatures?: Pick<ContractSignatureChecker, "check">;
 }): DoorPassIssuer {
@@ -86,15 +94,29 @@ export function createDoorPassIssuer(o: {
       if (!(await signedBy(who, binding, req.deviceKeySignature)))
         throw new RelayerError("device_binding_invalid", "the device key binding is not signed by you");
       const end = guest ? Math.min(pass.end, pass.guestExpires) : pass.end;
-      const validFrom = Math.max(now, pass.start - resource.graceSeconds);
+      let validFrom = Math.max(now, pass.start - resource.graceSeconds);
       if (end <= now) throw new RelayerError("pass_expired", "this pass (or its loan) has ended");
-      const validUntil = Math.min(end, validFrom + o.maxHours(resource.venueId) * 3600);
+      let validUntil = Math.min(end, validFrom + o.maxHours(resource.venueId) * 3600);
       const doors = [...o.index.doors.values()]
         .filter((d) => d.venueId === resource.venueId && o.index.doorAdmits(d, pass.resourceId))
         .map((d) => d.id)
         .sort((a, b) => a - b)
         .slice(0, MAX_DOOR_PASS_DOORS);
       if (doors.length === 0) throw new RelayerError("pass_without_door", "no door of the venue admits this pass");
+      if (resource.followsOpeningHours) {
+        const q = doorPassHoursQuery(validFrom);
+        let words;
+        try {
+          words = await o.openHours(resource.id, q.start, q.count);
+        } catch {
+          throw new RelayerError("chain_unavailable", "the venue's opening hours cannot be read now");
+        }
+        const open = openIntervalFrom(words, validFrom, resource.graceSeconds);
+        if (open === null || open.validFrom >= end)
+          throw new RelayerError("venue_closed", "the venue does not open within 24 hours of this pass's door pass");
+        validFrom = open.validFrom;
+        validUntil = Math.min(end, open.until, validFrom + o.maxHours(resource.venueId) * 3600);
+      }
       const serial = await o.store.issue({ venue: resource.venueId, passId: pass.id, member: who, validUntil });
       const signed: DoorPass = {
         passId: pass.id,

@@ -121,6 +121,7 @@ export const handlers: { readonly [N in EventName]?: EventHandler<N> } = {
       name: a.name,
       metadataURI: a.metadataURI,
       taxPayee: ZERO,
+      doorPassMaxHours: null,
     });
   },
   VenueUpdated(db, a) {
@@ -341,6 +342,10 @@ export const handlers: { readonly [N in EventName]?: EventHandler<N> } = {
     const key = `${a.doorId}:${a.resourceId}`;
     if (a.admitted) db.doorResources.set(key, true);
     else db.doorResources.delete(key);
+  },
+  DoorPassMaxHoursSet(db, a) {
+    const v = db.venues.get(a.venueId);
+    if (v) db.venues.set(v.id, { ...v, doorPassMaxHours: a.hours_ });
   },
   RelayerTrustSet(db, a) {
     const key = `${a.venueId}:${lower(a.relayer)}`;

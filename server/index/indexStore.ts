@@ -31,8 +31,9 @@ import type { Hex } from "../../protocol/types.ts";
 // Format 2: venues with split and pause, passes with taxes and release, cancellations, policies,
 // splits, currencies, and the receipts ledger. Format 3: passes with their split, taxes per split
 // and currency, tax claims in the ledger. Format 4: the sponsor's fee on passes, cancellations and
-// in the ledger (older files rebuild from the deploy block).
-const FORMAT = "4";
+// in the ledger. Format 5: venues with the operator's longest DoorPass (older files rebuild from the
+// deploy block).
+const FORMAT = "5";
 
 export type IndexIdentity = { chainId: number; contract: Hex; deployBlock: number };
 export type Checkpoint = { tip: number; tipHash: Hex };

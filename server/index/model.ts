@@ -18,6 +18,8 @@ export type IndexedVenue = {
   metadataURI: string;
   /** Who claimTaxes pays (its latest VenueTaxProfileSet; zero address before any). */
   taxPayee: Hex;
+  /** The longest offline DoorPass its operator set (DoorPassMaxHoursSet, 1–24 h); null before any. */
+  doorPassMaxHours: number | null;
 };
 export type IndexedResource = {
   id: number;

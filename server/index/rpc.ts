@@ -4,10 +4,11 @@
 //   backoff and full jitter (sleep and random are injectable, so tests need no wall-clock waits);
 // - `range`: the provider refuses the request's size ("query returned more than 10000 results",
 //   "block range is too wide", "exceed maximum block range", codes -32005 / -32602 with such a
-//   message) — the log pager halves its block range and asks again;
+//   message; protocol/rpcRangeRefusal.ts) — the log pager halves its block range and asks again;
 // - `rpc`: any other JSON-RPC error — surfaced as is.
 import nodeHttp, { type IncomingMessage } from "node:http";
 import nodeHttps from "node:https";
+import { isRangeRefusal, RATE_LIMITED } from "../../protocol/rpcRangeRefusal.ts";
 
 export type RpcErrorKind = "transient" | "range" | "rpc";
 
@@ -22,22 +23,6 @@ export class RpcError extends Error {
     this.status = extra.status;
     this.rpcCode = extra.rpcCode;
   }
-}
-
-// Messages of providers that refuse a log query for its size (Alchemy, Infura, QuickNode, Ankr,
-// public nodes, geth/erigon/reth defaults). Matched case-insensitively.
-const RANGE_REFUSAL =
-  /more than \d+ results|too many (results|logs|blocks)|block range (is )?too (wide|large|big)|range is too (wide|large)|exceeds? (the )?max(imum)? (block )?range|max(imum)? block range|block range (limit|exceeded)|response size (is )?(exceeded|too large)|query timeout exceeded|log response size/i;
-
-// Rate limits, some of them sent with -32005 too (Infura: "daily request count exceeded, request rate limited").
-const RATE_LIMITED = /rate[- ]limit|too many requests|request count exceeded|capacity exceeded|throttl/i;
-
-/** Whether a JSON-RPC error means "ask for less". */
-export function isRangeRefusal(code: number | undefined, message: string): boolean {
-  if (RATE_LIMITED.test(message)) return false;
-  if (RANGE_REFUSAL.test(message)) return true;
-  // -32005 is "limit exceeded" in EIP-1474; providers use it for log limits without a fixed message.
-  return code === -32005;
 }
 
 export type RpcCall = <T>(method: string, params: unknown[]) => Promise<T>;

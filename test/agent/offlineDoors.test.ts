@@ -22,6 +22,7 @@ import type { LogEntry } from "../../protocol/doorLog.ts";
 import {
   CONTRACT,
   LOCK_KEY,
+  OTHER_RELAYER_KEY,
   makeCode,
   newDevice,
   offlineGuardSetup,
@@ -152,6 +153,36 @@ describe("the offline path at the agent", () => {
     assert.equal(refused.result, "refused");
     assert.equal(refused.reason, "log_unavailable");
     assert.equal(driver.pulses.length, 1, "no record, no opening");
+    doors.close();
+  });
+
+  it("logs a refused code with its pass only when the DoorPass's relayer signature verified", async () => {
+    const link = new FakeLink();
+    const clock = { now: T0 };
+    const { doors } = await offlineDoors(link, clock);
+    link.list(JSON.stringify(await statusList(1, 1, T0, [])));
+    link.set(false);
+    clock.now += 30;
+    const device = await newDevice();
+    const thief = await newDevice();
+    const pass = samplePass(device, { doors: [1] });
+    const stolen = await doors.scan(1, (await makeCode(pass, thief, clock.now)).text);
+    assert.deepEqual([stolen.reason, stolen.offline], ["bad_device_signature", { passId: "12", serial: 7 }]);
+    const forged = await doors.scan(
+      1,
+      (await makeCode(pass, device, clock.now, { relayerKey: OTHER_RELAYER_KEY })).text,
+    );
+    assert.deepEqual([forged.reason, forged.offline], ["relayer_not_trusted", { passId: null, serial: null }]);
+    await doors.scan(1, "PP1garbage");
+    const lower = relayer.address.toLowerCase();
+    assert.deepEqual(
+      link.logged.map((e) => [e.result, e.reason, e.pass, e.relayer]),
+      [
+        ["refused", "bad_device_signature", "12", lower],
+        ["refused", "relayer_not_trusted", null, null],
+        ["refused", "malformed_code", null, null],
+      ],
+    );
     doors.close();
   });
 

@@ -98,9 +98,9 @@ export async function newDevice(): Promise<Device> {
   };
 }
 
-export async function signDoorPass(pass: DoorPass, key: Hex = RELAYER_KEY): Promise<Hex> {
+export async function signDoorPass(pass: DoorPass, key: Hex = RELAYER_KEY, contract: Hex = CONTRACT): Promise<Hex> {
   return privateKeyToAccount(key).signTypedData({
-    domain,
+    domain: protocolDomain(CHAIN_ID, contract),
     types: doorPassTypes,
     primaryType: "DoorPass",
     message: { ...pass, validFrom: BigInt(pass.validFrom), validUntil: BigInt(pass.validUntil) },
@@ -119,7 +119,7 @@ export async function makeCode(
   const deviceSignature = await device.sign(message);
   const code: DoorCode = {
     pass,
-    relayerSignature: o.relayerSignature ?? (await signDoorPass(pass, o.relayerKey)),
+    relayerSignature: o.relayerSignature ?? (await signDoorPass(pass, o.relayerKey, o.contract)),
     slot,
     deviceSignature,
   };

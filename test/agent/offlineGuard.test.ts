@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, it } from "node:test";
 import { privateKeyToAddress } from "viem/accounts";
-import { DOOR_SLOT_SECONDS } from "../../protocol/doorPass.ts";
+import { DOOR_SLOT_SECONDS, encodeDoorCode } from "../../protocol/doorPass.ts";
 import type { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
 import type { StatusLists } from "../../agent/src/offline/statusLists.ts";
 import { TrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
@@ -150,6 +150,56 @@ describe("the offline decision", () => {
     assert.equal(await reason(s.guard.check(later.text, 1)), "trust_unavailable");
     for (const junk of ["", "PP1", "hello", "PP1" + "A".repeat(300), "\u0000\u0001"])
       assert.equal(await reason(s.guard.check(junk, 1)), "malformed_code");
+  });
+});
+
+describe("what a refusal says about the DoorPass", () => {
+  let device: Device;
+  let s: Setup;
+  beforeEach(async () => {
+    device = await newDevice();
+    s = await setup({ revoked: [99] });
+  });
+  const proven = { passId: 12n, serial: 7, relayer: relayer.address.toLowerCase() };
+  const passOf = async (p: ReturnType<OfflineGuard["check"]>) => {
+    const v = await p;
+    assert.equal(v.ok, false);
+    return v.ok ? undefined : { reason: v.reason, pass: v.pass };
+  };
+
+  it("names no pass before the relayer's signature verified against the trusted set", async () => {
+    const untrusted = await makeCode(samplePass(device), device, T0, { relayerKey: OTHER_RELAYER_KEY });
+    assert.deepEqual(await passOf(s.guard.check(untrusted.text, 1)), { reason: "relayer_not_trusted", pass: null });
+    const broken = await makeCode(samplePass(device), device, T0, { relayerSignature: `0x${"00".repeat(64)}1b` });
+    assert.deepEqual(await passOf(s.guard.check(broken.text, 1)), { reason: "bad_relayer_signature", pass: null });
+    // A genuine DoorPass with its pass id changed: the signature recovers to some other key.
+    const genuine = await makeCode(samplePass(device), device, T0);
+    const edited = encodeDoorCode({ ...genuine.code, pass: { ...genuine.code.pass, passId: 13n } });
+    assert.deepEqual(await passOf(s.guard.check(edited, 1)), { reason: "relayer_not_trusted", pass: null });
+    assert.deepEqual(await passOf(s.guard.check("PP1junk", 1)), { reason: "malformed_code", pass: null });
+    s.clock.now = 30;
+    assert.deepEqual(await passOf(s.guard.check(genuine.text, 1)), { reason: "clock_unset", pass: null });
+  });
+
+  it("names the proven pass, serial and relayer in every refusal after that check", async () => {
+    const other = await makeCode(samplePass(device, { venue: 2 }), device, T0);
+    assert.deepEqual(await passOf(s.guard.check(other.text, 1)), { reason: "wrong_venue", pass: proven });
+    const mine = await makeCode(samplePass(device), device, T0);
+    assert.deepEqual(await passOf(s.guard.check(mine.text, 3)), { reason: "door_not_in_pass", pass: proven });
+    const early = await makeCode(samplePass(device, { validFrom: T0 + 1 }), device, T0);
+    assert.deepEqual(await passOf(s.guard.check(early.text, 1)), { reason: "door_pass_not_yet_valid", pass: proven });
+    const thief = await newDevice();
+    const stolen = await makeCode(samplePass(device), thief, T0);
+    assert.deepEqual(await passOf(s.guard.check(stolen.text, 1)), { reason: "bad_device_signature", pass: proven });
+    assert.equal((await s.guard.check(mine.text, 1)).ok, true);
+    assert.deepEqual(await passOf(s.guard.check(mine.text, 1)), { reason: "code_used", pass: proven });
+    s.clock.now = T0 + 2 * DOOR_SLOT_SECONDS;
+    assert.deepEqual(await passOf(s.guard.check(mine.text, 2)), { reason: "code_stale", pass: proven });
+    const revoked = await makeCode(samplePass(device, { serial: 99 }), device, s.clock.now);
+    assert.deepEqual(await passOf(s.guard.check(revoked.text, 1)), {
+      reason: "door_pass_revoked",
+      pass: { ...proven, serial: 99 },
+    });
   });
 });
 

@@ -637,6 +637,44 @@ describe("VenueRegistry (served at the Passepartout address)", function () {
       });
     });
 
+    describe("setDoorPassMaxHours", function () {
+      it("reads 0 until set, then the operator's hours, and emits DoorPassMaxHoursSet", async function () {
+        const { pp, operator } = await loadFixture(deployFixture);
+        expect(await pp.doorPassMaxHours(1)).to.equal(0);
+        await expect(pp.connect(operator).setDoorPassMaxHours(1, 2)).to.emit(pp, "DoorPassMaxHoursSet").withArgs(1, 2);
+        expect(await pp.doorPassMaxHours(1)).to.equal(2);
+        await expect(pp.connect(operator).setDoorPassMaxHours(1, 24))
+          .to.emit(pp, "DoorPassMaxHoursSet")
+          .withArgs(1, 24);
+        expect(await pp.doorPassMaxHours(1)).to.equal(24);
+        await pp.connect(operator).setDoorPassMaxHours(1, 1);
+        expect(await pp.doorPassMaxHours(1)).to.equal(1);
+        expect(await pp.doorPassMaxHours(2)).to.equal(0, "another venue is untouched");
+      });
+
+      it("reverts DoorPassMaxHoursOutOfRange for 0 and 25 hours, changing nothing", async function () {
+        const { pp, operator } = await loadFixture(deployFixture);
+        await pp.connect(operator).setDoorPassMaxHours(1, 6);
+        for (const hours of [0, 25, 255]) {
+          await expect(pp.connect(operator).setDoorPassMaxHours(1, hours))
+            .to.be.revertedWithCustomError(pp, "DoorPassMaxHoursOutOfRange")
+            .withArgs(hours);
+        }
+        expect(await pp.doorPassMaxHours(1)).to.equal(6);
+      });
+
+      it("reverts VenueNotOperator for a stranger and VenueNotFound for an unknown venue", async function () {
+        const { pp, operator, other } = await loadFixture(deployFixture);
+        await expect(pp.connect(other).setDoorPassMaxHours(1, 4))
+          .to.be.revertedWithCustomError(pp, "VenueNotOperator")
+          .withArgs(1, other.address);
+        await expect(pp.connect(operator).setDoorPassMaxHours(9, 4))
+          .to.be.revertedWithCustomError(pp, "VenueNotFound")
+          .withArgs(9);
+        expect(await pp.doorPassMaxHours(1)).to.equal(0);
+      });
+    });
+
     describe("door", function () {
       it("reverts DoorNotFound for an unknown door", async function () {
         const { pp } = await loadFixture(deployFixture);

@@ -119,7 +119,7 @@ describe("Storage shared by Passepartout and its VenueRegistry module", function
     it("reports a shared variable one contract lacks", function () {
       const other = mutated((l) => l.storage.pop());
       expect(layoutMismatches(core, other, shared)).to.deep.equal([
-        "VenueRegistry lacks PassepartoutStorage's `_followerListed`",
+        "VenueRegistry lacks PassepartoutStorage's `_doorPassMaxHours`",
       ]);
     });
 

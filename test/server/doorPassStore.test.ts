@@ -38,5 +38,36 @@ for (const kind of ["sqlite", "postgres"] as const) {
       assert.deepEqual(await c.revokedSerials(3, 9_000), [serials[5]]);
       await c.close();
     });
+
+    it("reads a status list's epoch and revoked serials together: a higher epoch never lists fewer", async () => {
+      const spec = kind === "postgres" ? pg!.url : tempFile("door-passes.sqlite");
+      const [a, b] = [await openDoorPassStore(spec), await openDoorPassStore(spec)];
+      const base = await a.epoch(8);
+      for (let i = 0; i < 20; i++)
+        await a.issue({ venue: 8, passId: 800n + BigInt(i), member: "0xabc", validUntil: 10_000 });
+      // Revocations and lists from two relayers at once: ordered by epoch, each list holds the one before.
+      const lists = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          await (i % 2 ? a : b).revoke(800n + BigInt(i), 9_000);
+          return (i % 3 ? a : b).nextList(8, 9_000);
+        }),
+      );
+      lists.sort((x, y) => x.epoch - y.epoch);
+      assert.deepEqual(
+        lists.map((l) => l.epoch),
+        Array.from({ length: 20 }, (_, i) => base + i + 1),
+      );
+      for (let i = 1; i < lists.length; i++)
+        assert.ok(
+          lists[i - 1].revoked.every((s) => lists[i].revoked.includes(s)),
+          `epoch ${lists[i].epoch} holds the one before`,
+        );
+      assert.equal(lists.at(-1)!.revoked.length, 20);
+      assert.equal(await b.epoch(8), base + 20);
+      assert.equal(await b.epoch(99), 0, "a venue without a list");
+      assert.ok((await b.venues()).includes(8));
+      await a.close();
+      await b.close();
+    });
   });
 }

@@ -17,6 +17,8 @@ import { offlineCrypto } from "../../agent/src/offline/offlineCrypto.ts";
 import { newDevice, type Device } from "../agent/offlineFixture.ts";
 import type { LockAdapter } from "../../server/locks/lockAdapter.ts";
 import type { Hex } from "../../protocol/types.ts";
+import { localDayStart, zoneRule } from "../../protocol/timeZone.ts";
+import { isOpenBit } from "../../protocol/openingHours.ts";
 
 type Answer = {
   pass: {
@@ -85,7 +87,7 @@ describe("offline door passes at the relayer", () => {
   };
 
   before(async () => {
-    h = await startHarness({ LOG_LEVEL: "silent", DOOR_PASS_VENUE_HOURS: "999:1" }, { lock });
+    h = await startHarness({ LOG_LEVEL: "silent" }, { lock });
     slot0 = Math.floor((await h.p.chainNow()) / HOUR) * HOUR;
     h.clock.now = slot0 + 60;
     device = await newDevice();
@@ -186,6 +188,147 @@ describe("offline door passes at the relayer", () => {
       assert.equal(recovered.toLowerCase(), list.relayer.toLowerCase());
       const refused = await ask(cookie, { passId: String(passId) }, guest.privateKey);
       assert.equal(refused.code, "not_holder_or_guest", "the loan ended");
+    });
+  });
+
+  describe("when the pass's resource follows the venue's opening hours (9:00–18:00, America/Toronto)", () => {
+    const TZ = "America/Toronto";
+    const GRACE = 900; // the seeded resources' early access
+    let monthPass: bigint; // a 30-day pass of a room following the hours
+    let openedAt: number;
+    let following: number;
+    /** `hour`:`minute` local (Toronto) on the local day after `t`'s. */
+    const nextDayAt = (t: number, hour: number, minute = 0) =>
+      localDayStart(localDayStart(t, TZ) + 36 * HOUR, TZ) + hour * HOUR + minute * 60;
+    const weekly = Array.from({ length: 7 }, (_, day) => ({ day, opens: 9, closes: 18 }));
+    const setHours = async (days: typeof weekly) => {
+      const year = new Date(slot0 * 1000).getUTCFullYear();
+      await h.p.write(h.venue.operator, {
+        functionName: "setOpeningHours",
+        args: [h.venue.venueId, days, zoneRule(TZ, year)!],
+      });
+    };
+    const askAt = async (now: number, passId: bigint) => {
+      const saved = h.clock.now;
+      h.clock.now = now;
+      try {
+        // A session is dated by the relayer's clock: sign in at the time asked.
+        const cookie = await sessionCookie(h.relayer.url, member().privateKey, now);
+        return await ask(cookie, { passId: String(passId) });
+      } finally {
+        h.clock.now = saved;
+      }
+    };
+
+    before(async () => {
+      await setHours(weekly);
+      const { venueId, ...room } = await h.p.read("resource", [h.venue.room]);
+      await h.p.write(h.venue.operator, {
+        functionName: "createResource",
+        args: [venueId, { ...room, name: "Salle (heures)", maxHours: 720, followsOpeningHours: true }],
+      });
+      following = Number(await h.p.read("resourceCount", []));
+      await h.p.write(h.venue.operator, { functionName: "setDoorResource", args: [h.venue.roomDoor, following, true] });
+      const words = await h.p.read("openHours", [following, BigInt(slot0 + HOUR), 48n]);
+      const i = Array.from({ length: 48 }, (_, k) => k).find((k) => isOpenBit(words, k))!;
+      openedAt = slot0 + (i + 1) * HOUR;
+      monthPass = (await h.p.book(member(), following, openedAt, openedAt + 720 * HOUR)).passId;
+    });
+    after(async () => {
+      await setHours([]); // the other tests' venue has no hours (its resources do not follow them anyway)
+    });
+
+    it("issues at 10:00 a DoorPass that ends at the 18:00 closing", async () => {
+      const now = nextDayAt(openedAt, 10);
+      const a = await askAt(now, monthPass);
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.equal(a.body.pass.validFrom, now);
+      assert.equal(a.body.pass.validUntil, nextDayAt(openedAt, 18), "one open interval, not 24 h");
+    });
+
+    it("issues at 2:00 (closed) a DoorPass from the next opening minus the grace (8:45) to 18:00", async () => {
+      const a = await askAt(nextDayAt(openedAt, 2), monthPass);
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.equal(a.body.pass.validFrom, nextDayAt(openedAt, 9) - GRACE);
+      assert.equal(a.body.pass.validUntil, nextDayAt(openedAt, 18));
+    });
+
+    it("issues within the grace before the opening from now, and after closing for the next day", async () => {
+      const early = nextDayAt(openedAt, 8, 50);
+      const a = await askAt(early, monthPass);
+      assert.deepEqual([a.body.pass.validFrom, a.body.pass.validUntil], [early, nextDayAt(openedAt, 18)]);
+      const evening = await askAt(nextDayAt(openedAt, 18, 30), monthPass);
+      assert.deepEqual(
+        [evening.body.pass.validFrom, evening.body.pass.validUntil],
+        [nextDayAt(nextDayAt(openedAt, 12), 9) - GRACE, nextDayAt(nextDayAt(openedAt, 12), 18)],
+        "the next day's interval",
+      );
+    });
+
+    it("leaves a resource that does not follow the hours unchanged: at 2:00 its DoorPass starts now", async () => {
+      const end = slot0 + 49 * HOUR;
+      const { passId } = await h.p.book(member(), h.venue.office, slot0 + HOUR, end);
+      const now = nextDayAt(slot0, 2);
+      const a = await askAt(now, passId);
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.deepEqual([a.body.pass.validFrom, a.body.pass.validUntil], [now, Math.min(now + 24 * HOUR, end)]);
+    });
+
+    it("fails closed (chain_unavailable, 503) when the hours cannot be read, issuing nothing", async () => {
+      const reader = h.relayer.ctx.reader;
+      const original = reader.openHours.bind(reader);
+      const before = (await askAt(nextDayAt(openedAt, 10), monthPass)).body.pass.serial;
+      reader.openHours = () => Promise.reject(new Error("RPC down"));
+      try {
+        const r = await askAt(nextDayAt(openedAt, 10), monthPass);
+        assert.deepEqual([r.status, r.code], [503, "chain_unavailable"]);
+      } finally {
+        reader.openHours = original;
+      }
+      const after = (await askAt(nextDayAt(openedAt, 10), monthPass)).body.pass.serial;
+      assert.equal(after, before + 1, "the refusal allocated no serial");
+    });
+
+    it("refuses venue_closed (409) when the venue opens at no hour in the next 24 hours", async () => {
+      await setHours([]);
+      try {
+        const r = await askAt(nextDayAt(openedAt, 10), monthPass);
+        assert.deepEqual([r.status, r.code], [409, "venue_closed"]);
+      } finally {
+        await setHours(weekly);
+      }
+    });
+  });
+
+  describe("the venue's maximum validity, set by its operator on chain", () => {
+    const venueApi = async () => {
+      const res = await fetch(`${h.relayer.url}/api/venues/${h.venue.venueId}`);
+      return ((await res.json()) as { venue: { doorPassMaxHours: number | null } }).venue.doorPassMaxHours;
+    };
+    const indexed = async (hours: number) => {
+      for (let i = 0; i < 100 && (await venueApi()) !== hours; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await venueApi(), hours, "the read API shows the operator's setting");
+    };
+    const network = async () => {
+      const res = await fetch(`${h.relayer.url}/api/network`);
+      return ((await res.json()) as { limits: { doorPassDefaultHours: number } }).limits.doorPassDefaultHours;
+    };
+
+    it("caps a new DoorPass at 2 h, then at 6 h, after the operator's settings; null and the default before", async () => {
+      assert.equal(await venueApi(), null, "unset: null, not a figure");
+      assert.equal(await network(), 24, "the relayer's default applies");
+      const { passId } = await h.p.book(member(), h.venue.room, slot0 + 100 * HOUR, slot0 + 130 * HOUR);
+      const cookie = await sessionCookie(h.relayer.url, member().privateKey, h.clock.now);
+      const unset = await ask(cookie, { passId: String(passId) });
+      assert.equal(unset.body.pass.validUntil - unset.body.pass.validFrom, 24 * HOUR);
+      for (const hours of [2, 6]) {
+        await h.p.write(h.venue.operator, { functionName: "setDoorPassMaxHours", args: [h.venue.venueId, hours] });
+        await indexed(hours);
+        const a = await ask(cookie, { passId: String(passId) });
+        assert.equal(a.status, 200, JSON.stringify(a.body));
+        assert.ok(a.body.pass.validUntil - a.body.pass.validFrom <= hours * HOUR, `at most ${hours} h`);
+        assert.equal(a.body.pass.validUntil, a.body.pass.validFrom + hours * HOUR);
+      }
     });
   });
 

@@ -39,7 +39,7 @@ function issuerWith(check: (who: Hex, digest: Hex) => Promise<ContractCheck>, ho
     relayerAddress: privateKeyToAccount(RELAYER).address,
     index: {
       passes: { get: (id) => (id === 5n ? pass : undefined) },
-      resources: { get: () => ({ venueId: 3, graceSeconds: 900 }) },
+      resources: { get: () => ({ id: 2, venueId: 3, graceSeconds: 900, followsOpeningHours: false }) },
       doors: { values: () => [door] },
       doorAdmits: () => true,
     },
@@ -52,6 +52,7 @@ function issuerWith(check: (who: Hex, digest: Hex) => Promise<ContractCheck>, ho
     },
     clock: () => NOW,
     maxHours: () => 4,
+    openHours: () => Promise.reject(new Error("a resource that does not follow the hours reads none")),
     contractSignatures: { check: (who, digest) => check(who, digest) },
   });
 }

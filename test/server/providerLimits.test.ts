@@ -18,7 +18,8 @@ import {
   type Seeded,
 } from "./indexFixture.ts";
 import type { RunningRelayer } from "../../server/relayer.ts";
-import { isRangeRefusal, RpcError, withRetry } from "../../server/index/rpc.ts";
+import { isRangeRefusal } from "../../protocol/rpcRangeRefusal.ts";
+import { RpcError, withRetry } from "../../server/index/rpc.ts";
 import { HOUR } from "./fixture.ts";
 
 describe("sync through a provider with limits and faults", () => {

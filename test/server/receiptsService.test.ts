@@ -75,6 +75,7 @@ describe("receipts service", () => {
       name: "Le Lab",
       metadataURI,
       taxPayee: CAD,
+      doorPassMaxHours: null,
     });
     const meta = { timezone: "America/Vancouver", address: "1 rue X", doors: { "1": "Porte", "2": 3 } };
     const json = JSON.stringify(meta);

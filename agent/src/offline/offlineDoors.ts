@@ -11,7 +11,7 @@ import type { Clock } from "../clock.ts";
 import type { AgentDoor, DoorDecision } from "../doorAgent.ts";
 import { withinBudget, type DriverError } from "../drivers/driver.ts";
 import type { AgentLogger } from "../log.ts";
-import type { OfflineGuard } from "./offlineGuard.ts";
+import type { OfflineGuard, ProvenPass } from "./offlineGuard.ts";
 import type { StatusLists } from "./statusLists.ts";
 
 /** What the offline path needs of the agent (DoorAgent has it). */
@@ -71,11 +71,11 @@ export class OfflineDoors {
     let decision: DoorDecision;
     if (!d) throw new Error(`door ${door} is not served here`);
     if (!this.active) {
-      decision = await this.refused(door, "", "online_use_app");
+      decision = await this.refused(door, "", "online_use_app", null);
     } else {
       const v = await o.guard.check(line, door);
       if (!v.ok) {
-        decision = await this.refused(door, v.id, v.reason);
+        decision = await this.refused(door, v.id, v.reason, v.pass);
       } else {
         const pass = v.passId.toString();
         const entry = { door, kind: "offline", ref: v.id, relayer: v.relayer, pass } as const;
@@ -103,18 +103,20 @@ export class OfflineDoors {
     return decision;
   }
 
-  /** A refused code, in the door log (an unreadable one under the reference "unreadable"). */
-  private async refused(door: number, id: string, reason: string): Promise<DoorDecision> {
+  /** A refused code, in the door log (an unreadable one under the reference "unreadable"), naming its
+   * DoorPass only when the guard proved it (its relayer's signature verified against the trusted set). */
+  private async refused(door: number, id: string, reason: string, pass: ProvenPass | null): Promise<DoorDecision> {
+    const passId = pass ? pass.passId.toString() : null;
     await this.logged({
       door,
       kind: "offline",
       result: "refused",
       reason,
       ref: id || "unreadable",
-      relayer: null,
-      pass: null,
+      relayer: pass?.relayer ?? null,
+      pass: passId,
     });
-    return this.decided(door, id, null, "refused", reason, null, null);
+    return this.decided(door, id, pass?.relayer ?? null, "refused", reason, passId, pass?.serial ?? null);
   }
 
   /** Writes a decision to the door log; false (logged) when it cannot be written. */

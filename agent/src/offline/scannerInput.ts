@@ -1,6 +1,7 @@
 // A QR scanner at a door, read as lines of text from a path: a scanner in USB-serial (CDC ACM) mode
-// (/dev/ttyACM0), a FIFO fed by a keyboard-event reader, or any character device that yields one code
-// per line (docs/door-agent.md, "The scanner"). Lines longer than `maxLine` are dropped whole (junk
+// (/dev/ttyACM0), a FIFO, or any character device that yields one code per line — or, with format
+// "evdev", a scanner in USB keyboard (HID) mode read from its /dev/input/eventN, whose key events
+// are typed back into text first (evdevKeyboard.ts) (docs/door-agent.md, "The scanner"). Lines longer than `maxLine` are dropped whole (junk
 // cannot grow memory), at most `maxPending` lines wait (the rest are dropped and counted), lines are
 // decided one at a time, and the path is reopened after `reopenMs` when it ends or fails (a scanner
 // unplugged and plugged back). A FIFO is opened read-write and non-blocking and read through the event
@@ -11,9 +12,14 @@ import { constants, createReadStream, openSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import type { AgentLogger } from "../log.ts";
+import { EvdevKeyboard, INPUT_EVENT_SIZE } from "./evdevKeyboard.ts";
 
 export type ScannerOptions = {
   path: string;
+  /** "lines": text, one code per line (default); "evdev": Linux input events of a keyboard-mode scanner. */
+  format?: "lines" | "evdev";
+  /** evdev: the size of one input_event (24 on a 64-bit kernel, 16 on a 32-bit one). */
+  eventSize?: number;
   onLine(line: string): Promise<unknown>;
   logger: AgentLogger;
   maxLine?: number;
@@ -33,7 +39,7 @@ export class ScannerInput {
   readonly stats = { lines: 0, dropped: 0, reopened: 0 };
 
   constructor(o: ScannerOptions) {
-    this.o = { maxLine: 1024, maxPending: 64, reopenMs: 1000, ...o };
+    this.o = { maxLine: 1024, maxPending: 64, reopenMs: 1000, format: "lines", eventSize: INPUT_EVENT_SIZE, ...o };
     this.open();
   }
 
@@ -61,14 +67,19 @@ export class ScannerInput {
     try {
       stream = fifo
         ? new Socket({ fd: openSync(this.o.path, constants.O_RDWR | constants.O_NONBLOCK), readable: true })
-        : createReadStream(this.o.path, { highWaterMark: 1024 });
+        : createReadStream(this.o.path, { highWaterMark: 64 * this.o.eventSize }); // whole events per read
     } catch (err) {
       this.retry(err as Error);
       return;
     }
-    stream.setEncoding("latin1");
     this.stream = stream;
-    stream.on("data", (chunk) => this.feed(chunk as string));
+    if (this.o.format === "evdev") {
+      const keyboard = new EvdevKeyboard(this.o.eventSize); // a reopened device starts a fresh decoder
+      stream.on("data", (chunk) => this.feed(keyboard.push(chunk as Buffer)));
+    } else {
+      stream.setEncoding("latin1");
+      stream.on("data", (chunk) => this.feed(chunk as string));
+    }
     stream.on("error", (err) => this.retry(err));
     stream.on("end", () => this.retry(null));
   }

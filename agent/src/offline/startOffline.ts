@@ -1,6 +1,7 @@
 // Wires the offline path from the agent's configuration: the trusted relayer set (loaded from disk,
-// refreshed from the chain at start and every `trustRefreshS` while the chain answers), the venue's
-// status list (from disk, then from the broker), the guard, and one scanner per configured input.
+// refreshed from the chain at start and every `trustRefreshS` while the chain answers, reading only
+// the blocks since the last refresh), the venue's status list (from disk, then from the broker), the
+// guard, and one scanner per configured input.
 // Call before `agent.start()`: the agent subscribes to the status list topic when it connects.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -14,7 +15,7 @@ import { OfflineDoors } from "./offlineDoors.ts";
 import { OfflineGuard } from "./offlineGuard.ts";
 import { ScannerInput } from "./scannerInput.ts";
 import { StatusLists } from "./statusLists.ts";
-import { TrustedRelayers, readTrustedRelayers } from "./trustedRelayers.ts";
+import { TrustedRelayers } from "./trustedRelayers.ts";
 
 export async function startOffline(o: {
   config: AgentConfig & { dir: string };
@@ -41,10 +42,13 @@ export async function startOffline(o: {
   logger.info({ file: "trusted-relayers.json", outcome: await trust.load() }, "trusted relayer set from disk");
   const refresh = async () => {
     try {
-      await trust.update(
-        await readTrustedRelayers(config.chain.rpcUrl, contract, config.venue, { fromBlock: offline.trustFromBlock }),
-      );
-      logger.debug({ fetchedAt: trust.fetchedAt }, "trusted relayer set read from the chain");
+      const scan = await trust.refresh({
+        rpcUrl: config.chain.rpcUrl,
+        fromBlock: offline.trustFromBlock,
+        chunkBlocks: offline.trustChunkBlocks,
+        onRangeRefused: (r) => logger.info(r, "the RPC provider refused a block range: asking for less"),
+      });
+      logger.debug({ fetchedAt: trust.fetchedAt, block: scan.block }, "trusted relayer set read from the chain");
     } catch (err) {
       logger.warn({ err: (err as Error).message, fetchedAt: trust.fetchedAt }, "trusted relayer set not refreshed");
     }
@@ -79,6 +83,7 @@ export async function startOffline(o: {
     (s) =>
       new ScannerInput({
         path: path.resolve(config.dir, s.path),
+        format: s.format,
         onLine: (line) => doors.scan(s.door, line),
         logger,
       }),

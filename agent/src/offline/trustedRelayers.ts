@@ -1,15 +1,28 @@
 // The relayer keys this venue trusts, as last read from the chain, kept on disk for the offline path
 // (when the venue's internet is down the chain cannot be read either). Read from the chain while
 // online: every RelayerTrustSet event of the venue (eth_getLogs) names a candidate, and
-// `isRelayerTrusted(venue, relayer)` says whether it still is. The file is dated (when it was read)
-// and signed by the agent's lock key, so a corrupted or hand-edited file is refused at start; a set
-// older than `maxAgeS` is refused too (offline openings stop rather than trust a stale set forever).
-// A relayer the operator removes on chain is dropped at the next refresh — not during an outage.
+// `isRelayerTrusted(venue, relayer)` says whether it still is. The events are read in ranges a
+// public provider accepts (`chunkBlocks`, halved when the provider refuses a range for its size),
+// and the set keeps the last block read: the next refresh reads only the blocks after it (from a
+// little before, for a reorganised tip), its candidates being the cached set and the new events'.
+// The file is dated (when it was read) and signed by the agent's lock key, so a corrupted or
+// hand-edited file is refused at start; a set older than `maxAgeS` is refused too (offline openings
+// stop rather than trust a stale set forever). A relayer the operator removes on chain is dropped at
+// the next refresh — not during an outage.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { isRangeRefusal } from "../../../protocol/rpcRangeRefusal.ts";
 import type { Clock } from "../clock.ts";
 import { addressOf, bytesToHex, keccak256, recoverSigner, sameAddress, signDigest, type Hex } from "../lockCrypto.ts";
 
-export type TrustedSet = { venue: number; chainId: number; contract: Hex; relayers: Hex[]; fetchedAt: number };
+export type TrustedSet = {
+  venue: number;
+  chainId: number;
+  contract: Hex;
+  relayers: Hex[];
+  fetchedAt: number;
+  /** The last block whose trust events were read (absent in a file of an older agent: read all again). */
+  block?: number;
+};
 type TrustFile = TrustedSet & { v: 1; signer: Hex; signature: Hex };
 
 export type TrustVerdict = "trusted" | "untrusted" | "unavailable";
@@ -27,6 +40,7 @@ const digestOf = (s: TrustedSet): Hex =>
           s.contract.toLowerCase(),
           s.relayers,
           s.fetchedAt,
+          ...(s.block === undefined ? [] : [s.block]),
         ]),
       ),
     ),
@@ -66,6 +80,7 @@ export class TrustedRelayers {
       Array.isArray(f.relayers) &&
       f.relayers.every((r) => typeof r === "string" && /^0x[0-9a-f]{40}$/.test(r)) &&
       Number.isSafeInteger(f.fetchedAt) &&
+      (f.block === undefined || (Number.isSafeInteger(f.block) && f.block >= 0)) &&
       typeof f.signature === "string" &&
       sameAddress(f.signer ?? "", addressOf(this.o.key));
     if (!ok) return "refused";
@@ -75,6 +90,7 @@ export class TrustedRelayers {
       contract: f.contract,
       relayers: f.relayers,
       fetchedAt: f.fetchedAt,
+      ...(f.block === undefined ? {} : { block: f.block }),
     };
     const signer = await recoverSigner(digestOf(set), f.signature);
     if (!signer || !sameAddress(signer, f.signer)) return "refused";
@@ -82,14 +98,16 @@ export class TrustedRelayers {
     return "loaded";
   }
 
-  /** Replaces the set with one just read from the chain and writes the file (atomically). */
-  async update(relayers: Hex[]): Promise<void> {
+  /** Replaces the set with one just read from the chain (its events up to `block`, when given) and
+   * writes the file (atomically). */
+  async update(relayers: Hex[], block?: number): Promise<void> {
     const set: TrustedSet = {
       venue: this.o.venue,
       chainId: this.o.chainId,
       contract: this.o.contract,
       relayers: [...new Set(relayers.map((r) => r.toLowerCase() as Hex))].sort(),
       fetchedAt: this.o.clock(),
+      ...(block === undefined ? {} : { block }),
     };
     const file: TrustFile = {
       v: 1,
@@ -113,6 +131,48 @@ export class TrustedRelayers {
   get fetchedAt(): number | null {
     return this.set?.fetchedAt ?? null;
   }
+
+  /** The last block whose trust events the cached set has read, or null (read from `fromBlock`). */
+  get block(): number | null {
+    return this.set?.block ?? null;
+  }
+
+  /**
+   * Reads what changed on chain since the cached set (all of it from `fromBlock` without one) and
+   * keeps the result. Throws, keeping the cached set, when the chain cannot be read.
+   */
+  async refresh(chain: { rpcUrl: string; fromBlock: number } & ScanOptions): Promise<TrustScan> {
+    const cached = this.set?.block;
+    const scan = await scanTrustedRelayers(chain.rpcUrl, this.o.contract, this.o.venue, {
+      ...chain,
+      fromBlock: cached === undefined ? chain.fromBlock : Math.max(chain.fromBlock, cached + 1 - REREAD_BLOCKS),
+      known: cached === undefined ? [] : this.set!.relayers,
+    });
+    await this.update(scan.relayers, scan.block);
+    return scan;
+  }
+}
+
+/** Blocks read again below the cached set's last one: an event in a reorganised tip is not missed. */
+const REREAD_BLOCKS = 64;
+
+export type ScanOptions = {
+  /** Blocks per eth_getLogs (halved, down to one block, when the provider refuses a range). */
+  chunkBlocks?: number;
+  timeoutMs?: number;
+  /** Told each range the provider refused, and the chunk asked next. */
+  onRangeRefused?: (r: { from: number; to: number; nextChunk: number }) => void;
+};
+
+/** The relayers trusted now, and the last block whose events were read. */
+export type TrustScan = { relayers: Hex[]; block: number; getLogs: number };
+
+class RpcAnswerError extends Error {
+  readonly code: number | undefined;
+  constructor(message: string, code?: number) {
+    super(message);
+    this.code = code;
+  }
 }
 
 const word = (n: bigint | number) => BigInt(n).toString(16).padStart(64, "0");
@@ -128,8 +188,22 @@ export async function readTrustedRelayers(
   rpcUrl: string,
   contract: Hex,
   venue: number,
-  o: { fromBlock?: number; timeoutMs?: number } = {},
+  o: { fromBlock?: number } & ScanOptions = {},
 ): Promise<Hex[]> {
+  return (await scanTrustedRelayers(rpcUrl, contract, venue, { ...o, fromBlock: o.fromBlock ?? 0 })).relayers;
+}
+
+/**
+ * Reads the venue's RelayerTrustSet events of blocks `fromBlock`..latest in ranges of `chunkBlocks`
+ * (default 5,000: public providers refuse 10,000 or more), halving the range while the provider
+ * refuses it for its size; the candidates they name and `known` are then asked `isRelayerTrusted`.
+ */
+export async function scanTrustedRelayers(
+  rpcUrl: string,
+  contract: Hex,
+  venue: number,
+  o: { fromBlock: number; known?: Hex[] } & ScanOptions,
+): Promise<TrustScan> {
   let id = 0;
   const rpc = async (method: string, params: unknown[]): Promise<unknown> => {
     const res = await fetch(rpcUrl, {
@@ -139,27 +213,43 @@ export async function readTrustedRelayers(
       signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
     });
     if (!res.ok) throw new Error(`RPC answered HTTP ${res.status}`);
-    const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
-    if (body.error || body.result === undefined) throw new Error(body.error?.message ?? "RPC answer without result");
+    const body = (await res.json()) as { result?: unknown; error?: { code?: number; message?: string } };
+    if (body.error || body.result === undefined)
+      throw new RpcAnswerError(body.error?.message ?? "RPC answer without result", body.error?.code);
     return body.result;
   };
-  const logs = (await rpc("eth_getLogs", [
-    {
-      address: contract,
-      fromBlock: `0x${(o.fromBlock ?? 0).toString(16)}`,
-      toBlock: "latest",
-      topics: [RELAYER_TRUST_SET, `0x${word(venue)}`],
-    },
-  ])) as { topics?: string[] }[];
-  const candidates = new Set<Hex>();
-  for (const l of logs) if (l.topics?.[2]) candidates.add(`0x${l.topics[2].slice(26)}`.toLowerCase() as Hex);
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const latest = Number(BigInt((await rpc("eth_blockNumber", [])) as string));
+  const candidates = new Set<Hex>((o.known ?? []).map((r) => r.toLowerCase() as Hex));
+  let chunk = Math.max(1, o.chunkBlocks ?? 5000);
+  let getLogs = 0;
+  for (let from = o.fromBlock; from <= latest;) {
+    const to = Math.min(latest, from + chunk - 1);
+    let logs: { topics?: string[] }[];
+    try {
+      getLogs++;
+      logs = (await rpc("eth_getLogs", [
+        { address: contract, fromBlock: hex(from), toBlock: hex(to), topics: [RELAYER_TRUST_SET, `0x${word(venue)}`] },
+      ])) as { topics?: string[] }[];
+    } catch (err) {
+      if (err instanceof RpcAnswerError && isRangeRefusal(err.code, err.message) && chunk > 1) {
+        chunk = Math.max(1, Math.floor((to - from + 1) / 2));
+        o.onRangeRefused?.({ from, to, nextChunk: chunk });
+        continue;
+      }
+      throw err;
+    }
+    if (!Array.isArray(logs)) throw new Error("eth_getLogs: answer is not a list");
+    for (const l of logs) if (l.topics?.[2]) candidates.add(`0x${l.topics[2].slice(26)}`.toLowerCase() as Hex);
+    from = to + 1;
+  }
   const trusted: Hex[] = [];
   for (const r of candidates) {
     const out = (await rpc("eth_call", [
       { to: contract, data: `0x${IS_RELAYER_TRUSTED}${word(venue)}${word(BigInt(r))}` },
-      "latest",
+      hex(latest),
     ])) as string;
     if (BigInt(out) === 1n) trusted.push(r);
   }
-  return trusted;
+  return { relayers: trusted, block: latest, getLogs };
 }

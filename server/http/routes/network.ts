@@ -50,6 +50,7 @@ export function networkDescription(ctx: RelayerContext) {
       rateLimitSignerPerMinute: c.rateLimitAddressPerMin,
       bodyLimitBytes: c.bodyLimitBytes,
       siweNonceTtlSeconds: c.siweNonceTtlS,
+      doorPassDefaultHours: c.doorPassMaxHours,
     },
   });
 }

@@ -297,6 +297,15 @@ const m = {
   ],
   "offlineReason.door_pass_revoked": ["Pass cancelled or moved", "Passe annulé ou transféré"],
   "offlineReason.code_used": ["Code already used", "Code déjà utilisé"],
+  "offlineReason.relayer_not_trusted": [
+    "Door pass signed by a relayer the venue does not trust",
+    "Passe de porte signé par un relais auquel le lieu ne fait pas confiance",
+  ],
+  "offlineReason.trust_unavailable": [
+    "The door did not know the venue’s trusted relayers",
+    "La porte ne connaissait pas les relais de confiance du lieu",
+  ],
+  "offlineReason.jammed": ["The lock is jammed; tell the venue", "La serrure est bloquée ; prévenez le lieu"],
   "door.street": ["Street door #{id}", "Porte d’entrée nº {id}"],
   "door.room": ["Room door #{id}", "Porte de salle nº {id}"],
   "door.open": ["Open {door}", "Ouvrir : {door}"],
@@ -506,6 +515,24 @@ const m = {
   "form.relayerAddress": ["Relayer address", "Adresse du relais"],
   "form.trust": ["Trust", "Faire confiance"],
   "form.untrust": ["Remove", "Retirer"],
+  "form.doorPassHours": ["Offline door passes", "Laissez-passer hors ligne"],
+  "form.doorPassHours.field": [
+    "Maximum offline door pass validity (hours, 1–24)",
+    "Validité maximale d’un laissez-passer hors ligne (heures, 1 à 24)",
+  ],
+  "form.doorPassHours.current": ["Set on chain: {n} h.", "Réglée sur la chaîne : {n} h."],
+  "form.doorPassHours.unset": [
+    "Not set — the network default of {n} h applies.",
+    "Non réglée — la valeur par défaut du réseau, {n} h, s’applique.",
+  ],
+  "form.doorPassHours.unsetUnknown": [
+    "Not set — the relayer’s default applies.",
+    "Non réglée — la valeur par défaut du relais s’applique.",
+  ],
+  "form.doorPassHours.exposure": [
+    "A pass cancelled while the venue is offline can still open until its door pass ends: at most {n} h.",
+    "Un passe annulé pendant que le lieu est hors ligne peut encore ouvrir jusqu’à la fin de son laissez-passer : au plus {n} h.",
+  ],
   "form.invalid": ["Check the highlighted fields.", "Vérifiez les champs indiqués."],
 
   "err.rejected": ["You rejected the request in your wallet.", "Vous avez refusé la demande dans votre portefeuille."],
@@ -699,6 +726,10 @@ const m = {
   ],
   "form.err.lockKey": ["Lock key: not an address (0x…).", "Clé de la serrure : pas une adresse (0x…)."],
   "form.err.relayer": ["Relayer: not an address (0x…).", "Relais : pas une adresse (0x…)."],
+  "form.err.doorPassHours": [
+    "Maximum offline door pass validity: a whole number of hours from 1 to 24.",
+    "Validité maximale d’un laissez-passer hors ligne : un nombre entier d’heures, de 1 à 24.",
+  ],
   "form.invalidFields": [
     { one: "{n} field to correct:", other: "{n} fields to correct:" },
     { one: "{n} champ à corriger :", other: "{n} champs à corriger :" },

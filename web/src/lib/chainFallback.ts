@@ -11,16 +11,18 @@ const ids = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
 export async function venueFromChain(p: Protocol, id: number): Promise<Venue> {
   const v = await readContract(p.client, { ...p.contract, functionName: "venue", args: [id] });
-  const [[, payees], meta, tax] = await Promise.all([
+  const [[, payees], meta, tax, doorPassMaxHours] = await Promise.all([
     readContract(p.client, { ...p.contract, functionName: "split", args: [v.splitId] }),
     readMetadata<VenueMeta>(v.metadataURI),
     readContract(p.client, { ...p.contract, functionName: "venueTaxProfile", args: [id] }),
+    readContract(p.client, { ...p.contract, functionName: "doorPassMaxHours", args: [id] }),
   ]);
   return {
     ...v,
     id,
     payees: payees.map((a) => getAddress(a)),
     taxPayee: getAddress(tax.taxPayee),
+    doorPassMaxHours: doorPassMaxHours === 0 ? null : doorPassMaxHours,
     meta,
     timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
   };

@@ -208,3 +208,12 @@ export function followWarnings(weekly: bigint, minHours: number, maxHours: numbe
   else if (maxHours < 720) warnings.push({ key: "form.warn.noMonth", vars: { maxHours } });
   return warnings;
 }
+
+/** The venue's longest offline door pass as typed: whole hours from 1 to 24 (the contract reverts
+ * DoorPassMaxHoursOutOfRange outside them), or null. */
+export function parseDoorPassHours(raw: string): number | null {
+  const s = raw.trim();
+  if (!/^\d{1,2}$/.test(s)) return null;
+  const n = Number(s);
+  return n >= 1 && n <= 24 ? n : null;
+}

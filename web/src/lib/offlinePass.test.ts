@@ -104,6 +104,15 @@ describe("offline door passes in the dApp", () => {
     expect(needsRefresh(h, { end }, end)).toBe(false);
   });
 
+  it("asks at most every 10 minutes for a DoorPass clamped to the venue's closing", () => {
+    // Fetched at 17:30 for a pass of a resource following the hours: it ends at the 18:00 closing.
+    const h = { ...held("0x02", { validFrom: 1_800_000_000, validUntil: 1_800_001_800 }), fetchedAt: 1_800_000_000 };
+    const end = h.pass.validUntil + 48 * 3600;
+    expect(needsRefresh(h, { end }, 1_800_000_060)).toBe(false);
+    expect(needsRefresh(h, { end }, 1_800_000_599)).toBe(false);
+    expect(needsRefresh(h, { end }, 1_800_000_600)).toBe(true);
+  });
+
   it("fetches a DoorPass through the relayer, and keeps the relayer's refusal codes", async () => {
     const store = memoryStore();
     const key = await deviceKey(store, subtle);

@@ -92,17 +92,20 @@ export async function fetchDoorPass(
 
 /**
  * Whether to ask for a new DoorPass while online: none yet, or the held one ends within `marginS`
- * while the booking goes on after it (a DoorPass lasts at most the venue's maximum, ≤ 24 h).
+ * while the booking goes on after it (a DoorPass lasts at most the venue's maximum, ≤ 24 h), and
+ * was fetched at least `minAgeS` ago: a DoorPass that follows the opening hours ends at the closing,
+ * and asking again before it gives the same end (the next interval comes once it has ended).
  */
 export function needsRefresh(
   held: HeldDoorPass | undefined,
   booking: { end: number },
   now: number,
   marginS = 3600,
+  minAgeS = 600,
 ): boolean {
   if (now >= booking.end) return false;
   if (!held) return true;
-  return held.pass.validUntil < booking.end && held.pass.validUntil - now < marginS;
+  return held.pass.validUntil < booking.end && held.pass.validUntil - now < marginS && now - held.fetchedAt >= minAgeS;
 }
 
 /** The QR code's text for `now`'s slot: the DoorPass and the device key's signature of the slot. */

@@ -38,6 +38,8 @@ export type Venue = VenueStruct & {
   payees: readonly Address[];
   /** Who claimTaxes pays (the zero address before the venue sets a tax profile). */
   taxPayee: Address;
+  /** The longest offline door pass its operator set on chain (1–24 h); null when unset. */
+  doorPassMaxHours: number | null;
 };
 
 /** A resource as the app shows it: the contract's struct, its id and its decoded metadata. */
@@ -102,6 +104,7 @@ async function toVenue(v: ApiVenue): Promise<Venue> {
     metadataURI: v.metadataURI,
     payees: v.payees,
     taxPayee: v.taxPayee,
+    doorPassMaxHours: v.doorPassMaxHours,
     meta,
     timeZone: validTimeZone(meta.timezone ?? meta.timeZone),
   };

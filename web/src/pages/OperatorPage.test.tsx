@@ -64,6 +64,7 @@ const venueWire = {
   metadataURI: `data:application/json,${encodeURIComponent(JSON.stringify({ timezone: TZ }))}`,
   payees: [OPERATOR.toLowerCase(), OWNER.toLowerCase()],
   taxPayee: OPERATOR.toLowerCase(),
+  doorPassMaxHours: null,
   resources: [desk],
   doors: [],
 };

@@ -2,6 +2,7 @@
 import { useI18n } from "../../i18n/translate.ts";
 import type { Resource, Venue } from "../../lib/protocol.ts";
 import { kindLabel } from "../../lib/labels.ts";
+import { DoorPassHoursForm } from "./DoorPassHoursForm.tsx";
 import { DoorsForm } from "./DoorsForm.tsx";
 import { OpeningHoursForm } from "./OpeningHoursForm.tsx";
 import { PayeesForm } from "./PayeesForm.tsx";
@@ -34,6 +35,7 @@ export function VenueEditor({ venue, resources }: { venue: Venue; resources: Res
       </details>
       <DoorsForm venue={venue} resources={resources} />
       <RelayersForm venue={venue} />
+      <DoorPassHoursForm venue={venue} />
     </div>
   );
 }

@@ -12,12 +12,8 @@ import { encodeDoorCodeBytes } from "../protocol/doorPass.ts";
 import type { DoorDecision } from "../agent/src/doorAgent.ts";
 import { SimulatorDriver } from "../agent/src/drivers/simulator.ts";
 import { createAgentLogger } from "../agent/src/log.ts";
-import { offlineCrypto } from "../agent/src/offline/offlineCrypto.ts";
 import { OfflineDoors, type AgentLink } from "../agent/src/offline/offlineDoors.ts";
-import { OfflineGuard } from "../agent/src/offline/offlineGuard.ts";
 import { ScannerInput } from "../agent/src/offline/scannerInput.ts";
-import { StatusLists } from "../agent/src/offline/statusLists.ts";
-import { TrustedRelayers } from "../agent/src/offline/trustedRelayers.ts";
 import { openSqliteDoorPassStore } from "../server/door/doorPassStore.ts";
 import { StatusListPublisher } from "../server/door/statusListPublisher.ts";
 import { createLogger } from "../server/logger.ts";
@@ -25,9 +21,11 @@ import { tempDir } from "../test/helpers/tempDirs.ts";
 import {
   CHAIN_ID,
   CONTRACT,
+  LOCK_KEY,
   RELAYER_KEY,
   makeCode,
   newDevice,
+  offlineGuardSetup,
   relayer,
   samplePass,
   statusList,
@@ -48,18 +46,8 @@ function pct(xs: number[]) {
 async function child(): Promise<void> {
   const dir = tempDir("pp-bench-offline-");
   const clock = { now: T0 };
-  const crypto = offlineCrypto(CHAIN_ID, CONTRACT);
-  const trust = new TrustedRelayers({
-    file: path.join(dir, "trust.json"),
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    key: `0x${"77".repeat(32)}`,
-    maxAgeS: 86_400,
-    clock: () => clock.now,
-  });
+  const { trust, lists, guard } = offlineGuardSetup({ dir, clock: () => clock.now });
   await trust.update([relayer.address]);
-  const lists = new StatusLists({ venue: 1, crypto, trust, file: path.join(dir, "list.json") });
   // A venue with 100,000 DoorPasses issued and 1,000 of them revoked.
   const revoked = Array.from({ length: 1000 }, (_, i) => 10_000 + i * 97);
   await lists.accept(JSON.stringify(await statusList(1, 1, T0, revoked)));
@@ -71,21 +59,10 @@ async function child(): Promise<void> {
     report: (d) => void decisions.push(d),
     logDecision: () => Promise.resolve(), // the door log's own cost is bench:doorlog's figure
   };
-  const guard = new OfflineGuard({
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    crypto,
-    trust,
-    lists,
-    clock: () => clock.now,
-    skewSlots: 1,
-    minClock: 1_700_000_000,
-  });
   const driver = new SimulatorDriver();
   const doors = new OfflineDoors({
     agent: link,
-    doors: [{ id: 1, key: `0x${"77".repeat(32)}`, driver, pulseSeconds: 1 }],
+    doors: [{ id: 1, key: LOCK_KEY, driver, pulseSeconds: 1 }],
     guard,
     lists,
     clock: () => clock.now,

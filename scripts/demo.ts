@@ -295,7 +295,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     );
     provider.destroy();
 
-    log("starting the embedded MQTT broker and a door agent per venue (simulated locks)…");
+    const webOrigin = `http://127.0.0.1:${webPort}`;
+    const relayerUrl = `http://127.0.0.1:${relayerPort}`;
+    let relayerEnv: ReturnType<typeof demoRelayerEnv> = {};
+    let relayer: ReturnType<typeof daemon> | undefined;
+    log("starting the embedded MQTT broker and a door agent per venue (simulated locks), and the relayer…");
     const doors = await startDemoDoors({
       rpcUrl,
       chainId: CHAIN_ID,
@@ -304,28 +308,28 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       log: (l) => log(`  · ${l}`),
       children,
       dappUrl: `http://127.0.0.1:${webPort}/`,
+      // The relayer needs only the broker: it starts while the agents come online.
+      whileAgentsStart: async ({ brokerUrl, relayerPassword }) => {
+        relayerEnv = demoRelayerEnv({
+          rpcUrl,
+          runDir,
+          port: relayerPort,
+          brokerUrl,
+          brokerPassword: relayerPassword,
+          webPort,
+          sessionSecret: randomBytes(32).toString("hex"),
+        });
+        log(`  · the relayer on ${relayerUrl}`);
+        relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], relayerEnv);
+        await waitFor(
+          "the relayer",
+          async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok,
+          relayer.child,
+          relayer.logFile,
+        );
+      },
     });
     closers.push(() => doors.stop());
-    const relayerEnv = demoRelayerEnv({
-      rpcUrl,
-      runDir,
-      port: relayerPort,
-      brokerUrl: doors.brokerUrl,
-      brokerPassword: doors.relayerPassword,
-      webPort,
-      sessionSecret: randomBytes(32).toString("hex"),
-    });
-
-    const webOrigin = `http://127.0.0.1:${webPort}`;
-    const relayerUrl = `http://127.0.0.1:${relayerPort}`;
-    log(`starting the relayer on ${relayerUrl}…`);
-    const relayer = daemon("relayer", [path.join(ROOT, "server", "main.ts")], relayerEnv);
-    await waitFor(
-      "the relayer",
-      async () => (await fetch(`${relayerUrl}/api/siwe/nonce`)).ok,
-      relayer.child,
-      relayer.logFile,
-    );
 
     log(`serving the dApp on ${webOrigin}…`);
     servers.push(await serveDappOrigin({ port: webPort, relayerUrl, rpcUrl, deployments }));
@@ -352,7 +356,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       runDir,
       deployments,
       accounts,
-      relayer: { pid: relayer.child.pid, env: relayerEnv },
+      relayer: { pid: relayer!.child.pid, env: relayerEnv },
       stop,
     };
   } catch (err) {

@@ -12,6 +12,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GENESIS_HASH, parseLogRecord, type LogEntry, type LogRecord } from "../../protocol/doorLog.ts";
+import { RECORD_COLUMNS, columnsSql, recordFromRow, recordValues } from "../../protocol/doorLogTable.ts";
 import type { Clock } from "./clock.ts";
 import {
   addressOf,
@@ -49,25 +50,6 @@ export class DoorLogError extends Error {
 
 type Row = Record<string, string | number | null>;
 
-function fromRow(agent: string, r: Row): LogRecord {
-  return {
-    v: 1,
-    agent,
-    seq: Number(r.seq),
-    time: Number(r.time),
-    door: Number(r.door),
-    kind: r.kind as LogRecord["kind"],
-    result: r.result as LogRecord["result"],
-    reason: r.reason as string,
-    ref: r.ref as string,
-    relayer: r.relayer as Hex | null,
-    pass: r.pass as string | null,
-    prevHash: r.prev_hash as Hex,
-    hash: r.hash as Hex,
-    signature: r.signature as Hex,
-  };
-}
-
 export class DoorLog implements DecisionLog {
   private readonly o: DoorLogOptions;
   private readonly db: DatabaseSync;
@@ -84,18 +66,8 @@ export class DoorLog implements DecisionLog {
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
       CREATE TABLE IF NOT EXISTS records (
-        seq INTEGER PRIMARY KEY,
-        time INTEGER NOT NULL,
-        door INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        result TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        relayer TEXT,
-        pass TEXT,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        signature TEXT NOT NULL
+        ${columnsSql(RECORD_COLUMNS, "sqlite")},
+        PRIMARY KEY (seq)
       );
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
@@ -109,8 +81,8 @@ export class DoorLog implements DecisionLog {
       throw new DoorLogError("wrong_agent", `the door log ${o.file} belongs to agent ${agent}, not ${o.agentId}`);
     }
     this.insert = this.db.prepare(
-      `INSERT INTO records (seq, time, door, kind, result, reason, ref, relayer, pass, prev_hash, hash, signature)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO records (${RECORD_COLUMNS.map((c) => c.name).join(", ")})
+       VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
     );
     const head = this.db.prepare("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").get() as Row | undefined;
     // A log pruned to nothing keeps its head in meta, so the chain goes on from it.
@@ -166,20 +138,7 @@ export class DoorLog implements DecisionLog {
     // A record the relayers would not parse would block the upload behind it: refuse it here.
     if (!parseLogRecord(record)) throw new DoorLogError("invalid_entry", "door log entry out of the record's format");
     try {
-      this.insert.run(
-        record.seq,
-        record.time,
-        record.door,
-        record.kind,
-        record.result,
-        record.reason,
-        record.ref,
-        record.relayer,
-        record.pass,
-        record.prevHash,
-        record.hash,
-        record.signature,
-      );
+      this.insert.run(...recordValues(record));
     } catch (err) {
       throw new DoorLogError("write_failed", `door log write failed: ${(err as Error).message}`);
     }
@@ -190,7 +149,7 @@ export class DoorLog implements DecisionLog {
   /** Up to `limit` records from sequence `from` on, in order. */
   records(from: number, limit: number): LogRecord[] {
     const rows = this.db.prepare("SELECT * FROM records WHERE seq >= ? ORDER BY seq LIMIT ?").all(from, limit) as Row[];
-    return rows.map((r) => fromRow(this.o.agentId, r));
+    return rows.map((r) => recordFromRow(this.o.agentId, r));
   }
 
   /** The lowest sequence still kept (head + 1 when none is). */
@@ -230,7 +189,7 @@ export class DoorLog implements DecisionLog {
     let prev: { seq: number; hash: Hex } | null = null;
     let n = 0;
     for (const row of this.db.prepare("SELECT * FROM records ORDER BY seq").iterate() as Iterable<Row>) {
-      const r = fromRow(this.o.agentId, row);
+      const r = recordFromRow(this.o.agentId, row);
       if (prev && (r.seq !== prev.seq + 1 || r.prevHash !== prev.hash))
         return { ok: false, seq: r.seq, problem: "does not link to the previous record" };
       if (!prev && r.seq === 1 && r.prevHash !== GENESIS_HASH)

@@ -56,6 +56,8 @@ export async function startDemoDoors(o: {
   challengeTtlS?: number;
   /** The dApp's URL: every agent then serves its doors' screens on a free local port. */
   dappUrl?: string;
+  /** Work that needs only the broker (the relayer's start), done while the agents come online. */
+  whileAgentsStart?: (broker: { brokerUrl: string; relayerPassword: string }) => Promise<void>;
 }): Promise<DemoDoors> {
   const contract = o.deployments.contracts.Passepartout.address;
   const reader = createChainReader(createChainClient(o.rpcUrl, 5000), contract);
@@ -145,13 +147,20 @@ export async function startDemoDoors(o: {
     o.children.push(child);
     agents.push({ venue, doors: mine, pid: child.pid, config });
   }
-  const deadline = Date.now() + 60_000;
-  while (!doors.every((d) => online.has(d.id))) {
-    const dead = o.children.find((c) => c.exitCode !== null);
-    if (dead) throw new Error(`a door agent exited (${dead.exitCode}): see ${o.runDir}/agent-venue-*.log`);
-    if (Date.now() > deadline) throw new Error(`door agents not online after 60 s: see ${o.runDir}/agent-venue-*.log`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const agentsOnline = async () => {
+    const deadline = Date.now() + 60_000;
+    while (!doors.every((d) => online.has(d.id))) {
+      const dead = agents.find((a) => o.children.find((c) => c.pid === a.pid)?.exitCode != null);
+      if (dead) throw new Error(`a door agent exited: see ${o.runDir}/agent-venue-${dead.venue}.log`);
+      if (Date.now() > deadline)
+        throw new Error(`door agents not online after 60 s: see ${o.runDir}/agent-venue-*.log`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await Promise.all([
+    agentsOnline(),
+    o.whileAgentsStart?.({ brokerUrl: broker.url, relayerPassword: users.get(RELAYER_USER)! }),
+  ]);
 
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");

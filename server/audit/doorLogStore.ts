@@ -8,6 +8,15 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { LogRecord } from "../../protocol/doorLog.ts";
+import {
+  RECORD_COLUMNS,
+  columnsSql,
+  recordFromRow,
+  recordValues,
+  sqlType,
+  type Column,
+  type SqlDialect,
+} from "../../protocol/doorLogTable.ts";
 import type { Hex } from "../../protocol/types.ts";
 
 export type StoredLogRecord = LogRecord & { venue: number; receivedAt: number };
@@ -42,63 +51,23 @@ export interface DoorLogStore {
   close(): Promise<void>;
 }
 
-export const LOG_COLUMNS = [
-  "venue",
-  "agent",
-  "seq",
-  "time",
-  "door",
-  "kind",
-  "result",
-  "reason",
-  "ref",
-  "relayer",
-  "pass",
-  "prev_hash",
-  "hash",
-  "signature",
-  "received_at",
-] as const;
+/** The table's columns: the record's (protocol/doorLogTable.ts) between its venue and agent and the
+ * time a relayer received it. */
+export const DOOR_LOG_COLUMNS: readonly Column[] = [
+  { name: "venue", type: "int" },
+  { name: "agent", type: "text" },
+  ...RECORD_COLUMNS,
+  { name: "received_at", type: "int" },
+];
+export const LOG_COLUMNS = DOOR_LOG_COLUMNS.map((c) => c.name);
 
+/** A row's values in the order of LOG_COLUMNS. */
 export function logRow(venue: number, r: LogRecord, receivedAt: number): (string | number | null)[] {
-  return [
-    venue,
-    r.agent,
-    r.seq,
-    r.time,
-    r.door,
-    r.kind,
-    r.result,
-    r.reason,
-    r.ref,
-    r.relayer,
-    r.pass,
-    r.prevHash,
-    r.hash,
-    r.signature,
-    receivedAt,
-  ];
+  return [venue, r.agent, ...recordValues(r), receivedAt];
 }
 
 export function rowToLogRecord(r: Record<string, unknown>): StoredLogRecord {
-  return {
-    v: 1,
-    venue: Number(r.venue),
-    agent: r.agent as string,
-    seq: Number(r.seq),
-    time: Number(r.time),
-    door: Number(r.door),
-    kind: r.kind as LogRecord["kind"],
-    result: r.result as LogRecord["result"],
-    reason: r.reason as string,
-    ref: r.ref as string,
-    relayer: (r.relayer ?? null) as Hex | null,
-    pass: (r.pass ?? null) as string | null,
-    prevHash: r.prev_hash as Hex,
-    hash: r.hash as Hex,
-    signature: r.signature as Hex,
-    receivedAt: Number(r.received_at),
-  };
+  return { ...recordFromRow(r.agent as string, r), venue: Number(r.venue), receivedAt: Number(r.received_at) };
 }
 
 export function rowToFork(r: Record<string, unknown>): DoorLogFork {
@@ -124,38 +93,28 @@ export const logLimit = (q: DoorLogQuery) => Math.min(Math.max(q.limit ?? 100, 1
 
 export const RETENTION_WHERE = `time < $1 AND seq < (SELECT MAX(h.seq) FROM door_log h WHERE h.venue = door_log.venue AND h.agent = door_log.agent)`;
 
-const SQLITE_SCHEMA = `
+/** The door log's schema, one definition for both stores (SQLite here, PostgreSQL in pgDoorLogStore.ts). */
+export function doorLogSchema(dialect: SqlDialect): string {
+  const int = sqlType("int", dialect);
+  return `
   CREATE TABLE IF NOT EXISTS door_log (
-    venue INTEGER NOT NULL,
-    agent TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    time INTEGER NOT NULL,
-    door INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    result TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    ref TEXT NOT NULL,
-    relayer TEXT,
-    pass TEXT,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    received_at INTEGER NOT NULL,
+    ${columnsSql(DOOR_LOG_COLUMNS, dialect)},
     PRIMARY KEY (venue, agent, seq)
   );
   CREATE INDEX IF NOT EXISTS door_log_pass ON door_log (pass) WHERE pass IS NOT NULL;
   CREATE INDEX IF NOT EXISTS door_log_venue ON door_log (venue, time);
   CREATE TABLE IF NOT EXISTS door_log_forks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    venue INTEGER NOT NULL,
+    id ${dialect === "postgres" ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"},
+    venue ${int} NOT NULL,
     agent TEXT NOT NULL,
-    seq INTEGER NOT NULL,
+    seq ${int} NOT NULL,
     held_hash TEXT NOT NULL,
     offered_hash TEXT NOT NULL,
-    detected_at INTEGER NOT NULL,
+    detected_at ${int} NOT NULL,
     UNIQUE (venue, agent, seq, offered_hash)
   );
 `;
+}
 
 /** The SQLite store, on its own connection to the audit file. Writes are small transactions on
  * this thread (one fsync per uploaded batch, not per record). */
@@ -166,7 +125,7 @@ export class SqliteDoorLogStore implements DoorLogStore {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-    this.db.exec(SQLITE_SCHEMA);
+    this.db.exec(doorLogSchema("sqlite"));
   }
 
   head(venue: number, agent: string) {

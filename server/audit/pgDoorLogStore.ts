@@ -5,9 +5,12 @@
 import pg from "pg";
 import type { LogRecord } from "../../protocol/doorLog.ts";
 import type { Hex } from "../../protocol/types.ts";
+import { sqlType } from "../../protocol/doorLogTable.ts";
 import {
+  DOOR_LOG_COLUMNS,
   LOG_COLUMNS,
   RETENTION_WHERE,
+  doorLogSchema,
   logLimit,
   logRow,
   logWhere,
@@ -19,42 +22,8 @@ import {
   type StoredLogRecord,
 } from "./doorLogStore.ts";
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS door_log (
-    venue BIGINT NOT NULL,
-    agent TEXT NOT NULL,
-    seq BIGINT NOT NULL,
-    time BIGINT NOT NULL,
-    door BIGINT NOT NULL,
-    kind TEXT NOT NULL,
-    result TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    ref TEXT NOT NULL,
-    relayer TEXT,
-    pass TEXT,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    received_at BIGINT NOT NULL,
-    PRIMARY KEY (venue, agent, seq)
-  );
-  CREATE INDEX IF NOT EXISTS door_log_pass ON door_log (pass) WHERE pass IS NOT NULL;
-  CREATE INDEX IF NOT EXISTS door_log_venue ON door_log (venue, time);
-  CREATE TABLE IF NOT EXISTS door_log_forks (
-    id BIGSERIAL PRIMARY KEY,
-    venue BIGINT NOT NULL,
-    agent TEXT NOT NULL,
-    seq BIGINT NOT NULL,
-    held_hash TEXT NOT NULL,
-    offered_hash TEXT NOT NULL,
-    detected_at BIGINT NOT NULL,
-    UNIQUE (venue, agent, seq, offered_hash)
-  );
-`;
-
-const TEXT = new Set(["agent", "kind", "result", "reason", "ref", "relayer", "pass", "prev_hash", "hash", "signature"]);
 const INSERT = `INSERT INTO door_log (${LOG_COLUMNS.join(", ")})
-  SELECT * FROM unnest(${LOG_COLUMNS.map((c, i) => `$${i + 1}::${TEXT.has(c) ? "text" : "bigint"}[]`).join(", ")})
+  SELECT * FROM unnest(${DOOR_LOG_COLUMNS.map((c, i) => `$${i + 1}::${sqlType(c.type, "postgres").toLowerCase()}[]`).join(", ")})
   ON CONFLICT DO NOTHING`;
 
 export class PgDoorLogStore implements DoorLogStore {
@@ -71,7 +40,7 @@ export class PgDoorLogStore implements DoorLogStore {
       const client = await pool.connect();
       try {
         await client.query("SELECT pg_advisory_lock(7270102)");
-        await client.query(SCHEMA);
+        await client.query(doorLogSchema("postgres"));
         await client.query("SELECT pg_advisory_unlock(7270102)");
       } finally {
         client.release();

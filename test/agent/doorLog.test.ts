@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { describe, it } from "node:test";
 import { privateKeyToAddress } from "viem/accounts";
 import { DoorAgent } from "../../agent/src/doorAgent.ts";
@@ -13,6 +14,8 @@ import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
 import { lockCrypto, logRecordHash, recoverSigner, type Hex } from "../../agent/src/lockCrypto.ts";
 import { GENESIS_HASH, parseLogUpload, type LogEntry } from "../../protocol/doorLog.ts";
+import { RECORD_COLUMNS } from "../../protocol/doorLogTable.ts";
+import { SqliteDoorLogStore } from "../../server/audit/doorLogStore.ts";
 import { logRecordDigest, logRecordHash as viemRecordHash } from "../../protocol/doorLogDigest.ts";
 import { CHAIN_ID, CONTRACT, lockKey, openCommand } from "./brokerHarness.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
@@ -245,6 +248,75 @@ describe("the decision path fails closed", () => {
     const [r] = log.records(1, 10);
     assert.equal(r.result, "granted");
     assert.equal(r.kind, "online");
+    log.close();
+  });
+});
+
+describe("one record table for the agent and the relayers", () => {
+  type ColumnInfo = { name: string; type: string; notnull: number; pk: number };
+  const columns = (file: string, table: string) => {
+    const db = new DatabaseSync(file);
+    try {
+      return db.prepare(`PRAGMA table_info(${table})`).all() as ColumnInfo[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it("the agent's records and the relayer's door_log hold the record's columns with the same types and nullability", async () => {
+    const dir = tempDir("pp-doorlog-table-");
+    openLog(path.join(dir, "agent.sqlite")).close();
+    await new SqliteDoorLogStore(path.join(dir, "audit.sqlite")).close();
+    const shape = (c: ColumnInfo) => [c.name, c.type, c.notnull];
+    const agent = columns(path.join(dir, "agent.sqlite"), "records");
+    const relayer = columns(path.join(dir, "audit.sqlite"), "door_log");
+    assert.deepEqual(
+      agent.map((c) => c.name),
+      RECORD_COLUMNS.map((c) => c.name),
+    );
+    const byName = new Map(relayer.map((c) => [c.name, c]));
+    assert.deepEqual(
+      agent.map(shape),
+      agent.map((c) => shape(byName.get(c.name)!)),
+    );
+    assert.deepEqual(
+      relayer.map((c) => c.name),
+      ["venue", "agent", ...RECORD_COLUMNS.map((c) => c.name), "received_at"],
+    );
+    // The agent's sequence is its rowid (one B-tree, appended in order); the relayer's key is (venue, agent, seq).
+    assert.deepEqual(
+      agent.filter((c) => c.pk).map((c) => [c.name, c.type]),
+      [["seq", "INTEGER"]],
+    );
+    assert.deepEqual(
+      relayer.filter((c) => c.pk).map((c) => c.name),
+      ["venue", "agent", "seq"],
+    );
+  });
+
+  it("a log file written under the earlier spelled-out schema opens, verifies, and its chain goes on", () => {
+    const file = path.join(tempDir("pp-doorlog-old-"), "log.sqlite");
+    let log = openLog(file);
+    const first = log.appendSync(entry(1));
+    log.close();
+    // The same file rebuilt with the table as agent/src/doorLog.ts wrote it before the shared definition.
+    const db = new DatabaseSync(file);
+    db.exec(`
+      ALTER TABLE records RENAME TO shared;
+      CREATE TABLE records (
+        seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, door INTEGER NOT NULL, kind TEXT NOT NULL,
+        result TEXT NOT NULL, reason TEXT NOT NULL, ref TEXT NOT NULL, relayer TEXT, pass TEXT,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL
+      );
+      INSERT INTO records SELECT * FROM shared;
+      DROP TABLE shared;
+    `);
+    db.close();
+    log = openLog(file);
+    assert.deepEqual(log.records(1, 10), [first]);
+    const second = log.appendSync(entry(2));
+    assert.equal(second.prevHash, first.hash);
+    assert.deepEqual(log.verify(), { ok: true, records: 2, head: 2 });
     log.close();
   });
 });

@@ -15,20 +15,17 @@ import { SimulatorDriver } from "../../agent/src/drivers/simulator.ts";
 import { loadAgentConfig } from "../../agent/src/config.ts";
 import { MIN_CLOCK } from "../../agent/src/offline/minClock.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
-import { offlineCrypto } from "../../agent/src/offline/offlineCrypto.ts";
 import { OfflineDoors, type AgentLink } from "../../agent/src/offline/offlineDoors.ts";
-import { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
 import { ScannerInput } from "../../agent/src/offline/scannerInput.ts";
-import { StatusLists } from "../../agent/src/offline/statusLists.ts";
-import { TrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import type { LogEntry } from "../../protocol/doorLog.ts";
 import {
-  CHAIN_ID,
   CONTRACT,
+  LOCK_KEY,
   OTHER_RELAYER_KEY,
   makeCode,
   newDevice,
+  offlineGuardSetup,
   relayer,
   samplePass,
   statusList,
@@ -75,32 +72,11 @@ class FakeLink implements AgentLink {
 
 async function offlineDoors(link: AgentLink, clock: { now: number }, driver = new SimulatorDriver()) {
   const dir = tempDir("pp-offline-doors-");
-  const crypto = offlineCrypto(CHAIN_ID, CONTRACT);
-  const trust = new TrustedRelayers({
-    file: path.join(dir, "trust.json"),
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    key: `0x${"77".repeat(32)}`,
-    maxAgeS: 86_400,
-    clock: () => clock.now,
-  });
+  const { trust, lists, guard } = offlineGuardSetup({ dir, clock: () => clock.now });
   await trust.update([relayer.address]);
-  const lists = new StatusLists({ venue: 1, crypto, trust, file: path.join(dir, "list.json") });
-  const guard = new OfflineGuard({
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    crypto,
-    trust,
-    lists,
-    clock: () => clock.now,
-    skewSlots: 1,
-    minClock: 1_700_000_000,
-  });
   const doors = new OfflineDoors({
     agent: link,
-    doors: [{ id: 1, key: `0x${"77".repeat(32)}`, driver, pulseSeconds: 3 }],
+    doors: [{ id: 1, key: LOCK_KEY, driver, pulseSeconds: 3 }],
     guard,
     lists,
     clock: () => clock.now,

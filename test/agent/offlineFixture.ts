@@ -1,7 +1,9 @@
 // Offline door codes as the dApp and the relayer make them: a relayer key signs DoorPasses with viem
 // (as server/door/doorPassIssuer.ts does), a WebCrypto P-256 device key signs the slot (as the dApp
-// does in the browser), and a relayer signs status lists.
+// does in the browser), and a relayer signs status lists. And the agent's side of venue 1, set up
+// once for the tests and bench/doorOffline.ts: its trusted relayer set, status list and guard.
 import { webcrypto } from "node:crypto";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { privateKeyToAccount } from "viem/accounts";
 import { protocolDomain } from "../../protocol/eip712.ts";
@@ -13,6 +15,10 @@ import {
   type DoorCode,
   type DoorPass,
 } from "../../protocol/doorPass.ts";
+import { offlineCrypto, type OfflineCrypto } from "../../agent/src/offline/offlineCrypto.ts";
+import { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
+import { StatusLists } from "../../agent/src/offline/statusLists.ts";
+import { TrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
 import { STATUS_LIST_MIN_BITS, setBit, statusListTypes, type StatusListMessage } from "../../protocol/statusList.ts";
 
 type Hex = `0x${string}`;
@@ -22,6 +28,57 @@ export const domain = protocolDomain(CHAIN_ID, CONTRACT);
 export const RELAYER_KEY: Hex = `0x${"5a".repeat(32)}`;
 export const OTHER_RELAYER_KEY: Hex = `0x${"6b".repeat(32)}`;
 export const relayer = privateKeyToAccount(RELAYER_KEY);
+/** The lock key of the agent's doors (it also signs the agent's trusted relayer set on disk). */
+export const LOCK_KEY: Hex = `0x${"77".repeat(32)}`;
+/** Where offlineGuardSetup keeps the trusted relayer set in its folder. */
+export const TRUSTED_RELAYERS_FILE = "trusted-relayers.json";
+
+export type OfflineGuardSetup = {
+  crypto: OfflineCrypto;
+  trust: TrustedRelayers;
+  lists: StatusLists;
+  guard: OfflineGuard;
+};
+
+/**
+ * Venue 1's offline decision as the agent wires it (agent/src/main.ts): the trusted relayer set and
+ * the status list kept in `dir`, and the guard over both (one slot of skew). Nothing is loaded or
+ * accepted yet: the caller updates or loads the set and hands the lists what it needs.
+ */
+export function offlineGuardSetup(o: {
+  dir: string;
+  clock: () => number;
+  chainId?: number;
+  contract?: Hex;
+  maxAgeS?: number;
+  minClock?: number;
+}): OfflineGuardSetup {
+  const chainId = o.chainId ?? CHAIN_ID;
+  const contract = o.contract ?? CONTRACT;
+  const crypto = offlineCrypto(chainId, contract);
+  const trust = new TrustedRelayers({
+    file: path.join(o.dir, TRUSTED_RELAYERS_FILE),
+    venue: 1,
+    chainId,
+    contract,
+    key: LOCK_KEY,
+    maxAgeS: o.maxAgeS ?? 86_400,
+    clock: o.clock,
+  });
+  const lists = new StatusLists({ venue: 1, crypto, trust, file: path.join(o.dir, "status-list.json") });
+  const guard = new OfflineGuard({
+    venue: 1,
+    chainId,
+    contract,
+    crypto,
+    trust,
+    lists,
+    clock: o.clock,
+    skewSlots: 1,
+    minClock: o.minClock ?? 1_700_000_000,
+  });
+  return { crypto, trust, lists, guard };
+}
 
 const hex = (b: ArrayBuffer | Uint8Array): Hex =>
   `0x${Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString("hex")}`;

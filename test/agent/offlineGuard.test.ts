@@ -8,25 +8,25 @@ import path from "node:path";
 import { beforeEach, describe, it } from "node:test";
 import { privateKeyToAddress } from "viem/accounts";
 import { DOOR_SLOT_SECONDS, encodeDoorCode } from "../../protocol/doorPass.ts";
-import { offlineCrypto } from "../../agent/src/offline/offlineCrypto.ts";
-import { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
-import { StatusLists } from "../../agent/src/offline/statusLists.ts";
+import type { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
+import type { StatusLists } from "../../agent/src/offline/statusLists.ts";
 import { TrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   CHAIN_ID,
   CONTRACT,
+  LOCK_KEY,
   OTHER_RELAYER_KEY,
+  TRUSTED_RELAYERS_FILE,
   makeCode,
   newDevice,
+  offlineGuardSetup,
   relayer,
   samplePass,
   statusList,
   type Device,
 } from "./offlineFixture.ts";
 
-const LOCK_KEY = `0x${"77".repeat(32)}` as const;
-const crypto = offlineCrypto(CHAIN_ID, CONTRACT);
 const MIN_CLOCK = 1_790_000_000;
 const T0 = 1_800_000_000 + 10 * DOOR_SLOT_SECONDS + 5; // inside the sample pass's window, 5 s into a slot
 
@@ -35,31 +35,16 @@ type Setup = { guard: OfflineGuard; trust: TrustedRelayers; lists: StatusLists; 
 async function setup(o: { revoked?: number[]; relayers?: `0x${string}`[]; dir?: string } = {}): Promise<Setup> {
   const dir = o.dir ?? tempDir("pp-offline-");
   const clock = { now: T0 };
-  const trust = new TrustedRelayers({
-    file: path.join(dir, "trusted-relayers.json"),
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    key: LOCK_KEY,
-    maxAgeS: 7 * 86_400,
+  const { guard, trust, lists } = offlineGuardSetup({
+    dir,
     clock: () => clock.now,
+    maxAgeS: 7 * 86_400,
+    minClock: MIN_CLOCK,
   });
   if (o.dir) await trust.load();
   else await trust.update(o.relayers ?? [relayer.address]);
-  const lists = new StatusLists({ venue: 1, crypto, trust, file: path.join(dir, "status-list.json") });
   if (o.dir) await lists.load();
   else assert.equal(await lists.accept(JSON.stringify(await statusList(1, 1, T0 - 60, o.revoked ?? []))), "accepted");
-  const guard = new OfflineGuard({
-    venue: 1,
-    chainId: CHAIN_ID,
-    contract: CONTRACT,
-    crypto,
-    trust,
-    lists,
-    clock: () => clock.now,
-    skewSlots: 1,
-    minClock: MIN_CLOCK,
-  });
   return { guard, trust, lists, clock, dir };
 }
 
@@ -231,7 +216,7 @@ describe("the offline state on disk", () => {
 
   it("refuses a trusted set edited by hand, or signed by another agent's key", async () => {
     const first = await setup();
-    const file = path.join(first.dir, "trusted-relayers.json");
+    const file = path.join(first.dir, TRUSTED_RELAYERS_FILE);
     const f = JSON.parse(readFileSync(file, "utf8")) as { relayers: string[] };
     writeFileSync(
       file,
@@ -249,7 +234,7 @@ describe("the offline state on disk", () => {
     assert.equal(await edited.load(), "refused");
     assert.equal(edited.verdict(relayer.address), "unavailable");
     const otherAgent = new TrustedRelayers({
-      file: path.join(first.dir, "trusted-relayers.json"),
+      file: path.join(first.dir, TRUSTED_RELAYERS_FILE),
       venue: 1,
       chainId: CHAIN_ID,
       contract: CONTRACT,

@@ -11,16 +11,13 @@ import { privateKeyToAccount } from "viem/accounts";
 import { protocolDomain } from "../../protocol/eip712.ts";
 import { deviceKeyTypes } from "../../protocol/doorPass.ts";
 import { createAgentLogger } from "../../agent/src/log.ts";
-import { offlineCrypto } from "../../agent/src/offline/offlineCrypto.ts";
 import { OfflineDoors } from "../../agent/src/offline/offlineDoors.ts";
-import { OfflineGuard } from "../../agent/src/offline/offlineGuard.ts";
-import { StatusLists } from "../../agent/src/offline/statusLists.ts";
-import { TrustedRelayers, readTrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
+import { readTrustedRelayers } from "../../agent/src/offline/trustedRelayers.ts";
 import { HOUR, startHarness, type Harness } from "../server/fixture.ts";
 import { sessionCookie } from "../server/siweSession.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import { PASSWORDS, simulators, startAdapter, startAgent, startBroker, type Broker } from "./brokerHarness.ts";
-import { makeCode, newDevice } from "./offlineFixture.ts";
+import { LOCK_KEY, makeCode, newDevice, offlineGuardSetup } from "./offlineFixture.ts";
 import type { DoorPass } from "../../protocol/doorPass.ts";
 import type { Hex } from "../../protocol/types.ts";
 
@@ -50,34 +47,12 @@ describe("offline doors across relayer, broker and agent", () => {
     // The agent: its venue's trusted relayers from the chain, the status list from the broker.
     const drivers = simulators(h.venue.street);
     const agent = startAgent(broker, 1, drivers, { clock: h.clock.fn });
-    const crypto = offlineCrypto(31337, contract);
-    const trust = new TrustedRelayers({
-      file: path.join(dir, "trust.json"),
-      venue: 1,
-      chainId: 31337,
-      contract,
-      key: `0x${"77".repeat(32)}`,
-      maxAgeS: 86_400,
-      clock: h.clock.fn,
-    });
+    const { trust, lists, guard } = offlineGuardSetup({ dir, clock: h.clock.fn, chainId: 31337, contract });
     await trust.update(await readTrustedRelayers(h.chain.rpcUrl, contract, 1));
-    const lists = new StatusLists({ venue: 1, crypto, trust, file: path.join(dir, "list.json") });
     const doors = new OfflineDoors({
       agent,
-      doors: [
-        { id: h.venue.street, key: `0x${"77".repeat(32)}`, driver: drivers.get(h.venue.street)!, pulseSeconds: 1 },
-      ],
-      guard: new OfflineGuard({
-        venue: 1,
-        chainId: 31337,
-        contract,
-        crypto,
-        trust,
-        lists,
-        clock: h.clock.fn,
-        skewSlots: 1,
-        minClock: 1_700_000_000,
-      }),
+      doors: [{ id: h.venue.street, key: LOCK_KEY, driver: drivers.get(h.venue.street)!, pulseSeconds: 1 }],
+      guard,
       lists,
       clock: h.clock.fn,
       logger: createAgentLogger("error", () => undefined),

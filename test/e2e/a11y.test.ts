@@ -3,13 +3,9 @@
 // no page scrolls sideways; the calendar's keyboard model and the focus after each step.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createWalletClient, erc20Abi, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
 import {
   axeViolations,
-  chainReader,
-  demoAccount,
+  bookOnChain,
   horizontalOverflow,
   openAs,
   signIn,
@@ -24,48 +20,6 @@ const DESK = 5; // "Poste partagé" at etc Saint-Germain (venue 2)
 const HOUR = 3600;
 
 let stack: Stack;
-
-/** Books `hours` from `start` on the desk for `who` straight on chain (approve + book). */
-async function bookOnChain(who: number, start: number, hours = 1) {
-  const { client } = chainReader(stack);
-  const chain = { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } };
-  const wallet = createWalletClient({
-    chain,
-    transport: http(stack.demo.rpcUrl),
-    account: privateKeyToAccount(demoAccount(who).privateKey),
-  });
-  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const pp = { address, abi };
-  const price = (await client.readContract({
-    ...pp,
-    functionName: "quote",
-    args: [DESK, BigInt(start), BigInt(start + hours * HOUR)],
-  })) as bigint;
-  const { policyId, transferable } = (await client.readContract({ ...pp, functionName: "resource", args: [DESK] })) as {
-    policyId: number;
-    transferable: boolean;
-  };
-  const cad = stack.demo.deployments.contracts.TestCAD.address;
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
-  });
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      ...pp,
-      functionName: "book",
-      args: [
-        DESK,
-        BigInt(start),
-        BigInt(start + hours * HOUR),
-        65535,
-        price,
-        demoAccount(who).address,
-        policyId,
-        transferable,
-      ],
-    }),
-  });
-}
 
 type Visit = { route: string; ready: (m: MemberPage) => Promise<unknown>; title: RegExp };
 
@@ -121,8 +75,8 @@ describe("accessibility and small screens", { timeout: 600_000 }, () => {
     async () => {
       stack = await startStack();
       const now = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
-      await bookOnChain(MEMBER, now);
-      await bookOnChain(MEMBER, now + 48 * HOUR, 2);
+      await bookOnChain(stack, MEMBER, DESK, { start: now });
+      await bookOnChain(stack, MEMBER, DESK, { start: now + 48 * HOUR, hours: 2 });
     },
     { timeout: 240_000 },
   );

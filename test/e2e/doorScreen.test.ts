@@ -8,35 +8,31 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
+import { readBarcodes } from "zxing-wasm/reader";
 import { hashTypedData } from "viem";
-import { createWalletClient, erc20Abi, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
 import { decodeDoorCode, doorRoute } from "../../protocol/doorCode.ts";
 import { challengeTypes, protocolDomain } from "../../protocol/eip712.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   CHROMIUM_ARGS,
   axeViolations,
+  bookOnChain,
   horizontalOverflow,
-  chainReader,
-  demoAccount,
   lockLog,
   openAs,
+  prepareQrDecoder,
   screenshot,
   signIn,
   startStack,
+  streetDoor,
   type Stack,
 } from "./harness.ts";
 
 const MEMBER = 12;
 const NO_PASS = 13; // a demo member who booked nothing
 const DESK = 5; // "Poste partagé" at etc Saint-Germain (venue 2), behind its street door
-const HOUR = 3600;
 
 let stack: Stack;
 let door: number;
@@ -48,66 +44,12 @@ async function readQr(png: Buffer): Promise<string> {
   return found[0].text;
 }
 
-/** Books the desk for the current hour straight on chain (approve + book). */
-async function bookNow(who: number) {
-  const { client } = chainReader(stack);
-  const wallet = createWalletClient({
-    chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
-    transport: http(stack.demo.rpcUrl),
-    account: privateKeyToAccount(demoAccount(who).privateKey),
-  });
-  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const start = BigInt(Math.floor(Date.now() / 1000 / HOUR) * HOUR);
-  const end = start + BigInt(HOUR);
-  const price = (await client.readContract({
-    address,
-    abi,
-    functionName: "quote",
-    args: [DESK, start, end],
-  })) as bigint;
-  const r = (await client.readContract({ address, abi, functionName: "resource", args: [DESK] })) as {
-    policyId: number;
-    transferable: boolean;
-    venueId: number;
-  };
-  const cad = stack.demo.deployments.contracts.TestCAD.address;
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
-  });
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address,
-      abi,
-      functionName: "book",
-      args: [DESK, start, end, 65535, price, demoAccount(who).address, r.policyId, r.transferable],
-    }),
-  });
-  return Number(r.venueId);
-}
-
 describe("the door screen and the member's phone", { timeout: 240_000 }, () => {
   before(
     async () => {
-      // The decoder of the test (Node): zxing-wasm's own WebAssembly file, read from node_modules.
-      await prepareZXingModule({
-        overrides: {
-          wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"))
-            .buffer,
-        },
-        fireImmediately: true,
-      });
+      await prepareQrDecoder(); // the test's own decoder (Node)
       stack = await startStack();
-      const venue = await bookNow(MEMBER);
-      const { client } = chainReader(stack);
-      const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-      for (const id of stack.demo.doorScreens.keys()) {
-        const d = (await client.readContract({ address, abi, functionName: "door", args: [id] })) as {
-          venueId: number;
-          allResources: boolean;
-        };
-        if (Number(d.venueId) === venue && d.allResources) door = id;
-      }
-      assert.ok(door, "the venue's street door has a screen");
+      door = await streetDoor(stack, await bookOnChain(stack, MEMBER, DESK));
       screenUrl = stack.demo.doorScreens.get(door)!;
     },
     { timeout: 180_000 },

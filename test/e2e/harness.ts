@@ -5,8 +5,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createPublicClient, erc20Abi, http, type Address, type Hex } from "viem";
+import { prepareZXingModule } from "zxing-wasm/reader";
+import { createPublicClient, createWalletClient, erc20Abi, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
 import { startDemo, demoAccount, type Demo } from "../../scripts/demo.ts";
 import { installWallet, type TestWallet } from "./wallet.ts";
 import { verifyDoorLog } from "../../scripts/lib/demoDoors.ts";
@@ -63,7 +65,13 @@ export type MemberPage = {
   rpcMethods: string[];
 };
 
-export type PageOptions = { locale?: string; phone?: boolean; width?: number };
+export type PageOptions = {
+  locale?: string;
+  phone?: boolean;
+  width?: number;
+  /** Playwright's fake clock in the page (time flows as usual until the test pauses or runs it). */
+  fakeClock?: boolean;
+};
 
 /** A page whose injected wallet holds demo account `accountIndex`. */
 export function openAs(stack: Stack, accountIndex: number, opts: PageOptions = {}): Promise<MemberPage> {
@@ -84,6 +92,7 @@ export async function openWithKey(stack: Stack, privateKey: Hex, opts: PageOptio
     hasTouch: opts.phone,
     isMobile: opts.phone,
   });
+  if (opts.fakeClock) await context.clock.install();
   const address = privateKeyToAccount(privateKey).address;
   const wallet = await installWallet(context, privateKey, stack.demo.rpcUrl);
   const page = await context.newPage();
@@ -128,6 +137,75 @@ export function chainReader(stack: Stack) {
       client.readContract({ address: cad, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
     ethBalance: (who: Address) => client.getBalance({ address: who }),
   };
+}
+
+/** Readies the test's own QR decoder (Node): zxing-wasm's WebAssembly file, read from node_modules. */
+export async function prepareQrDecoder(): Promise<void> {
+  await prepareZXingModule({
+    overrides: {
+      wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm")).buffer,
+    },
+    fireImmediately: true,
+  });
+}
+
+const HOUR = 3600;
+
+/** Books `resource` for `hours` from `start` (default: the start of the current hour) straight on
+ * chain (approve + book) as demo account `who`; returns the resource's venue. */
+export async function bookOnChain(
+  stack: Stack,
+  who: number,
+  resource: number,
+  { start: startS, hours = 1 }: { start?: number; hours?: number } = {},
+): Promise<number> {
+  const { client } = chainReader(stack);
+  const wallet = createWalletClient({
+    chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
+    transport: http(stack.demo.rpcUrl),
+    account: privateKeyToAccount(demoAccount(who).privateKey),
+  });
+  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
+  const start = BigInt(startS ?? Math.floor(Date.now() / 1000 / HOUR) * HOUR);
+  const end = start + BigInt(hours * HOUR);
+  const price = (await client.readContract({
+    address,
+    abi,
+    functionName: "quote",
+    args: [resource, start, end],
+  })) as bigint;
+  const r = (await client.readContract({ address, abi, functionName: "resource", args: [resource] })) as {
+    policyId: number;
+    transferable: boolean;
+    venueId: number;
+  };
+  const cad = stack.demo.deployments.contracts.TestCAD.address;
+  await client.waitForTransactionReceipt({
+    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
+  });
+  await client.waitForTransactionReceipt({
+    hash: await wallet.writeContract({
+      address,
+      abi,
+      functionName: "book",
+      args: [resource, start, end, 65535, price, demoAccount(who).address, r.policyId, r.transferable],
+    }),
+  });
+  return Number(r.venueId);
+}
+
+/** The venue's street door (the one that opens for every resource) among the doors with a screen. */
+export async function streetDoor(stack: Stack, venue: number): Promise<number> {
+  const { client } = chainReader(stack);
+  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
+  for (const id of stack.demo.doorScreens.keys()) {
+    const d = (await client.readContract({ address, abi, functionName: "door", args: [id] })) as {
+      venueId: number;
+      allResources: boolean;
+    };
+    if (Number(d.venueId) === venue && d.allResources) return id;
+  }
+  throw new Error(`venue ${venue} has no street door with a screen`);
 }
 
 /** Every decision the door agents took, checked entry by entry against the door keys on chain. */

@@ -7,22 +7,24 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
-import { createWalletClient, erc20Abi, http } from "viem";
+import { readBarcodes } from "zxing-wasm/reader";
+import { createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { decodeDoorCode } from "../../protocol/doorPass.ts";
 import { tempDir } from "../helpers/tempDirs.ts";
 import {
   SCREENSHOTS,
+  bookOnChain,
   chainReader,
   demoAccount,
   openAs,
+  prepareQrDecoder,
   screenshot,
   signIn,
   startStack,
+  streetDoor,
   type MemberPage,
   type Stack,
 } from "./harness.ts";
@@ -31,49 +33,11 @@ import type { Page } from "playwright-core";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MEMBER = 14;
 const DESK = 5; // "Poste partagé" at etc Saint-Germain (venue 2), behind its street door
-const HOUR = 3600;
 
 let stack: Stack;
 let venue: number;
 let door: number;
 const agents: ChildProcess[] = [];
-
-/** Books the desk for the current hour straight on chain (approve + book). */
-async function bookNow(who: number): Promise<number> {
-  const { client } = chainReader(stack);
-  const wallet = createWalletClient({
-    chain: { ...hardhat, rpcUrls: { default: { http: [stack.demo.rpcUrl] } } },
-    transport: http(stack.demo.rpcUrl),
-    account: privateKeyToAccount(demoAccount(who).privateKey),
-  });
-  const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-  const start = BigInt(Math.floor(Date.now() / 1000 / HOUR) * HOUR);
-  const end = start + BigInt(2 * HOUR);
-  const price = (await client.readContract({
-    address,
-    abi,
-    functionName: "quote",
-    args: [DESK, start, end],
-  })) as bigint;
-  const r = (await client.readContract({ address, abi, functionName: "resource", args: [DESK] })) as {
-    policyId: number;
-    transferable: boolean;
-    venueId: number;
-  };
-  const cad = stack.demo.deployments.contracts.TestCAD.address;
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({ address: cad, abi: erc20Abi, functionName: "approve", args: [address, price] }),
-  });
-  await client.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address,
-      abi,
-      functionName: "book",
-      args: [DESK, start, end, 65535, price, demoAccount(who).address, r.policyId, r.transferable],
-    }),
-  });
-  return Number(r.venueId);
-}
 
 type AgentRun = { child: ChildProcess; lines: Record<string, unknown>[]; exited: Promise<void> };
 
@@ -110,6 +74,23 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
+/** Offline decisions start once the agent has been without its broker for `afterS` (2 s here). */
+const AFTER_S = 2;
+
+/** Waits until the agent has been without its broker for AFTER_S, counted from its own log line
+ * (written when the link went down), however long the agent took to start. */
+async function pastAfterS(a: AgentRun): Promise<void> {
+  // The agent counts its outage from its offline doors' start, before its first failed connection
+  // (the "error" or the "lost: reconnecting" line, whichever it logs first): wait from the later.
+  const failed = () =>
+    a.lines.filter((l) => l.msg === "broker connection lost: reconnecting" || l.msg === "broker connection error");
+  await until("the agent's broker connection failing", () => failed().length > 0);
+  const since = Math.max(...failed().map((l) => Date.parse(String(l.time))));
+  assert.ok(Number.isFinite(since), "the agent's log line has its time");
+  const wait = since + AFTER_S * 1000 + 200 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
 async function stopAgent(a: AgentRun): Promise<void> {
   if (a.child.exitCode === null) a.child.kill("SIGTERM");
   await a.exited;
@@ -137,7 +118,7 @@ function agentSetup(agentId: string) {
         agentId,
         broker: { ...demoConfig.broker, url: brokerUrl },
         doors: demoConfig.doors.filter((d) => d.id === door),
-        offline: { afterS: 2, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
+        offline: { afterS: AFTER_S, stateDir: path.join(dir, "state"), scanners: [{ door, path: fifo }] },
       }),
     );
     return file;
@@ -175,25 +156,10 @@ const kept = (a: AgentRun) => a.lines.filter((l) => l.msg === "status list kept"
 describe("the offline door pass in the browser and at the door", { timeout: 300_000 }, () => {
   before(
     async () => {
-      await prepareZXingModule({
-        overrides: {
-          wasmBinary: readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"))
-            .buffer,
-        },
-        fireImmediately: true,
-      });
+      await prepareQrDecoder(); // the test's own decoder (Node)
       stack = await startStack();
-      venue = await bookNow(MEMBER);
-      const { client } = chainReader(stack);
-      const { address, abi } = stack.demo.deployments.contracts.Passepartout;
-      for (const id of stack.demo.doorScreens.keys()) {
-        const d = (await client.readContract({ address, abi, functionName: "door", args: [id] })) as {
-          venueId: number;
-          allResources: boolean;
-        };
-        if (Number(d.venueId) === venue && d.allResources) door = id;
-      }
-      assert.ok(door, "the venue has a street door");
+      venue = await bookOnChain(stack, MEMBER, DESK, { hours: 2 });
+      door = await streetDoor(stack, venue);
     },
     { timeout: 180_000 },
   );
@@ -229,9 +195,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     assert.ok(text.length <= 400, `QR payload ${text.length} chars`);
     t.diagnostic(`QR payload: ${text.length} characters`);
 
-    // The agent may start after the page shows its code (2 busy cores): count afterS from its first failed connection.
-    await until("the agent without its broker", () => offline.lines.some((l) => l.msg === "broker connection error"));
-    await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
+    await pastAfterS(offline);
     writeFileSync(fifo, `${text}\n`);
     await until("the offline opening", () =>
       offline.lines.some((l) => l.msg === "door opened offline" || l.msg === "scanned code refused"),
@@ -268,7 +232,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
 
   test("a pass cancelled before the outage is refused once the agent has the status list", async () => {
     const GUEST = 13;
-    await bookNow(GUEST);
+    await bookOnChain(stack, GUEST, DESK, { hours: 2 });
     const { fifo, config } = agentSetup("e2e-offline-revoked");
     const m = await openAs(stack, GUEST, { phone: true });
     const { page } = m;
@@ -299,9 +263,7 @@ describe("the offline door pass in the browser and at the door", { timeout: 300_
     await page.getByRole("button", { name: "Show door code" }).click();
     const text = await readCode(page, "offline-door-code-revoked");
     assert.equal(decodeDoorCode(text).pass.passId, passId);
-    // The agent may start after the page shows its code (2 busy cores): count afterS from its first failed connection.
-    await until("the agent without its broker", () => offline.lines.some((l) => l.msg === "broker connection error"));
-    await new Promise((r) => setTimeout(r, 2500)); // past afterS without a broker
+    await pastAfterS(offline);
     writeFileSync(fifo, `${text}\n`);
     await until("the decision", () =>
       offline.lines.some((l) => l.msg === "door opened offline" || l.msg === "scanned code refused"),

@@ -4,31 +4,12 @@ import { privateKeyToAccount } from "viem/accounts";
 import { decodeDoorCode, deviceSlotMessage } from "../../../protocol/doorPass.ts";
 import { makeRelayer, RelayerRequestError } from "./relayer.ts";
 import { isDue } from "./doorPassRenewal.ts";
-import {
-  bindingTypedData,
-  codeFor,
-  deviceKey,
-  fetchDoorPass,
-  saveBinding,
-  type HeldDoorPass,
-  type OfflineStore,
-} from "./offlinePass.ts";
+import { memoryStore } from "../test/memoryStore.ts";
+import { bindingTypedData, codeFor, deviceKey, fetchDoorPass, saveBinding, type HeldDoorPass } from "./offlinePass.ts";
 
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 const CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const member = privateKeyToAccount(`0x${"42".repeat(32)}`);
-
-function memoryStore(): OfflineStore & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    get: <T>(k: string) => Promise.resolve(data.get(k) as T | undefined),
-    put: (k, v) => {
-      data.set(k, v);
-      return Promise.resolve();
-    },
-  };
-}
 
 const held = (publicKey: `0x${string}`, over: Partial<HeldDoorPass["pass"]> = {}): HeldDoorPass => ({
   pass: {

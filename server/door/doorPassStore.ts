@@ -19,16 +19,13 @@ export interface DoorPassStore {
   issue(p: Omit<IssuedDoorPass, "serial">): Promise<number>;
   /** Revokes the pass's DoorPasses still valid at `now` (of `member` only, when given); the venues touched. */
   revoke(passId: bigint, now: number, member?: string): Promise<number[]>;
-  /** The venue's revoked serials still worth listing (their DoorPass has not ended at `now`). */
-  revokedSerials(venue: number, now: number): Promise<number[]>;
-  /** The venue's next status-list epoch (1, 2, …). */
-  nextEpoch(venue: number): Promise<number>;
   close(): Promise<void>;
 }
 
 /** What the status-list publisher needs beyond the DoorPass store (both backends have it). */
 export interface StatusListSource {
-  /** The venue's next epoch and its revoked serials still worth listing at `now`, read atomically. */
+  /** The venue's next epoch (1, 2, …) and its revoked serials still worth listing at `now` (their
+   * DoorPass has not ended), read atomically. */
   nextList(venue: number, now: number): Promise<{ epoch: number; revoked: number[] }>;
   /** The venue's last allocated epoch (0: none yet). */
   epoch(venue: number): Promise<number>;
@@ -86,13 +83,6 @@ function storeOver(exec: Exec, nextList: NextList, close: () => Promise<void>): 
     async revoke(passId, now, member) {
       const rows = await exec(SQL.revoke, [passId.toString(), now, member?.toLowerCase() ?? ""]);
       return [...new Set(rows.map((r) => Number(r.venue)))];
-    },
-    async revokedSerials(venue, now) {
-      return (await exec(SQL.revoked, [venue, now])).map((r) => Number(r.serial));
-    },
-    async nextEpoch(venue) {
-      const [r] = await exec(SQL.epoch, [venue]);
-      return Number(r.epoch);
     },
     nextList,
     async epoch(venue) {

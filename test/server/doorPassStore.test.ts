@@ -3,7 +3,7 @@
 // status-list epochs only grow.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { openDoorPassStore, type DoorPassStore } from "../../server/door/doorPassStore.ts";
+import { openDoorPassStore, type SharedDoorPassStore } from "../../server/door/doorPassStore.ts";
 import { startPostgres, type PgCluster } from "../helpers/postgres.ts";
 import { tempFile } from "./fixture.ts";
 
@@ -18,24 +18,25 @@ for (const kind of ["sqlite", "postgres"] as const) {
         pg = await startPostgres();
         spec = pg.url;
       } else spec = tempFile("door-passes.sqlite");
-      const a: DoorPassStore = await openDoorPassStore(spec);
-      const b: DoorPassStore = await openDoorPassStore(spec);
-      const issue = (s: DoorPassStore, i: number) =>
+      const a: SharedDoorPassStore = await openDoorPassStore(spec);
+      const b: SharedDoorPassStore = await openDoorPassStore(spec);
+      const issue = (s: SharedDoorPassStore, i: number) =>
         s.issue({ venue: 3, passId: BigInt(i), member: "0xabc", validUntil: 10_000 });
       const serials = await Promise.all(Array.from({ length: 60 }, (_, i) => issue(i % 2 ? a : b, i)));
       assert.deepEqual(
         [...serials].sort((x, y) => x - y),
         Array.from({ length: 60 }, (_, i) => i),
       );
-      const epochs = await Promise.all([a.nextEpoch(3), b.nextEpoch(3), a.nextEpoch(3)]);
+      const epochs = (await Promise.all([a.nextList(3, 0), b.nextList(3, 0), a.nextList(3, 0)])).map((l) => l.epoch);
       assert.deepEqual([...epochs].sort(), [1, 2, 3]);
       assert.deepEqual(await a.revoke(5n, 9_000), [3]);
       await a.close();
       await b.close();
       const c = await openDoorPassStore(spec);
       assert.equal(await issue(c, 99), 60, "a restart continues the sequence");
-      assert.equal(await c.nextEpoch(3), 4);
-      assert.deepEqual(await c.revokedSerials(3, 9_000), [serials[5]]);
+      const list = await c.nextList(3, 9_000);
+      assert.equal(list.epoch, 4);
+      assert.deepEqual(list.revoked, [serials[5]]);
       await c.close();
     });
 

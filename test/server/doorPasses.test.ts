@@ -365,13 +365,14 @@ describe("the DoorPass store", () => {
     assert.deepEqual([a, b], [0, 1]);
     assert.equal(await first.issue({ venue: 5, passId: 11n, member: "0xbb", validUntil: 2000 }), 0, "per venue");
     assert.deepEqual(await first.revoke(9n, 1000), [4]);
-    assert.equal(await first.nextEpoch(4), 1);
+    assert.equal((await first.nextList(4, 1000)).epoch, 1);
     await first.close();
     const second = openSqliteDoorPassStore(file);
     assert.equal(await second.issue({ venue: 4, passId: 12n, member: "0xcc", validUntil: 2000 }), 2);
-    assert.deepEqual(await second.revokedSerials(4, 1000), [0]);
-    assert.deepEqual(await second.revokedSerials(4, 2000), [], "an ended DoorPass needs no bit");
-    assert.equal(await second.nextEpoch(4), 2, "epochs never go back");
+    const list = await second.nextList(4, 1000);
+    assert.deepEqual(list.revoked, [0]);
+    assert.equal(list.epoch, 2, "epochs never go back");
+    assert.deepEqual((await second.nextList(4, 2000)).revoked, [], "an ended DoorPass needs no bit");
     assert.deepEqual(await second.revoke(10n, 1000, "0xcc"), [], "another member's DoorPass is untouched");
     assert.deepEqual(await second.revoke(10n, 1000, "0xBB"), [4]);
     assert.deepEqual(await second.revoke(10n, 1000), [], "already revoked");

@@ -46,8 +46,6 @@ function issuerWith(check: (who: Hex, digest: Hex) => Promise<ContractCheck>, ho
     store: {
       issue: () => Promise.resolve(serial++),
       revoke: () => Promise.resolve([]),
-      revokedSerials: () => Promise.resolve([]),
-      nextEpoch: () => Promise.resolve(1),
       close: () => Promise.resolve(),
     },
     clock: () => NOW,

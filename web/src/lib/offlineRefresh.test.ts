@@ -1,8 +1,28 @@
 import { describe, expect, it } from "vitest";
 import type { Address } from "viem";
-import { planRefresh, usable, OFFLINE_HORIZON_S } from "./offlineRefresh.ts";
+import { plannedPasses, usable, OFFLINE_HORIZON_S } from "./offlineRefresh.ts";
+import { planRenewal } from "./doorPassRenewal.ts";
 import type { HeldDoorPass } from "./offlinePass.ts";
 import type { PassInfo } from "./passes.ts";
+
+type RefreshPlan = { fetch: bigint[]; drop: string[] };
+
+/**
+ * What a renewal round (planRenewal over plannedPasses) would do now with these passes. `held` is keyed by pass id; `graceOf` gives
+ * a pass's grace (its resource's), so a pass whose door opens `grace` before its start counts then.
+ */
+function planRefresh(
+  passes: readonly PassInfo[],
+  held: ReadonlyMap<string, HeldDoorPass>,
+  member: Address,
+  deviceKey: `0x${string}`,
+  now: number,
+  graceOf: (p: PassInfo) => number = () => 0,
+): RefreshPlan {
+  const planned = plannedPasses(passes, member, now, (p) => ({ graceSeconds: graceOf(p), label: "", timeZone: "UTC" }));
+  const { fetch, drop } = planRenewal({ passes: planned, refused: [] }, held, deviceKey, now);
+  return { fetch: fetch.map((p) => BigInt(p.passId)), drop };
+}
 
 const ME: Address = "0x1111111111111111111111111111111111111111";
 const FRIEND: Address = "0x2222222222222222222222222222222222222222";

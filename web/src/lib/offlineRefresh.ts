@@ -4,9 +4,8 @@
 // those starting within 24 h and drops the DoorPasses of the others. Pure: the caller feeds the clock.
 import type { Address } from "viem";
 import { sameAddress } from "../../../protocol/address.ts";
-import type { HeldDoorPass } from "./offlinePass.ts";
 import type { PassInfo } from "./passes.ts";
-import { planRenewal, type PlannedPass } from "./doorPassRenewal.ts";
+import type { PlannedPass } from "./doorPassRenewal.ts";
 
 export { OFFLINE_HORIZON_S } from "./doorPassRenewal.ts";
 
@@ -34,23 +33,4 @@ export function plannedPasses(
     out.push({ passId: p.passId.toString(), start: p.start - graceSeconds, end, label, timeZone });
   }
   return out;
-}
-
-export type RefreshPlan = { fetch: bigint[]; drop: string[] };
-
-/**
- * What a renewal round would do now with these passes. `held` is keyed by pass id; `graceOf` gives
- * a pass's grace (its resource's), so a pass whose door opens `grace` before its start counts then.
- */
-export function planRefresh(
-  passes: readonly PassInfo[],
-  held: ReadonlyMap<string, HeldDoorPass>,
-  member: Address,
-  deviceKey: `0x${string}`,
-  now: number,
-  graceOf: (p: PassInfo) => number = () => 0,
-): RefreshPlan {
-  const planned = plannedPasses(passes, member, now, (p) => ({ graceSeconds: graceOf(p), label: "", timeZone: "UTC" }));
-  const { fetch, drop } = planRenewal({ passes: planned, refused: [] }, held, deviceKey, now);
-  return { fetch: fetch.map((p) => BigInt(p.passId)), drop };
 }

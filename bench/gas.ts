@@ -418,6 +418,9 @@ results.claim = core.claim;
   };
   await (await op.setOpeningHours(v.venueId, weekdays, toronto)).wait();
   await (await op.setOpeningExceptions(v.venueId, [{ date: 20270308, opens: 0, closes: 0 }])).wait();
+  // The operator's offline DoorPass maximum (issue 20): set once, then changed (the usual case).
+  await (await op.setDoorPassMaxHours(v.venueId, 8)).wait();
+  results.setDoorPassMaxHours = await gasOf(op.setDoorPassMaxHours(v.venueId, 4));
   const day = T0 + 70n * DAY; // Friday 12 March 2027, 00:00 UTC
   await book(await freshAccount(), v.resEth, day + 14n * H, 1n);
   results.bookHourWithOpeningHours = (await book(await freshAccount(), v.resEth, day + 15n * H, 1n)).gas;
@@ -464,6 +467,7 @@ const ORDER = [
   "bookHourGasless",
   "cancelGasless",
   "bookHourGaslessReturning",
+  "setDoorPassMaxHours",
 ];
 const committed = existsSync(GAS_FILE)
   ? z.record(z.string(), z.number()).parse(JSON.parse(readFileSync(GAS_FILE, "utf8")))
